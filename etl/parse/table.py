@@ -1,0 +1,96 @@
+"""Grid -> SourceTable: tell aggregate rows from project rows and split packed indicators."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from etl.model import AMOUNT_COLUMNS, AggregateRow, Grid, GridRow, ProjectRow, Reject, SourceTable, TableRefused
+from etl.parse.columns import REQUIRED_COLUMNS, header_positions
+from etl.parse.header import budget_year, parse_header
+from etl.parse.indicators import ItemError, parse_indicators
+from etl.text import fold, squash, strip_tags
+
+GRAND_TOTAL_NAMES = frozenset({"合计", "总计", "合 计", "总 计"})
+_TRANSFER_DOC = re.compile(
+    r"^(?P<doc>[\u4e00-\u9fff]{1,8}\s*[\[【〔(（]\s*\d{4}\s*[\]】〕)）]\s*\d{1,4}\s*号)\s*(?P<name>\S.*)$"
+)
+
+
+def split_transfer_doc(printed: str) -> tuple[str | None, str]:
+    """穗财政【2023】79号专职人民调解服务项目经费 -> (穗财政【2023】79号, 专职人民调解服务项目经费)."""
+    m = _TRANSFER_DOC.match(printed)
+    return (m.group("doc"), m.group("name").strip()) if m else (None, printed)
+
+
+def parse_grid(grid: Grid, year: int | None = None) -> SourceTable:
+    """Classify the grid's rows; rows that cannot be read become rejects, not errors."""
+    header = parse_header(grid.preamble)
+    if not grid.rows:
+        raise TableRefused(grid.path, "no header row (项目名称 | 总计 | … | 绩效指标) found")
+    positions, header_unit = header_positions(grid.rows[0].cells)
+    missing = [c for c in REQUIRED_COLUMNS if c not in positions]
+    if missing:
+        raise TableRefused(grid.path, f"header row lacks column(s): {', '.join(missing)}", grid.rows[0].line_no)
+    table = SourceTable(
+        path=grid.path, sha256=grid.sha256, budget_year=budget_year(grid.path, header, year),
+        department_name=header.department_name or "", title=header.title,
+        source_unit=header.source_unit or header_unit or "万元", projects=[], aggregates=[],
+        is_generated=header.is_generated, source_format=grid.source_format, encoding=grid.encoding,
+    )
+    for row in grid.rows[1:]:
+        _classify_row(table, row, positions)
+    if not table.department_name:
+        table.department_name = _first_unit(table) or _refuse_no_department(grid.path)
+    return table
+
+
+def _cell(cells: list[str], positions: dict[str, int], column: str) -> str:
+    i = positions.get(column)
+    return squash(strip_tags(cells[i])) if i is not None and i < len(cells) else ""
+
+
+def _classify_row(table: SourceTable, row: GridRow, positions: dict[str, int]) -> None:
+    cells = row.cells
+    name = _cell(cells, positions, "project_name")
+    raw = {c: _cell(cells, positions, c) for c in AMOUNT_COLUMNS}
+    goal = _cell(cells, positions, "goal")
+    packed = _cell(cells, positions, "indicators")
+    if extra := [c for c in cells[max(positions.values()) + 1 :] if c.strip()]:
+        table.rejects.append(_reject(table, row, f"{len(extra)} cell(s) beyond the header's columns"))
+    elif not name:
+        table.rejects.append(_reject(table, row, "row has no project name"))
+    elif fold(name).replace(" ", "") in GRAND_TOTAL_NAMES:
+        table.aggregates.append(AggregateRow(row.line_no, "grand_total", name, raw))
+    elif not goal and not packed:
+        table.aggregates.append(AggregateRow(row.line_no, "unit_subtotal", name, raw))
+    else:
+        table.projects.append(_project(table, row, name, raw, goal, packed))
+
+
+def _project(table: SourceTable, row: GridRow, name: str, raw: dict[str, str], goal: str, packed: str) -> ProjectRow:
+    units = [a.name for a in table.aggregates if a.kind == "unit_subtotal"]
+    doc, project_name = split_transfer_doc(name)
+    project = ProjectRow(
+        line_no=row.line_no, unit_name=units[-1] if units else table.department_name,
+        printed_name=name, project_name=project_name, transfer_doc_no=doc,
+        raw_amounts=raw, goal_text=goal,
+    )
+    for item in parse_indicators(packed):
+        if isinstance(item, ItemError):
+            table.rejects.append(Reject(str(table.path), row.line_no, item.text, f"{project_name}: {item}"))
+        else:
+            project.indicators.append(item)
+    return project
+
+
+def _reject(table: SourceTable, row: GridRow, reason: str) -> Reject:
+    return Reject(str(table.path), row.line_no, "\t".join(row.cells)[:2000], reason)
+
+
+def _first_unit(table: SourceTable) -> str | None:
+    return next((a.name for a in table.aggregates if a.kind == "unit_subtotal"), None)
+
+
+def _refuse_no_department(path: Path) -> str:
+    raise TableRefused(path, "no department: neither a 部门名称 line nor a unit row")
