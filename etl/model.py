@@ -164,3 +164,13 @@ class SourceTable:
     @property
     def reconciled(self) -> bool:
         return all(f.passed for f in self.findings)
+
+
+@dataclass(slots=True, frozen=True)
+class Refusal:
+    """A file refused whole: it never reaches the warehouse's facts, only its load log."""
+
+    path: str
+    sha256: str
+    reason: str
+    budget_year: int | None = None

@@ -9,7 +9,11 @@ from etl.model import AMOUNT_COLUMNS, Reject, SourceTable, TableRefused
 from etl.text import fold
 
 UNIT_TO_YUAN: dict[str, Decimal] = {
-    "元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000), "万": Decimal(10000), "千": Decimal(1000),
+    "元": Decimal(1),
+    "千元": Decimal(1000),
+    "万元": Decimal(10000),
+    "万": Decimal(10000),
+    "千": Decimal(1000),
 }
 FEN = Decimal("0.01")
 _AMOUNT = re.compile(r"^(?P<num>[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(?P<unit>万元|千元|元|万|千)?$")

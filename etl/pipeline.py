@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from etl.model import SourceTable
+from etl.dedupe import reject_duplicate_projects
+from etl.model import Refusal, SourceTable, TableRefused
 from etl.normalise import normalise_amounts
 from etl.parse.table import parse_grid
 from etl.read import read_grid
@@ -18,13 +20,36 @@ STEPS: tuple[Step, ...] = (
     ("read", read_grid),
     ("parse", parse_grid),
     ("normalise", normalise_amounts),
+    ("deduplicate", reject_duplicate_projects),
     ("reconcile", reconcile),
 )
 
 
-def process_file(path: Path, year: int | None = None) -> SourceTable:
+def process_file(path: Path | str, year: int | None = None) -> SourceTable:
     """Run every step on one file. Raises TableRefused when the table as a whole is unusable."""
     value: Any = Path(path)
     for name, step in STEPS:
         value = step(value, year) if name == "parse" else step(value)
     return value
+
+
+def run_file(path: Path | str, year: int | None = None) -> SourceTable | Refusal:
+    """process_file, with every failure turned into a Refusal that names the file and the reason."""
+    try:
+        return process_file(path, year)
+    except TableRefused as exc:
+        return Refusal(
+            str(path),
+            _sha256(path),
+            exc.reason if exc.line_no is None else f"line {exc.line_no}: {exc.reason}",
+            year,
+        )
+    except Exception as exc:  # a bug must not take the other files down with it
+        return Refusal(str(path), _sha256(path), f"internal error while parsing: {type(exc).__name__}: {exc}", year)
+
+
+def _sha256(path: Path | str) -> str:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return ""

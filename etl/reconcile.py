@@ -22,8 +22,14 @@ def _row_findings(table: SourceTable) -> list[Finding]:
     rows = [(p.project_name, p.line_no, p.amounts) for p in table.projects]
     rows += [(a.name, a.line_no, a.amounts) for a in table.aggregates]
     return [
-        Finding("row_total=sum(funding)", name, "total", line, amounts["total"],
-                sum((amounts[c] for c in FUNDING_COLUMNS), Decimal("0.00")))
+        Finding(
+            "row_total=sum(funding)",
+            name,
+            "total",
+            line,
+            amounts["total"],
+            sum((amounts[c] for c in FUNDING_COLUMNS), Decimal("0.00")),
+        )
         for name, line, amounts in rows
     ]
 
@@ -45,11 +51,27 @@ def _grand_findings(table: SourceTable) -> list[Finding]:
     projects = [p.amounts for p in table.projects]
     for grand in (a for a in table.aggregates if a.kind == "grand_total"):
         for c in AMOUNT_COLUMNS:
-            findings.append(Finding("grand_total=sum(projects)", grand.name, c, grand.line_no,
-                                    grand.amounts[c], _sum(projects, c)))
+            findings.append(
+                Finding(
+                    "grand_total=sum(projects)",
+                    grand.name,
+                    c,
+                    grand.line_no,
+                    grand.amounts[c],
+                    _sum(projects, c),
+                )
+            )
             if units:
-                findings.append(Finding("grand_total=sum(unit_subtotals)", grand.name, c, grand.line_no,
-                                        grand.amounts[c], _sum(units, c)))
+                findings.append(
+                    Finding(
+                        "grand_total=sum(unit_subtotals)",
+                        grand.name,
+                        c,
+                        grand.line_no,
+                        grand.amounts[c],
+                        _sum(units, c),
+                    )
+                )
     return findings
 
 

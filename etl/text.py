@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import re
 
-_FOLD = str.maketrans(
-    {"（": "(", "）": ")", "：": ":", "；": ";", "，": ",", "　": " ", "［": "[", "］": "]"}
-)
+_FOLD = str.maketrans({"（": "(", "）": ")", "：": ":", "；": ";", "，": ",", "　": " ", "［": "[", "］": "]"})
 _SPACES = re.compile(r"\s+")
 _TAGS = re.compile(r"</?\s*[a-zA-Z][^<>]*>")
 

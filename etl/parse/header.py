@@ -52,6 +52,4 @@ def budget_year(path: Path, header: Header, override: int | None = None) -> int:
             return int(part)
     if header.year_in_text:
         return header.year_in_text
-    raise TableRefused(
-        path, "no budget year: file it under a year folder (data/raw/<year>/) or pass --year"
-    )
+    raise TableRefused(path, "no budget year: file it under a year folder (data/raw/<year>/) or pass --year")

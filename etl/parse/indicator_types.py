@@ -33,7 +33,10 @@ def type_tree() -> dict[str, IndicatorType]:
         rows = list(csv.DictReader(fh))
     return {
         r["level2_code"]: IndicatorType(
-            r["level1_code"], r["level1_name"], r["level2_code"], r["level2_name"],
+            r["level1_code"],
+            r["level1_name"],
+            r["level2_code"],
+            r["level2_name"],
             r["is_assumed"] == "true",
         )
         for r in rows

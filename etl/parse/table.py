@@ -5,7 +5,16 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from etl.model import AMOUNT_COLUMNS, AggregateRow, Grid, GridRow, ProjectRow, Reject, SourceTable, TableRefused
+from etl.model import (
+    AMOUNT_COLUMNS,
+    AggregateRow,
+    Grid,
+    GridRow,
+    ProjectRow,
+    Reject,
+    SourceTable,
+    TableRefused,
+)
 from etl.parse.columns import REQUIRED_COLUMNS, header_positions
 from etl.parse.header import budget_year, parse_header
 from etl.parse.indicators import ItemError, parse_indicators
@@ -33,10 +42,17 @@ def parse_grid(grid: Grid, year: int | None = None) -> SourceTable:
     if missing:
         raise TableRefused(grid.path, f"header row lacks column(s): {', '.join(missing)}", grid.rows[0].line_no)
     table = SourceTable(
-        path=grid.path, sha256=grid.sha256, budget_year=budget_year(grid.path, header, year),
-        department_name=header.department_name or "", title=header.title,
-        source_unit=header.source_unit or header_unit or "万元", projects=[], aggregates=[],
-        is_generated=header.is_generated, source_format=grid.source_format, encoding=grid.encoding,
+        path=grid.path,
+        sha256=grid.sha256,
+        budget_year=budget_year(grid.path, header, year),
+        department_name=header.department_name or "",
+        title=header.title,
+        source_unit=header.source_unit or header_unit or "万元",
+        projects=[],
+        aggregates=[],
+        is_generated=header.is_generated,
+        source_format=grid.source_format,
+        encoding=grid.encoding,
     )
     for row in grid.rows[1:]:
         _classify_row(table, row, positions)
@@ -72,9 +88,13 @@ def _project(table: SourceTable, row: GridRow, name: str, raw: dict[str, str], g
     units = [a.name for a in table.aggregates if a.kind == "unit_subtotal"]
     doc, project_name = split_transfer_doc(name)
     project = ProjectRow(
-        line_no=row.line_no, unit_name=units[-1] if units else table.department_name,
-        printed_name=name, project_name=project_name, transfer_doc_no=doc,
-        raw_amounts=raw, goal_text=goal,
+        line_no=row.line_no,
+        unit_name=units[-1] if units else table.department_name,
+        printed_name=name,
+        project_name=project_name,
+        transfer_doc_no=doc,
+        raw_amounts=raw,
+        goal_text=goal,
     )
     for item in parse_indicators(packed):
         if isinstance(item, ItemError):

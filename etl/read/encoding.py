@@ -29,9 +29,7 @@ def decode(data: bytes, path: Path | str) -> tuple[str, str]:
     try:
         return _checked(data.decode("gb18030"), path), "gb18030"
     except UnicodeDecodeError as exc:
-        raise TableRefused(
-            path, f"not UTF-8 or GB18030 text (undecodable byte at offset {exc.start})"
-        ) from None
+        raise TableRefused(path, f"not UTF-8 or GB18030 text (undecodable byte at offset {exc.start})") from None
 
 
 def _checked(text: str, path: Path | str) -> str:

@@ -1,0 +1,304 @@
+"""The only module that writes facts to the warehouse.
+
+A batch of parsed tables is written in one DuckDB transaction, so a table is either wholly in
+the warehouse or not at all. Per (department, budget year) the newest file wins: the same bytes
+again change nothing; other bytes replace that table's facts and mark the older load superseded.
+Rows go in through DuckDB's native DataFrame scan, never row by row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+
+from etl import frames
+from etl.model import Refusal, SourceTable
+
+FACT_TABLES = ("fact_target", "fact_project_budget", "fact_table_aggregate", "fact_reconciliation")
+
+
+@dataclass(slots=True)
+class FileResult:
+    """What a load did with one file: loaded, replaced, unchanged or refused."""
+
+    path: str
+    status: str
+    department_name: str | None = None
+    budget_year: int | None = None
+    load_id: int | None = None
+    n_projects: int = 0
+    n_targets: int = 0
+    n_rejects: int = 0
+    reconciliation_failures: int = 0
+    message: str = ""
+
+
+@dataclass(slots=True)
+class _Plan:
+    tables: list[SourceTable]
+    replaced_ids: list[int]
+    refusals: list[Refusal]
+    results: list[FileResult]
+
+
+def _result(t: SourceTable, status: str, load_id: int | None = None) -> FileResult:
+    failures = sum(not f.passed for f in t.findings)
+    return FileResult(
+        str(t.path),
+        status,
+        t.department_name,
+        t.budget_year,
+        load_id,
+        len(t.projects),
+        t.n_targets,
+        len(t.rejects),
+        failures,
+    )
+
+
+def plan_batch(con: duckdb.DuckDBPyConnection, tables: Sequence[SourceTable], refusals: Sequence[Refusal]) -> _Plan:
+    """Decide per file: unchanged (same bytes already current), load, replace, or refuse."""
+    current = {
+        (d, y): (lid, sha)
+        for lid, d, y, sha in con.execute(
+            "SELECT load_id, department_name, budget_year, source_sha256 FROM load_log WHERE status = 'loaded'"
+        ).fetchall()
+    }
+    known_refusals = set(
+        con.execute("SELECT source_path, source_sha256 FROM load_log WHERE status = 'refused'").fetchall()
+    )
+    plan = _Plan([], [], [], [])
+    claimed: dict[tuple[str, int], str] = {}
+    for t in tables:
+        key = (t.department_name, t.budget_year)
+        if key in claimed:
+            reason = f"{claimed[key]} in the same run already holds {key[0]} {key[1]}"
+            refusals = [*refusals, Refusal(str(t.path), t.sha256, reason, t.budget_year)]
+            continue
+        claimed[key] = str(t.path)
+        if key in current and current[key][1] == t.sha256:
+            plan.results.append(_result(t, "unchanged", current[key][0]))
+            continue
+        if key in current:
+            plan.replaced_ids.append(current[key][0])
+        plan.tables.append(t)
+        plan.results.append(_result(t, "replaced" if key in current else "loaded"))
+    for r in refusals:
+        plan.results.append(FileResult(r.path, "refused", budget_year=r.budget_year, message=r.reason))
+        if (r.path, r.sha256) not in known_refusals:
+            plan.refusals.append(r)
+    return plan
+
+
+def load_batch(
+    con: duckdb.DuckDBPyConnection, tables: Sequence[SourceTable], refusals: Sequence[Refusal] = ()
+) -> list[FileResult]:
+    """Write a batch of tables (and the refusals' log rows) in one transaction; return per-file results."""
+    plan = plan_batch(con, tables, refusals)
+    if not plan.tables and not plan.refusals:
+        return plan.results
+    con.execute("BEGIN TRANSACTION")
+    try:
+        load_ids = _write(con, plan)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    by_path = dict(zip((str(t.path) for t in plan.tables), load_ids, strict=True))
+    for result in plan.results:
+        if result.status in ("loaded", "replaced"):
+            result.load_id = by_path[result.path]
+    return plan.results
+
+
+def _next_ids(con: duckdb.DuckDBPyConnection, sequence: str, n: int) -> list[int]:
+    if n == 0:
+        return []
+    return [r[0] for r in con.execute(f"SELECT nextval('{sequence}') FROM range(?)", [n]).fetchall()]
+
+
+def _write(con: duckdb.DuckDBPyConnection, plan: _Plan) -> list[int]:
+    load_ids = _next_ids(con, "seq_load_id", len(plan.tables))
+    _retire(con, plan.replaced_ids)
+    _insert_load_log(con, plan.tables, load_ids)
+    _insert_refusals(con, plan.refusals)
+    if plan.tables:
+        ids = pd.Series(load_ids)
+        projects = _with_load_id(frames.project_rows(plan.tables), ids)
+        targets = _with_load_id(frames.target_rows(plan.tables), ids)
+        _insert_unknown_types(con, targets)
+        _link_projects(con, projects)
+        _insert_facts(con, projects, targets)
+        _insert_lineage(con, plan.tables, ids)
+    _drop_orphans(con)
+    return load_ids
+
+
+def _with_load_id(df: pd.DataFrame, ids: pd.Series) -> pd.DataFrame:
+    df.insert(0, "load_id", df["batch_no"].map(ids).astype("int64"))
+    return df.drop(columns="batch_no")
+
+
+def _retire(con: duckdb.DuckDBPyConnection, load_ids: list[int]) -> None:
+    if not load_ids:
+        return
+    for table in FACT_TABLES:
+        con.execute(f"DELETE FROM {table} WHERE load_id IN (SELECT unnest(?))", [load_ids])
+    con.execute("UPDATE load_log SET status = 'superseded' WHERE load_id IN (SELECT unnest(?))", [load_ids])
+
+
+def _insert_load_log(con: duckdb.DuckDBPyConnection, tables: list[SourceTable], load_ids: list[int]) -> None:
+    now = datetime.now()
+    rows = []
+    for t, load_id in zip(tables, load_ids, strict=True):
+        grand = next((a.amounts["total"] for a in t.aggregates if a.kind == "grand_total"), None)
+        rows.append(
+            (
+                load_id,
+                str(t.path),
+                t.sha256,
+                t.source_format,
+                t.encoding,
+                t.budget_year,
+                t.department_name,
+                t.source_unit,
+                t.is_generated,
+                "loaded",
+                None,
+                len(t.projects),
+                t.n_targets,
+                len(t.aggregates),
+                len(t.rejects),
+                None if grand is None else format(grand, "f"),
+                t.reconciled,
+                sum(not f.passed for f in t.findings),
+                now,
+            )
+        )
+    _insert_rows(con, "load_log", rows)
+
+
+def _insert_refusals(con: duckdb.DuckDBPyConnection, refusals: list[Refusal]) -> None:
+    ids = _next_ids(con, "seq_load_id", len(refusals))
+    now = datetime.now()
+    rows = [
+        (
+            i,
+            r.path,
+            r.sha256,
+            None,
+            None,
+            r.budget_year,
+            None,
+            None,
+            False,
+            "refused",
+            r.reason,
+            0,
+            0,
+            0,
+            0,
+            None,
+            None,
+            0,
+            now,
+        )
+        for i, r in zip(ids, refusals, strict=True)
+    ]
+    _insert_rows(con, "load_log", rows)
+
+
+def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
+    if rows:
+        marks = ", ".join("?" * len(rows[0]))
+        con.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+
+
+def _insert_unknown_types(con: duckdb.DuckDBPyConnection, targets: pd.DataFrame) -> None:
+    """Types the tree does not know are added (is_known = false), never dropped."""
+    unknown = sorted(k for k in targets["type_key"].unique() if k.startswith("?"))
+    known = {r[0] for r in con.execute("SELECT type_key FROM dim_indicator_type").fetchall()}
+    new = [k for k in unknown if k not in known]
+    for type_id, key in zip(_next_ids(con, "seq_indicator_type_id", len(new)), new, strict=True):
+        level1, level2 = key[1:].split("/", 1)
+        c1, _, n1 = level1.partition("-")
+        c2, _, n2 = level2.partition("-")
+        con.execute(
+            "INSERT INTO dim_indicator_type VALUES (?, ?, ?, ?, ?, ?, false, false)",
+            [type_id, key, c1 or None, n1, c2 or None, n2],
+        )
+
+
+def _link_projects(con: duckdb.DuckDBPyConnection, projects: pd.DataFrame) -> None:
+    """Give each published name a project identity: the one it already has, else a new one."""
+    con.register("stage_projects", projects)
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE new_names AS
+        SELECT name_key, nextval('seq_project_id') AS project_id, department_name, unit_name,
+               project_name, transfer_doc_no, printed_name, budget_year
+        FROM (SELECT DISTINCT ON (name_key) * FROM stage_projects
+              WHERE name_key NOT IN (SELECT name_key FROM dim_project_name)
+              ORDER BY name_key, budget_year)
+    """)
+    con.execute("""
+        INSERT INTO dim_project (project_id, department_name, unit_name, project_name, transfer_doc_no, first_year)
+        SELECT project_id, department_name, unit_name, project_name, transfer_doc_no, budget_year FROM new_names
+    """)
+    con.execute("""
+        INSERT INTO dim_project_name
+        SELECT name_key, project_id, department_name, unit_name, printed_name, 'new', NULL, budget_year
+        FROM new_names
+    """)
+    con.execute("DROP TABLE new_names")
+
+
+def _insert_facts(con: duckdb.DuckDBPyConnection, projects: pd.DataFrame, targets: pd.DataFrame) -> None:
+    amount = ", ".join(f"CAST(p.{c}_yuan AS DECIMAL(18, 2))" for c in ("total", "fiscal", "special_account", "other"))
+    con.execute(f"""
+        INSERT INTO fact_project_budget
+        SELECT n.project_id, p.budget_year, p.load_id, p.source_line, p.name_key, p.department_name, p.unit_name,
+               p.printed_name, p.project_name, p.transfer_doc_no, p.is_transfer_payment, {amount},
+               p.source_unit, p.goal_text
+        FROM stage_projects p JOIN dim_project_name n USING (name_key)
+    """)
+    con.unregister("stage_projects")
+    con.register("stage_targets", targets)
+    target_value = ", ".join(
+        f"t.{p}_target_text, t.{p}_comparison, CAST(t.{p}_value AS DECIMAL(18, 4)), t.{p}_unit, "
+        f"t.{p}_unit_source, t.{p}_value_status"
+        for p in ("period", "annual")
+    )
+    con.execute(f"""
+        INSERT INTO fact_target
+        SELECT n.project_id, t.budget_year, t.seq, ty.indicator_type_id, t.load_id, t.source_line,
+               t.printed_level1_code, t.printed_level1_name, t.printed_level2_code, t.printed_level2_name,
+               t.is_misparented, t.is_duplicate, t.indicator_name, {target_value}, t.raw_text
+        FROM stage_targets t
+        JOIN dim_project_name n USING (name_key)
+        JOIN dim_indicator_type ty USING (type_key)
+    """)
+    con.unregister("stage_targets")
+
+
+def _insert_lineage(con: duckdb.DuckDBPyConnection, tables: list[SourceTable], ids: pd.Series) -> None:
+    for table, df in (
+        ("fact_table_aggregate", frames.aggregate_rows(tables)),
+        ("fact_reconciliation", frames.finding_rows(tables)),
+        ("load_reject", frames.reject_rows(tables)),
+    ):
+        if df.empty:
+            continue
+        df = _with_load_id(df, ids)
+        con.register("stage_lineage", df)
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM stage_lineage")
+        con.unregister("stage_lineage")
+
+
+def _drop_orphans(con: duckdb.DuckDBPyConnection) -> None:
+    """A name no fact uses any more (a corrected file renamed it) and a project with no name go."""
+    con.execute("DELETE FROM dim_project_name WHERE name_key NOT IN (SELECT name_key FROM fact_project_budget)")
+    con.execute("DELETE FROM dim_project WHERE project_id NOT IN (SELECT project_id FROM dim_project_name)")

@@ -1,0 +1,82 @@
+"""Open the warehouse and bring its schema to the newest migration."""
+
+from __future__ import annotations
+
+import time
+from functools import cache
+from pathlib import Path
+
+import duckdb
+
+from etl.settings import MIGRATIONS_DIR, PROJECT_ROOT, warehouse_path
+
+
+class WarehouseBusy(RuntimeError):
+    """Another process holds the warehouse file."""
+
+
+@cache
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head() or ""
+
+
+def current_revision(con: duckdb.DuckDBPyConnection) -> str | None:
+    try:
+        row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+    except duckdb.CatalogException:
+        return None
+    return row[0] if row else None
+
+
+def upgrade(path: Path | None = None) -> str:
+    """Run `alembic upgrade head` on the warehouse file (created if missing); return the revision."""
+    import sqlalchemy as sa
+    from alembic import command
+    from alembic.config import Config
+
+    path = warehouse_path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    engine = sa.create_engine(f"duckdb:///{path}", poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+            conn.commit()
+    except sa.exc.OperationalError as exc:
+        raise _busy(path, exc) from None
+    finally:
+        engine.dispose()
+    return head_revision()
+
+
+def connect(path: Path | None = None, *, read_only: bool = False, wait_seconds: float = 0) -> duckdb.DuckDBPyConnection:
+    """A native DuckDB connection; waits up to wait_seconds for another process's lock."""
+    path = warehouse_path(path)
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
+                raise _busy(path, exc) from None
+            time.sleep(0.2)
+
+
+def open_for_load(path: Path | None = None, wait_seconds: float = 0) -> duckdb.DuckDBPyConnection:
+    """Connect for writing, migrating first when the schema is behind."""
+    con = connect(path, wait_seconds=wait_seconds)
+    if current_revision(con) != head_revision():
+        con.close()
+        upgrade(path)
+        con = connect(path, wait_seconds=wait_seconds)
+    return con
+
+
+def _busy(path: Path, exc: Exception) -> Exception:
+    text = str(exc)
+    if "lock" in text.lower():
+        return WarehouseBusy(f"the warehouse {path} is in use by another process ({text.splitlines()[0]})")
+    return exc
