@@ -48,8 +48,11 @@ def load(
 
 def _print_summary(summary: RunSummary, target: Path) -> None:
     table = Table(title=f"jixiao load -> {target}")
-    for col in ("file", "status", "department", "year", "projects", "targets", "rejects", "reconciled"):
-        table.add_column(col)
+    table.add_column("file", overflow="fold")
+    table.add_column("status", no_wrap=True, min_width=9)
+    table.add_column("department", overflow="fold")
+    for col in ("year", "projects", "targets", "rejects", "reconciled"):
+        table.add_column(col, justify="right", overflow="fold")
     for r in summary.results:
         ok = (
             "-"

@@ -67,6 +67,7 @@ def connect(path: Path | None = None, *, read_only: bool = False, wait_seconds: 
 
 def open_for_load(path: Path | None = None, wait_seconds: float = 0) -> duckdb.DuckDBPyConnection:
     """Connect for writing, migrating first when the schema is behind."""
+    warehouse_path(path).parent.mkdir(parents=True, exist_ok=True)
     con = connect(path, wait_seconds=wait_seconds)
     if current_revision(con) != head_revision():
         con.close()

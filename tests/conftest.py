@@ -1,0 +1,45 @@
+"""Shared fixtures: the real sample, a fresh warehouse, and one Prefect test server per session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from etl import prefect_env
+from etl.settings import PROJECT_ROOT
+
+SAMPLE = PROJECT_ROOT / "data" / "raw" / "2024" / "tianhe-sfj.txt"
+
+
+@pytest.fixture(scope="session")
+def sample_path() -> Path:
+    return SAMPLE
+
+
+@pytest.fixture
+def sample_copy(tmp_path: Path) -> Path:
+    """The real sample filed under a 2024 folder in a scratch directory (free to modify)."""
+    target = tmp_path / "raw" / "2024" / SAMPLE.name
+    target.parent.mkdir(parents=True)
+    shutil.copy(SAMPLE, target)
+    return target
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path) -> Path:
+    return tmp_path / "wh" / "test.duckdb"
+
+
+@pytest.fixture(scope="session")
+def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """One temporary Prefect server for the whole session (about 11 s once)."""
+    os.environ["PREFECT_HOME"] = str(tmp_path_factory.mktemp("prefect-home"))
+    prefect_env.apply()
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=90):
+        yield

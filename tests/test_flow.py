@@ -1,0 +1,55 @@
+"""The real Prefect flow, once, against a temporary warehouse; and the CLI over it."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from etl.cli import app
+from etl.warehouse import connect
+
+pytestmark = pytest.mark.slow
+
+
+def test_flow_loads_the_sample(prefect_server: None, sample_copy: Path, warehouse: Path) -> None:
+    from flows.load_flow import load_flow
+
+    state = load_flow([str(sample_copy.parent.parent)], str(warehouse), return_state=True)
+    assert state.is_completed()
+    summary = state.result()
+    assert summary.by_status == {"loaded": 1}
+    con = connect(warehouse, read_only=True)
+    try:
+        assert con.execute("SELECT count(*), sum(total_wan) FROM v_project_budget").fetchone() == (
+            22, Decimal("1485.340000"))
+        assert con.execute("SELECT count(*) FROM v_target").fetchone() == (110,)
+    finally:
+        con.close()
+
+
+def test_cli_load_then_reload(prefect_server: None, sample_copy: Path, warehouse: Path) -> None:
+    runner = CliRunner()
+    first = runner.invoke(app, ["load", str(sample_copy), "--warehouse", str(warehouse)])
+    assert first.exit_code == 0, first.output
+    assert "loaded" in first.output
+    second = runner.invoke(app, ["load", str(sample_copy), "--warehouse", str(warehouse)])
+    assert second.exit_code == 0 and "unchanged" in second.output
+
+
+def test_cli_refused_file_exit_code(prefect_server: None, tmp_path: Path, warehouse: Path) -> None:
+    junk = tmp_path / "2024" / "junk.txt"
+    junk.parent.mkdir()
+    junk.write_bytes(bytes(range(256)) * 10)
+    result = CliRunner().invoke(app, ["load", str(junk), "--warehouse", str(warehouse)])
+    assert result.exit_code == 3
+    assert "refused" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_cli_db_upgrade(warehouse: Path) -> None:
+    result = CliRunner().invoke(app, ["db", "upgrade", "--warehouse", str(warehouse)])
+    assert result.exit_code == 0, result.output
+    assert "0002" in result.output or "revision" in result.output

@@ -1,0 +1,79 @@
+"""The packed-indicator grammar on small inline cases, one rule each."""
+
+from etl.parse.indicators import ItemError, parse_indicators, split_items
+
+
+def _parse(cell: str) -> list:
+    return list(parse_indicators(cell))
+
+
+def test_full_width_item() -> None:
+    [ind] = _parse("1、1-产出指标：11-数量指标：工程量完成率；实施周期指标值:100%；年度指标值:100%。")
+    assert (ind.seq, ind.level1_code, ind.level2_code, ind.name) == (1, "1", "11", "工程量完成率")
+    assert (ind.period.text, ind.annual.text, ind.type_key) == ("100%", "100%", "11")
+
+
+def test_half_width_with_spaces() -> None:
+    [ind] = _parse("1、1-产出指标: 11-数量指标: 个案服务(个); 实施周期指标值:≥70; 年度指标值:≥70。")
+    assert ind.name == "个案服务(个)"
+    assert ind.annual.number == 70 and ind.annual.unit == "个"
+
+
+def test_semicolon_after_level2_type() -> None:
+    [ind] = _parse("1、3-满意度指标：31-服务对象满意度；慰问对象满意度；实施周期指标值:100%；年度指标值:100%。")
+    assert ind.name == "慰问对象满意度" and ind.type_key == "31"
+
+
+def test_full_stop_inside_a_value_does_not_end_the_item() -> None:
+    cell = (
+        "1、1-产出指标：12-质量指标：实施公共法律服务项目；实施周期指标值:运行良好，评估达标。；"
+        "年度指标值:项目运行良好，评估达标。2、2-效益指标：22-社会效益：排查次数；实施周期指标值:不少于2000次；"
+        "年度指标值:不少于2000次。"
+    )
+    first, second = _parse(cell)
+    assert first.period.text == "运行良好，评估达标。"
+    assert first.annual.text == "项目运行良好，评估达标"
+    assert second.seq == 2
+
+
+def test_missing_annual_value_is_kept_empty() -> None:
+    [ind] = _parse("1、1-产出指标: 12-质量指标: 考试及格率; 实施周期指标值:不低于85%。")
+    assert ind.period.text == "不低于85%"
+    assert ind.annual.text is None and ind.annual.status == "missing"
+
+
+def test_misparented_type_follows_the_level2_code() -> None:
+    [ind] = _parse("1、2-效益指标：31-服务对象满意度；服务项目满意度；实施周期指标值:评估达标；年度指标值:评估达标。")
+    assert ind.level1_code == "2" and ind.type_key == "31" and ind.is_misparented
+
+
+def test_p_tags_and_spaces_before_numbers() -> None:
+    cell = (
+        "<p>1、1-产出指标：11-数量指标：人均年度调解案件数；实施周期指标值：≥55；年度指标值：≥55。 "
+        "2、2-效益指标：22-社会效益：调解成功率（%）；实施周期指标值：≥80%；年度指标值：≥80%。</p>"
+    )
+    items = _parse(cell)
+    assert [i.seq for i in items] == [1, 2]
+    assert items[1].annual.text == "≥80%"
+
+
+def test_the_same_indicator_twice_is_kept_and_flagged() -> None:
+    one = "2-效益指标: 22-社会效益: 信息化系统正常运行率; 实施周期指标值:100%; 年度指标值:100%。"
+    first, second = _parse(f"1、{one}2、{one}")
+    assert not first.is_duplicate and second.is_duplicate
+
+
+def test_numbers_out_of_sequence_are_not_item_starts() -> None:
+    cell = "1、1-产出指标：11-数量指标：12348广东法网任务工单处理率；实施周期指标值:100%；年度指标值:100%。"
+    assert len(split_items(cell)) == 1
+
+
+def test_unreadable_item_is_an_error_not_a_crash() -> None:
+    items = _parse("1、1-产出指标：11-数量指标：没有指标值。")
+    assert isinstance(items[0], ItemError)
+    assert "实施周期指标值" in str(items[0])
+
+
+def test_unknown_type_is_kept_with_its_printed_names() -> None:
+    [ind] = _parse("1、4-其他指标：41-特色指标：亮点；实施周期指标值:有；年度指标值:有。")
+    assert ind.type_key.startswith("?4-")

@@ -1,0 +1,141 @@
+"""Loading the real sample into a fresh DuckDB warehouse: facts, idempotence, replacement, atomicity."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl import load as load_module
+from etl.runner import load_files
+from etl.schema import metadata
+from etl.warehouse import connect
+
+TABLES = sorted(metadata.tables)
+
+
+def snapshot(warehouse: Path) -> dict[str, list[tuple]]:
+    """Every row of every table, with load timestamps left out."""
+    con = connect(warehouse, read_only=True)
+    try:
+        return {t: con.execute(f"SELECT * EXCLUDE (loaded_at) FROM {t} ORDER BY ALL" if t == "load_log"
+                               else f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in TABLES}
+    finally:
+        con.close()
+
+
+def query(warehouse: Path, sql: str) -> list[tuple]:
+    con = connect(warehouse, read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_sample_facts(sample_copy: Path, warehouse: Path) -> None:
+    summary = load_files([sample_copy], warehouse)
+    assert [r.status for r in summary.results] == ["loaded"]
+    assert query(warehouse, "SELECT count(*), sum(total_wan), sum(total_yuan) FROM v_project_budget") == [
+        (22, Decimal("1485.340000"), Decimal("14853400.00"))
+    ]
+    assert query(warehouse, "SELECT count(*) FROM v_target") == [(110,)]
+    assert query(warehouse, "SELECT project_name, transfer_doc_no FROM v_project_budget WHERE is_transfer_payment "
+                            "ORDER BY 1") == [
+        ("一村(社区)一法律顾问公益法律服务工作经费", "穗财政【2023】79号"),
+        ("专职人民调解服务项目经费", "穗财政【2023】79号"),
+    ]
+    assert query(warehouse, "SELECT count(*) FROM v_target WHERE is_misparented AND level1_code = '3' "
+                            "AND printed_level1_code = '2'") == [(2,)]
+    assert query(warehouse, "SELECT indicator_name, annual_target_text, annual_value_status FROM v_target "
+                            "WHERE annual_target_text IS NULL") == [
+        ("国家工作人员统一学法考试参考率、考试及格率", None, "missing")
+    ]
+    assert query(warehouse, "SELECT status, reconciled, n_reconciliation_failures, grand_total_yuan FROM load_log") == [
+        ("loaded", True, 0, Decimal("14853400.00"))
+    ]
+    assert query(warehouse, "SELECT count(*) FROM fact_reconciliation WHERE NOT passed") == [(0,)]
+
+
+def test_every_fact_traces_to_file_and_line(sample_copy: Path, warehouse: Path) -> None:
+    load_files([sample_copy], warehouse)
+    rows = query(warehouse, "SELECT DISTINCT l.source_path, t.source_line FROM fact_target t JOIN load_log l "
+                            "USING (load_id) ORDER BY 2")
+    assert {r[0] for r in rows} == {str(sample_copy.resolve())}
+    lines = sample_copy.read_text(encoding="utf-8").splitlines()
+    for _, line_no in rows:
+        assert "实施周期指标值" in lines[line_no - 1]
+
+
+def test_loading_twice_changes_nothing(sample_copy: Path, warehouse: Path) -> None:
+    load_files([sample_copy], warehouse)
+    before = snapshot(warehouse)
+    again = load_files([sample_copy], warehouse)
+    assert [r.status for r in again.results] == ["unchanged"]
+    assert snapshot(warehouse) == before
+
+
+def test_changed_copy_replaces_never_doubles(sample_copy: Path, warehouse: Path) -> None:
+    load_files([sample_copy], warehouse)
+    ids_before = query(warehouse, "SELECT project_name, project_id FROM v_project_budget ORDER BY ALL")
+    text = sample_copy.read_text(encoding="utf-8")
+    sample_copy.write_text(text.replace("业务装备购置经费\t14.07\t14.07", "业务装备购置经费\t15.07\t15.07"), encoding="utf-8")
+    result = load_files([sample_copy], warehouse)
+    assert [r.status for r in result.results] == ["replaced"]
+    assert query(warehouse, "SELECT count(*), sum(total_wan) FROM v_project_budget") == [(22, Decimal("1486.340000"))]
+    assert query(warehouse, "SELECT count(*) FROM fact_target") == [(110,)]
+    assert query(warehouse, "SELECT project_name, project_id FROM v_project_budget ORDER BY ALL") == ids_before
+    assert query(warehouse, "SELECT status FROM load_log ORDER BY load_id") == [("superseded",), ("loaded",)]
+    # the corrected file no longer reconciles, and the warehouse says where
+    failures = query(warehouse, "SELECT DISTINCT check_name FROM fact_reconciliation WHERE NOT passed ORDER BY 1")
+    assert failures == [("grand_total=sum(projects)",), ("unit_subtotal=sum(projects)",)]
+    assert result.exit_code == 4
+
+
+def test_crash_mid_load_leaves_warehouse_as_it_was(
+    sample_copy: Path, warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_files([sample_copy], warehouse)
+    before = snapshot(warehouse)
+    sample_copy.write_text(sample_copy.read_text(encoding="utf-8").replace("82.60", "82.70"), encoding="utf-8")
+
+    def boom(*args: object) -> None:
+        raise RuntimeError("simulated crash after the facts were deleted")
+
+    monkeypatch.setattr(load_module, "_insert_lineage", boom)
+    with pytest.raises(RuntimeError):
+        load_files([sample_copy], warehouse)
+    assert snapshot(warehouse) == before
+
+
+def test_refused_file_is_logged_once(tmp_path: Path, warehouse: Path) -> None:
+    bad = tmp_path / "2024" / "empty.txt"
+    bad.parent.mkdir()
+    bad.write_bytes(b"")
+    for _ in range(2):
+        summary = load_files([bad], warehouse)
+        assert summary.exit_code == 3
+    assert query(warehouse, "SELECT status, message FROM load_log") == [("refused", "empty file")]
+
+
+def test_file_without_year_is_refused(tmp_path: Path, sample_path: Path, warehouse: Path) -> None:
+    loose = tmp_path / "loose.txt"
+    loose.write_bytes(sample_path.read_bytes())
+    [result] = load_files([loose], warehouse).results
+    assert result.status == "refused" and "no budget year" in result.message
+    [result] = load_files([loose], warehouse, year=2024).results
+    assert result.status == "loaded" and result.budget_year == 2024
+
+
+def test_schema_matches_metadata(sample_copy: Path, warehouse: Path) -> None:
+    load_files([sample_copy], warehouse)
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        for name, table in metadata.tables.items():
+            cols = [r[0] for r in con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+                [name]).fetchall()]
+            assert cols == [c.name for c in table.columns], name
+    finally:
+        con.close()
