@@ -65,6 +65,7 @@ def _by_level2_name() -> dict[str, IndicatorType]:
     return {t.level2_name: t for t in type_tree().values()}
 
 
+@cache
 def resolve_type(l1_code: str, l1_name: str, l2_code: str, l2_name: str) -> tuple[str, bool]:
     """Return (type key, is_misparented) for a printed level-1/level-2 pair.
 

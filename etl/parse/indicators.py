@@ -21,10 +21,10 @@ from etl.text import fold, squash, strip_tags
 
 _ITEM_START = re.compile(r"(?:^|(?<=[。.\s;>]))(\d{1,3})[、.．]\s*(?=\d{1,2}\s*-)")
 _ITEM = re.compile(
-    r"^(?P<l1c>\d{1,2})\s*-\s*(?P<l1n>[^:;]+?)\s*:\s*"
-    r"(?P<l2c>\d{1,2})\s*-\s*(?P<l2n>[^:;]+?)\s*[:;]\s*"
-    r"(?P<name>.*?)\s*;\s*实施周期指标值\s*:\s*(?P<period>.*?)"
-    r"(?:\s*;\s*年度指标值\s*:\s*(?P<annual>.*?))?\s*$",
+    r"^(?P<l1c>\d{1,2})\s*[-－]\s*(?P<l1n>[^:：;；]+?)\s*[:：]\s*"
+    r"(?P<l2c>\d{1,2})\s*[-－]\s*(?P<l2n>[^:：;；]+?)\s*[:：;；]\s*"
+    r"(?P<name>.*?)\s*[;；]\s*实施周期指标值\s*[:：]\s*(?P<period>.*?)"
+    r"(?:\s*[;；]\s*年度指标值\s*[:：]\s*(?P<annual>.*?))?\s*$",
     re.S,
 )
 
@@ -59,19 +59,17 @@ def split_items(cell: str) -> list[tuple[int, str]]:
 def parse_item(seq: int, body: str) -> Indicator:
     """Parse one item's body (without its number)."""
     stripped = body[:-1] if body.endswith(("。", ".")) else body
-    m = _ITEM.match(fold(stripped))
+    m = _ITEM.match(stripped)
     if m is None:
         raise ItemError(seq, body, _why_not(fold(stripped)))
-    name = _original(stripped, m, "name")
-    period_text = _original(stripped, m, "period")
-    annual_text = _original(stripped, m, "annual") if m.group("annual") is not None else None
+    name, period_text, annual_text = m["name"], m["period"], m["annual"]
     key, misparented = resolve_type(m["l1c"], m["l1n"], m["l2c"], m["l2n"])
     return Indicator(
         seq=seq,
         level1_code=m["l1c"],
-        level1_name=_original(stripped, m, "l1n"),
+        level1_name=m["l1n"],
         level2_code=m["l2c"],
-        level2_name=_original(stripped, m, "l2n"),
+        level2_name=m["l2n"],
         name=name,
         period=parse_target_value(period_text, name),
         annual=parse_target_value(annual_text or None, name),
@@ -79,11 +77,6 @@ def parse_item(seq: int, body: str) -> Indicator:
         type_key=key,
         is_misparented=misparented,
     )
-
-
-def _original(text: str, m: re.Match[str], group: str) -> str:
-    """The group's text as printed (folding keeps offsets, so slice the original)."""
-    return text[m.start(group) : m.end(group)].strip()
 
 
 def _why_not(text: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from etl.model import TargetValue
 from etl.text import fold
@@ -63,6 +64,7 @@ _UNIT_WORDS = {"％": "%", "次数": "次", "个数": "个", "场次": "场次",
 MISSING = TargetValue(text=None, status="missing")
 
 
+@lru_cache(maxsize=1 << 14)
 def name_unit(indicator_name: str) -> str | None:
     """A unit printed at the end of an indicator name: 时间（小时） -> 小时, 合格率（%） -> %."""
     m = _NAME_UNIT.search(fold(indicator_name))
@@ -79,7 +81,17 @@ def parse_target_value(text: str | None, indicator_name: str = "") -> TargetValu
     """Parse one printed target; always keep the text as printed."""
     if text is None or not text.strip():
         return MISSING
-    text = text.strip()
+    value = _read_value(text.strip())
+    if value.status == "quantitative" and value.unit is None and indicator_name:
+        unit = name_unit(indicator_name)
+        if unit:
+            return TargetValue(value.text, value.comparison, value.number, unit, "name", value.status)
+    return value
+
+
+@lru_cache(maxsize=1 << 16)
+def _read_value(text: str) -> TargetValue:
+    """The value alone (cached: the same few hundred values recur across thousands of tables)."""
     m = _VALUE.match(fold(text))
     if m is None or (m.group("label") and not (m.group("pre") or m.group("unit"))):
         return TargetValue(text=text, status="qualitative")
@@ -88,15 +100,7 @@ def parse_target_value(text: str | None, indicator_name: str = "") -> TargetValu
         or _SUFFIX_WORDS.get(m.group("post") or "")
         or _comparison_in_label(m.group("label"))
     )
-    unit, source = m.group("unit"), "value"
-    if not unit:
-        unit, source = name_unit(indicator_name), "name"
+    unit = m.group("unit")
     unit = _UNIT_WORDS.get(unit, unit) if unit else None
-    return TargetValue(
-        text=text,
-        comparison=comparison,
-        number=Decimal(m.group("num").replace(",", "")),
-        unit=unit,
-        unit_source=source if unit else None,
-        status="quantitative",
-    )
+    number = Decimal(m.group("num").replace(",", ""))
+    return TargetValue(text, comparison, number, unit, "value" if unit else None, "quantitative")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 from etl.model import TableRefused
 
 _BINARY_SHARE = 0.02
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
 
 def sha256_of(data: bytes) -> str:
@@ -33,7 +35,7 @@ def decode(data: bytes, path: Path | str) -> tuple[str, str]:
 
 
 def _checked(text: str, path: Path | str) -> str:
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n\f")
+    controls = len(_CONTROL.findall(text))
     if "\x00" in text or controls > _BINARY_SHARE * len(text):
         raise TableRefused(path, "binary content, not a text table")
     return text
