@@ -8,6 +8,7 @@ for the table's load_id.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 import pandas as pd
@@ -168,3 +169,100 @@ def reject_rows(tables: Sequence[SourceTable]) -> pd.DataFrame:
         for n, r in enumerate(t.rejects, start=1)
     ]
     return pd.DataFrame(rows, columns=["batch_no", "reject_no", "source_path", "source_line", "raw_text", "reason"])
+
+
+@dataclass(slots=True, frozen=True)
+class TableMeta:
+    """What the load log needs to know of one parsed table."""
+
+    path: str
+    sha256: str
+    budget_year: int
+    department_name: str
+    source_unit: str
+    source_format: str
+    encoding: str
+    is_generated: bool
+    n_projects: int
+    n_targets: int
+    n_aggregates: int
+    n_rejects: int
+    grand_total_yuan: str | None
+    reconciled: bool
+    n_failures: int
+
+
+def table_meta(t: SourceTable) -> TableMeta:
+    grand = next((a.amounts["total"] for a in t.aggregates if a.kind == "grand_total"), None)
+    return TableMeta(
+        str(t.path),
+        t.sha256,
+        t.budget_year,
+        t.department_name,
+        t.source_unit,
+        t.source_format,
+        t.encoding,
+        t.is_generated,
+        len(t.projects),
+        t.n_targets,
+        len(t.aggregates),
+        len(t.rejects),
+        None if grand is None else _money(grand),
+        t.reconciled,
+        sum(not f.passed for f in t.findings),
+    )
+
+
+@dataclass(slots=True)
+class FrameBatch:
+    """Parsed tables as warehouse-shaped frames; ``batch_no`` in each frame indexes ``tables``.
+
+    This is what parsing workers send back: compact columns instead of millions of small objects.
+    """
+
+    tables: list[TableMeta]
+    projects: pd.DataFrame
+    targets: pd.DataFrame
+    aggregates: pd.DataFrame
+    findings: pd.DataFrame
+    rejects: pd.DataFrame
+
+    FRAMES = ("projects", "targets", "aggregates", "findings", "rejects")
+
+    def select(self, keep: Sequence[int]) -> FrameBatch:
+        """Only the tables at the given positions, renumbered 0..len(keep)-1."""
+        renumber = {old: new for new, old in enumerate(keep)}
+        parts = {}
+        for name in self.FRAMES:
+            df = getattr(self, name)
+            df = df[df["batch_no"].isin(renumber)].copy()
+            df["batch_no"] = df["batch_no"].map(renumber)
+            parts[name] = df
+        return FrameBatch([self.tables[i] for i in keep], **parts)
+
+
+def to_frames(tables: Sequence[SourceTable]) -> FrameBatch:
+    return FrameBatch(
+        [table_meta(t) for t in tables],
+        project_rows(tables),
+        target_rows(tables),
+        aggregate_rows(tables),
+        finding_rows(tables),
+        reject_rows(tables),
+    )
+
+
+def concat(batches: Sequence[FrameBatch]) -> FrameBatch:
+    """One batch of many, batch numbers shifted so they stay unique."""
+    offsets, total = [], 0
+    for b in batches:
+        offsets.append(total)
+        total += len(b.tables)
+    parts = {}
+    for name in FrameBatch.FRAMES:
+        frames_ = [
+            getattr(b, name).assign(batch_no=getattr(b, name)["batch_no"] + off)
+            for b, off in zip(batches, offsets, strict=True)
+        ]
+        parts[name] = pd.concat(frames_, ignore_index=True) if frames_ else getattr(to_frames([]), name)
+    return FrameBatch([m for b in batches for m in b.tables], **parts)

@@ -5,12 +5,13 @@ This is the library's load path; flows/load_flow.py wires the same functions int
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from etl.frames import FrameBatch, to_frames
 from etl.load import FileResult, load_batch
 from etl.model import Refusal, SourceTable
 from etl.pipeline import run_file
@@ -44,14 +45,46 @@ def parse_files(paths: Sequence[Path], year: int | None = None, workers: int = 1
         return list(pool.map(run_file, paths, [year] * len(paths), chunksize=max(1, len(paths) // (workers * 4))))
 
 
-def load_parsed(
-    parsed: Sequence[SourceTable | Refusal], warehouse: Path | None = None, wait_seconds: float = 0
-) -> list[FileResult]:
+def parse_chunk(paths: Sequence[Path], year: int | None = None) -> tuple[FrameBatch, list[Refusal]]:
+    """Parse files into load-ready frames (runs in a worker process: frames pickle far cheaper than objects)."""
+    parsed = [run_file(p, year) for p in paths]
     tables = [p for p in parsed if isinstance(p, SourceTable)]
-    refusals = [p for p in parsed if isinstance(p, Refusal)]
+    return to_frames(tables), [p for p in parsed if isinstance(p, Refusal)]
+
+
+def parsed_batches(
+    paths: Sequence[Path], year: int | None = None, batch_size: int = DEFAULT_BATCH, workers: int = 1
+) -> Iterator[tuple[FrameBatch, list[Refusal]]]:
+    """Yield parsed batches in order; with workers > 1 a process pool parses ahead of the loader,
+    keeping at most 2 x workers batches in flight so memory stays bounded whatever the corpus size."""
+    batches = list(chunks(paths, batch_size))
+    if workers <= 1 or len(batches) < 2:
+        yield from (parse_chunk(b, year) for b in batches)
+        return
+    with ProcessPoolExecutor(workers) as pool:
+        pending: deque[Future] = deque()
+        for batch in batches:
+            pending.append(pool.submit(parse_chunk, batch, year))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def load_parsed(
+    parsed: Sequence[SourceTable | Refusal] | tuple[FrameBatch, list[Refusal]],
+    warehouse: Path | None = None,
+    wait_seconds: float = 0,
+) -> list[FileResult]:
+    """Load one parsed batch (objects or frames) in one transaction."""
+    if isinstance(parsed, tuple) and len(parsed) == 2 and isinstance(parsed[0], FrameBatch):
+        batch, refusals = parsed
+    else:
+        batch = to_frames([p for p in parsed if isinstance(p, SourceTable)])
+        refusals = [p for p in parsed if isinstance(p, Refusal)]
     con = open_for_load(warehouse, wait_seconds=wait_seconds)
     try:
-        return load_batch(con, tables, refusals)
+        return load_batch(con, batch, refusals)
     finally:
         con.close()
 
@@ -93,8 +126,8 @@ def load_files(
 ) -> RunSummary:
     """Discover, parse and load; one transaction per batch of files."""
     summary = RunSummary()
-    for batch in chunks(discover(paths), batch_size):
-        results = load_parsed(parse_files(batch, year, workers), warehouse)
+    for parsed in parsed_batches(discover(paths), year, batch_size, workers):
+        results = load_parsed(parsed, warehouse)
         summary.results += results
         if on_batch:
             on_batch(results)

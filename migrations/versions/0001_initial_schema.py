@@ -117,14 +117,6 @@ def upgrade() -> None:
         sa.Column("other_yuan", sa.Numeric(precision=18, scale=2), nullable=False),
         sa.Column("source_unit", sa.String(length=8), nullable=False),
         sa.Column("goal_text", sa.String(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["load_id"],
-            ["load_log.load_id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["project_id"],
-            ["dim_project.project_id"],
-        ),
         sa.PrimaryKeyConstraint("project_id", "budget_year"),
     )
     op.create_table(
@@ -139,10 +131,6 @@ def upgrade() -> None:
         sa.Column("actual_yuan", sa.Numeric(precision=18, scale=2), nullable=False),
         sa.Column("difference_yuan", sa.Numeric(precision=18, scale=2), nullable=False),
         sa.Column("passed", sa.Boolean(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["load_id"],
-            ["load_log.load_id"],
-        ),
         sa.PrimaryKeyConstraint("load_id", "check_no"),
     )
     op.create_table(
@@ -155,10 +143,6 @@ def upgrade() -> None:
         sa.Column("fiscal_yuan", sa.Numeric(precision=18, scale=2), nullable=False),
         sa.Column("special_account_yuan", sa.Numeric(precision=18, scale=2), nullable=False),
         sa.Column("other_yuan", sa.Numeric(precision=18, scale=2), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["load_id"],
-            ["load_log.load_id"],
-        ),
         sa.PrimaryKeyConstraint("load_id", "source_line"),
     )
     op.create_table(
@@ -189,18 +173,6 @@ def upgrade() -> None:
         sa.Column("annual_unit_source", sa.String(length=8), nullable=True),
         sa.Column("annual_value_status", sa.String(length=16), nullable=False),
         sa.Column("raw_text", sa.String(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["indicator_type_id"],
-            ["dim_indicator_type.indicator_type_id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["load_id"],
-            ["load_log.load_id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["project_id"],
-            ["dim_project.project_id"],
-        ),
         sa.PrimaryKeyConstraint("project_id", "budget_year", "seq"),
     )
     op.create_table(
@@ -211,10 +183,6 @@ def upgrade() -> None:
         sa.Column("source_line", sa.Integer(), nullable=False),
         sa.Column("raw_text", sa.String(), nullable=False),
         sa.Column("reason", sa.String(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["load_id"],
-            ["load_log.load_id"],
-        ),
         sa.PrimaryKeyConstraint("load_id", "reject_no"),
     )
     # ### end Alembic commands ###
