@@ -4,7 +4,9 @@ Star schema: dimensions ``dim_project`` (one row per project identity), ``dim_pr
 (every published name that was linked to an identity, and how), ``dim_indicator_type`` (the
 type tree); facts ``fact_project_budget`` (project x year) and ``fact_target`` (project x year x
 indicator); lineage ``load_log`` (one row per source file attempt), ``load_reject``,
-``fact_table_aggregate`` (合计 and unit rows) and ``fact_reconciliation``.
+``fact_table_aggregate`` (合计 and unit rows) and ``fact_reconciliation``; run history ``load_run``
+(one row per load run: when, outcome, counts), ``load_run_file`` (which run wrote which load_log row)
+and ``load_run_check`` (each data-quality check a run ran, with a sample of offending rows).
 Money is DECIMAL(18, 2) yuan; every fact row carries its ``load_id`` and ``source_line``.
 
 Primary keys are enforced everywhere: they are what makes a load unable to double a row. Foreign
@@ -22,7 +24,7 @@ metadata = sa.MetaData()
 
 YUAN = sa.Numeric(18, 2)
 TARGET_NUMBER = sa.Numeric(18, 4)
-SEQUENCES = ("seq_load_id", "seq_project_id", "seq_indicator_type_id")
+SEQUENCES = ("seq_load_id", "seq_project_id", "seq_indicator_type_id", "seq_run_id")
 
 
 def _amount_columns() -> list[sa.Column]:
@@ -176,4 +178,52 @@ load_reject = sa.Table(
     sa.Column("source_line", sa.Integer, nullable=False),
     sa.Column("raw_text", sa.String, nullable=False),
     sa.Column("reason", sa.String, nullable=False),
+)
+
+RUN_OUTCOMES = ("running", "unchanged", "succeeded", "failed")
+RUN_COUNTS = (
+    "n_files",
+    "n_loaded",
+    "n_replaced",
+    "n_unchanged",
+    "n_refused",
+    "n_disappeared",
+    "n_pruned",
+    "n_projects",
+    "n_targets",
+    "n_rejects",
+    "n_reconciliation_failures",
+)
+
+load_run = sa.Table(
+    "load_run",
+    metadata,
+    sa.Column("run_id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("flow_run_id", sa.String(36)),
+    sa.Column("started_at", sa.DateTime, nullable=False),
+    sa.Column("finished_at", sa.DateTime),
+    sa.Column("outcome", sa.String(16), nullable=False),
+    sa.Column("source_paths", sa.String, nullable=False),
+    *[sa.Column(name, sa.Integer, nullable=False) for name in RUN_COUNTS],
+    sa.Column("n_check_failures", sa.Integer),
+    sa.Column("message", sa.String),
+    sa.CheckConstraint(f"outcome IN {RUN_OUTCOMES}", name="ck_load_run_outcome"),
+)
+
+load_run_file = sa.Table(
+    "load_run_file",
+    metadata,
+    sa.Column("load_id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("run_id", sa.BigInteger, nullable=False),
+)
+
+load_run_check = sa.Table(
+    "load_run_check",
+    metadata,
+    sa.Column("run_id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("check_name", sa.String, primary_key=True),
+    sa.Column("passed", sa.Boolean, nullable=False),
+    sa.Column("n_rows", sa.Integer, nullable=False),
+    sa.Column("sample", sa.String),
+    sa.Column("description", sa.String),
 )
