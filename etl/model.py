@@ -77,6 +77,8 @@ class Indicator:
     type_key: str = ""
     is_misparented: bool = False
     is_duplicate: bool = False
+    weight: Decimal | None = None
+    direction: str | None = None
 
 
 @dataclass(slots=True)

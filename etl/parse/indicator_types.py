@@ -23,16 +23,17 @@ class IndicatorType:
 
     @property
     def key(self) -> str:
-        return self.level2_code
+        """The level-2 code; a type with no known code (the 成本指标 tree) is keyed by its name."""
+        return self.level2_code or self.level2_name
 
 
 @cache
 def type_tree() -> dict[str, IndicatorType]:
-    """level-2 code -> type, for every known type."""
+    """type key (level-2 code, or name when no code is known) -> type, for every known type."""
     with TREE_FILE.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    return {
-        r["level2_code"]: IndicatorType(
+    types = (
+        IndicatorType(
             r["level1_code"],
             r["level1_name"],
             r["level2_code"],
@@ -40,7 +41,8 @@ def type_tree() -> dict[str, IndicatorType]:
             r["is_assumed"] == "true",
         )
         for r in rows
-    }
+    )
+    return {t.key: t for t in types}
 
 
 @cache
@@ -72,7 +74,9 @@ def resolve_type(l1_code: str, l1_name: str, l2_code: str, l2_name: str) -> tupl
     The level-2 code decides when it is known (its first digit is its level-1 code); else the
     level-2 name; else the pair is an unknown type, keyed ``?<l1>/<l2>`` and kept, never dropped.
     """
-    known = type_tree().get(l2_code) or _by_level2_name().get(canonical_name("2", l2_name))
+    known = (type_tree().get(l2_code) if l2_code else None) or _by_level2_name().get(canonical_name("2", l2_name))
     if known is None:
         return f"?{l1_code}-{canonical_name('1', l1_name)}/{l2_code}-{canonical_name('2', l2_name)}", False
-    return known.key, bool(l1_code) and l1_code != known.level1_code
+    if l1_code and known.level1_code:
+        return known.key, l1_code != known.level1_code
+    return known.key, bool(l1_name.strip()) and canonical_name("1", l1_name) != known.level1_name

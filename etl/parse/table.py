@@ -18,9 +18,13 @@ from etl.model import (
 from etl.parse.columns import REQUIRED_COLUMNS, header_positions
 from etl.parse.header import budget_year, parse_header
 from etl.parse.indicators import ItemError, parse_indicators
+from etl.parse.per_row import ProjectCursor, RowError, add_indicator, has_indicator, is_per_row
+from etl.parse.truncation import refuse_if_truncated
 from etl.text import fold, squash, strip_tags
 
 GRAND_TOTAL_NAMES = frozenset({"合计", "总计", "合 计", "总 计"})
+MAX_CELL_CHARS = 32767  # Excel's own limit for one cell
+_NOTE = re.compile(r"^(注|说明|备注|填报|制表|审核|数据来源)\s*[:：\d一、]")
 _TRANSFER_DOC = re.compile(
     r"^(?P<doc>[\u4e00-\u9fff]{1,8}\s*[\[【〔(（]\s*\d{4}\s*[\]】〕)）]\s*\d{1,4}\s*号)\s*(?P<name>\S.*)$"
 )
@@ -54,8 +58,11 @@ def parse_grid(grid: Grid, year: int | None = None) -> SourceTable:
         source_format=grid.source_format,
         encoding=grid.encoding,
     )
-    for row in grid.rows[1:]:
-        _classify_row(table, row, positions)
+    cursor: ProjectCursor | None = None
+    rows = [r for r in grid.rows[1:] if not _is_note(r)]
+    for row in rows:
+        cursor = _classify_row(table, row, positions, cursor)
+    refuse_if_truncated(table, rows, positions)
     if not table.department_name:
         table.department_name = _first_unit(table) or _refuse_no_department(grid.path)
     return table
@@ -66,22 +73,59 @@ def _cell(cells: list[str], positions: dict[str, int], column: str) -> str:
     return squash(strip_tags(cells[i])) if i is not None and i < len(cells) else ""
 
 
-def _classify_row(table: SourceTable, row: GridRow, positions: dict[str, int]) -> None:
+def _is_note(row: GridRow) -> bool:
+    """A note under the grid (注：…, 说明：…) is not a row of the table."""
+    filled = [c for c in row.cells if c.strip()]
+    return len(filled) == 1 and bool(_NOTE.match(filled[0]))
+
+
+def _row_problem(cells: list[str], positions: dict[str, int]) -> str | None:
+    if extra := [c for c in cells[max(positions.values()) + 1 :] if c.strip()]:
+        return f"{len(extra)} cell(s) beyond the header's columns"
+    if (longest := max((len(c) for c in cells), default=0)) > MAX_CELL_CHARS:
+        return f"a cell of {longest} characters exceeds the limit of {MAX_CELL_CHARS}"
+    return None
+
+
+def _classify_row(
+    table: SourceTable, row: GridRow, positions: dict[str, int], cursor: ProjectCursor | None
+) -> ProjectCursor | None:
+    """File the row as an aggregate, a project or (per-row layout) an indicator of the current project."""
+    if reason := _row_problem(row.cells, positions):
+        table.rejects.append(_reject(table, row, reason))
+        return cursor
     cells = row.cells
     name = _cell(cells, positions, "project_name")
+    per_row = is_per_row(positions)
+    if not name:
+        if per_row and cursor and has_indicator(cells, positions):
+            _add_row_indicator(table, cursor, row, positions)
+        else:
+            table.rejects.append(_reject(table, row, "row has no project name"))
+        return cursor
     raw = {c: _cell(cells, positions, c) for c in AMOUNT_COLUMNS}
     goal = _cell(cells, positions, "goal")
-    packed = _cell(cells, positions, "indicators")
-    if extra := [c for c in cells[max(positions.values()) + 1 :] if c.strip()]:
-        table.rejects.append(_reject(table, row, f"{len(extra)} cell(s) beyond the header's columns"))
-    elif not name:
-        table.rejects.append(_reject(table, row, "row has no project name"))
-    elif fold(name).replace(" ", "") in GRAND_TOTAL_NAMES:
+    packed = "" if per_row else _cell(cells, positions, "indicators")
+    indicator = per_row and has_indicator(cells, positions)
+    if fold(name).replace(" ", "") in GRAND_TOTAL_NAMES:
         table.aggregates.append(AggregateRow(row.line_no, "grand_total", name, raw))
-    elif not goal and not packed:
+        return None
+    if not goal and not packed and not indicator:
         table.aggregates.append(AggregateRow(row.line_no, "unit_subtotal", name, raw))
-    else:
-        table.projects.append(_project(table, row, name, raw, goal, packed))
+        return None
+    project = _project(table, row, name, raw, goal, packed)
+    table.projects.append(project)
+    cursor = ProjectCursor(project)
+    if indicator:
+        _add_row_indicator(table, cursor, row, positions)
+    return cursor
+
+
+def _add_row_indicator(table: SourceTable, cursor: ProjectCursor, row: GridRow, positions: dict[str, int]) -> None:
+    try:
+        add_indicator(cursor, row, positions)
+    except RowError as exc:
+        table.rejects.append(_reject(table, row, f"{cursor.project.project_name}: indicator {cursor.seq}: {exc}"))
 
 
 def _project(table: SourceTable, row: GridRow, name: str, raw: dict[str, str], goal: str, packed: str) -> ProjectRow:

@@ -1,4 +1,8 @@
-"""Decode a table's bytes: UTF-8 (with or without BOM) or GB18030 (a superset of GBK)."""
+"""Decode a table's bytes: UTF-8 (with or without BOM) or GB18030 (a superset of GBK).
+
+Anything else is refused with a reason: UTF-16, binary content, or bytes that GB18030 can decode
+but only into characters no table prints (Big5, Shift-JIS, Latin-1 text decode that way).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,13 @@ from pathlib import Path
 from etl.model import TableRefused
 
 _BINARY_SHARE = 0.02
+_ODD_SHARE = 0.01
+# What a Chinese table prints: ASCII, Latin-1, general punctuation, arrows and maths (≥ ≤),
+# CJK punctuation, unified ideographs, full-width forms.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+_UNEXPECTED = re.compile(
+    r"[^\s\x20-\x7e\u00a0-\u00ff\u2000-\u22ff\u2460-\u24ff\u25a0-\u25ff\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"
+)
 
 
 def sha256_of(data: bytes) -> str:
@@ -21,17 +31,30 @@ def decode(data: bytes, path: Path | str) -> tuple[str, str]:
     if not data.strip():
         raise TableRefused(path, "empty file")
     if data.startswith(b"\xef\xbb\xbf"):
-        return _checked(data[3:].decode("utf-8", errors="strict"), path), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return _checked(data[3:].decode("utf-8", errors="strict"), path), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            raise TableRefused(path, f"UTF-8 BOM but invalid UTF-8 at byte {exc.start + 3}") from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(data):
         raise TableRefused(path, "UTF-16 text is not supported; save the table as UTF-8 or GB18030")
     try:
         return _checked(data.decode("utf-8"), path), "utf-8"
     except UnicodeDecodeError:
         pass
     try:
-        return _checked(data.decode("gb18030"), path), "gb18030"
+        text = data.decode("gb18030")
     except UnicodeDecodeError as exc:
         raise TableRefused(path, f"not UTF-8 or GB18030 text (undecodable byte at offset {exc.start})") from None
+    text = _checked(text, path)
+    odd = len(_UNEXPECTED.findall(text))
+    if odd > _ODD_SHARE * len(text):
+        raise TableRefused(path, "not UTF-8 or GB18030 text (decodes only to unusual characters; another encoding?)")
+    return text, "gb18030"
+
+
+def _looks_utf16(data: bytes) -> bool:
+    sample = data[:4000]
+    return len(sample) >= 8 and sample.count(0) > len(sample) // 4
 
 
 def _checked(text: str, path: Path | str) -> str:

@@ -1,0 +1,45 @@
+"""Tell a table cut off mid-row (a truncated download or copy) from one that merely ends."""
+
+from __future__ import annotations
+
+from etl.model import GridRow, SourceTable, TableRefused
+from etl.parse.indicators import ItemError, parse_item, split_items
+from etl.text import squash, strip_tags
+
+
+def _key_column(positions: dict[str, int]) -> int:
+    """The column a complete project row must reach: the packed indicators, else the indicator name."""
+    for column in ("indicators", "value", "indicator_name", "goal"):
+        if column in positions:
+            return positions[column]
+    return max(positions.values())
+
+
+def _last_item_broken(packed: str) -> bool:
+    try:
+        items = split_items(packed)
+    except ItemError:
+        return True
+    if not items:
+        return False
+    try:
+        parse_item(*items[-1])
+    except ItemError:
+        return True
+    return False
+
+
+def refuse_if_truncated(table: SourceTable, rows: list[GridRow], positions: dict[str, int]) -> None:
+    """Refuse the table when its last row stops short of its columns or inside its last indicator."""
+    if not rows:
+        return
+    last = rows[-1]
+    key = _key_column(positions)
+    if len(last.cells) <= key:
+        reason = f"truncated mid-row: the last row has {len(last.cells)} cell(s), the header {key + 1} or more"
+        raise TableRefused(table.path, reason, last.line_no)
+    is_last_project = bool(table.projects) and table.projects[-1].line_no == last.line_no
+    if is_last_project and "indicators" in positions:
+        packed = squash(strip_tags(last.cells[positions["indicators"]]))
+        if packed and _last_item_broken(packed):
+            raise TableRefused(table.path, "truncated mid-row: the last row ends inside an indicator", last.line_no)
