@@ -101,15 +101,19 @@ def load_batch(
     con: duckdb.DuckDBPyConnection,
     tables: frames.FrameBatch | Sequence[SourceTable],
     refusals: Sequence[Refusal] = (),
+    run_id: int | None = None,
 ) -> list[FileResult]:
-    """Write a batch of tables (and the refusals' log rows) in one transaction; return per-file results."""
+    """Write a batch of tables (and the refusals' log rows) in one transaction; return per-file results.
+
+    With a run_id, every load_log row written is linked to that run (load_run_file) in the same transaction.
+    """
     batch = tables if isinstance(tables, frames.FrameBatch) else frames.to_frames(tables)
     plan = plan_batch(con, batch, refusals)
     if not plan.batch.tables and not plan.refusals:
         return plan.results
     con.execute("BEGIN TRANSACTION")
     try:
-        load_ids = _write(con, plan)
+        load_ids = _write(con, plan, run_id)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -127,12 +131,14 @@ def _next_ids(con: duckdb.DuckDBPyConnection, sequence: str, n: int) -> list[int
     return [r[0] for r in con.execute(f"SELECT nextval('{sequence}') FROM range(?)", [n]).fetchall()]
 
 
-def _write(con: duckdb.DuckDBPyConnection, plan: _Plan) -> list[int]:
+def _write(con: duckdb.DuckDBPyConnection, plan: _Plan, run_id: int | None = None) -> list[int]:
     batch = plan.batch
     load_ids = _next_ids(con, "seq_load_id", len(batch.tables))
     _retire(con, plan.replaced_ids)
     _insert_load_log(con, batch.tables, load_ids)
-    _insert_refusals(con, plan.refusals)
+    refusal_ids = _insert_refusals(con, plan.refusals)
+    if run_id is not None:
+        _insert_rows(con, "load_run_file", [(i, run_id) for i in load_ids + refusal_ids])
     if batch.tables:
         ids = pd.Series(load_ids)
         projects = _with_load_id(batch.projects, ids)
@@ -188,7 +194,7 @@ def _insert_load_log(con: duckdb.DuckDBPyConnection, tables: list[frames.TableMe
     _insert_rows(con, "load_log", rows)
 
 
-def _insert_refusals(con: duckdb.DuckDBPyConnection, refusals: list[Refusal]) -> None:
+def _insert_refusals(con: duckdb.DuckDBPyConnection, refusals: list[Refusal]) -> list[int]:
     ids = _next_ids(con, "seq_load_id", len(refusals))
     now = datetime.now()
     rows = [
@@ -216,6 +222,7 @@ def _insert_refusals(con: duckdb.DuckDBPyConnection, refusals: list[Refusal]) ->
         for i, r in zip(ids, refusals, strict=True)
     ]
     _insert_rows(con, "load_log", rows)
+    return ids
 
 
 def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
@@ -309,4 +316,27 @@ def _insert_lineage(con: duckdb.DuckDBPyConnection, batch: frames.FrameBatch, id
 def _drop_orphans(con: duckdb.DuckDBPyConnection) -> None:
     """A name no fact uses any more (a corrected file renamed it) and a project with no name go."""
     con.execute("DELETE FROM dim_project_name WHERE name_key NOT IN (SELECT name_key FROM fact_project_budget)")
+    con.execute("DELETE FROM dim_project WHERE project_id NOT IN (SELECT project_id FROM dim_project_name)")
+
+
+def prune_loads(con: duckdb.DuckDBPyConnection, load_ids: Sequence[int], run_id: int | None = None) -> None:
+    """Take the facts of loads whose source file disappeared out of the warehouse.
+
+    Their load_log rows stay, marked superseded with a message saying why (the history is never deleted).
+    Projects left without a name go in a second transaction: DuckDB refuses to delete a parent row in
+    the transaction that deleted its children (dim_project_name -> dim_project).
+    """
+    if not load_ids:
+        return
+    ids = list(load_ids)
+    note = "source file disappeared; facts pruned" + ("" if run_id is None else f" by run {run_id}")
+    con.execute("BEGIN TRANSACTION")
+    try:
+        _retire(con, ids)
+        con.execute("UPDATE load_log SET message = ? WHERE load_id IN (SELECT unnest(?))", [note, ids])
+        con.execute("DELETE FROM dim_project_name WHERE name_key NOT IN (SELECT name_key FROM fact_project_budget)")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
     con.execute("DELETE FROM dim_project WHERE project_id NOT IN (SELECT project_id FROM dim_project_name)")
