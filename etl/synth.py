@@ -6,9 +6,22 @@ base year and evolved year to year (projects continue, are dropped, appear, are 
 targets are raised, lowered, added, removed or reworded). The ground truth of every change is kept in a
 manifest. Pure standard library: the same seed gives the same bytes on every machine.
 
-Manifest conventions: amounts are plain decimal strings in 万元 ("1485.34"); indicator names are given in
-their canonical form (full-width brackets and commas) although a half-width row prints them half-width;
-target values are the annual values without the formatting noise (a trailing "。" is noise, not a change).
+API: ``generate_department_years(department, years, seed) -> list[GeneratedTable]``,
+``write_corpus(out_dir, departments, years, seed)`` and ``corpus_of_size(out_dir, n_tables, seed)``, both
+writing ``<out_dir>/<year>/<slug>.txt`` plus ``<out_dir>/manifest.json``; CLI:
+``python -m etl.synth OUT_DIR --departments N --years 2023 2024 --seed 7`` (or ``--tables N``).
+
+``manifest.json`` holds ``tables`` (one summary per file) and ``departments``; each department lists its
+``projects``, each with a stable ``id`` (``d0001-p004``), ``names`` and ``totals`` per year and one
+``transitions`` entry per year step it takes part in: ``status`` (new / dropped / continued / renamed),
+``rename_kind`` (see RENAME_KINDS), ``name_from``/``name_to``, ``budget_from``/``budget_to``/
+``budget_change``/``budget_change_pct``, ``indicators`` (indicator name -> added / removed / unchanged /
+raised / lowered / changed) and ``targets`` (name -> {"from", "to"} for the raised, lowered, changed ones).
+
+Conventions: amounts are plain decimal strings in 万元 ("1485.34"); indicator names are given in their
+canonical form (full-width brackets and commas) although a half-width row prints them half-width; target
+values are annual values without formatting noise (a trailing "。" or the row's bracket width is noise,
+not a change). Files end without a final newline, like the sample.
 """
 
 from __future__ import annotations
@@ -21,13 +34,17 @@ import random
 import re
 import sys
 import time
+from bisect import bisect
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from decimal import ROUND_HALF_UP, Decimal
-from itertools import pairwise
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from functools import cached_property, lru_cache
+from itertools import accumulate, pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
 
 LABEL_PREFIX = "# jixiao-synth:"
 TITLE = "项目支出绩效目标表（含转移支付项目）"
@@ -172,6 +189,7 @@ CATALOG: dict[int, tuple[Entry, ...]] = {
         ("发放{kw}补贴人数", ("ge_count", "count"), "人", 10, 800),
         ("{kw}政策宣传覆盖率", ("pct100", "ge_pct"), "", 85, 95),
         ("{kw}资金到位率", ("pct100",), "", 0, 0),
+        ("预算执行率", ("pct100", "ge_pct"), "", 90, 95),
     ),
     12: (
         ("{kw}验收合格率", ("pct100",), "", 0, 0),
@@ -213,6 +231,7 @@ CATALOG: dict[int, tuple[Entry, ...]] = {
     31: (
         ("{kw}服务对象满意度", ("ge_pct", "gt_pct"), "", 80, 95),
         ("群众满意度", ("ge_pct",), "", 85, 95),
+        ("服务对象满意度", ("ge_pct", "gt_pct"), "", 85, 95),
         ("{kw}服务满意度", ("ge_pct", "nl_pct"), "", 80, 95),
         ("{kw}对象满意度", ("ge_pct", "pct100"), "", 85, 95),
     ),
@@ -244,6 +263,7 @@ PRESETS: dict[str, tuple[tuple[int, Entry], ...]] = {
         (31, ("物业服务满意度", ("ge_pct",), "", 85, 95)),
     ),
 }
+NEUTRAL = tuple((c, e) for c, entries in CATALOG.items() for e in entries if "{kw}" not in e[0])
 QUAL: dict[str, tuple[str, ...]] = {
     "timely": ("及时", "及时完成", "按时完成"),
     "standard": ("达标", "符合规范", "符合标准", "符合文件标准", "合格"),
@@ -324,7 +344,7 @@ class Target:
     step: str = ""  # pct | count | halve
     group: str = ""
 
-    @property
+    @cached_property
     def text(self) -> str:
         return self.fmt if self.n is None else self.fmt.replace("{}", str(self.n))
 
@@ -394,13 +414,26 @@ class RowFormat:
     vcolon: str
 
 
+class Weighted(Generic[T]):
+    """A weighted choice with precomputed cumulative weights (``random.choices`` is slow for one pick)."""
+
+    def __init__(self, items: Sequence[T], weights: Sequence[float]) -> None:
+        self.items = tuple(items)
+        self.cum = tuple(accumulate(weights))
+
+    def pick(self, rng: random.Random) -> T:
+        return self.items[bisect(self.cum, rng.random() * self.cum[-1])]
+
+
 FORMATS = {
     "wide": RowFormat(True, False, "：", "；", ":"),
     "narrow": RowFormat(False, False, ": ", "; ", ":"),
     "p": RowFormat(True, True, "：", "；", "："),
 }
-STYLE_NAMES = ("wide", "narrow", "p")
-STYLE_WEIGHTS = (45, 40, 15)
+STYLES = Weighted(("wide", "narrow", "p"), (45, 40, 15))
+L2_PICK = Weighted(L2_CODES, L2_WEIGHTS)
+N_INDICATORS_PICK = Weighted(N_INDICATORS, N_INDICATOR_WEIGHTS)
+N_ADDED_PICK = Weighted((0, 1, 2), (78, 18, 4))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -558,13 +591,17 @@ def _build_indicator(code: int, entry: Entry, kw: str, rng: random.Random) -> In
 
 def _draw_indicator(kw: str, used: set[str], rng: random.Random, l2: int | None = None) -> Indicator | None:
     """A new indicator for a project on topic ``kw`` whose name the project never used."""
-    preset = [(c, e) for c, e in PRESETS.get(kw, ()) if e[0] not in used]
-    if preset and rng.random() < 0.85:
-        code, entry = rng.choice(preset)
-        used.add(entry[0])
-        return _build_indicator(code, entry, kw, rng)
+    if kw in PRESETS:
+        # the generic projects keep to their own indicators, then to names that fit any project
+        preset = [(c, e) for c, e in PRESETS[kw] if e[0] not in used]
+        code, entry = rng.choice(preset if preset and rng.random() < 0.85 else NEUTRAL)
+        name = entry[0]
+        if name not in used:
+            used.add(name)
+            return _build_indicator(code, entry, kw, rng)
+        return None
     for _ in range(12):
-        code = l2 or rng.choices(L2_CODES, L2_WEIGHTS)[0]
+        code = l2 or L2_PICK.pick(rng)
         entry = rng.choice(CATALOG[code])
         name = _tidy(entry[0].format(kw=kw))
         if name not in used:
@@ -574,7 +611,7 @@ def _draw_indicator(kw: str, used: set[str], rng: random.Random, l2: int | None 
 
 
 def _draw_indicators(kw: str, used: set[str], rng: random.Random) -> list[Indicator]:
-    n = rng.choices(N_INDICATORS, N_INDICATOR_WEIGHTS)[0]
+    n = N_INDICATORS_PICK.pick(rng)
     if kw in PRESETS:
         n = min(n, len(PRESETS[kw]) + 1)
     out = [_draw_indicator(kw, used, rng, 11 if i == 0 else None) for i in range(n)]
@@ -603,7 +640,7 @@ def _evolve_indicators(p: Project, rng: random.Random) -> tuple[dict[str, str], 
         classes[ind.name] = cls
         kept.append(ind)
     p.indicators = kept
-    for _ in range(rng.choices((0, 1, 2), (78, 18, 4))[0]):
+    for _ in range(N_ADDED_PICK.pick(rng)):
         ind = _draw_indicator(p.kw, p.used, rng)
         if ind is not None:
             _insert_indicator(p, ind)
@@ -616,9 +653,10 @@ def _evolve_indicators(p: Project, rng: random.Random) -> tuple[dict[str, str], 
 # ---------------------------------------------------------------------------------------------------------
 
 
-DOUBLED = re.compile(r"(宣传|培训|服务|管理|监管|建设|教育)\1")
+DOUBLED = re.compile(r"(宣传|培训|服务|管理|监管|建设|教育|补贴|项目)\1")
 
 
+@lru_cache(maxsize=1 << 16)
 def _tidy(text: str) -> str:
     """普法宣传宣传经费 -> 普法宣传经费: a keyword ending like its template's next word is written once."""
     return DOUBLED.sub(r"\1", text)
@@ -669,8 +707,17 @@ def _move_amounts(a: Amounts, rng: random.Random) -> Amounts:
         return a
     factor = Decimal(f"{1 + rng.uniform(-0.3, 0.3):.4f}")
     r = rng.random()
-    return Amounts(*(_round_amount(x * factor, _quantum(r, x * factor)) if x else ZERO
-                     for x in (a.fiscal, a.special, a.other)))
+
+    def move(x: Decimal) -> Decimal:
+        if not x:
+            return ZERO
+        y = _round_amount(x * factor, _quantum(r, x * factor))
+        # rounding (to whole 万元 or to the cent) must not push the change outside -30%..+30%
+        lo = (x * Decimal("0.7")).quantize(CENT, ROUND_CEILING)
+        hi = (x * Decimal("1.3")).quantize(CENT, ROUND_FLOOR)
+        return y if lo <= y <= hi else min(max(_round_amount(x * factor, CENT), lo), hi)
+
+    return Amounts(move(a.fiscal), move(a.special), move(a.other))
 
 
 def _candidate_base(prof: Profile, year: int, rng: random.Random) -> tuple[str, str, tuple[int, int] | None]:
@@ -682,7 +729,8 @@ def _candidate_base(prof: Profile, year: int, rng: random.Random) -> tuple[str, 
     if r < 0.22:
         start = year - rng.randint(0, 2)
         system = rng.choice(SYSTEMS).format(kw=kw)
-        return "信息化运维", f"{prof.org}{system}运维项目", (start, max(year, start + rng.randint(2, 3)))
+        base = _tidy(f"{prof.org}{system}运维项目")
+        return "信息化运维", base, (start, max(year, start + rng.randint(2, 3)))
     base = _tidy(rng.choice(KW_TEMPLATES).format(kw=kw, area=prof.area))
     return kw, base, ((year, year + rng.randint(1, 3)) if rng.random() < 0.04 else None)
 
@@ -714,7 +762,7 @@ def _new_project(st: _State, year: int, unit: str) -> Project:
     else:
         kw, base, period = _draw_base(st, year)
     st.counter += 1
-    style = rng.choices(STYLE_NAMES, STYLE_WEIGHTS)[0]
+    style = STYLES.pick(rng)
     narrow = rng.random() < (0.7 if period else 0.3)
     p = Project(f"{st.profile.code}-p{st.counter:03d}", unit, kw, base, _goal(kw, rng), _draw_amounts(rng),
                 style, doc=_doc(rng, year) if transfer else "", period=period, narrow_name=narrow)
@@ -769,7 +817,7 @@ def _draw_rename(st: _State, alive: list[Project], plan: dict[str, str]) -> tupl
 
 def _plan_renames(st: _State, alive: list[Project], year: int) -> dict[str, str]:
     plan = {p.pid: "period_changed" for p in alive if p.period and p.period[1] < year}
-    for _ in range(sum(st.rng.random() < RENAME_RATE for _ in alive)):
+    for _ in range(max(1, sum(st.rng.random() < RENAME_RATE for _ in alive))):
         drawn = _draw_rename(st, alive, plan)
         if drawn is None:
             break
@@ -834,7 +882,7 @@ def _carry_over(st: _State, p: Project, kind: str | None, year: int) -> dict[str
     p.amounts = _move_amounts(p.amounts, st.rng)
     classes, targets = _evolve_indicators(p, st.rng)
     if st.rng.random() < STYLE_REDRAW_RATE:
-        p.style = st.rng.choices(STYLE_NAMES, STYLE_WEIGHTS)[0]
+        p.style = STYLES.pick(st.rng)
     status = "renamed" if done else "continued"
     return _entry(p.pid, status, done, (name_from, p.name), (budget_from, p.amounts.total), classes, targets)
 
@@ -870,6 +918,10 @@ def _evolve(st: _State, year: int) -> list[dict[str, Any]]:
 def _init_state(prof: Profile, year: int, seed: int) -> _State:
     rng = random.Random(f"jixiao-synth|{seed}|{prof.name}")
     st = _State(prof, seed, rng, _draw_units(prof, rng))
+    # the first deck of rename kinds is rotated by the department number, so that a few departments
+    # already show every kind of rename; later decks are shuffled
+    k = (prof.index - 1) % len(RENAME_KINDS)
+    st.deck = list(RENAME_KINDS[k:] + RENAME_KINDS[:k])
     for _ in range(rng.randint(10, 34)):
         st.projects.append(_new_project(st, year, _pick_unit(st)))
     return st
@@ -885,6 +937,7 @@ def format_amount(d: Decimal) -> str:
     return "" if not d else f"{d:,.2f}"
 
 
+@lru_cache(maxsize=1 << 16)
 def _narrow(text: str) -> str:
     return text.translate(HALF).replace("，", ", ").replace("；", "; ")
 
@@ -1025,36 +1078,54 @@ def _table_summary(t: GeneratedTable) -> dict[str, Any]:
             "n_indicators": sum(len(p["indicators"]) for p in m["projects"])}
 
 
-def _run_department(job: tuple[Profile, tuple[int, ...], int, str]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def _dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def _run_department(job: tuple[Profile, tuple[int, ...], int, str]) -> tuple[str, list[str]]:
+    """Generate and write one department's files; return its manifest parts already encoded (cheap to ship)."""
     prof, years, seed, out_dir = job
     tables = generate_department_years(prof, years, seed)
     for t in tables:
         (Path(out_dir) / t.relpath).write_text(t.text, encoding="utf-8")
-    return department_manifest(tables), [_table_summary(t) for t in tables]
+    return _dumps(department_manifest(tables)), [_dumps(_table_summary(t)) for t in tables]
+
+
+def _write_manifest(path: Path, head: dict[str, Any], results: list[tuple[str, list[str]]]) -> None:
+    """One JSON document, one table or department per line, so that big manifests stay greppable."""
+    with path.open("w", encoding="utf-8") as f:
+        f.write(_dumps(head)[:-1] + ',\n"tables":[')
+        sep = "\n"
+        for _, lines in results:
+            for line in lines:
+                f.write(sep + line)
+                sep = ",\n"
+        f.write('\n],\n"departments":[')
+        for i, (dept, _) in enumerate(results):
+            f.write(("\n" if i == 0 else ",\n") + dept)
+        f.write("\n]}\n")
 
 
 def _write(out_dir: Path, jobs: list[tuple[Profile, tuple[int, ...]]], seed: int, workers: int | None) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
-    for y in sorted({y for _, ys in jobs for y in ys}):
+    all_years = sorted({y for _, ys in jobs for y in ys})
+    for y in all_years:
         (out_dir / str(y)).mkdir(exist_ok=True)
     args = [(prof, ys, seed, str(out_dir)) for prof, ys in jobs]
-    n_workers = workers if workers is not None else min(len(args), os.cpu_count() or 1)
+    n_workers = workers if workers is not None else (os.cpu_count() or 1)
     if n_workers > 1 and len(args) > 1:
-        with ProcessPoolExecutor(n_workers) as pool:
+        with ProcessPoolExecutor(min(n_workers, len(args))) as pool:
             results = list(pool.map(_run_department, args, chunksize=max(1, len(args) // (n_workers * 8))))
     else:
         results = [_run_department(a) for a in args]
-    all_years = sorted({y for _, ys in jobs for y in ys})
-    manifest = {
+    head = {
         "generator": "jixiao-synth", "label": "GENERATED data, not a published table", "seed": seed,
         "years": all_years, "amount_unit": "万元", "statuses": list(STATUSES),
         "rename_kinds": list(RENAME_KINDS), "change_classes": list(CHANGE_CLASSES),
-        "n_tables": sum(len(r[1]) for r in results),
-        "tables": [s for r in results for s in r[1]],
-        "departments": [r[0] for r in results],
+        "n_tables": sum(len(ys) for _, ys in jobs), "n_departments": len(jobs),
     }
     path = out_dir / "manifest.json"
-    path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    _write_manifest(path, head, results)
     return path
 
 
