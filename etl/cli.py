@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -32,18 +35,143 @@ def load(
     year: YearOpt = None,
     batch_size: Annotated[int, typer.Option(help="Files per transaction.")] = 200,
     workers: Annotated[int, typer.Option(help="Parsing processes.")] = 1,
+    prune: Annotated[bool, typer.Option(help="Take out the facts of files that disappeared.")] = False,
+    full: Annotated[bool, typer.Option(help="Parse every file again, not only new and changed ones.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no table; problems only.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="A machine-readable summary on stdout.")] = False,
+    use_prefect: Annotated[bool, typer.Option("--prefect/--no-prefect", help="Run as a Prefect flow.")] = True,
 ) -> None:
-    """Load table dumps into the warehouse through the Prefect flow (no server needed)."""
-    from etl import prefect_env
+    """Load new and changed table dumps, run the quality gate and record the run (no Prefect server needed).
 
-    prefect_env.apply()
-    from flows.load_flow import load_flow
+    Exit code: 0 good, 3 a file was refused, 4 a table loaded now does not reconcile, 6 the quality gate failed.
+    """
+    from etl import cli_run
 
     chosen = [str(p) for p in (paths or [PROJECT_ROOT / "data" / "raw"])]
     target = warehouse_path(warehouse)
-    summary = load_flow(chosen, str(target), year, batch_size, workers)
-    _print_summary(summary, target)
-    raise typer.Exit(summary.exit_code)
+    sink = cli_run.choose_sink(err, quiet, as_json)
+    with _no_traceback("load"):
+        report = cli_run.run(
+            use_prefect,
+            sink,
+            paths=chosen,
+            warehouse=str(target),
+            year=year,
+            batch_size=batch_size,
+            workers=workers,
+            prune_disappeared=prune,
+            full=full,
+        )
+    cli_run.show(report, target, console, err, quiet, as_json)
+    raise typer.Exit(report.exit_code)
+
+
+@app.command()
+def serve(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: data/raw).")] = None,
+    warehouse: WarehouseOpt = None,
+    cron: Annotated[str, typer.Option(help="When to run (cron, in --timezone).")] = "0 2 * * *",
+    timezone: Annotated[str, typer.Option(help="Time zone of the cron schedule.")] = "Asia/Shanghai",
+    name: Annotated[str, typer.Option(help="Deployment name (jixiao-load/<name>).")] = "nightly",
+    workers: Annotated[int, typer.Option(help="Parsing processes.")] = 1,
+    prune: Annotated[bool, typer.Option(help="Take out the facts of files that disappeared.")] = False,
+    with_server: Annotated[bool, typer.Option(help="Also start a Prefect API server (127.0.0.1).")] = False,
+    port: Annotated[int, typer.Option(help="Port of the server --with-server starts.")] = 4200,
+) -> None:
+    """Serve the nightly deployment of the load flow: runs on schedule and on `prefect deployment run`.
+
+    Needs a Prefect API server (PREFECT_API_URL), or --with-server to start one beside it.
+    """
+    from etl import cli_run, prefect_env
+
+    prefect_env.apply()
+    chosen = [str(p.resolve()) for p in (paths or [PROJECT_ROOT / "data" / "raw"])]
+    options = dict(
+        paths=chosen,
+        warehouse=str(warehouse_path(warehouse)),
+        cron=cron,
+        timezone=timezone,
+        name=name,
+        workers=workers,
+        prune=prune,
+    )
+    if with_server:
+        cli_run.serve_with_server(None, port, **options)
+        return
+    if not cli_run.api_url():
+        err.print(
+            "serve: no Prefect API server configured. Start one (`prefect server start`) and set "
+            "PREFECT_API_URL=http://127.0.0.1:4200/api, or use --with-server.",
+            markup=False,
+        )
+        raise typer.Exit(2)
+    from flows.load_flow import serve as serve_deployment
+
+    serve_deployment(**options)
+
+
+@app.command()
+def runs(
+    warehouse: WarehouseOpt = None,
+    limit: Annotated[int, typer.Option(help="How many runs.")] = 10,
+) -> None:
+    """The newest load runs (outcome, counts) and the quality checks that failed in the newest one."""
+    from etl import cli_run
+    from etl.warehouse import connect
+
+    con = connect(warehouse_path(warehouse), read_only=True)
+    try:
+        cursor = con.execute(
+            "SELECT run_id, started_at, finished_at, outcome, n_files, n_loaded, n_replaced, "
+            "n_unchanged, n_refused, n_disappeared, n_check_failures, message "
+            "FROM load_run ORDER BY run_id DESC LIMIT ?",
+            [limit],
+        )
+        columns, rows = [d[0] for d in cursor.description], cursor.fetchall()
+        failed = con.execute(
+            "SELECT check_name, n_rows, sample FROM load_run_check WHERE NOT passed AND run_id = "
+            "(SELECT max(run_id) FROM load_run)"
+        ).fetchall()
+    finally:
+        con.close()
+    console.print(cli_run.runs_table(rows, columns))
+    for name, n_rows, sample in failed:
+        console.print(f"failed check {name} ({n_rows} rows):\n{sample}", markup=False, highlight=False)
+
+
+@contextmanager
+def _no_traceback(what: str) -> Iterator[None]:
+    """A busy warehouse or an unexpected failure ends in one clear line, not a traceback."""
+    from etl.warehouse import WarehouseBusy
+
+    try:
+        yield
+    except WarehouseBusy as exc:
+        err.print(f"{what}: {exc}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    except Exception as exc:
+        if os.environ.get("JIXIAO_DEBUG"):
+            raise
+        err.print(f"{what} failed: {type(exc).__name__}: {exc} (JIXIAO_DEBUG=1 shows the traceback)", markup=False)
+        raise typer.Exit(1) from None
+
+
+@app.command()
+def check(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to parse and validate.")],
+    year: YearOpt = None,
+) -> None:
+    """Parse and validate files without touching the warehouse; print refusals, rejects and totals that fail.
+
+    Exit code: 0 clean, 3 a file would be refused, 5 a row would be rejected, 4 totals do not reconcile.
+    """
+    from etl.check import check_files, exit_code, report_lines
+
+    with _no_traceback("check"):
+        results = check_files(paths, year)
+    for line in report_lines(results):
+        typer.echo(line)
+    raise typer.Exit(exit_code(results))
 
 
 def _print_summary(summary: RunSummary, target: Path) -> None:
@@ -86,7 +214,9 @@ def db_upgrade(warehouse: WarehouseOpt = None) -> None:
     from etl.warehouse import upgrade
 
     target = warehouse_path(warehouse)
-    console.print(f"{target}: schema at revision {upgrade(target)}")
+    with _no_traceback("db upgrade"):
+        revision = upgrade(target)
+    console.print(f"{target}: schema at revision {revision}")
 
 
 def main() -> None:

@@ -13,9 +13,12 @@ from pathlib import Path
 
 from etl.frames import FrameBatch, to_frames
 from etl.load import FileResult, load_batch
+from etl.locking import writer_lock
 from etl.model import Refusal, SourceTable
 from etl.pipeline import run_file
+from etl.publish import publish
 from etl.read.dispatch import SUPPORTED_SUFFIXES
+from etl.settings import warehouse_path
 from etl.warehouse import open_for_load
 
 DEFAULT_BATCH = 200
@@ -82,11 +85,12 @@ def load_parsed(
     else:
         batch = to_frames([p for p in parsed if isinstance(p, SourceTable)])
         refusals = [p for p in parsed if isinstance(p, Refusal)]
-    con = open_for_load(warehouse, wait_seconds=wait_seconds)
-    try:
-        return load_batch(con, batch, refusals)
-    finally:
-        con.close()
+    with writer_lock(warehouse_path(warehouse), wait_seconds):
+        con = open_for_load(warehouse, wait_seconds=wait_seconds)
+        try:
+            return load_batch(con, batch, refusals)
+        finally:
+            con.close()
 
 
 @dataclass(slots=True)
@@ -123,12 +127,14 @@ def load_files(
     batch_size: int = DEFAULT_BATCH,
     workers: int = 1,
     on_batch: Callable[[list[FileResult]], None] | None = None,
+    wait_seconds: float = 60,
 ) -> RunSummary:
-    """Discover, parse and load; one transaction per batch of files."""
+    """Discover, parse and load (one transaction per batch of files), then publish the analysts' copy."""
     summary = RunSummary()
     for parsed in parsed_batches(discover(paths), year, batch_size, workers):
-        results = load_parsed(parsed, warehouse)
+        results = load_parsed(parsed, warehouse, wait_seconds)
         summary.results += results
         if on_batch:
             on_batch(results)
+    publish(warehouse, wait_seconds)
     return summary

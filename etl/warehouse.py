@@ -8,11 +8,11 @@ from pathlib import Path
 
 import duckdb
 
+from etl.locking import WarehouseBusy, writer_lock
+from etl.publish import published_path
 from etl.settings import MIGRATIONS_DIR, PROJECT_ROOT, warehouse_path
 
-
-class WarehouseBusy(RuntimeError):
-    """Another process holds the warehouse file."""
+__all__ = ["WarehouseBusy", "connect", "open_for_load", "upgrade"]
 
 
 @cache
@@ -30,7 +30,7 @@ def current_revision(con: duckdb.DuckDBPyConnection) -> str | None:
     return row[0] if row else None
 
 
-def upgrade(path: Path | None = None) -> str:
+def upgrade(path: Path | None = None, wait_seconds: float = 60) -> str:
     """Run `alembic upgrade head` on the warehouse file (created if missing); return the revision."""
     import sqlalchemy as sa
     from alembic import command
@@ -41,7 +41,7 @@ def upgrade(path: Path | None = None) -> str:
     config = Config(str(PROJECT_ROOT / "alembic.ini"))
     engine = sa.create_engine(f"duckdb:///{path}", poolclass=sa.pool.NullPool)
     try:
-        with engine.connect() as conn:
+        with writer_lock(path, wait_seconds), engine.connect() as conn:
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
             conn.commit()
@@ -52,9 +52,18 @@ def upgrade(path: Path | None = None) -> str:
     return head_revision()
 
 
-def connect(path: Path | None = None, *, read_only: bool = False, wait_seconds: float = 0) -> duckdb.DuckDBPyConnection:
-    """A native DuckDB connection; waits up to wait_seconds for another process's lock."""
+def connect(
+    path: Path | None = None, *, read_only: bool = False, wait_seconds: float = 0, published: bool = True
+) -> duckdb.DuckDBPyConnection:
+    """A native DuckDB connection; waits up to wait_seconds for another process's lock.
+
+    Read-only connections (analysts, reports) open the published copy (jixiao.published.duckdb,
+    see etl/publish.py) when there is one, so they never block a load nor see half of one;
+    ``published=False`` reads the working file instead.
+    """
     path = warehouse_path(path)
+    if read_only and published and published_path(path).exists():
+        path = published_path(path)
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
