@@ -16,6 +16,7 @@ UNIT_TO_YUAN: dict[str, Decimal] = {
     "千": Decimal(1000),
 }
 FEN = Decimal("0.01")
+MAX_YUAN = Decimal(10) ** 16  # DECIMAL(18, 2) holds less than this
 _AMOUNT = re.compile(r"^(?P<num>[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(?P<unit>万元|千元|元|万|千)?$")
 
 
@@ -37,6 +38,8 @@ def to_yuan(cell: str, source_unit: str) -> Decimal:
         raise AmountError(f"amount {cell!r} cannot be read ({exc})") from None
     if value < 0:
         raise AmountError(f"amount {cell!r} is negative")
+    if value >= MAX_YUAN:
+        raise AmountError(f"amount {cell!r} is too large (the warehouse holds less than 10^16 yuan)")
     if value != value.quantize(FEN):
         raise AmountError(f"amount {cell!r} is finer than one fen")
     return value.quantize(FEN)

@@ -61,6 +61,7 @@ _VALUE = re.compile(
 _LABEL_WORD = re.compile("|".join(sorted((re.escape(w) for w in _PREFIX_WORDS if len(w) > 1), key=len, reverse=True)))
 _NAME_UNIT = re.compile(r"\((%|[^()\d含及、,]{1,3})\)\s*$")
 _UNIT_WORDS = {"％": "%", "次数": "次", "个数": "个", "场次": "场次", "人数": "人"}
+MAX_TARGET_NUMBER = Decimal(10) ** 14
 MISSING = TargetValue(text=None, status="missing")
 
 
@@ -103,4 +104,6 @@ def _read_value(text: str) -> TargetValue:
     unit = m.group("unit")
     unit = _UNIT_WORDS.get(unit, unit) if unit else None
     number = Decimal(m.group("num").replace(",", ""))
+    if number >= MAX_TARGET_NUMBER:  # fact_target holds DECIMAL(18, 4): keep such a value as text only
+        return TargetValue(text=text, status="qualitative")
     return TargetValue(text, comparison, number, unit, "value" if unit else None, "quantitative")

@@ -34,6 +34,8 @@ def read_grid(path: Path) -> Grid:
         data = path.read_bytes()
     except OSError as exc:
         raise TableRefused(path, f"cannot read file: {exc.strerror or exc}") from None
+    if not data.strip():
+        raise TableRefused(path, "empty file")
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         raise TableRefused(path, f"unsupported file type {path.suffix.lower() or '(none)'}")

@@ -39,17 +39,25 @@ def decode(data: bytes, path: Path | str) -> tuple[str, str]:
         raise TableRefused(path, "UTF-16 text is not supported; save the table as UTF-8 or GB18030")
     try:
         return _checked(data.decode("utf-8"), path), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" and exc.start >= len(data) - 3:
+            # cut inside the last character: a truncated file; the parser says where the grid stops short
+            return _checked(data[: exc.start].decode("utf-8", errors="replace"), path), "utf-8"
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError as exc:
+        if exc.start >= len(data) - 3 and exc.start > 0:
+            return _gb18030(data[: exc.start], path), "gb18030"
         raise TableRefused(path, f"not UTF-8 or GB18030 text (undecodable byte at offset {exc.start})") from None
-    text = _checked(text, path)
-    odd = len(_UNEXPECTED.findall(text))
-    if odd > _ODD_SHARE * len(text):
+    return _gb18030(data, path, text), "gb18030"
+
+
+def _gb18030(data: bytes, path: Path | str, text: str | None = None) -> str:
+    """GB18030 text, refused when it decodes only to characters no table prints (another encoding)."""
+    text = _checked(data.decode("gb18030") if text is None else text, path)
+    if len(_UNEXPECTED.findall(text)) > _ODD_SHARE * len(text):
         raise TableRefused(path, "not UTF-8 or GB18030 text (decodes only to unusual characters; another encoding?)")
-    return text, "gb18030"
+    return text
 
 
 def _looks_utf16(data: bytes) -> bool:

@@ -1,0 +1,149 @@
+"""The bad-input corpus: every way a file can arrive broken, built from the real sample.
+
+Each case is (name, relative path, bytes). Cases that still parse get their own 部门名称, so a case
+never replaces another case's table (or the real one) in the warehouse. Generated in a temporary
+folder by the tests; nothing here is published data.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+from collections.abc import Iterator
+
+from etl.settings import PROJECT_ROOT
+
+SAMPLE = PROJECT_ROOT / "data" / "raw" / "2024" / "tianhe-sfj.txt"
+DEPARTMENT_LINE = "部门名称：广州市天河区司法局"
+Case = tuple[str, str, bytes]
+
+
+def sample_text(department: str | None = None) -> str:
+    text = SAMPLE.read_text(encoding="utf-8")
+    return text.replace(DEPARTMENT_LINE, f"部门名称：{department}") if department else text
+
+
+def _lines(department: str) -> list[str]:
+    return sample_text(department).split("\n")
+
+
+def _edit(name: str, edit) -> Case:
+    lines = _lines(f"坏输入-{name}")
+    edit(lines)
+    return name, f"2024/{name}.txt", "\n".join(lines).encode("utf-8")
+
+
+def _cells(lines: list[str], line_no: int) -> list[str]:
+    return lines[line_no - 1].split("\t")
+
+
+def _set_cell(line_no: int, col: int, value: str):
+    def edit(lines: list[str]) -> None:
+        cells = _cells(lines, line_no)
+        cells[col] = value
+        lines[line_no - 1] = "\t".join(cells)
+
+    return edit
+
+
+def _drop_column(col: int):
+    def edit(lines: list[str]) -> None:
+        for i, line in enumerate(lines):
+            if "\t" in line:
+                cells = line.split("\t")
+                del cells[col]
+                lines[i] = "\t".join(cells)
+
+    return edit
+
+
+def truncated() -> Iterator[Case]:
+    data = sample_text("坏输入-截断").encode("utf-8")
+    for share in (0.05, 0.2, 0.33, 0.5, 0.61, 0.75, 0.9, 0.97, 0.999):
+        cut = int(len(data) * share)
+        yield f"truncated-{share}", f"2024/truncated-{share}.txt", data[:cut]
+
+
+def junk() -> Iterator[Case]:
+    rng = random.Random(20241127)
+    noise = bytes(rng.randrange(256) for _ in range(5000))
+    yield "junk-random", "2024/junk-random.txt", noise
+    yield "junk-png", "2024/junk-png.txt", b"\x89PNG\r\n\x1a\n" + noise[:500]
+    yield "junk-xlsx", "2024/junk.xlsx", noise
+    yield "junk-zip-xlsx", "2024/junk-zip.xlsx", b"PK\x03\x04" + noise[:800]
+    yield "junk-xls", "2024/junk.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + noise[:800]
+    yield "junk-html", "2024/junk.html", noise
+    yield "junk-csv", "2024/junk.csv", noise
+    yield "text-not-a-table", "2024/prose.txt", ("这不是一张表。\n" * 50).encode("utf-8")
+    yield "html-without-tables", "2024/notables.html", "<html><body><p>部门预算</p></body></html>".encode()
+    yield "html-wrong-tables", "2024/wrongtables.html", b"<table><tr><td>a</td><td>b</td></tr></table>"
+
+
+def empty() -> Iterator[Case]:
+    for suffix in ("txt", "csv", "xlsx", "xls", "html", "psv"):
+        yield f"empty-{suffix}", f"2024/empty.{suffix}", b""
+    yield "blank-lines", "2024/blank.txt", b"\n\n \t \n\r\n"
+
+
+def wrong_encodings() -> Iterator[Case]:
+    text = sample_text("坏输入-编码")
+    yield "utf16-bom", "2024/utf16-bom.txt", text.encode("utf-16")
+    yield "utf16-no-bom", "2024/utf16-nobom.txt", text.encode("utf-16-le")
+    yield "utf32", "2024/utf32.txt", text.encode("utf-32")
+    yield "big5", "2024/big5.txt", text.encode("big5", errors="replace")
+    yield "latin1", "2024/latin1.txt", ("Projekt\tSumme\n" + "Ä" * 40 + "\n").encode("latin-1") * 20
+    yield "cp500-ebcdic", "2024/ebcdic.txt", "项目".join(["abc"] * 5).encode("cp500", errors="replace")
+    yield "bom-then-gbk", "2024/bom-gbk.txt", b"\xef\xbb\xbf" + text.encode("gbk")
+
+
+def columns() -> Iterator[Case]:
+    yield _edit("missing-total-column", _drop_column(1))
+    yield _edit("missing-indicator-column", _drop_column(6))
+    yield _edit("missing-header", lambda ls: ls.__setitem__(8, "名称\t数\t数\t数\t数\t文\t文"))
+    yield _edit("extra-header-column", lambda ls: ls.__setitem__(8, ls[8] + "\t备注"))
+    yield _edit("extra-cell-in-row", lambda ls: ls.__setitem__(13, ls[13] + "\t多出来的一格"))
+
+
+def amounts() -> Iterator[Case]:
+    yield _edit("non-numeric-amount", _set_cell(12, 1, "八十二点六"))
+    yield _edit("negative-amount", _set_cell(14, 1, "-14.07"))
+    yield _edit("unreadable-grand-total", _set_cell(10, 1, "一千多"))
+    yield _edit("totals-disagree", _set_cell(10, 1, "1,500.00"))
+    yield _edit("amount-with-unit-in-cell", _set_cell(12, 2, "826000元"))
+    yield _edit("amount-finer-than-fen", _set_cell(12, 1, "82.60001"))
+    yield _edit("huge-amount", _set_cell(12, 1, "9" * 40))
+
+
+def rows() -> Iterator[Case]:
+    yield _edit("duplicate-project", lambda ls: ls.insert(14, ls[13]))
+    yield _edit("row-without-name", _set_cell(15, 0, ""))
+    yield _edit("broken-indicator", _set_cell(16, 6, "1、产出：数量：没有值"))
+    yield _edit("enormous-cell", _set_cell(17, 5, "很长的目标" * 20000))
+    yield _edit(
+        "enormous-indicator-cell", _set_cell(18, 6, "1、1-产出指标：11-数量指标：x；实施周期指标值:" + "9" * 100000)
+    )
+    yield _edit("no-department-no-unit", lambda ls: (ls.__setitem__(4, ""), ls.__setitem__(10, "")))
+    big = sample_text("坏输入-巨型CSV格").replace("\t", ",")
+    yield "csv-field-over-limit", "2024/bigfield.csv", (big + '\n"' + "长" * 5_000_000 + '"\n').encode("utf-8")
+    yield "unterminated-csv-quote", "2024/quote.csv", (big + '\n"' + "半截").encode("utf-8")
+
+
+def workbooks() -> Iterator[Case]:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["这个工作簿没有表头"])
+    buf = io.BytesIO()
+    book.save(buf)
+    yield "xlsx-without-header", "2024/noheader.xlsx", buf.getvalue()
+    layout = (PROJECT_ROOT / "tests" / "fixtures" / "layouts" / "2024" / "tianhe-sfj.xlsx").read_bytes()
+    yield "xlsx-truncated", "2024/cut.xlsx", layout[: len(layout) // 2]
+
+
+def no_year() -> Iterator[Case]:
+    yield "no-year-folder", "loose/no-year.txt", sample_text("坏输入-无年份").encode("utf-8")
+
+
+def all_cases() -> list[Case]:
+    groups = (truncated, junk, empty, wrong_encodings, columns, amounts, rows, workbooks, no_year)
+    return [case for group in groups for case in group()]
