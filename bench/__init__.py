@@ -1,0 +1,1 @@
+"""Performance benchmark of the jixiao load path at city-decade scale (run: python -m bench.run)."""

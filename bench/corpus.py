@@ -1,0 +1,42 @@
+"""GENERATED corpora for the benchmark, made once per (size, seed, years) and reused while unchanged."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from etl.synth import corpus_of_size
+
+CORPUS_ROOT = Path(__file__).resolve().parent / "corpus"
+DECADE = tuple(range(2016, 2026))
+
+
+def corpus_dir(n_tables: int, seed: int, root: Path = CORPUS_ROOT) -> Path:
+    """bench/corpus/generated-<n>-seed<seed>: the name says what it is (never under data/raw)."""
+    return root / f"generated-{n_tables}-seed{seed}"
+
+
+def _complete(folder: Path, n_tables: int, seed: int, years: Sequence[int]) -> bool:
+    manifest = folder / "manifest.json"
+    if not manifest.is_file():
+        return False
+    head = json.loads(manifest.read_text(encoding="utf-8"))
+    return (
+        head.get("n_tables") == n_tables and head.get("seed") == seed and list(head.get("years", years)) == list(years)
+    )
+
+
+def ensure_corpus(
+    n_tables: int, seed: int, years: Sequence[int] = DECADE, root: Path = CORPUS_ROOT, workers: int = 2
+) -> tuple[Path, float]:
+    """The corpus folder and the seconds it took to generate (0.0 when it was already there)."""
+    folder = corpus_dir(n_tables, seed, root)
+    if _complete(folder, n_tables, seed, years):
+        return folder, 0.0
+    shutil.rmtree(folder, ignore_errors=True)
+    t0 = time.perf_counter()
+    corpus_of_size(folder, n_tables, seed, years, workers=workers)
+    return folder, time.perf_counter() - t0

@@ -1,0 +1,139 @@
+"""One measurement, run in a fresh process: ``python -m bench.measure KIND --corpus C --warehouse W ...``.
+
+Prints one JSON line: seconds of the operation itself (``op_s``, after the imports), the seconds spent
+importing, and memory: ``peak_rss_mib`` (this process, exact: getrusage ru_maxrss), ``peak_children_rss_mib``
+(the largest worker process) and ``peak_tree_rss_mib`` (this process plus all its children, summed,
+sampled every 20 ms with psutil).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import resource
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+MIB = 1024 * 1024
+
+
+class TreeSampler:
+    """Peak RSS of this process and its descendants together, sampled in a background thread."""
+
+    def __init__(self, interval: float = 0.02) -> None:
+        self.interval, self.peak = interval, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> int:
+        me = psutil.Process()
+        total = me.memory_info().rss
+        for child in me.children(recursive=True):
+            with contextlib.suppress(psutil.Error):
+                total += child.memory_info().rss
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._sample())
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> TreeSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def _load(a: argparse.Namespace) -> dict[str, Any]:
+    from etl.runner import load_files
+
+    summary = load_files([a.corpus], warehouse=Path(a.warehouse), batch_size=a.batch_size, workers=a.workers)
+    return {
+        "files": dict(summary.by_status),
+        "projects": summary.rows("n_projects"),
+        "targets": summary.rows("n_targets"),
+    }
+
+
+def _run(a: argparse.Namespace) -> dict[str, Any]:
+    from etl.load_run import run_load
+
+    report = run_load([a.corpus], a.warehouse, batch_size=a.batch_size, workers=a.workers)
+    return {"files": dict(report.by_status), "skipped": report.n_skipped, "outcome": report.outcome}
+
+
+def _flow(a: argparse.Namespace) -> dict[str, Any]:
+    from etl import prefect_env
+
+    prefect_env.apply()
+    t0 = time.perf_counter()
+    from flows.load_flow import load_flow
+
+    imported = time.perf_counter() - t0
+    report = load_flow([a.corpus], a.warehouse, None, a.batch_size, a.workers)
+    return {"files": dict(report.by_status), "outcome": report.outcome, "prefect_import_s": round(imported, 3)}
+
+
+def _baseline(a: argparse.Namespace) -> dict[str, Any]:
+    from bench.baseline import load_with_to_sql
+
+    return load_with_to_sql(Path(a.corpus), Path(a.warehouse), a.batch_size, a.workers)
+
+
+def _views(a: argparse.Namespace) -> dict[str, Any]:
+    from bench.queries import time_views
+
+    return time_views(Path(a.warehouse), a.views.split(","))
+
+
+KINDS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
+    "load": _load,
+    "run": _run,
+    "flow": _flow,
+    "baseline": _baseline,
+    "views": _views,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.measure")
+    ap.add_argument("kind", choices=sorted(KINDS))
+    ap.add_argument("--corpus", default="")
+    ap.add_argument("--warehouse", required=True)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--batch-size", type=int, default=1000)
+    ap.add_argument("--views", default="")
+    a = ap.parse_args(argv)
+    t_import = time.perf_counter()
+    import etl.runner  # noqa: F401  (the library's imports are counted apart from the operation)
+
+    import_s = time.perf_counter() - t_import
+    with TreeSampler() as sampler:
+        t0 = time.perf_counter()
+        extra = KINDS[a.kind](a)
+        op_s = time.perf_counter() - t0
+    out = {
+        "kind": a.kind,
+        "op_s": round(op_s, 3),
+        "import_s": round(import_s, 3),
+        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_children_rss_mib": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
+        "peak_tree_rss_mib": round(sampler.peak / MIB, 1),
+        **extra,
+    }
+    print(json.dumps(out, ensure_ascii=False, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

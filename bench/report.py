@@ -1,0 +1,49 @@
+"""Time ``jixiao report`` for one department over two years, as an analyst runs it (a fresh process)."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parents[1]
+JIXIAO = ROOT / ".venv" / "bin" / "jixiao"
+
+
+def busiest_department(warehouse: Path) -> tuple[str, int, int]:
+    """The department with the most projects in the last two years of the warehouse, and those years."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        last = con.execute("SELECT max(budget_year) FROM fact_project_budget").fetchone()[0]
+        row = con.execute(
+            "SELECT department_name FROM fact_project_budget WHERE budget_year >= ? "
+            "GROUP BY ALL ORDER BY count(*) DESC, department_name LIMIT 1",
+            [last - 1],
+        ).fetchone()
+    finally:
+        con.close()
+    return row[0], last - 1, last
+
+
+def time_report(warehouse: Path, env: dict[str, str]) -> dict[str, Any]:
+    """Wall seconds of the whole ``jixiao report`` process (None and the reason when there is no such command)."""
+    probe = subprocess.run([str(JIXIAO), "report", "--help"], capture_output=True, text=True, env=env, cwd=ROOT)
+    if probe.returncode != 0:
+        return {"present": False, "note": "jixiao has no report command yet"}
+    department, first, last = busiest_department(warehouse)
+    cmd = [str(JIXIAO), "report", "--department", department, "--from", str(first), "--to", str(last)]
+    cmd += ["--warehouse", str(warehouse)]
+    t0 = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT)
+    wall = time.perf_counter() - t0
+    return {
+        "present": True,
+        "command": " ".join(cmd[1:]),
+        "wall_s": round(wall, 3),
+        "exit_code": done.returncode,
+        "output_chars": len(done.stdout),
+        "stderr_tail": done.stderr[-500:],
+    }

@@ -1,0 +1,101 @@
+"""Figures, ratios and the issue's targets from the raw measurements; the printed table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+GIB_MIB = 1024.0
+
+
+def _get(r: dict[str, Any], key: str, field: str = "wall_s") -> float | None:
+    return r.get(key, {}).get(field)
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return None if a is None or not b else round(a / b, 2)
+
+
+def figures(r: dict[str, Any]) -> dict[str, Any]:
+    flow, run = _get(r, "flow_S"), _get(r, "run_S")
+    fixed = None if flow is None or run is None else round(flow - run, 2)
+    views = {k: v.get("s") for k, v in r.get("views_L", {}).get("views", {}).items() if v.get("present")}
+    return {
+        "load_S_s": _get(r, "load_S"),
+        "load_L_s": _get(r, "load_L"),
+        "load_L_with_prefect_s": None if fixed is None else round(_get(r, "load_L") + fixed, 2),
+        "prefect_fixed_s": fixed,
+        "noop_L_s": _get(r, "noop_L"),
+        "baseline_to_sql_S_s": _get(r, "baseline_S"),
+        "speedup_vs_to_sql_S": _ratio(_get(r, "baseline_S"), _get(r, "load_S")),
+        "time_L_over_S": _ratio(_get(r, "load_L"), _get(r, "load_S")),
+        "peak_rss_S_mib": _get(r, "load_S", "peak_tree_rss_mib"),
+        "peak_rss_L_mib": _get(r, "load_L", "peak_tree_rss_mib"),
+        "rss_L_over_S": _ratio(_get(r, "load_L", "peak_tree_rss_mib"), _get(r, "load_S", "peak_tree_rss_mib")),
+        "report_L_s": r.get("report_L", {}).get("wall_s"),
+        "views_L_s": views,
+    }
+
+
+def _target(name: str, value: float | None, limit: float, at_least: bool = False) -> dict[str, Any]:
+    met = None if value is None else (value >= limit if at_least else value <= limit)
+    return {"target": name, "value": value, "limit": ("≥ " if at_least else "≤ ") + f"{limit:g}", "met": met}
+
+
+def evaluate(r: dict[str, Any]) -> dict[str, Any]:
+    f = figures(r)
+    checks = [
+        _target("full load of L, s (no Prefect)", f["load_L_s"], 30),
+        _target("speed-up over to_sql on S, x", f["speedup_vs_to_sql_S"], 5, at_least=True),
+        _target("time(L) / time(S)", f["time_L_over_S"], 11),
+        _target("peak RSS of L, MiB", f["peak_rss_L_mib"], GIB_MIB),
+        _target("peak RSS L / S", f["rss_L_over_S"], 1.2),
+        _target("no-op re-run over L, s (no Prefect)", f["noop_L_s"], 3),
+        _target("report, one department x 2 years on L, s", f["report_L_s"], 2),
+        *(_target(f"{name} over all of L, s", s, 2) for name, s in f["views_L_s"].items()),
+    ]
+    return {"figures": f, "targets": checks}
+
+
+ROWS = (
+    ("load_S", "full load S (load_files)"),
+    ("load_L", "full load L (load_files)"),
+    ("noop_L", "no-op re-run L (run_load)"),
+    ("run_S", "recorded run S (run_load)"),
+    ("flow_S", "Prefect flow S (load_flow)"),
+    ("baseline_S", "to_sql baseline S"),
+    ("views_L", "all views over L"),
+)
+
+
+def table(doc: dict[str, Any]) -> str:
+    r = doc["results"]
+    lines = [f"{'measurement':<30} {'wall s':>8} {'op s':>8} {'peak RSS MiB':>13}", "-" * 62]
+    for key, label in ROWS:
+        if key in r:
+            x = r[key]
+            lines.append(f"{label:<30} {x['wall_s']:>8.2f} {x['op_s']:>8.2f} {x['peak_tree_rss_mib']:>13.1f}")
+    for name, v in r.get("views_L", {}).get("views", {}).items():
+        lines.append(f"  {name:<28} {v['s']:>8.3f} ({v['rows']} rows)" if v.get("present") else f"  {name:<28} absent")
+    rep = r.get("report_L", {})
+    lines.append(
+        f"{'jixiao report (1 dept, 2 y) L':<30} {rep['wall_s']:>8.2f}"
+        if rep.get("present")
+        else f"{'jixiao report':<30} {rep.get('note', 'not measured')}"
+    )
+    f = doc["figures"]
+    lines += [
+        "",
+        f"Prefect fixed cost (flow S - run S): {f['prefect_fixed_s']} s; L with it: {f['load_L_with_prefect_s']} s",
+        "",
+        f"{'target':<44} {'value':>9} {'limit':>8}  met",
+        "-" * 68,
+    ]
+    for t in doc["targets"]:
+        met = "?" if t["met"] is None else "yes" if t["met"] else "NO"
+        lines.append(f"{t['target']:<44} {t['value']!s:>9} {t['limit']:>8}  {met}")
+    m = doc["machine"]
+    lines.append(
+        f"\nload average before {m['load_average_before']}, after {m['load_average_after']}; "
+        f"{m['cpus']} CPUs; git {m['git_head']}"
+    )
+    return "\n".join(lines)
