@@ -15,7 +15,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from etl import frames
+from etl import frames, identity
 from etl.model import Refusal, SourceTable
 from etl.schema import metadata
 
@@ -144,7 +144,7 @@ def _write(con: duckdb.DuckDBPyConnection, plan: _Plan, run_id: int | None = Non
         projects = _with_load_id(batch.projects, ids)
         targets = _with_load_id(batch.targets, ids)
         _insert_unknown_types(con, targets)
-        _link_projects(con, projects)
+        _link_projects(con, projects, targets)
         _insert_facts(con, projects, targets)
         _insert_lineage(con, batch, ids)
     _drop_orphans(con)
@@ -249,27 +249,66 @@ def _insert_unknown_types(con: duckdb.DuckDBPyConnection, targets: pd.DataFrame)
         )
 
 
-def _link_projects(con: duckdb.DuckDBPyConnection, projects: pd.DataFrame) -> None:
-    """Give each published name a project identity: the one it already has, else a new one."""
+def _link_projects(con: duckdb.DuckDBPyConnection, projects: pd.DataFrame, targets: pd.DataFrame) -> None:
+    """Give each published name a project identity: the one it already has, a linked one, else a new one.
+
+    Years are linked one after the other, so names of an earlier year of this batch are candidates
+    for a later one; the matching itself is etl.identity.link_names (pure).
+    """
     con.register("stage_projects", projects)
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE new_names AS
-        SELECT name_key, nextval('seq_project_id') AS project_id, department_name, unit_name,
-               project_name, transfer_doc_no, printed_name, budget_year
-        FROM (SELECT DISTINCT ON (name_key) * FROM stage_projects
-              WHERE name_key NOT IN (SELECT name_key FROM dim_project_name)
-              ORDER BY name_key, budget_year)
-    """)
+    indicators = {
+        k: frozenset(v) for k, v in targets["indicator_name"].map(identity.folded).groupby(targets["name_key"])
+    }
+    aliases = identity.read_aliases()
+    for year in sorted(projects["budget_year"].unique()):
+        new = con.execute(
+            "SELECT DISTINCT ON (name_key) * FROM stage_projects WHERE budget_year = ? "
+            "AND name_key NOT IN (SELECT name_key FROM dim_project_name)",
+            [int(year)],
+        ).df()
+        if new.empty:
+            continue
+        new["indicators"] = new["name_key"].map(indicators)
+        links = identity.link_names(new, _link_candidates(con, indicators), aliases)
+        _insert_links(con, new.merge(links, on="name_key"))
+
+
+def _link_candidates(con: duckdb.DuckDBPyConnection, indicators: dict[str, frozenset[str]]) -> pd.DataFrame:
+    """Every project-year of the batch's departments: loaded facts, and names of this batch already linked."""
+    columns = ", ".join(identity.CANDIDATE_COLUMNS)
+    loaded = con.execute(f"""
+        SELECT {columns}, list(t.indicator_name) FILTER (WHERE t.indicator_name IS NOT NULL) AS indicator_names
+        FROM fact_project_budget f LEFT JOIN fact_target t USING (project_id, budget_year)
+        WHERE department_name IN (SELECT department_name FROM stage_projects)
+        GROUP BY ALL
+    """).df()
+    loaded["indicators"] = loaded.pop("indicator_names").map(lambda names: frozenset(map(identity.folded, names)))
+    staged_columns = ", ".join(f"s.{c}" for c in identity.CANDIDATE_COLUMNS[1:])
+    staged = con.execute(f"""
+        SELECT n.project_id, {staged_columns}, name_key FROM stage_projects s JOIN dim_project_name n USING (name_key)
+    """).df()
+    staged["indicators"] = staged.pop("name_key").map(indicators)
+    return pd.concat([loaded, staged], ignore_index=True)
+
+
+def _insert_links(con: duckdb.DuckDBPyConnection, links: pd.DataFrame) -> None:
+    """New identities for the names that continue none, then one dim_project_name row per name."""
+    fresh = links["project_id"].isna()
+    links.loc[fresh, "project_id"] = _next_ids(con, "seq_project_id", int(fresh.sum()))
+    links = links.drop(columns="indicators")
+    con.register("stage_links", links)
     con.execute("""
         INSERT INTO dim_project (project_id, department_name, unit_name, project_name, transfer_doc_no, first_year)
-        SELECT project_id, department_name, unit_name, project_name, transfer_doc_no, budget_year FROM new_names
+        SELECT project_id, department_name, unit_name, project_name, transfer_doc_no, budget_year
+        FROM stage_links WHERE project_id NOT IN (SELECT project_id FROM dim_project)
     """)
     con.execute("""
         INSERT INTO dim_project_name
-        SELECT name_key, project_id, department_name, unit_name, printed_name, 'new', NULL, budget_year
-        FROM new_names
+        SELECT name_key, project_id, department_name, unit_name, printed_name, link_method,
+               CAST(link_score AS DECIMAL(5, 2)), budget_year
+        FROM stage_links
     """)
-    con.execute("DROP TABLE new_names")
+    con.unregister("stage_links")
 
 
 def _insert_facts(con: duckdb.DuckDBPyConnection, projects: pd.DataFrame, targets: pd.DataFrame) -> None:
