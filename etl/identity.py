@@ -147,7 +147,8 @@ def read_aliases(path: Path | str | None = None) -> pd.DataFrame:
     """The analyst alias file (department_name, name, same_as, note); empty when there is none.
 
     A row says ``name`` and ``same_as`` are one project (either may be the earlier); an empty
-    ``same_as`` keeps ``name`` apart from every other project (never linked automatically).
+    ``same_as`` keeps ``name`` apart from every other project: it is never linked automatically, in
+    either direction (only an exact reprint of it continues its project).
     """
     chosen = Path(path or os.environ.get("JIXIAO_ALIASES") or DEFAULT_ALIASES)
     if not chosen.is_file():
@@ -191,7 +192,14 @@ def _options(new: dict, pool: pd.DataFrame, aliases: pd.DataFrame, threshold: fl
         return None
     if targets is not None:
         return _alias_options(new, pool, targets)
+    own = aliases[(aliases["department_name"] == new["department_name"]) & (aliases["same_as"] == "")]
+    apart = set(own["name"].map(folded))
     same_unit = pool[pool["unit_name"] == new["unit_name"]]
+    if apart:
+        printed_names = [
+            printed(d, n) for d, n in zip(same_unit["transfer_doc_no"], same_unit["project_name"], strict=True)
+        ]
+        same_unit = same_unit[[n not in apart for n in printed_names]]
     found: dict[int, Evidence] = {}
     for cand in same_unit.to_dict("records"):
         ev = compare(new, cand, threshold)

@@ -1,0 +1,149 @@
+"""etl.identity on hand-made names: which earlier project a new name continues, and never two at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from etl import identity
+
+DEPT = "广州市天河区司法局"
+
+
+def _names(rows: list[tuple], year: int) -> pd.DataFrame:
+    """(key, doc, name[, indicators]) -> new names of one year in the department's own unit."""
+    return pd.DataFrame(
+        [
+            {
+                "name_key": r[0],
+                "department_name": DEPT,
+                "unit_name": DEPT,
+                "project_name": r[2],
+                "transfer_doc_no": r[1],
+                "budget_year": year,
+                "indicators": frozenset(r[3]) if len(r) > 3 else None,
+            }
+            for r in rows
+        ]
+    )
+
+
+def _candidates(rows: list[tuple]) -> pd.DataFrame:
+    """(project_id, year, doc, name[, indicators]) -> candidate project-years."""
+    return pd.DataFrame(
+        [
+            {
+                "project_id": r[0],
+                "budget_year": r[1],
+                "department_name": DEPT,
+                "unit_name": DEPT,
+                "project_name": r[3],
+                "transfer_doc_no": r[2],
+                "indicators": frozenset(r[4]) if len(r) > 4 else None,
+            }
+            for r in rows
+        ]
+    )
+
+
+def _links(new: pd.DataFrame, candidates: pd.DataFrame, aliases: pd.DataFrame | None = None) -> dict:
+    out = identity.link_names(new, candidates, aliases)
+    return {r.name_key: (None if pd.isna(r.project_id) else int(r.project_id), r.link_method) for r in out.itertuples()}
+
+
+def test_normalised_forms_link() -> None:
+    cands = _candidates(
+        [
+            (1, 2023, None, "天河区一村（社区）法律顾问公益法律服务工作经费"),
+            (2, 2023, None, "天河区司法局政法网设备运维项目(2022-2024年)"),
+            (3, 2023, "穗财政【2022】5号", "律师行业政策支持资金"),
+            (4, 2023, None, "普法宣传业务经费"),
+        ]
+    )
+    new = _names(
+        [
+            ("a", None, "天河区一村(社区)法律顾问公益法律服务工作经费"),  # bracket width
+            ("b", None, "天河区司法局政法网设备运维项目（2022-2025年）"),  # period changed
+            ("c", None, "律师行业政策支持资金"),  # document number removed
+            ("d", "穗财政【2023】79号", "普法宣传业务经费（2024-2026年）"),  # document and period added
+        ],
+        2024,
+    )
+    assert _links(new, cands) == {
+        "a": (1, "normalised"),
+        "b": (2, "normalised"),
+        "c": (3, "normalised"),
+        "d": (4, "normalised"),
+    }
+
+
+def test_transfer_twin_stays_a_project_of_its_own() -> None:
+    """2023 printed the project once; 2024 prints it and its 穗财政 twin: the twin is new."""
+    cands = _candidates([(1, 2023, None, "专职人民调解服务项目经费"), (1, 2024, None, "专职人民调解服务项目经费")])
+    new = _names([("twin", "穗财政【2023】79号", "专职人民调解服务项目经费")], 2024)
+    assert _links(new, cands) == {"twin": (None, "new")}
+
+
+def test_one_project_is_claimed_once_best_first() -> None:
+    cands = _candidates([(1, 2023, None, "专职人民调解服务项目经费")])
+    new = _names(
+        [
+            ("doc", "穗财政【2023】79号", "专职人民调解服务项目经费"),
+            ("plain", None, "专职人民调解服务项目经费(2024-2026年)"),
+        ],
+        2024,
+    )
+    assert _links(new, cands) == {"plain": (1, "normalised"), "doc": (None, "new")}
+
+
+def test_fuzzy_needs_a_near_name_or_shared_indicators() -> None:
+    kept = {"调解工作完成率", "矛盾纠纷案件调解率", "调解协议履行率"}
+    cands = _candidates(
+        [
+            (1, 2023, None, "人民调解案件补贴", kept),
+            (2, 2023, None, "法律援助补贴和业务经费", {"法律援助案件数"}),
+        ]
+    )
+    new = _names(
+        [
+            ("reworded", None, "人民调解案件补助资金", kept),  # near name + same indicators
+            ("other", None, "法律援助宣传经费", {"普法宣传场次"}),  # look-alike, other indicators
+        ],
+        2024,
+    )
+    links = _links(new, cands)
+    assert links["reworded"] == (1, "fuzzy")
+    assert links["other"] == (None, "new")
+
+
+def test_fuzzy_does_not_jump_a_gap_year() -> None:
+    kept = {"调解工作完成率", "调解协议履行率"}
+    cands = _candidates([(1, 2022, None, "人民调解案件补贴", kept)])
+    new = _names([("reworded", None, "人民调解案件补助资金", kept)], 2024)
+    assert _links(new, cands) == {"reworded": (None, "new")}
+
+
+def test_alias_wins_and_can_keep_apart(tmp_path: Path) -> None:
+    alias_file = tmp_path / "aliases.csv"
+    alias_file.write_text(
+        "department_name,name,same_as,note\n"
+        f"{DEPT},法制业务经费,律师管理业务经费,analyst: one project\n"
+        f"{DEPT},天河区社区矫正中心物业管理服务,,analyst: a new contract\n",
+        encoding="utf-8",
+    )
+    aliases = identity.read_aliases(alias_file)
+    cands = _candidates(
+        [
+            (1, 2023, None, "律师管理业务经费"),
+            (2, 2023, None, "法制业务经费"),
+            (3, 2023, None, "天河区社区矫正中心物业管理服务(2021-2023年)"),
+        ]
+    )
+    new = _names([("law", None, "法制业务经费"), ("pm", None, "天河区社区矫正中心物业管理服务")], 2024)
+    assert _links(new, cands) == {"law": (2, "normalised"), "pm": (3, "normalised")}
+    assert _links(new, cands, aliases) == {"law": (1, "alias"), "pm": (None, "kept_apart")}
+
+
+def test_missing_alias_file_is_empty(tmp_path: Path) -> None:
+    assert identity.read_aliases(tmp_path / "none.csv").empty
