@@ -208,6 +208,29 @@ def _print_summary(summary: RunSummary, target: Path) -> None:
         )
 
 
+@app.command()
+def report(
+    department: Annotated[str, typer.Option("--department", help="Department name as printed (部门名称).")],
+    from_year: Annotated[int, typer.Option("--from", help="First budget year.")],
+    to_year: Annotated[int, typer.Option("--to", help="Last budget year.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the .html, .xlsx and .md files.")] = Path("out"),
+    warehouse: WarehouseOpt = None,
+) -> None:
+    """Year-over-year diff report of one department: HTML page, Excel workbook, Markdown (also printed)."""
+    from etl.report import NoData, write_report
+
+    with _no_traceback("report"):
+        try:
+            files = write_report(department, from_year, to_year, out, warehouse_path(warehouse))
+        except NoData as exc:
+            files, reason = None, str(exc)
+    if files is None:
+        err.print(reason, markup=False)
+        raise typer.Exit(2)
+    typer.echo(files.markdown_text)
+    err.print(f"wrote {files.html}, {files.xlsx} and {files.markdown}", markup=False, highlight=False)
+
+
 @db_app.command("upgrade")
 def db_upgrade(warehouse: WarehouseOpt = None) -> None:
     """Create the warehouse or migrate it to the newest schema (alembic upgrade head)."""
