@@ -1,42 +1,66 @@
-"""The Prefect flow that loads source tables into the warehouse. It only wires etl functions."""
+"""The Prefect flow that loads source tables into the warehouse, and its nightly deployment.
+
+It only wires etl functions: etl.load_run.run_load is the orchestration, and gets Prefect-task
+versions of its steps. The grain is one task per batch of files (one warehouse transaction each):
+a Prefect task costs tens of milliseconds of API calls, which per file would be minutes on 10,000
+files, and the warehouse takes one writer at a time anyway, so a batch is where a retry and a
+transaction coincide. Parallelism is inside a batch (parsing processes, --workers).
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
+from typing import Any
 
-from prefect import flow, task
-from prefect.artifacts import create_markdown_artifact
+from prefect import Task, flow, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
 
-from etl.load import FileResult
-from etl.report_text import summary_markdown
-from etl.runner import DEFAULT_BATCH, RunSummary, chunks, discover, load_parsed, parse_files
-from etl.warehouse import WarehouseBusy, upgrade
+from etl import load_run
+from etl.load_run import RunFailed, RunReport, Steps, run_load
+from etl.report_text import run_markdown, run_table
+from etl.runner import DEFAULT_BATCH
+from etl.warehouse import WarehouseBusy
+
+TRANSIENT = (WarehouseBusy, OSError)
+RETRIES, RETRY_DELAY = 2, 5
+DEPLOYMENT = "nightly"
+DEFAULT_CRON, DEFAULT_TIMEZONE = "0 2 * * *", "Asia/Shanghai"
 
 
-def _transient(task, task_run, state) -> bool:
-    """Retry a locked warehouse or an unreadable share, never bad data."""
+def _failure(state: Any) -> BaseException | None:
     try:
         state.result()
-    except (WarehouseBusy, OSError):
-        return True
-    except Exception:
-        return False
-    return False
+    except BaseException as exc:
+        return exc
+    return None
 
 
-@task(name="find-sources")
-def find_sources(paths: list[str]) -> list[Path]:
-    return discover(paths)
+def _transient(task: Task, task_run: Any, state: Any) -> bool:
+    """Retry a locked warehouse or an unreadable share, never bad data (Prefect 3 retry_condition_fn)."""
+    return isinstance(_failure(state), TRANSIENT)
 
 
-@task(name="migrate-warehouse", retries=2, retry_delay_seconds=5, retry_condition_fn=_transient)
-def migrate(warehouse: str | None) -> str:
-    return upgrade(Path(warehouse) if warehouse else None)
+def _as_task(fn: Callable[..., Any], name: str) -> Task:
+    return task(
+        fn,
+        name=name,
+        retries=RETRIES,
+        retry_delay_seconds=RETRY_DELAY,
+        retry_condition_fn=_transient,
+        cache_policy=NO_CACHE,
+    )
 
 
-@task(name="parse-and-load-batch", retries=2, retry_delay_seconds=5, retry_condition_fn=_transient)
-def parse_and_load(batch: list[Path], warehouse: str | None, year: int | None, workers: int) -> list[FileResult]:
-    return load_parsed(parse_files(batch, year, workers), Path(warehouse) if warehouse else None, wait_seconds=30)
+STEPS = Steps(
+    migrate=_as_task(load_run.migrate, "migrate-warehouse"),
+    begin=_as_task(load_run.begin, "begin-run"),
+    plan=_as_task(load_run.plan, "find-changed-sources"),
+    load=_as_task(load_run.load_files_in_run, "parse-and-load-batch"),
+    prune=_as_task(load_run.prune, "prune-disappeared"),
+    gate=_as_task(load_run.gate, "quality-gate"),
+    finish=_as_task(load_run.finish, "finish-run-and-publish"),
+)
 
 
 @flow(name="jixiao-load", log_prints=True)
@@ -46,13 +70,40 @@ def load_flow(
     year: int | None = None,
     batch_size: int = DEFAULT_BATCH,
     workers: int = 1,
-) -> RunSummary:
-    """Find the dumps under the paths, parse, normalise and load them, and report what was done."""
-    files = find_sources(paths)
-    migrate(warehouse)
-    summary = RunSummary()
-    for batch in chunks(files, batch_size):
-        summary.results += parse_and_load(batch, warehouse, year, workers)
-    create_markdown_artifact(summary_markdown(summary), key="jixiao-load-summary", description="jixiao load")
-    print(f"jixiao load: {dict(summary.by_status)} from {len(files)} file(s)")
-    return summary
+    prune: bool = False,
+    full: bool = False,
+) -> RunReport:
+    """Load what changed under the paths, check the warehouse, record the run; fail when the gate fails."""
+    from prefect.runtime import flow_run
+
+    flow_run_id = str(flow_run.id) if flow_run.id else None
+    report = run_load(paths, warehouse, year, batch_size, workers, prune, full, flow_run_id, steps=STEPS)
+    create_markdown_artifact(run_markdown(report), key="jixiao-load-run", description=f"load run {report.run_id}")
+    rows = run_table(report)
+    if rows:
+        create_table_artifact(rows, key="jixiao-load-files", description=f"files written by run {report.run_id}")
+    print(f"jixiao load run {report.run_id}: {report.outcome}: {report.message()}")
+    if report.outcome == "failed":
+        raise RunFailed(report)
+    return report
+
+
+def serve(
+    paths: list[str],
+    warehouse: str | None,
+    cron: str = DEFAULT_CRON,
+    timezone: str = DEFAULT_TIMEZONE,
+    name: str = DEPLOYMENT,
+    **parameters: Any,
+) -> None:
+    """Register the nightly deployment with the Prefect API (PREFECT_API_URL) and run its flow runs until stopped."""
+    from prefect.deployments.runner import EntrypointType
+    from prefect.schedules import Cron
+
+    load_flow.serve(
+        name=name,
+        schedule=Cron(cron, timezone=timezone),
+        parameters={"paths": paths, "warehouse": warehouse, **parameters},
+        description="Nightly incremental load of the jixiao warehouse, with the data-quality gate.",
+        entrypoint_type=EntrypointType.MODULE_PATH,
+    )
