@@ -50,7 +50,8 @@ def _frame(con: duckdb.DuckDBPyConnection, sql: str, args: list) -> pd.DataFrame
     """Rows as Python values (Decimal stays Decimal: no float ever touches an amount)."""
     result = con.execute(sql, args)
     columns = [d[0] for d in result.description]
-    return pd.DataFrame.from_records(result.fetchall(), columns=columns).astype(object)
+    frame = pd.DataFrame.from_records(result.fetchall(), columns=columns).astype(object)
+    return frame.where(frame.notna(), None)
 
 
 def fetch(con: duckdb.DuckDBPyConnection, department: str, from_year: int, to_year: int) -> ReportData:

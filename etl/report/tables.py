@@ -118,11 +118,15 @@ def budget_change_table(data: ReportData) -> Table:
 
 
 def target_change_table(data: ReportData) -> Table:
-    """Every target that was added, removed, raised, lowered or changed."""
+    """Every target that was added, removed, raised, lowered or changed, under its project's printed name."""
+    printed = {
+        (r["budget_year"], r["project_id"]): r["printed_name"] or r["previous_printed_name"]
+        for r in data.projects.to_dict("records")
+    }
     rows = [
         (
             _step(r),
-            r["project_name"],
+            printed[(r["budget_year"], r["project_id"])],
             r["indicator_name"],
             CHANGE_NAMES[r["change"]],
             _value(r["previous_target_text"]),
