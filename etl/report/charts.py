@@ -12,6 +12,7 @@ LABEL_WIDTH = 330
 PLOT_WIDTH = 420
 ROW_HEIGHT = 30
 BAR_HEIGHT = 11
+MAX_LABEL = 24
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +52,7 @@ def grouped_bars(title: str, series: tuple[str, ...], items: list[tuple[str, tup
             Bar(LABEL_WIDTH, y + k * BAR_HEIGHT, float((v or 0) / top) * PLOT_WIDTH, BAR_HEIGHT - 1, k, v or Decimal(0))
             for k, v in enumerate(values)
         ]
-        rows.append(Row(label, y, bars))
+        rows.append(Row(label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "…", y, bars))
     return BarChart(title, series, rows, LABEL_WIDTH + PLOT_WIDTH + 90, 30 + len(items) * ROW_HEIGHT, LABEL_WIDTH)
 
 
