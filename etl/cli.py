@@ -115,28 +115,11 @@ def runs(
     warehouse: WarehouseOpt = None,
     limit: Annotated[int, typer.Option(help="How many runs.")] = 10,
 ) -> None:
-    """The newest load runs (outcome, counts) and the quality checks that failed in the newest one."""
+    """The newest load runs (outcome, counts, message) and the quality checks that failed in the newest one."""
     from etl import cli_run
-    from etl.warehouse import connect
 
-    con = connect(warehouse_path(warehouse), read_only=True)
-    try:
-        cursor = con.execute(
-            "SELECT run_id, started_at, finished_at, outcome, n_files, n_loaded, n_replaced, "
-            "n_unchanged, n_refused, n_disappeared, n_check_failures, message "
-            "FROM load_run ORDER BY run_id DESC LIMIT ?",
-            [limit],
-        )
-        columns, rows = [d[0] for d in cursor.description], cursor.fetchall()
-        failed = con.execute(
-            "SELECT check_name, n_rows, sample FROM load_run_check WHERE NOT passed AND run_id = "
-            "(SELECT max(run_id) FROM load_run)"
-        ).fetchall()
-    finally:
-        con.close()
-    console.print(cli_run.runs_table(rows, columns))
-    for name, n_rows, sample in failed:
-        console.print(f"failed check {name} ({n_rows} rows):\n{sample}", markup=False, highlight=False)
+    for line in cli_run.runs_lines(warehouse_path(warehouse), limit):
+        typer.echo(line)
 
 
 @contextmanager

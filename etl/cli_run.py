@@ -109,10 +109,30 @@ def api_url() -> str | None:
     return get_current_settings().api.url
 
 
-def runs_table(rows: list[tuple], columns: list[str]) -> Table:
-    table = Table(title="load runs (newest first)")
-    for c in columns:
-        table.add_column(c, overflow="fold")
-    for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row))
-    return table
+RUN_COLUMNS = "run_id, started_at, outcome, n_files, n_loaded, n_replaced, n_unchanged, n_refused, n_disappeared"
+
+
+def runs_lines(warehouse: Path, limit: int) -> list[str]:
+    """One line per run, newest first, then the failed checks of the newest run with their sample rows."""
+    from etl.warehouse import connect
+
+    con = connect(warehouse, read_only=True)
+    try:
+        runs = con.execute(
+            f"SELECT {RUN_COLUMNS}, n_check_failures, message FROM load_run ORDER BY run_id DESC LIMIT ?", [limit]
+        ).fetchall()
+        failed = con.execute(
+            "SELECT check_name, n_rows, sample FROM load_run_check "
+            "WHERE NOT passed AND run_id = (SELECT max(run_id) FROM load_run)"
+        ).fetchall()
+    finally:
+        con.close()
+    lines = [
+        f"run {r[0]} {r[1]:%Y-%m-%d %H:%M:%S} {r[2]}: {r[3]} files, {r[4]} loaded, {r[5]} replaced, "
+        f"{r[6]} unchanged, {r[7]} refused, {r[8]} disappeared, {r[9] if r[9] is not None else '-'} checks failed"
+        f" | {r[10]}"
+        for r in runs
+    ]
+    for name, n_rows, sample in failed:
+        lines += [f"failed check {name} ({n_rows} rows):", *(f"  {s}" for s in (sample or "").splitlines())]
+    return lines

@@ -4,7 +4,8 @@ A file is skipped when its bytes (sha256) are already in the warehouse under the
 current load of its table, or as a refusal (the same bytes would be refused again). One query
 fetches everything known; hashing is plain hashlib over each file, so a run over 10,000 unchanged
 files costs a directory walk and the hashes. Files whose current load's source is gone are noted
-as disappeared; their data stays unless the run is asked to prune them.
+as disappeared (once the run's own loads are in, see still_disappeared); their data stays unless
+the run is asked to prune them.
 
 The loader's own check (etl.load.plan_batch: same bytes for a (department, year) are 'unchanged')
 stays the safety net for everything this module lets through.
@@ -69,7 +70,7 @@ class SourcePlan:
     files: list[Path] = field(default_factory=list)
     todo: list[Path] = field(default_factory=list)
     skipped: list[FileResult] = field(default_factory=list)
-    disappeared: list[KnownFile] = field(default_factory=list)
+    gone: list[KnownFile] = field(default_factory=list)
     hashes: dict[str, str] = field(default_factory=dict)
 
 
@@ -125,20 +126,26 @@ def plan_sources(
         else:
             plan.skipped.append(hit.as_result())
     current = [k for ks in known.values() for k in ks if k.status == "loaded"]
-    plan.disappeared = disappeared(current, paths, plan.hashes)
+    plan.gone = gone_sources(current, paths, plan.hashes)
     return plan
 
 
-def disappeared(current: list[KnownFile], roots: Sequence[Path | str], seen: dict[str, str]) -> list[KnownFile]:
-    """Current loads whose source file, under one of the roots, is gone (and whose bytes were not seen
-    under another name in this run: a renamed file is not a disappeared one)."""
+def gone_sources(current: list[KnownFile], roots: Sequence[Path | str], seen: dict[str, str]) -> list[KnownFile]:
+    """Current loads whose source file, under one of the roots, no longer exists."""
     prefixes = tuple(str(Path(r).resolve()) + os.sep for r in roots)
-    seen_hashes = set(seen.values())
     return [
         k
         for k in current
-        if k.path not in seen
-        and k.sha256 not in seen_hashes
-        and (k.path + os.sep).startswith(prefixes)
-        and not os.path.exists(k.path)
+        if k.path not in seen and (k.path + os.sep).startswith(prefixes) and not os.path.exists(k.path)
     ]
+
+
+def still_disappeared(
+    con: duckdb.DuckDBPyConnection, gone: Sequence[KnownFile], matched_load_ids: set[int]
+) -> list[KnownFile]:
+    """Of the loads whose file is gone, those still current after the run loaded its files and not matched
+    by a file of this run (a moved file with the same bytes is 'unchanged' under its old load)."""
+    if not gone:
+        return []
+    current = {r[0] for r in con.execute("SELECT load_id FROM load_log WHERE status = 'loaded'").fetchall()}
+    return [k for k in gone if k.load_id in current and k.load_id not in matched_load_ids]

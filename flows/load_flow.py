@@ -57,7 +57,7 @@ STEPS = Steps(
     begin=_as_task(load_run.begin, "begin-run"),
     plan=_as_task(load_run.plan, "find-changed-sources"),
     load=_as_task(load_run.load_files_in_run, "parse-and-load-batch"),
-    prune=_as_task(load_run.prune, "prune-disappeared"),
+    settle=_as_task(load_run.settle_disappeared, "note-or-prune-disappeared"),
     gate=_as_task(load_run.gate, "quality-gate"),
     finish=_as_task(load_run.finish, "finish-run-and-publish"),
 )

@@ -1,0 +1,168 @@
+"""Recorded incremental runs (etl.load_run.run_load, no Prefect): skip before parsing, reload only what
+changed, note disappeared files, record every run, and the data-quality gate on a broken fixture."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from etl import load_run, progress
+from etl.cli import app
+from etl.incremental import SourceMissing
+from etl.load_run import run_load
+from etl.settings import PROJECT_ROOT
+from etl.warehouse import connect
+
+BROKEN = PROJECT_ROOT / "tests" / "fixtures" / "broken" / "2024" / "quality-gate-broken.txt"
+
+
+def query(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]:
+    con = connect(warehouse, read_only=True, published=False)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def two_years(sample_copy: Path) -> Path:
+    """The sample filed under 2024 and again under 2025: two tables, one department."""
+    later = sample_copy.parent.parent / "2025" / sample_copy.name
+    later.parent.mkdir()
+    shutil.copy(sample_copy, later)
+    return sample_copy.parent.parent
+
+
+def run(root: Path, warehouse: Path, **kwargs: object) -> load_run.RunReport:
+    return run_load([str(root)], str(warehouse), **kwargs)
+
+
+def test_first_run_loads_and_records(two_years: Path, warehouse: Path) -> None:
+    report = run(two_years, warehouse)
+    assert (report.outcome, report.exit_code, report.by_status) == ("succeeded", 0, {"loaded": 2})
+    assert query(warehouse, "SELECT outcome, n_files, n_loaded, n_unchanged, n_projects, n_targets, n_check_failures "
+                            "FROM load_run") == [("succeeded", 2, 2, 0, 44, 220, 0)]
+    assert query(warehouse, "SELECT count(*), count(DISTINCT run_id) FROM load_run_file") == [(2, 1)]
+    assert query(warehouse, "SELECT count(*), bool_and(passed) FROM load_run_check")[0][1] is True
+
+
+def test_unchanged_rerun_parses_nothing_and_says_so(
+    two_years: Path, warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run(two_years, warehouse)
+
+    def no_parsing(*args: object, **kwargs: object) -> None:
+        raise AssertionError("an unchanged file was parsed")
+
+    monkeypatch.setattr(load_run, "parsed_batches", no_parsing)
+    again = run(two_years, warehouse)
+    assert (again.outcome, again.n_skipped, again.by_status) == ("unchanged", 2, {"unchanged": 2})
+    assert "nothing changed" in again.message()
+    row = query(warehouse, "SELECT outcome, n_loaded, n_unchanged, message FROM load_run WHERE run_id = ?",
+                [again.run_id])[0]
+    assert row[:3] == ("unchanged", 0, 2) and row[3].startswith("nothing changed")
+    assert query(warehouse, "SELECT count(*) FROM load_run_file WHERE run_id = ?", [again.run_id]) == [(0,)]
+
+
+def test_changing_one_file_reloads_only_that_one(two_years: Path, warehouse: Path) -> None:
+    run(two_years, warehouse)
+    changed = two_years / "2025" / "tianhe-sfj.txt"
+    text = changed.read_text(encoding="utf-8")
+    changed.write_text(text.replace("更新购置设备", "更新并购置设备"), encoding="utf-8")
+    report = run(two_years, warehouse)
+    assert report.outcome == "succeeded" and report.n_skipped == 1
+    assert sorted((Path(r.path).parent.name, r.status) for r in report.results) == [
+        ("2024", "unchanged"), ("2025", "replaced")]
+    assert query(warehouse, "SELECT l.budget_year, l.status FROM load_run_file f JOIN load_log l USING (load_id) "
+                            "WHERE f.run_id = ?", [report.run_id]) == [(2025, "loaded")]
+    assert query(warehouse, "SELECT n_loaded, n_replaced, n_unchanged FROM load_run WHERE run_id = ?",
+                 [report.run_id]) == [(0, 1, 1)]
+
+
+def test_disappeared_file_is_noted_then_pruned_on_request(two_years: Path, warehouse: Path) -> None:
+    run(two_years, warehouse)
+    gone = two_years / "2025" / "tianhe-sfj.txt"
+    gone.unlink()
+    noted = run(two_years, warehouse)
+    assert noted.disappeared == [str(gone)] and noted.outcome == "unchanged"
+    assert query(warehouse, "SELECT count(DISTINCT budget_year) FROM fact_project_budget") == [(2,)]
+    pruned = run(two_years, warehouse, prune_disappeared=True)
+    assert pruned.pruned == [str(gone)] and pruned.outcome == "succeeded"
+    assert query(warehouse, "SELECT DISTINCT budget_year FROM fact_project_budget") == [(2024,)]
+    assert query(warehouse, "SELECT status, message FROM load_log WHERE source_path = ?", [str(gone)]) == [
+        ("superseded", f"source file disappeared; facts pruned by run {pruned.run_id}")]
+    assert query(warehouse, "SELECT n_disappeared, n_pruned FROM load_run WHERE run_id = ?", [pruned.run_id]) == [
+        (1, 1)]
+
+
+def test_a_missing_source_folder_fails_the_run_and_is_recorded(tmp_path: Path, warehouse: Path) -> None:
+    with pytest.raises(SourceMissing):
+        run(tmp_path / "not-mounted", warehouse)
+    [(outcome, message, finished)] = query(warehouse, "SELECT outcome, message, finished_at FROM load_run")
+    assert outcome == "failed" and "not-mounted" in message and finished is not None
+
+
+def test_a_year_option_is_not_skipped_as_a_known_refusal(tmp_path: Path, sample_path: Path, warehouse: Path) -> None:
+    loose = tmp_path / "loose" / "table.txt"
+    loose.parent.mkdir()
+    shutil.copy(sample_path, loose)
+    first = run(loose.parent, warehouse)
+    assert first.by_status == {"refused": 1} and first.exit_code == 3
+    second = run(loose.parent, warehouse)
+    assert second.n_skipped == 1 and second.by_status == {"refused": 1} and second.outcome == "unchanged"
+    with_year = run(loose.parent, warehouse, year=2024)
+    assert with_year.by_status == {"loaded": 1}
+
+
+def test_broken_fixture_trips_the_quality_gate(sample_copy: Path, warehouse: Path) -> None:
+    shutil.copy(BROKEN, sample_copy.parent / BROKEN.name)
+    report = run(sample_copy.parent.parent, warehouse)
+    assert report.outcome == "failed"
+    assert {c.name for c in report.failed_checks} == {"projects_have_targets", "totals_reconcile"}
+    failed = dict(query(warehouse, "SELECT check_name, sample FROM load_run_check WHERE NOT passed AND run_id = ?",
+                        [report.run_id]))
+    assert "业务装备购置经费" in failed["projects_have_targets"]
+    assert "质量门测试局" in failed["totals_reconcile"]
+    assert query(warehouse, "SELECT outcome, n_check_failures FROM load_run") == [("failed", 2)]
+    # the valid data stays: both tables are loaded, the real one untouched
+    assert query(warehouse, "SELECT department_name, count(*) FROM fact_project_budget GROUP BY 1 ORDER BY 1") == [
+        ("广州市天河区司法局", 22), ("质量门测试局（故意损坏的样例）", 21)]
+    status = query(warehouse, "SELECT department_name, newest_run_outcome, newest_run_check_failures "
+                              "FROM v_load_status ORDER BY 1")
+    assert status == [("广州市天河区司法局", "failed", 2), ("质量门测试局（故意损坏的样例）", "failed", 2)]
+
+
+def test_published_copy_carries_the_history(sample_copy: Path, warehouse: Path) -> None:
+    report = run(sample_copy, warehouse)
+    con = connect(warehouse, read_only=True)  # the analysts' copy
+    try:
+        assert con.execute("SELECT run_id, outcome FROM load_run").fetchall() == [(report.run_id, "succeeded")]
+        assert con.execute("SELECT loaded_by_run_id FROM v_load_status").fetchall() == [(report.run_id,)]
+    finally:
+        con.close()
+
+
+def test_line_progress_for_logs(two_years: Path, warehouse: Path) -> None:
+    out = io.StringIO()
+    with progress.reporting(progress.LineSink(out)):
+        run(two_years, warehouse, batch_size=1)
+    lines = out.getvalue().splitlines()
+    assert [line.split(",")[0] for line in lines] == ["jixiao load: 1/2 files", "jixiao load: 2/2 files"]
+    assert "132 rows" in lines[0]
+
+
+def test_cli_json_and_quiet(two_years: Path, warehouse: Path) -> None:
+    runner = CliRunner()
+    first = runner.invoke(app, ["load", str(two_years), "-w", str(warehouse), "--no-prefect", "--json"])
+    assert first.exit_code == 0, first.output
+    doc = json.loads(first.stdout)
+    assert (doc["outcome"], doc["n_loaded"], len(doc["files"]), len(doc["checks"])) == ("succeeded", 2, 2, 9)
+    quiet = runner.invoke(app, ["load", str(two_years), "-w", str(warehouse), "--no-prefect", "--quiet"])
+    assert (quiet.exit_code, quiet.stdout) == (0, "")
+    shown = runner.invoke(app, ["runs", "-w", str(warehouse)])
+    assert shown.exit_code == 0 and "unchanged" in shown.stdout and "succeeded" in shown.stdout
