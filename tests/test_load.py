@@ -20,8 +20,14 @@ def snapshot(warehouse: Path) -> dict[str, list[tuple]]:
     """Every row of every table, with load timestamps left out."""
     con = connect(warehouse, read_only=True)
     try:
-        return {t: con.execute(f"SELECT * EXCLUDE (loaded_at) FROM {t} ORDER BY ALL" if t == "load_log"
-                               else f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in TABLES}
+        return {
+            t: con.execute(
+                f"SELECT * EXCLUDE (loaded_at) FROM {t} ORDER BY ALL"
+                if t == "load_log"
+                else f"SELECT * FROM {t} ORDER BY ALL"
+            ).fetchall()
+            for t in TABLES
+        }
     finally:
         con.close()
 
@@ -41,17 +47,20 @@ def test_sample_facts(sample_copy: Path, warehouse: Path) -> None:
         (22, Decimal("1485.340000"), Decimal("14853400.00"))
     ]
     assert query(warehouse, "SELECT count(*) FROM v_target") == [(110,)]
-    assert query(warehouse, "SELECT project_name, transfer_doc_no FROM v_project_budget WHERE is_transfer_payment "
-                            "ORDER BY 1") == [
+    assert query(
+        warehouse, "SELECT project_name, transfer_doc_no FROM v_project_budget WHERE is_transfer_payment ORDER BY 1"
+    ) == [
         ("一村(社区)一法律顾问公益法律服务工作经费", "穗财政【2023】79号"),
         ("专职人民调解服务项目经费", "穗财政【2023】79号"),
     ]
-    assert query(warehouse, "SELECT count(*) FROM v_target WHERE is_misparented AND level1_code = '3' "
-                            "AND printed_level1_code = '2'") == [(2,)]
-    assert query(warehouse, "SELECT indicator_name, annual_target_text, annual_value_status FROM v_target "
-                            "WHERE annual_target_text IS NULL") == [
-        ("国家工作人员统一学法考试参考率、考试及格率", None, "missing")
-    ]
+    assert query(
+        warehouse,
+        "SELECT count(*) FROM v_target WHERE is_misparented AND level1_code = '3' AND printed_level1_code = '2'",
+    ) == [(2,)]
+    assert query(
+        warehouse,
+        "SELECT indicator_name, annual_target_text, annual_value_status FROM v_target WHERE annual_target_text IS NULL",
+    ) == [("国家工作人员统一学法考试参考率、考试及格率", None, "missing")]
     assert query(warehouse, "SELECT status, reconciled, n_reconciliation_failures, grand_total_yuan FROM load_log") == [
         ("loaded", True, 0, Decimal("14853400.00"))
     ]
@@ -60,8 +69,10 @@ def test_sample_facts(sample_copy: Path, warehouse: Path) -> None:
 
 def test_every_fact_traces_to_file_and_line(sample_copy: Path, warehouse: Path) -> None:
     load_files([sample_copy], warehouse)
-    rows = query(warehouse, "SELECT DISTINCT l.source_path, t.source_line FROM fact_target t JOIN load_log l "
-                            "USING (load_id) ORDER BY 2")
+    rows = query(
+        warehouse,
+        "SELECT DISTINCT l.source_path, t.source_line FROM fact_target t JOIN load_log l USING (load_id) ORDER BY 2",
+    )
     assert {r[0] for r in rows} == {str(sample_copy.resolve())}
     lines = sample_copy.read_text(encoding="utf-8").splitlines()
     for _, line_no in rows:
@@ -80,7 +91,9 @@ def test_changed_copy_replaces_never_doubles(sample_copy: Path, warehouse: Path)
     load_files([sample_copy], warehouse)
     ids_before = query(warehouse, "SELECT project_name, project_id FROM v_project_budget ORDER BY ALL")
     text = sample_copy.read_text(encoding="utf-8")
-    sample_copy.write_text(text.replace("业务装备购置经费\t14.07\t14.07", "业务装备购置经费\t15.07\t15.07"), encoding="utf-8")
+    sample_copy.write_text(
+        text.replace("业务装备购置经费\t14.07\t14.07", "业务装备购置经费\t15.07\t15.07"), encoding="utf-8"
+    )
     result = load_files([sample_copy], warehouse)
     assert [r.status for r in result.results] == ["replaced"]
     assert query(warehouse, "SELECT count(*), sum(total_wan) FROM v_project_budget") == [(22, Decimal("1486.340000"))]
@@ -133,9 +146,13 @@ def test_schema_matches_metadata(sample_copy: Path, warehouse: Path) -> None:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         for name, table in metadata.tables.items():
-            cols = [r[0] for r in con.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
-                [name]).fetchall()]
+            cols = [
+                r[0]
+                for r in con.execute(
+                    "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+                    [name],
+                ).fetchall()
+            ]
             assert cols == [c.name for c in table.columns], name
     finally:
         con.close()

@@ -42,12 +42,18 @@ def test_projects_targets_and_totals(table: SourceTable) -> None:
 def test_reconciliation_passes(table: SourceTable) -> None:
     assert table.reconciled
     checks = {f.check for f in table.findings}
-    assert checks == {"row_total=sum(funding)", "unit_subtotal=sum(projects)", "grand_total=sum(projects)",
-                      "grand_total=sum(unit_subtotals)"}
+    assert checks == {
+        "row_total=sum(funding)",
+        "unit_subtotal=sum(projects)",
+        "grand_total=sum(projects)",
+        "grand_total=sum(unit_subtotals)",
+    }
 
 
 def test_transfer_payment_projects(table: SourceTable) -> None:
-    transfers = [(p.transfer_doc_no, p.project_name, p.amounts["total"]) for p in table.projects if p.is_transfer_payment]
+    transfers = [
+        (p.transfer_doc_no, p.project_name, p.amounts["total"]) for p in table.projects if p.is_transfer_payment
+    ]
     assert transfers == [
         ("穗财政【2023】79号", "一村(社区)一法律顾问公益法律服务工作经费", Decimal("1928000.00")),
         ("穗财政【2023】79号", "专职人民调解服务项目经费", Decimal("420000.00")),
@@ -57,8 +63,12 @@ def test_transfer_payment_projects(table: SourceTable) -> None:
 
 
 def test_misparented_indicators(table: SourceTable) -> None:
-    mis = [(p.project_name, i.seq, i.level1_code, i.level2_code, i.type_key)
-           for p in table.projects for i in p.indicators if i.is_misparented]
+    mis = [
+        (p.project_name, i.seq, i.level1_code, i.level2_code, i.type_key)
+        for p in table.projects
+        for i in p.indicators
+        if i.is_misparented
+    ]
     assert mis == [
         ("区管退休干部节日慰问经费", 4, "2", "31", "31"),
         ("购买行政复议应诉辅助服务经费", 4, "2", "31", "31"),
@@ -72,8 +82,9 @@ def test_type_codes(table: SourceTable) -> None:
 
 
 def test_indicator_without_annual_value(table: SourceTable) -> None:
-    missing = [(p.project_name, i.seq, i.period.text) for p in table.projects for i in p.indicators
-               if i.annual.text is None]
+    missing = [
+        (p.project_name, i.seq, i.period.text) for p in table.projects for i in p.indicators if i.annual.text is None
+    ]
     assert missing == [("普法宣传业务经费", 5, "公职人员统一学法考试参考率不低于85%、及格率不低于85%")]
 
 

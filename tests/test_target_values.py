@@ -37,7 +37,16 @@ def test_quantitative(text: str, name: str, comparison: str, number: str, unit: 
 
 
 @pytest.mark.parametrize(
-    "text", ["及时", "达标", "符合规范", "良好以上", "长期", "运行良好，评估达标。", "公职人员统一学法考试参考率不低于85%、及格率不低于85%"]
+    "text",
+    [
+        "及时",
+        "达标",
+        "符合规范",
+        "良好以上",
+        "长期",
+        "运行良好，评估达标。",
+        "公职人员统一学法考试参考率不低于85%、及格率不低于85%",
+    ],
 )
 def test_qualitative_keeps_text(text: str) -> None:
     value = parse_target_value(text)
