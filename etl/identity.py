@@ -30,10 +30,12 @@ import csv
 import os
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from etl.settings import PROJECT_ROOT
 from etl.text import fold
@@ -54,16 +56,19 @@ _CITY = re.compile(r"^(?:.{2,3}省)?.{2,3}市")
 _NOISE = re.compile(r"[\s　]+")
 
 
+@lru_cache(maxsize=1 << 18)
 def folded(name: str) -> str:
     """Width-folded, without spaces: the form two printings of one name share."""
     return _NOISE.sub("", fold(name or ""))
 
 
+@lru_cache(maxsize=1 << 18)
 def normalised(project_name: str) -> str:
     """The name without widths, spaces or a period suffix; the transfer document is already apart."""
     return _PERIOD.sub("", folded(project_name))
 
 
+@lru_cache(maxsize=1 << 18)
 def distinctive(project_name: str, department: str) -> str:
     """The normalised name without a leading department name (天河区司法局政法网… -> 政法网…)."""
     name = normalised(project_name)
@@ -72,6 +77,12 @@ def distinctive(project_name: str, department: str) -> str:
         if prefix and name.startswith(prefix) and len(name) > len(prefix):
             return name[len(prefix) :]
     return name
+
+
+@lru_cache(maxsize=1 << 18)
+def _bare(name: str) -> str:
+    """A distinctive name without a trailing funding word (经费, 资金, 补贴 …)."""
+    return _FUNDING.sub("", name)
 
 
 def printed(doc: str | None, project_name: str) -> str:
@@ -114,7 +125,7 @@ def name_scores(a: str, b: str, department: str) -> tuple[float, float]:
     """fuzz.ratio of two normalised names without the department, as printed and without a funding word."""
     x, y = distinctive(a, department), distinctive(b, department)
     plain = fuzz.ratio(x, y)
-    bare = fuzz.ratio(_FUNDING.sub("", x), _FUNDING.sub("", y))
+    bare = fuzz.ratio(_bare(x), _bare(y))
     return round(plain, 2), round(max(plain, bare), 2)
 
 
@@ -159,23 +170,68 @@ def read_aliases(path: Path | str | None = None) -> pd.DataFrame:
     return frame.map(str.strip)
 
 
-def _alias_targets(aliases: pd.DataFrame, department: str, name: str) -> list[str] | None:
-    """The folded names the alias file pairs with ``name``; [] = keep apart; None = no alias row."""
-    rows = aliases[aliases["department_name"].map(str.strip) == department]
-    found: list[str] | None = None
-    for left, right in zip(rows["name"].map(folded), rows["same_as"].map(folded), strict=True):
-        if name in (left, right):
-            found = found or []
-            other = right if name == left else left
-            if other:
-                found.append(other)
-    return found
+class _Aliases:
+    """The alias file indexed once per link: folded (name, same_as) pairs and kept-apart names per department."""
+
+    def __init__(self, aliases: pd.DataFrame) -> None:
+        self.pairs: dict[str, list[tuple[str, str]]] = {}
+        self.kept_apart: dict[str, set[str]] = {}
+        for dept, name, same_as in zip(aliases["department_name"], aliases["name"], aliases["same_as"], strict=True):
+            self.pairs.setdefault(dept.strip(), []).append((folded(name), folded(same_as)))
+            if same_as == "":
+                self.kept_apart.setdefault(dept, set()).add(folded(name))
+
+    def targets(self, department: str, name: str) -> list[str] | None:
+        """The folded names the alias file pairs with ``name``; [] = keep apart; None = no alias row."""
+        found: list[str] | None = None
+        for left, right in self.pairs.get(department, ()):
+            if name in (left, right):
+                found = found or []
+                other = right if name == left else left
+                if other:
+                    found.append(other)
+        return found
+
+    def apart(self, department: str) -> set[str]:
+        return self.kept_apart.get(department, set())
 
 
-def _alias_options(new: dict, pool: pd.DataFrame, targets: list[str]) -> list[tuple]:
+class _UnitPool:
+    """The candidate rows of one department and unit, grouped by normalised name, with the names' forms
+    prepared once so a new name is scored against all of them in one vectorised rapidfuzz call."""
+
+    def __init__(self, rows: list[dict], department: str) -> None:
+        self.department = department
+        self.rows: dict[str, list[tuple[int, dict]]] = {}
+        for position, row in enumerate(rows):
+            self.rows.setdefault(normalised(row["project_name"]), []).append((position, row))
+        self.names = list(self.rows)
+        self.plain = [distinctive(n, department) for n in self.names]
+        self.bare = [_bare(x) for x in self.plain]
+
+    def plausible(self, new: dict, threshold: float) -> list[dict]:
+        """The rows ``compare`` could accept for ``new``, in their original order: same normalised name, or
+        (adjacent years only) a name score near the fuzzy or corroborated threshold (a margin covers the
+        rounding; compare decides)."""
+        a = normalised(new["project_name"])
+        x = distinctive(a, self.department)
+        plain = process.cdist([x], self.plain, scorer=fuzz.ratio, dtype=np.float64)[0]
+        bare = process.cdist([_bare(x)], self.bare, scorer=fuzz.ratio, dtype=np.float64)[0]
+        near = (plain >= threshold - 0.01) | (np.maximum(plain, bare) >= CORROBORATED_THRESHOLD - 0.01)
+        year = int(new["budget_year"])
+        found: list[tuple[int, dict]] = []
+        for i, name in enumerate(self.names):
+            if name == a:
+                found += self.rows[name]
+            elif near[i]:
+                found += [(p, r) for p, r in self.rows[name] if abs(year - int(r["budget_year"])) <= 1]
+        return [r for _, r in sorted(found, key=lambda pr: pr[0])]
+
+
+def _alias_options(new: dict, pool: list[dict], targets: list[str]) -> list[tuple]:
     """The projects printed under a name the alias file pairs with ``new`` (any unit of the department)."""
     best: dict[int, Evidence] = {}
-    for cand in pool.to_dict("records"):
+    for cand in pool:
         if printed(cand["transfer_doc_no"], cand["project_name"]) not in targets:
             continue
         ev = Evidence("alias", 100.0, 1.0, True, 100.0, -abs(int(new["budget_year"]) - int(cand["budget_year"])))
@@ -184,28 +240,42 @@ def _alias_options(new: dict, pool: pd.DataFrame, targets: list[str]) -> list[tu
     return [(ev.rank, pid, ev) for pid, ev in best.items()]
 
 
-def _options(new: dict, pool: pd.DataFrame, aliases: pd.DataFrame, threshold: float) -> list[tuple] | None:
+def _options(new: dict, pools: _Pools, aliases: _Aliases, threshold: float) -> list[tuple] | None:
     """(rank, project_id, evidence) for every project ``new`` could continue; None: the alias file keeps it apart."""
-    name = printed(new["transfer_doc_no"], new["project_name"])
-    targets = _alias_targets(aliases, new["department_name"], name)
+    dept = new["department_name"]
+    targets = aliases.targets(dept, printed(new["transfer_doc_no"], new["project_name"]))
     if targets == []:
         return None
     if targets is not None:
-        return _alias_options(new, pool, targets)
-    own = aliases[(aliases["department_name"] == new["department_name"]) & (aliases["same_as"] == "")]
-    apart = set(own["name"].map(folded))
-    same_unit = pool[pool["unit_name"] == new["unit_name"]]
-    if apart:
-        printed_names = [
-            printed(d, n) for d, n in zip(same_unit["transfer_doc_no"], same_unit["project_name"], strict=True)
-        ]
-        same_unit = same_unit[[n not in apart for n in printed_names]]
+        return _alias_options(new, pools.department(dept), targets)
+    apart = aliases.apart(dept)
     found: dict[int, Evidence] = {}
-    for cand in same_unit.to_dict("records"):
+    for cand in pools.unit(dept, new["unit_name"]).plausible(new, threshold):
+        if apart and printed(cand["transfer_doc_no"], cand["project_name"]) in apart:
+            continue
         ev = compare(new, cand, threshold)
         if ev and (cand["project_id"] not in found or ev.rank > found[cand["project_id"]].rank):
             found[cand["project_id"]] = ev
     return [(ev.rank, pid, ev) for pid, ev in found.items()]
+
+
+class _Pools:
+    """Candidate rows (as dicts, converted once) by department, and by department and unit on demand."""
+
+    def __init__(self, pool: pd.DataFrame) -> None:
+        self.by_department: dict[str, list[dict]] = {}
+        for row in pool.to_dict("records"):
+            self.by_department.setdefault(row["department_name"], []).append(row)
+        self._units: dict[tuple[str, str], _UnitPool] = {}
+
+    def department(self, dept: str) -> list[dict]:
+        return self.by_department.get(dept, [])
+
+    def unit(self, dept: str, unit: str) -> _UnitPool:
+        if (dept, unit) not in self._units:
+            rows = [r for r in self.department(dept) if r["unit_name"] == unit]
+            self._units[dept, unit] = _UnitPool(rows, dept)
+        return self._units[dept, unit]
 
 
 def link_names(
@@ -227,12 +297,11 @@ def link_names(
         raise ValueError(f"link_names takes the names of one budget year, got {sorted(years)}")
     aliases = aliases if aliases is not None else pd.DataFrame(columns=list(ALIAS_COLUMNS))
     taken = set(candidates.loc[candidates["budget_year"].isin(years), "project_id"])
-    pool = candidates[~candidates["project_id"].isin(taken)]
-    by_department = {dept: rows for dept, rows in pool.groupby("department_name")}
-    empty = pool.iloc[0:0]
+    pools = _Pools(candidates[~candidates["project_id"].isin(taken)])
+    index = _Aliases(aliases)
     options, apart = [], set()
     for new in new_names.to_dict("records"):
-        found = _options(new, by_department.get(new["department_name"], empty), aliases, threshold)
+        found = _options(new, pools, index, threshold)
         if found is None:
             apart.add(new["name_key"])
         options += [(rank, new["name_key"], pid, ev) for rank, pid, ev in found or ()]
