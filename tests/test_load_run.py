@@ -45,8 +45,10 @@ def run(root: Path, warehouse: Path, **kwargs: object) -> load_run.RunReport:
 def test_first_run_loads_and_records(two_years: Path, warehouse: Path) -> None:
     report = run(two_years, warehouse)
     assert (report.outcome, report.exit_code, report.by_status) == ("succeeded", 0, {"loaded": 2})
-    assert query(warehouse, "SELECT outcome, n_files, n_loaded, n_unchanged, n_projects, n_targets, n_check_failures "
-                            "FROM load_run") == [("succeeded", 2, 2, 0, 44, 220, 0)]
+    assert query(
+        warehouse,
+        "SELECT outcome, n_files, n_loaded, n_unchanged, n_projects, n_targets, n_check_failures FROM load_run",
+    ) == [("succeeded", 2, 2, 0, 44, 220, 0)]
     assert query(warehouse, "SELECT count(*), count(DISTINCT run_id) FROM load_run_file") == [(2, 1)]
     assert query(warehouse, "SELECT count(*), bool_and(passed) FROM load_run_check")[0][1] is True
 
@@ -63,8 +65,9 @@ def test_unchanged_rerun_parses_nothing_and_says_so(
     again = run(two_years, warehouse)
     assert (again.outcome, again.n_skipped, again.by_status) == ("unchanged", 2, {"unchanged": 2})
     assert "nothing changed" in again.message()
-    row = query(warehouse, "SELECT outcome, n_loaded, n_unchanged, message FROM load_run WHERE run_id = ?",
-                [again.run_id])[0]
+    row = query(
+        warehouse, "SELECT outcome, n_loaded, n_unchanged, message FROM load_run WHERE run_id = ?", [again.run_id]
+    )[0]
     assert row[:3] == ("unchanged", 0, 2) and row[3].startswith("nothing changed")
     assert query(warehouse, "SELECT count(*) FROM load_run_file WHERE run_id = ?", [again.run_id]) == [(0,)]
 
@@ -77,11 +80,17 @@ def test_changing_one_file_reloads_only_that_one(two_years: Path, warehouse: Pat
     report = run(two_years, warehouse)
     assert report.outcome == "succeeded" and report.n_skipped == 1
     assert sorted((Path(r.path).parent.name, r.status) for r in report.results) == [
-        ("2024", "unchanged"), ("2025", "replaced")]
-    assert query(warehouse, "SELECT l.budget_year, l.status FROM load_run_file f JOIN load_log l USING (load_id) "
-                            "WHERE f.run_id = ?", [report.run_id]) == [(2025, "loaded")]
-    assert query(warehouse, "SELECT n_loaded, n_replaced, n_unchanged FROM load_run WHERE run_id = ?",
-                 [report.run_id]) == [(0, 1, 1)]
+        ("2024", "unchanged"),
+        ("2025", "replaced"),
+    ]
+    assert query(
+        warehouse,
+        "SELECT l.budget_year, l.status FROM load_run_file f JOIN load_log l USING (load_id) WHERE f.run_id = ?",
+        [report.run_id],
+    ) == [(2025, "loaded")]
+    assert query(
+        warehouse, "SELECT n_loaded, n_replaced, n_unchanged FROM load_run WHERE run_id = ?", [report.run_id]
+    ) == [(0, 1, 1)]
 
 
 def test_disappeared_file_is_noted_then_pruned_on_request(two_years: Path, warehouse: Path) -> None:
@@ -95,9 +104,11 @@ def test_disappeared_file_is_noted_then_pruned_on_request(two_years: Path, wareh
     assert pruned.pruned == [str(gone)] and pruned.outcome == "succeeded"
     assert query(warehouse, "SELECT DISTINCT budget_year FROM fact_project_budget") == [(2024,)]
     assert query(warehouse, "SELECT status, message FROM load_log WHERE source_path = ?", [str(gone)]) == [
-        ("superseded", f"source file disappeared; facts pruned by run {pruned.run_id}")]
+        ("superseded", f"source file disappeared; facts pruned by run {pruned.run_id}")
+    ]
     assert query(warehouse, "SELECT n_disappeared, n_pruned FROM load_run WHERE run_id = ?", [pruned.run_id]) == [
-        (1, 1)]
+        (1, 1)
+    ]
 
 
 def test_a_missing_source_folder_fails_the_run_and_is_recorded(tmp_path: Path, warehouse: Path) -> None:
@@ -124,16 +135,22 @@ def test_broken_fixture_trips_the_quality_gate(sample_copy: Path, warehouse: Pat
     report = run(sample_copy.parent.parent, warehouse)
     assert report.outcome == "failed"
     assert {c.name for c in report.failed_checks} == {"projects_have_targets", "totals_reconcile"}
-    failed = dict(query(warehouse, "SELECT check_name, sample FROM load_run_check WHERE NOT passed AND run_id = ?",
-                        [report.run_id]))
+    failed = dict(
+        query(
+            warehouse, "SELECT check_name, sample FROM load_run_check WHERE NOT passed AND run_id = ?", [report.run_id]
+        )
+    )
     assert "业务装备购置经费" in failed["projects_have_targets"]
     assert "质量门测试局" in failed["totals_reconcile"]
     assert query(warehouse, "SELECT outcome, n_check_failures FROM load_run") == [("failed", 2)]
     # the valid data stays: both tables are loaded, the real one untouched
     assert query(warehouse, "SELECT department_name, count(*) FROM fact_project_budget GROUP BY 1 ORDER BY 1") == [
-        ("广州市天河区司法局", 22), ("质量门测试局（故意损坏的样例）", 21)]
-    status = query(warehouse, "SELECT department_name, newest_run_outcome, newest_run_check_failures "
-                              "FROM v_load_status ORDER BY 1")
+        ("广州市天河区司法局", 22),
+        ("质量门测试局（故意损坏的样例）", 21),
+    ]
+    status = query(
+        warehouse, "SELECT department_name, newest_run_outcome, newest_run_check_failures FROM v_load_status ORDER BY 1"
+    )
     assert status == [("广州市天河区司法局", "failed", 2), ("质量门测试局（故意损坏的样例）", "failed", 2)]
 
 
