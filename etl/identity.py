@@ -240,31 +240,13 @@ def _alias_options(new: dict, pool: list[dict], targets: list[str]) -> list[tupl
     return [(ev.rank, pid, ev) for pid, ev in best.items()]
 
 
-def _options(new: dict, pools: _Pools, aliases: _Aliases, threshold: float) -> list[tuple] | None:
-    """(rank, project_id, evidence) for every project ``new`` could continue; None: the alias file keeps it apart."""
-    dept = new["department_name"]
-    targets = aliases.targets(dept, printed(new["transfer_doc_no"], new["project_name"]))
-    if targets == []:
-        return None
-    if targets is not None:
-        return _alias_options(new, pools.department(dept), targets)
-    apart = aliases.apart(dept)
-    found: dict[int, Evidence] = {}
-    for cand in pools.unit(dept, new["unit_name"]).plausible(new, threshold):
-        if apart and printed(cand["transfer_doc_no"], cand["project_name"]) in apart:
-            continue
-        ev = compare(new, cand, threshold)
-        if ev and (cand["project_id"] not in found or ev.rank > found[cand["project_id"]].rank):
-            found[cand["project_id"]] = ev
-    return [(ev.rank, pid, ev) for pid, ev in found.items()]
-
-
 class _Pools:
     """Candidate rows (as dicts, converted once) by department, and by department and unit on demand."""
 
     def __init__(self, pool: pd.DataFrame) -> None:
         self.by_department: dict[str, list[dict]] = {}
-        for row in pool.to_dict("records"):
+        for position, row in zip(pool["_position"].tolist(), pool.to_dict("records"), strict=True):
+            row["_position"] = position
             self.by_department.setdefault(row["department_name"], []).append(row)
         self._units: dict[tuple[str, str], _UnitPool] = {}
 
@@ -278,34 +260,89 @@ class _Pools:
         return self._units[dept, unit]
 
 
+class Linker:
+    """Link the new names of ONE budget year in two steps, so that a caller holding many candidate rows
+    needs indicator sets only for the rows that are actually compared (:meth:`compared_rows`).
+
+    ``new_names``: NEW_NAME_COLUMNS, one row per name_key. ``candidates``: CANDIDATE_COLUMNS, one row per
+    project and year it is printed in (facts already loaded and names of this batch already linked); a
+    project printed in the new names' year is taken. Both may carry an ``indicators`` column: the
+    frozenset of folded indicator names of that row (or set it later with :meth:`set_indicators`).
+    """
+
+    def __init__(
+        self,
+        new_names: pd.DataFrame,
+        candidates: pd.DataFrame,
+        aliases: pd.DataFrame | None = None,
+        threshold: float = FUZZY_THRESHOLD,
+    ) -> None:
+        years = set(new_names["budget_year"])
+        if len(years) > 1:
+            raise ValueError(f"link_names takes the names of one budget year, got {sorted(years)}")
+        aliases = aliases if aliases is not None else pd.DataFrame(columns=list(ALIAS_COLUMNS))
+        taken = set(candidates.loc[candidates["budget_year"].isin(years), "project_id"])
+        positioned = candidates.assign(_position=range(len(candidates)))
+        self.pools = _Pools(positioned[~positioned["project_id"].isin(taken)])
+        self.aliases = _Aliases(aliases)
+        self.threshold = threshold
+        self.new = new_names.to_dict("records")
+        self.plans = [self._plan(new) for new in self.new]
+
+    def _plan(self, new: dict) -> list[tuple] | list[dict] | None:
+        """None: kept apart; alias options (tuples); else the candidate rows to compare (dicts)."""
+        dept = new["department_name"]
+        targets = self.aliases.targets(dept, printed(new["transfer_doc_no"], new["project_name"]))
+        if targets == []:
+            return None
+        if targets is not None:
+            return _alias_options(new, self.pools.department(dept), targets)
+        apart = self.aliases.apart(dept)
+        rows = self.pools.unit(dept, new["unit_name"]).plausible(new, self.threshold)
+        return [r for r in rows if not apart or printed(r["transfer_doc_no"], r["project_name"]) not in apart]
+
+    def compared_rows(self) -> list[int]:
+        """Positions (in ``candidates``) of the rows whose indicator sets the comparisons read."""
+        return sorted({r["_position"] for plan in self.plans if plan for r in plan if isinstance(r, dict)})
+
+    def set_indicators(self, by_position: dict[int, frozenset[str]]) -> None:
+        for plan in self.plans:
+            for r in plan or ():
+                if isinstance(r, dict) and r["_position"] in by_position:
+                    r["indicators"] = by_position[r["_position"]]
+
+    def _options(self, new: dict, plan: list) -> list[tuple]:
+        if plan and isinstance(plan[0], tuple):
+            return plan
+        found: dict[int, Evidence] = {}
+        for cand in plan:
+            ev = compare(new, cand, self.threshold)
+            if ev and (cand["project_id"] not in found or ev.rank > found[cand["project_id"]].rank):
+                found[cand["project_id"]] = ev
+        return [(ev.rank, pid, ev) for pid, ev in found.items()]
+
+    def link(self) -> pd.DataFrame:
+        """ASSIGNMENT_COLUMNS; ``project_id`` is <NA> and ``link_method`` 'new' for a new identity."""
+        options, apart = [], set()
+        for new, plan in zip(self.new, self.plans, strict=True):
+            if plan is None:
+                apart.add(new["name_key"])
+                continue
+            options += [(rank, new["name_key"], pid, ev) for rank, pid, ev in self._options(new, plan)]
+        return _greedy([n["name_key"] for n in self.new], options, apart)
+
+
 def link_names(
     new_names: pd.DataFrame,
     candidates: pd.DataFrame,
     aliases: pd.DataFrame | None = None,
     threshold: float = FUZZY_THRESHOLD,
 ) -> pd.DataFrame:
-    """Assign each new name of ONE budget year to a project, or to none (a new identity).
+    """Assign each new name of ONE budget year to a project, or to none (a new identity); see :class:`Linker`.
 
-    ``new_names``: NEW_NAME_COLUMNS, one row per name_key, all of one budget year.
-    ``candidates``: CANDIDATE_COLUMNS, one row per project and year it is printed in (facts already
-    loaded and names of this batch already linked). A project printed in the new names' year is taken.
-    Both may carry an ``indicators`` column: the frozenset of folded indicator names of that row.
     Returns ASSIGNMENT_COLUMNS; ``project_id`` is <NA> and ``link_method`` 'new' for a new identity.
     """
-    years = set(new_names["budget_year"])
-    if len(years) > 1:
-        raise ValueError(f"link_names takes the names of one budget year, got {sorted(years)}")
-    aliases = aliases if aliases is not None else pd.DataFrame(columns=list(ALIAS_COLUMNS))
-    taken = set(candidates.loc[candidates["budget_year"].isin(years), "project_id"])
-    pools = _Pools(candidates[~candidates["project_id"].isin(taken)])
-    index = _Aliases(aliases)
-    options, apart = [], set()
-    for new in new_names.to_dict("records"):
-        found = _options(new, pools, index, threshold)
-        if found is None:
-            apart.add(new["name_key"])
-        options += [(rank, new["name_key"], pid, ev) for rank, pid, ev in found or ()]
-    return _greedy(new_names["name_key"].tolist(), options, apart)
+    return Linker(new_names, candidates, aliases, threshold).link()
 
 
 def _greedy(name_keys: list[str], options: list[tuple], apart: set[str]) -> pd.DataFrame:

@@ -267,34 +267,52 @@ def _link_projects(con: duckdb.DuckDBPyConnection, projects: pd.DataFrame, targe
         if new.empty:
             continue
         new["indicators"] = new["name_key"].map(indicators)
-        links = identity.link_names(new, _link_candidates(con, indicators), aliases)
-        _insert_links(con, new.merge(links, on="name_key"))
+        candidates = _link_candidates(con, indicators)
+        linker = identity.Linker(new, candidates, aliases)
+        linker.set_indicators(_loaded_indicators(con, candidates, linker.compared_rows()))
+        _insert_links(con, new.merge(linker.link(), on="name_key"))
 
 
 def _indicator_sets(targets: pd.DataFrame) -> dict[str, frozenset[str]]:
     """name_key -> its folded indicator names (a plain loop: pandas groupby cost 1 s per 1,000 tables)."""
     sets: dict[str, set[str]] = {}
-    for key, name in zip(targets["name_key"], targets["indicator_name"], strict=True):
+    for key, name in zip(targets["name_key"].tolist(), targets["indicator_name"].tolist(), strict=True):
         sets.setdefault(key, set()).add(identity.folded(name))
     return {k: frozenset(v) for k, v in sets.items()}
 
 
 def _link_candidates(con: duckdb.DuckDBPyConnection, indicators: dict[str, frozenset[str]]) -> pd.DataFrame:
-    """Every project-year of the batch's departments: loaded facts, and names of this batch already linked."""
+    """Every project-year of the batch's departments: loaded facts (their indicator sets are fetched later,
+    only for the rows compared: see _loaded_indicators), and names of this batch already linked."""
     columns = ", ".join(identity.CANDIDATE_COLUMNS)
     loaded = con.execute(f"""
-        SELECT {columns}, list(t.indicator_name) FILTER (WHERE t.indicator_name IS NOT NULL) AS indicator_names
-        FROM fact_project_budget f LEFT JOIN fact_target t USING (project_id, budget_year)
+        SELECT {columns}, NULL AS indicators FROM fact_project_budget
         WHERE department_name IN (SELECT department_name FROM stage_projects)
-        GROUP BY ALL
     """).df()
-    loaded["indicators"] = loaded.pop("indicator_names").map(lambda names: frozenset(map(identity.folded, names)))
     staged_columns = ", ".join(f"s.{c}" for c in identity.CANDIDATE_COLUMNS[1:])
     staged = con.execute(f"""
         SELECT n.project_id, {staged_columns}, name_key FROM stage_projects s JOIN dim_project_name n USING (name_key)
     """).df()
     staged["indicators"] = staged.pop("name_key").map(indicators)
     return pd.concat([loaded, staged], ignore_index=True)
+
+
+def _loaded_indicators(
+    con: duckdb.DuckDBPyConnection, candidates: pd.DataFrame, positions: list[int]
+) -> dict[int, frozenset[str]]:
+    """The folded indicator names of the loaded candidate rows at these positions (rows without a set yet)."""
+    rows = candidates.iloc[positions]
+    rows = rows[rows["indicators"].isna()]
+    if rows.empty:
+        return {}
+    keys = pd.DataFrame({"pos": rows.index, "project_id": rows["project_id"], "budget_year": rows["budget_year"]})
+    con.register("stage_keys", keys)
+    found = con.execute("""
+        SELECT k.pos, list(t.indicator_name) FILTER (WHERE t.indicator_name IS NOT NULL) AS names
+        FROM stage_keys k LEFT JOIN fact_target t USING (project_id, budget_year) GROUP BY k.pos
+    """).fetchall()
+    con.unregister("stage_keys")
+    return {pos: frozenset(map(identity.folded, names)) for pos, names in found}
 
 
 def _insert_links(con: duckdb.DuckDBPyConnection, links: pd.DataFrame) -> None:

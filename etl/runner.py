@@ -138,12 +138,21 @@ def load_files(
     on_batch: Callable[[list[FileResult]], None] | None = None,
     wait_seconds: float = 60,
 ) -> RunSummary:
-    """Discover, parse and load (one transaction per batch of files), then publish the analysts' copy."""
+    """Discover, parse and load (one transaction per batch of files), then publish the analysts' copy.
+
+    One writer lock and one connection for the whole run: reopening per batch cost a checkpoint and a
+    schema check each time.
+    """
     summary = RunSummary()
-    for parsed in parsed_batches(discover(paths), year, batch_size, workers):
-        results = load_parsed(parsed, warehouse, wait_seconds)
-        summary.results += results
-        if on_batch:
-            on_batch(results)
+    with writer_lock(warehouse_path(warehouse), wait_seconds):
+        con = open_for_load(warehouse, wait_seconds=wait_seconds)
+        try:
+            for batch, refusals in parsed_batches(discover(paths), year, batch_size, workers):
+                results = load_batch(con, batch, refusals)
+                summary.results += results
+                if on_batch:
+                    on_batch(results)
+        finally:
+            con.close()
     publish(warehouse, wait_seconds)
     return summary
