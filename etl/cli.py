@@ -77,6 +77,7 @@ def serve(
     prune: Annotated[bool, typer.Option(help="Take out the facts of files that disappeared.")] = False,
     with_server: Annotated[bool, typer.Option(help="Also start a Prefect API server (127.0.0.1).")] = False,
     port: Annotated[int, typer.Option(help="Port of the server --with-server starts.")] = 4200,
+    wait: Annotated[float, typer.Option(help="Seconds to wait for the API server to be healthy.")] = 120,
 ) -> None:
     """Serve the nightly deployment of the load flow: runs on schedule and on `prefect deployment run`.
 
@@ -105,9 +106,8 @@ def serve(
             markup=False,
         )
         raise typer.Exit(2)
-    from flows.load_flow import serve as serve_deployment
-
-    serve_deployment(**options)
+    with _no_traceback("serve"):
+        cli_run.serve_when_healthy(cli_run.api_url(), wait, **options)
 
 
 @app.command()

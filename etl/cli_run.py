@@ -109,6 +109,15 @@ def api_url() -> str | None:
     return get_current_settings().api.url
 
 
+def serve_when_healthy(url: str, timeout: float, **kwargs: Any) -> None:
+    """Wait for the API server (a service starting beside this one), then serve the deployment."""
+    from etl.prefect_server import wait_healthy
+    from flows.load_flow import serve
+
+    wait_healthy(url.rstrip("/"), timeout=timeout)
+    serve(**kwargs)
+
+
 RUN_COLUMNS = "run_id, started_at, outcome, n_files, n_loaded, n_replaced, n_unchanged, n_refused, n_disappeared"
 
 
