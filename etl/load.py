@@ -118,6 +118,7 @@ def load_batch(
     except BaseException:
         con.execute("ROLLBACK")
         raise
+    _drop_nameless_projects(con)
     by_path = dict(zip((t.path for t in plan.batch.tables), load_ids, strict=True))
     for result in plan.results:
         if result.status in ("loaded", "replaced"):
@@ -377,8 +378,14 @@ def _insert_lineage(con: duckdb.DuckDBPyConnection, batch: frames.FrameBatch, id
 
 
 def _drop_orphans(con: duckdb.DuckDBPyConnection) -> None:
-    """A name no fact uses any more (a corrected file renamed it) and a project with no name go."""
+    """A name no fact uses any more (a corrected file renamed or dropped it) goes; see _drop_nameless_projects."""
     con.execute("DELETE FROM dim_project_name WHERE name_key NOT IN (SELECT name_key FROM fact_project_budget)")
+
+
+def _drop_nameless_projects(con: duckdb.DuckDBPyConnection) -> None:
+    """A project left with no name goes, after the commit that removed its names: DuckDB refuses to delete
+    a parent row in the transaction that deleted its children (dim_project_name -> dim_project). A crash
+    in between leaves only a nameless dim_project row, which the next load removes."""
     con.execute("DELETE FROM dim_project WHERE project_id NOT IN (SELECT project_id FROM dim_project_name)")
 
 
@@ -386,8 +393,7 @@ def prune_loads(con: duckdb.DuckDBPyConnection, load_ids: Sequence[int], run_id:
     """Take the facts of loads whose source file disappeared out of the warehouse.
 
     Their load_log rows stay, marked superseded with a message saying why (the history is never deleted).
-    Projects left without a name go in a second transaction: DuckDB refuses to delete a parent row in
-    the transaction that deleted its children (dim_project_name -> dim_project).
+    Projects left without a name go after the commit (see _drop_nameless_projects).
     """
     if not load_ids:
         return
@@ -397,9 +403,9 @@ def prune_loads(con: duckdb.DuckDBPyConnection, load_ids: Sequence[int], run_id:
     try:
         _retire(con, ids)
         con.execute("UPDATE load_log SET message = ? WHERE load_id IN (SELECT unnest(?))", [note, ids])
-        con.execute("DELETE FROM dim_project_name WHERE name_key NOT IN (SELECT name_key FROM fact_project_budget)")
+        _drop_orphans(con)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    con.execute("DELETE FROM dim_project WHERE project_id NOT IN (SELECT project_id FROM dim_project_name)")
+    _drop_nameless_projects(con)

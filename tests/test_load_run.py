@@ -183,3 +183,13 @@ def test_cli_json_and_quiet(two_years: Path, warehouse: Path) -> None:
     assert (quiet.exit_code, quiet.stdout) == (0, "")
     shown = runner.invoke(app, ["runs", "-w", str(warehouse)])
     assert shown.exit_code == 0 and "unchanged" in shown.stdout and "succeeded" in shown.stdout
+
+
+def test_a_corrected_file_that_drops_a_project_reloads(sample_copy: Path, warehouse: Path) -> None:
+    run(sample_copy.parent.parent, warehouse)
+    lines = sample_copy.read_text(encoding="utf-8").split("\n")
+    sample_copy.write_text("\n".join(x for x in lines if not x.startswith("业务装备购置经费")), encoding="utf-8")
+    report = run(sample_copy.parent.parent, warehouse)
+    assert report.by_status == {"replaced": 1}
+    assert query(warehouse, "SELECT count(*) FROM fact_project_budget") == [(21,)]
+    assert query(warehouse, "SELECT count(*) FROM dim_project WHERE project_name = '业务装备购置经费'") == [(0,)]
