@@ -15,6 +15,7 @@ from typing import Any
 from prefect import Task, flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
 from etl import load_run
 from etl.load_run import RunFailed, RunReport, Steps, run_load
@@ -52,14 +53,27 @@ def _as_task(fn: Callable[..., Any], name: str) -> Task:
     )
 
 
+_finish = _as_task(load_run.finish, "finish-run-and-publish")
+_settle = _as_task(load_run.settle_disappeared, "note-or-prune-disappeared")
+
+
+def _finish_quoted(warehouse: str | None, report: RunReport) -> RunReport:
+    """quote(): Prefect would otherwise walk every one of 10,000 file results looking for upstream futures."""
+    return _finish(warehouse, quote(report))
+
+
+def _settle_quoted(warehouse: str | None, gone: list, matched: set[int], run_id: int, prune: bool) -> list:
+    return _settle(warehouse, quote(gone), quote(matched), run_id, prune)
+
+
 STEPS = Steps(
     migrate=_as_task(load_run.migrate, "migrate-warehouse"),
     begin=_as_task(load_run.begin, "begin-run"),
     plan=_as_task(load_run.plan, "find-changed-sources"),
     load=_as_task(load_run.load_files_in_run, "parse-and-load-batch"),
-    settle=_as_task(load_run.settle_disappeared, "note-or-prune-disappeared"),
+    settle=_settle_quoted,
     gate=_as_task(load_run.gate, "quality-gate"),
-    finish=_as_task(load_run.finish, "finish-run-and-publish"),
+    finish=_finish_quoted,
 )
 
 
