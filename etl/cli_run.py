@@ -68,7 +68,8 @@ def _files_table(report: RunReport, target: Path, out: Console) -> None:
     if written:
         table = Table(title=f"jixiao load -> {target}")
         for col in ("file", "status", "department", "year", "projects", "targets", "rejects", "reconciled"):
-            table.add_column(col, justify="right" if col in ("year", "projects", "targets", "rejects") else "left")
+            right = col in ("year", "projects", "targets", "rejects")
+            table.add_column(col, justify="right" if right else "left", overflow="fold", no_wrap=col == "status")
         for r in written:
             ok = "-" if r.status == "refused" else "yes" if not r.reconciliation_failures else "NO"
             cells = (r.budget_year or "", r.n_projects, r.n_targets, r.n_rejects)

@@ -39,8 +39,8 @@ def run_markdown(report: RunReport) -> str:
         "",
         report.message(),
         "",
-        "| files | loaded | replaced | unchanged | refused | disappeared | pruned | projects | targets | rejects "
-        "| reconciliation failures |",
+        "| files | loaded | replaced | unchanged (skipped) | refused | disappeared | pruned "
+        "| fact_project_budget rows | fact_target rows | load_reject rows | reconciliation failures |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         "| " + " | ".join(str(c[k]) for k in c) + " |",
         "",
