@@ -2,8 +2,9 @@
 
 Prints one JSON line: seconds of the operation itself (``op_s``, after the imports), the seconds spent
 importing, and memory: ``peak_rss_mib`` (this process, exact: getrusage ru_maxrss), ``peak_children_rss_mib``
-(the largest worker process) and ``peak_tree_rss_mib`` (this process plus all its children, summed,
-sampled every 20 ms with psutil).
+(the largest worker process) and ``peak_tree_rss_mib`` (this process plus all its children: the sum of
+their proportional set sizes, so pages a forked worker shares with its parent count once; sampled every
+50 ms with psutil).
 """
 
 from __future__ import annotations
@@ -27,17 +28,18 @@ MIB = 1024 * 1024
 class TreeSampler:
     """Peak RSS of this process and its descendants together, sampled in a background thread."""
 
-    def __init__(self, interval: float = 0.02) -> None:
+    def __init__(self, interval: float = 0.05) -> None:
         self.interval, self.peak = interval, 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _sample(self) -> int:
+        """PSS, not RSS: forked workers share the parent's pages, which RSS would count once per process."""
         me = psutil.Process()
-        total = me.memory_info().rss
+        total = me.memory_full_info().pss
         for child in me.children(recursive=True):
             with contextlib.suppress(psutil.Error):
-                total += child.memory_info().rss
+                total += child.memory_full_info().pss
         return total
 
     def _run(self) -> None:

@@ -68,11 +68,20 @@ def _target(v: TargetValue) -> tuple:
     return (v.text, v.comparison, number, v.unit, v.unit_source, v.status)
 
 
-def project_rows(tables: Sequence[SourceTable]) -> pd.DataFrame:
+def project_keys(tables: Sequence[SourceTable]) -> list[list[str]]:
+    """Each project's name_key, per table (computed once for the project and the target frames)."""
+    return [
+        [name_key(t.department_name, p.unit_name, p.transfer_doc_no, p.project_name) for p in t.projects]
+        for t in tables
+    ]
+
+
+def project_rows(tables: Sequence[SourceTable], keys: list[list[str]] | None = None) -> pd.DataFrame:
+    keys = project_keys(tables) if keys is None else keys
     rows = [
         (
             i,
-            name_key(t.department_name, p.unit_name, p.transfer_doc_no, p.project_name),
+            keys[i][j],
             t.budget_year,
             p.line_no,
             t.department_name,
@@ -86,16 +95,16 @@ def project_rows(tables: Sequence[SourceTable]) -> pd.DataFrame:
             p.goal_text,
         )
         for i, t in enumerate(tables)
-        for p in t.projects
+        for j, p in enumerate(t.projects)
     ]
     return pd.DataFrame(rows, columns=PROJECT_COLUMNS)
 
 
-def target_rows(tables: Sequence[SourceTable]) -> pd.DataFrame:
+def target_rows(tables: Sequence[SourceTable], keys: list[list[str]] | None = None) -> pd.DataFrame:
+    keys = project_keys(tables) if keys is None else keys
     rows = []
     for i, t in enumerate(tables):
-        for p in t.projects:
-            key = name_key(t.department_name, p.unit_name, p.transfer_doc_no, p.project_name)
+        for p, key in zip(t.projects, keys[i], strict=True):
             rows.extend(
                 (
                     i,
@@ -242,10 +251,11 @@ class FrameBatch:
 
 
 def to_frames(tables: Sequence[SourceTable]) -> FrameBatch:
+    keys = project_keys(tables)
     return FrameBatch(
         [table_meta(t) for t in tables],
-        project_rows(tables),
-        target_rows(tables),
+        project_rows(tables, keys),
+        target_rows(tables, keys),
         aggregate_rows(tables),
         finding_rows(tables),
         reject_rows(tables),

@@ -19,6 +19,8 @@ from etl import frames, identity
 from etl.model import Refusal, SourceTable
 from etl.schema import metadata
 
+CHECKPOINT_THRESHOLD = "256MB"
+MEMORY_LIMIT = "256MB"  # DuckDB's buffer pool while loading (default 80% of RAM): the loader's memory stays flat
 FACT_TABLES = ("fact_target", "fact_project_budget", "fact_table_aggregate", "fact_reconciliation")
 
 
@@ -108,6 +110,7 @@ def load_batch(
     With a run_id, every load_log row written is linked to that run (load_run_file) in the same transaction.
     """
     batch = tables if isinstance(tables, frames.FrameBatch) else frames.to_frames(tables)
+    defer_checkpoints(con)
     plan = plan_batch(con, batch, refusals)
     if not plan.batch.tables and not plan.refusals:
         return plan.results
@@ -124,6 +127,19 @@ def load_batch(
         if result.status in ("loaded", "replaced"):
             result.load_id = by_path[result.path]
     return plan.results
+
+
+def defer_checkpoints(con: duckdb.DuckDBPyConnection) -> None:
+    """Let the write-ahead log grow during a bulk load instead of checkpointing every 16 MB of it, and
+    bound DuckDB's buffer pool (MEMORY_LIMIT: it otherwise keeps every block written, +500 MB on L).
+
+    DuckDB's automatic checkpoint ran at nearly every batch commit and cost more as the warehouse grew
+    (0.6 s a batch at 10,000 tables, against 0.15 s for the commit itself). Committed batches are in the
+    WAL, which DuckDB replays after a crash; the checkpoint happens when the connection closes and when
+    the analysts' copy is published.
+    """
+    con.execute(f"SET checkpoint_threshold = '{CHECKPOINT_THRESHOLD}'")
+    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
 
 
 def _next_ids(con: duckdb.DuckDBPyConnection, sequence: str, n: int) -> list[int]:
@@ -277,7 +293,8 @@ def _link_projects(con: duckdb.DuckDBPyConnection, projects: pd.DataFrame, targe
 def _indicator_sets(targets: pd.DataFrame) -> dict[str, frozenset[str]]:
     """name_key -> its folded indicator names (a plain loop: pandas groupby cost 1 s per 1,000 tables)."""
     sets: dict[str, set[str]] = {}
-    for key, name in zip(targets["name_key"].tolist(), targets["indicator_name"].tolist(), strict=True):
+    keys, names = (targets[c].to_numpy(dtype=object) for c in ("name_key", "indicator_name"))
+    for key, name in zip(keys, names, strict=True):
         sets.setdefault(key, set()).add(identity.folded(name))
     return {k: frozenset(v) for k, v in sets.items()}
 
