@@ -56,6 +56,11 @@ class TreeSampler:
         self._thread.join()
 
 
+def _cpu(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _load(a: argparse.Namespace) -> dict[str, Any]:
     from etl.runner import load_files
 
@@ -128,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
         "kind": a.kind,
         "op_s": round(op_s, 3),
         "import_s": round(import_s, 3),
+        "cpu_s": round(_cpu(resource.RUSAGE_SELF), 2),
+        "workers_cpu_s": round(_cpu(resource.RUSAGE_CHILDREN), 2),
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "peak_children_rss_mib": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
         "peak_tree_rss_mib": round(sampler.peak / MIB, 1),

@@ -110,7 +110,7 @@ def load_batch(
     With a run_id, every load_log row written is linked to that run (load_run_file) in the same transaction.
     """
     batch = tables if isinstance(tables, frames.FrameBatch) else frames.to_frames(tables)
-    defer_checkpoints(con)
+    bulk_load_settings(con)
     plan = plan_batch(con, batch, refusals)
     if not plan.batch.tables and not plan.refusals:
         return plan.results
@@ -129,17 +129,19 @@ def load_batch(
     return plan.results
 
 
-def defer_checkpoints(con: duckdb.DuckDBPyConnection) -> None:
-    """Let the write-ahead log grow during a bulk load instead of checkpointing every 16 MB of it, and
-    bound DuckDB's buffer pool (MEMORY_LIMIT: it otherwise keeps every block written, +500 MB on L).
+def bulk_load_settings(con: duckdb.DuckDBPyConnection) -> None:
+    """DuckDB settings for a bulk load on this connection's database (measured on 10,000 tables, 2 cores):
 
-    DuckDB's automatic checkpoint ran at nearly every batch commit and cost more as the warehouse grew
-    (0.6 s a batch at 10,000 tables, against 0.15 s for the commit itself). Committed batches are in the
-    WAL, which DuckDB replays after a crash; the checkpoint happens when the connection closes and when
-    the analysts' copy is published.
+    - checkpoint_threshold: the automatic checkpoint (every 16 MB of WAL) ran at nearly every batch
+      commit and cost more as the warehouse grew (0.6 s a batch at the end, against 0.15 s for the
+      commit). Committed batches are in the WAL, which DuckDB replays after a crash; the checkpoint
+      happens when the connection closes and when the analysts' copy is published.
+    - memory_limit: the buffer pool otherwise keeps every block written (+500 MB at 10,000 tables).
+    - threads = 1: the parsing workers have the cores; DuckDB's parallel inserts only added overhead (-12%).
     """
     con.execute(f"SET checkpoint_threshold = '{CHECKPOINT_THRESHOLD}'")
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    con.execute("SET threads = 1")
 
 
 def _next_ids(con: duckdb.DuckDBPyConnection, sequence: str, n: int) -> list[int]:
@@ -164,7 +166,8 @@ def _write(con: duckdb.DuckDBPyConnection, plan: _Plan, run_id: int | None = Non
         _link_projects(con, projects, targets)
         _insert_facts(con, projects, targets)
         _insert_lineage(con, batch, ids)
-    _drop_orphans(con)
+    if plan.replaced_ids:  # only retired facts can leave a name unused (an anti-join per batch cost 2 s on L)
+        _drop_orphans(con)
     return load_ids
 
 
@@ -270,10 +273,10 @@ def _link_projects(con: duckdb.DuckDBPyConnection, projects: pd.DataFrame, targe
     """Give each published name a project identity: the one it already has, a linked one, else a new one.
 
     Years are linked one after the other, so names of an earlier year of this batch are candidates
-    for a later one; the matching itself is etl.identity.link_names (pure).
+    for a later one; the matching itself is etl.identity.Linker (pure). Indicator sets are built only
+    for the new names and the candidate rows the linker compares.
     """
     con.register("stage_projects", projects)
-    indicators = _indicator_sets(targets)
     aliases = identity.read_aliases()
     for year in sorted(projects["budget_year"].unique()):
         new = con.execute(
@@ -283,54 +286,58 @@ def _link_projects(con: duckdb.DuckDBPyConnection, projects: pd.DataFrame, targe
         ).df()
         if new.empty:
             continue
-        new["indicators"] = new["name_key"].map(indicators)
-        candidates = _link_candidates(con, indicators)
+        new["indicators"] = new["name_key"].map(_indicator_sets(targets, new["name_key"]))
+        candidates = _link_candidates(con)
         linker = identity.Linker(new, candidates, aliases)
-        linker.set_indicators(_loaded_indicators(con, candidates, linker.compared_rows()))
+        linker.set_indicators(_candidate_indicators(con, candidates, linker.compared_rows(), targets))
         _insert_links(con, new.merge(linker.link(), on="name_key"))
 
 
-def _indicator_sets(targets: pd.DataFrame) -> dict[str, frozenset[str]]:
-    """name_key -> its folded indicator names (a plain loop: pandas groupby cost 1 s per 1,000 tables)."""
+def _indicator_sets(targets: pd.DataFrame, name_keys: pd.Series) -> dict[str, frozenset[str]]:
+    """name_key -> its folded indicator names, for these name_keys (a plain loop: a groupby cost 1 s/1,000 tables)."""
+    chosen = targets[targets["name_key"].isin(name_keys)]
     sets: dict[str, set[str]] = {}
-    keys, names = (targets[c].to_numpy(dtype=object) for c in ("name_key", "indicator_name"))
+    keys, names = (chosen[c].to_numpy(dtype=object) for c in ("name_key", "indicator_name"))
     for key, name in zip(keys, names, strict=True):
         sets.setdefault(key, set()).add(identity.folded(name))
     return {k: frozenset(v) for k, v in sets.items()}
 
 
-def _link_candidates(con: duckdb.DuckDBPyConnection, indicators: dict[str, frozenset[str]]) -> pd.DataFrame:
-    """Every project-year of the batch's departments: loaded facts (their indicator sets are fetched later,
-    only for the rows compared: see _loaded_indicators), and names of this batch already linked."""
+def _link_candidates(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every project-year of the batch's departments: loaded facts, and names of this batch already linked
+    (these carry their name_key). Indicator sets come later, only for the rows compared."""
     columns = ", ".join(identity.CANDIDATE_COLUMNS)
     loaded = con.execute(f"""
-        SELECT {columns}, NULL AS indicators FROM fact_project_budget
+        SELECT {columns}, NULL AS name_key FROM fact_project_budget
         WHERE department_name IN (SELECT department_name FROM stage_projects)
     """).df()
     staged_columns = ", ".join(f"s.{c}" for c in identity.CANDIDATE_COLUMNS[1:])
     staged = con.execute(f"""
         SELECT n.project_id, {staged_columns}, name_key FROM stage_projects s JOIN dim_project_name n USING (name_key)
     """).df()
-    staged["indicators"] = staged.pop("name_key").map(indicators)
     return pd.concat([loaded, staged], ignore_index=True)
 
 
-def _loaded_indicators(
-    con: duckdb.DuckDBPyConnection, candidates: pd.DataFrame, positions: list[int]
+def _candidate_indicators(
+    con: duckdb.DuckDBPyConnection, candidates: pd.DataFrame, positions: list[int], targets: pd.DataFrame
 ) -> dict[int, frozenset[str]]:
-    """The folded indicator names of the loaded candidate rows at these positions (rows without a set yet)."""
+    """The folded indicator names of the candidate rows at these positions: from this batch's targets for
+    the names of this batch, from fact_target for loaded facts."""
     rows = candidates.iloc[positions]
-    rows = rows[rows["indicators"].isna()]
-    if rows.empty:
-        return {}
-    keys = pd.DataFrame({"pos": rows.index, "project_id": rows["project_id"], "budget_year": rows["budget_year"]})
+    staged = rows[rows["name_key"].notna()]
+    sets = _indicator_sets(targets, staged["name_key"])
+    found = {pos: sets[key] for pos, key in zip(staged.index, staged["name_key"], strict=True) if key in sets}
+    loaded = rows[rows["name_key"].isna()]
+    if loaded.empty:
+        return found
+    keys = pd.DataFrame({"pos": loaded.index, "project_id": loaded["project_id"], "budget_year": loaded["budget_year"]})
     con.register("stage_keys", keys)
-    found = con.execute("""
+    fetched = con.execute("""
         SELECT k.pos, list(t.indicator_name) FILTER (WHERE t.indicator_name IS NOT NULL) AS names
         FROM stage_keys k LEFT JOIN fact_target t USING (project_id, budget_year) GROUP BY k.pos
     """).fetchall()
     con.unregister("stage_keys")
-    return {pos: frozenset(map(identity.folded, names)) for pos, names in found}
+    return found | {pos: frozenset(map(identity.folded, names)) for pos, names in fetched}
 
 
 def _insert_links(con: duckdb.DuckDBPyConnection, links: pd.DataFrame) -> None:

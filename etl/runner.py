@@ -5,10 +5,12 @@ This is the library's load path; flows/load_flow.py wires the same functions int
 
 from __future__ import annotations
 
+import gc
 import os
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,11 +59,26 @@ def parse_files(paths: Sequence[Path], year: int | None = None, workers: int = 1
         return list(pool.map(run_file, paths, [year] * len(paths), chunksize=max(1, len(paths) // (workers * 4))))
 
 
+@contextmanager
+def no_cyclic_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for a burst of many small acyclic objects (parsed tables,
+    frame rows): its repeated scans of the growing heap cost 10-40% of parsing. Reference counting still
+    frees everything; the collector resumes afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def parse_chunk(paths: Sequence[Path], year: int | None = None) -> tuple[FrameBatch, list[Refusal]]:
     """Parse files into load-ready frames (runs in a worker process: frames pickle far cheaper than objects)."""
-    parsed = [run_file(p, year) for p in paths]
-    tables = [p for p in parsed if isinstance(p, SourceTable)]
-    return to_frames(tables), [p for p in parsed if isinstance(p, Refusal)]
+    with no_cyclic_gc():
+        parsed = [run_file(p, year) for p in paths]
+        tables = [p for p in parsed if isinstance(p, SourceTable)]
+        return to_frames(tables), [p for p in parsed if isinstance(p, Refusal)]
 
 
 def parsed_batches(
@@ -148,7 +165,8 @@ def load_files(
         con = open_for_load(warehouse, wait_seconds=wait_seconds)
         try:
             for batch, refusals in parsed_batches(discover(paths), year, batch_size, workers):
-                results = load_batch(con, batch, refusals)
+                with no_cyclic_gc():
+                    results = load_batch(con, batch, refusals)
                 summary.results += results
                 if on_batch:
                     on_batch(results)
