@@ -35,7 +35,7 @@ def time_report(warehouse: Path, env: dict[str, str]) -> dict[str, Any]:
         return {"present": False, "note": "jixiao has no report command yet"}
     department, first, last = busiest_department(warehouse)
     cmd = [str(JIXIAO), "report", "--department", department, "--from", str(first), "--to", str(last)]
-    cmd += ["--warehouse", str(warehouse)]
+    cmd += ["--warehouse", str(warehouse), "--out", str(warehouse.parent / "report")]
     t0 = time.perf_counter()
     done = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT)
     wall = time.perf_counter() - t0

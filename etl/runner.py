@@ -165,8 +165,7 @@ def load_files(
         con = open_for_load(warehouse, wait_seconds=wait_seconds)
         try:
             for batch, refusals in parsed_batches(discover(paths), year, batch_size, workers):
-                with no_cyclic_gc():
-                    results = load_batch(con, batch, refusals)
+                results = load_batch(con, batch, refusals)
                 summary.results += results
                 if on_batch:
                     on_batch(results)

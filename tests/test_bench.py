@@ -1,0 +1,30 @@
+"""Smoke test: the benchmark runs end to end at a tiny size (no timings are asserted)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.slow
+def test_benchmark_runs_at_a_tiny_size(tmp_path: Path) -> None:
+    out = tmp_path / "latest.json"
+    cmd = [sys.executable, "-m", "bench.run", "--small", "10", "--large", "20", "--batch-size", "8", "--no-flow"]
+    cmd += ["--corpus-root", str(tmp_path / "corpus"), "--scratch", str(tmp_path / "scratch"), "--out", str(out)]
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    results = doc["results"]
+    assert results["load_S"]["files"] == {"loaded": 10}
+    assert results["load_L"]["files"] == {"loaded": 20}
+    assert results["noop_L"]["files"] == {"unchanged": 20}
+    assert results["baseline_S"]["rows_written"] > 0
+    assert results["views_L"]["views"]["v_target"]["rows"] > 0
+    assert {t["target"] for t in doc["targets"]} >= {"full load of L, s (no Prefect)", "time(L) / time(S)"}
+    assert "GENERATED" in next((tmp_path / "corpus").rglob("*.txt")).read_text(encoding="utf-8")
