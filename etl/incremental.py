@@ -21,7 +21,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl.load import FileResult
+from etl.load import CLAIMED_ELSEWHERE, IN_THE_SAME_RUN, FileResult
 from etl.runner import discover
 
 KNOWN_SQL = """
@@ -97,9 +97,13 @@ def known_files(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], list[Kn
 
 
 def _skippable(candidates: list[KnownFile], year: int | None) -> KnownFile | None:
-    """A current load is skippable unless --year asks for another year; a refusal only under the same year."""
+    """A current load is skippable unless --year asks for another year; a refusal unless --year asks for
+    another year than it was refused under, or it was refused only because another file holds its table
+    (that depends on the other file, so it is decided again each run)."""
     for k in candidates:
-        if k.budget_year == year or (year is None and k.status == "loaded"):
+        if k.status == "refused" and (k.message or "").startswith((CLAIMED_ELSEWHERE, IN_THE_SAME_RUN)):
+            continue
+        if k.budget_year == year or year is None:
             return k
     return None
 

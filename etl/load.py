@@ -8,6 +8,7 @@ Rows go in through DuckDB's native DataFrame scan, never row by row.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -62,11 +63,26 @@ def _result(t: frames.TableMeta, status: str, load_id: int | None = None) -> Fil
     )
 
 
-def _current_loads(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, int], tuple[int, str]]:
+CLAIMED_ELSEWHERE = "the table is already loaded from another file"
+IN_THE_SAME_RUN = "another file of the same run holds the table"
+
+
+def _current_loads(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, int], tuple[int, str, str]]:
     rows = con.execute(
-        "SELECT load_id, department_name, budget_year, source_sha256 FROM load_log WHERE status = 'loaded'"
+        "SELECT load_id, department_name, budget_year, source_sha256, source_path FROM load_log "
+        "WHERE status = 'loaded'"
     ).fetchall()
-    return {(d, y): (lid, sha) for lid, d, y, sha in rows}
+    return {(d, y): (lid, sha, path) for lid, d, y, sha, path in rows}
+
+
+def _claimed_elsewhere(t: frames.TableMeta, owner: str | None) -> Refusal | None:
+    """A table belongs to the file it was loaded from while that file exists: another file with other bytes
+    for the same department and year is refused (every run, the same way) instead of the two taking turns."""
+    if owner is None or owner == t.path or not os.path.exists(owner):
+        return None
+    reason = (f"{CLAIMED_ELSEWHERE} ({owner}) that still exists: {t.department_name} {t.budget_year}; "
+              "replace that file, or remove one of the two")
+    return Refusal(t.path, t.sha256, reason, t.budget_year)
 
 
 def plan_batch(con: duckdb.DuckDBPyConnection, batch: frames.FrameBatch, refusals: Sequence[Refusal]) -> _Plan:
@@ -83,12 +99,15 @@ def plan_batch(con: duckdb.DuckDBPyConnection, batch: frames.FrameBatch, refusal
     for i, t in enumerate(batch.tables):
         key = (t.department_name, t.budget_year)
         if key in claimed:
-            reason = f"{claimed[key]} in the same run already holds {key[0]} {key[1]}"
+            reason = f"{IN_THE_SAME_RUN} ({claimed[key]}): {key[0]} {key[1]}"
             refusals.append(Refusal(t.path, t.sha256, reason, t.budget_year))
             continue
         claimed[key] = t.path
         if key in current and current[key][1] == t.sha256:
             results.append(_result(t, "unchanged", current[key][0]))
+            continue
+        if conflict := _claimed_elsewhere(t, current[key][2] if key in current else None):
+            refusals.append(conflict)
             continue
         if key in current:
             replaced.append(current[key][0])

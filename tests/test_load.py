@@ -156,3 +156,24 @@ def test_schema_matches_metadata(sample_copy: Path, warehouse: Path) -> None:
             assert cols == [c.name for c in table.columns], name
     finally:
         con.close()
+
+
+def test_two_files_for_one_table_never_take_turns(tmp_path: Path, sample_path: Path, warehouse: Path) -> None:
+    """The table stays with the file it was loaded from while that file exists; the other is refused each run."""
+    from etl.load_run import run_load
+
+    first, second = (tmp_path / d / "2024" / "t.txt" for d in ("a", "b"))
+    for path, extra in ((first, ""), (second, "\n")):
+        path.parent.mkdir(parents=True)
+        path.write_text(sample_path.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    runs = [run_load([str(tmp_path)], str(warehouse)) for _ in range(3)]
+    statuses = [sorted((Path(r.path).parts[-3], r.status) for r in run.results) for run in runs]
+    assert statuses[0] == [("a", "loaded"), ("b", "refused")]
+    assert statuses[1] == statuses[2] == [("a", "unchanged"), ("b", "refused")]
+    assert "already loaded from another file" in next(r.message for r in runs[2].results if r.status == "refused")
+    assert query(warehouse, "SELECT count(*), min(source_path) FROM load_log WHERE status = 'loaded'") == [
+        (1, str(first.resolve()))
+    ]
+    first.unlink()  # the owner is gone: the other file may now take the table over
+    [result] = run_load([str(tmp_path)], str(warehouse)).results
+    assert (result.status, Path(result.path).parts[-3]) == ("replaced", "b")
