@@ -148,8 +148,9 @@ select
     cast(total_yuan * 0.0001 as decimal(18, 6)) as total_wan,
     cast(previous_total_yuan * 0.0001 as decimal(18, 6)) as previous_total_wan,
     cast(change_yuan * 0.0001 as decimal(18, 6)) as change_wan,
+    -- a ratio, not an amount: rounded to 0.01 %; DECIMAL(38, 2) holds any ratio of two DECIMAL(18, 2) amounts
     case
-        when previous_total_yuan <> 0 then cast(round(change_yuan * 100.0 / previous_total_yuan, 2) as decimal(9, 2))
+        when previous_total_yuan <> 0 then cast(round(change_yuan * 100.0 / previous_total_yuan, 2) as decimal(38, 2))
     end as change_pct,
     fiscal_yuan,
     previous_fiscal_yuan,
