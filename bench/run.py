@@ -86,7 +86,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--large", type=int, default=10000, help="tables in L (default 10000)")
     ap.add_argument("--seed", type=int, default=6)
     ap.add_argument("--workers", type=int, default=2, help="parsing processes (default 2)")
-    ap.add_argument("--batch-size", type=int, default=1000, help="files per transaction (default 1000)")
+    ap.add_argument("--batch-size", type=int, default=250, help="files per transaction (default 250)")
     ap.add_argument("--corpus-root", type=Path, default=CORPUS_ROOT)
     ap.add_argument("--scratch", type=Path, default=Path("/tmp/jixiao-bench"), help="warehouses go here")
     ap.add_argument("--out", type=Path, default=RESULTS, help="JSON results (default bench/results/latest.json)")
