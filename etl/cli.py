@@ -10,9 +10,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
-from etl.runner import RunSummary
 from etl.settings import PROJECT_ROOT, warehouse_path
 
 app = typer.Typer(help="jixiao: budget performance targets into a DuckDB warehouse.", no_args_is_help=True)
@@ -25,7 +23,10 @@ WarehouseOpt = Annotated[
     Path | None,
     typer.Option("--warehouse", "-w", help="Warehouse file (default: $JIXIAO_WAREHOUSE or warehouse/jixiao.duckdb)."),
 ]
-YearOpt = Annotated[int | None, typer.Option("--year", help="Budget year for every file (default: from its folder).")]
+YearOpt = Annotated[
+    int | None,
+    typer.Option("--year", min=1990, max=2100, help="Budget year for every file (default: from its folder)."),
+]
 
 
 @app.command()
@@ -33,8 +34,8 @@ def load(
     paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: data/raw).")] = None,
     warehouse: WarehouseOpt = None,
     year: YearOpt = None,
-    batch_size: Annotated[int, typer.Option(help="Files per transaction.")] = 200,
-    workers: Annotated[int, typer.Option(help="Parsing processes.")] = 1,
+    batch_size: Annotated[int, typer.Option(min=1, help="Files per transaction.")] = 200,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Parsing processes.")] = 1,
     prune: Annotated[bool, typer.Option(help="Take out the facts of files that disappeared.")] = False,
     full: Annotated[bool, typer.Option(help="Parse every file again, not only new and changed ones.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no table; problems only.")] = False,
@@ -73,10 +74,10 @@ def serve(
     cron: Annotated[str, typer.Option(help="When to run (cron, in --timezone).")] = "0 2 * * *",
     timezone: Annotated[str, typer.Option(help="Time zone of the cron schedule.")] = "Asia/Shanghai",
     name: Annotated[str, typer.Option(help="Deployment name (jixiao-load/<name>).")] = "nightly",
-    workers: Annotated[int, typer.Option(help="Parsing processes.")] = 1,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Parsing processes.")] = 1,
     prune: Annotated[bool, typer.Option(help="Take out the facts of files that disappeared.")] = False,
     with_server: Annotated[bool, typer.Option(help="Also start a Prefect API server (127.0.0.1).")] = False,
-    port: Annotated[int, typer.Option(help="Port of the server --with-server starts.")] = 4200,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port of the server --with-server starts.")] = 4200,
     wait: Annotated[float, typer.Option(help="Seconds to wait for the API server to be healthy.")] = 120,
 ) -> None:
     """Serve the nightly deployment of the load flow: runs on schedule and on `prefect deployment run`.
@@ -97,7 +98,8 @@ def serve(
         prune=prune,
     )
     if with_server:
-        cli_run.serve_with_server(None, port, **options)
+        with _no_traceback("serve"):
+            cli_run.serve_with_server(None, port, **options)
         return
     if not cli_run.api_url():
         err.print(
@@ -113,12 +115,14 @@ def serve(
 @app.command()
 def runs(
     warehouse: WarehouseOpt = None,
-    limit: Annotated[int, typer.Option(help="How many runs.")] = 10,
+    limit: Annotated[int, typer.Option(min=1, help="How many runs.")] = 10,
 ) -> None:
     """The newest load runs (outcome, counts, message) and the quality checks that failed in the newest one."""
     from etl import cli_run
 
-    for line in cli_run.runs_lines(warehouse_path(warehouse), limit):
+    with _no_traceback("runs"):
+        lines = cli_run.runs_lines(warehouse_path(warehouse), limit)
+    for line in lines:
         typer.echo(line)
 
 
@@ -155,40 +159,6 @@ def check(
     for line in report_lines(results):
         typer.echo(line)
     raise typer.Exit(exit_code(results))
-
-
-def _print_summary(summary: RunSummary, target: Path) -> None:
-    table = Table(title=f"jixiao load -> {target}")
-    table.add_column("file", overflow="fold")
-    table.add_column("status", no_wrap=True, min_width=9)
-    table.add_column("department", overflow="fold")
-    for col in ("year", "projects", "targets", "rejects", "reconciled"):
-        table.add_column(col, justify="right", overflow="fold")
-    for r in summary.results:
-        ok = (
-            "-"
-            if r.status == "refused"
-            else "yes"
-            if not r.reconciliation_failures
-            else f"NO ({r.reconciliation_failures})"
-        )
-        table.add_row(
-            Path(r.path).name,
-            r.status,
-            r.department_name or "",
-            str(r.budget_year or ""),
-            str(r.n_projects),
-            str(r.n_targets),
-            str(r.n_rejects),
-            ok,
-        )
-    console.print(table)
-    for r in summary.refused:
-        err.print(f"[red]refused[/red] {r.path}: {r.message}")
-    for r in summary.unreconciled:
-        err.print(
-            f"[yellow]totals do not reconcile[/yellow] in {r.path}: see fact_reconciliation (load_id {r.load_id})"
-        )
 
 
 @app.command()

@@ -130,8 +130,18 @@ def plan_sources(
         else:
             plan.skipped.append(hit.as_result())
     current = [k for ks in known.values() for k in ks if k.status == "loaded"]
-    plan.gone = gone_sources(current, paths, plan.hashes)
+    plan.gone = gone_sources(current, _roots_with_files(paths, plan.files), plan.hashes)
     return plan
+
+
+def _roots_with_files(roots: Sequence[Path | str], files: Sequence[Path]) -> list[Path]:
+    """Only a root that still holds files can say which of its files disappeared: an empty folder is more
+    likely an empty mount point than a department that withdrew every table, so it never prunes anything."""
+    kept = []
+    for root in (Path(r).resolve() for r in roots):
+        if any(f == root or root in f.parents for f in files):
+            kept.append(root)
+    return kept
 
 
 def gone_sources(current: list[KnownFile], roots: Sequence[Path | str], seen: dict[str, str]) -> list[KnownFile]:

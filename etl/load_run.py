@@ -28,6 +28,7 @@ from etl.load import FileResult, load_batch, prune_loads
 from etl.locking import writer_lock
 from etl.publish import publish
 from etl.quality import CheckResult, run_checks
+from etl.read.dispatch import SUPPORTED_SUFFIXES
 from etl.runner import DEFAULT_BATCH, RunSummary, chunks, parsed_batches
 from etl.settings import warehouse_path
 from etl.warehouse import current_revision, open_for_load
@@ -152,7 +153,10 @@ class RunReport(RunSummary):
         parts = []
         if self.error:
             parts.append(f"error: {self.error}")
-        if not self.n_written and not self.pruned:
+        if not self.n_files:
+            kinds = " ".join(SUPPORTED_SUFFIXES)
+            parts.append(f"no table files ({kinds}) found under " + ", ".join(self.source_paths))
+        elif not self.n_written and not self.pruned:
             parts.append(f"nothing changed: {self.n_files} file(s), {self.n_skipped} skipped before parsing")
         if self.failed_checks:
             parts.append("quality checks failed: " + ", ".join(f"{c.name} ({c.n_rows})" for c in self.failed_checks))

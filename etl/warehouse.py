@@ -12,7 +12,11 @@ from etl.locking import WarehouseBusy, writer_lock
 from etl.publish import published_path
 from etl.settings import MIGRATIONS_DIR, PROJECT_ROOT, warehouse_path
 
-__all__ = ["WarehouseBusy", "connect", "open_for_load", "upgrade"]
+__all__ = ["NoWarehouse", "WarehouseBusy", "connect", "open_for_load", "upgrade"]
+
+
+class NoWarehouse(FileNotFoundError):
+    """Reading was asked of a warehouse file that does not exist (or is a folder)."""
 
 
 @cache
@@ -64,6 +68,8 @@ def connect(
     path = warehouse_path(path)
     if read_only and published and published_path(path).exists():
         path = published_path(path)
+    if read_only and not path.is_file():
+        raise NoWarehouse(f"no warehouse at {path}: load some tables first (jixiao load) or pass --warehouse")
     deadline = time.monotonic() + wait_seconds
     while True:
         try:

@@ -193,3 +193,19 @@ def test_a_corrected_file_that_drops_a_project_reloads(sample_copy: Path, wareho
     assert report.by_status == {"replaced": 1}
     assert query(warehouse, "SELECT count(*) FROM fact_project_budget") == [(21,)]
     assert query(warehouse, "SELECT count(*) FROM dim_project WHERE project_name = '业务装备购置经费'") == [(0,)]
+
+
+def test_an_emptied_folder_prunes_nothing(tmp_path: Path, sample_path: Path, warehouse: Path) -> None:
+    """An empty mount point must not look like every table withdrawn (review finding)."""
+    mount = tmp_path / "mnt"
+    (mount / "2024").mkdir(parents=True)
+    (mount / "2024" / "t.txt").write_bytes(sample_path.read_bytes())
+    run_load([str(mount)], str(warehouse))
+    (mount / "2024" / "t.txt").unlink()
+    report = run_load([str(mount)], str(warehouse), prune_disappeared=True)
+    assert report.disappeared == [] and report.pruned == []
+    con = connect(warehouse, read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM fact_project_budget").fetchone() == (22,)
+    finally:
+        con.close()
