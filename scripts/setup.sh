@@ -11,7 +11,14 @@ if [ -z "$py" ]; then
 fi
 if [ ! -x .venv/bin/python ]; then
   echo "setup: creating .venv with $($py --version)"
-  "$py" -m venv .venv
+  if ! "$py" -m venv .venv 2>/dev/null; then
+    # Debian's python3.11 without the python3.11-venv package has no ensurepip: use virtualenv from PyPI
+    rm -rf .venv
+    echo "setup: '$py -m venv' is unavailable here; creating .venv with virtualenv"
+    "$py" -m pip install --quiet --user virtualenv 2>/dev/null \
+      || "$py" -m pip install --quiet --user --break-system-packages virtualenv
+    "$py" -m virtualenv --quiet .venv
+  fi
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
 echo "setup: installing jixiao and its pinned dependencies"
