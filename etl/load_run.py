@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from math import ceil
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +28,7 @@ from etl.locking import writer_lock
 from etl.publish import publish
 from etl.quality import CheckResult, run_checks
 from etl.read.dispatch import SUPPORTED_SUFFIXES
-from etl.runner import DEFAULT_BATCH, RunSummary, chunks, parsed_batches
+from etl.runner import DEFAULT_BATCH, RunSummary, chunks, parse_parallel
 from etl.settings import warehouse_path
 from etl.warehouse import current_revision, open_for_load
 
@@ -68,12 +67,10 @@ def plan(warehouse: str | None, paths: Sequence[str], year: int | None = None, f
 def load_files_in_run(
     files: Sequence[Path], warehouse: str | None, run_id: int, year: int | None = None, workers: int = 1
 ) -> list[FileResult]:
-    """Parse a batch of files (split over worker processes) and load it, linked to the run."""
-    results: list[FileResult] = []
-    part = max(1, ceil(len(files) / max(1, workers)))
+    """Parse a batch of files (split over worker processes) and load it in one transaction, linked to the run."""
+    batch, refusals = parse_parallel(files, year, workers)
     with writing(warehouse) as con:
-        for batch, refusals in parsed_batches(list(files), year, part, workers):
-            results += load_batch(con, batch, refusals, run_id=run_id)
+        results = load_batch(con, batch, refusals, run_id=run_id)
     progress.current().advance(len(files), sum(r.n_projects + r.n_targets for r in results if _written(r)))
     return results
 

@@ -5,16 +5,19 @@ This is the library's load path; flows/load_flow.py wires the same functions int
 
 from __future__ import annotations
 
+import atexit
 import gc
+import multiprocessing
 import os
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from math import ceil
 from pathlib import Path
 
-from etl.frames import FrameBatch, to_frames
+from etl.frames import FrameBatch, concat, to_frames
 from etl.load import FileResult, load_batch
 from etl.locking import writer_lock
 from etl.model import Refusal, SourceTable
@@ -98,6 +101,30 @@ def parsed_batches(
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+
+
+_POOLS: dict[int, ProcessPoolExecutor] = {}
+
+
+def worker_pool(workers: int) -> ProcessPoolExecutor:
+    """One process pool per size, kept for the life of the process (starting one costs ~1 s of imports), its
+    workers started by a fork server so they never inherit the locks of a threaded parent (Prefect, DuckDB)."""
+    pool = _POOLS.get(workers)
+    if pool is None:
+        pool = _POOLS[workers] = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"))
+        atexit.register(pool.shutdown, cancel_futures=True)
+    return pool
+
+
+def parse_parallel(
+    files: Sequence[Path], year: int | None = None, workers: int = 1
+) -> tuple[FrameBatch, list[Refusal]]:
+    """One batch of files parsed over the workers and gathered again, so it still loads in one transaction."""
+    if workers <= 1 or len(files) < 2:
+        return parse_chunk(files, year)
+    parts = list(chunks(list(files), ceil(len(files) / workers)))
+    done = list(worker_pool(workers).map(parse_chunk, parts, [year] * len(parts)))
+    return concat([batch for batch, _ in done]), [r for _, refusals in done for r in refusals]
 
 
 def load_parsed(

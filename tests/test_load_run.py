@@ -61,7 +61,7 @@ def test_unchanged_rerun_parses_nothing_and_says_so(
     def no_parsing(*args: object, **kwargs: object) -> None:
         raise AssertionError("an unchanged file was parsed")
 
-    monkeypatch.setattr(load_run, "parsed_batches", no_parsing)
+    monkeypatch.setattr(load_run, "parse_parallel", no_parsing)
     again = run(two_years, warehouse)
     assert (again.outcome, again.n_skipped, again.by_status) == ("unchanged", 2, {"unchanged": 2})
     assert "nothing changed" in again.message()
@@ -209,3 +209,17 @@ def test_an_emptied_folder_prunes_nothing(tmp_path: Path, sample_path: Path, war
         assert con.execute("SELECT count(*) FROM fact_project_budget").fetchone() == (22,)
     finally:
         con.close()
+
+
+def test_workers_parse_one_batch_that_loads_in_one_transaction(
+    two_years: Path, warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With --workers 2 a batch is parsed in two processes and still written by one load_batch (one transaction)."""
+    calls = []
+    real = load_run.load_batch
+    monkeypatch.setattr(load_run, "load_batch", lambda *a, **k: calls.append(len(a[1].tables)) or real(*a, **k))
+    report = run_load([str(two_years)], str(warehouse), workers=2)
+    assert calls == [2]
+    assert report.by_status == {"loaded": 2}
+    assert query(warehouse, "SELECT count(DISTINCT run_id), count(*) FROM load_run_file") == [(1, 2)]
+    assert query(warehouse, "SELECT count(*) FROM fact_target") == [(220,)]
