@@ -66,12 +66,3 @@ def finish_run(
             run_id,
         ],
     )
-
-
-def run_row(con: duckdb.DuckDBPyConnection, run_id: int) -> dict[str, object]:
-    """One load_run row as a dict (for reports and tests)."""
-    cursor = con.execute("SELECT * FROM load_run WHERE run_id = ?", [run_id])
-    row = cursor.fetchone()
-    if row is None:
-        raise KeyError(f"no load_run row {run_id}")
-    return dict(zip((d[0] for d in cursor.description), row, strict=True))

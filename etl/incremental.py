@@ -13,7 +13,6 @@ stays the safety net for everything this module lets through.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from pathlib import Path
 import duckdb
 
 from etl.load import CLAIMED_ELSEWHERE, IN_THE_SAME_RUN, FileResult
+from etl.read.encoding import file_sha256
 from etl.runner import discover
 
 KNOWN_SQL = """
@@ -76,15 +76,6 @@ class SourcePlan:
 
 class SourceMissing(FileNotFoundError):
     """A folder or file the run was asked to read is not there (an unmounted share, a typo)."""
-
-
-def file_sha256(path: Path) -> str:
-    """The file's sha256, or '' when it cannot be read (the parser then refuses it with the reason)."""
-    try:
-        with open(path, "rb") as f:
-            return hashlib.file_digest(f, "sha256").hexdigest()
-    except OSError:
-        return ""
 
 
 def known_files(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], list[KnownFile]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ from etl.model import Refusal, SourceTable, TableRefused
 from etl.normalise import normalise_amounts
 from etl.parse.table import parse_grid
 from etl.read import read_grid
+from etl.read.encoding import file_sha256
 from etl.reconcile import reconcile
 
 Step = tuple[str, Callable[..., Any]]
@@ -40,16 +40,11 @@ def run_file(path: Path | str, year: int | None = None) -> SourceTable | Refusal
     except TableRefused as exc:
         return Refusal(
             str(path),
-            _sha256(path),
+            file_sha256(Path(path)),
             exc.reason if exc.line_no is None else f"line {exc.line_no}: {exc.reason}",
             year,
         )
     except Exception as exc:  # a bug must not take the other files down with it
-        return Refusal(str(path), _sha256(path), f"internal error while parsing: {type(exc).__name__}: {exc}", year)
-
-
-def _sha256(path: Path | str) -> str:
-    try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except OSError:
-        return ""
+        return Refusal(
+            str(path), file_sha256(Path(path)), f"internal error while parsing: {type(exc).__name__}: {exc}", year
+        )

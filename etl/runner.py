@@ -54,14 +54,6 @@ def chunks(items: Sequence[Path], size: int) -> Iterator[list[Path]]:
         yield list(items[i : i + size])
 
 
-def parse_files(paths: Sequence[Path], year: int | None = None, workers: int = 1) -> list[SourceTable | Refusal]:
-    """Parse each file; a pool of processes when workers > 1 (parsing never touches the database)."""
-    if workers <= 1 or len(paths) < 2 * workers:
-        return [run_file(p, year) for p in paths]
-    with ProcessPoolExecutor(workers) as pool:
-        return list(pool.map(run_file, paths, [year] * len(paths), chunksize=max(1, len(paths) // (workers * 4))))
-
-
 @contextmanager
 def no_cyclic_gc() -> Iterator[None]:
     """Pause Python's cyclic garbage collector for a burst of many small acyclic objects (parsed tables,
@@ -125,25 +117,6 @@ def parse_parallel(
     parts = list(chunks(list(files), ceil(len(files) / workers)))
     done = list(worker_pool(workers).map(parse_chunk, parts, [year] * len(parts)))
     return concat([batch for batch, _ in done]), [r for _, refusals in done for r in refusals]
-
-
-def load_parsed(
-    parsed: Sequence[SourceTable | Refusal] | tuple[FrameBatch, list[Refusal]],
-    warehouse: Path | None = None,
-    wait_seconds: float = 0,
-) -> list[FileResult]:
-    """Load one parsed batch (objects or frames) in one transaction."""
-    if isinstance(parsed, tuple) and len(parsed) == 2 and isinstance(parsed[0], FrameBatch):
-        batch, refusals = parsed
-    else:
-        batch = to_frames([p for p in parsed if isinstance(p, SourceTable)])
-        refusals = [p for p in parsed if isinstance(p, Refusal)]
-    with writer_lock(warehouse_path(warehouse), wait_seconds):
-        con = open_for_load(warehouse, wait_seconds=wait_seconds)
-        try:
-            return load_batch(con, batch, refusals)
-        finally:
-            con.close()
 
 
 @dataclass(slots=True)

@@ -26,6 +26,15 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def file_sha256(path: Path) -> str:
+    """The file's sha256, or '' when it cannot be read (the parser then refuses it with the reason)."""
+    try:
+        with open(path, "rb") as f:
+            return hashlib.file_digest(f, "sha256").hexdigest()
+    except OSError:
+        return ""
+
+
 def decode(data: bytes, path: Path | str) -> tuple[str, str]:
     """Return (text, encoding name); refuse bytes that are neither UTF-8 nor GB18030 text."""
     if not data.strip():

@@ -1,4 +1,4 @@
-"""v_project_budget_yoy: change_pct as DECIMAL(38, 2), no overflow on large ratios (copies of sql/views/ at this revision).
+"""v_project_budget_yoy: change_pct as DECIMAL(38, 2), no overflow on large ratios (view SQL as of this revision).
 
 Revision ID: 0007
 Revises: 0006
