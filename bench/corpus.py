@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import time
 from collections.abc import Sequence
@@ -19,14 +20,21 @@ def corpus_dir(n_tables: int, seed: int, root: Path = CORPUS_ROOT) -> Path:
     return root / f"generated-{n_tables}-seed{seed}"
 
 
+def _head(manifest: Path) -> dict:
+    """The manifest's leading fields only: the whole manifest of L is ~300 MB of JSON, and loading it would
+    inflate this process and, through fork, every measured child's ru_maxrss."""
+    with manifest.open(encoding="utf-8") as fh:
+        text = fh.read(4096)
+    found = {k: re.search(rf'"{k}":\s*(\[[^\]]*\]|\d+)', text) for k in ("seed", "years", "n_tables")}
+    return {k: json.loads(m.group(1)) for k, m in found.items() if m}
+
+
 def _complete(folder: Path, n_tables: int, seed: int, years: Sequence[int]) -> bool:
     manifest = folder / "manifest.json"
     if not manifest.is_file():
         return False
-    head = json.loads(manifest.read_text(encoding="utf-8"))
-    return (
-        head.get("n_tables") == n_tables and head.get("seed") == seed and list(head.get("years", years)) == list(years)
-    )
+    head = _head(manifest)
+    return head.get("n_tables") == n_tables and head.get("seed") == seed and head.get("years") == list(years)
 
 
 def ensure_corpus(
