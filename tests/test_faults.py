@@ -44,7 +44,8 @@ def _variant(year: int, version: int) -> str:
 
 
 def write_corpus(root: Path, version: int) -> dict[str, tuple[int, int, Decimal]]:
-    """raw/2021-2023: sample variants; raw/2024: every layout fixture (each replaces the previous)."""
+    """raw/2021-2023: sample variants (new bytes at the same path each version: they replace); raw/2024: every
+    layout fixture, all the same table: the first loaded holds it, the others are refused while it exists."""
     for year in (2021, 2022, 2023):
         (root / str(year)).mkdir(parents=True, exist_ok=True)
         (root / str(year) / "tianhe.txt").write_text(_variant(year, version), encoding="utf-8")
@@ -98,7 +99,7 @@ def test_sigkill_at_random_points(tmp_path: Path) -> None:
     final = loader(warehouse, 60, 1, root)
     assert final.wait(timeout=120) == 0, final.stderr.read()
     current = {sha256_of(f.read_bytes()) for f in (root / "2021", root / "2022", root / "2023") for f in f.iterdir()}
-    current.add(sha256_of(sorted((root / "2024").iterdir())[-1].read_bytes()))
+    current.add(sha256_of(sorted((root / "2024").iterdir())[0].read_bytes()))
     assert set(check_invariants(warehouse, expected)) == current
     assert set(check_invariants(published_path(warehouse), expected)) == current
     print(f"\n{FAULT_KILLS} SIGKILLs survived (full run {full_run:.1f} s); kills landed: {dict(landed)}")
