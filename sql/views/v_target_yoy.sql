@@ -28,18 +28,11 @@ targets as (
     where not is_duplicate
 ),
 
-keyed as (
-    select
-        targets.*,
-        rtrim(replace(translate(coalesce(target_text, ''), '（）：；，　', '():;, '), ' ', ''), '。') as text_key
-    from targets
-),
-
 numbered as (
     select
-        keyed.*,
+        targets.*,
         row_number() over (partition by project_id, budget_year, indicator_key order by seq) as occurrence
-    from keyed
+    from targets
 ),
 
 this_year as (
@@ -69,8 +62,6 @@ paired as (
         prev.target_basis as previous_target_basis,
         cur.target_text,
         prev.target_text as previous_target_text,
-        cur.text_key,
-        prev.text_key as previous_text_key,
         cur.comparison,
         prev.comparison as previous_comparison,
         cur.target_value,
@@ -114,7 +105,12 @@ classified as (
             when is_comparable and target_value = previous_target_value then 'changed'
             when is_comparable and (target_value - previous_target_value) * direction > 0 then 'raised'
             when is_comparable then 'lowered'
-            when text_key = previous_text_key then 'unchanged'
+            -- qualitative texts: equal as printed, or once widths, spaces and a final 。 are set aside
+            -- (normalised only for the rows that reach this test: a third of the view's cost otherwise)
+            when target_text = previous_target_text then 'unchanged'
+            when rtrim(replace(translate(coalesce(target_text, ''), '（）：；，　', '():;, '), ' ', ''), '。')
+                = rtrim(replace(translate(coalesce(previous_target_text, ''), '（）：；，　', '():;, '), ' ', ''), '。')
+                then 'unchanged'
             else 'changed'
         end as change
     from comparable
