@@ -7,15 +7,17 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+# budget_year > $2 follows from previous_year >= $2, but only a filter on a stored column reaches the scans
+# under the views' joins and windows (v_target_yoy for one department: 1.65 s -> 0.4 s on 10,000 tables)
 PROJECTS_SQL = """
     select * from v_project_budget_yoy
-    where department_name = ? and previous_year >= ? and budget_year <= ?
-    order by budget_year, status, unit_name, coalesce(printed_name, previous_printed_name)
+    where department_name = $1 and previous_year >= $2 and budget_year > $2 and budget_year <= $3
+    order by budget_year, status, unit_name, coalesce(printed_name, previous_printed_name), project_id
 """
 TARGETS_SQL = """
     select * from v_target_yoy
-    where department_name = ? and previous_year >= ? and budget_year <= ?
-    order by budget_year, project_name, project_id, coalesce(seq, previous_seq)
+    where department_name = $1 and previous_year >= $2 and budget_year > $2 and budget_year <= $3
+    order by budget_year, project_name, project_id, coalesce(seq, previous_seq), indicator_name, change
 """
 YEARS_SQL = """
     select * from v_department_year
