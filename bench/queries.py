@@ -26,7 +26,8 @@ def time_views(warehouse: Path, names: list[str]) -> dict[str, Any]:
                 out[name] = {"present": False}
                 continue
             t0 = time.perf_counter()
-            table = con.execute(f"SELECT * FROM {name}").to_arrow_table()
+            # con.sql streams the result into Arrow; con.execute(...).to_arrow_table() copies every row once more
+            table = con.sql(f"SELECT * FROM {name}").to_arrow_table()
             out[name] = {"present": True, "s": round(time.perf_counter() - t0, 3), "rows": table.num_rows}
         return {"views": out}
     finally:
