@@ -15,31 +15,12 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
-from etl.frames import FrameBatch
+from etl.frames import FrameBatch, load_log_rows
 from etl.runner import discover, parsed_batches
+from etl.schema import load_log
 from etl.warehouse import upgrade
 
-LOAD_LOG_COLUMNS = [
-    "load_id",
-    "source_path",
-    "source_sha256",
-    "source_format",
-    "source_encoding",
-    "budget_year",
-    "department_name",
-    "source_unit",
-    "is_generated",
-    "status",
-    "message",
-    "n_projects",
-    "n_targets",
-    "n_aggregates",
-    "n_rejects",
-    "grand_total_yuan",
-    "reconciled",
-    "n_reconciliation_failures",
-    "loaded_at",
-]
+LOAD_LOG_COLUMNS = [c.name for c in load_log.columns]
 
 
 class Ids:
@@ -53,32 +34,7 @@ class Ids:
 
 
 def _load_log(batch: FrameBatch, load_ids: list[int]) -> pd.DataFrame:
-    now = pd.Timestamp.now()
-    rows = [
-        (
-            lid,
-            t.path,
-            t.sha256,
-            t.source_format,
-            t.encoding,
-            t.budget_year,
-            t.department_name,
-            t.source_unit,
-            t.is_generated,
-            "loaded",
-            None,
-            t.n_projects,
-            t.n_targets,
-            t.n_aggregates,
-            t.n_rejects,
-            t.grand_total_yuan,
-            t.reconciled,
-            t.n_failures,
-            now,
-        )
-        for t, lid in zip(batch.tables, load_ids, strict=True)
-    ]
-    return pd.DataFrame(rows, columns=LOAD_LOG_COLUMNS)
+    return pd.DataFrame(load_log_rows(batch.tables, load_ids, pd.Timestamp.now()), columns=LOAD_LOG_COLUMNS)
 
 
 def _projects(projects: pd.DataFrame, ids: Ids) -> tuple[pd.DataFrame, pd.DataFrame]:

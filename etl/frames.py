@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 import pandas as pd
 
-from etl.model import AMOUNT_COLUMNS, SourceTable, TargetValue
+from etl.model import AMOUNT_COLUMNS, Refusal, SourceTable, TargetValue
 from etl.text import fold
 
 PROJECT_COLUMNS = [
@@ -276,3 +277,59 @@ def concat(batches: Sequence[FrameBatch]) -> FrameBatch:
         ]
         parts[name] = pd.concat(frames_, ignore_index=True) if frames_ else getattr(to_frames([]), name)
     return FrameBatch([m for b in batches for m in b.tables], **parts)
+
+
+def load_log_rows(tables: Sequence[TableMeta], load_ids: Sequence[int], now: datetime) -> list[tuple]:
+    """load_log rows (in the table's column order) for tables being loaded."""
+    return [
+        (
+            load_id,
+            t.path,
+            t.sha256,
+            t.source_format,
+            t.encoding,
+            t.budget_year,
+            t.department_name,
+            t.source_unit,
+            t.is_generated,
+            "loaded",
+            None,
+            t.n_projects,
+            t.n_targets,
+            t.n_aggregates,
+            t.n_rejects,
+            t.grand_total_yuan,
+            t.reconciled,
+            t.n_failures,
+            now,
+        )
+        for t, load_id in zip(tables, load_ids, strict=True)
+    ]
+
+
+def refusal_log_rows(refusals: Sequence[Refusal], load_ids: Sequence[int], now: datetime) -> list[tuple]:
+    """load_log rows (in the table's column order) for files refused whole."""
+    return [
+        (
+            load_id,
+            r.path,
+            r.sha256,
+            None,
+            None,
+            r.budget_year,
+            None,
+            None,
+            False,
+            "refused",
+            r.reason,
+            0,
+            0,
+            0,
+            0,
+            None,
+            None,
+            0,
+            now,
+        )
+        for r, load_id in zip(refusals, load_ids, strict=True)
+    ]

@@ -216,62 +216,12 @@ def _retire(con: duckdb.DuckDBPyConnection, load_ids: list[int]) -> None:
 
 
 def _insert_load_log(con: duckdb.DuckDBPyConnection, tables: list[frames.TableMeta], load_ids: list[int]) -> None:
-    now = datetime.now()
-    rows = [
-        (
-            load_id,
-            t.path,
-            t.sha256,
-            t.source_format,
-            t.encoding,
-            t.budget_year,
-            t.department_name,
-            t.source_unit,
-            t.is_generated,
-            "loaded",
-            None,
-            t.n_projects,
-            t.n_targets,
-            t.n_aggregates,
-            t.n_rejects,
-            t.grand_total_yuan,
-            t.reconciled,
-            t.n_failures,
-            now,
-        )
-        for t, load_id in zip(tables, load_ids, strict=True)
-    ]
-    _insert_rows(con, "load_log", rows)
+    _insert_rows(con, "load_log", frames.load_log_rows(tables, load_ids, datetime.now()))
 
 
 def _insert_refusals(con: duckdb.DuckDBPyConnection, refusals: list[Refusal]) -> list[int]:
     ids = _next_ids(con, "seq_load_id", len(refusals))
-    now = datetime.now()
-    rows = [
-        (
-            i,
-            r.path,
-            r.sha256,
-            None,
-            None,
-            r.budget_year,
-            None,
-            None,
-            False,
-            "refused",
-            r.reason,
-            0,
-            0,
-            0,
-            0,
-            None,
-            None,
-            0,
-            now,
-        )
-        for i, r in zip(ids, refusals, strict=True)
-    ]
-    _insert_rows(con, "load_log", rows)
+    _insert_rows(con, "load_log", frames.refusal_log_rows(refusals, ids, datetime.now()))
     return ids
 
 

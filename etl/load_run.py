@@ -13,39 +13,23 @@ functions to :func:`run_load`, so the library path and the flow path are one orc
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
 from etl import history, progress
 from etl.incremental import KnownFile, SourcePlan, plan_sources, still_disappeared
 from etl.load import FileResult, load_batch, prune_loads
-from etl.locking import writer_lock
 from etl.publish import publish
 from etl.quality import CheckResult, run_checks
 from etl.read.dispatch import SUPPORTED_SUFFIXES
 from etl.runner import DEFAULT_BATCH, RunSummary, chunks, parse_parallel
 from etl.settings import warehouse_path
-from etl.warehouse import current_revision, open_for_load
+from etl.warehouse import current_revision, writing
 
 WAIT_SECONDS = 60.0
 EXIT_ERROR, EXIT_GATE = 1, 6
-
-
-@contextmanager
-def writing(warehouse: str | Path | None, wait_seconds: float = WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The writer lock and a write connection (migrated to head), released afterwards."""
-    path = warehouse_path(warehouse)
-    with writer_lock(path, wait_seconds):
-        con = open_for_load(path, wait_seconds=wait_seconds)
-        try:
-            yield con
-        finally:
-            con.close()
 
 
 def migrate(warehouse: str | None) -> str | None:

@@ -19,13 +19,11 @@ from pathlib import Path
 
 from etl.frames import FrameBatch, concat, to_frames
 from etl.load import FileResult, load_batch
-from etl.locking import writer_lock
 from etl.model import Refusal, SourceTable
 from etl.pipeline import run_file
 from etl.publish import publish
 from etl.read.dispatch import SUPPORTED_SUFFIXES
-from etl.settings import warehouse_path
-from etl.warehouse import open_for_load
+from etl.warehouse import writing
 
 DEFAULT_BATCH = 200
 
@@ -161,15 +159,11 @@ def load_files(
     schema check each time.
     """
     summary = RunSummary()
-    with writer_lock(warehouse_path(warehouse), wait_seconds):
-        con = open_for_load(warehouse, wait_seconds=wait_seconds)
-        try:
-            for batch, refusals in parsed_batches(discover(paths), year, batch_size, workers):
-                results = load_batch(con, batch, refusals)
-                summary.results += results
-                if on_batch:
-                    on_batch(results)
-        finally:
-            con.close()
+    with writing(warehouse, wait_seconds) as con:
+        for batch, refusals in parsed_batches(discover(paths), year, batch_size, workers):
+            results = load_batch(con, batch, refusals)
+            summary.results += results
+            if on_batch:
+                on_batch(results)
     publish(warehouse, wait_seconds)
     return summary

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -96,3 +98,15 @@ def _busy(path: Path, exc: Exception) -> Exception:
     if "lock" in text.lower():
         return WarehouseBusy(f"the warehouse {path} is in use by another process ({text.splitlines()[0]})")
     return exc
+
+
+@contextmanager
+def writing(warehouse: str | Path | None, wait_seconds: float = 60.0) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The writer lock and a write connection (migrated to head), released afterwards."""
+    path = warehouse_path(warehouse)
+    with writer_lock(path, wait_seconds):
+        con = open_for_load(path, wait_seconds=wait_seconds)
+        try:
+            yield con
+        finally:
+            con.close()
