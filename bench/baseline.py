@@ -1,7 +1,7 @@
 """The comparison baseline: the same parsed frames written the way a newcomer would, with
 ``pandas.DataFrame.to_sql`` through SQLAlchemy (duckdb-engine) into the same Alembic schema.
 
-Parsing is the library's own (etl.runner.parsed_batches, same workers and batches); only the writing
+Parsing is the library's own (etl.load.batches.parsed_batches, same workers and batches); only the writing
 differs: ids assigned in Python (a project per exact name_key, no cross-year linking), one
 ``to_sql`` per table and batch, one transaction per batch. Kept only as the yardstick for etl/load.py.
 """
@@ -15,10 +15,10 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
-from etl.frames import FrameBatch, load_log_rows
-from etl.runner import discover, parsed_batches
-from etl.schema import load_log
-from etl.warehouse import upgrade
+from etl.load.batches import discover, parsed_batches
+from etl.transform.frames import FrameBatch, load_log_rows
+from etl.warehouse.connect import upgrade
+from etl.warehouse.schema import load_log
 
 LOAD_LOG_COLUMNS = [c.name for c in load_log.columns]
 

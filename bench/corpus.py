@@ -9,7 +9,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from etl.synth import corpus_of_size
+from tools.synth import corpus_of_size
 
 CORPUS_ROOT = Path(__file__).resolve().parent / "corpus"
 DECADE = tuple(range(2016, 2026))

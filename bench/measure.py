@@ -63,7 +63,7 @@ def _cpu(who: int) -> float:
 
 
 def _load(a: argparse.Namespace) -> dict[str, Any]:
-    from etl.runner import load_files
+    from etl.load.batches import load_files
 
     summary = load_files([a.corpus], warehouse=Path(a.warehouse), batch_size=a.batch_size, workers=a.workers)
     return {
@@ -74,7 +74,7 @@ def _load(a: argparse.Namespace) -> dict[str, Any]:
 
 
 def _run(a: argparse.Namespace) -> dict[str, Any]:
-    from etl.load_run import run_load
+    from etl.load.run import run_load
 
     report = run_load([a.corpus], a.warehouse, batch_size=a.batch_size, workers=a.workers)
     return {"files": dict(report.by_status), "skipped": report.n_skipped, "outcome": report.outcome}
@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--views", default="")
     a = ap.parse_args(argv)
     t_import = time.perf_counter()
-    import etl.runner  # noqa: F401  (the library's imports are counted apart from the operation)
+    import etl.load.batches  # noqa: F401  (the library's imports are counted apart from the operation)
 
     import_s = time.perf_counter() - t_import
     with TreeSampler() as sampler:

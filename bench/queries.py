@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from etl.warehouse import connect
+from etl.warehouse.connect import connect
 
 VIEWS = ("v_project_budget", "v_target", "v_project_budget_yoy", "v_target_yoy", "v_department_year")
 

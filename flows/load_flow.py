@@ -1,6 +1,6 @@
 """The Prefect flow that loads source tables into the warehouse, and its nightly deployment.
 
-It only wires etl functions: etl.load_run.run_load is the orchestration, and gets Prefect-task
+It only wires etl functions: etl.load.run.run_load is the orchestration, and gets Prefect-task
 versions of its steps. The grain is one task per batch of files (one warehouse transaction each):
 a Prefect task costs tens of milliseconds of API calls, which per file would be minutes on 10,000
 files, and the warehouse takes one writer at a time anyway, so a batch is where a retry and a
@@ -17,11 +17,11 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
-from etl import load_run
-from etl.load_run import RunFailed, RunReport, Steps, run_load
-from etl.report_text import run_markdown, run_table
-from etl.runner import DEFAULT_BATCH
-from etl.warehouse import WarehouseBusy
+from etl.load import run as load_run
+from etl.load.batches import DEFAULT_BATCH
+from etl.load.run import RunFailed, RunReport, Steps, run_load
+from etl.report.run_text import run_markdown, run_table
+from etl.warehouse.connect import WarehouseBusy
 
 TRANSIENT = (WarehouseBusy, OSError)
 RETRIES, RETRY_DELAY = 2, 5

@@ -9,7 +9,7 @@ export JIXIAO_WAREHOUSE=${JIXIAO_WAREHOUSE:-$PWD/warehouse/jixiao.duckdb}
 jixiao=.venv/bin/jixiao
 
 echo "== GENERATED 2023 (fictional, derived from the real 2024 table with known changes) =="
-.venv/bin/python -m etl.prior_year data/raw/2024/tianhe-sfj.txt data/generated/2023/tianhe-sfj.txt
+.venv/bin/python -m tools.prior_year data/raw/2024/tianhe-sfj.txt data/generated/2023/tianhe-sfj.txt
 
 echo "== load: real data/raw + generated data/generated =="
 $jixiao load data/raw data/generated || code=$?
@@ -17,7 +17,7 @@ $jixiao load data/raw data/generated || code=$?
 [ "${code:-0}" -le 4 ] || exit "$code"
 
 echo "== the warehouse: projects and 万元 per department and year (v_project_budget) =="
-.venv/bin/python -m etl.sql_cli "select department_name, budget_year, bool_or(is_generated) as generated,
+.venv/bin/python -m etl.cli.sql "select department_name, budget_year, bool_or(is_generated) as generated,
   count(*) as projects, sum(total_wan) as total_wan from v_project_budget group by all order by all"
 
 echo "== year-over-year report 2023 -> 2024 (2023 is GENERATED) =="

@@ -11,7 +11,7 @@ import io
 import random
 from collections.abc import Iterator
 
-from etl.settings import PROJECT_ROOT
+from tests.paths import PROJECT_ROOT
 
 SAMPLE = PROJECT_ROOT / "data" / "raw" / "2024" / "tianhe-sfj.txt"
 DEPARTMENT_LINE = "部门名称：广州市天河区司法局"

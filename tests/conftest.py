@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from etl import prefect_env
-from etl.settings import PROJECT_ROOT
+from flows import prefect_env
+from tests.paths import PROJECT_ROOT
 
 SAMPLE = PROJECT_ROOT / "data" / "raw" / "2024" / "tianhe-sfj.txt"
 

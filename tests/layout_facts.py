@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from etl.model import SourceTable
-from etl.warehouse import connect
+from etl.warehouse.connect import connect
 
 LAYOUTS = Path(__file__).parent / "fixtures" / "layouts" / "2024"
 

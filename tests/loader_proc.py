@@ -11,8 +11,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from etl.runner import load_files
-from etl.warehouse import WarehouseBusy
+from etl.load.batches import load_files
+from etl.warehouse.connect import WarehouseBusy
 
 
 def main(argv: list[str]) -> int:

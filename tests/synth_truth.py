@@ -1,12 +1,12 @@
-"""Ground truth of GENERATED year pairs (etl.synth manifests) in the shape the views and the report give."""
+"""Ground truth of GENERATED year pairs (tools.synth manifests) in the shape the views and the report give."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
 
-from etl import synth
-from etl.identity import folded
+from etl.load.identity import folded
+from tools import synth
 
 SEED = 1
 DEPARTMENTS = 4

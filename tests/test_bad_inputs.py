@@ -18,12 +18,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from etl.cli import app
-from etl.frames import to_frames
+from etl.cli.app import app
+from etl.load.batches import load_files
 from etl.model import Refusal, SourceTable
-from etl.pipeline import run_file
-from etl.runner import load_files
-from etl.warehouse import connect
+from etl.transform.frames import to_frames
+from etl.transform.pipeline import run_file
+from etl.warehouse.connect import connect
 from tests.bad_inputs import SAMPLE, all_cases
 
 CASES = all_cases()

@@ -1,4 +1,4 @@
-"""Cross-year identity and the comparison views on GENERATED year pairs whose changes are known (etl.synth)."""
+"""Cross-year identity and the comparison views on GENERATED year pairs whose changes are known (tools.synth)."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from etl import synth
-from etl.identity import folded
-from etl.runner import load_files
-from etl.warehouse import connect
+from etl.load.batches import load_files
+from etl.load.identity import folded
+from etl.warehouse.connect import connect
 from tests.synth_truth import project_truth, target_truth, write_pair
+from tools import synth
 
 PROJECT_SQL = """
     select department_name, coalesce(printed_name, previous_printed_name), status, change_yuan

@@ -21,13 +21,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl.locking import writer_lock
-from etl.pipeline import process_file
-from etl.publish import published_path
-from etl.read.encoding import sha256_of
-from etl.settings import PROJECT_ROOT
-from etl.warehouse import connect
+from etl.extract.encoding import sha256_of
+from etl.transform.pipeline import process_file
+from etl.warehouse.connect import connect
+from etl.warehouse.locking import writer_lock
+from etl.warehouse.publish import published_path
 from tests.layout_facts import LAYOUTS
+from tests.paths import PROJECT_ROOT
 from tests.warehouse_invariants import check_invariants
 
 pytestmark = pytest.mark.slow

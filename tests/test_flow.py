@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from etl.cli import app
-from etl.warehouse import connect, head_revision
+from etl.cli.app import app
+from etl.warehouse.connect import connect, head_revision
 
 pytestmark = pytest.mark.slow
 

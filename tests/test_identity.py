@@ -1,4 +1,4 @@
-"""etl.identity on hand-made names: which earlier project a new name continues, and never two at once."""
+"""etl.load.identity on hand-made names: which earlier project a new name continues, and never two at once."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl import identity
+from etl.load import identity
 
 DEPT = "广州市天河区司法局"
 

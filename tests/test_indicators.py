@@ -1,6 +1,6 @@
 """The packed-indicator grammar on small inline cases, one rule each."""
 
-from etl.parse.indicators import ItemError, parse_indicators, split_items
+from etl.transform.indicators import ItemError, parse_indicators, split_items
 
 
 def _parse(cell: str) -> list:

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from etl.cli import app
+from etl.cli.app import app
+from etl.load.batches import load_files
 from etl.model import SourceTable
-from etl.pipeline import process_file
-from etl.runner import load_files
+from etl.transform.pipeline import process_file
 from tests.layout_facts import LAYOUTS, parsed_facts, warehouse_facts
 
 FIXTURES = sorted(p.name for p in LAYOUTS.iterdir())
@@ -124,7 +124,7 @@ def test_per_row_types_units_and_bad_rows(tmp_path: Path) -> None:
 def test_cost_and_unknown_types_reach_the_warehouse(tmp_path: Path) -> None:
     warehouse = tmp_path / "wh" / "w.duckdb"
     load_files([_write_csv(tmp_path / "2025" / "t.csv", PER_ROW)], warehouse)
-    from etl.warehouse import connect
+    from etl.warehouse.connect import connect
 
     con = connect(warehouse, read_only=True)
     try:

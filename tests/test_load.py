@@ -8,10 +8,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl import load as load_module
-from etl.runner import load_files
-from etl.schema import metadata
-from etl.warehouse import connect
+from etl.load import writer as load_module
+from etl.load.batches import load_files
+from etl.warehouse.connect import connect
+from etl.warehouse.schema import metadata
 
 TABLES = sorted(metadata.tables)
 
@@ -160,7 +160,7 @@ def test_schema_matches_metadata(sample_copy: Path, warehouse: Path) -> None:
 
 def test_two_files_for_one_table_never_take_turns(tmp_path: Path, sample_path: Path, warehouse: Path) -> None:
     """The table stays with the file it was loaded from while that file exists; the other is refused each run."""
-    from etl.load_run import run_load
+    from etl.load.run import run_load
 
     first, second = (tmp_path / d / "2024" / "t.txt" for d in ("a", "b"))
     for path, extra in ((first, ""), (second, "\n")):

@@ -1,4 +1,4 @@
-"""Recorded incremental runs (etl.load_run.run_load, no Prefect): skip before parsing, reload only what
+"""Recorded incremental runs (etl.load.run.run_load, no Prefect): skip before parsing, reload only what
 changed, note disappeared files, record every run, and the data-quality gate on a broken fixture."""
 
 from __future__ import annotations
@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from etl import load_run, progress
-from etl.cli import app
-from etl.incremental import SourceMissing
-from etl.load_run import run_load
-from etl.settings import PROJECT_ROOT
-from etl.warehouse import connect
+from etl import progress
+from etl.cli.app import app
+from etl.load import run as load_run
+from etl.load.incremental import SourceMissing
+from etl.load.run import run_load
+from etl.warehouse.connect import connect
+from tests.paths import PROJECT_ROOT
 
 BROKEN = PROJECT_ROOT / "tests" / "fixtures" / "broken" / "2024" / "quality-gate-broken.txt"
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from etl.cli import app
-from etl.settings import PROJECT_ROOT
-from etl.warehouse import WarehouseBusy, connect
+from etl.cli.app import app
+from etl.warehouse.connect import WarehouseBusy, connect
+from tests.paths import PROJECT_ROOT
 
 BROKEN = PROJECT_ROOT / "tests" / "fixtures" / "broken" / "2024" / "quality-gate-broken.txt"
 
@@ -61,7 +61,7 @@ def test_failed_gate_fails_the_prefect_run_and_is_recorded(
 ) -> None:
     from prefect.artifacts import Artifact
 
-    from etl.load_run import RunFailed
+    from etl.load.run import RunFailed
     from flows.load_flow import load_flow
 
     shutil.copy(BROKEN, sample_copy.parent / BROKEN.name)

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from etl.prior_year import derive_prior_year
-from etl.runner import load_files
-from etl.warehouse import connect
+from etl.load.batches import load_files
+from etl.warehouse.connect import connect
+from tools.prior_year import derive_prior_year
 
 
 @pytest.fixture

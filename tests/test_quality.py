@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from etl.quality import load_checks, run_checks
-from etl.runner import load_files
-from etl.warehouse import connect
+from etl.load.batches import load_files
+from etl.warehouse.connect import connect
+from etl.warehouse.quality import load_checks, run_checks
 
 PLANTED = {
     "facts_have_dimensions": ["UPDATE fact_target SET indicator_type_id = 999999 WHERE seq = 1"],

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from lxml import html
 
+from etl.extract.delimited import read_csv, read_delimited
+from etl.extract.encoding import decode
+from etl.extract.html_table import read_html, table_rows
+from etl.extract.workbook import cell_text
 from etl.model import TableRefused
-from etl.read.delimited import read_csv, read_delimited
-from etl.read.encoding import decode
-from etl.read.html_table import read_html, table_rows
-from etl.read.workbook import cell_text
 
 HEADER = ["项目名称", "总计", "财政拨款", "绩效目标", "一级指标", "二级指标", "三级指标", "指标值"]
 

@@ -12,11 +12,11 @@ import pytest
 from bs4 import BeautifulSoup
 from openpyxl import load_workbook
 
-from etl import synth
-from etl.identity import folded
+from etl.load.batches import load_files
+from etl.load.identity import folded
 from etl.report import ReportFiles, write_report
-from etl.runner import load_files
 from tests.synth_truth import write_pair
+from tools import synth
 
 CHANGE = {"added": "新增", "removed": "删除", "raised": "提高", "lowered": "降低", "changed": "改变"}
 SHEETS = ["概要", "新增项目", "撤销项目", "更名项目", "预算变动", "指标变动"]

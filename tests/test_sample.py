@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from etl.model import SourceTable
-from etl.pipeline import process_file
+from etl.transform.pipeline import process_file
 from tests.golden.regenerate import HERE, golden_frames
 
 

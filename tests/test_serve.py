@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from etl.prefect_server import ServerHandle, running_server, stop
-from etl.settings import PROJECT_ROOT
-from etl.warehouse import connect
+from etl.warehouse.connect import connect
+from flows.prefect_server import ServerHandle, running_server, stop
+from tests.paths import PROJECT_ROOT
 
 pytestmark = pytest.mark.slow
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from etl import synth
+from tools import synth
 
 SEED = 7
 YEARS = (2023, 2024)
@@ -231,8 +231,8 @@ def test_cli_writes_a_corpus(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 
 
 def test_the_project_parser_reads_generated_tables(corpus: Path, manifest: dict[str, Any]) -> None:
-    dispatch = pytest.importorskip("etl.read.dispatch")
-    table_mod = pytest.importorskip("etl.parse.table")
+    dispatch = pytest.importorskip("etl.extract.dispatch")
+    table_mod = pytest.importorskip("etl.transform.table")
     for t in manifest["tables"]:
         parsed = table_mod.parse_grid(dispatch.read_grid(corpus / t["file"]), t["year"])
         assert parsed.is_generated

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from etl.parse.target_values import name_unit, parse_target_value
+from etl.transform.target_values import name_unit, parse_target_value
 
 
 @pytest.mark.parametrize(

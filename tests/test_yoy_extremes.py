@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from etl.runner import load_files
-from etl.warehouse import connect
+from etl.load.batches import load_files
+from etl.warehouse.connect import connect
 
 TABLE = """部门名称：测试局
 单位：元

@@ -14,7 +14,7 @@ from etl.report.charts import budget_chart
 from etl.report.queries import NoData, ReportData, fetch
 from etl.report.render import html_page, markdown, workbook
 from etl.report.tables import change_counts, report_tables
-from etl.warehouse import connect
+from etl.warehouse.connect import connect
 
 __all__ = ["NoData", "ReportData", "ReportFiles", "write_report"]
 

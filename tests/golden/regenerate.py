@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from etl import frames
-from etl.pipeline import process_file
-from etl.settings import PROJECT_ROOT
+from etl.transform import frames
+from etl.transform.pipeline import process_file
+from tests.paths import PROJECT_ROOT
 
 HERE = Path(__file__).parent
 SAMPLE = PROJECT_ROOT / "data" / "raw" / "2024" / "tianhe-sfj.txt"

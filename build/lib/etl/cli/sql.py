@@ -1,0 +1,26 @@
+"""Run one SQL query against the warehouse read-only and print it as a table (used by the demo)."""
+
+from __future__ import annotations
+
+import sys
+
+from rich.console import Console
+from rich.table import Table
+
+from etl.warehouse.connect import connect
+
+
+def main(query: str) -> None:
+    con = connect(read_only=True)
+    try:
+        result = con.execute(query)
+        table = Table(*[d[0] for d in result.description])
+        for row in result.fetchall():
+            table.add_row(*("" if v is None else str(v) for v in row))
+    finally:
+        con.close()
+    Console().print(table)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -1,0 +1,51 @@
+"""The column map: header variants are data (columns.csv), not branches in code."""
+
+from __future__ import annotations
+
+import csv
+import re
+from functools import cache
+from pathlib import Path
+
+from etl.text import header_key
+
+COLUMN_MAP_FILE = Path(__file__).with_name("columns.csv")
+REQUIRED_COLUMNS = ("project_name", "total")
+_UNIT_SUFFIX = re.compile(r"\((万元|千元|元)\)$")
+
+
+@cache
+def column_map() -> dict[str, str]:
+    """header key -> canonical column name."""
+    with COLUMN_MAP_FILE.open(encoding="utf-8") as fh:
+        return {header_key(r["header_variant"]): r["column"] for r in csv.DictReader(fh)}
+
+
+def canonical_column(cell: str) -> tuple[str | None, str | None]:
+    """Map one header cell to (canonical column, unit printed in the header or None)."""
+    key = header_key(cell)
+    unit = None
+    if m := _UNIT_SUFFIX.search(key):
+        unit, key = m.group(1), key[: m.start()]
+    return column_map().get(key), unit
+
+
+def is_header_row(cells: list[str]) -> bool:
+    if not cells:
+        return False
+    first, _ = canonical_column(cells[0])
+    if first != "project_name":
+        return False
+    return sum(1 for c in cells if canonical_column(c)[0]) >= 3
+
+
+def header_positions(cells: list[str]) -> tuple[dict[str, int], str | None]:
+    """canonical column -> index, and a unit printed in the header cells, if any."""
+    positions: dict[str, int] = {}
+    unit = None
+    for i, cell in enumerate(cells):
+        name, cell_unit = canonical_column(cell)
+        if name and name not in positions:
+            positions[name] = i
+        unit = unit or cell_unit
+    return positions, unit

@@ -1,0 +1,42 @@
+"""Pick the reader for a file by its suffix (and, for text, by its content)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from etl.extract.delimited import read_csv, read_delimited
+from etl.extract.html_table import read_html
+from etl.extract.workbook import read_workbook
+from etl.model import Grid, TableRefused
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+Reader = Callable[[Path, bytes], Grid]
+READERS: dict[str, Reader] = {
+    ".txt": read_delimited,
+    ".tsv": read_delimited,
+    ".psv": lambda p, d: read_delimited(p, d, "|"),
+    ".csv": read_csv,
+    ".xlsx": lambda p, d: read_workbook(p, d, "xlsx"),
+    ".xls": lambda p, d: read_workbook(p, d, "xls"),
+    ".html": read_html,
+    ".htm": read_html,
+}
+SUPPORTED_SUFFIXES = tuple(READERS)
+
+
+def read_grid(path: Path) -> Grid:
+    """Read one source file into a grid; refuse (never crash on) what cannot be read."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise TableRefused(path, f"file too large ({size} bytes; the limit is {MAX_FILE_BYTES})")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise TableRefused(path, f"cannot read file: {exc.strerror or exc}") from None
+    if not data.strip():
+        raise TableRefused(path, "empty file")
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        raise TableRefused(path, f"unsupported file type {path.suffix.lower() or '(none)'}")
+    return reader(path, data)

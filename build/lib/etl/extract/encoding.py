@@ -1,0 +1,81 @@
+"""Decode a table's bytes: UTF-8 (with or without BOM) or GB18030 (a superset of GBK).
+
+Anything else is refused with a reason: UTF-16, binary content, or bytes that GB18030 can decode
+but only into characters no table prints (Big5, Shift-JIS, Latin-1 text decode that way).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from etl.model import TableRefused
+
+_BINARY_SHARE = 0.02
+_ODD_SHARE = 0.01
+# What a Chinese table prints: ASCII, Latin-1, general punctuation, arrows and maths (≥ ≤),
+# CJK punctuation, unified ideographs, full-width forms.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+_UNEXPECTED = re.compile(
+    r"[^\s\x20-\x7e\u00a0-\u00ff\u2000-\u22ff\u2460-\u24ff\u25a0-\u25ff\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"
+)
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    """The file's sha256, or '' when it cannot be read (the parser then refuses it with the reason)."""
+    try:
+        with open(path, "rb") as f:
+            return hashlib.file_digest(f, "sha256").hexdigest()
+    except OSError:
+        return ""
+
+
+def decode(data: bytes, path: Path | str) -> tuple[str, str]:
+    """Return (text, encoding name); refuse bytes that are neither UTF-8 nor GB18030 text."""
+    if not data.strip():
+        raise TableRefused(path, "empty file")
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return _checked(data[3:].decode("utf-8", errors="strict"), path), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            raise TableRefused(path, f"UTF-8 BOM but invalid UTF-8 at byte {exc.start + 3}") from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(data):
+        raise TableRefused(path, "UTF-16 text is not supported; save the table as UTF-8 or GB18030")
+    try:
+        return _checked(data.decode("utf-8"), path), "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" and exc.start >= len(data) - 3:
+            # cut inside the last character: a truncated file; the parser says where the grid stops short
+            return _checked(data[: exc.start].decode("utf-8", errors="replace"), path), "utf-8"
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(data) - 3 and exc.start > 0:
+            return _gb18030(data[: exc.start], path), "gb18030"
+        raise TableRefused(path, f"not UTF-8 or GB18030 text (undecodable byte at offset {exc.start})") from None
+    return _gb18030(data, path, text), "gb18030"
+
+
+def _gb18030(data: bytes, path: Path | str, text: str | None = None) -> str:
+    """GB18030 text, refused when it decodes only to characters no table prints (another encoding)."""
+    text = _checked(data.decode("gb18030") if text is None else text, path)
+    if len(_UNEXPECTED.findall(text)) > _ODD_SHARE * len(text):
+        raise TableRefused(path, "not UTF-8 or GB18030 text (decodes only to unusual characters; another encoding?)")
+    return text
+
+
+def _looks_utf16(data: bytes) -> bool:
+    sample = data[:4000]
+    return len(sample) >= 8 and sample.count(0) > len(sample) // 4
+
+
+def _checked(text: str, path: Path | str) -> str:
+    controls = len(_CONTROL.findall(text))
+    if "\x00" in text or controls > _BINARY_SHARE * len(text):
+        raise TableRefused(path, "binary content, not a text table")
+    return text

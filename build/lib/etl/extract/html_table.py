@@ -1,0 +1,80 @@
+"""HTML reader: a saved page with one or more tables; the table with the header row is the grid.
+
+Text before that table (title, 部门名称, 单位 lines, and the page's boilerplate) is the preamble.
+Cells spanning rows or columns (rowspan/colspan) are flattened like merged Excel cells: the text
+stays in the first position and the others are empty.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lxml import etree, html
+
+from etl.extract.encoding import decode, sha256_of
+from etl.extract.grid_rows import NumberedRow, has_header, split_at_header
+from etl.model import Grid, TableRefused
+
+_SKIP_TEXT_IN = {"script", "style", "head", "title", "noscript"}
+MAX_SPAN = 1000
+
+
+def _span(cell: html.HtmlElement, attr: str) -> int:
+    try:
+        return max(1, min(int(cell.get(attr, "1")), MAX_SPAN))
+    except ValueError:
+        return 1
+
+
+def table_rows(table: html.HtmlElement) -> list[NumberedRow]:
+    """The table's own rows (not those of nested tables), spans flattened."""
+    rows: list[NumberedRow] = []
+    pending: dict[int, int] = {}  # column -> rows still covered by a rowspan above
+    for tr in table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr"):
+        cells: list[str] = []
+        col = 0
+        for td in tr.xpath("./td | ./th"):
+            while pending.get(col, 0) > 0:
+                cells.append("")
+                pending[col] -= 1
+                col += 1
+            down = _span(td, "rowspan") - 1
+            for i in range(_span(td, "colspan")):
+                cells.append(td.text_content() if i == 0 else "")
+                if down:
+                    pending[col] = down
+                col += 1
+        while any(v > 0 for c, v in pending.items() if c >= col):
+            if pending.get(col, 0) > 0:
+                pending[col] -= 1
+            cells.append("")
+            col += 1
+        rows.append((tr.sourceline or 0, cells))
+    return rows
+
+
+def _preamble(table: html.HtmlElement) -> list[NumberedRow]:
+    lines: list[NumberedRow] = []
+    for node in table.xpath("preceding::text() | ./caption//text()"):
+        parent = node.getparent()
+        if parent is None or parent.tag in _SKIP_TEXT_IN or not isinstance(parent.tag, str):
+            continue
+        for part in str(node).splitlines():
+            if part.strip():
+                lines.append((parent.sourceline or 0, [part.strip()]))
+    return lines
+
+
+def read_html(path: Path, data: bytes) -> Grid:
+    text, encoding = decode(data, path)
+    try:
+        doc = html.document_fromstring(text.encode("utf-8"), parser=html.HTMLParser(encoding="utf-8"))
+    except (etree.ParserError, ValueError) as exc:
+        raise TableRefused(path, f"HTML cannot be parsed: {exc}") from None
+    tables = doc.xpath("//table")
+    for table in tables:
+        rows = table_rows(table)
+        if has_header(rows):
+            preamble, grid = split_at_header(_preamble(table) + rows)
+            return Grid(path, preamble, grid, encoding=encoding, sha256=sha256_of(data), source_format="html")
+    raise TableRefused(path, f"no table with a header row (项目名称 | 总计 | …) among {len(tables)} table(s)")

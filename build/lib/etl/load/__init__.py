@@ -1,0 +1,1 @@
+"""Load: the recorded run (run.py, the one entry point), incremental planning, identity, the writer, history."""

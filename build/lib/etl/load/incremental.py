@@ -1,0 +1,156 @@
+"""Decide before parsing which source files a run has to read at all.
+
+A file is skipped when its bytes (sha256) are already in the warehouse under the same path: as the
+current load of its table, or as a refusal (the same bytes would be refused again). One query
+fetches everything known; hashing is plain hashlib over each file, so a run over 10,000 unchanged
+files costs a directory walk and the hashes. Files whose current load's source is gone are noted
+as disappeared (once the run's own loads are in, see still_disappeared); their data stays unless
+the run is asked to prune them.
+
+The loader's own check (etl.load.writer.plan_batch: same bytes for a (department, year) are 'unchanged')
+stays the safety net for everything this module lets through.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from etl.extract.encoding import file_sha256
+from etl.load.batches import discover
+from etl.load.writer import CLAIMED_ELSEWHERE, IN_THE_SAME_RUN, FileResult
+
+KNOWN_SQL = """
+    SELECT load_id, source_path, source_sha256, status, budget_year, department_name,
+           n_projects, n_targets, n_rejects, n_reconciliation_failures, message
+    FROM load_log WHERE status IN ('loaded', 'refused')
+"""
+
+
+@dataclass(slots=True, frozen=True)
+class KnownFile:
+    """A load_log row that can make a file skippable: a current load or a refusal."""
+
+    load_id: int
+    path: str
+    sha256: str
+    status: str
+    budget_year: int | None
+    department_name: str | None
+    n_projects: int
+    n_targets: int
+    n_rejects: int
+    n_failures: int
+    message: str | None
+
+    def as_result(self) -> FileResult:
+        status = "unchanged" if self.status == "loaded" else "refused"
+        return FileResult(
+            self.path,
+            status,
+            self.department_name,
+            self.budget_year,
+            self.load_id if status == "unchanged" else None,
+            self.n_projects,
+            self.n_targets,
+            self.n_rejects,
+            self.n_failures,
+            self.message or "",
+        )
+
+
+@dataclass(slots=True)
+class SourcePlan:
+    """What a run found and what it has to parse; skipped files already carry their result."""
+
+    files: list[Path] = field(default_factory=list)
+    todo: list[Path] = field(default_factory=list)
+    skipped: list[FileResult] = field(default_factory=list)
+    gone: list[KnownFile] = field(default_factory=list)
+    hashes: dict[str, str] = field(default_factory=dict)
+
+
+class SourceMissing(FileNotFoundError):
+    """A folder or file the run was asked to read is not there (an unmounted share, a typo)."""
+
+
+def known_files(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], list[KnownFile]]:
+    """(path, sha256) -> the current loads and refusals recorded for exactly those bytes at that path."""
+    known: dict[tuple[str, str], list[KnownFile]] = {}
+    for row in con.execute(KNOWN_SQL).fetchall():
+        k = KnownFile(*row)
+        known.setdefault((k.path, k.sha256), []).append(k)
+    return known
+
+
+def _skippable(candidates: list[KnownFile], year: int | None) -> KnownFile | None:
+    """A current load is skippable unless --year asks for another year; a refusal unless --year asks for
+    another year than it was refused under, or it was refused only because another file holds its table
+    (that depends on the other file, so it is decided again each run)."""
+    for k in candidates:
+        if k.status == "refused" and (k.message or "").startswith((CLAIMED_ELSEWHERE, IN_THE_SAME_RUN)):
+            continue
+        if k.budget_year == year or year is None:
+            return k
+    return None
+
+
+def plan_sources(
+    con: duckdb.DuckDBPyConnection, paths: Sequence[Path | str], year: int | None = None, full: bool = False
+) -> SourcePlan:
+    """Discover the files under paths, hash them, and split them into skipped and to-do.
+
+    full=True parses every file again (the loader still leaves unchanged tables alone).
+    Raises SourceMissing when a named path does not exist, so an unmounted share is an error
+    (and retried), never a reason to treat every file as disappeared.
+    """
+    missing = [str(p) for p in paths if not Path(p).exists()]
+    if missing:
+        raise SourceMissing(f"source path(s) not found: {', '.join(missing)}")
+    plan = SourcePlan(files=discover(paths))
+    known = known_files(con)
+    for path in plan.files:
+        sha = plan.hashes[str(path)] = file_sha256(path)
+        hit = None if full or not sha else _skippable(known.get((str(path), sha), []), year)
+        if hit is None:
+            plan.todo.append(path)
+        else:
+            plan.skipped.append(hit.as_result())
+    current = [k for ks in known.values() for k in ks if k.status == "loaded"]
+    plan.gone = gone_sources(current, _roots_with_files(paths, plan.files), plan.hashes)
+    return plan
+
+
+def _roots_with_files(roots: Sequence[Path | str], files: Sequence[Path]) -> list[Path]:
+    """Only a root that still holds files can say which of its files disappeared: an empty folder is more
+    likely an empty mount point than a department that withdrew every table, so it never prunes anything."""
+    kept = []
+    for root in (Path(r).resolve() for r in roots):
+        if any(f == root or root in f.parents for f in files):
+            kept.append(root)
+    return kept
+
+
+def gone_sources(current: list[KnownFile], roots: Sequence[Path | str], seen: dict[str, str]) -> list[KnownFile]:
+    """Current loads whose source file, under one of the roots, no longer exists."""
+    prefixes = tuple(str(Path(r).resolve()) + os.sep for r in roots)
+    return [
+        k
+        for k in current
+        if k.path not in seen and (k.path + os.sep).startswith(prefixes) and not os.path.exists(k.path)
+    ]
+
+
+def still_disappeared(
+    con: duckdb.DuckDBPyConnection, gone: Sequence[KnownFile], matched_load_ids: set[int]
+) -> list[KnownFile]:
+    """Of the loads whose file is gone, those still current after the run loaded its files and not matched
+    by a file of this run (a moved file with the same bytes is 'unchanged' under its old load)."""
+    if not gone:
+        return []
+    current = {r[0] for r in con.execute("SELECT load_id FROM load_log WHERE status = 'loaded'").fetchall()}
+    return [k for k in gone if k.load_id in current and k.load_id not in matched_load_ids]

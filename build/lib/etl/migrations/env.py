@@ -1,0 +1,58 @@
+"""Alembic environment: runs the migrations against the warehouse in JIXIAO_WAREHOUSE (or the
+connection handed in by etl.warehouse.connect.upgrade).
+
+Views are not migrations' business: they are dropped before migrating and, when the schema ends at
+head, created again from sql/views/ in the same transaction (etl/warehouse/views.py).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import context
+from alembic.ddl.impl import DefaultImpl
+from alembic.script import ScriptDirectory
+
+from etl.settings import warehouse_path
+from etl.warehouse.schema import metadata
+from etl.warehouse.views import create_views, drop_views
+
+
+class DuckDBImpl(DefaultImpl):
+    """Alembic has no DuckDB dialect of its own; DuckDB's DDL is transactional."""
+
+    __dialect__ = "duckdb"
+    transactional_ddl = True
+
+
+def run_migrations() -> None:
+    connection = context.config.attributes.get("connection")
+    if connection is not None:
+        _run(connection)
+        return
+    url = context.config.get_main_option("sqlalchemy.url") or f"duckdb:///{warehouse_path()}"
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        _run(conn)
+        conn.commit()
+    engine.dispose()
+
+
+def _existing_views(connection: sa.Connection) -> list[str]:
+    rows = connection.exec_driver_sql(
+        "SELECT table_name FROM information_schema.views WHERE table_schema = current_schema()"
+        " AND table_name LIKE 'v\\_%' ESCAPE '\\'"
+    )
+    return [r[0] for r in rows]
+
+
+def _run(connection: sa.Connection) -> None:
+    context.configure(connection=connection, target_metadata=metadata, transaction_per_migration=False)
+    with context.begin_transaction():
+        drop_views(connection, _existing_views(connection))
+        context.run_migrations()
+        head = ScriptDirectory.from_config(context.config).get_current_head()
+        if context.get_context().get_current_revision() == head:
+            create_views(connection)
+
+
+run_migrations()

@@ -1,0 +1,178 @@
+"""The records that pass between pipeline steps.
+
+Every step is a pure function over these: a reader makes a :class:`Grid`, the parser makes a
+:class:`SourceTable` of :class:`ProjectRow`, :class:`AggregateRow` and :class:`Indicator`
+records, and the normaliser and reconciler add findings. Nothing here touches a database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+AMOUNT_COLUMNS: tuple[str, ...] = ("total", "fiscal", "special_account", "other")
+
+
+class TableRefused(Exception):
+    """The table as a whole is unusable; the reason says why (file-level reject)."""
+
+    def __init__(self, path: Path | str, reason: str, line_no: int | None = None) -> None:
+        where = f"{path}:{line_no}" if line_no else str(path)
+        super().__init__(f"{where}: {reason}")
+        self.path = str(path)
+        self.reason = reason
+        self.line_no = line_no
+
+
+@dataclass(slots=True)
+class GridRow:
+    """One row of the grid as read: its 1-based line (or row) number and its cells."""
+
+    line_no: int
+    cells: list[str]
+
+
+@dataclass(slots=True)
+class Grid:
+    """What a reader produces: the lines before the grid, and the grid rows."""
+
+    path: Path
+    preamble: list[tuple[int, str]]
+    rows: list[GridRow]
+    encoding: str = "utf-8"
+    sha256: str = ""
+    source_format: str = "text"
+
+
+@dataclass(slots=True, frozen=True)
+class TargetValue:
+    """A target as printed, plus what could be read from it.
+
+    status is ``quantitative`` (comparison, number and unit read), ``qualitative`` (text only)
+    or ``missing`` (not printed at all).
+    """
+
+    text: str | None
+    comparison: str | None = None
+    number: Decimal | None = None
+    unit: str | None = None
+    unit_source: str | None = None
+    status: str = "missing"
+
+
+@dataclass(slots=True)
+class Indicator:
+    """One performance indicator split out of a packed 绩效指标 cell."""
+
+    seq: int
+    level1_code: str
+    level1_name: str
+    level2_code: str
+    level2_name: str
+    name: str
+    period: TargetValue
+    annual: TargetValue
+    raw_text: str
+    type_key: str = ""
+    is_misparented: bool = False
+    is_duplicate: bool = False
+    weight: Decimal | None = None
+    direction: str | None = None
+
+
+@dataclass(slots=True)
+class AggregateRow:
+    """A 合计 row (kind ``grand_total``) or a unit subtotal row (kind ``unit_subtotal``)."""
+
+    line_no: int
+    kind: str
+    name: str
+    raw_amounts: dict[str, str]
+    amounts: dict[str, Decimal] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class ProjectRow:
+    """One spending project; amounts are in yuan once normalised."""
+
+    line_no: int
+    unit_name: str
+    printed_name: str
+    project_name: str
+    transfer_doc_no: str | None
+    raw_amounts: dict[str, str]
+    goal_text: str
+    indicators: list[Indicator] = field(default_factory=list)
+    amounts: dict[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def is_transfer_payment(self) -> bool:
+        return self.transfer_doc_no is not None
+
+
+@dataclass(slots=True, frozen=True)
+class Reject:
+    """A row or item that could not be parsed; the rest of the table still loads."""
+
+    path: str
+    line_no: int
+    raw_text: str
+    reason: str
+
+
+@dataclass(slots=True, frozen=True)
+class Finding:
+    """One reconciliation check: what was expected, what was found, and whether they agree."""
+
+    check: str
+    scope: str
+    column: str
+    line_no: int | None
+    expected_yuan: Decimal
+    actual_yuan: Decimal
+
+    @property
+    def difference_yuan(self) -> Decimal:
+        return self.actual_yuan - self.expected_yuan
+
+    @property
+    def passed(self) -> bool:
+        return self.expected_yuan == self.actual_yuan
+
+
+@dataclass(slots=True)
+class SourceTable:
+    """One published table (one department, one budget year), parsed and normalised."""
+
+    path: Path
+    sha256: str
+    budget_year: int
+    department_name: str
+    title: str
+    source_unit: str
+    projects: list[ProjectRow]
+    aggregates: list[AggregateRow]
+    rejects: list[Reject] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    is_generated: bool = False
+    source_format: str = "text"
+    encoding: str = "utf-8"
+
+    @property
+    def n_targets(self) -> int:
+        return sum(len(p.indicators) for p in self.projects)
+
+    @property
+    def reconciled(self) -> bool:
+        return all(f.passed for f in self.findings)
+
+
+@dataclass(slots=True, frozen=True)
+class Refusal:
+    """A file refused whole: it never reaches the warehouse's facts, only its load log."""
+
+    path: str
+    sha256: str
+    reason: str
+    budget_year: int | None = None

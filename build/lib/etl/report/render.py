@@ -1,0 +1,80 @@
+"""Render the report tables as an offline HTML page (Jinja2, autoescaped), an Excel workbook and Markdown."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from etl.report.charts import BarChart
+from etl.report.queries import ReportData
+from etl.report.tables import CHANGE_NAMES, STATUS_NAMES, Table
+
+TEMPLATES = Path(__file__).with_name("templates")
+
+
+def cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value:,}"
+    return str(value)
+
+
+def html_page(data: ReportData, tables: list[Table], chart: BarChart, counts: dict) -> str:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
+    env.filters["cell"] = cell_text
+    return env.get_template("report.html.j2").render(
+        department=data.department,
+        from_year=data.from_year,
+        to_year=data.to_year,
+        generated_years=[str(y) for y in data.generated_years],
+        tables=tables,
+        chart=chart,
+        counts=counts,
+        status_names=STATUS_NAMES,
+        change_names=CHANGE_NAMES,
+    )
+
+
+def workbook(tables: list[Table], path: Path) -> Path:
+    """One sheet per table, Chinese headers in bold, amounts as numbers with two decimals."""
+    book = Workbook()
+    book.remove(book.active)
+    for table in tables:
+        sheet = book.create_sheet(table.title)
+        sheet.append(list(table.headers))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in table.rows:
+            sheet.append(list(row))
+        for column in sheet.iter_cols(min_row=2):
+            for cell in column:
+                if isinstance(cell.value, Decimal):
+                    cell.number_format = "#,##0.00"
+        for letter, width in zip("ABCDEFG", (12, 40, 40, 16, 16, 16, 14), strict=False):
+            sheet.column_dimensions[letter].width = width
+    book.save(path)
+    return path
+
+
+def markdown(data: ReportData, tables: list[Table], counts: dict) -> str:
+    lines = [f"# {data.department}：{data.from_year}–{data.to_year} 年度对比", ""]
+    if data.generated_years:
+        lines += [
+            f"> {'、'.join(map(str, data.generated_years))} 年为程序生成的数据（GENERATED），非公开发布表格。",
+            "",
+        ]
+    lines.append("项目：" + "，".join(f"{STATUS_NAMES[s]} {n}" for s, n in counts["projects"].items()))
+    lines.append("指标：" + "，".join(f"{CHANGE_NAMES[c]} {n}" for c, n in counts["targets"].items()))
+    for table in tables:
+        lines += ["", f"## {table.title}（{len(table.rows)}）", ""]
+        lines.append("| " + " | ".join(table.headers) + " |")
+        lines.append("|" + "---|" * len(table.headers))
+        for row in table.rows:
+            lines.append("| " + " | ".join(cell_text(v).replace("|", "\\|") for v in row) + " |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,150 @@
+"""The report's tables (pure): titles, Chinese headers and rows, shared by the HTML, Excel and Markdown output.
+
+Amounts are Decimal 万元 (numbers in the workbook); percentages Decimal; missing values None.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+
+from etl.report.queries import ReportData
+
+WAN = Decimal("0.01")
+FINE = Decimal("0.000001")
+CHANGE_NAMES = {
+    "added": "新增",
+    "removed": "删除",
+    "raised": "提高",
+    "lowered": "降低",
+    "changed": "改变",
+    "unchanged": "不变",
+}
+STATUS_NAMES = {"new": "新增", "dropped": "撤销", "renamed": "更名", "continued": "延续"}
+LINK_NAMES = {"exact": "名称相同（不计全半角）", "normalised": "规范化后相同", "fuzzy": "近似匹配", "alias": "人工别名"}
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """One table of the report: a key (HTML id), a title (sheet name), headers and rows."""
+
+    key: str
+    title: str
+    headers: tuple[str, ...]
+    rows: list[tuple[Any, ...]]
+
+
+def wan(value: Any) -> Decimal | None:
+    """Yuan (Decimal or None) -> 万元, two decimals when that is exact, else six (no rounding of a yuan)."""
+    if _value(value) is None:
+        return None
+    x = Decimal(value) / 10000
+    return x.quantize(WAN) if x == x.quantize(WAN) else x.quantize(FINE)
+
+
+def _value(value: Any) -> Any:
+    return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
+
+
+def _step(row: dict) -> str:
+    return f"{int(row['previous_year'])}→{int(row['budget_year'])}"
+
+
+def summary_table(data: ReportData) -> Table:
+    rows = [
+        (
+            int(r["budget_year"]),
+            int(r["project_count"]),
+            wan(r["total_yuan"]),
+            wan(r["fiscal_yuan"]),
+            int(r["target_count"]),
+            _value(r["quantitative_share"]),
+            "生成数据" if int(r["budget_year"]) in data.generated_years else "公开数据",
+        )
+        for r in data.years.to_dict("records")
+    ]
+    headers = ("年度", "项目数", "总计（万元）", "财政拨款（万元）", "绩效指标数", "定量指标占比", "数据来源")
+    return Table("summary", "概要", headers, rows)
+
+
+def project_tables(data: ReportData) -> list[Table]:
+    records = data.projects.to_dict("records")
+
+    def of(status: str) -> list[dict]:
+        return [r for r in records if r["status"] == status]
+
+    new = [(_step(r), r["unit_name"], r["printed_name"], wan(r["total_yuan"])) for r in of("new")]
+    dropped = [
+        (_step(r), r["unit_name"], r["previous_printed_name"], wan(r["previous_total_yuan"])) for r in of("dropped")
+    ]
+    renamed = [
+        (
+            _step(r),
+            r["previous_printed_name"],
+            r["printed_name"],
+            LINK_NAMES.get(r["link_method"], r["link_method"]),
+            _value(r["link_score"]),
+        )
+        for r in of("renamed")
+    ]
+    return [
+        Table("new-projects", "新增项目", ("年度", "单位", "项目名称", "本年总计（万元）"), new),
+        Table("dropped-projects", "撤销项目", ("年度", "单位", "项目名称", "上年总计（万元）"), dropped),
+        Table("renamed-projects", "更名项目", ("年度", "上年名称", "本年名称", "关联方式", "名称相似度"), renamed),
+    ]
+
+
+def budget_change_table(data: ReportData) -> Table:
+    """Every project whose total moved, largest move first (new and dropped ones included)."""
+    moved = [r for r in data.projects.to_dict("records") if r["change_yuan"] != 0]
+    moved.sort(key=lambda r: (-abs(r["change_yuan"]), r["printed_name"] or r["previous_printed_name"]))
+    rows = [
+        (
+            _step(r),
+            r["printed_name"] or r["previous_printed_name"],
+            STATUS_NAMES[r["status"]],
+            wan(r["previous_total_yuan"]),
+            wan(r["total_yuan"]),
+            wan(r["change_yuan"]),
+            _value(r["change_pct"]),
+        )
+        for r in moved
+    ]
+    headers = ("年度", "项目名称", "状态", "上年（万元）", "本年（万元）", "变动（万元）", "变动率（%）")
+    return Table("budget-changes", "预算变动", headers, rows)
+
+
+def target_change_table(data: ReportData) -> Table:
+    """Every target that was added, removed, raised, lowered or changed, under its project's printed name."""
+    printed = {
+        (r["budget_year"], r["project_id"]): r["printed_name"] or r["previous_printed_name"]
+        for r in data.projects.to_dict("records")
+    }
+    rows = [
+        (
+            _step(r),
+            printed[(r["budget_year"], r["project_id"])],
+            r["indicator_name"],
+            CHANGE_NAMES[r["change"]],
+            _value(r["previous_target_text"]),
+            _value(r["target_text"]),
+        )
+        for r in data.targets.to_dict("records")
+        if r["change"] != "unchanged"
+    ]
+    return Table("target-changes", "指标变动", ("年度", "项目名称", "指标名称", "变动", "上年目标", "本年目标"), rows)
+
+
+def report_tables(data: ReportData) -> list[Table]:
+    return [summary_table(data), *project_tables(data), budget_change_table(data), target_change_table(data)]
+
+
+def change_counts(data: ReportData) -> dict[str, dict[str, int]]:
+    """Projects by status and targets by change class, over the whole range."""
+    return {
+        "projects": {s: int((data.projects["status"] == s).sum()) for s in STATUS_NAMES},
+        "targets": {c: int((data.targets["change"] == c).sum()) for c in CHANGE_NAMES},
+    }

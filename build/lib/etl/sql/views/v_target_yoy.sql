@@ -1,0 +1,143 @@
+-- v_target_yoy: one row per project, compared pair of years (as in v_project_budget_yoy) and indicator:
+-- this year's annual target beside last year's (the period target where no annual one is printed:
+-- target_basis says which). Targets are matched by indicator name (widths folded,
+-- spaces dropped) within one project identity; a name printed twice with different targets is matched
+-- by its order of appearance, and the exact repeats the parser flags (is_duplicate) are left out.
+-- change: added, removed, unchanged, raised, lowered (both quantitative in the same unit and direction:
+-- for >=, >, = a larger number is more demanding, for <=, < a smaller one), or changed (anything else).
+with project_pairs as (
+    select department_name, budget_year, previous_year, project_id, unit_name, project_name, status
+    from v_project_budget_yoy
+),
+
+targets as (
+    -- every target but the parser's exact repeats, with the name and the annual text in a comparable form
+    select
+        project_id,
+        budget_year,
+        seq,
+        indicator_name,
+        replace(translate(indicator_name, '（）：；，　', '():;, '), ' ', '') as indicator_key,
+        case when annual_value_status = 'missing' then 'period' else 'annual' end as target_basis,
+        case when annual_value_status = 'missing' then period_target_text else annual_target_text end as target_text,
+        case when annual_value_status = 'missing' then period_comparison else annual_comparison end as comparison,
+        case when annual_value_status = 'missing' then period_value else annual_value end as target_value,
+        case when annual_value_status = 'missing' then period_unit else annual_unit end as target_unit,
+        case when annual_value_status = 'missing' then period_value_status else annual_value_status end as value_status
+    from fact_target
+    where not is_duplicate
+),
+
+numbered as (
+    select
+        targets.*,
+        row_number() over (partition by project_id, budget_year, indicator_key order by seq) as occurrence
+    from targets
+),
+
+this_year as (
+    select pairs.budget_year as pair_year, numbered.*
+    from project_pairs as pairs
+    inner join numbered
+        on pairs.project_id = numbered.project_id
+        and pairs.budget_year = numbered.budget_year
+),
+
+last_year as (
+    select pairs.budget_year as pair_year, numbered.*
+    from project_pairs as pairs
+    inner join numbered
+        on pairs.project_id = numbered.project_id
+        and pairs.previous_year = numbered.budget_year
+),
+
+paired as (
+    select
+        coalesce(cur.project_id, prev.project_id) as project_id,
+        coalesce(cur.pair_year, prev.pair_year) as budget_year,
+        coalesce(cur.indicator_name, prev.indicator_name) as indicator_name,
+        cur.seq,
+        prev.seq as previous_seq,
+        cur.target_basis,
+        prev.target_basis as previous_target_basis,
+        cur.target_text,
+        prev.target_text as previous_target_text,
+        cur.comparison,
+        prev.comparison as previous_comparison,
+        cur.target_value,
+        prev.target_value as previous_target_value,
+        cur.target_unit,
+        prev.target_unit as previous_target_unit,
+        cur.value_status,
+        prev.value_status as previous_value_status,
+        case when cur.comparison in ('<=', '<') then -1 else 1 end as direction,
+        case when prev.comparison in ('<=', '<') then -1 else 1 end as previous_direction
+    from this_year as cur
+    full outer join last_year as prev
+        on cur.project_id = prev.project_id
+        and cur.pair_year = prev.pair_year
+        and cur.indicator_key = prev.indicator_key
+        and cur.occurrence = prev.occurrence
+),
+
+comparable as (
+    -- both targets quantitative, in the same unit and the same direction
+    select
+        paired.*,
+        coalesce(
+            value_status = 'quantitative'
+            and previous_value_status = 'quantitative'
+            and coalesce(target_unit, '') = coalesce(previous_target_unit, '')
+            and direction = previous_direction,
+            false
+        ) as is_comparable
+    from paired
+),
+
+classified as (
+    select
+        comparable.*,
+        case
+            when previous_seq is null then 'added'
+            when seq is null then 'removed'
+            when is_comparable and target_value = previous_target_value
+                and comparison = previous_comparison then 'unchanged'
+            when is_comparable and target_value = previous_target_value then 'changed'
+            when is_comparable and (target_value - previous_target_value) * direction > 0 then 'raised'
+            when is_comparable then 'lowered'
+            -- qualitative texts: equal as printed, or once widths, spaces and a final 。 are set aside
+            -- (normalised only for the rows that reach this test: a third of the view's cost otherwise)
+            when target_text = previous_target_text then 'unchanged'
+            when rtrim(replace(translate(coalesce(target_text, ''), '（）：；，　', '():;, '), ' ', ''), '。')
+                = rtrim(replace(translate(coalesce(previous_target_text, ''), '（）：；，　', '():;, '), ' ', ''), '。')
+                then 'unchanged'
+            else 'changed'
+        end as change
+    from comparable
+)
+
+select
+    pairs.department_name,
+    classified.budget_year,
+    pairs.previous_year,
+    classified.project_id,
+    pairs.unit_name,
+    pairs.project_name,
+    pairs.status as project_status,
+    classified.indicator_name,
+    classified.change,
+    classified.previous_target_text,
+    classified.target_text,
+    coalesce(classified.target_basis, classified.previous_target_basis) as target_basis,
+    classified.previous_comparison,
+    classified.previous_target_value,
+    classified.previous_target_unit,
+    classified.comparison,
+    classified.target_value,
+    classified.target_unit,
+    classified.previous_seq,
+    classified.seq
+from classified
+inner join project_pairs as pairs
+    on classified.project_id = pairs.project_id
+    and classified.budget_year = pairs.budget_year

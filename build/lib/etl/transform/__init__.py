@@ -1,0 +1,1 @@
+"""Transform: parse grids into SourceTables, normalise amounts, dedupe, reconcile, build frames. No database."""

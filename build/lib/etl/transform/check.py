@@ -1,0 +1,60 @@
+"""`jixiao check`: parse and validate files without touching the warehouse, and say what a load would.
+
+The findings are those a load records: refusals (load_log), rejected rows (load_reject) and
+reconciliation failures (fact_reconciliation). Pure: no database is opened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from etl.load.batches import discover
+from etl.model import Refusal, SourceTable
+from etl.transform.pipeline import run_file
+
+EXIT_OK, EXIT_REFUSED, EXIT_UNRECONCILED, EXIT_REJECTED = 0, 3, 4, 5
+_RAW_CHARS = 120
+
+
+def check_files(paths: Sequence[Path | str], year: int | None = None) -> list[SourceTable | Refusal]:
+    return [run_file(p, year) for p in discover(paths)]
+
+
+def _table_lines(t: SourceTable) -> Iterator[str]:
+    failures = [f for f in t.findings if not f.passed]
+    state = "ok" if not t.rejects and not failures else "findings"
+    yield (
+        f"{state.upper():8} {t.path}: {t.department_name} {t.budget_year}, {t.source_format}/{t.encoding}, "
+        f"unit {t.source_unit}, {len(t.projects)} projects, {t.n_targets} targets, {len(t.rejects)} rejected, "
+        f"{len(failures)} reconciliation failure(s)"
+    )
+    for r in t.rejects:
+        raw = r.raw_text.replace("\t", " | ")
+        raw = raw if len(raw) <= _RAW_CHARS else raw[:_RAW_CHARS] + "…"
+        yield f"  reject   line {r.line_no}: {r.reason} [{raw}]"
+    for f in failures:
+        yield (
+            f"  totals   line {f.line_no}: {f.check} {f.scope} {f.column}: expected {f.expected_yuan} yuan, "
+            f"found {f.actual_yuan} (difference {f.difference_yuan})"
+        )
+
+
+def report_lines(results: Sequence[SourceTable | Refusal]) -> Iterator[str]:
+    for r in results:
+        if isinstance(r, Refusal):
+            yield f"REFUSED  {r.path}: {r.reason}"
+        else:
+            yield from _table_lines(r)
+
+
+def exit_code(results: Sequence[SourceTable | Refusal]) -> int:
+    """3 a file would be refused; else 5 a row would be rejected; else 4 totals do not reconcile; else 0."""
+    tables = [r for r in results if isinstance(r, SourceTable)]
+    if len(tables) < len(results):
+        return EXIT_REFUSED
+    if any(t.rejects for t in tables):
+        return EXIT_REJECTED
+    if not all(t.reconciled for t in tables):
+        return EXIT_UNRECONCILED
+    return EXIT_OK

@@ -1,0 +1,335 @@
+"""SourceTables -> pandas DataFrames shaped like the warehouse tables (pure; no database).
+
+Money travels as exact decimal strings and is CAST to DECIMAL by the loader, so no float ever
+touches an amount. ``batch_no`` ties each row to its table within the batch; the loader swaps it
+for the table's load_id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+import pandas as pd
+
+from etl.model import AMOUNT_COLUMNS, Refusal, SourceTable, TargetValue
+from etl.text import fold
+
+PROJECT_COLUMNS = [
+    "batch_no",
+    "name_key",
+    "budget_year",
+    "source_line",
+    "department_name",
+    "unit_name",
+    "printed_name",
+    "project_name",
+    "transfer_doc_no",
+    "is_transfer_payment",
+    *(f"{c}_yuan" for c in AMOUNT_COLUMNS),
+    "source_unit",
+    "goal_text",
+]
+TARGET_COLUMNS = [
+    "batch_no",
+    "name_key",
+    "budget_year",
+    "seq",
+    "type_key",
+    "source_line",
+    "printed_level1_code",
+    "printed_level1_name",
+    "printed_level2_code",
+    "printed_level2_name",
+    "is_misparented",
+    "is_duplicate",
+    "indicator_name",
+    *(
+        f"{p}_{f}"
+        for p in ("period", "annual")
+        for f in ("target_text", "comparison", "value", "unit", "unit_source", "value_status")
+    ),
+    "raw_text",
+]
+
+
+def name_key(department: str, unit: str, doc: str | None, project_name: str) -> str:
+    """The exact identity of a published project name: department, unit, document, name (width-folded)."""
+    return "|".join(fold(part or "").replace(" ", "") for part in (department, unit, doc, project_name))
+
+
+def _money(value: Decimal) -> str:
+    return format(value, "f")
+
+
+def _target(v: TargetValue) -> tuple:
+    number = format(v.number, "f") if v.number is not None else None
+    return (v.text, v.comparison, number, v.unit, v.unit_source, v.status)
+
+
+def project_keys(tables: Sequence[SourceTable]) -> list[list[str]]:
+    """Each project's name_key, per table (computed once for the project and the target frames)."""
+    return [
+        [name_key(t.department_name, p.unit_name, p.transfer_doc_no, p.project_name) for p in t.projects]
+        for t in tables
+    ]
+
+
+def project_rows(tables: Sequence[SourceTable], keys: list[list[str]] | None = None) -> pd.DataFrame:
+    keys = project_keys(tables) if keys is None else keys
+    rows = [
+        (
+            i,
+            keys[i][j],
+            t.budget_year,
+            p.line_no,
+            t.department_name,
+            p.unit_name,
+            p.printed_name,
+            p.project_name,
+            p.transfer_doc_no,
+            p.transfer_doc_no is not None,
+            *(_money(p.amounts[c]) for c in AMOUNT_COLUMNS),
+            t.source_unit,
+            p.goal_text,
+        )
+        for i, t in enumerate(tables)
+        for j, p in enumerate(t.projects)
+    ]
+    return pd.DataFrame(rows, columns=PROJECT_COLUMNS)
+
+
+def target_rows(tables: Sequence[SourceTable], keys: list[list[str]] | None = None) -> pd.DataFrame:
+    keys = project_keys(tables) if keys is None else keys
+    rows = []
+    for i, t in enumerate(tables):
+        for p, key in zip(t.projects, keys[i], strict=True):
+            rows.extend(
+                (
+                    i,
+                    key,
+                    t.budget_year,
+                    ind.seq,
+                    ind.type_key,
+                    p.line_no,
+                    ind.level1_code,
+                    ind.level1_name,
+                    ind.level2_code,
+                    ind.level2_name,
+                    ind.is_misparented,
+                    ind.is_duplicate,
+                    ind.name,
+                    *_target(ind.period),
+                    *_target(ind.annual),
+                    ind.raw_text,
+                )
+                for ind in p.indicators
+            )
+    return pd.DataFrame(rows, columns=TARGET_COLUMNS)
+
+
+def aggregate_rows(tables: Sequence[SourceTable]) -> pd.DataFrame:
+    rows = [
+        (i, a.line_no, a.kind, a.name, *(_money(a.amounts[c]) for c in AMOUNT_COLUMNS))
+        for i, t in enumerate(tables)
+        for a in t.aggregates
+    ]
+    cols = ["batch_no", "source_line", "row_kind", "row_name", *(f"{c}_yuan" for c in AMOUNT_COLUMNS)]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def finding_rows(tables: Sequence[SourceTable]) -> pd.DataFrame:
+    rows = [
+        (
+            i,
+            n,
+            f.check,
+            f.scope,
+            f.column,
+            f.line_no,
+            _money(f.expected_yuan),
+            _money(f.actual_yuan),
+            _money(f.difference_yuan),
+            f.passed,
+        )
+        for i, t in enumerate(tables)
+        for n, f in enumerate(t.findings, start=1)
+    ]
+    cols = [
+        "batch_no",
+        "check_no",
+        "check_name",
+        "scope",
+        "column_name",
+        "source_line",
+        "expected_yuan",
+        "actual_yuan",
+        "difference_yuan",
+        "passed",
+    ]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def reject_rows(tables: Sequence[SourceTable]) -> pd.DataFrame:
+    rows = [
+        (i, n, r.path, r.line_no, r.raw_text, r.reason)
+        for i, t in enumerate(tables)
+        for n, r in enumerate(t.rejects, start=1)
+    ]
+    return pd.DataFrame(rows, columns=["batch_no", "reject_no", "source_path", "source_line", "raw_text", "reason"])
+
+
+@dataclass(slots=True, frozen=True)
+class TableMeta:
+    """What the load log needs to know of one parsed table."""
+
+    path: str
+    sha256: str
+    budget_year: int
+    department_name: str
+    source_unit: str
+    source_format: str
+    encoding: str
+    is_generated: bool
+    n_projects: int
+    n_targets: int
+    n_aggregates: int
+    n_rejects: int
+    grand_total_yuan: str | None
+    reconciled: bool
+    n_failures: int
+
+
+def table_meta(t: SourceTable) -> TableMeta:
+    grand = next((a.amounts["total"] for a in t.aggregates if a.kind == "grand_total"), None)
+    return TableMeta(
+        str(t.path),
+        t.sha256,
+        t.budget_year,
+        t.department_name,
+        t.source_unit,
+        t.source_format,
+        t.encoding,
+        t.is_generated,
+        len(t.projects),
+        t.n_targets,
+        len(t.aggregates),
+        len(t.rejects),
+        None if grand is None else _money(grand),
+        t.reconciled,
+        sum(not f.passed for f in t.findings),
+    )
+
+
+@dataclass(slots=True)
+class FrameBatch:
+    """Parsed tables as warehouse-shaped frames; ``batch_no`` in each frame indexes ``tables``.
+
+    This is what parsing workers send back: compact columns instead of millions of small objects.
+    """
+
+    tables: list[TableMeta]
+    projects: pd.DataFrame
+    targets: pd.DataFrame
+    aggregates: pd.DataFrame
+    findings: pd.DataFrame
+    rejects: pd.DataFrame
+
+    FRAMES = ("projects", "targets", "aggregates", "findings", "rejects")
+
+    def select(self, keep: Sequence[int]) -> FrameBatch:
+        """Only the tables at the given positions, renumbered 0..len(keep)-1."""
+        renumber = {old: new for new, old in enumerate(keep)}
+        parts = {}
+        for name in self.FRAMES:
+            df = getattr(self, name)
+            df = df[df["batch_no"].isin(renumber)].copy()
+            df["batch_no"] = df["batch_no"].map(renumber)
+            parts[name] = df
+        return FrameBatch([self.tables[i] for i in keep], **parts)
+
+
+def to_frames(tables: Sequence[SourceTable]) -> FrameBatch:
+    keys = project_keys(tables)
+    return FrameBatch(
+        [table_meta(t) for t in tables],
+        project_rows(tables, keys),
+        target_rows(tables, keys),
+        aggregate_rows(tables),
+        finding_rows(tables),
+        reject_rows(tables),
+    )
+
+
+def concat(batches: Sequence[FrameBatch]) -> FrameBatch:
+    """One batch of many, batch numbers shifted so they stay unique."""
+    offsets, total = [], 0
+    for b in batches:
+        offsets.append(total)
+        total += len(b.tables)
+    parts = {}
+    for name in FrameBatch.FRAMES:
+        frames_ = [
+            getattr(b, name).assign(batch_no=getattr(b, name)["batch_no"] + off)
+            for b, off in zip(batches, offsets, strict=True)
+        ]
+        parts[name] = pd.concat(frames_, ignore_index=True) if frames_ else getattr(to_frames([]), name)
+    return FrameBatch([m for b in batches for m in b.tables], **parts)
+
+
+def load_log_rows(tables: Sequence[TableMeta], load_ids: Sequence[int], now: datetime) -> list[tuple]:
+    """load_log rows (in the table's column order) for tables being loaded."""
+    return [
+        (
+            load_id,
+            t.path,
+            t.sha256,
+            t.source_format,
+            t.encoding,
+            t.budget_year,
+            t.department_name,
+            t.source_unit,
+            t.is_generated,
+            "loaded",
+            None,
+            t.n_projects,
+            t.n_targets,
+            t.n_aggregates,
+            t.n_rejects,
+            t.grand_total_yuan,
+            t.reconciled,
+            t.n_failures,
+            now,
+        )
+        for t, load_id in zip(tables, load_ids, strict=True)
+    ]
+
+
+def refusal_log_rows(refusals: Sequence[Refusal], load_ids: Sequence[int], now: datetime) -> list[tuple]:
+    """load_log rows (in the table's column order) for files refused whole."""
+    return [
+        (
+            load_id,
+            r.path,
+            r.sha256,
+            None,
+            None,
+            r.budget_year,
+            None,
+            None,
+            False,
+            "refused",
+            r.reason,
+            0,
+            0,
+            0,
+            0,
+            None,
+            None,
+            0,
+            now,
+        )
+        for r, load_id in zip(refusals, load_ids, strict=True)
+    ]

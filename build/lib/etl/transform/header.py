@@ -1,0 +1,55 @@
+"""The lines above the grid: title, 部门名称, 单位, and the budget year."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from etl.model import TableRefused
+from etl.text import fold
+
+GENERATED_MARK = "# jixiao-synth:"
+_DEPARTMENT = re.compile(r"^(?:部门|单位|预算单位|主管部门)名称\s*:\s*(?P<name>.+?)\s*$")
+_UNIT = re.compile(r"(?:金额)?单位\s*:\s*(?P<unit>万元|千元|元)")
+_YEAR_IN_TEXT = re.compile(r"((?:19|20)\d\d)\s*年(?:度)?.*?(?:绩效目标|预算)")
+_YEAR_DIR = re.compile(r"^(?:19|20)\d\d$")
+
+
+@dataclass(slots=True, frozen=True)
+class Header:
+    title: str
+    department_name: str | None
+    source_unit: str | None
+    year_in_text: int | None
+    is_generated: bool
+
+
+def parse_header(preamble: list[tuple[int, str]]) -> Header:
+    title, department, unit, year, generated = "", None, None, None, False
+    for _, line in preamble:
+        if line.startswith(GENERATED_MARK):
+            generated = True
+            continue
+        folded = fold(line)
+        if m := _DEPARTMENT.match(folded):
+            department = line[m.start("name") : m.end("name")].strip()
+        if m := _UNIT.search(folded):
+            unit = unit or m.group("unit")
+        if not title and ("绩效目标" in line or "项目支出" in line):
+            title = line
+            if m := _YEAR_IN_TEXT.search(line):
+                year = int(m.group(1))
+    return Header(title, department, unit, year, generated)
+
+
+def budget_year(path: Path, header: Header, override: int | None = None) -> int:
+    """The year from --year, else the folder the file is filed in, else the title; never a guess."""
+    if override is not None:
+        return override
+    for part in reversed(path.resolve().parent.parts):
+        if _YEAR_DIR.match(part):
+            return int(part)
+    if header.year_in_text:
+        return header.year_in_text
+    raise TableRefused(path, "no budget year: file it under a year folder (data/raw/<year>/) or pass --year")

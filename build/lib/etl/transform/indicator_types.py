@@ -1,0 +1,82 @@
+"""The level-1/level-2 indicator type tree (data in indicator_types.csv) and name variants."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from etl.text import header_key
+
+TREE_FILE = Path(__file__).with_name("indicator_types.csv")
+ALIAS_FILE = Path(__file__).with_name("indicator_type_aliases.csv")
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorType:
+    level1_code: str
+    level1_name: str
+    level2_code: str
+    level2_name: str
+    is_assumed: bool = False
+
+    @property
+    def key(self) -> str:
+        """The level-2 code; a type with no known code (the 成本指标 tree) is keyed by its name."""
+        return self.level2_code or self.level2_name
+
+
+@cache
+def type_tree() -> dict[str, IndicatorType]:
+    """type key (level-2 code, or name when no code is known) -> type, for every known type."""
+    with TREE_FILE.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    types = (
+        IndicatorType(
+            r["level1_code"],
+            r["level1_name"],
+            r["level2_code"],
+            r["level2_name"],
+            r["is_assumed"] == "true",
+        )
+        for r in rows
+    )
+    return {t.key: t for t in types}
+
+
+@cache
+def _aliases() -> dict[tuple[str, str], str]:
+    with ALIAS_FILE.open(encoding="utf-8") as fh:
+        return {(r["level"], _name_key(r["variant"])): r["canonical"] for r in csv.DictReader(fh)}
+
+
+def _name_key(name: str) -> str:
+    key = header_key(name)
+    return key if key.endswith("指标") else key + "指标"
+
+
+def canonical_name(level: str, name: str) -> str:
+    """A printed type name in its canonical form: 社会效益 -> 社会效益指标, 效果指标 -> 效益指标."""
+    key = _name_key(name)
+    return _aliases().get((level, key), key)
+
+
+@cache
+def _by_level2_name() -> dict[str, IndicatorType]:
+    return {t.level2_name: t for t in type_tree().values()}
+
+
+@cache
+def resolve_type(l1_code: str, l1_name: str, l2_code: str, l2_name: str) -> tuple[str, bool]:
+    """Return (type key, is_misparented) for a printed level-1/level-2 pair.
+
+    The level-2 code decides when it is known (its first digit is its level-1 code); else the
+    level-2 name; else the pair is an unknown type, keyed ``?<l1>/<l2>`` and kept, never dropped.
+    """
+    known = (type_tree().get(l2_code) if l2_code else None) or _by_level2_name().get(canonical_name("2", l2_name))
+    if known is None:
+        return f"?{l1_code}-{canonical_name('1', l1_name)}/{l2_code}-{canonical_name('2', l2_name)}", False
+    if l1_code and known.level1_code:
+        return known.key, l1_code != known.level1_code
+    return known.key, bool(l1_name.strip()) and canonical_name("1", l1_name) != known.level1_name

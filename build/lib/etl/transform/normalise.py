@@ -1,0 +1,76 @@
+"""Amounts to yuan as exact decimals, keeping the unit the source used."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from etl.model import AMOUNT_COLUMNS, Reject, SourceTable, TableRefused
+from etl.text import fold
+
+UNIT_TO_YUAN: dict[str, Decimal] = {
+    "元": Decimal(1),
+    "千元": Decimal(1000),
+    "万元": Decimal(10000),
+    "万": Decimal(10000),
+    "千": Decimal(1000),
+}
+FEN = Decimal("0.01")
+MAX_YUAN = Decimal(10) ** 16  # DECIMAL(18, 2) holds less than this
+_AMOUNT = re.compile(r"^(?P<num>[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(?P<unit>万元|千元|元|万|千)?$")
+
+
+class AmountError(ValueError):
+    pass
+
+
+def to_yuan(cell: str, source_unit: str) -> Decimal:
+    """'1,485.34' in 万元 -> Decimal('14853400.00'); '' -> 0; a unit in the cell wins."""
+    text = fold(cell).replace(" ", "")
+    if text in ("", "-", "—", "--"):
+        return Decimal("0.00")
+    m = _AMOUNT.match(text)
+    if m is None:
+        raise AmountError(f"amount {cell!r} is not a number")
+    try:
+        value = Decimal(m.group("num").replace(",", "")) * UNIT_TO_YUAN[m.group("unit") or source_unit]
+    except (InvalidOperation, KeyError) as exc:
+        raise AmountError(f"amount {cell!r} cannot be read ({exc})") from None
+    if value < 0:
+        raise AmountError(f"amount {cell!r} is negative")
+    if value >= MAX_YUAN:
+        raise AmountError(f"amount {cell!r} is too large (the warehouse holds less than 10^16 yuan)")
+    if value != value.quantize(FEN):
+        raise AmountError(f"amount {cell!r} is finer than one fen")
+    return value.quantize(FEN)
+
+
+def _amounts(raw: dict[str, str], unit: str) -> dict[str, Decimal]:
+    out = {}
+    for column in AMOUNT_COLUMNS:
+        try:
+            out[column] = to_yuan(raw.get(column, ""), unit)
+        except AmountError as exc:
+            raise AmountError(f"{column}: {exc}") from None
+    return out
+
+
+def normalise_amounts(table: SourceTable) -> SourceTable:
+    """Fill every row's yuan amounts; a project with an unreadable amount becomes a reject."""
+    if table.source_unit not in UNIT_TO_YUAN:
+        raise TableRefused(table.path, f"unknown amount unit {table.source_unit!r}")
+    for agg in table.aggregates:
+        try:
+            agg.amounts = _amounts(agg.raw_amounts, table.source_unit)
+        except AmountError as exc:
+            raise TableRefused(table.path, f"{agg.name} row: {exc}", agg.line_no) from None
+    kept = []
+    for project in table.projects:
+        try:
+            project.amounts = _amounts(project.raw_amounts, table.source_unit)
+        except AmountError as exc:
+            table.rejects.append(Reject(str(table.path), project.line_no, project.printed_name, str(exc)))
+            continue
+        kept.append(project)
+    table.projects = kept
+    return table

@@ -1,0 +1,126 @@
+"""The one-indicator-per-row layout of budget-system exports.
+
+Columns (names vary, see columns.csv): project, amounts, goal, then 一级指标 | 二级指标 | 三级指标 |
+指标性质 (comparison) | 指标值 | 计量单位, optionally 实施周期指标值, 权重 and 指标方向 (正向/反向).
+Merged cells arrive flattened: project, amount and goal cells only on a project's first row, and a
+level-1 or level-2 cell only on the first row it covers; empty cells inherit from the row above
+within the same project.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from etl.model import GridRow, Indicator, ProjectRow
+from etl.text import fold, squash, strip_tags
+from etl.transform.indicator_types import resolve_type
+from etl.transform.target_values import parse_target_value
+
+INDICATOR_COLUMNS = ("level1", "level2", "indicator_name", "comparison", "value", "period_value", "unit")
+_CODED = re.compile(r"^(?P<code>\d{1,2})\s*[-－—.、]\s*(?P<name>\S.*)$")
+_NO_COMPARISON = {"", "定性", "定量", "无"}
+_DIRECTIONS = {"正向": "正向", "正": "正向", "反向": "反向", "逆向": "反向", "反": "反向"}
+
+
+class RowError(ValueError):
+    """An indicator row that cannot be read."""
+
+
+@dataclass(slots=True)
+class ProjectCursor:
+    """The project the following flattened rows belong to, and the type cells they inherit."""
+
+    project: ProjectRow
+    level1: str = ""
+    level2: str = ""
+    seq: int = 0
+    seen: set[tuple] = field(default_factory=set)
+
+
+def is_per_row(positions: dict[str, int]) -> bool:
+    return "indicator_name" in positions and "indicators" not in positions
+
+
+def cell(cells: list[str], positions: dict[str, int], column: str) -> str:
+    i = positions.get(column)
+    return squash(strip_tags(cells[i])) if i is not None and i < len(cells) else ""
+
+
+def has_indicator(cells: list[str], positions: dict[str, int]) -> bool:
+    return any(cell(cells, positions, c) for c in INDICATOR_COLUMNS)
+
+
+def split_code(text: str) -> tuple[str, str]:
+    """'1-产出指标' -> ('1', '产出指标'); '产出指标' -> ('', '产出指标')."""
+    m = _CODED.match(fold(text))
+    return (m.group("code"), text[m.start("name") :].strip()) if m else ("", text)
+
+
+def target_text(comparison: str, value: str, unit: str) -> str | None:
+    """Rebuild the printed target from its split cells: ≥ | 95 | % -> '≥95%'."""
+    if not value:
+        return None
+    prefix = "" if comparison in _NO_COMPARISON or value.startswith(comparison) else comparison
+    suffix = unit if unit and not value.endswith(unit) and _is_number(value) else ""
+    return f"{prefix}{value}{suffix}"
+
+
+def _is_number(text: str) -> bool:
+    return bool(re.fullmatch(r"[-+]?\d+(?:,\d{3})*(?:\.\d+)?", text.strip()))
+
+
+def _weight(text: str) -> Decimal | None:
+    if not text:
+        return None
+    try:
+        return Decimal(text.rstrip("%％").replace(",", ""))
+    except InvalidOperation:
+        raise RowError(f"weight {text!r} is not a number") from None
+
+
+def indicator_from_row(cursor: ProjectCursor, row: GridRow, positions: dict[str, int]) -> Indicator:
+    """Read one indicator row into the cursor's project (inheriting empty level cells)."""
+    cells = row.cells
+    cursor.seq += 1
+    cursor.level1 = cell(cells, positions, "level1") or cursor.level1
+    cursor.level2 = cell(cells, positions, "level2") or cursor.level2
+    name = cell(cells, positions, "indicator_name")
+    if not name:
+        raise RowError("indicator row has no indicator name (三级指标)")
+    if not cursor.level2:
+        raise RowError(f"indicator {name!r} has no level-2 type (二级指标)")
+    direction = cell(cells, positions, "direction")
+    if direction and direction not in _DIRECTIONS:
+        raise RowError(f"direction {direction!r} is neither 正向 nor 反向")
+    l1c, l1n = split_code(cursor.level1)
+    l2c, l2n = split_code(cursor.level2)
+    key, misparented = resolve_type(l1c, l1n, l2c, l2n)
+    split = (cell(cells, positions, c) for c in ("comparison", "value", "unit"))
+    annual = target_text(*split)
+    period = cell(cells, positions, "period_value") or None
+    return Indicator(
+        seq=cursor.seq,
+        level1_code=l1c,
+        level1_name=l1n,
+        level2_code=l2c,
+        level2_name=l2n,
+        name=name,
+        period=parse_target_value(period, name),
+        annual=parse_target_value(annual, name),
+        raw_text="\t".join(c for c in cells if c)[:2000],
+        type_key=key,
+        is_misparented=misparented,
+        weight=_weight(cell(cells, positions, "weight")),
+        direction=_DIRECTIONS.get(direction),
+    )
+
+
+def add_indicator(cursor: ProjectCursor, row: GridRow, positions: dict[str, int]) -> None:
+    """Append the row's indicator to the project, flagging a repeat of an earlier one as a duplicate."""
+    ind = indicator_from_row(cursor, row, positions)
+    fingerprint = (ind.type_key, ind.name, ind.period.text or "", ind.annual.text)
+    ind.is_duplicate = fingerprint in cursor.seen
+    cursor.seen.add(fingerprint)
+    cursor.project.indicators.append(ind)

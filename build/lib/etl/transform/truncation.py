@@ -1,0 +1,63 @@
+"""Tell a table cut off mid-row (a truncated download or copy) from one that merely ends."""
+
+from __future__ import annotations
+
+import re
+
+from etl.model import GridRow, SourceTable, TableRefused
+from etl.text import squash, strip_tags
+from etl.transform.indicators import ItemError, parse_item, split_items
+
+_OPEN_TAG = re.compile(r"<[^<>]*$")
+
+
+def _key_column(positions: dict[str, int]) -> int:
+    """The column a complete project row must reach: the packed indicators, else the indicator name."""
+    for column in ("indicators", "value", "indicator_name", "goal"):
+        if column in positions:
+            return positions[column]
+    return max(positions.values())
+
+
+def _last_item_broken(packed: str) -> bool:
+    try:
+        items = split_items(packed)
+    except ItemError:
+        return True
+    if not items:
+        return False
+    try:
+        parse_item(*items[-1])
+    except ItemError:
+        return True
+    return False
+
+
+def _ends_unlike_the_others(rows: list[GridRow], column: int) -> bool:
+    """Every other row's indicators end with 。 and the last row's do not: it was cut off."""
+    ends = [
+        squash(strip_tags(r.cells[column])).endswith(("。", "."))
+        for r in rows
+        if len(r.cells) > column and r.cells[column].strip()
+    ]
+    others = ends[:-1]
+    return len(others) >= 3 and all(others) and not ends[-1]
+
+
+def refuse_if_truncated(table: SourceTable, rows: list[GridRow], positions: dict[str, int]) -> None:
+    """Refuse the table when its last row stops short of its columns or inside its last indicator."""
+    if not rows:
+        return
+    last = rows[-1]
+    key = _key_column(positions)
+    if len(last.cells) <= key:
+        reason = f"truncated mid-row: the last row has {len(last.cells)} cell(s), the header {key + 1} or more"
+        raise TableRefused(table.path, reason, last.line_no)
+    tail = next((c for c in reversed(last.cells) if c.strip()), "")
+    if _OPEN_TAG.search(tail.rstrip()):
+        raise TableRefused(table.path, "truncated mid-row: the last cell stops inside an HTML tag", last.line_no)
+    is_last_project = bool(table.projects) and table.projects[-1].line_no == last.line_no
+    if is_last_project and "indicators" in positions:
+        packed = squash(strip_tags(last.cells[positions["indicators"]]))
+        if packed and (_last_item_broken(packed) or _ends_unlike_the_others(rows, positions["indicators"])):
+            raise TableRefused(table.path, "truncated mid-row: the last row ends inside an indicator", last.line_no)

@@ -1,0 +1,113 @@
+"""Open the warehouse and bring its schema to the newest migration."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+
+import duckdb
+
+from etl.warehouse.locking import WarehouseBusy, writer_lock
+from etl.warehouse.publish import published_path
+from etl.settings import MIGRATIONS_DIR, warehouse_path
+
+__all__ = ["NoWarehouse", "WarehouseBusy", "connect", "open_for_load", "upgrade"]
+
+
+class NoWarehouse(FileNotFoundError):
+    """Reading was asked of a warehouse file that does not exist (or is a folder)."""
+
+
+@cache
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head() or ""
+
+
+def current_revision(con: duckdb.DuckDBPyConnection) -> str | None:
+    try:
+        row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+    except duckdb.CatalogException:
+        return None
+    return row[0] if row else None
+
+
+def upgrade(path: Path | None = None, wait_seconds: float = 60) -> str:
+    """Run `alembic upgrade head` on the warehouse file (created if missing); return the revision."""
+    import sqlalchemy as sa
+    from alembic import command
+    from alembic.config import Config
+
+    path = warehouse_path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    engine = sa.create_engine(f"duckdb:///{path}", poolclass=sa.pool.NullPool)
+    try:
+        with writer_lock(path, wait_seconds), engine.connect() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+            conn.commit()
+    except sa.exc.OperationalError as exc:
+        raise _busy(path, exc) from None
+    finally:
+        engine.dispose()
+    return head_revision()
+
+
+def connect(
+    path: Path | None = None, *, read_only: bool = False, wait_seconds: float = 0, published: bool = True
+) -> duckdb.DuckDBPyConnection:
+    """A native DuckDB connection; waits up to wait_seconds for another process's lock.
+
+    Read-only connections (analysts, reports) open the published copy (jixiao.published.duckdb,
+    see etl/publish.py) when there is one, so they never block a load nor see half of one;
+    ``published=False`` reads the working file instead.
+    """
+    path = warehouse_path(path)
+    if read_only and published and published_path(path).exists():
+        path = published_path(path)
+    if read_only and not path.is_file():
+        raise NoWarehouse(f"no warehouse at {path}: load some tables first (jixiao load) or pass --warehouse")
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
+                raise _busy(path, exc) from None
+            time.sleep(0.2)
+
+
+def open_for_load(path: Path | None = None, wait_seconds: float = 0) -> duckdb.DuckDBPyConnection:
+    """Connect for writing, migrating first when the schema is behind."""
+    warehouse_path(path).parent.mkdir(parents=True, exist_ok=True)
+    con = connect(path, wait_seconds=wait_seconds)
+    if current_revision(con) != head_revision():
+        con.close()
+        upgrade(path)
+        con = connect(path, wait_seconds=wait_seconds)
+    return con
+
+
+def _busy(path: Path, exc: Exception) -> Exception:
+    text = str(exc)
+    if "lock" in text.lower():
+        return WarehouseBusy(f"the warehouse {path} is in use by another process ({text.splitlines()[0]})")
+    return exc
+
+
+@contextmanager
+def writing(warehouse: str | Path | None, wait_seconds: float = 60.0) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The writer lock and a write connection (migrated to head), released afterwards."""
+    path = warehouse_path(warehouse)
+    with writer_lock(path, wait_seconds):
+        con = open_for_load(path, wait_seconds=wait_seconds)
+        try:
+            yield con
+        finally:
+            con.close()

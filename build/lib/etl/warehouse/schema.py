@@ -1,0 +1,229 @@
+"""The warehouse schema, defined once. Alembic gets this MetaData as ``target_metadata``.
+
+Star schema: dimensions ``dim_project`` (one row per project identity), ``dim_project_name``
+(every published name that was linked to an identity, and how), ``dim_indicator_type`` (the
+type tree); facts ``fact_project_budget`` (project x year) and ``fact_target`` (project x year x
+indicator); lineage ``load_log`` (one row per source file attempt), ``load_reject``,
+``fact_table_aggregate`` (合计 and unit rows) and ``fact_reconciliation``; run history ``load_run``
+(one row per load run: when, outcome, counts), ``load_run_file`` (which run wrote which load_log row)
+and ``load_run_check`` (each data-quality check a run ran, with a sample of offending rows).
+Money is DECIMAL(18, 2) yuan; every fact row carries its ``load_id`` and ``source_line``.
+
+Primary keys are enforced everywhere: they are what makes a load unable to double a row. Foreign
+keys are declared between dimensions only: DuckDB checks them row by row on insert, which tripled
+the cost of a bulk load (0.47 s against 0.19 s for 110,000 targets), so fact-to-dimension integrity
+is guaranteed by the loader (facts are inserted through inner joins on their dimensions) and
+verified after every load by the data-quality queries in sql/checks/.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+YUAN = sa.Numeric(18, 2)
+TARGET_NUMBER = sa.Numeric(18, 4)
+SEQUENCES = ("seq_load_id", "seq_project_id", "seq_indicator_type_id", "seq_run_id")
+
+
+def _amount_columns() -> list[sa.Column]:
+    return [sa.Column(f"{c}_yuan", YUAN, nullable=False) for c in ("total", "fiscal", "special_account", "other")]
+
+
+def _target_columns(prefix: str) -> list[sa.Column]:
+    return [
+        sa.Column(f"{prefix}_target_text", sa.String),
+        sa.Column(f"{prefix}_comparison", sa.String(2)),
+        sa.Column(f"{prefix}_value", TARGET_NUMBER),
+        sa.Column(f"{prefix}_unit", sa.String),
+        sa.Column(f"{prefix}_unit_source", sa.String(8)),
+        sa.Column(f"{prefix}_value_status", sa.String(16), nullable=False),
+    ]
+
+
+load_log = sa.Table(
+    "load_log",
+    metadata,
+    sa.Column("load_id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("source_path", sa.String, nullable=False),
+    sa.Column("source_sha256", sa.String(64), nullable=False),
+    sa.Column("source_format", sa.String(16)),
+    sa.Column("source_encoding", sa.String(16)),
+    sa.Column("budget_year", sa.Integer),
+    sa.Column("department_name", sa.String),
+    sa.Column("source_unit", sa.String(8)),
+    sa.Column("is_generated", sa.Boolean, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("message", sa.String),
+    sa.Column("n_projects", sa.Integer, nullable=False),
+    sa.Column("n_targets", sa.Integer, nullable=False),
+    sa.Column("n_aggregates", sa.Integer, nullable=False),
+    sa.Column("n_rejects", sa.Integer, nullable=False),
+    sa.Column("grand_total_yuan", YUAN),
+    sa.Column("reconciled", sa.Boolean),
+    sa.Column("n_reconciliation_failures", sa.Integer, nullable=False),
+    sa.Column("loaded_at", sa.DateTime, nullable=False),
+    sa.CheckConstraint("status IN ('loaded', 'superseded', 'refused')", name="ck_load_log_status"),
+)
+
+dim_indicator_type = sa.Table(
+    "dim_indicator_type",
+    metadata,
+    sa.Column("indicator_type_id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("type_key", sa.String, nullable=False, unique=True),
+    sa.Column("level1_code", sa.String(4)),
+    sa.Column("level1_name", sa.String, nullable=False),
+    sa.Column("level2_code", sa.String(4)),
+    sa.Column("level2_name", sa.String, nullable=False),
+    sa.Column("is_known", sa.Boolean, nullable=False),
+    sa.Column("is_assumed", sa.Boolean, nullable=False),
+)
+
+dim_project = sa.Table(
+    "dim_project",
+    metadata,
+    sa.Column("project_id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("department_name", sa.String, nullable=False),
+    sa.Column("unit_name", sa.String, nullable=False),
+    sa.Column("project_name", sa.String, nullable=False),
+    sa.Column("transfer_doc_no", sa.String),
+    sa.Column("first_year", sa.Integer, nullable=False),
+)
+
+dim_project_name = sa.Table(
+    "dim_project_name",
+    metadata,
+    sa.Column("name_key", sa.String, primary_key=True),
+    sa.Column("project_id", sa.BigInteger, sa.ForeignKey("dim_project.project_id"), nullable=False),
+    sa.Column("department_name", sa.String, nullable=False),
+    sa.Column("unit_name", sa.String, nullable=False),
+    sa.Column("printed_name", sa.String, nullable=False),
+    sa.Column("link_method", sa.String(16), nullable=False),
+    sa.Column("link_score", sa.Numeric(5, 2)),
+    sa.Column("linked_in_year", sa.Integer, nullable=False),
+)
+
+fact_project_budget = sa.Table(
+    "fact_project_budget",
+    metadata,
+    sa.Column("project_id", sa.BigInteger, primary_key=True),
+    sa.Column("budget_year", sa.Integer, primary_key=True),
+    sa.Column("load_id", sa.BigInteger, nullable=False),
+    sa.Column("source_line", sa.Integer, nullable=False),
+    sa.Column("name_key", sa.String, nullable=False),
+    sa.Column("department_name", sa.String, nullable=False),
+    sa.Column("unit_name", sa.String, nullable=False),
+    sa.Column("printed_name", sa.String, nullable=False),
+    sa.Column("project_name", sa.String, nullable=False),
+    sa.Column("transfer_doc_no", sa.String),
+    sa.Column("is_transfer_payment", sa.Boolean, nullable=False),
+    *_amount_columns(),
+    sa.Column("source_unit", sa.String(8), nullable=False),
+    sa.Column("goal_text", sa.String),
+)
+
+fact_target = sa.Table(
+    "fact_target",
+    metadata,
+    sa.Column("project_id", sa.BigInteger, primary_key=True),
+    sa.Column("budget_year", sa.Integer, primary_key=True),
+    sa.Column("seq", sa.Integer, primary_key=True),
+    sa.Column("indicator_type_id", sa.Integer, nullable=False),
+    sa.Column("load_id", sa.BigInteger, nullable=False),
+    sa.Column("source_line", sa.Integer, nullable=False),
+    sa.Column("printed_level1_code", sa.String(4)),
+    sa.Column("printed_level1_name", sa.String),
+    sa.Column("printed_level2_code", sa.String(4)),
+    sa.Column("printed_level2_name", sa.String),
+    sa.Column("is_misparented", sa.Boolean, nullable=False),
+    sa.Column("is_duplicate", sa.Boolean, nullable=False),
+    sa.Column("indicator_name", sa.String, nullable=False),
+    *_target_columns("period"),
+    *_target_columns("annual"),
+    sa.Column("raw_text", sa.String, nullable=False),
+)
+
+fact_table_aggregate = sa.Table(
+    "fact_table_aggregate",
+    metadata,
+    sa.Column("load_id", sa.BigInteger, primary_key=True),
+    sa.Column("source_line", sa.Integer, primary_key=True),
+    sa.Column("row_kind", sa.String(16), nullable=False),
+    sa.Column("row_name", sa.String, nullable=False),
+    *_amount_columns(),
+)
+
+fact_reconciliation = sa.Table(
+    "fact_reconciliation",
+    metadata,
+    sa.Column("load_id", sa.BigInteger, primary_key=True),
+    sa.Column("check_no", sa.Integer, primary_key=True),
+    sa.Column("check_name", sa.String, nullable=False),
+    sa.Column("scope", sa.String, nullable=False),
+    sa.Column("column_name", sa.String, nullable=False),
+    sa.Column("source_line", sa.Integer),
+    sa.Column("expected_yuan", YUAN, nullable=False),
+    sa.Column("actual_yuan", YUAN, nullable=False),
+    sa.Column("difference_yuan", YUAN, nullable=False),
+    sa.Column("passed", sa.Boolean, nullable=False),
+)
+
+load_reject = sa.Table(
+    "load_reject",
+    metadata,
+    sa.Column("load_id", sa.BigInteger, primary_key=True),
+    sa.Column("reject_no", sa.Integer, primary_key=True),
+    sa.Column("source_path", sa.String, nullable=False),
+    sa.Column("source_line", sa.Integer, nullable=False),
+    sa.Column("raw_text", sa.String, nullable=False),
+    sa.Column("reason", sa.String, nullable=False),
+)
+
+RUN_OUTCOMES = ("running", "unchanged", "succeeded", "failed")
+RUN_COUNTS = (
+    "n_files",
+    "n_loaded",
+    "n_replaced",
+    "n_unchanged",
+    "n_refused",
+    "n_disappeared",
+    "n_pruned",
+    "n_projects",
+    "n_targets",
+    "n_rejects",
+    "n_reconciliation_failures",
+)
+
+load_run = sa.Table(
+    "load_run",
+    metadata,
+    sa.Column("run_id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("flow_run_id", sa.String(36)),
+    sa.Column("started_at", sa.DateTime, nullable=False),
+    sa.Column("finished_at", sa.DateTime),
+    sa.Column("outcome", sa.String(16), nullable=False),
+    sa.Column("source_paths", sa.String, nullable=False),
+    *[sa.Column(name, sa.Integer, nullable=False) for name in RUN_COUNTS],
+    sa.Column("n_check_failures", sa.Integer),
+    sa.Column("message", sa.String),
+    sa.CheckConstraint(f"outcome IN {RUN_OUTCOMES}", name="ck_load_run_outcome"),
+)
+
+load_run_file = sa.Table(
+    "load_run_file",
+    metadata,
+    sa.Column("load_id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("run_id", sa.BigInteger, nullable=False),
+)
+
+load_run_check = sa.Table(
+    "load_run_check",
+    metadata,
+    sa.Column("run_id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("check_name", sa.String, primary_key=True),
+    sa.Column("passed", sa.Boolean, nullable=False),
+    sa.Column("n_rows", sa.Integer, nullable=False),
+    sa.Column("sample", sa.String),
+    sa.Column("description", sa.String),
+)

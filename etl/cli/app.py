@@ -1,0 +1,200 @@
+"""The jixiao command line: a thin layer over the library (each command a few lines)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from etl.settings import DEFAULT_SOURCES, warehouse_path
+
+app = typer.Typer(help="jixiao: budget performance targets into a DuckDB warehouse.", no_args_is_help=True)
+db_app = typer.Typer(help="Warehouse schema commands.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+console = Console()
+err = Console(stderr=True)
+
+WarehouseOpt = Annotated[
+    Path | None,
+    typer.Option("--warehouse", "-w", help="Warehouse file (default: $JIXIAO_WAREHOUSE or warehouse/jixiao.duckdb)."),
+]
+YearOpt = Annotated[
+    int | None,
+    typer.Option("--year", min=1990, max=2100, help="Budget year for every file (default: from its folder)."),
+]
+
+
+@app.command()
+def load(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: data/raw).")] = None,
+    warehouse: WarehouseOpt = None,
+    year: YearOpt = None,
+    batch_size: Annotated[int, typer.Option(min=1, help="Files per transaction.")] = 200,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Parsing processes.")] = 1,
+    prune: Annotated[bool, typer.Option(help="Take out the facts of files that disappeared.")] = False,
+    full: Annotated[bool, typer.Option(help="Parse every file again, not only new and changed ones.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no table; problems only.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="A machine-readable summary on stdout.")] = False,
+    use_prefect: Annotated[bool, typer.Option("--prefect/--no-prefect", help="Run as a Prefect flow.")] = True,
+) -> None:
+    """Load new and changed table dumps, run the quality gate and record the run (no Prefect server needed).
+
+    Exit code: 0 good, 3 a file was refused, 4 a table loaded now does not reconcile, 6 the quality gate failed.
+    """
+    from etl.cli import run_output as cli_run
+
+    chosen = [str(p) for p in (paths or [DEFAULT_SOURCES])]
+    target = warehouse_path(warehouse)
+    sink = cli_run.choose_sink(err, quiet, as_json)
+    with _no_traceback("load"):
+        report = cli_run.run(
+            use_prefect,
+            sink,
+            paths=chosen,
+            warehouse=str(target),
+            year=year,
+            batch_size=batch_size,
+            workers=workers,
+            prune_disappeared=prune,
+            full=full,
+        )
+    cli_run.show(report, target, console, err, quiet, as_json)
+    raise typer.Exit(report.exit_code)
+
+
+@app.command()
+def serve(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: data/raw).")] = None,
+    warehouse: WarehouseOpt = None,
+    cron: Annotated[str, typer.Option(help="When to run (cron, in --timezone).")] = "0 2 * * *",
+    timezone: Annotated[str, typer.Option(help="Time zone of the cron schedule.")] = "Asia/Shanghai",
+    name: Annotated[str, typer.Option(help="Deployment name (jixiao-load/<name>).")] = "nightly",
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Parsing processes.")] = 1,
+    prune: Annotated[bool, typer.Option(help="Take out the facts of files that disappeared.")] = False,
+    with_server: Annotated[bool, typer.Option(help="Also start a Prefect API server (127.0.0.1).")] = False,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port of the server --with-server starts.")] = 4200,
+    wait: Annotated[float, typer.Option(help="Seconds to wait for the API server to be healthy.")] = 120,
+) -> None:
+    """Serve the nightly deployment of the load flow: runs on schedule and on `prefect deployment run`.
+
+    Needs a Prefect API server (PREFECT_API_URL), or --with-server to start one beside it.
+    """
+    from flows import prefect_env
+    from flows import run as flow_run
+
+    prefect_env.apply()
+    chosen = [str(p.resolve()) for p in (paths or [DEFAULT_SOURCES])]
+    options = dict(
+        paths=chosen,
+        warehouse=str(warehouse_path(warehouse)),
+        cron=cron,
+        timezone=timezone,
+        name=name,
+        workers=workers,
+        prune=prune,
+    )
+    if with_server:
+        with _no_traceback("serve"):
+            flow_run.serve_with_server(None, port, **options)
+        return
+    if not flow_run.api_url():
+        err.print(
+            "serve: no Prefect API server configured. Start one (`prefect server start`) and set "
+            "PREFECT_API_URL=http://127.0.0.1:4200/api, or use --with-server.",
+            markup=False,
+        )
+        raise typer.Exit(2)
+    with _no_traceback("serve"):
+        flow_run.serve_when_healthy(flow_run.api_url(), wait, **options)
+
+
+@app.command()
+def runs(
+    warehouse: WarehouseOpt = None,
+    limit: Annotated[int, typer.Option(min=1, help="How many runs.")] = 10,
+) -> None:
+    """The newest load runs (outcome, counts, message) and the quality checks that failed in the newest one."""
+    from etl.cli import run_output as cli_run
+
+    with _no_traceback("runs"):
+        lines = cli_run.runs_lines(warehouse_path(warehouse), limit)
+    for line in lines:
+        typer.echo(line)
+
+
+@contextmanager
+def _no_traceback(what: str) -> Iterator[None]:
+    """A busy warehouse or an unexpected failure ends in one clear line, not a traceback."""
+    from etl.warehouse.connect import WarehouseBusy
+
+    try:
+        yield
+    except WarehouseBusy as exc:
+        err.print(f"{what}: {exc}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    except Exception as exc:
+        if os.environ.get("JIXIAO_DEBUG"):
+            raise
+        err.print(f"{what} failed: {type(exc).__name__}: {exc} (JIXIAO_DEBUG=1 shows the traceback)", markup=False)
+        raise typer.Exit(1) from None
+
+
+@app.command()
+def check(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to parse and validate.")],
+    year: YearOpt = None,
+) -> None:
+    """Parse and validate files without touching the warehouse; print refusals, rejects and totals that fail.
+
+    Exit code: 0 clean, 3 a file would be refused, 5 a row would be rejected, 4 totals do not reconcile.
+    """
+    from etl.transform.check import check_files, exit_code, report_lines
+
+    with _no_traceback("check"):
+        results = check_files(paths, year)
+    for line in report_lines(results):
+        typer.echo(line)
+    raise typer.Exit(exit_code(results))
+
+
+@app.command()
+def report(
+    department: Annotated[str, typer.Option("--department", help="Department name as printed (部门名称).")],
+    from_year: Annotated[int, typer.Option("--from", help="First budget year.")],
+    to_year: Annotated[int, typer.Option("--to", help="Last budget year.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the .html, .xlsx and .md files.")] = Path("out"),
+    warehouse: WarehouseOpt = None,
+) -> None:
+    """Year-over-year diff report of one department: HTML page, Excel workbook, Markdown (also printed)."""
+    from etl.report import NoData, write_report
+
+    with _no_traceback("report"):
+        try:
+            files = write_report(department, from_year, to_year, out, warehouse_path(warehouse))
+        except NoData as exc:
+            files, reason = None, str(exc)
+    if files is None:
+        err.print(reason, markup=False)
+        raise typer.Exit(2)
+    typer.echo(files.markdown_text)
+    err.print(f"wrote {files.html}, {files.xlsx} and {files.markdown}", markup=False, highlight=False)
+
+
+@db_app.command("upgrade")
+def db_upgrade(warehouse: WarehouseOpt = None) -> None:
+    """Create the warehouse or migrate it to the newest schema (alembic upgrade head)."""
+    from etl.warehouse.connect import upgrade
+
+    target = warehouse_path(warehouse)
+    with _no_traceback("db upgrade"):
+        revision = upgrade(target)
+    console.print(f"{target}: schema at revision {revision}")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,66 @@
+"""Delimited text readers: the tab-separated dump (as published), pipe-separated text, and CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+from etl.extract.encoding import decode, sha256_of
+from etl.extract.grid_rows import NumberedRow, has_header, split_at_header
+from etl.model import Grid, TableRefused
+
+_RULE = re.compile(r"^[\s|:+-]+$")
+MAX_CSV_FIELD = 4 * 1024 * 1024
+
+
+def split_lines(text: str, sep: str) -> list[NumberedRow]:
+    """One row per line; a pipe line's outer bars (| a | b |) and ruler lines (|---|) are dropped."""
+    rows: list[NumberedRow] = []
+    for line_no, line in enumerate(text.splitlines(), start=1):
+        if sep == "|" and _RULE.match(line) and "-" in line:
+            continue
+        cells = line.split(sep) if sep in line else [line]
+        if sep == "|" and len(cells) > 2 and line.strip().startswith("|") and line.strip().endswith("|"):
+            cells = cells[1:-1]
+        rows.append((line_no, cells))
+    return rows
+
+
+def sniff_separator(text: str) -> str:
+    """Tab when a tab-separated header row is there, else pipe when a pipe-separated one is."""
+    for sep in ("\t", "|"):
+        if has_header(split_lines(text, sep)):
+            return sep
+    return "\t"
+
+
+def read_delimited(path: Path, data: bytes, sep: str | None = None) -> Grid:
+    """A text dump; the separator (tab or pipe) is sniffed from the header row unless given."""
+    text, encoding = decode(data, path)
+    sep = sep or sniff_separator(text)
+    preamble, rows = split_at_header(split_lines(text, sep))
+    fmt = "text" if sep == "\t" else "pipe"
+    return Grid(path, preamble, rows, encoding=encoding, sha256=sha256_of(data), source_format=fmt)
+
+
+def csv_rows(text: str, path: Path) -> list[NumberedRow]:
+    """CSV records numbered by the line they start on (a quoted cell may span lines)."""
+    csv.field_size_limit(MAX_CSV_FIELD)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows: list[NumberedRow] = []
+    start = 1
+    try:
+        for record in reader:
+            rows.append((start, record))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise TableRefused(path, f"CSV cannot be read: {exc}", reader.line_num) from None
+    return rows
+
+
+def read_csv(path: Path, data: bytes) -> Grid:
+    text, encoding = decode(data, path)
+    preamble, rows = split_at_header(csv_rows(text, path))
+    return Grid(path, preamble, rows, encoding=encoding, sha256=sha256_of(data), source_format="csv")

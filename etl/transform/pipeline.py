@@ -1,0 +1,50 @@
+"""The pipeline as an ordered tuple of small named steps: path -> grid -> table -> checked table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from etl.extract import read_grid
+from etl.extract.encoding import file_sha256
+from etl.model import Refusal, SourceTable, TableRefused
+from etl.transform.dedupe import reject_duplicate_projects
+from etl.transform.normalise import normalise_amounts
+from etl.transform.reconcile import reconcile
+from etl.transform.table import parse_grid
+
+Step = tuple[str, Callable[..., Any]]
+
+STEPS: tuple[Step, ...] = (
+    ("read", read_grid),
+    ("parse", parse_grid),
+    ("normalise", normalise_amounts),
+    ("deduplicate", reject_duplicate_projects),
+    ("reconcile", reconcile),
+)
+
+
+def process_file(path: Path | str, year: int | None = None) -> SourceTable:
+    """Run every step on one file. Raises TableRefused when the table as a whole is unusable."""
+    value: Any = Path(path)
+    for name, step in STEPS:
+        value = step(value, year) if name == "parse" else step(value)
+    return value
+
+
+def run_file(path: Path | str, year: int | None = None) -> SourceTable | Refusal:
+    """process_file, with every failure turned into a Refusal that names the file and the reason."""
+    try:
+        return process_file(path, year)
+    except TableRefused as exc:
+        return Refusal(
+            str(path),
+            file_sha256(Path(path)),
+            exc.reason if exc.line_no is None else f"line {exc.line_no}: {exc.reason}",
+            year,
+        )
+    except Exception as exc:  # a bug must not take the other files down with it
+        return Refusal(
+            str(path), file_sha256(Path(path)), f"internal error while parsing: {type(exc).__name__}: {exc}", year
+        )

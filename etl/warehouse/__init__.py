@@ -1,0 +1,1 @@
+"""The warehouse: schema (the one table definition), connections, locking, publishing, views, quality gate."""

@@ -1,0 +1,1 @@
+"""Generators of GENERATED test and demo data (never shipped in the wheel)."""
