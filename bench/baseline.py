@@ -15,7 +15,8 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
-from etl.load.batches import discover, parsed_batches
+from etl.extract.discover import discover
+from etl.load.batches import parsed_batches
 from etl.transform.frames import FrameBatch, load_log_rows
 from etl.warehouse.connect import upgrade
 from etl.warehouse.schema import load_log

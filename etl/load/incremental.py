@@ -20,8 +20,8 @@ from pathlib import Path
 
 import duckdb
 
+from etl.extract.discover import discover
 from etl.extract.encoding import file_sha256
-from etl.load.batches import discover
 from etl.load.writer import CLAIMED_ELSEWHERE, IN_THE_SAME_RUN, FileResult
 
 KNOWN_SQL = """

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from etl.load.batches import discover
+from etl.extract.discover import discover
 from etl.model import Refusal, SourceTable
 from etl.transform.pipeline import run_file
 

@@ -1,1 +1,0 @@
-"""The warehouse: schema (the one table definition), connections, locking, publishing, views, quality gate."""
