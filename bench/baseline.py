@@ -132,7 +132,7 @@ def load_with_to_sql(corpus: Path, warehouse: Path, batch_size: int, workers: in
     ids = Ids(dict(zip(types["type_key"], types["indicator_type_id"].astype(int), strict=True)))
     rows = 0
     try:
-        for batch, _refusals in parsed_batches(discover([corpus]), None, batch_size, workers):
+        for _files, batch, _refusals in parsed_batches(discover([corpus]), None, batch_size, workers):
             with engine.begin() as conn:
                 for table, df in batch_tables(batch, ids):
                     if not df.empty:

@@ -63,13 +63,15 @@ def _cpu(who: int) -> float:
 
 
 def _load(a: argparse.Namespace) -> dict[str, Any]:
-    from etl.load.batches import load_files
+    """A full load into an empty warehouse: the one load path (etl.load.run.run_load), as `jixiao load` runs it."""
+    from etl.load.run import run_load
 
-    summary = load_files([a.corpus], warehouse=Path(a.warehouse), batch_size=a.batch_size, workers=a.workers)
+    report = run_load([a.corpus], a.warehouse, batch_size=a.batch_size, workers=a.workers)
     return {
-        "files": dict(summary.by_status),
-        "projects": summary.rows("n_projects"),
-        "targets": summary.rows("n_targets"),
+        "files": dict(report.by_status),
+        "projects": report.rows("n_projects"),
+        "targets": report.rows("n_targets"),
+        "outcome": report.outcome,
     }
 
 
@@ -81,7 +83,7 @@ def _run(a: argparse.Namespace) -> dict[str, Any]:
 
 
 def _flow(a: argparse.Namespace) -> dict[str, Any]:
-    from etl import prefect_env
+    from flows import prefect_env
 
     prefect_env.apply()
     t0 = time.perf_counter()

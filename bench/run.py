@@ -1,9 +1,10 @@
 """The benchmark: ``.venv/bin/python -m bench.run`` (``--help`` for sizes and options).
 
 Generates (once) the GENERATED corpora S and L with the seeded generator under bench/corpus/, then
-measures, each in a fresh process: the full load of S and L through etl.load.batches.load_files, a no-op
-re-run over L (etl.load.run.run_load: skip before parsing by content hash), the same S load as a
-recorded run with and without the Prefect flow (the difference is Prefect's fixed cost), the
+measures, each in a fresh process, everything through the one load path (etl.load.run.run_load, a
+recorded run): the full load of S and L into an empty warehouse, a no-op re-run over L (skip before
+parsing by content hash), the same S load again and through the Prefect flow (the difference is
+Prefect's fixed cost), the
 pandas ``to_sql`` baseline on S, the report for one department over two years and every view read
 in full on the L warehouse. Prints a table with the targets and writes bench/results/latest.json.
 """

@@ -57,8 +57,8 @@ def evaluate(r: dict[str, Any]) -> dict[str, Any]:
 
 
 ROWS = (
-    ("load_S", "full load S (load_files)"),
-    ("load_L", "full load L (load_files)"),
+    ("load_S", "full load S (run_load)"),
+    ("load_L", "full load L (run_load)"),
     ("noop_L", "no-op re-run L (run_load)"),
     ("run_S", "recorded run S (run_load)"),
     ("flow_S", "Prefect flow S (load_flow)"),

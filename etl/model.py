@@ -9,20 +9,39 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
 from pathlib import Path
 
 AMOUNT_COLUMNS: tuple[str, ...] = ("total", "fiscal", "special_account", "other")
 
 
-class TableRefused(Exception):
-    """The table as a whole is unusable; the reason says why (file-level reject)."""
+class RefusalKind(StrEnum):
+    """Why a file was refused whole (load_log.refusal_kind). The one list of kinds.
 
-    def __init__(self, path: Path | str, reason: str, line_no: int | None = None) -> None:
+    An incremental run skips a refused file whose bytes it has seen only when the refusal is about the
+    file itself and was made by the current parser (etl.transform.PARSER_VERSION): never an internal
+    error (a bug, fixed by the next release) and never a conflict (it depends on another file).
+    """
+
+    BAD_INPUT = "bad_input"  # the file cannot be used as it is: empty, binary, cut off, no year, bad totals
+    UNSUPPORTED_LAYOUT = "unsupported_layout"  # a table, in a format or column layout the parser does not read
+    NOT_A_TARGET_TABLE = "not_a_target_table"  # readable, but no 绩效目标表 header in it
+    CONFLICT = "conflict"  # another file holds the same department and year
+    INTERNAL_ERROR = "internal_error"  # the parser failed (a bug): never skipped, parsed again every run
+
+
+class TableRefused(Exception):
+    """The table as a whole is unusable; the reason says why (file-level reject), the kind what sort of refusal."""
+
+    def __init__(
+        self, path: Path | str, reason: str, line_no: int | None = None, kind: RefusalKind = RefusalKind.BAD_INPUT
+    ) -> None:
         where = f"{path}:{line_no}" if line_no else str(path)
         super().__init__(f"{where}: {reason}")
         self.path = str(path)
         self.reason = reason
         self.line_no = line_no
+        self.kind = kind
 
 
 @dataclass(slots=True)
@@ -176,3 +195,4 @@ class Refusal:
     sha256: str
     reason: str
     budget_year: int | None = None
+    kind: RefusalKind = RefusalKind.BAD_INPUT

@@ -1,25 +1,28 @@
 """The Prefect flow that loads source tables into the warehouse, and its nightly deployment.
 
-It only wires etl functions: etl.load.run.run_load is the orchestration, and gets Prefect-task
-versions of its steps. The grain is one task per batch of files (one warehouse transaction each):
-a Prefect task costs tens of milliseconds of API calls, which per file would be minutes on 10,000
-files, and the warehouse takes one writer at a time anyway, so a batch is where a retry and a
-transaction coincide. Parallelism is inside a batch (parsing processes, --workers).
+A thin adapter over etl.load.run.run_load, the one load path: the flow runs it as one task
+("load-run"), which holds the warehouse's writer lock and its connection from the migration to
+the published copy, so Prefect cannot interleave two runs' batches. Each committed batch (one
+transaction) is logged to the task's run log through run_load's on_batch hook; the run's report
+becomes a markdown and a table artifact. Parallelism is inside the run (parsing processes, --workers).
+
+Retries are for transient failures only: a warehouse another load holds (the run has already waited
+for its lock, up to a minute) and an unreadable or unmounted share. A retry is a new recorded run.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from prefect import Task, flow, task
+from prefect import Task, flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.utilities.annotations import quote
 
-from etl.load import run as load_run
 from etl.load.batches import DEFAULT_BATCH
-from etl.load.run import RunFailed, RunReport, Steps, run_load
+from etl.load.run import WAIT_SECONDS, RunFailed, RunReport, run_load
+from etl.load.writer import FileResult
 from etl.report.run_text import run_markdown, run_table
 from etl.warehouse.connect import WarehouseBusy
 
@@ -53,28 +56,29 @@ def _as_task(fn: Callable[..., Any], name: str) -> Task:
     )
 
 
-_finish = _as_task(load_run.finish, "finish-run-and-publish")
-_settle = _as_task(load_run.settle_disappeared, "note-or-prune-disappeared")
+def _log_batch(results: list[FileResult]) -> None:
+    """One line in the task's run log per committed batch (run_load's on_batch hook)."""
+    by = Counter(r.status for r in results)
+    get_run_logger().info("batch committed: %d file(s): %s", len(results), ", ".join(f"{n} {s}" for s, n in by.items()))
 
 
-def _finish_quoted(warehouse: str | None, report: RunReport) -> RunReport:
-    """quote(): Prefect would otherwise walk every one of 10,000 file results looking for upstream futures."""
-    return _finish(warehouse, quote(report))
+def _run(
+    paths: list[str],
+    warehouse: str | None,
+    year: int | None,
+    batch_size: int,
+    workers: int,
+    prune: bool,
+    full: bool,
+    flow_run_id: str | None,
+    wait_seconds: float,
+) -> RunReport:
+    return run_load(
+        paths, warehouse, year, batch_size, workers, prune, full, flow_run_id, wait_seconds, on_batch=_log_batch
+    )
 
 
-def _settle_quoted(warehouse: str | None, gone: list, matched: set[int], run_id: int, prune: bool) -> list:
-    return _settle(warehouse, quote(gone), quote(matched), run_id, prune)
-
-
-STEPS = Steps(
-    migrate=_as_task(load_run.migrate, "migrate-warehouse"),
-    begin=_as_task(load_run.begin, "begin-run"),
-    plan=_as_task(load_run.plan, "find-changed-sources"),
-    load=_as_task(load_run.load_files_in_run, "parse-and-load-batch"),
-    settle=_settle_quoted,
-    gate=_as_task(load_run.gate, "quality-gate"),
-    finish=_finish_quoted,
-)
+load_run_task = _as_task(_run, "load-run")
 
 
 @flow(name="jixiao-load", log_prints=True)
@@ -86,12 +90,13 @@ def load_flow(
     workers: int = 1,
     prune: bool = False,
     full: bool = False,
+    wait_seconds: float = WAIT_SECONDS,
 ) -> RunReport:
     """Load what changed under the paths, check the warehouse, record the run; fail when the gate fails."""
     from prefect.runtime import flow_run
 
     flow_run_id = str(flow_run.id) if flow_run.id else None
-    report = run_load(paths, warehouse, year, batch_size, workers, prune, full, flow_run_id, steps=STEPS)
+    report = load_run_task(paths, warehouse, year, batch_size, workers, prune, full, flow_run_id, wait_seconds)
     create_markdown_artifact(run_markdown(report), key="jixiao-load-run", description=f"load run {report.run_id}")
     rows = run_table(report)
     if rows:

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from etl.cli.app import app
-from etl.load.batches import load_files
+from etl.load.run import run_load
 from etl.model import Refusal, SourceTable
 from etl.transform.frames import to_frames
 from etl.transform.pipeline import run_file
@@ -78,7 +78,7 @@ def test_case_has_an_outcome_with_a_reason(name: str, rel: str, corpus: Path) ->
 
 def test_whole_corpus_loads_beside_the_real_table(corpus: Path, tmp_path: Path) -> None:
     warehouse = tmp_path / "wh" / "w.duckdb"
-    summary = load_files([corpus], warehouse, year=None)
+    summary = run_load([corpus], warehouse, year=None)
     by_path = {Path(r.path).name: r for r in summary.results}
     assert by_path[SAMPLE.name].status == "loaded"
     con = connect(warehouse, read_only=True)
@@ -185,7 +185,7 @@ def test_mutants_load_beside_the_real_table(tmp_path: Path) -> None:
     for n, data in enumerate(examples):
         text = data.replace("广州市天河区司法局".encode(), f"变异{n}".encode())
         (folder / f"mutant-{n}.txt").write_bytes(text)
-    summary = load_files([folder], tmp_path / "wh" / "w.duckdb")
+    summary = run_load([folder], tmp_path / "wh" / "w.duckdb")
     assert {r.status for r in summary.results} <= {"loaded", "refused"}
     assert all(INTERNAL not in r.message for r in summary.results)
     con = connect(tmp_path / "wh" / "w.duckdb", read_only=True)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from etl.load.batches import load_files
 from etl.load.identity import folded
+from etl.load.run import run_load
 from etl.warehouse.connect import connect
 from tests.synth_truth import project_truth, target_truth, write_pair
 from tools import synth
@@ -39,7 +39,7 @@ def pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[synth.Gen
 
 def _load(root: Path, warehouse: Path, years: tuple[int, ...]) -> None:
     for year in years:
-        summary = load_files([root / str(year)], warehouse)
+        summary = run_load([root / str(year)], warehouse)
         assert {r.status for r in summary.results} == {"loaded"}
 
 
@@ -50,7 +50,7 @@ def test_views_classify_every_project_and_target(
     root, tables = pair
     warehouse = tmp_path / "wh.duckdb"
     if order == (2023,):  # both years in one batch (one transaction)
-        assert {r.status for r in load_files([root], warehouse).results} == {"loaded"}
+        assert {r.status for r in run_load([root], warehouse).results} == {"loaded"}
     else:
         _load(root, warehouse, order)
     projects = {(d, n): (s, c) for d, n, s, c in query(warehouse, PROJECT_SQL)}
@@ -100,7 +100,7 @@ def test_real_twin_projects_stay_apart(sample_copy: Path, warehouse: Path) -> No
         encoding="utf-8",
     )
     for path in (sample_copy, earlier):  # the later year first
-        load_files([path], warehouse)
+        run_load([path], warehouse)
     rows = query(
         warehouse,
         "select printed_name, status from v_project_budget_yoy where project_name = '专职人民调解服务项目经费'",
@@ -128,8 +128,8 @@ def test_alias_file_overrides_the_automatic_link(
         encoding="utf-8",
     )
     monkeypatch.setenv("JIXIAO_ALIASES", str(aliases))
-    load_files([earlier], warehouse)
-    load_files([sample_copy], warehouse)
+    run_load([earlier], warehouse)
+    run_load([sample_copy], warehouse)
     rows = dict(
         query(
             warehouse,

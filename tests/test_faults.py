@@ -1,6 +1,9 @@
 """SIGKILL the loader at random moments, many times; after every kill the warehouse is consistent,
 and the next run completes the work. Then: two loads and an analyst session at once.
 
+The loader is the production path: the installed `jixiao load --no-prefect` command (etl.load.run.run_load,
+the one recorded run), one batch per file, its per-batch progress lines on stderr saying how far it got.
+
 Figures for the report: FAULT_KILLS kills (tests/test_faults.py), each followed by a full invariant
 check of the working and the published warehouse.
 """
@@ -9,6 +12,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -62,14 +66,27 @@ def write_corpus(root: Path, version: int) -> dict[str, tuple[int, int, Decimal]
     return expected
 
 
+JIXIAO = Path(sys.executable).with_name("jixiao")  # the console script of the venv running the tests
+BATCH_LINE = re.compile(r"^jixiao load: (\d+)/(\d+) files", re.MULTILINE)
+RUN_LINE = re.compile(r"^run (\d+): (\w+): ", re.MULTILINE)  # printed once the run is recorded and published
+
+
 def loader(warehouse: Path, wait: float, batch_size: int, *paths: Path) -> subprocess.Popen:
+    """`jixiao load` in its own process, without Prefect, one line per committed batch on stderr."""
+    command = [str(JIXIAO), "load", *map(str, paths), "-w", str(warehouse), "--no-prefect"]
     return subprocess.Popen(
-        [sys.executable, "-m", "tests.loader_proc", str(warehouse), str(wait), str(batch_size), *map(str, paths)],
+        [*command, "--batch-size", str(batch_size), "--wait", str(wait)],
         cwd=PROJECT_ROOT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "200"},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def finished(proc: subprocess.Popen, timeout: float = 120) -> tuple[int, str, str]:
+    out, err = proc.communicate(timeout=timeout)
+    return proc.returncode, out, err
 
 
 def test_sigkill_at_random_points(tmp_path: Path) -> None:
@@ -78,8 +95,8 @@ def test_sigkill_at_random_points(tmp_path: Path) -> None:
     expected: dict[str, tuple[int, int, Decimal]] = {}
     expected.update(write_corpus(root, 0))
     start = time.monotonic()
-    clean = loader(warehouse, 60, 1, root)
-    assert clean.wait(timeout=120) == 0, clean.stderr.read()
+    code, out, err = finished(loader(warehouse, 60, 1, root))
+    assert code == 3 and RUN_LINE.search(out), err  # 3: the other layouts of the 2024 table are refused
     full_run = time.monotonic() - start
     landed: Counter[str] = Counter()
     for kill in range(1, FAULT_KILLS + 1):
@@ -88,44 +105,63 @@ def test_sigkill_at_random_points(tmp_path: Path) -> None:
         time.sleep(rng.uniform(0.2, full_run))
         alive = proc.poll() is None
         proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=30)
-        out = proc.stdout.read()
-        committed = out.count("batch ")
-        landed["after publishing" if "published" in out else f"after {committed} of 12 batches"] += 1
-        assert alive or "published" in out, proc.stderr.read()
+        _, out, err = finished(proc, 30)
+        landed[_where(out, err)] += 1
+        assert alive or RUN_LINE.search(out), err
         check_invariants(warehouse, expected)
         if published_path(warehouse).exists():
             check_invariants(published_path(warehouse), expected)
-    final = loader(warehouse, 60, 1, root)
-    assert final.wait(timeout=120) == 0, final.stderr.read()
+    code, out, err = finished(loader(warehouse, 60, 1, root))
+    assert code == 3, err
     current = {sha256_of(f.read_bytes()) for f in (root / "2021", root / "2022", root / "2023") for f in f.iterdir()}
     current.add(sha256_of(sorted((root / "2024").iterdir())[0].read_bytes()))
     assert set(check_invariants(warehouse, expected)) == current
     assert set(check_invariants(published_path(warehouse), expected)) == current
+    con = duckdb.connect(str(published_path(warehouse)), read_only=True)
+    try:  # a killed run is marked failed (interrupted) by the run after it; none is left 'running'
+        outcomes = dict(con.execute("SELECT outcome, count(*) FROM load_run GROUP BY ALL").fetchall())
+        last = con.execute("SELECT outcome FROM load_run ORDER BY run_id DESC LIMIT 1").fetchone()[0]
+    finally:
+        con.close()
+    assert "running" not in outcomes and last in ("succeeded", "unchanged"), outcomes
     print(f"\n{FAULT_KILLS} SIGKILLs survived (full run {full_run:.1f} s); kills landed: {dict(landed)}")
+    print(f"runs recorded: {outcomes}")
+
+
+def _where(out: str, err: str) -> str:
+    """Where a kill landed, from what the loader printed before it died."""
+    if RUN_LINE.search(out):
+        return "after publishing"
+    batches = BATCH_LINE.findall(err)
+    if not batches:
+        return "before the first batch committed"
+    done, total = map(int, batches[-1])
+    if done == total:
+        return "after the last batch (gate, record, publish)"
+    return f"after {len(batches)} batch(es)"
 
 
 def test_two_loads_and_an_analyst_at_once(tmp_path: Path) -> None:
     root, warehouse = tmp_path / "raw", tmp_path / "wh" / "jixiao.duckdb"
     expected = write_corpus(root, 0)
-    first = loader(warehouse, 60, 50, root / "2021")
-    assert first.wait(timeout=120) == 0, first.stderr.read()
+    code, _, err = finished(loader(warehouse, 60, 50, root / "2021"))
+    assert code == 0, err
     analyst = connect(warehouse, read_only=True)  # the published copy, held open all along
     before = analyst.execute("SELECT count(*), sum(total_yuan) FROM fact_project_budget").fetchone()
     with writer_lock(warehouse):  # someone is loading: both new loads must wait for it
         a = loader(warehouse, 60, 1, root / "2022", root / "2024")
         b = loader(warehouse, 60, 1, root / "2023", root / "2024")
-        impatient = loader(warehouse, 0, 1, root / "2023")
-        assert impatient.wait(timeout=60) == 2
-        message = impatient.stdout.read()
-        assert message.startswith("busy: another load is writing this warehouse"), message
+        code, _, message = finished(loader(warehouse, 0, 1, root / "2023"), 60)
+        assert code == 2
+        assert message.startswith("load: another load is writing this warehouse"), message
         time.sleep(1.0)
         assert a.poll() is None and b.poll() is None, "a load did not wait for the lock"
         assert analyst.execute("SELECT count(*) FROM fact_project_budget").fetchone()[0] == before[0]
     while a.poll() is None or b.poll() is None:  # the analyst keeps querying while both load and publish
         assert analyst.execute("SELECT count(*), sum(total_yuan) FROM fact_project_budget").fetchone() == before
         time.sleep(0.05)
-    assert a.returncode == 0 and b.returncode == 0, (a.stderr.read(), b.stderr.read())
+    (code_a, out_a, err_a), (code_b, out_b, err_b) = finished(a), finished(b)
+    assert code_a == code_b == 3, (err_a, err_b)  # 3: of the 2024 layouts only the first is loaded
     analyst.close()
     loaded = check_invariants(published_path(warehouse), expected)
     assert len(loaded) == 4  # 2021, 2022, 2023 and 2024
@@ -133,5 +169,10 @@ def test_two_loads_and_an_analyst_at_once(tmp_path: Path) -> None:
     fresh = duckdb.connect(str(published_path(warehouse)), read_only=True)
     try:
         assert fresh.execute("SELECT count(DISTINCT budget_year) FROM fact_project_budget").fetchone() == (4,)
+        runs = fresh.execute("SELECT run_id, started_at, finished_at FROM load_run ORDER BY started_at").fetchall()
     finally:
         fresh.close()
+    assert len(runs) == 3
+    assert runs[1][2] <= runs[2][1], f"two runs overlapped: {runs}"  # one run holds the writer from begin to finish
+    first_run, second_run = sorted(int(RUN_LINE.search(o).group(1)) for o in (out_a, out_b))
+    assert (first_run, second_run) == (runs[1][0], runs[2][0])

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from etl.cli.app import app
-from etl.load.batches import load_files
+from etl.load.run import run_load
 from etl.model import SourceTable
 from etl.transform.pipeline import process_file
 from tests.layout_facts import LAYOUTS, parsed_facts, warehouse_facts
@@ -49,8 +49,8 @@ def test_layout_parses_to_the_same_facts(name: str, original: SourceTable) -> No
 @pytest.mark.parametrize("name", ["tianhe-sfj-per-row.xlsx", "tianhe-sfj.html", "tianhe-sfj-yuan.txt"])
 def test_layout_loads_to_the_same_facts(name: str, sample_copy: Path, tmp_path: Path) -> None:
     reference, other = tmp_path / "a" / "wh.duckdb", tmp_path / "b" / "wh.duckdb"
-    load_files([sample_copy], reference)
-    [result] = load_files([LAYOUTS / name], other).results
+    run_load([sample_copy], reference)
+    [result] = run_load([LAYOUTS / name], other).results
     assert result.status == "loaded" and result.n_projects == 22 and result.n_targets == 110
     assert warehouse_facts(other) == warehouse_facts(reference)
 
@@ -123,7 +123,7 @@ def test_per_row_types_units_and_bad_rows(tmp_path: Path) -> None:
 
 def test_cost_and_unknown_types_reach_the_warehouse(tmp_path: Path) -> None:
     warehouse = tmp_path / "wh" / "w.duckdb"
-    load_files([_write_csv(tmp_path / "2025" / "t.csv", PER_ROW)], warehouse)
+    run_load([_write_csv(tmp_path / "2025" / "t.csv", PER_ROW)], warehouse)
     from etl.warehouse.connect import connect
 
     con = connect(warehouse, read_only=True)

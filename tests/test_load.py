@@ -9,15 +9,16 @@ import duckdb
 import pytest
 
 from etl.load import writer as load_module
-from etl.load.batches import load_files
+from etl.load.run import run_load
 from etl.warehouse.connect import connect
 from etl.warehouse.schema import metadata
 
-TABLES = sorted(metadata.tables)
+RUN_HISTORY = ("load_run", "load_run_check", "load_run_file")  # grows by one run each time, by design
+TABLES = sorted(t for t in metadata.tables if t not in RUN_HISTORY)
 
 
 def snapshot(warehouse: Path) -> dict[str, list[tuple]]:
-    """Every row of every table, with load timestamps left out."""
+    """Every row of every table but the run history, with load timestamps left out."""
     con = connect(warehouse, read_only=True)
     try:
         return {
@@ -41,7 +42,7 @@ def query(warehouse: Path, sql: str) -> list[tuple]:
 
 
 def test_sample_facts(sample_copy: Path, warehouse: Path) -> None:
-    summary = load_files([sample_copy], warehouse)
+    summary = run_load([sample_copy], warehouse)
     assert [r.status for r in summary.results] == ["loaded"]
     assert query(warehouse, "SELECT count(*), sum(total_wan), sum(total_yuan) FROM v_project_budget") == [
         (22, Decimal("1485.340000"), Decimal("14853400.00"))
@@ -68,7 +69,7 @@ def test_sample_facts(sample_copy: Path, warehouse: Path) -> None:
 
 
 def test_every_fact_traces_to_file_and_line(sample_copy: Path, warehouse: Path) -> None:
-    load_files([sample_copy], warehouse)
+    run_load([sample_copy], warehouse)
     rows = query(
         warehouse,
         "SELECT DISTINCT l.source_path, t.source_line FROM fact_target t JOIN load_log l USING (load_id) ORDER BY 2",
@@ -80,21 +81,22 @@ def test_every_fact_traces_to_file_and_line(sample_copy: Path, warehouse: Path) 
 
 
 def test_loading_twice_changes_nothing(sample_copy: Path, warehouse: Path) -> None:
-    load_files([sample_copy], warehouse)
+    run_load([sample_copy], warehouse)
     before = snapshot(warehouse)
-    again = load_files([sample_copy], warehouse)
+    again = run_load([sample_copy], warehouse)
     assert [r.status for r in again.results] == ["unchanged"]
+    assert (again.outcome, again.n_skipped) == ("unchanged", 1)
     assert snapshot(warehouse) == before
 
 
 def test_changed_copy_replaces_never_doubles(sample_copy: Path, warehouse: Path) -> None:
-    load_files([sample_copy], warehouse)
+    run_load([sample_copy], warehouse)
     ids_before = query(warehouse, "SELECT project_name, project_id FROM v_project_budget ORDER BY ALL")
     text = sample_copy.read_text(encoding="utf-8")
     sample_copy.write_text(
         text.replace("业务装备购置经费\t14.07\t14.07", "业务装备购置经费\t15.07\t15.07"), encoding="utf-8"
     )
-    result = load_files([sample_copy], warehouse)
+    result = run_load([sample_copy], warehouse)
     assert [r.status for r in result.results] == ["replaced"]
     assert query(warehouse, "SELECT count(*), sum(total_wan) FROM v_project_budget") == [(22, Decimal("1486.340000"))]
     assert query(warehouse, "SELECT count(*) FROM fact_target") == [(110,)]
@@ -109,7 +111,7 @@ def test_changed_copy_replaces_never_doubles(sample_copy: Path, warehouse: Path)
 def test_crash_mid_load_leaves_warehouse_as_it_was(
     sample_copy: Path, warehouse: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    load_files([sample_copy], warehouse)
+    run_load([sample_copy], warehouse)
     before = snapshot(warehouse)
     sample_copy.write_text(sample_copy.read_text(encoding="utf-8").replace("82.60", "82.70"), encoding="utf-8")
 
@@ -118,8 +120,12 @@ def test_crash_mid_load_leaves_warehouse_as_it_was(
 
     monkeypatch.setattr(load_module, "_insert_lineage", boom)
     with pytest.raises(RuntimeError):
-        load_files([sample_copy], warehouse)
+        run_load([sample_copy], warehouse)
     assert snapshot(warehouse) == before
+    assert query(warehouse, "SELECT outcome, message LIKE 'error: RuntimeError%' FROM load_run ORDER BY run_id") == [
+        ("succeeded", False),
+        ("failed", True),
+    ]
 
 
 def test_refused_file_is_logged_once(tmp_path: Path, warehouse: Path) -> None:
@@ -127,7 +133,7 @@ def test_refused_file_is_logged_once(tmp_path: Path, warehouse: Path) -> None:
     bad.parent.mkdir()
     bad.write_bytes(b"")
     for _ in range(2):
-        summary = load_files([bad], warehouse)
+        summary = run_load([bad], warehouse)
         assert summary.exit_code == 3
     assert query(warehouse, "SELECT status, message FROM load_log") == [("refused", "empty file")]
 
@@ -135,14 +141,14 @@ def test_refused_file_is_logged_once(tmp_path: Path, warehouse: Path) -> None:
 def test_file_without_year_is_refused(tmp_path: Path, sample_path: Path, warehouse: Path) -> None:
     loose = tmp_path / "loose.txt"
     loose.write_bytes(sample_path.read_bytes())
-    [result] = load_files([loose], warehouse).results
+    [result] = run_load([loose], warehouse).results
     assert result.status == "refused" and "no budget year" in result.message
-    [result] = load_files([loose], warehouse, year=2024).results
+    [result] = run_load([loose], warehouse, year=2024).results
     assert result.status == "loaded" and result.budget_year == 2024
 
 
 def test_schema_matches_metadata(sample_copy: Path, warehouse: Path) -> None:
-    load_files([sample_copy], warehouse)
+    run_load([sample_copy], warehouse)
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         for name, table in metadata.tables.items():
@@ -160,8 +166,6 @@ def test_schema_matches_metadata(sample_copy: Path, warehouse: Path) -> None:
 
 def test_two_files_for_one_table_never_take_turns(tmp_path: Path, sample_path: Path, warehouse: Path) -> None:
     """The table stays with the file it was loaded from while that file exists; the other is refused each run."""
-    from etl.load.run import run_load
-
     first, second = (tmp_path / d / "2024" / "t.txt" for d in ("a", "b"))
     for path, extra in ((first, ""), (second, "\n")):
         path.parent.mkdir(parents=True)

@@ -62,7 +62,7 @@ def test_unchanged_rerun_parses_nothing_and_says_so(
     def no_parsing(*args: object, **kwargs: object) -> None:
         raise AssertionError("an unchanged file was parsed")
 
-    monkeypatch.setattr(load_run, "parse_parallel", no_parsing)
+    monkeypatch.setattr(load_run, "parsed_batches", no_parsing)
     again = run(two_years, warehouse)
     assert (again.outcome, again.n_skipped, again.by_status) == ("unchanged", 2, {"unchanged": 2})
     assert "nothing changed" in again.message()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from etl.load.batches import load_files
+from etl.load.run import run_load
 from etl.warehouse.connect import connect
 from tools.prior_year import derive_prior_year
 
@@ -18,7 +18,7 @@ def two_years(tmp_path: Path, sample_copy: Path, warehouse: Path) -> Path:
     prior = tmp_path / "generated" / "2023" / "tianhe-sfj.txt"
     prior.parent.mkdir(parents=True)
     prior.write_text(derive_prior_year(sample_copy.read_text(encoding="utf-8")), encoding="utf-8")
-    summary = load_files([sample_copy, prior], warehouse)
+    summary = run_load([sample_copy, prior], warehouse)
     assert sorted((r.status, r.budget_year) for r in summary.results) == [("loaded", 2023), ("loaded", 2024)]
     return warehouse
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from etl.load.batches import load_files
+from etl.load.run import run_load
 from etl.warehouse.connect import connect
 from etl.warehouse.quality import load_checks, run_checks
 
@@ -34,7 +34,7 @@ def test_every_check_file_is_covered_here() -> None:
 
 @pytest.fixture
 def loaded(sample_copy: Path, warehouse: Path) -> Path:
-    load_files([sample_copy], warehouse)
+    run_load([sample_copy], warehouse)
     return warehouse
 
 

@@ -12,8 +12,8 @@ import pytest
 from bs4 import BeautifulSoup
 from openpyxl import load_workbook
 
-from etl.load.batches import load_files
 from etl.load.identity import folded
+from etl.load.run import run_load
 from etl.report import ReportFiles, write_report
 from tests.synth_truth import write_pair
 from tools import synth
@@ -28,7 +28,7 @@ HOSTILE = "<法制>业务经费&amp;\"'<'"
 def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[ReportFiles, synth.GeneratedTable]:
     root = tmp_path_factory.mktemp("report")
     later = write_pair(root / "data")[0]
-    load_files([root / "data"], root / "wh.duckdb")
+    run_load([root / "data"], root / "wh.duckdb")
     return write_report(later.department, 2023, 2024, root / "out", root / "wh.duckdb"), later
 
 
@@ -98,7 +98,7 @@ def test_untrusted_project_name_is_escaped(sample_copy: Path, warehouse: Path, t
     earlier = sample_copy.parent.parent / "2023" / sample_copy.name
     earlier.parent.mkdir()
     earlier.write_text(text.replace("法制业务经费", HOSTILE), encoding="utf-8")
-    load_files([earlier, sample_copy], warehouse)
+    run_load([earlier, sample_copy], warehouse)
     files = write_report("广州市天河区司法局", 2023, 2024, tmp_path / "out", warehouse)
     html = files.html.read_text(encoding="utf-8")
     assert "<法制>" not in html and "&lt;法制&gt;业务经费&amp;amp;&#34;&#39;&lt;&#39;" in html

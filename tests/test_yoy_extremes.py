@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from etl.load.batches import load_files
+from etl.load.run import run_load
 from etl.warehouse.connect import connect
 
 TABLE = """部门名称：测试局
@@ -21,7 +21,7 @@ def test_percent_change_of_a_huge_ratio(tmp_path: Path, warehouse: Path) -> None
         path = tmp_path / str(year) / "t.txt"
         path.parent.mkdir()
         path.write_text(TABLE.format(amount=amount), encoding="utf-8")
-    assert {r.status for r in load_files([tmp_path], warehouse).results} == {"loaded"}
+    assert {r.status for r in run_load([tmp_path], warehouse).results} == {"loaded"}
     con = connect(warehouse, read_only=True)
     try:
         row = con.execute(

@@ -38,6 +38,7 @@ def load(
     workers: Annotated[int, typer.Option(min=1, max=64, help="Parsing processes.")] = 1,
     prune: Annotated[bool, typer.Option(help="Take out the facts of files that disappeared.")] = False,
     full: Annotated[bool, typer.Option(help="Parse every file again, not only new and changed ones.")] = False,
+    wait: Annotated[float, typer.Option(min=0, help="Seconds to wait for another load to finish (then exit 2).")] = 60,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no table; problems only.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="A machine-readable summary on stdout.")] = False,
     use_prefect: Annotated[bool, typer.Option("--prefect/--no-prefect", help="Run as a Prefect flow.")] = True,
@@ -62,6 +63,7 @@ def load(
             workers=workers,
             prune_disappeared=prune,
             full=full,
+            wait_seconds=wait,
         )
     cli_run.show(report, target, console, err, quiet, as_json)
     raise typer.Exit(report.exit_code)

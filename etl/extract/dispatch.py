@@ -8,7 +8,7 @@ from pathlib import Path
 from etl.extract.delimited import read_csv, read_delimited
 from etl.extract.html_table import read_html
 from etl.extract.workbook import read_workbook
-from etl.model import Grid, TableRefused
+from etl.model import Grid, RefusalKind, TableRefused
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 Reader = Callable[[Path, bytes], Grid]
@@ -38,5 +38,6 @@ def read_grid(path: Path) -> Grid:
         raise TableRefused(path, "empty file")
     reader = READERS.get(path.suffix.lower())
     if reader is None:
-        raise TableRefused(path, f"unsupported file type {path.suffix.lower() or '(none)'}")
+        suffix = path.suffix.lower() or "(none)"
+        raise TableRefused(path, f"unsupported file type {suffix}", kind=RefusalKind.UNSUPPORTED_LAYOUT)
     return reader(path, data)

@@ -10,7 +10,7 @@ import hashlib
 import re
 from pathlib import Path
 
-from etl.model import TableRefused
+from etl.model import RefusalKind, TableRefused
 
 _BINARY_SHARE = 0.02
 _ODD_SHARE = 0.01
@@ -45,7 +45,8 @@ def decode(data: bytes, path: Path | str) -> tuple[str, str]:
         except UnicodeDecodeError as exc:
             raise TableRefused(path, f"UTF-8 BOM but invalid UTF-8 at byte {exc.start + 3}") from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(data):
-        raise TableRefused(path, "UTF-16 text is not supported; save the table as UTF-8 or GB18030")
+        reason = "UTF-16 text is not supported; save the table as UTF-8 or GB18030"
+        raise TableRefused(path, reason, kind=RefusalKind.UNSUPPORTED_LAYOUT)
     try:
         return _checked(data.decode("utf-8"), path), "utf-8"
     except UnicodeDecodeError as exc:

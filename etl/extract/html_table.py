@@ -13,7 +13,7 @@ from lxml import etree, html
 
 from etl.extract.encoding import decode, sha256_of
 from etl.extract.grid_rows import NumberedRow, has_header, split_at_header
-from etl.model import Grid, TableRefused
+from etl.model import Grid, RefusalKind, TableRefused
 
 _SKIP_TEXT_IN = {"script", "style", "head", "title", "noscript"}
 MAX_SPAN = 1000
@@ -77,4 +77,8 @@ def read_html(path: Path, data: bytes) -> Grid:
         if has_header(rows):
             preamble, grid = split_at_header(_preamble(table) + rows)
             return Grid(path, preamble, grid, encoding=encoding, sha256=sha256_of(data), source_format="html")
-    raise TableRefused(path, f"no table with a header row (项目名称 | 总计 | …) among {len(tables)} table(s)")
+    raise TableRefused(
+        path,
+        f"no table with a header row (项目名称 | 总计 | …) among {len(tables)} table(s)",
+        kind=RefusalKind.NOT_A_TARGET_TABLE,
+    )

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from etl.extract.encoding import sha256_of
 from etl.extract.grid_rows import NumberedRow, has_header, split_at_header
-from etl.model import Grid, TableRefused
+from etl.model import Grid, RefusalKind, TableRefused
 
 
 def cell_text(value: object) -> str:
@@ -33,7 +33,11 @@ def _pick_sheet(path: Path, sheets: Iterable[tuple[str, list[NumberedRow]]]) -> 
         if has_header(rows):
             return rows
         names.append(name)
-    raise TableRefused(path, f"no sheet with a header row (项目名称 | 总计 | …) among {', '.join(names) or 'none'}")
+    raise TableRefused(
+        path,
+        f"no sheet with a header row (项目名称 | 总计 | …) among {', '.join(names) or 'none'}",
+        kind=RefusalKind.NOT_A_TARGET_TABLE,
+    )
 
 
 def _xlsx_sheets(data: bytes) -> Iterable[tuple[str, list[NumberedRow]]]:

@@ -1,6 +1,7 @@
-"""Find source files, parse them (in parallel when asked) and load them in batches.
+"""Parse source files in batches, in worker processes when asked; etl.load.run loads each batch.
 
-This is the library's load path; flows/load_flow.py wires the same functions into Prefect tasks.
+Parsing is pure (no database), so it runs in a process pool; a batch is gathered again before it is
+written, so it still loads in one transaction.
 """
 
 from __future__ import annotations
@@ -8,21 +9,16 @@ from __future__ import annotations
 import atexit
 import gc
 import multiprocessing
-from collections import Counter, deque
-from collections.abc import Callable, Iterator, Sequence
+from collections import deque
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from math import ceil
 from pathlib import Path
 
-from etl.extract.discover import discover
-from etl.load.writer import FileResult, load_batch
 from etl.model import Refusal, SourceTable
 from etl.transform.frames import FrameBatch, concat, to_frames
 from etl.transform.pipeline import run_file
-from etl.warehouse.connect import writing
-from etl.warehouse.publish import publish
 
 DEFAULT_BATCH = 200
 
@@ -54,25 +50,6 @@ def parse_chunk(paths: Sequence[Path], year: int | None = None) -> tuple[FrameBa
         return to_frames(tables), [p for p in parsed if isinstance(p, Refusal)]
 
 
-def parsed_batches(
-    paths: Sequence[Path], year: int | None = None, batch_size: int = DEFAULT_BATCH, workers: int = 1
-) -> Iterator[tuple[FrameBatch, list[Refusal]]]:
-    """Yield parsed batches in order; with workers > 1 a process pool parses ahead of the loader,
-    keeping at most 2 x workers batches in flight so memory stays bounded whatever the corpus size."""
-    batches = list(chunks(paths, batch_size))
-    if workers <= 1 or len(batches) < 2:
-        yield from (parse_chunk(b, year) for b in batches)
-        return
-    with ProcessPoolExecutor(workers) as pool:
-        pending: deque[Future] = deque()
-        for batch in batches:
-            pending.append(pool.submit(parse_chunk, batch, year))
-            if len(pending) >= 2 * workers:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
-
-
 _POOLS: dict[int, ProcessPoolExecutor] = {}
 
 
@@ -92,58 +69,48 @@ def parse_parallel(
     """One batch of files parsed over the workers and gathered again, so it still loads in one transaction."""
     if workers <= 1 or len(files) < 2:
         return parse_chunk(files, year)
-    parts = list(chunks(list(files), ceil(len(files) / workers)))
-    done = list(worker_pool(workers).map(parse_chunk, parts, [year] * len(parts)))
-    return concat([batch for batch, _ in done]), [r for _, refusals in done for r in refusals]
+    _, batch, refusals = _gather(list(files), _submit(list(files), year, workers))
+    return batch, refusals
 
 
-@dataclass(slots=True)
-class RunSummary:
-    """What a run did, per file and in total."""
-
-    results: list[FileResult] = field(default_factory=list)
-
-    @property
-    def by_status(self) -> Counter[str]:
-        return Counter(r.status for r in self.results)
-
-    @property
-    def refused(self) -> list[FileResult]:
-        return [r for r in self.results if r.status == "refused"]
-
-    @property
-    def unreconciled(self) -> list[FileResult]:
-        return [r for r in self.results if r.reconciliation_failures and r.status in ("loaded", "replaced")]
-
-    def rows(self, attr: str) -> int:
-        return sum(getattr(r, attr) for r in self.results if r.status in ("loaded", "replaced"))
-
-    @property
-    def exit_code(self) -> int:
-        """0 all good; 3 a file was refused; 4 a loaded table does not reconcile."""
-        return 3 if self.refused else 4 if self.unreconciled else 0
+AHEAD = 2  # batches parsed ahead of the one being written, with workers
 
 
-def load_files(
-    paths: Sequence[Path | str],
-    warehouse: Path | None = None,
-    year: int | None = None,
-    batch_size: int = DEFAULT_BATCH,
-    workers: int = 1,
-    on_batch: Callable[[list[FileResult]], None] | None = None,
-    wait_seconds: float = 60,
-) -> RunSummary:
-    """Discover, parse and load (one transaction per batch of files), then publish the analysts' copy.
+def parsed_batches(
+    files: Sequence[Path], year: int | None = None, batch_size: int = DEFAULT_BATCH, workers: int = 1
+) -> Iterator[tuple[list[Path], FrameBatch, list[Refusal]]]:
+    """Yield (files, frames, refusals) per batch, in order: each batch loads in one transaction.
 
-    One writer lock and one connection for the whole run: reopening per batch cost a checkpoint and a
-    schema check each time.
+    With workers > 1 each batch is split over the worker pool and gathered again, and the next AHEAD
+    batches are parsed while the caller writes this one (memory stays bounded whatever the corpus size).
+    Work still queued when the caller stops early is cancelled.
     """
-    summary = RunSummary()
-    with writing(warehouse, wait_seconds) as con:
-        for batch, refusals in parsed_batches(discover(paths), year, batch_size, workers):
-            results = load_batch(con, batch, refusals)
-            summary.results += results
-            if on_batch:
-                on_batch(results)
-    publish(warehouse, wait_seconds)
-    return summary
+    batches = list(chunks(files, batch_size))
+    if workers <= 1:
+        for files_of_batch in batches:
+            yield (files_of_batch, *parse_chunk(files_of_batch, year))
+        return
+    pending: deque[tuple[list[Path], list[Future]]] = deque()
+    try:
+        for files_of_batch in batches:
+            pending.append((files_of_batch, _submit(files_of_batch, year, workers)))
+            if len(pending) > AHEAD:
+                yield _gather(*pending.popleft())
+        while pending:
+            yield _gather(*pending.popleft())
+    finally:
+        for _, futures in pending:
+            for f in futures:
+                f.cancel()
+
+
+def _submit(files: list[Path], year: int | None, workers: int) -> list[Future]:
+    parts = list(chunks(files, ceil(len(files) / workers)))
+    return [worker_pool(workers).submit(parse_chunk, part, year) for part in parts]
+
+
+def _gather(files: list[Path], futures: list[Future]) -> tuple[list[Path], FrameBatch, list[Refusal]]:
+    done = [f.result() for f in futures]
+    if len(done) == 1:
+        return (files, *done[0])
+    return files, concat([batch for batch, _ in done]), [r for _, refusals in done for r in refusals]

@@ -1,9 +1,11 @@
 """Run history writes: one load_run row per run, and the checks it ran (load_run_check).
 
-Kept apart from etl/load.py because none of it touches facts: a run row is written before anything
+Kept apart from the writer because none of it touches facts: a run row is written before anything
 is loaded (so a crash leaves a 'running' row with no finish time behind, which is itself a record)
-and finished after the quality gate. The load_log rows a run writes are linked to it by the loader,
-inside the batch's own transaction (load_run_file).
+and finished after the quality gate. A run holds the writer lock for its whole length, so a 'running'
+row that the next run finds belongs to a process that died: that run marks it failed (interrupted).
+The load_log rows a run writes are linked to it by the loader, inside the batch's own transaction
+(load_run_file).
 """
 
 from __future__ import annotations
@@ -19,8 +21,20 @@ from etl.warehouse.schema import RUN_COUNTS
 MESSAGE_LIMIT = 4000
 
 
+INTERRUPTED = "interrupted: the process ended before the run finished (its committed batches stay)"
+
+
+def close_interrupted(con: duckdb.DuckDBPyConnection) -> int:
+    """Mark runs left 'running' by a process that died as failed; call it holding the writer lock."""
+    rows = con.execute(
+        "UPDATE load_run SET outcome = 'failed', message = ? WHERE outcome = 'running' RETURNING run_id", [INTERRUPTED]
+    ).fetchall()
+    return len(rows)
+
+
 def start_run(con: duckdb.DuckDBPyConnection, source_paths: Sequence[str], flow_run_id: str | None = None) -> int:
-    """Insert a 'running' row and return its run_id."""
+    """Insert a 'running' row and return its run_id (runs an earlier process left 'running' are closed first)."""
+    close_interrupted(con)
     run_id = con.execute("SELECT nextval('seq_run_id')").fetchone()[0]
     zeros = ", ".join("0" for _ in RUN_COUNTS)
     con.execute(

@@ -1,7 +1,11 @@
 """Decide before parsing which source files a run has to read at all.
 
 A file is skipped when its bytes (sha256) are already in the warehouse under the same path: as the
-current load of its table, or as a refusal (the same bytes would be refused again). One query
+current load of its table, or as a refusal about the file itself made by the current parser version
+(the same bytes would be refused again). An internal error (a parser bug), a refusal made by an older
+parser version, and a conflict (another file holds the table: it depends on that file) are never
+skipped: those files are parsed again every run. The decision reads load_log.refusal_kind and
+load_log.parser_version, never the refusal's message. One query
 fetches everything known; hashing is plain hashlib over each file, so a run over 10,000 unchanged
 files costs a directory walk and the hashes. Files whose current load's source is gone are noted
 as disappeared (once the run's own loads are in, see still_disappeared); their data stays unless
@@ -22,13 +26,16 @@ import duckdb
 
 from etl.extract.discover import discover
 from etl.extract.encoding import file_sha256
-from etl.load.writer import CLAIMED_ELSEWHERE, IN_THE_SAME_RUN, FileResult
+from etl.load.writer import FileResult
+from etl.model import RefusalKind
+from etl.transform import PARSER_VERSION
 
 KNOWN_SQL = """
     SELECT load_id, source_path, source_sha256, status, budget_year, department_name,
-           n_projects, n_targets, n_rejects, n_reconciliation_failures, message
+           n_projects, n_targets, n_rejects, n_reconciliation_failures, message, refusal_kind, parser_version
     FROM load_log WHERE status IN ('loaded', 'refused')
 """
+NEVER_SKIPPED = frozenset({RefusalKind.INTERNAL_ERROR, RefusalKind.CONFLICT})
 
 
 @dataclass(slots=True, frozen=True)
@@ -46,6 +53,13 @@ class KnownFile:
     n_rejects: int
     n_failures: int
     message: str | None
+    refusal_kind: str | None = None
+    parser_version: int | None = None
+
+    @property
+    def refusal_is_final(self) -> bool:
+        """A refusal the same bytes would get again: about the file itself, by the current parser."""
+        return self.refusal_kind not in NEVER_SKIPPED and self.parser_version == PARSER_VERSION
 
     def as_result(self) -> FileResult:
         status = "unchanged" if self.status == "loaded" else "refused"
@@ -60,6 +74,7 @@ class KnownFile:
             self.n_rejects,
             self.n_failures,
             self.message or "",
+            self.refusal_kind,
         )
 
 
@@ -89,10 +104,10 @@ def known_files(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], list[Kn
 
 def _skippable(candidates: list[KnownFile], year: int | None) -> KnownFile | None:
     """A current load is skippable unless --year asks for another year; a refusal unless --year asks for
-    another year than it was refused under, or it was refused only because another file holds its table
-    (that depends on the other file, so it is decided again each run)."""
+    another year than it was refused under, or the refusal is not final (an internal error, a conflict
+    with another file, or made by an older parser version: see KnownFile.refusal_is_final)."""
     for k in candidates:
-        if k.status == "refused" and (k.message or "").startswith((CLAIMED_ELSEWHERE, IN_THE_SAME_RUN)):
+        if k.status == "refused" and not k.refusal_is_final:
             continue
         if k.budget_year == year or year is None:
             return k

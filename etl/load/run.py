@@ -1,92 +1,53 @@
-"""A recorded, incremental load run: plan, load what changed, prune if asked, check, record.
+"""The one load path: a recorded, incremental run. The CLI, the Prefect flow, the benchmark and the tests
+all call :func:`run_load`.
 
-    begin   -> a 'running' load_run row (run_id)
+    begin   -> writer lock, one connection (migrated to head), a 'running' load_run row (run_id)
     plan    -> files found, skipped before parsing (same bytes already loaded/refused), disappeared
-    load    -> one step per batch of changed files: parse, then one transaction linked to the run
+    load    -> one transaction per batch of changed files (parsed ahead in worker processes), linked to the run
     settle  -> loads whose source file disappeared (noted; their facts taken out only when asked)
     gate    -> every sql/checks/*.sql, results stored in load_run_check
-    finish  -> outcome and counts in load_run; publish the analysts' copy
+    finish  -> outcome and counts in load_run; publish the analysts' copy; release the lock
 
-Each step is a plain function here; flows/load_flow.py hands Prefect-task versions of the same
-functions to :func:`run_load`, so the library path and the flow path are one orchestration.
+A run holds the writer lock and its connection for its whole length, so two runs never interleave
+their batches and one run's finish never publishes another's half-done work: a second run waits for
+the lock (up to wait_seconds, then raises WarehouseBusy). flows/load_flow.py is a thin adapter over
+this function.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from etl import progress
 from etl.extract.dispatch import SUPPORTED_SUFFIXES
 from etl.load import history
-from etl.load.batches import DEFAULT_BATCH, RunSummary, chunks, parse_parallel
+from etl.load.batches import DEFAULT_BATCH, parsed_batches
 from etl.load.incremental import KnownFile, SourcePlan, plan_sources, still_disappeared
 from etl.load.writer import FileResult, load_batch, prune_loads
 from etl.settings import warehouse_path
-from etl.warehouse.connect import current_revision, writing
+from etl.warehouse.connect import writing
+from etl.warehouse.locking import writer_lock
 from etl.warehouse.publish import publish
 from etl.warehouse.quality import CheckResult, run_checks
 
 WAIT_SECONDS = 60.0
-EXIT_ERROR, EXIT_GATE = 1, 6
+EXIT_ERROR, EXIT_REFUSED, EXIT_UNRECONCILED, EXIT_GATE = 1, 3, 4, 6
+WRITTEN = ("loaded", "replaced")
 
-
-def migrate(warehouse: str | None) -> str | None:
-    """Bring the schema to head (Alembic runs only when the warehouse is behind: 0.6 s saved per run)."""
-    with writing(warehouse) as con:
-        return current_revision(con)
-
-
-def begin(warehouse: str | None, paths: Sequence[str], flow_run_id: str | None = None) -> int:
-    with writing(warehouse) as con:
-        return history.start_run(con, paths, flow_run_id)
-
-
-def plan(warehouse: str | None, paths: Sequence[str], year: int | None = None, full: bool = False) -> SourcePlan:
-    with writing(warehouse) as con:
-        return plan_sources(con, paths, year, full)
-
-
-def load_files_in_run(
-    files: Sequence[Path], warehouse: str | None, run_id: int, year: int | None = None, workers: int = 1
-) -> list[FileResult]:
-    """Parse a batch of files (split over worker processes) and load it in one transaction, linked to the run."""
-    batch, refusals = parse_parallel(files, year, workers)
-    with writing(warehouse) as con:
-        results = load_batch(con, batch, refusals, run_id=run_id)
-    progress.current().advance(len(files), sum(r.n_projects + r.n_targets for r in results if _written(r)))
-    return results
-
-
-def settle_disappeared(
-    warehouse: str | None, gone: Sequence[KnownFile], matched: set[int], run_id: int, prune: bool = False
-) -> list[KnownFile]:
-    """The loads whose source file disappeared (still current after this run's loads); pruned if asked."""
-    with writing(warehouse) as con:
-        disappeared = still_disappeared(con, gone, matched)
-        if prune:
-            prune_loads(con, [k.load_id for k in disappeared], run_id)
-    return disappeared
-
-
-def gate(warehouse: str | None, run_id: int) -> list[CheckResult]:
-    """Run the data-quality checks and store their results with the run."""
-    with writing(warehouse) as con:
-        results = run_checks(con)
-        history.record_checks(con, run_id, results)
-    return results
-
-
-def _written(r: FileResult) -> bool:
-    return r.status in ("loaded", "replaced")
+BatchHook = Callable[[list[FileResult]], None]
 
 
 @dataclass(slots=True)
-class RunReport(RunSummary):
+class RunReport:
     """What a recorded run did: per-file results (skipped ones included), checks, outcome."""
 
+    results: list[FileResult] = field(default_factory=list)
     run_id: int = 0
     source_paths: list[str] = field(default_factory=list)
     n_files: int = 0
@@ -97,6 +58,22 @@ class RunReport(RunSummary):
     checks: list[CheckResult] = field(default_factory=list)
     error: str | None = None
     flow_run_id: str | None = None
+
+    @property
+    def by_status(self) -> Counter[str]:
+        return Counter(r.status for r in self.results)
+
+    @property
+    def refused(self) -> list[FileResult]:
+        return [r for r in self.results if r.status == "refused"]
+
+    @property
+    def unreconciled(self) -> list[FileResult]:
+        return [r for r in self.results if r.reconciliation_failures and r.status in WRITTEN]
+
+    def rows(self, attr: str) -> int:
+        """A count (n_projects, n_targets, n_rejects) summed over the files this run wrote."""
+        return sum(getattr(r, attr) for r in self.results if r.status in WRITTEN)
 
     @property
     def failed_checks(self) -> list[CheckResult]:
@@ -113,7 +90,9 @@ class RunReport(RunSummary):
         """0 good; 3 a file refused; 4 a table loaded now does not reconcile; 6 the quality gate failed; 1 error."""
         if self.error:
             return EXIT_ERROR
-        return RunSummary.exit_code.fget(self) or (EXIT_GATE if self.failed_checks else 0)
+        if self.refused:
+            return EXIT_REFUSED
+        return EXIT_UNRECONCILED if self.unreconciled else EXIT_GATE if self.failed_checks else 0
 
     def counts(self) -> dict[str, int]:
         by = self.by_status
@@ -161,16 +140,6 @@ class RunReport(RunSummary):
         }
 
 
-def finish(warehouse: str | None, report: RunReport) -> RunReport:
-    """Record the run's outcome and counts, then publish the analysts' copy (history included)."""
-    with writing(warehouse) as con:
-        report.n_written = history.rows_written(con, report.run_id)
-        n_check_failures = len(report.failed_checks) if report.checks or not report.error else None
-        history.finish_run(con, report.run_id, report.outcome, report.counts(), n_check_failures, report.message())
-    publish(warehouse_path(warehouse), WAIT_SECONDS)
-    return report
-
-
 class RunFailed(Exception):
     """The run is recorded as failed (quality gate); the report says why. Raised by the flow so Prefect shows it."""
 
@@ -180,62 +149,115 @@ class RunFailed(Exception):
 
 
 @dataclass(slots=True, frozen=True)
-class Steps:
-    """The run's steps; the flow passes Prefect-task versions of these same functions."""
+class RunOptions:
+    """What a run is asked to do besides which files (see run_load)."""
 
-    migrate: Callable[..., Any] = migrate
-    begin: Callable[..., Any] = begin
-    plan: Callable[..., Any] = plan
-    load: Callable[..., Any] = load_files_in_run
-    settle: Callable[..., Any] = settle_disappeared
-    gate: Callable[..., Any] = gate
-    finish: Callable[..., Any] = finish
+    year: int | None = None
+    batch_size: int = DEFAULT_BATCH
+    workers: int = 1
+    prune_disappeared: bool = False
+    full: bool = False
 
 
 def run_load(
-    paths: Sequence[str],
-    warehouse: str | None = None,
+    paths: Sequence[str | Path],
+    warehouse: str | Path | None = None,
     year: int | None = None,
     batch_size: int = DEFAULT_BATCH,
     workers: int = 1,
     prune_disappeared: bool = False,
     full: bool = False,
     flow_run_id: str | None = None,
-    steps: Steps = Steps(),
+    wait_seconds: float = WAIT_SECONDS,
+    on_batch: BatchHook | None = None,
 ) -> RunReport:
-    """One recorded run. An exception is recorded as a failed run, then re-raised."""
-    steps.migrate(warehouse)
-    report = RunReport(run_id=steps.begin(warehouse, list(paths), flow_run_id), source_paths=list(paths))
-    report.flow_run_id = flow_run_id
+    """One recorded run: load what changed under paths, check the warehouse, record the run, publish.
+
+    Holds the writer lock from the migration to the published copy (waits up to wait_seconds for another
+    run, then raises WarehouseBusy). on_batch gets each committed batch's results. An exception is recorded
+    as a failed run (and the copy published, history included), then re-raised.
+    """
+    path = warehouse_path(warehouse)
+    options = RunOptions(year, batch_size, workers, prune_disappeared, full)
+    sources = [str(p) for p in paths]
+    with writer_lock(path, wait_seconds):
+        begun = False
+        try:
+            with writing(path, wait_seconds) as con:
+                report = RunReport(source_paths=sources, flow_run_id=flow_run_id)
+                report.run_id = history.start_run(con, sources, flow_run_id)
+                begun = True
+                _recorded(con, report, options, on_batch)
+        finally:
+            if begun:
+                publish(path, wait_seconds)
+    return report
+
+
+def _recorded(
+    con: duckdb.DuckDBPyConnection, report: RunReport, options: RunOptions, on_batch: BatchHook | None
+) -> None:
+    """Run the steps; record the outcome whatever happens (an exception is recorded, then re-raised)."""
     try:
-        _load_and_check(report, paths, warehouse, year, batch_size, workers, prune_disappeared, full, steps)
+        _steps(con, report, options, on_batch)
     except Exception as exc:
         report.error = f"{type(exc).__name__}: {exc}"
-        steps.finish(warehouse, report)
+        try:
+            _finish(con, report)
+        except Exception as also:  # the original error is the one to report
+            exc.add_note(f"the failed run could not be recorded: {type(also).__name__}: {also}")
         raise
-    return steps.finish(warehouse, report)
+    _finish(con, report)
 
 
-def _load_and_check(
-    report: RunReport,
-    paths: Sequence[str],
-    warehouse: str | None,
-    year: int | None,
-    batch_size: int,
-    workers: int,
-    prune_disappeared: bool,
-    full: bool,
-    steps: Steps,
-) -> None:
-    found: SourcePlan = steps.plan(warehouse, list(paths), year, full)
+def _steps(con: duckdb.DuckDBPyConnection, report: RunReport, options: RunOptions, on_batch: BatchHook | None) -> None:
+    found: SourcePlan = plan_sources(con, report.source_paths, options.year, options.full)
     report.n_files, report.n_skipped = len(found.files), len(found.skipped)
     report.results += found.skipped
     progress.current().start(len(found.files), len(found.skipped))
-    for batch in chunks(found.todo, batch_size):
-        report.results += steps.load(batch, warehouse, report.run_id, year, workers)
+    if found.todo:
+        _load(con, report, found.todo, options, on_batch)
+        _end_bulk_load(con)
     if found.gone:
         matched = {r.load_id for r in report.results if r.status == "unchanged" and r.load_id is not None}
-        disappeared = steps.settle(warehouse, found.gone, matched, report.run_id, prune_disappeared)
+        disappeared = _settle(con, found.gone, matched, report.run_id, options.prune_disappeared)
         report.disappeared = [k.path for k in disappeared]
-        report.pruned = list(report.disappeared) if prune_disappeared else []
-    report.checks = steps.gate(warehouse, report.run_id)
+        report.pruned = list(report.disappeared) if options.prune_disappeared else []
+    report.checks = run_checks(con)
+    history.record_checks(con, report.run_id, report.checks)
+
+
+def _load(
+    con: duckdb.DuckDBPyConnection, report: RunReport, todo: list[Path], options: RunOptions, on_batch: BatchHook | None
+) -> None:
+    """One transaction per batch of changed files, each linked to the run; parsing runs ahead in the workers."""
+    for files, batch, refusals in parsed_batches(todo, options.year, options.batch_size, options.workers):
+        results = load_batch(con, batch, refusals, run_id=report.run_id)
+        report.results += results
+        progress.current().advance(len(files), sum(r.n_projects + r.n_targets for r in results if r.status in WRITTEN))
+        if on_batch:
+            on_batch(results)
+
+
+def _end_bulk_load(con: duckdb.DuckDBPyConnection) -> None:
+    """Give the quality checks DuckDB's usual threads and memory back (the loader narrows both, see
+    etl.load.writer.bulk_load_settings)."""
+    for setting in ("threads", "memory_limit", "checkpoint_threshold"):
+        con.execute(f"RESET {setting}")
+
+
+def _settle(
+    con: duckdb.DuckDBPyConnection, gone: Sequence[KnownFile], matched: set[int], run_id: int, prune: bool
+) -> list[KnownFile]:
+    """The loads whose source file disappeared (still current after this run's loads); pruned if asked."""
+    disappeared = still_disappeared(con, gone, matched)
+    if prune:
+        prune_loads(con, [k.load_id for k in disappeared], run_id)
+    return disappeared
+
+
+def _finish(con: duckdb.DuckDBPyConnection, report: RunReport) -> None:
+    """Record the run's outcome and counts (publishing follows, once the connection is closed)."""
+    report.n_written = history.rows_written(con, report.run_id)
+    n_check_failures = len(report.failed_checks) if report.checks or not report.error else None
+    history.finish_run(con, report.run_id, report.outcome, report.counts(), n_check_failures, report.message())

@@ -17,8 +17,8 @@ import duckdb
 import pandas as pd
 
 from etl.load import identity
-from etl.model import Refusal, SourceTable
-from etl.transform import frames
+from etl.model import Refusal, RefusalKind, SourceTable
+from etl.transform import PARSER_VERSION, frames
 from etl.warehouse.schema import metadata
 
 CHECKPOINT_THRESHOLD = "256MB"
@@ -40,6 +40,7 @@ class FileResult:
     n_rejects: int = 0
     reconciliation_failures: int = 0
     message: str = ""
+    refusal_kind: str | None = None
 
 
 @dataclass(slots=True)
@@ -84,14 +85,17 @@ def _claimed_elsewhere(t: frames.TableMeta, owner: str | None) -> Refusal | None
         f"{CLAIMED_ELSEWHERE} ({owner}) that still exists: {t.department_name} {t.budget_year}; "
         "replace that file, or remove one of the two"
     )
-    return Refusal(t.path, t.sha256, reason, t.budget_year)
+    return Refusal(t.path, t.sha256, reason, t.budget_year, RefusalKind.CONFLICT)
 
 
 def plan_batch(con: duckdb.DuckDBPyConnection, batch: frames.FrameBatch, refusals: Sequence[Refusal]) -> _Plan:
     """Decide per file: unchanged (same bytes already current), load, replace, or refuse."""
     current = _current_loads(con)
-    known_refusals = set(
-        con.execute("SELECT source_path, source_sha256 FROM load_log WHERE status = 'refused'").fetchall()
+    known_refusals = set(  # logged once per file, bytes and parser version
+        con.execute(
+            "SELECT source_path, source_sha256 FROM load_log WHERE status = 'refused' AND parser_version = ?",
+            [PARSER_VERSION],
+        ).fetchall()
     )
     keep: list[int] = []
     replaced: list[int] = []
@@ -102,7 +106,7 @@ def plan_batch(con: duckdb.DuckDBPyConnection, batch: frames.FrameBatch, refusal
         key = (t.department_name, t.budget_year)
         if key in claimed:
             reason = f"{IN_THE_SAME_RUN} ({claimed[key]}): {key[0]} {key[1]}"
-            refusals.append(Refusal(t.path, t.sha256, reason, t.budget_year))
+            refusals.append(Refusal(t.path, t.sha256, reason, t.budget_year, RefusalKind.CONFLICT))
             continue
         claimed[key] = t.path
         if key in current and current[key][1] == t.sha256:
@@ -116,7 +120,10 @@ def plan_batch(con: duckdb.DuckDBPyConnection, batch: frames.FrameBatch, refusal
         keep.append(i)
         results.append(_result(t, "replaced" if key in current else "loaded"))
     new_refusals = [r for r in refusals if (r.path, r.sha256) not in known_refusals]
-    results += [FileResult(r.path, "refused", budget_year=r.budget_year, message=r.reason) for r in refusals]
+    results += [
+        FileResult(r.path, "refused", budget_year=r.budget_year, message=r.reason, refusal_kind=str(r.kind))
+        for r in refusals
+    ]
     return _Plan(batch.select(keep), replaced, new_refusals, results)
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 
 from etl.model import AMOUNT_COLUMNS, Refusal, SourceTable, TargetValue
 from etl.text import fold
+from etl.transform import PARSER_VERSION
 
 PROJECT_COLUMNS = [
     "batch_no",
@@ -302,6 +303,8 @@ def load_log_rows(tables: Sequence[TableMeta], load_ids: Sequence[int], now: dat
             t.reconciled,
             t.n_failures,
             now,
+            None,
+            PARSER_VERSION,
         )
         for t, load_id in zip(tables, load_ids, strict=True)
     ]
@@ -330,6 +333,8 @@ def refusal_log_rows(refusals: Sequence[Refusal], load_ids: Sequence[int], now: 
             None,
             0,
             now,
+            str(r.kind),
+            PARSER_VERSION,
         )
         for r, load_id in zip(refusals, load_ids, strict=True)
     ]

@@ -8,7 +8,7 @@ from typing import Any
 
 from etl.extract import read_grid
 from etl.extract.encoding import file_sha256
-from etl.model import Refusal, SourceTable, TableRefused
+from etl.model import Refusal, RefusalKind, SourceTable, TableRefused
 from etl.transform.dedupe import reject_duplicate_projects
 from etl.transform.normalise import normalise_amounts
 from etl.transform.reconcile import reconcile
@@ -34,17 +34,16 @@ def process_file(path: Path | str, year: int | None = None) -> SourceTable:
 
 
 def run_file(path: Path | str, year: int | None = None) -> SourceTable | Refusal:
-    """process_file, with every failure turned into a Refusal that names the file and the reason."""
+    """process_file, with every failure turned into a Refusal that names the file, the reason and its kind.
+
+    A TableRefused keeps its kind (bad_input unless the raiser said otherwise); any other exception is a
+    bug in the parser, an ``internal_error``, which incremental runs never skip (the next release may read it).
+    """
     try:
         return process_file(path, year)
     except TableRefused as exc:
-        return Refusal(
-            str(path),
-            file_sha256(Path(path)),
-            exc.reason if exc.line_no is None else f"line {exc.line_no}: {exc.reason}",
-            year,
-        )
+        reason = exc.reason if exc.line_no is None else f"line {exc.line_no}: {exc.reason}"
+        return Refusal(str(path), file_sha256(Path(path)), reason, year, exc.kind)
     except Exception as exc:  # a bug must not take the other files down with it
-        return Refusal(
-            str(path), file_sha256(Path(path)), f"internal error while parsing: {type(exc).__name__}: {exc}", year
-        )
+        reason = f"internal error while parsing: {type(exc).__name__}: {exc}"
+        return Refusal(str(path), file_sha256(Path(path)), reason, year, RefusalKind.INTERNAL_ERROR)

@@ -12,6 +12,7 @@ from etl.model import (
     Grid,
     GridRow,
     ProjectRow,
+    RefusalKind,
     Reject,
     SourceTable,
     TableRefused,
@@ -40,11 +41,17 @@ def parse_grid(grid: Grid, year: int | None = None) -> SourceTable:
     """Classify the grid's rows; rows that cannot be read become rejects, not errors."""
     header = parse_header(grid.preamble)
     if not grid.rows:
-        raise TableRefused(grid.path, "no header row (项目名称 | 总计 | … | 绩效指标) found")
+        reason = "no header row (项目名称 | 总计 | … | 绩效指标) found"
+        raise TableRefused(grid.path, reason, kind=RefusalKind.NOT_A_TARGET_TABLE)
     positions, header_unit = header_positions(grid.rows[0].cells)
     missing = [c for c in REQUIRED_COLUMNS if c not in positions]
     if missing:
-        raise TableRefused(grid.path, f"header row lacks column(s): {', '.join(missing)}", grid.rows[0].line_no)
+        raise TableRefused(
+            grid.path,
+            f"header row lacks column(s): {', '.join(missing)}",
+            grid.rows[0].line_no,
+            RefusalKind.UNSUPPORTED_LAYOUT,
+        )
     table = SourceTable(
         path=grid.path,
         sha256=grid.sha256,

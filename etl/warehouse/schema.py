@@ -64,6 +64,10 @@ load_log = sa.Table(
     sa.Column("reconciled", sa.Boolean),
     sa.Column("n_reconciliation_failures", sa.Integer, nullable=False),
     sa.Column("loaded_at", sa.DateTime, nullable=False),
+    # what sort of refusal (etl.model.RefusalKind; NULL for a load) and which parser made the row
+    # (etl.transform.PARSER_VERSION; NULL for rows written before revision 0007)
+    sa.Column("refusal_kind", sa.String(24)),
+    sa.Column("parser_version", sa.Integer),
     sa.CheckConstraint("status IN ('loaded', 'superseded', 'refused')", name="ck_load_log_status"),
 )
 
