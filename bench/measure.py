@@ -27,10 +27,16 @@ MIB = 1024 * 1024
 
 
 class TreeSampler:
-    """Peak RSS of this process and its descendants together, sampled in a background thread."""
+    """Peak RSS of this process and its descendants together, and the CPU seconds of the descendants,
+    sampled in a background thread (and once more at the end).
+
+    The parsing workers are started by a fork server (etl.load.batches.worker_pool), so they are the
+    loader's grandchildren and outlive the operation: getrusage(RUSAGE_CHILDREN) never sees their CPU.
+    """
 
     def __init__(self, interval: float = 0.5) -> None:
         self.interval, self.peak = interval, 0
+        self.cpu: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -41,7 +47,13 @@ class TreeSampler:
         for child in me.children(recursive=True):
             with contextlib.suppress(psutil.Error):
                 total += child.memory_full_info().pss
+                times = child.cpu_times()
+                self.cpu[child.pid] = max(self.cpu.get(child.pid, 0.0), times.user + times.system)
         return total
+
+    @property
+    def descendants_cpu_s(self) -> float:
+        return sum(self.cpu.values())
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -55,6 +67,7 @@ class TreeSampler:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
+        self.peak = max(self.peak, self._sample())
 
 
 def _cpu(who: int) -> float:
@@ -137,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         "op_s": round(op_s, 3),
         "import_s": round(import_s, 3),
         "cpu_s": round(_cpu(resource.RUSAGE_SELF), 2),
-        "workers_cpu_s": round(_cpu(resource.RUSAGE_CHILDREN), 2),
+        "workers_cpu_s": round(max(_cpu(resource.RUSAGE_CHILDREN), sampler.descendants_cpu_s), 2),
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "peak_children_rss_mib": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
         "peak_tree_rss_mib": round(sampler.peak / MIB, 1),

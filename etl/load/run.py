@@ -181,23 +181,20 @@ def run_load(
     options = RunOptions(year, batch_size, workers, prune_disappeared, full)
     sources = [str(p) for p in paths]
     with writer_lock(path, wait_seconds):
-        begun = False
-        try:
-            with writing(path, wait_seconds) as con:
-                report = RunReport(source_paths=sources, flow_run_id=flow_run_id)
-                report.run_id = history.start_run(con, sources, flow_run_id)
-                begun = True
-                _recorded(con, report, options, on_batch)
-        finally:
-            if begun:
-                publish(path, wait_seconds)
+        with writing(path, wait_seconds) as con:
+            report = RunReport(source_paths=sources, flow_run_id=flow_run_id)
+            report.run_id = history.start_run(con, sources, flow_run_id)
+            failure = _recorded(con, report, options, on_batch)
+        publish(path, wait_seconds)  # the connection is closed (and checkpointed) first
+    if failure is not None:
+        raise failure
     return report
 
 
 def _recorded(
     con: duckdb.DuckDBPyConnection, report: RunReport, options: RunOptions, on_batch: BatchHook | None
-) -> None:
-    """Run the steps; record the outcome whatever happens (an exception is recorded, then re-raised)."""
+) -> Exception | None:
+    """Run the steps and record the outcome; an exception is recorded as a failed run and returned."""
     try:
         _steps(con, report, options, on_batch)
     except Exception as exc:
@@ -206,8 +203,9 @@ def _recorded(
             _finish(con, report)
         except Exception as also:  # the original error is the one to report
             exc.add_note(f"the failed run could not be recorded: {type(also).__name__}: {also}")
-        raise
+        return exc
     _finish(con, report)
+    return None
 
 
 def _steps(con: duckdb.DuckDBPyConnection, report: RunReport, options: RunOptions, on_batch: BatchHook | None) -> None:
