@@ -30,6 +30,25 @@ def test_flow_loads_the_sample(prefect_server: None, sample_copy: Path, warehous
         con.close()
 
 
+def test_the_flow_is_one_task_over_the_run(prefect_server: None, tmp_path: Path, sample_path: Path) -> None:
+    """The flow is a thin adapter: one load-run task, in which the run holds the writer lock throughout."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    from flows.load_flow import load_flow
+
+    for year in (2023, 2024):
+        (tmp_path / "raw" / str(year)).mkdir(parents=True)
+        (tmp_path / "raw" / str(year) / "t.txt").write_bytes(sample_path.read_bytes())
+    state = load_flow([str(tmp_path / "raw")], str(tmp_path / "wh.duckdb"), batch_size=1, return_state=True)
+    assert state.is_completed() and state.result().by_status == {"loaded": 2}
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[state.state_details.flow_run_id]))
+        )
+    assert [r.name.rsplit("-", 1)[0] for r in runs] == ["load-run"]
+
+
 def test_cli_load_then_reload(prefect_server: None, sample_copy: Path, warehouse: Path) -> None:
     runner = CliRunner()
     first = runner.invoke(app, ["load", str(sample_copy), "--warehouse", str(warehouse)])

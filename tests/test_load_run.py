@@ -224,3 +224,14 @@ def test_workers_parse_one_batch_that_loads_in_one_transaction(
     assert report.by_status == {"loaded": 2}
     assert query(warehouse, "SELECT count(DISTINCT run_id), count(*) FROM load_run_file") == [(1, 2)]
     assert query(warehouse, "SELECT count(*) FROM fact_target") == [(220,)]
+
+
+def test_on_batch_gets_each_committed_batch(two_years: Path, warehouse: Path) -> None:
+    """The hook the Prefect flow logs batches with: called once per transaction, after it committed."""
+    seen: list[list[tuple[str, int | None]]] = []
+
+    def committed(results: list) -> None:
+        seen.append([(r.status, r.load_id) for r in results])
+
+    report = run(two_years, warehouse, batch_size=1, on_batch=committed)
+    assert seen == [[("loaded", 1)], [("loaded", 2)]] and report.by_status == {"loaded": 2}
