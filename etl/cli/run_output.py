@@ -65,7 +65,8 @@ def _files_table(report: RunReport, target: Path, out: Console) -> None:
 
 def _problems(report: RunReport, err: Console) -> None:
     for r in report.refused:
-        err.print(f"refused {r.path}: {r.message}", markup=False, highlight=False)
+        kind = f" ({r.refusal_kind})" if r.refusal_kind else ""
+        err.print(f"refused {r.path}{kind}: {r.message}", markup=False, highlight=False)
     for r in report.unreconciled:
         err.print(f"totals do not reconcile in {r.path}: see fact_reconciliation (load_id {r.load_id})", markup=False)
     for c in report.failed_checks:

@@ -28,7 +28,8 @@ def run_markdown(report: RunReport) -> str:
     for k in report.failed_checks:
         lines += ["", f"### {k.name}", "", "```", k.sample or "", "```"]
     if report.refused:
-        lines += ["", "## Refused files", ""] + [f"- `{r.path}`: {r.message}" for r in report.refused]
+        refused = [f"- `{r.path}` ({r.refusal_kind}): {r.message}" for r in report.refused]
+        lines += ["", "## Refused files", "", *refused]
     if report.disappeared:
         lines += ["", "## Disappeared source files", ""] + [f"- `{p}`" for p in report.disappeared]
     return "\n".join(lines) + "\n"
