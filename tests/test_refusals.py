@@ -12,7 +12,7 @@ import pytest
 from etl.load import run as load_run
 from etl.load.run import run_load
 from etl.load.writer import CLAIMED_ELSEWHERE
-from etl.model import Refusal, RefusalKind
+from etl.model import Refusal, RefusalKind, TableRefused
 from etl.settings import MIGRATIONS_DIR
 from etl.transform import PARSER_VERSION, pipeline
 from etl.transform.pipeline import run_file
@@ -104,6 +104,26 @@ def test_an_internal_error_is_never_skipped(
     assert query(warehouse, "SELECT refusal_kind, parser_version FROM load_log") == [("internal_error", PARSER_VERSION)]
     fixed = run_load([sample_copy], warehouse)  # the next release reads it
     assert fixed.by_status == {"loaded": 1} and fixed.n_skipped == 0
+
+
+def test_a_new_verdict_on_the_same_bytes_is_logged(
+    sample_copy: Path, warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An internal error, then (the same parser, a passing fault) a real refusal: logged, and from then final."""
+    with monkeypatch.context() as m:
+        m.setattr(pipeline, "STEPS", (*pipeline.STEPS[:1], ("parse", _bug)))
+        run_load([sample_copy], warehouse)
+    monkeypatch.setattr(pipeline, "STEPS", (*pipeline.STEPS[:1], ("parse", _refuse)))
+    assert run_load([sample_copy], warehouse).n_skipped == 0
+    assert query(warehouse, "SELECT refusal_kind FROM load_log ORDER BY load_id") == [
+        ("internal_error",),
+        ("bad_input",),
+    ]
+    assert run_load([sample_copy], warehouse).n_skipped == 1
+
+
+def _refuse(grid: object, year: object) -> None:
+    raise TableRefused("t.txt", "a refusal")
 
 
 @pytest.mark.parametrize("older", [None, PARSER_VERSION - 1], ids=["before-0007", "older-version"])

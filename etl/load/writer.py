@@ -91,9 +91,10 @@ def _claimed_elsewhere(t: frames.TableMeta, owner: str | None) -> Refusal | None
 def plan_batch(con: duckdb.DuckDBPyConnection, batch: frames.FrameBatch, refusals: Sequence[Refusal]) -> _Plan:
     """Decide per file: unchanged (same bytes already current), load, replace, or refuse."""
     current = _current_loads(con)
-    known_refusals = set(  # logged once per file, bytes and parser version
+    known_refusals = set(  # logged once per file, bytes, kind and parser version
         con.execute(
-            "SELECT source_path, source_sha256 FROM load_log WHERE status = 'refused' AND parser_version = ?",
+            "SELECT source_path, source_sha256, refusal_kind FROM load_log "
+            "WHERE status = 'refused' AND parser_version = ?",
             [PARSER_VERSION],
         ).fetchall()
     )
@@ -119,7 +120,7 @@ def plan_batch(con: duckdb.DuckDBPyConnection, batch: frames.FrameBatch, refusal
             replaced.append(current[key][0])
         keep.append(i)
         results.append(_result(t, "replaced" if key in current else "loaded"))
-    new_refusals = [r for r in refusals if (r.path, r.sha256) not in known_refusals]
+    new_refusals = [r for r in refusals if (r.path, r.sha256, str(r.kind)) not in known_refusals]
     results += [
         FileResult(r.path, "refused", budget_year=r.budget_year, message=r.reason, refusal_kind=str(r.kind))
         for r in refusals
