@@ -1,4 +1,10 @@
-"""Small text helpers shared by the parsers: width folding and whitespace."""
+"""Small text helpers shared by the parsers: width folding and whitespace, and the one key-folding rule.
+
+``fold_key`` is the form names are compared and keyed by everywhere: project identities
+(``frames.name_key``, ``identity.folded``), header and type-name look-ups (``header_key``) and, in SQL,
+the ``fold_key()`` macro of sql/macros/fold_key.sql that the views use. The two are kept identical by
+tests/test_folding.py (every character of the Basic Multilingual Plane goes through both).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,14 @@ import re
 
 _FOLD = str.maketrans({"（": "(", "）": ")", "：": ":", "；": ";", "，": ",", "　": " ", "［": "[", "］": "]"})
 _SPACES = re.compile(r"\s+")
+
+# The key rule: full-width ASCII forms U+FF01-U+FF5E (！…～: letters, digits, （）［］：；，％ …) become their
+# ASCII characters, and every whitespace character (str.isspace: ASCII spaces and controls, NBSP, U+2000-U+200A,
+# U+3000 …) is dropped. Other brackets (【】〔〕《》) are kept as printed: they are not width variants.
+FULL_WIDTH = "".join(chr(c) for c in range(0xFF01, 0xFF5F))
+HALF_WIDTH = "".join(chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F))
+WHITESPACE = "".join(chr(c) for c in range(0x10000) if chr(c).isspace())
+_KEY = str.maketrans(FULL_WIDTH, HALF_WIDTH, WHITESPACE)
 _TAGS = re.compile(r"</?\s*[a-zA-Z][^<>]*>")
 
 
@@ -24,6 +38,11 @@ def strip_tags(text: str) -> str:
     return _TAGS.sub(" ", text) if "<" in text else text
 
 
+def fold_key(text: str) -> str:
+    """The key two printings of one name share: full-width ASCII forms folded, all whitespace dropped."""
+    return text.translate(_KEY)
+
+
 def header_key(text: str) -> str:
-    """The form a header cell is looked up by: folded, no spaces."""
-    return _SPACES.sub("", fold(strip_tags(text)))
+    """The form a header cell is looked up by: tags stripped, then fold_key."""
+    return fold_key(strip_tags(text))

@@ -2,7 +2,8 @@
 connection handed in by etl.warehouse.connect.upgrade).
 
 Views are not migrations' business: they are dropped before migrating and, when the schema ends at
-head, created again from sql/views/ in the same transaction (etl/warehouse/views.py).
+head, the macros, views and type-tree seed are created again from sql/ and the CSV in the same
+transaction (etl/warehouse/views.py: build).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from alembic.script import ScriptDirectory
 
 from etl.settings import warehouse_path
 from etl.warehouse.schema import metadata
-from etl.warehouse.views import create_views, drop_views
+from etl.warehouse.views import build, drop_views, existing_views
 
 
 class DuckDBImpl(DefaultImpl):
@@ -37,22 +38,14 @@ def run_migrations() -> None:
     engine.dispose()
 
 
-def _existing_views(connection: sa.Connection) -> list[str]:
-    rows = connection.exec_driver_sql(
-        "SELECT table_name FROM information_schema.views WHERE table_schema = current_schema()"
-        " AND table_name LIKE 'v\\_%' ESCAPE '\\'"
-    )
-    return [r[0] for r in rows]
-
-
 def _run(connection: sa.Connection) -> None:
     context.configure(connection=connection, target_metadata=metadata, transaction_per_migration=False)
     with context.begin_transaction():
-        drop_views(connection, _existing_views(connection))
+        drop_views(connection, existing_views(connection))
         context.run_migrations()
         head = ScriptDirectory.from_config(context.config).get_current_head()
         if context.get_context().get_current_revision() == head:
-            create_views(connection)
+            build(connection)
 
 
 run_migrations()

@@ -98,4 +98,4 @@ def test_golden_files(name: str) -> None:
     expected = pd.read_csv(HERE / name, dtype=str, keep_default_na=False)
     actual = golden_frames()[name].astype(object).where(lambda d: d.notna(), None)
     actual = actual.map(lambda v: "" if v is None else str(v))
-    pd.testing.assert_frame_equal(actual.reset_index(drop=True), expected, check_dtype=False)
+    pd.testing.assert_frame_equal(actual.reset_index(drop=True), expected, check_dtype=False, check_like=True)

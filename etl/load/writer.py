@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 
 from etl.load import identity
-from etl.model import Refusal, RefusalKind, SourceTable
+from etl.model import AMOUNT_COLUMNS, Refusal, RefusalKind, SourceTable
 from etl.transform import PARSER_VERSION, frames
 from etl.warehouse.schema import metadata
 
@@ -243,17 +243,30 @@ def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) 
         con.unregister("stage_rows")
 
 
+class UnknownTypeKey(RuntimeError):
+    """A target's resolved type key is neither in dim_indicator_type nor an unknown ('?…') type: the parser
+    and the dimension disagree (both come from etl/transform/indicator_types.csv, so this is a bug)."""
+
+
 def _insert_unknown_types(con: duckdb.DuckDBPyConnection, targets: pd.DataFrame) -> None:
-    """Types the tree does not know are added (is_known = false), never dropped."""
+    """Types the tree does not know are added (is_known = false), never dropped; a known-looking key the
+    dimension lacks stops the load (UnknownTypeKey) instead of losing its targets in the fact insert's join."""
     unknown = sorted(k for k in targets["type_key"].unique() if k.startswith("?"))
     known = {r[0] for r in con.execute("SELECT type_key FROM dim_indicator_type").fetchall()}
     new = [k for k in unknown if k not in known]
+    if missing := sorted(k for k in targets["type_key"].unique() if not k.startswith("?") and k not in known):
+        where = targets.loc[targets["type_key"].isin(missing), "source_line"].iloc[0]
+        raise UnknownTypeKey(
+            f"indicator type key(s) {missing} are not in dim_indicator_type (first at source line {where}): "
+            "the type tree (etl/transform/indicator_types.csv) and the warehouse disagree; run `jixiao db upgrade`"
+        )
     for type_id, key in zip(_next_ids(con, "seq_indicator_type_id", len(new)), new, strict=True):
         level1, level2 = key[1:].split("/", 1)
         c1, _, n1 = level1.partition("-")
         c2, _, n2 = level2.partition("-")
         con.execute(
-            "INSERT INTO dim_indicator_type VALUES (?, ?, ?, ?, ?, ?, false, false)",
+            "INSERT INTO dim_indicator_type (indicator_type_id, type_key, level1_code, level1_name, level2_code,"
+            " level2_name, is_known, is_assumed) VALUES (?, ?, ?, ?, ?, ?, false, false)",
             [type_id, key, c1 or None, n1, c2 or None, n2],
         )
 
@@ -341,35 +354,38 @@ def _insert_links(con: duckdb.DuckDBPyConnection, links: pd.DataFrame) -> None:
         FROM stage_links WHERE project_id NOT IN (SELECT project_id FROM dim_project)
     """)
     con.execute("""
-        INSERT INTO dim_project_name
+        INSERT INTO dim_project_name BY NAME
         SELECT name_key, project_id, department_name, unit_name, printed_name, link_method,
-               CAST(link_score AS DECIMAL(5, 2)), budget_year
+               CAST(link_score AS DECIMAL(5, 2)) AS link_score, budget_year AS linked_in_year
         FROM stage_links
     """)
     con.unregister("stage_links")
 
 
+def _casts(columns: Sequence[str], alias: str) -> str:
+    """REPLACE (...) casting the staged exact-decimal strings to the schema's DECIMAL types, by column name."""
+    return ", ".join(f"CAST({alias}.{c} AS DECIMAL(18, {4 if c in TARGET_NUMBERS else 2})) AS {c}" for c in columns)
+
+
+TARGET_NUMBERS = ("period_value", "annual_value", "weight")
+
+
 def _insert_facts(con: duckdb.DuckDBPyConnection, projects: pd.DataFrame, targets: pd.DataFrame) -> None:
-    amount = ", ".join(f"CAST(p.{c}_yuan AS DECIMAL(18, 2))" for c in ("total", "fiscal", "special_account", "other"))
+    """Facts go in BY NAME (columns matched by name, never by position: the staged frames carry the
+    schema's column names, see etl/transform/frames.py); the dimension keys come from inner joins whose
+    misses cannot happen: every name_key was just linked and every type_key checked (_insert_unknown_types)."""
+    amounts = [f"{c}_yuan" for c in AMOUNT_COLUMNS]
     con.execute(f"""
-        INSERT INTO fact_project_budget
-        SELECT n.project_id, p.budget_year, p.load_id, p.source_line, p.name_key, p.department_name, p.unit_name,
-               p.printed_name, p.project_name, p.transfer_doc_no, p.is_transfer_payment, {amount},
-               p.source_unit, p.goal_text
+        INSERT INTO fact_project_budget BY NAME
+        SELECT n.project_id, p.* REPLACE ({_casts(amounts, "p")})
         FROM stage_projects p JOIN dim_project_name n USING (name_key)
     """)
     con.unregister("stage_projects")
     con.register("stage_targets", targets)
-    target_value = ", ".join(
-        f"t.{p}_target_text, t.{p}_comparison, CAST(t.{p}_value AS DECIMAL(18, 4)), t.{p}_unit, "
-        f"t.{p}_unit_source, t.{p}_value_status"
-        for p in ("period", "annual")
-    )
+    numbers = _casts(TARGET_NUMBERS, "t")
     con.execute(f"""
-        INSERT INTO fact_target
-        SELECT n.project_id, t.budget_year, t.seq, ty.indicator_type_id, t.load_id, t.source_line,
-               t.printed_level1_code, t.printed_level1_name, t.printed_level2_code, t.printed_level2_name,
-               t.is_misparented, t.is_duplicate, t.indicator_name, {target_value}, t.raw_text
+        INSERT INTO fact_target BY NAME
+        SELECT n.project_id, ty.indicator_type_id, t.* EXCLUDE (name_key, type_key) REPLACE ({numbers})
         FROM stage_targets t
         JOIN dim_project_name n USING (name_key)
         JOIN dim_indicator_type ty USING (type_key)

@@ -15,50 +15,30 @@ from decimal import Decimal
 import pandas as pd
 
 from etl.model import AMOUNT_COLUMNS, Refusal, SourceTable, TargetValue
-from etl.text import fold
+from etl.text import fold_key
 from etl.transform import PARSER_VERSION
+from etl.warehouse import schema
 
-PROJECT_COLUMNS = [
-    "batch_no",
-    "name_key",
-    "budget_year",
-    "source_line",
-    "department_name",
-    "unit_name",
-    "printed_name",
-    "project_name",
-    "transfer_doc_no",
-    "is_transfer_payment",
-    *(f"{c}_yuan" for c in AMOUNT_COLUMNS),
-    "source_unit",
-    "goal_text",
-]
+# Staging frames have the warehouse tables' columns (names and order from etl/warehouse/schema.py), less the
+# keys the loader assigns (load_id, project_id, indicator_type_id), plus the staging keys it resolves them from:
+# batch_no (-> load_id), name_key (-> project_id via dim_project_name), type_key (-> dim_indicator_type).
+# The loader inserts BY NAME, so a column added to the schema and to the row tuples below loads without
+# touching the loader; the tuples list values in exactly these columns' order (tests/test_columns.py).
+PROJECT_COLUMNS = ["batch_no", *schema.column_names(schema.fact_project_budget, ("project_id", "load_id"))]
 TARGET_COLUMNS = [
     "batch_no",
     "name_key",
-    "budget_year",
-    "seq",
     "type_key",
-    "source_line",
-    "printed_level1_code",
-    "printed_level1_name",
-    "printed_level2_code",
-    "printed_level2_name",
-    "is_misparented",
-    "is_duplicate",
-    "indicator_name",
-    *(
-        f"{p}_{f}"
-        for p in ("period", "annual")
-        for f in ("target_text", "comparison", "value", "unit", "unit_source", "value_status")
-    ),
-    "raw_text",
+    *schema.column_names(schema.fact_target, ("project_id", "indicator_type_id", "load_id")),
 ]
+AGGREGATE_COLUMNS = ["batch_no", *schema.column_names(schema.fact_table_aggregate, ("load_id",))]
+FINDING_COLUMNS = ["batch_no", *schema.column_names(schema.fact_reconciliation, ("load_id",))]
+REJECT_COLUMNS = ["batch_no", *schema.column_names(schema.load_reject, ("load_id",))]
 
 
 def name_key(department: str, unit: str, doc: str | None, project_name: str) -> str:
     """The exact identity of a published project name: department, unit, document, name (width-folded)."""
-    return "|".join(fold(part or "").replace(" ", "") for part in (department, unit, doc, project_name))
+    return "|".join(fold_key(part or "") for part in (department, unit, doc, project_name))
 
 
 def _money(value: Decimal) -> str:
@@ -83,9 +63,9 @@ def project_rows(tables: Sequence[SourceTable], keys: list[list[str]] | None = N
     rows = [
         (
             i,
-            keys[i][j],
             t.budget_year,
             p.line_no,
+            keys[i][j],
             t.department_name,
             p.unit_name,
             p.printed_name,
@@ -111,9 +91,9 @@ def target_rows(tables: Sequence[SourceTable], keys: list[list[str]] | None = No
                 (
                     i,
                     key,
+                    ind.type_key,
                     t.budget_year,
                     ind.seq,
-                    ind.type_key,
                     p.line_no,
                     ind.level1_code,
                     ind.level1_name,
@@ -125,6 +105,8 @@ def target_rows(tables: Sequence[SourceTable], keys: list[list[str]] | None = No
                     *_target(ind.period),
                     *_target(ind.annual),
                     ind.raw_text,
+                    None if ind.weight is None else format(ind.weight, "f"),
+                    ind.direction,
                 )
                 for ind in p.indicators
             )
@@ -137,8 +119,7 @@ def aggregate_rows(tables: Sequence[SourceTable]) -> pd.DataFrame:
         for i, t in enumerate(tables)
         for a in t.aggregates
     ]
-    cols = ["batch_no", "source_line", "row_kind", "row_name", *(f"{c}_yuan" for c in AMOUNT_COLUMNS)]
-    return pd.DataFrame(rows, columns=cols)
+    return pd.DataFrame(rows, columns=AGGREGATE_COLUMNS)
 
 
 def finding_rows(tables: Sequence[SourceTable]) -> pd.DataFrame:
@@ -158,19 +139,7 @@ def finding_rows(tables: Sequence[SourceTable]) -> pd.DataFrame:
         for i, t in enumerate(tables)
         for n, f in enumerate(t.findings, start=1)
     ]
-    cols = [
-        "batch_no",
-        "check_no",
-        "check_name",
-        "scope",
-        "column_name",
-        "source_line",
-        "expected_yuan",
-        "actual_yuan",
-        "difference_yuan",
-        "passed",
-    ]
-    return pd.DataFrame(rows, columns=cols)
+    return pd.DataFrame(rows, columns=FINDING_COLUMNS)
 
 
 def reject_rows(tables: Sequence[SourceTable]) -> pd.DataFrame:
@@ -179,7 +148,7 @@ def reject_rows(tables: Sequence[SourceTable]) -> pd.DataFrame:
         for i, t in enumerate(tables)
         for n, r in enumerate(t.rejects, start=1)
     ]
-    return pd.DataFrame(rows, columns=["batch_no", "reject_no", "source_path", "source_line", "raw_text", "reason"])
+    return pd.DataFrame(rows, columns=REJECT_COLUMNS)
 
 
 @dataclass(slots=True, frozen=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 
+from etl.warehouse import views
 from etl.warehouse.locking import WarehouseBusy, writer_lock
 from etl.warehouse.publish import published_path
 from etl.settings import MIGRATIONS_DIR, warehouse_path
@@ -84,14 +85,27 @@ def connect(
 
 
 def open_for_load(path: Path | None = None, wait_seconds: float = 0) -> duckdb.DuckDBPyConnection:
-    """Connect for writing, migrating first when the schema is behind."""
+    """Connect for writing: migrate when the schema is behind (which re-creates the views), else re-create
+    the macros, views and type seed of this installation (a few milliseconds) so a load always runs at head."""
     warehouse_path(path).parent.mkdir(parents=True, exist_ok=True)
     con = connect(path, wait_seconds=wait_seconds)
     if current_revision(con) != head_revision():
         con.close()
         upgrade(path)
-        con = connect(path, wait_seconds=wait_seconds)
+        return connect(path, wait_seconds=wait_seconds)
+    rebuild_views(con)
     return con
+
+
+def rebuild_views(con: duckdb.DuckDBPyConnection) -> None:
+    """etl.warehouse.views.rebuild in one transaction: a view that fails leaves the old ones in place."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        views.rebuild(views.Native(con))
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
 
 
 def _busy(path: Path, exc: Exception) -> Exception:

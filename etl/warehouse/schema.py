@@ -146,6 +146,8 @@ fact_target = sa.Table(
     *_target_columns("period"),
     *_target_columns("annual"),
     sa.Column("raw_text", sa.String, nullable=False),
+    sa.Column("weight", TARGET_NUMBER),  # 权重 of the per-row layout (NULL where not printed); since 0008
+    sa.Column("direction", sa.String(4)),  # 指标方向 正向/反向 of the per-row layout; since 0008
 )
 
 fact_table_aggregate = sa.Table(
@@ -231,3 +233,11 @@ load_run_check = sa.Table(
     sa.Column("sample", sa.String),
     sa.Column("description", sa.String),
 )
+
+
+def column_names(table: sa.Table, without: tuple[str, ...] = ()) -> list[str]:
+    """The table's column names in schema order, less the ones named (keys the loader assigns)."""
+    missing = set(without) - set(table.columns.keys())
+    if missing:
+        raise KeyError(f"{table.name} has no column(s) {sorted(missing)}")
+    return [c.name for c in table.columns if c.name not in without]

@@ -1,9 +1,14 @@
-"""The views: one query per file in sql/views/ (named v_*.sql), re-created at head, the way dbt rebuilds models.
+"""The views and macros: one statement per file in sql/macros/ and sql/views/ (v_*.sql), re-created at head,
+the way dbt rebuilds models.
 
 Migrations own tables only. migrations/env.py drops every view before it migrates (so a table change
-never trips over a view that reads it) and, once the schema is at head, creates every view again from
-these files, in the same transaction: a warehouse at head always has exactly the views of this
-checkout, and a failing view leaves the warehouse as it was.
+never trips over a view that reads it) and, once the schema is at head, calls :func:`build` in the same
+transaction; every load on a warehouse already at head calls :func:`rebuild` (etl/warehouse/connect.py),
+also in one transaction. So a warehouse at head always has exactly the macros, views and type tree of
+this installation, and a failing view leaves the warehouse as it was.
+
+The macros (``fold_key``, ``to_wan``) are created first: every view that folds a name or converts yuan
+to 万元 calls them, so the rule is written once (tests/test_folding.py holds SQL and Python to the same keys).
 """
 
 from __future__ import annotations
@@ -16,15 +21,35 @@ from typing import Protocol
 from etl.settings import SQL_DIR
 
 VIEWS_DIR = SQL_DIR / "views"
+MACROS_DIR = SQL_DIR / "macros"
 
 
 class Executes(Protocol):
     def exec_driver_sql(self, statement: str) -> object: ...
 
 
-def view_files(directory: Path = VIEWS_DIR) -> dict[str, str]:
+class Native:
+    """A native DuckDB connection seen through the one method these functions use."""
+
+    def __init__(self, con: object) -> None:
+        self.con = con
+
+    def exec_driver_sql(self, statement: str) -> object:
+        return self.con.execute(statement)  # type: ignore[attr-defined]
+
+
+def _statement(path: Path) -> str:
+    return path.read_text(encoding="utf-8").strip().rstrip(";")
+
+
+def view_files(directory: Path | None = None) -> dict[str, str]:
     """view name -> its SQL, for every sql/views/v_*.sql."""
-    return {p.stem: p.read_text(encoding="utf-8").strip().rstrip(";") for p in sorted(directory.glob("v_*.sql"))}
+    return {p.stem: _statement(p) for p in sorted((directory or VIEWS_DIR).glob("v_*.sql"))}
+
+
+def macro_files(directory: Path | None = None) -> dict[str, str]:
+    """macro file name -> its CREATE OR REPLACE MACRO statement, for every sql/macros/*.sql."""
+    return {p.stem: _statement(p) for p in sorted((directory or MACROS_DIR).glob("*.sql"))}
 
 
 def creation_order(views: dict[str, str]) -> list[str]:
@@ -36,10 +61,27 @@ def creation_order(views: dict[str, str]) -> list[str]:
     return list(TopologicalSorter(graph).static_order())
 
 
+def existing_views(conn: Executes) -> list[str]:
+    """The v_* views the warehouse holds now."""
+    rows = conn.exec_driver_sql(
+        "SELECT table_name FROM information_schema.views WHERE table_schema = current_schema()"
+        " AND table_name LIKE 'v\\_%' ESCAPE '\\'"
+    )
+    return [r[0] for r in rows.fetchall()]  # type: ignore[attr-defined]
+
+
 def drop_views(conn: Executes, existing: list[str]) -> None:
     """Drop the named views, dependants first."""
     for name in existing:
         conn.exec_driver_sql(f"DROP VIEW IF EXISTS {name} CASCADE")
+
+
+def create_macros(conn: Executes, macros: dict[str, str] | None = None) -> list[str]:
+    """Create (or replace) every macro of sql/macros/; returns the file names."""
+    macros = macro_files() if macros is None else macros
+    for statement in macros.values():
+        conn.exec_driver_sql(statement)
+    return list(macros)
 
 
 def create_views(conn: Executes, views: dict[str, str] | None = None) -> list[str]:
@@ -49,3 +91,18 @@ def create_views(conn: Executes, views: dict[str, str] | None = None) -> list[st
     for name in order:
         conn.exec_driver_sql(f"CREATE OR REPLACE VIEW {name} AS\n{views[name]}")
     return order
+
+
+def build(conn: Executes) -> list[str]:
+    """What a warehouse at head derives from files: the type tree's seed rows, the macros, the views."""
+    from etl.warehouse.seed import seed_indicator_types
+
+    seed_indicator_types(conn)
+    create_macros(conn)
+    return create_views(conn)
+
+
+def rebuild(conn: Executes) -> list[str]:
+    """Drop every v_* view, then :func:`build` (the caller holds the transaction)."""
+    drop_views(conn, existing_views(conn))
+    return build(conn)

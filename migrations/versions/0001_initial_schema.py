@@ -1,4 +1,7 @@
-"""Initial schema: the star schema of etl/schema.py, its key sequences and the indicator type tree.
+"""Initial schema: the star schema of etl/schema.py and its key sequences.
+
+The indicator type tree is not seeded here any more: dim_indicator_type gets its rows from
+etl/transform/indicator_types.csv whenever the warehouse is brought to head (etl/warehouse/seed.py).
 
 Revision ID: 0001
 Revises:
@@ -16,19 +19,6 @@ branch_labels = None
 depends_on = None
 
 
-# The type tree as first seeded (etl/parse/indicator_types.csv at this revision; 14 and 23 follow the
-# numbering but were not seen in a real table, hence is_assumed).
-TYPE_TREE = [
-    (11, "11", "1", "产出指标", "11", "数量指标", False),
-    (12, "12", "1", "产出指标", "12", "质量指标", False),
-    (13, "13", "1", "产出指标", "13", "时效指标", False),
-    (14, "14", "1", "产出指标", "14", "成本指标", True),
-    (21, "21", "2", "效益指标", "21", "经济效益指标", False),
-    (22, "22", "2", "效益指标", "22", "社会效益指标", False),
-    (23, "23", "2", "效益指标", "23", "生态效益指标", True),
-    (24, "24", "2", "效益指标", "24", "可持续影响指标", False),
-    (31, "31", "3", "满意度指标", "31", "服务对象满意度指标", False),
-]
 SEQUENCES = {"seq_load_id": 1, "seq_project_id": 1, "seq_indicator_type_id": 1000}
 
 
@@ -186,32 +176,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("load_id", "reject_no"),
     )
     # ### end Alembic commands ###
-    type_table = sa.table(
-        "dim_indicator_type",
-        *(
-            sa.column(c)
-            for c in (
-                "indicator_type_id",
-                "type_key",
-                "level1_code",
-                "level1_name",
-                "level2_code",
-                "level2_name",
-                "is_assumed",
-                "is_known",
-            )
-        ),
-    )
-    keys = (
-        "indicator_type_id",
-        "type_key",
-        "level1_code",
-        "level1_name",
-        "level2_code",
-        "level2_name",
-        "is_assumed",
-    )
-    op.bulk_insert(type_table, [dict(zip(keys, row, strict=True), is_known=True) for row in TYPE_TREE])
 
 
 def downgrade() -> None:

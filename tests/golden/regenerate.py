@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
 from etl.transform import frames
 from etl.transform.pipeline import process_file
 from tests.paths import PROJECT_ROOT
@@ -24,7 +26,15 @@ def golden_frames() -> dict[str, object]:
     }
 
 
+def in_file_order(name: str, df: pd.DataFrame) -> pd.DataFrame:
+    """The frame's columns in the order the golden file has them, new ones last (the diff shows only changes)."""
+    path = HERE / name
+    known = list(pd.read_csv(path, nrows=0).columns) if path.exists() else []
+    return df[[c for c in known if c in df.columns] + [c for c in df.columns if c not in known]]
+
+
 if __name__ == "__main__":
     for name, df in golden_frames().items():
+        df = in_file_order(name, df)
         df.to_csv(HERE / name, index=False)
         print(HERE / name, len(df))
