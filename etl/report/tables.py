@@ -6,7 +6,7 @@ Amounts are Decimal 万元 (numbers in the workbook); percentages Decimal; missi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pandas as pd
@@ -37,12 +37,18 @@ class Table:
     rows: list[tuple[Any, ...]]
 
 
+def to_wan(yuan: Decimal) -> Decimal:
+    """Yuan -> 万元 exactly as the SQL macro to_wan() (sql/macros/to_wan.sql) does it: yuan x 0.0001 at six
+    decimals, half away from zero (never rounds a DECIMAL(18, 2) amount; tests/test_folding.py compares)."""
+    return (Decimal(yuan) * Decimal("0.0001")).quantize(FINE, rounding=ROUND_HALF_UP)
+
+
 def wan(value: Any) -> Decimal | None:
-    """Yuan (Decimal or None) -> 万元, two decimals when that is exact, else six (no rounding of a yuan)."""
+    """Yuan (Decimal or None) -> 万元 (to_wan), shown with two decimals when that is exact, else six."""
     if _value(value) is None:
         return None
-    x = Decimal(value) / 10000
-    return x.quantize(WAN) if x == x.quantize(WAN) else x.quantize(FINE)
+    x = to_wan(value)
+    return x.quantize(WAN) if x == x.quantize(WAN) else x
 
 
 def _value(value: Any) -> Any:

@@ -145,9 +145,9 @@ select
     total_yuan,
     previous_total_yuan,
     change_yuan,
-    cast(total_yuan * 0.0001 as decimal(18, 6)) as total_wan,
-    cast(previous_total_yuan * 0.0001 as decimal(18, 6)) as previous_total_wan,
-    cast(change_yuan * 0.0001 as decimal(18, 6)) as change_wan,
+    to_wan(total_yuan) as total_wan,
+    to_wan(previous_total_yuan) as previous_total_wan,
+    to_wan(change_yuan) as change_wan,
     -- a ratio, not an amount: rounded to 0.01 %; DECIMAL(38, 2) holds any ratio of two DECIMAL(18, 2) amounts
     case
         when previous_total_yuan <> 0 then cast(round(change_yuan * 100.0 / previous_total_yuan, 2) as decimal(38, 2))

@@ -1,5 +1,6 @@
 -- v_target: one row per performance target (project x budget year x indicator), with its
--- resolved type, the type as printed, both targets as printed and as read, and its project.
+-- resolved type, the type as printed, both targets as printed and as read, the weight (权重) and direction
+-- (指标方向 正向/反向) where the layout prints them (the per-row layout; NULL otherwise), and its project.
 with targets as (
     select * from fact_target
 ),
@@ -45,6 +46,8 @@ select
     targets.annual_unit,
     targets.annual_value_status,
     targets.annual_value_status = 'quantitative' as is_quantitative,
+    targets.weight,
+    targets.direction,
     targets.load_id,
     targets.source_line
 from targets

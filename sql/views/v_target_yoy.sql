@@ -1,8 +1,8 @@
 -- v_target_yoy: one row per project, compared pair of years (as in v_project_budget_yoy) and indicator:
 -- this year's annual target beside last year's (the period target where no annual one is printed:
--- target_basis says which). Targets are matched by indicator name (widths folded,
--- spaces dropped) within one project identity; a name printed twice with different targets is matched
--- by its order of appearance, and the exact repeats the parser flags (is_duplicate) are left out.
+-- target_basis says which). Targets are matched by indicator name (fold_key: widths folded, whitespace
+-- dropped: sql/macros/fold_key.sql) within one project identity; a name printed twice with different
+-- targets is matched by its order of appearance, and the exact repeats the parser flags (is_duplicate) are left out.
 -- change: added, removed, unchanged, raised, lowered (both quantitative in the same unit and direction:
 -- for >=, >, = a larger number is more demanding, for <=, < a smaller one), or changed (anything else).
 with project_pairs as (
@@ -17,7 +17,7 @@ targets as (
         budget_year,
         seq,
         indicator_name,
-        replace(translate(indicator_name, '（）：；，　', '():;, '), ' ', '') as indicator_key,
+        fold_key(indicator_name) as indicator_key,
         case when annual_value_status = 'missing' then 'period' else 'annual' end as target_basis,
         case when annual_value_status = 'missing' then period_target_text else annual_target_text end as target_text,
         case when annual_value_status = 'missing' then period_comparison else annual_comparison end as comparison,
@@ -108,8 +108,8 @@ classified as (
             -- qualitative texts: equal as printed, or once widths, spaces and a final 。 are set aside
             -- (normalised only for the rows that reach this test: a third of the view's cost otherwise)
             when target_text = previous_target_text then 'unchanged'
-            when rtrim(replace(translate(coalesce(target_text, ''), '（）：；，　', '():;, '), ' ', ''), '。')
-                = rtrim(replace(translate(coalesce(previous_target_text, ''), '（）：；，　', '():;, '), ' ', ''), '。')
+            when rtrim(fold_key(coalesce(target_text, '')), '。')
+                = rtrim(fold_key(coalesce(previous_target_text, '')), '。')
                 then 'unchanged'
             else 'changed'
         end as change

@@ -1,0 +1,100 @@
+"""A warehouse at head has this installation's views, macros and type seed: every load re-creates them
+(in one transaction), and the migrations go down to base and up to head again."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+
+from etl.load import writer
+from etl.settings import MIGRATIONS_DIR
+from etl.transform.pipeline import process_file
+from etl.warehouse import views
+from etl.warehouse.connect import connect, head_revision, open_for_load, upgrade, writing
+
+
+def _views(warehouse: Path) -> dict[str, str]:
+    con = connect(warehouse, read_only=True, published=False)
+    try:
+        return dict(con.execute("SELECT view_name, sql FROM duckdb_views() WHERE NOT internal").fetchall())
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def edited_views(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of sql/views/ that the code reads instead of the real one."""
+    folder = tmp_path / "views"
+    shutil.copytree(views.VIEWS_DIR, folder)
+    monkeypatch.setattr(views, "VIEWS_DIR", folder)
+    return folder
+
+
+def test_a_load_applies_an_edited_view(edited_views: Path, warehouse: Path, sample_path: Path) -> None:
+    upgrade(warehouse)
+    assert "edited_marker" not in _views(warehouse)["v_target"]
+    path = edited_views / "v_target.sql"
+    path.write_text(path.read_text(encoding="utf-8").replace("select\n", "select\n    'yes' as edited_marker,\n", 1))
+    (edited_views / "v_load_status.sql").unlink()
+    with writing(warehouse) as con:
+        writer.load_batch(con, [process_file(sample_path)])
+    got = _views(warehouse)
+    assert "edited_marker" in got["v_target"] and "v_load_status" not in got
+    con = connect(warehouse, read_only=True, published=False)
+    try:
+        assert con.execute("SELECT DISTINCT edited_marker, count(*) FROM v_target GROUP BY ALL").fetchall() == [
+            ("yes", 110)
+        ]
+    finally:
+        con.close()
+
+
+def test_a_broken_view_leaves_the_old_ones(edited_views: Path, warehouse: Path) -> None:
+    upgrade(warehouse)
+    before = _views(warehouse)
+    (edited_views / "v_target.sql").write_text("select no_such_column from fact_target", encoding="utf-8")
+    with pytest.raises(duckdb.BinderException):
+        open_for_load(warehouse)
+    assert _views(warehouse) == before
+
+
+def _alembic(warehouse: Path, action: str, revision: str) -> None:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    engine = sa.create_engine(f"duckdb:///{warehouse}", poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            config.attributes["connection"] = conn
+            getattr(command, action)(config, revision)
+            conn.commit()
+    finally:
+        engine.dispose()
+
+
+def _tables(warehouse: Path) -> set[str]:
+    con = connect(warehouse, read_only=True, published=False)
+    try:
+        return {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    finally:
+        con.close()
+
+
+def test_downgrade_to_base_and_upgrade_to_head(warehouse: Path, sample_path: Path) -> None:
+    upgrade(warehouse)
+    with writing(warehouse) as con:
+        writer.load_batch(con, [process_file(sample_path)])
+    _alembic(warehouse, "downgrade", "base")
+    assert _tables(warehouse) == {"alembic_version"} and _views(warehouse) == {}
+    _alembic(warehouse, "upgrade", "head")
+    assert set(_views(warehouse)) == set(views.view_files())
+    with writing(warehouse) as con:
+        [result] = writer.load_batch(con, [process_file(sample_path)])
+        assert result.status == "loaded"
+        assert con.execute("SELECT version_num FROM alembic_version").fetchone() == (head_revision(),)
+        assert con.execute("SELECT count(*), sum(weight) FROM v_target").fetchone() == (110, None)
