@@ -23,8 +23,8 @@ from prefect.cache_policies import NO_CACHE
 from etl.load.batches import DEFAULT_BATCH
 from etl.load.run import WAIT_SECONDS, RunFailed, RunReport, run_load
 from etl.load.writer import FileResult
-from etl.report.run_text import run_markdown, run_table
 from etl.warehouse.connect import WarehouseBusy
+from flows.run_text import run_markdown, run_table
 
 TRANSIENT = (WarehouseBusy, OSError)
 RETRIES, RETRY_DELAY = 2, 5

@@ -1,4 +1,4 @@
-"""Plain-text and Markdown summaries of a load run (shared by the CLI and the flow artifact)."""
+"""Plain-text and Markdown summaries of a load run, for the flow's Prefect artifacts."""
 
 from __future__ import annotations
 
