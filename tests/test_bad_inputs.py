@@ -48,32 +48,84 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-EXPECTED = {
-    "missing-total-column": "refused",
-    "unreadable-grand-total": "refused",
-    "no-year-folder": "refused",
-    "missing-indicator-column": "loaded",
-    "extra-header-column": "loaded",
-    "totals-disagree": "loaded",
-    "extra-cell-in-row": "rejects",
-    "non-numeric-amount": "rejects",
-    "negative-amount": "rejects",
-    "huge-amount": "rejects",
-    "duplicate-project": "rejects",
-    "row-without-name": "rejects",
-    "broken-indicator": "rejects",
-    "enormous-cell": "rejects",
-    "enormous-indicator-cell": "rejects",
+# Every case's outcome, pinned (checked by hand against the case: each refusal and reject is the right
+# one for what the case breaks), with a fragment of its reason; "loaded" cases say whether the totals
+# reconcile. A new case in tests/bad_inputs.py must be added here (test_every_case_is_pinned).
+EXPECTED: dict[str, tuple[str, str]] = {
+    "truncated-0.05": ("refused", "truncated mid-row"),
+    "truncated-0.2": ("refused", "truncated mid-row"),
+    "truncated-0.33": ("refused", "truncated mid-row"),
+    "truncated-0.5": ("refused", "truncated mid-row"),
+    "truncated-0.61": ("refused", "truncated mid-row"),
+    "truncated-0.75": ("refused", "truncated mid-row"),
+    "truncated-0.9": ("refused", "truncated mid-row"),
+    "truncated-0.97": ("refused", "truncated mid-row"),
+    "truncated-0.999": ("refused", "truncated mid-row"),
+    "junk-random": ("refused", "not UTF-8 or GB18030 text"),
+    "junk-png": ("refused", "not UTF-8 or GB18030 text"),
+    "junk-xlsx": ("refused", "cannot read the xlsx workbook"),
+    "junk-zip-xlsx": ("refused", "cannot read the xlsx workbook"),
+    "junk-xls": ("refused", "cannot read the xls workbook"),
+    "junk-html": ("refused", "not UTF-8 or GB18030 text"),
+    "junk-csv": ("refused", "not UTF-8 or GB18030 text"),
+    "text-not-a-table": ("refused", "no header row"),
+    "html-without-tables": ("refused", "no table with a header row"),
+    "html-wrong-tables": ("refused", "no table with a header row"),
+    "empty-txt": ("refused", "empty file"),
+    "empty-csv": ("refused", "empty file"),
+    "empty-xlsx": ("refused", "empty file"),
+    "empty-xls": ("refused", "empty file"),
+    "empty-html": ("refused", "empty file"),
+    "empty-psv": ("refused", "empty file"),
+    "blank-lines": ("refused", "empty file"),
+    "utf16-bom": ("refused", "UTF-16 text is not supported"),
+    "utf16-no-bom": ("refused", "not UTF-8 or GB18030 text"),
+    "utf32": ("refused", "UTF-16 text is not supported"),  # its BOM begins like UTF-16's
+    "big5": ("refused", "not UTF-8 or GB18030 text"),
+    "latin1": ("refused", "no header row"),
+    "cp500-ebcdic": ("refused", "no header row"),
+    "bom-then-gbk": ("refused", "UTF-8 BOM but invalid UTF-8"),
+    "missing-total-column": ("refused", "header row lacks column(s)"),
+    "missing-indicator-column": ("loaded", "reconciled"),
+    "missing-header": ("refused", "no header row"),
+    "extra-header-column": ("loaded", "reconciled"),
+    "extra-cell-in-row": ("rejects", "1 cell(s) beyond the header's columns"),
+    "non-numeric-amount": ("rejects", "is not a number"),
+    "negative-amount": ("rejects", "is negative"),
+    "unreadable-grand-total": ("refused", "合计 row"),
+    "totals-disagree": ("loaded", "not reconciled"),
+    "amount-with-unit-in-cell": ("loaded", "reconciled"),
+    "amount-finer-than-fen": ("loaded", "not reconciled"),
+    "huge-amount": ("rejects", "is too large"),
+    "duplicate-project": ("rejects", "duplicate project"),
+    "row-without-name": ("rejects", "row has no project name"),
+    "broken-indicator": ("rejects", "no numbered indicator"),
+    "enormous-cell": ("rejects", "a cell of 100000 characters exceeds the limit"),
+    "enormous-indicator-cell": ("rejects", "a cell of 100027 characters exceeds the limit"),
+    "no-department-no-unit": ("refused", "no department"),
+    "csv-field-over-limit": ("refused", "CSV cannot be read"),
+    "unterminated-csv-quote": ("refused", "truncated mid-row"),
+    "xlsx-without-header": ("refused", "no sheet with a header row"),
+    "xlsx-truncated": ("refused", "cannot read the xlsx workbook"),
+    "no-year-folder": ("refused", "no budget year"),
 }
 
 
+def test_every_case_is_pinned() -> None:
+    assert sorted(EXPECTED) == sorted(name for name, _, _ in CASES)
+
+
 @pytest.mark.parametrize(("name", "rel"), [(n, r) for n, r, _ in CASES])
-def test_case_has_an_outcome_with_a_reason(name: str, rel: str, corpus: Path) -> None:
+def test_case_has_its_outcome_and_reason(name: str, rel: str, corpus: Path) -> None:
     result = run_file(corpus / rel)
-    got = outcome(result)
-    assert got == EXPECTED.get(name, got)
-    if name.startswith(("truncated", "junk", "empty", "utf", "big5", "xlsx-")):
-        assert got == "refused", (name, result)
+    expected, fragment = EXPECTED[name]
+    assert outcome(result) == expected, (name, result)
+    if isinstance(result, Refusal):
+        assert fragment in result.reason
+    elif result.rejects:
+        assert any(fragment in r.reason and r.line_no > 0 and r.raw_text for r in result.rejects), result.rejects
+    else:
+        assert fragment == ("reconciled" if result.reconciled else "not reconciled")
 
 
 def test_whole_corpus_loads_beside_the_real_table(corpus: Path, tmp_path: Path) -> None:
@@ -109,7 +161,7 @@ def test_check_command_never_tracebacks(corpus: Path) -> None:
     assert result.exit_code == 3
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
-    assert result.output.count("REFUSED") >= sum(1 for n in EXPECTED.values() if n == "refused")
+    assert result.output.count("REFUSED") == sum(1 for n in EXPECTED.values() if n[0] == "refused")
 
 
 _SAMPLE_BYTES = SAMPLE.read_bytes()
