@@ -13,7 +13,6 @@ from etl.warehouse.quality import load_checks, run_checks
 
 PLANTED = {
     "facts_have_dimensions": ["UPDATE fact_target SET indicator_type_id = 999999 WHERE seq = 1"],
-    "targets_unique": [],  # the primary key already makes a duplicate impossible; the check stays as a guard
     "totals_reconcile": ["UPDATE fact_reconciliation SET passed = false WHERE check_no = 1"],
     "amounts_non_negative": ["UPDATE fact_table_aggregate SET other_yuan = -1 WHERE row_kind = 'grand_total'"],
     "budget_parts_add_up": ["UPDATE fact_project_budget SET other_yuan = 5 WHERE project_id = 1"],
