@@ -26,6 +26,7 @@ EXPECTED_FORMATS = {
     "tianhe-sfj.csv": ("csv", "utf-8", "万元"),
     "tianhe-sfj.html": ("html", "utf-8", "万元"),
     "tianhe-sfj.xlsx": ("xlsx", "binary", "万元"),
+    "tianhe-sfj.xls": ("xls", "binary", "万元"),
 }
 
 
@@ -46,7 +47,9 @@ def test_layout_parses_to_the_same_facts(name: str, original: SourceTable) -> No
     assert parsed_facts(table) == parsed_facts(original)
 
 
-@pytest.mark.parametrize("name", ["tianhe-sfj-per-row.xlsx", "tianhe-sfj.html", "tianhe-sfj-yuan.txt"])
+@pytest.mark.parametrize(
+    "name", ["tianhe-sfj-per-row.xlsx", "tianhe-sfj.html", "tianhe-sfj-yuan.txt", "tianhe-sfj.xls"]
+)
 def test_layout_loads_to_the_same_facts(name: str, sample_copy: Path, tmp_path: Path) -> None:
     reference, other = tmp_path / "a" / "wh.duckdb", tmp_path / "b" / "wh.duckdb"
     run_load([sample_copy], reference)
