@@ -55,6 +55,23 @@ def test_a_load_applies_an_edited_view(edited_views: Path, warehouse: Path, samp
         con.close()
 
 
+def test_views_are_rebuilt_only_when_their_files_changed(
+    edited_views: Path, warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    upgrade(warehouse)
+    builds: list[int] = []
+    real = views.rebuild
+    monkeypatch.setattr(views, "rebuild", lambda conn: builds.append(1) or real(conn))
+    open_for_load(warehouse).close()
+    assert builds == []  # current: the fingerprint macro says so
+    (edited_views / "v_target.sql").write_text(
+        (edited_views / "v_target.sql").read_text(encoding="utf-8") + "\n-- a comment\n", encoding="utf-8"
+    )
+    open_for_load(warehouse).close()
+    open_for_load(warehouse).close()
+    assert builds == [1]
+
+
 def test_a_broken_view_leaves_the_old_ones(edited_views: Path, warehouse: Path) -> None:
     upgrade(warehouse)
     before = _views(warehouse)

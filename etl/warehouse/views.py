@@ -13,6 +13,7 @@ to 万元 calls them, so the rule is written once (tests/test_folding.py holds S
 
 from __future__ import annotations
 
+import hashlib
 import re
 from graphlib import TopologicalSorter
 from pathlib import Path
@@ -22,6 +23,7 @@ from etl.settings import SQL_DIR
 
 VIEWS_DIR = SQL_DIR / "views"
 MACROS_DIR = SQL_DIR / "macros"
+FINGERPRINT_MACRO = "jixiao_build_fingerprint"  # returns the fingerprint of what the last build created
 
 
 class Executes(Protocol):
@@ -93,13 +95,26 @@ def create_views(conn: Executes, views: dict[str, str] | None = None) -> list[st
     return order
 
 
+def fingerprint() -> str:
+    """sha256 over every file a build reads (macros, views, the type-tree CSV): equal means nothing to redo."""
+    from etl.warehouse.seed import TYPE_TREE_CSV
+
+    digest = hashlib.sha256()
+    for name, text in [*macro_files().items(), *view_files().items(), ("types", TYPE_TREE_CSV.read_text("utf-8"))]:
+        digest.update(f"{name}\0{text}\0".encode())
+    return digest.hexdigest()
+
+
 def build(conn: Executes) -> list[str]:
-    """What a warehouse at head derives from files: the type tree's seed rows, the macros, the views."""
+    """What a warehouse at head derives from files: the type tree's seed rows, the macros, the views, and a
+    macro returning the fingerprint of those files (so a load can tell, in a millisecond, that they are current)."""
     from etl.warehouse.seed import seed_indicator_types
 
     seed_indicator_types(conn)
     create_macros(conn)
-    return create_views(conn)
+    order = create_views(conn)
+    conn.exec_driver_sql(f"CREATE OR REPLACE MACRO {FINGERPRINT_MACRO}() AS '{fingerprint()}'")
+    return order
 
 
 def rebuild(conn: Executes) -> list[str]:
