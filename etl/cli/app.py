@@ -86,10 +86,10 @@ def serve(
 
     Needs a Prefect API server (PREFECT_API_URL), or --with-server to start one beside it.
     """
-    from flows import prefect_env
     from flows import run as flow_run
+    from flows.prefect_env import apply as apply_prefect_settings
 
-    prefect_env.apply()
+    apply_prefect_settings()
     chosen = [str(p.resolve()) for p in (paths or [DEFAULT_SOURCES])]
     options = dict(
         paths=chosen,
