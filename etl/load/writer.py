@@ -15,9 +15,10 @@ from datetime import datetime
 
 import duckdb
 import pandas as pd
+import sqlalchemy as sa
 
 from etl.load import identity
-from etl.model import AMOUNT_COLUMNS, Refusal, RefusalKind, SourceTable
+from etl.model import Refusal, RefusalKind, SourceTable
 from etl.transform import PARSER_VERSION, frames
 from etl.warehouse.schema import metadata
 
@@ -362,27 +363,29 @@ def _insert_links(con: duckdb.DuckDBPyConnection, links: pd.DataFrame) -> None:
     con.unregister("stage_links")
 
 
-def _casts(columns: Sequence[str], alias: str) -> str:
-    """REPLACE (...) casting the staged exact-decimal strings to the schema's DECIMAL types, by column name."""
-    return ", ".join(f"CAST({alias}.{c} AS DECIMAL(18, {4 if c in TARGET_NUMBERS else 2})) AS {c}" for c in columns)
-
-
-TARGET_NUMBERS = ("period_value", "annual_value", "weight")
+def _decimal_casts(table: str, staged: pd.DataFrame, alias: str) -> str:
+    """REPLACE (...) items casting the staged exact-decimal strings to the DECIMAL type the schema declares
+    for each numeric column of the table (money never passes through a float)."""
+    columns = metadata.tables[table].columns
+    return ", ".join(
+        f"CAST({alias}.{c.name} AS DECIMAL({c.type.precision}, {c.type.scale})) AS {c.name}"
+        for c in columns
+        if isinstance(c.type, sa.Numeric) and c.name in staged.columns
+    )
 
 
 def _insert_facts(con: duckdb.DuckDBPyConnection, projects: pd.DataFrame, targets: pd.DataFrame) -> None:
     """Facts go in BY NAME (columns matched by name, never by position: the staged frames carry the
     schema's column names, see etl/transform/frames.py); the dimension keys come from inner joins whose
     misses cannot happen: every name_key was just linked and every type_key checked (_insert_unknown_types)."""
-    amounts = [f"{c}_yuan" for c in AMOUNT_COLUMNS]
     con.execute(f"""
         INSERT INTO fact_project_budget BY NAME
-        SELECT n.project_id, p.* REPLACE ({_casts(amounts, "p")})
+        SELECT n.project_id, p.* REPLACE ({_decimal_casts("fact_project_budget", projects, "p")})
         FROM stage_projects p JOIN dim_project_name n USING (name_key)
     """)
     con.unregister("stage_projects")
     con.register("stage_targets", targets)
-    numbers = _casts(TARGET_NUMBERS, "t")
+    numbers = _decimal_casts("fact_target", targets, "t")
     con.execute(f"""
         INSERT INTO fact_target BY NAME
         SELECT n.project_id, ty.indicator_type_id, t.* EXCLUDE (name_key, type_key) REPLACE ({numbers})
