@@ -2,7 +2,7 @@
 was added but dropped at load until now. NULL for the packed layout, which prints neither.
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 
 Written by hand: ADD COLUMN is the one ALTER DuckDB does on a table with a primary key; dropping the
 column again works too (no other table references fact_target), so the downgrade is exact.
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
