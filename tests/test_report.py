@@ -19,8 +19,10 @@ from tests.synth_truth import write_pair
 from tools import synth
 
 CHANGE = {"added": "新增", "removed": "删除", "raised": "提高", "lowered": "降低", "changed": "改变"}
-SHEETS = ["概要", "新增项目", "撤销项目", "更名项目", "预算变动", "指标变动"]
-TABLE_IDS = ["summary", "new-projects", "dropped-projects", "renamed-projects", "budget-changes", "target-changes"]
+SHEETS = ["概要", "新增项目", "撤销项目", "更名项目", "预算变动", "指标变动", "审核发现"]
+TABLE_IDS = [
+    "summary", "new-projects", "dropped-projects", "renamed-projects", "budget-changes", "target-changes", "audit"
+]
 HOSTILE = "<法制>业务经费&amp;\"'<'"
 
 
@@ -72,6 +74,10 @@ def test_workbook_lists_exactly_the_known_changes(report: tuple[ReportFiles, syn
     assert [abs(r[5]) for r in moved] == sorted((abs(r[5]) for r in moved), reverse=True)
     assert rows["概要"][-1][:3] == (2024, len(table.manifest["projects"]), float(table.manifest["total"]))
     assert "GENERATED" in files.markdown_text
+    audit = {r[0]: r[1:] for r in rows["审核发现"]}  # jixiao audit's counts in both years
+    assert [c.value for c in book["审核发现"][1]] == ["审核项", "2023", "2024"]
+    assert set(audit) >= {"全部发现", "错误", "警告", "提示", "missing_level1", "vague_value", "无错误和警告的项目占比"}
+    assert all(sum(audit[s][i] for s in ("错误", "警告", "提示")) == audit["全部发现"][i] for i in range(2))
 
 
 def page_tables(html: str) -> dict[str, list[tuple]]:
@@ -127,7 +133,7 @@ def test_page_renders_in_headless_chromium(report: tuple[ReportFiles, synth.Gene
     ).stdout
     tables = page_tables(dom)
     assert list(tables) == TABLE_IDS
-    for key, sheet in zip(TABLE_IDS[1:], SHEETS[1:], strict=True):
+    for key, sheet in zip(TABLE_IDS[1:-1], SHEETS[1:-1], strict=True):
         assert listed(tables[key], sheet) == truth(table)[sheet], key
     assert BeautifulSoup(dom, "html.parser").find("svg", id="budget-chart").find_all("rect")
     shot = files.html.with_suffix(".png")

@@ -187,6 +187,28 @@ def report(
     err.print(f"wrote {files.html}, {files.xlsx} and {files.markdown}", markup=False, highlight=False)
 
 
+@app.command()
+def audit(
+    department: Annotated[str | None, typer.Option("--department", help="Department (default: all).")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Budget year (default: all).")] = None,
+    out: Annotated[Path, typer.Option("--out", help="Folder for the .html, .xlsx and .md files.")] = Path("out"),
+    warehouse: WarehouseOpt = None,
+) -> None:
+    """Target-quality audit (绩效目标审核): findings by project and a score card, as HTML, Excel and Markdown."""
+    from etl.report.audit import NoAudit, write_audit
+
+    with _no_traceback("audit"):
+        try:
+            files, reason = write_audit(department, year, out, warehouse_path(warehouse)), ""
+        except NoAudit as exc:
+            files, reason = None, str(exc)
+    if files is None:
+        err.print(reason, markup=False)
+        raise typer.Exit(2)
+    typer.echo(files.markdown_text)
+    err.print(f"wrote {files.html}, {files.xlsx} and {files.markdown}", markup=False, highlight=False)
+
+
 @db_app.command("upgrade")
 def db_upgrade(warehouse: WarehouseOpt = None) -> None:
     """Create the warehouse or migrate it to the newest schema (alembic upgrade head)."""

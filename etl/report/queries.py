@@ -24,6 +24,11 @@ YEARS_SQL = """
     where department_name = ? and budget_year between ? and ?
     order by budget_year
 """
+AUDIT_SQL = """
+    select * from v_department_audit
+    where department_name = ? and budget_year between ? and ?
+    order by budget_year
+"""
 GENERATED_SQL = """
     select budget_year, bool_or(is_generated) from load_log
     where status = 'loaded' and department_name = ? and budget_year between ? and ?
@@ -46,6 +51,7 @@ class ReportData:
     projects: pd.DataFrame
     targets: pd.DataFrame
     generated_years: tuple[int, ...]
+    audit: pd.DataFrame | None = None
 
 
 def _frame(con: duckdb.DuckDBPyConnection, sql: str, args: list) -> pd.DataFrame:
@@ -68,4 +74,12 @@ def fetch(con: duckdb.DuckDBPyConnection, department: str, from_year: int, to_ye
         )
     targets = _frame(con, TARGETS_SQL, args)
     generated = tuple(int(y) for y, flag in con.execute(GENERATED_SQL, args).fetchall() if flag)
-    return ReportData(department, from_year, to_year, years, projects, targets, generated)
+    return ReportData(department, from_year, to_year, years, projects, targets, generated, _audit(con, args))
+
+
+def _audit(con: duckdb.DuckDBPyConnection, args: list) -> pd.DataFrame | None:
+    """The department's audit score card by year (None for a warehouse created before the audit views)."""
+    try:
+        return _frame(con, AUDIT_SQL, args)
+    except duckdb.CatalogException:
+        return None

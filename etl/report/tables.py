@@ -144,8 +144,27 @@ def target_change_table(data: ReportData) -> Table:
     return Table("target-changes", "指标变动", ("年度", "项目名称", "指标名称", "变动", "上年目标", "本年目标"), rows)
 
 
+def audit_table(data: ReportData) -> Table:
+    """Audit findings (jixiao audit) by severity and rule in each year: this year beside the years before."""
+    audit = data.audit if data.audit is not None else pd.DataFrame()
+    records = audit.to_dict("records")
+    years = tuple(str(int(r["budget_year"])) for r in records)
+    measures = ["finding_count", "n_error", "n_warning", "n_info"]
+    measures += [c for c in audit.columns if c.startswith("n_") and c not in measures]
+    names = {"finding_count": "全部发现", "n_error": "错误", "n_warning": "警告", "n_info": "提示"}
+    rows = [(names.get(m, m[2:]), *(int(r[m]) for r in records)) for m in measures]
+    rows.append(("无错误和警告的项目占比", *(_value(r["clean_project_share"]) for r in records)))
+    return Table("audit", "审核发现", ("审核项", *years), rows)
+
+
 def report_tables(data: ReportData) -> list[Table]:
-    return [summary_table(data), *project_tables(data), budget_change_table(data), target_change_table(data)]
+    return [
+        summary_table(data),
+        *project_tables(data),
+        budget_change_table(data),
+        target_change_table(data),
+        audit_table(data),
+    ]
 
 
 def change_counts(data: ReportData) -> dict[str, dict[str, int]]:

@@ -1,0 +1,253 @@
+"""jixiao audit: the target-quality audit (绩效目标审核) of one department-year, or of many, as HTML, XLSX and Markdown.
+
+The findings come from v_target_audit and the score card from v_department_audit (both built from
+sql/audit/ by etl/warehouse/audit_views.py); this module only reads them (read-only) and renders.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from etl.report.render import cell_text
+from etl.warehouse.audit_views import RULE_COLUMNS, SEVERITIES, Rule, rules
+from etl.warehouse.connect import connect
+
+TEMPLATES = Path(__file__).with_name("templates")
+SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
+FINDING_HEADERS = ("部门", "单位", "年度", "项目名称", "序号", "指标名称", "指标值（原文）", "规则", "级别", "说明")
+SCORE_HEADERS = {
+    "department_name": "部门",
+    "budget_year": "年度",
+    "project_count": "项目数",
+    "clean_project_share": "无错误和警告的项目占比",
+    "target_count": "指标数",
+    "quantitative_share": "定量指标占比",
+    "finding_count": "发现数",
+    "n_error": "错误",
+    "n_warning": "警告",
+    "n_info": "提示",
+}
+
+
+class NoAudit(LookupError):
+    """Nothing to audit: no such department-year, or a warehouse without the audit views."""
+
+
+@dataclass(frozen=True, slots=True)
+class AuditData:
+    department: str | None
+    year: int | None
+    findings: pd.DataFrame
+    scorecard: pd.DataFrame
+    rules: list[Rule]
+
+    @property
+    def title(self) -> str:
+        return f"{self.department or '全部部门'} {self.year or '全部年度'} 绩效目标审核"
+
+
+@dataclass(frozen=True, slots=True)
+class AuditFiles:
+    html: Path
+    xlsx: Path
+    markdown: Path
+    markdown_text: str
+
+
+def _where(department: str | None, year: int | None) -> tuple[str, list[Any]]:
+    """A filter on stored columns only, so that it reaches the scans under the views."""
+    clauses, args = [], []
+    if department is not None:
+        clauses.append("department_name = ?")
+        args.append(department)
+    if year is not None:
+        clauses.append("budget_year = ?")
+        args.append(int(year))
+    return (" where " + " and ".join(clauses)) if clauses else "", args
+
+
+def _frame(con: duckdb.DuckDBPyConnection, sql: str, args: list[Any]) -> pd.DataFrame:
+    result = con.execute(sql, args)
+    frame = pd.DataFrame.from_records(result.fetchall(), columns=[d[0] for d in result.description]).astype(object)
+    return frame.where(frame.notna(), None)
+
+
+def fetch(con: duckdb.DuckDBPyConnection, department: str | None = None, year: int | None = None) -> AuditData:
+    """The findings and the score card of the department-year (None: every department, every year)."""
+    where, args = _where(department, year)
+    try:
+        scorecard = _frame(con, f"select * from v_department_audit{where} order by department_name, budget_year", args)
+    except duckdb.CatalogException:
+        raise NoAudit("the warehouse has no audit views: run `jixiao db upgrade` to create them") from None
+    if scorecard.empty:
+        raise NoAudit(f"no loaded table for {department or 'any department'} in {year or 'any year'}")
+    findings = _frame(
+        con,
+        f"select {', '.join(RULE_COLUMNS)} from v_target_audit{where} order by department_name, budget_year, "
+        "unit_name, project_name, project_id, seq nulls first, rule_id, severity, message",
+        args,
+    )
+    return AuditData(department, year, findings, scorecard, rules())
+
+
+def read_audit(department: str | None, year: int | None, warehouse: Path | None = None) -> AuditData:
+    con = connect(warehouse, read_only=True)
+    try:
+        return fetch(con, department, year)
+    finally:
+        con.close()
+
+
+def finding_rows(data: AuditData) -> list[tuple[Any, ...]]:
+    return [
+        (
+            r["department_name"],
+            r["unit_name"],
+            int(r["budget_year"]),
+            r["project_name"],
+            None if r["seq"] is None else int(r["seq"]),
+            r["indicator_name"],
+            r["target_text"],
+            r["rule_id"],
+            SEVERITY_NAMES.get(r["severity"], r["severity"]),
+            r["message"],
+        )
+        for r in data.findings.to_dict("records")
+    ]
+
+
+def score_rows(data: AuditData) -> tuple[tuple[str, ...], list[tuple[Any, ...]]]:
+    """The score card: the fixed columns, then one count per rule."""
+    columns = list(SCORE_HEADERS) + [f"n_{r.rule_id}" for r in data.rules]
+    headers = tuple(SCORE_HEADERS.values()) + tuple(r.rule_id for r in data.rules)
+    rows = [tuple(_plain(rec.get(c)) for c in columns) for rec in data.scorecard.to_dict("records")]
+    return headers, rows
+
+
+def _plain(value: Any) -> Any:
+    """Counts as int, shares as Decimal, names as str (no numpy or HUGEINT types in the outputs)."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, float | int) or hasattr(value, "__index__"):
+        return int(value)
+    return value
+
+
+def rule_counts(data: AuditData) -> list[tuple[str, str, int, str]]:
+    """(rule_id, severities, findings, rationale) for every rule, in file order."""
+    counts = data.findings.groupby("rule_id").size().to_dict() if not data.findings.empty else {}
+    return [(r.rule_id, r.severity, int(counts.get(r.rule_id, 0)), r.rationale) for r in data.rules]
+
+
+def grouped(data: AuditData) -> list[dict[str, Any]]:
+    """Findings grouped by project-year, in order: the project's own findings first, then its targets'."""
+    groups: dict[tuple, dict[str, Any]] = {}
+    for r in data.findings.to_dict("records"):
+        key = (r["department_name"], r["budget_year"], r["project_id"])
+        group = groups.setdefault(
+            key,
+            {
+                "department": r["department_name"],
+                "unit": r["unit_name"],
+                "year": int(r["budget_year"]),
+                "project": r["project_name"],
+                "findings": [],
+            },
+        )
+        group["findings"].append(r)
+    return list(groups.values())
+
+
+def html_page(data: AuditData) -> str:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
+    env.filters["cell"] = cell_text
+    headers, rows = score_rows(data)
+    return env.get_template("audit.html.j2").render(
+        title=data.title,
+        score_headers=headers,
+        score_rows=rows,
+        rules=rule_counts(data),
+        groups=grouped(data),
+        severity_names=SEVERITY_NAMES,
+    )
+
+
+def _text_cells(sheet: Any) -> None:
+    """Every text cell a string cell: a value starting with = + - @ stays text, never a formula."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+
+
+def workbook(data: AuditData, path: Path) -> Path:
+    book = Workbook()
+    findings = book.active
+    findings.title = "审核发现"
+    findings.append(FINDING_HEADERS)
+    for row in finding_rows(data):
+        findings.append(row)
+    headers, rows = score_rows(data)
+    card = book.create_sheet("评分卡")
+    card.append(headers)
+    for row in rows:
+        card.append(row)
+    for sheet in (findings, card):
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        _text_cells(sheet)
+    for letter, width in zip("ABCDEFGHIJ", (22, 22, 8, 36, 6, 30, 30, 26, 8, 50), strict=True):
+        findings.column_dimensions[letter].width = width
+    book.save(path)
+    return path
+
+
+def _md(value: Any) -> str:
+    return cell_text(value).replace("|", "\\|").replace("\n", " ")
+
+
+def markdown(data: AuditData) -> str:
+    headers, rows = score_rows(data)
+    lines = [f"# {data.title}", "", "## 评分卡", "", "| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(_md(v) for v in row) + " |" for row in rows]
+    lines += ["", "## 规则", "", "| 规则 | 级别 | 发现数 | 说明 |", "|---|---|---:|---|"]
+    lines += [f"| {r} | {s} | {n} | {_md(why)} |" for r, s, n, why in rule_counts(data)]
+    for group in grouped(data):
+        lines += ["", f"## {group['year']} {_md(group['department'])} / {_md(group['project'])}", ""]
+        lines += ["| 序号 | 指标名称 | 指标值（原文） | 规则 | 级别 | 说明 |", "|---:|---|---|---|---|---|"]
+        for f in group["findings"]:
+            cells = (f["seq"], f["indicator_name"], f["target_text"], f["rule_id"], SEVERITY_NAMES[f["severity"]])
+            lines.append("| " + " | ".join(_md(v) for v in cells) + f" | {_md(f['message'])} |")
+    return "\n".join(lines) + "\n"
+
+
+def _stem(department: str | None, year: int | None) -> str:
+    safe = re.sub(r'[\\/:*?"<>|\s]+', "_", department or "all")
+    return f"audit-{safe}-{year or 'all'}"
+
+
+def write_audit(
+    department: str | None, year: int | None, out_dir: Path, warehouse: Path | None = None
+) -> AuditFiles:
+    """Audit the department-year (None: all) from the warehouse (read-only) and write the three files."""
+    data = read_audit(department, year, warehouse)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = out_dir / _stem(department, year)
+    html = stem.with_suffix(".html")
+    html.write_text(html_page(data), encoding="utf-8")
+    text = markdown(data)
+    md = stem.with_suffix(".md")
+    md.write_text(text, encoding="utf-8")
+    return AuditFiles(html, workbook(data, stem.with_suffix(".xlsx")), md, text)
+
+
+__all__ = ["SEVERITIES", "AuditData", "AuditFiles", "NoAudit", "fetch", "read_audit", "write_audit"]

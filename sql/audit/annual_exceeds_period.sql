@@ -1,0 +1,60 @@
+-- rule_id: annual_exceeds_period
+-- severity: error
+-- grain: target
+-- rationale: a count in a countable unit (countable_units.csv: 人, 次, 场 …, not rates) is larger for the budget year than for the whole period it is part of.
+-- source: 财预〔2021〕101号 (the annual target is the budget year's part of the period target)
+with synonyms as (
+    select term, value
+    from v_audit_vocabulary
+    where list_name = 'unit_synonyms'
+),
+
+countable as (
+    select term
+    from v_audit_vocabulary
+    where list_name = 'countable_units'
+),
+
+markers as (
+    select term
+    from v_audit_vocabulary
+    where list_name = 'per_time_markers'
+),
+
+targets as (
+    select
+        targets.*,
+        coalesce(annual_synonym.value, targets.annual_unit) as annual_unit_key,
+        coalesce(period_synonym.value, targets.period_unit) as period_unit_key
+    from v_audit_base_target as targets
+    left join synonyms as annual_synonym on targets.annual_unit = annual_synonym.term
+    left join synonyms as period_synonym on targets.period_unit = period_synonym.term
+    where
+        targets.annual_value_status = 'quantitative'
+        and targets.period_value_status = 'quantitative'
+        and targets.annual_value > targets.period_value
+        and not targets.is_duplicate
+)
+
+select
+    'annual_exceeds_period' as rule_id,
+    'error' as severity,
+    department_name,
+    unit_name,
+    budget_year,
+    project_id,
+    project_name,
+    seq,
+    indicator_name,
+    target_text,
+    '年度指标值“' || annual_target_text || '”大于实施周期指标值“' || period_target_text || '”' as message
+from targets
+where
+    annual_unit_key = period_unit_key
+    and annual_unit_key in (select term from countable)
+    -- a period value per year (年均, 每年 …) or per person is not a total the year is part of
+    and not exists (
+        select 1 from markers
+        where targets.period_target_text like '%' || markers.term || '%'
+            or targets.indicator_key like '%' || markers.term || '%'
+    )

@@ -1,0 +1,22 @@
+-- rule_id: missing_annual_value
+-- severity: error
+-- grain: target
+-- rationale: no 年度指标值 is printed, so the budget year's result cannot be checked against anything.
+-- source: 财预〔2021〕101号 (each indicator carries a value for the budget year)
+select
+    'missing_annual_value' as rule_id,
+    'error' as severity,
+    department_name,
+    unit_name,
+    budget_year,
+    project_id,
+    project_name,
+    seq,
+    indicator_name,
+    target_text,
+    case
+        when period_target_text is null then '未填年度指标值'
+        else '未填年度指标值（只有实施周期指标值：' || period_target_text || '）'
+    end as message
+from v_audit_base_target
+where annual_value_status = 'missing' and not is_duplicate
