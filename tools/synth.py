@@ -357,10 +357,12 @@ class Indicator:
     period_prefix: str = ""
     no_annual: bool = False
     misparent: bool = False
+    period_text: str | None = None  # a period target of its own (the audit's planted faults), else prefix + annual
+    type_label: str | None = None  # the types as printed, "{c}" for the colon: "1-产出指标{c}14-成本指标"
 
     @property
     def period(self) -> str:
-        return self.period_prefix + self.target.text
+        return self.period_text if self.period_text is not None else self.period_prefix + self.target.text
 
 
 @dataclass
@@ -950,7 +952,9 @@ def _render_indicator(i: int, ind: Indicator, fmt: RowFormat, rng: random.Random
         name, period, annual = _narrow(name), _narrow(period), _narrow(annual)
         if name.endswith(")") and rng.random() < 0.05:
             name += " "
-    head = f"{i}、{l1}-{L1_NAMES[l1]}{fmt.colon}{ind.l2}-{L2_NAMES[ind.l2]}{sep2}{name}{fmt.semi}实施周期指标值"
+    types = f"{l1}-{L1_NAMES[l1]}{fmt.colon}{ind.l2}-{L2_NAMES[ind.l2]}" if not ind.type_label else ""
+    types = types or ind.type_label.format(c=fmt.colon)
+    head = f"{i}、{types}{sep2}{name}{fmt.semi}实施周期指标值"
     if ind.no_annual:
         return f"{head}{fmt.vcolon}{period}。"
     dot = "。" if rng.random() < (0.06 if ind.target.n is None else 0.01) else ""
@@ -1027,6 +1031,136 @@ def _table(st: _State, year: int, transition: dict[str, Any] | None) -> Generate
         "transition": transition,
     }
     return GeneratedTable(year, prof.name, prof.slug, file_name, text, manifest)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Audit faults: a table of clean projects with planted target-quality faults (jixiao audit) and a ground truth
+# ---------------------------------------------------------------------------------------------------------
+
+COST_LABEL = "1-产出指标{c}14-成本指标"
+AUDIT_TOPICS = ("社区矫正", "法律援助", "人民调解", "普法宣传", "公共法律服务", "行政复议", "律师管理", "法治督察",
+                "安置帮教", "司法鉴定", "公证管理", "基层法治", "法律顾问", "矛盾排查", "信访维稳", "禁毒宣传")
+
+
+def _ind(l2: int, name: str, annual: str, period: str | None = None, **kw: Any) -> Indicator:
+    return Indicator(l2, name, Target(annual), period_text=period, **kw)
+
+
+def audit_clean_indicators(kw: str) -> list[Indicator]:
+    """A project's clean targets: output, quality, cost, effect and satisfaction, each quantitative and sound."""
+    return [
+        _ind(11, f"{kw}服务人次", "≥400人次", "≥1600人次"),
+        _ind(12, f"{kw}验收合格率", "100%"),
+        _ind(14, f"{kw}项目总成本", "≤50万元", "≤200万元", type_label=COST_LABEL),
+        _ind(22, f"{kw}政策知晓率", "≥85%"),
+        _ind(31, "服务对象满意度", "≥90%"),
+    ]
+
+
+def _set(inds: list[Indicator], l2: int, new: Indicator) -> list[Indicator]:
+    """Replace the indicator of type l2 (the first one) by new."""
+    at = next(i for i, x in enumerate(inds) if x.l2 == l2)
+    return [*inds[:at], new, *inds[at + 1:]]
+
+
+def _without(inds: list[Indicator], l2: int) -> list[Indicator]:
+    return [x for x in inds if x.l2 != l2]
+
+
+def _qualitative(inds: list[Indicator], texts: Sequence[str]) -> list[Indicator]:
+    """The indicators with qualitative (but not vague) targets instead."""
+    return [replace(x, target=Target(q), period_text=None) for x, q in zip(inds, texts, strict=False)]
+
+
+def _add(inds: list[Indicator], new: Indicator) -> list[Indicator]:
+    return sorted([*inds, new], key=lambda x: x.l2 if x.l2 != 14 else 13)
+
+
+# (case, planted: (indicators of kw) -> indicators, its findings [(rule_id, severity, name of the flagged
+# target or None)], clean neighbour: (indicators of kw) -> indicators). Each case is two projects.
+def _audit_cases() -> list[tuple[str, Any, list[tuple[str, str, str | None]], Any]]:
+    qual = ("符合规范", "通过考核", "良好以上", "合格以上", "符合标准")
+    return [
+        ("no_satisfaction", lambda k, c: _without(c, 31), [("missing_level1", "warning", None)],
+         lambda k, c: _set(c, 31, _ind(31, "群众满意度", "≥85%"))),
+        ("no_cost", lambda k, c: _without(c, 14), [("missing_level1", "info", None)],
+         lambda k, c: _set(c, 14, _ind(14, f"{k}单位服务成本", "≤120元/人次", type_label=COST_LABEL))),
+        ("misparented", lambda k, c: _set(c, 31, _ind(31, "服务对象满意度", "≥90%", misparent=True)),
+         [("misparented_type", "warning", "服务对象满意度")], lambda k, c: c),
+        ("unknown_type",
+         lambda k, c: _add(c, _ind(11, f"{k}建设规模", "≥3个", "≥12个", type_label="1-产出指标{c}15-规模指标")),
+         [("unknown_type", "warning", "{k}建设规模")],
+         lambda k, c: _add(c, _ind(11, f"{k}建设规模", "≥3个", "≥12个"))),
+        ("no_annual", lambda k, c: _set(c, 12, _ind(12, f"{k}验收合格率", "100%", no_annual=True)),
+         [("missing_annual_value", "error", "{k}验收合格率")], lambda k, c: c),
+        ("vague", lambda k, c: _add(c, _ind(22, f"提升{k}工作水平", "效果明显")),
+         [("vague_value", "warning", "提升{k}工作水平")],
+         lambda k, c: _add(c, _ind(22, f"提升{k}工作水平", "符合规范"))),
+        ("qualitative_only", lambda k, c: _qualitative(c, qual), [("low_quantitative_share", "warning", None)],
+         # exactly half quantitative: not below half
+         lambda k, c: [*c[:2], *_qualitative(c[2:], qual), _ind(22, f"{k}群众受益率", "≥80%")]),
+        ("input", lambda k, c: _add(c, _ind(11, "预算执行率", "≥90%")), [("input_as_target", "error", "预算执行率")],
+         lambda k, c: _add(c, _ind(11, f"{k}工作完成率", "100%"))),
+        ("duplicate", lambda k, c: _add(c, _ind(12, f"{k}验收合格率", "≥95%")),
+         [("duplicate_indicator", "warning", "{k}验收合格率#2")],
+         lambda k, c: _add(c, _ind(12, f"{k}资料验收合格率", "≥95%"))),
+        ("annual_above_period", lambda k, c: _set(c, 11, _ind(11, f"{k}服务人次", "≥1800人次", "≥1600人次")),
+         [("annual_exceeds_period", "error", "{k}服务人次")],
+         lambda k, c: _add(_set(c, 11, _ind(11, f"{k}服务人次", "1800人次", "年均1600人次")),
+                           _ind(12, f"{k}资料归档完整率", "≥95%", "≥90%"))),
+        ("unit_mismatch", lambda k, c: _add(c, _ind(11, f"开展{k}宣传活动", "≥5次", "≥20场")),
+         [("period_annual_unit_mismatch", "warning", "开展{k}宣传活动")],
+         lambda k, c: _add(c, _ind(11, f"开展{k}宣传活动", "≥5场", "≥20场次"))),
+        ("capped_satisfaction", lambda k, c: _set(c, 31, _ind(31, "服务对象满意度", "≤90%")),
+         [("direction_suspicious", "error", "服务对象满意度")],
+         lambda k, c: _add(c, _ind(22, f"{k}投诉率", "5%以下"))),
+        ("cost_floor",
+         lambda k, c: _set(c, 14, _ind(14, f"{k}项目总成本", "≥50万元", "≥200万元", type_label=COST_LABEL)),
+         [("direction_suspicious", "error", "{k}项目总成本")], lambda k, c: c),
+    ]
+
+
+def _audit_project(st: _State, kw: str, role: str, inds: list[Indicator]) -> Project:
+    st.counter += 1
+    rng = st.rng
+    p = Project(f"{st.profile.code}-a{st.counter:03d}", st.units[0], kw, f"{kw}{role}专项经费", _goal(kw, rng),
+                _draw_amounts(rng), STYLES.pick(rng))
+    p.indicators = inds
+    return p
+
+
+def _expected(p: Project, kw: str, findings: list[tuple[str, str, str | None]]) -> list[dict[str, Any]]:
+    out = []
+    for rule_id, severity, name in findings:
+        seq = None
+        if name is not None:
+            wanted, nth = (name.format(k=kw) + "#1").split("#")[:2]
+            seq = [i for i, x in enumerate(p.indicators, 1) if x.name == wanted][int(nth) - 1]
+        out.append({"rule_id": rule_id, "severity": severity, "project": p.name, "seq": seq})
+    return out
+
+
+def audit_table(seed: int, year: int = 2024, department: str = "广州市天河区审核样例局") -> GeneratedTable:
+    """A GENERATED table whose every project is clean but for planted audit faults; manifest["audit"] says
+    which findings jixiao audit must report (rule_id, severity, project, seq) and which projects are clean."""
+    st = _State(profile_for(department), seed, random.Random(f"jixiao-synth-audit|{seed}"), [department])
+    planted: list[dict[str, Any]] = []
+    clean: list[str] = []
+    topics = iter(AUDIT_TOPICS * 2)
+    for case, plant, findings, neighbour in _audit_cases():
+        kw = next(topics)
+        p = _audit_project(st, kw, "", plant(kw, audit_clean_indicators(kw)))
+        q = _audit_project(st, kw, "配套", neighbour(kw, audit_clean_indicators(kw)))
+        st.projects += [p, q]
+        planted += [{**e, "case": case} for e in _expected(p, kw, findings)]
+        clean.append(q.name)
+    kw = next(topics)
+    base = _audit_project(st, kw, "", audit_clean_indicators(kw))
+    st.projects.append(base)
+    clean.append(base.name)
+    table = _table(st, year, None)
+    table.manifest["audit"] = {"planted": planted, "clean_projects": clean}
+    return table
 
 
 # ---------------------------------------------------------------------------------------------------------
