@@ -1,0 +1,199 @@
+"""The target-quality audit (issue 13): rule files and vocabularies, the sample's known faults exactly,
+every fault planted by the GENERATED generator found with no false alarm, and jixiao audit's outputs."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import duckdb
+import pytest
+from bs4 import BeautifulSoup
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from etl.cli.app import app
+from etl.load.batches import load_files
+from etl.report.audit import read_audit, write_audit
+from etl.warehouse.audit_views import AUDIT_DIR, RULE_COLUMNS, rules, vocabulary
+from tools import synth
+
+DEPARTMENT = "广州市天河区司法局"
+RULE_IDS = {
+    "missing_level1",
+    "misparented_type",
+    "unknown_type",
+    "missing_annual_value",
+    "vague_value",
+    "low_quantitative_share",
+    "input_as_target",
+    "duplicate_indicator",
+    "annual_exceeds_period",
+    "period_annual_unit_mismatch",
+    "direction_suspicious",
+}
+PROJECT_RULES = {"missing_level1", "low_quantitative_share"}
+
+
+def findings(warehouse: Path) -> list[tuple]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(
+            "select rule_id, severity, project_name, seq, indicator_name, target_text, message from v_target_audit"
+        ).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def sample_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.conftest import SAMPLE
+
+    root = tmp_path_factory.mktemp("audit-sample")
+    load_files([SAMPLE], root / "wh.duckdb", year=2024)
+    return root / "wh.duckdb"
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, synth.GeneratedTable]:
+    root = tmp_path_factory.mktemp("audit-planted")
+    table = synth.audit_table(seed=3)
+    path = root / "data" / str(table.year) / table.file_name
+    path.parent.mkdir(parents=True)
+    path.write_text(table.text, encoding="utf-8")
+    load_files([root / "data"], root / "wh.duckdb")
+    return root / "wh.duckdb", table
+
+
+def test_rule_files_are_the_issue_s_rules_with_full_headers() -> None:
+    found = rules()
+    assert {r.rule_id for r in found} == RULE_IDS
+    for r in found:
+        assert r.severity.split()[0] in ("error", "warning", "info"), r.rule_id
+        assert r.grain == ("project" if r.rule_id in PROJECT_RULES else "target"), r.rule_id
+        assert r.rationale and r.source, r.rule_id
+        assert f"'{r.rule_id}' as rule_id" in r.sql, r.rule_id
+
+
+def test_vocabularies_are_safe_patterns() -> None:
+    """Terms are matched with LIKE and IN: no wildcard, no stray space; every CSV has a term column."""
+    rows = vocabulary()
+    assert {name for name, _, _ in rows} >= {
+        "vague_words", "input_indicators", "countable_units", "unit_synonyms", "high_is_good_rates",
+        "low_is_good_rates", "cost_words", "per_time_markers", "thresholds",
+    }  # fmt: skip
+    for name, term, _ in rows:
+        assert not re.search(r"[%_\s]", term) or name == "thresholds", (name, term)
+    assert len({(n, t) for n, t, _ in rows}) == len(rows)
+    assert all(p.read_text(encoding="utf-8").startswith("term,value,note") for p in AUDIT_DIR.glob("*.csv"))
+
+
+def test_every_rule_returns_the_same_columns(sample_warehouse: Path) -> None:
+    con = duckdb.connect(str(sample_warehouse), read_only=True)
+    try:
+        for r in rules():
+            columns = [d[0] for d in con.execute(f"select * from ({r.sql}) as rule limit 0").description]
+            assert tuple(columns) == RULE_COLUMNS, r.rule_id
+    finally:
+        con.close()
+
+
+def test_sample_known_faults_exactly(sample_warehouse: Path) -> None:
+    rows = findings(sample_warehouse)
+
+    def of(rule: str) -> set[tuple]:
+        return {(p, s, i) for r, _, p, s, i, _, _ in rows if r == rule}
+
+    assert of("misparented_type") == {("区管退休干部节日慰问经费", 4, "慰问对象满意度"),
+                                      ("购买行政复议应诉辅助服务经费", 4, "服务项目满意度")}  # fmt: skip
+    assert of("duplicate_indicator") == {
+        ("天河区司法局智能化社区矫正中心运维项目(2022-2025年)", 5, "信息化系统正常运行率")
+    }
+    assert of("missing_annual_value") == {("普法宣传业务经费", 5, "国家工作人员统一学法考试参考率、考试及格率")}
+    # nothing in the real table is an input, a count above its period, a unit mismatch, a wrong direction
+    # (败诉率 15%以下 is a rate that should be low) or an unknown type
+    for rule in ("input_as_target", "annual_exceeds_period", "period_annual_unit_mismatch",
+                 "direction_suspicious", "unknown_type"):  # fmt: skip
+        assert of(rule) == set(), rule
+
+
+def test_sample_other_findings_are_the_reviewed_ones(sample_warehouse: Path) -> None:
+    """What else fires on the real sample, each checked by hand against the printed table."""
+    rows = findings(sample_warehouse)
+    vague = sorted(t for r, _, _, _, _, t, _ in rows if r == "vague_value")
+    assert vague == sorted(["及时"] * 4 + ["达标"] * 3 + ["评估达标"] * 3 + ["正常运行", "项目运行良好，评估达标"])
+    # qualitative but measurable texts stay silent: a grade on a graded assessment, compliance, a period
+    qualitative = {t for r, _, _, _, _, t, _ in rows}
+    assert not qualitative & {"良好以上", "合格以上", "符合规范", "通过考核", "长期", "符合文件标准"}
+    assert {p for r, _, p, _, _, _, _ in rows if r == "low_quantitative_share"} == {
+        "机关业务用房和司法所维修维护费",  # 2 of 5 annual targets quantitative
+        "法律援助补贴和业务经费",  # 4 of 11
+    }
+    level1 = [(s, m) for r, s, _, _, _, _, m in rows if r == "missing_level1"]
+    assert sum(1 for s, _ in level1 if s == "info") == 22  # no project of 2024 has a 成本 target
+    assert sorted(m for s, m in level1 if s == "warning").count("缺少一级指标：满意度指标") == 16
+    # the two projects whose only 效益 target is a mis-parented 满意度 one have no effect target
+    assert sorted(m for s, m in level1 if s == "warning").count("缺少一级指标：效益指标") == 2
+
+
+def test_department_score_card(sample_warehouse: Path) -> None:
+    data = read_audit(DEPARTMENT, 2024, sample_warehouse)
+    card = data.scorecard.to_dict("records")
+    assert len(card) == 1
+    row = card[0]
+    assert (row["project_count"], row["target_count"], row["finding_count"]) == (22, 109, len(data.findings))
+    assert row["n_error"] + row["n_warning"] + row["n_info"] == row["finding_count"]
+    assert sum(row[f"n_{r}"] for r in RULE_IDS) == row["finding_count"]
+    assert row["clean_project_count"] == 3  # projects whose only finding is the advisory missing 成本
+    assert str(row["quantitative_share"]) == "0.7431"
+
+
+def test_generated_planted_faults_found_with_no_false_alarm(planted: tuple[Path, synth.GeneratedTable]) -> None:
+    warehouse, table = planted
+    got = {(r, s, p, q) for r, s, p, q, _, _, _ in findings(warehouse)}
+    want = {(e["rule_id"], e["severity"], e["project"], e["seq"]) for e in table.manifest["audit"]["planted"]}
+    assert {e["rule_id"] for e in table.manifest["audit"]["planted"]} == RULE_IDS
+    assert got == want
+    clean = set(table.manifest["audit"]["clean_projects"])
+    assert not {p for _, _, p, _ in got} & clean
+
+
+@pytest.mark.parametrize("case", [c[0] for c in synth._audit_cases()])
+def test_each_rule_fires_on_its_case_and_not_on_the_neighbour(
+    planted: tuple[Path, synth.GeneratedTable], case: str
+) -> None:
+    warehouse, table = planted
+    expected = [e for e in table.manifest["audit"]["planted"] if e["case"] == case]
+    project = expected[0]["project"]
+    neighbour = project.replace("专项经费", "配套专项经费")
+    rows = findings(warehouse)
+    assert {(r, s) for r, _, p, s, _, _, _ in rows if p == project} == {(e["rule_id"], e["seq"]) for e in expected}
+    assert [r for r, _, p, *_ in rows if p == neighbour] == []
+
+
+def test_outputs_group_by_project_and_keep_text_as_text(sample_copy: Path, warehouse: Path, tmp_path: Path) -> None:
+    hostile = "=1+2<法制>业务经费&amp;"
+    sample_copy.write_text(sample_copy.read_text(encoding="utf-8").replace("法制业务经费", hostile), encoding="utf-8")
+    load_files([sample_copy.parent.parent], warehouse)
+    files = write_audit(DEPARTMENT, 2024, tmp_path / "out", warehouse)
+    book = load_workbook(files.xlsx)
+    assert book.sheetnames == ["审核发现", "评分卡"]
+    sheet = book["审核发现"]
+    cells = [c for row in sheet.iter_rows(min_row=2) for c in row if isinstance(c.value, str)]
+    assert cells and all(c.data_type == "s" for c in cells)
+    assert hostile in {c.value for c in cells}  # the name as printed, a string, not a formula
+    html = files.html.read_text(encoding="utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    assert "<法制>" not in html and hostile in {h.contents[0].strip() for h in soup.find_all("h3")}
+    n_findings = sum(len(t.tbody.find_all("tr")) for t in soup.find_all("table", class_="findings"))
+    assert n_findings == sheet.max_row - 1
+    assert "及时" in files.markdown_text and "missing_annual_value" in files.markdown_text
+
+
+def test_cli_audit_all_departments_and_no_data(sample_warehouse: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    ok = runner.invoke(app, ["audit", "--out", str(tmp_path), "-w", str(sample_warehouse)])
+    assert ok.exit_code == 0, ok.output
+    assert (tmp_path / "audit-all-all.xlsx").is_file() and "misparented_type" in ok.output
+    none = runner.invoke(app, ["audit", "--department", "某局", "--year", "2024", "-w", str(sample_warehouse)])
+    assert none.exit_code == 2 and "no loaded table" in none.output
