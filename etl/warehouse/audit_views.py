@@ -36,6 +36,7 @@ RULE_COLUMNS = (
     "indicator_name",
     "target_text",
     "message",
+    "load_id",
 )
 HEADER_KEYS = ("rule_id", "severity", "grain", "rationale", "source")
 SEVERITIES = ("error", "warning", "info")
@@ -109,70 +110,61 @@ def target_audit_sql(found: list[Rule]) -> str:
 
 
 def department_audit_sql(found: list[Rule]) -> str:
-    per_rule = ",\n    ".join(
-        f"coalesce(sum(case when findings.rule_id = {_literal(r.rule_id)} then 1 else 0 end), 0) as n_{r.rule_id}"
-        for r in found
-    )
-    per_severity = ",\n    ".join(
-        f"coalesce(sum(case when findings.severity = {_literal(s)} then 1 else 0 end), 0) as n_{s}" for s in SEVERITIES
-    )
-    return f"""-- v_department_audit: per department and budget year, the audit's findings by severity and by rule,
--- the share of projects with no error or warning finding and the share of quantitative annual targets
-with projects as (
-    select department_name, budget_year, project_id, target_count, quantitative_count
+    def count(column: str, value: str) -> str:
+        return f"sum(case when {column} = {_literal(value)} then 1 else 0 end)"
+
+    counted = [*(f"{count('severity', s)} as n_{s}" for s in SEVERITIES)]
+    counted += [f"{count('rule_id', r.rule_id)} as n_{r.rule_id}" for r in found]
+    counted_sql = ",\n        ".join(counted)
+    totals = ",\n    ".join(f"sum(n_{c}) as n_{c}" for c in [*SEVERITIES, *(r.rule_id for r in found)])
+    return f"""-- v_department_audit: per department and budget year (and its current load), the audit's findings
+-- by severity and by rule, the share of projects with no error or warning finding (info is advisory)
+-- and the share of quantitative annual targets. Projects and findings are stacked and grouped (not
+-- left-joined), so that a filter on the department, the year or the load reaches every scan.
+with rows as (
+    select
+        department_name, budget_year, load_id, project_id, target_count, quantitative_count,
+        cast(null as varchar) as rule_id, cast(null as varchar) as severity
     from v_audit_base_project
-),
-
-flagged as (
-    -- a project counts as clean when it has no finding above info (info is advisory)
-    select distinct project_id, budget_year from v_target_audit where severity in ('error', 'warning')
-),
-
-years as (
+    union all
     select
-        projects.department_name,
-        projects.budget_year,
-        count(*) as project_count,
-        sum(case when flagged.project_id is null then 1 else 0 end) as clean_project_count,
-        sum(projects.target_count) as target_count,
-        sum(projects.quantitative_count) as quantitative_target_count
-    from projects
-    left join flagged
-        on projects.project_id = flagged.project_id
-        and projects.budget_year = flagged.budget_year
-    group by projects.department_name, projects.budget_year
+        department_name, budget_year, load_id, project_id, 0 as target_count, 0 as quantitative_count,
+        rule_id, severity
+    from v_target_audit
 ),
 
-counts as (
+per_project as (
     select
-    department_name,
-    budget_year,
-    count(*) as finding_count,
-    {per_severity},
-    {per_rule}
-    from v_target_audit as findings
-    group by department_name, budget_year
+        department_name,
+        budget_year,
+        load_id,
+        project_id,
+        sum(target_count) as target_count,
+        sum(quantitative_count) as quantitative_count,
+        count(rule_id) as finding_count,
+        {counted_sql}
+    from rows
+    group by department_name, budget_year, load_id, project_id
 )
 
 select
-    years.department_name,
-    years.budget_year,
-    years.project_count,
-    years.clean_project_count,
-    cast(round(years.clean_project_count * 1.0 / years.project_count, 4) as decimal(5, 4)) as clean_project_share,
-    years.target_count,
-    years.quantitative_target_count,
+    department_name,
+    budget_year,
+    load_id,
+    count(*) as project_count,
+    sum(case when n_error + n_warning = 0 then 1 else 0 end) as clean_project_count,
+    cast(round(sum(case when n_error + n_warning = 0 then 1 else 0 end) * 1.0 / count(*), 4) as decimal(5, 4))
+        as clean_project_share,
+    sum(target_count) as target_count,
+    sum(quantitative_count) as quantitative_target_count,
     case
-        when years.target_count > 0
-            then cast(round(years.quantitative_target_count * 1.0 / years.target_count, 4) as decimal(5, 4))
+        when sum(target_count) > 0
+            then cast(round(sum(quantitative_count) * 1.0 / sum(target_count), 4) as decimal(5, 4))
     end as quantitative_share,
-    coalesce(counts.finding_count, 0) as finding_count,
-    {", ".join(f"coalesce(counts.n_{s}, 0) as n_{s}" for s in SEVERITIES)},
-    {", ".join(f"coalesce(counts.n_{r.rule_id}, 0) as n_{r.rule_id}" for r in found)}
-from years
-left join counts
-    on years.department_name = counts.department_name
-    and years.budget_year = counts.budget_year"""
+    sum(finding_count) as finding_count,
+    {totals}
+from per_project
+group by department_name, budget_year, load_id"""
 
 
 def audit_views(directory: Path = AUDIT_DIR) -> dict[str, str]:

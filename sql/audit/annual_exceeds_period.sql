@@ -34,6 +34,43 @@ targets as (
         and targets.period_value_status = 'quantitative'
         and targets.annual_value > targets.period_value
         and not targets.is_duplicate
+),
+
+-- joins and a group by rather than IN / NOT EXISTS subqueries, so that a filter on the department,
+-- the year or the load reaches the scan of the targets
+marked as (
+    select
+        targets.department_name,
+        targets.unit_name,
+        targets.budget_year,
+        targets.project_id,
+        targets.project_name,
+        targets.seq,
+        targets.indicator_name,
+        targets.target_text,
+        targets.load_id,
+        targets.annual_target_text,
+        targets.period_target_text,
+        -- a period value per year (年均, 每年 …) or per person is not a total the year is part of
+        count(markers.term) as per_time_markers
+    from targets
+    inner join countable on targets.annual_unit_key = countable.term
+    left join markers
+        on targets.period_target_text like '%' || markers.term || '%'
+        or targets.indicator_key like '%' || markers.term || '%'
+    where targets.annual_unit_key = targets.period_unit_key
+    group by
+        targets.department_name,
+        targets.unit_name,
+        targets.budget_year,
+        targets.project_id,
+        targets.project_name,
+        targets.seq,
+        targets.indicator_name,
+        targets.target_text,
+        targets.load_id,
+        targets.annual_target_text,
+        targets.period_target_text
 )
 
 select
@@ -47,14 +84,7 @@ select
     seq,
     indicator_name,
     target_text,
-    '年度指标值“' || annual_target_text || '”大于实施周期指标值“' || period_target_text || '”' as message
-from targets
-where
-    annual_unit_key = period_unit_key
-    and annual_unit_key in (select term from countable)
-    -- a period value per year (年均, 每年 …) or per person is not a total the year is part of
-    and not exists (
-        select 1 from markers
-        where targets.period_target_text like '%' || markers.term || '%'
-            or targets.indicator_key like '%' || markers.term || '%'
-    )
+    '年度指标值“' || annual_target_text || '”大于实施周期指标值“' || period_target_text || '”' as message,
+    load_id
+from marked
+where per_time_markers = 0

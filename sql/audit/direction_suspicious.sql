@@ -3,36 +3,65 @@
 -- grain: target
 -- rationale: a rate that should be high (满意度, 合格率 …, high_is_good_rates.csv; not one of low_is_good_rates.csv) is capped with ≤ < 以下, or a cost ceiling (cost_words.csv or a 成本 type, in 元) has ≥ > 以上.
 -- source: 财预〔2021〕101号 (正向指标 set a floor, 反向指标 such as costs a ceiling)
-with high_words as (
-    select term from v_audit_vocabulary where list_name = 'high_is_good_rates'
+with words as (
+    select list_name, term
+    from v_audit_vocabulary
+    where list_name in ('high_is_good_rates', 'low_is_good_rates', 'cost_words')
 ),
 
-low_words as (
-    select term from v_audit_vocabulary where list_name = 'low_is_good_rates'
-),
-
-cost_words as (
-    select term from v_audit_vocabulary where list_name = 'cost_words'
+-- which word lists the indicator's name meets: a left join grouped by the output columns (no
+-- correlated subquery), so that a filter on the department or the year reaches the scan of the targets
+named as (
+    select
+        targets.department_name,
+        targets.unit_name,
+        targets.budget_year,
+        targets.project_id,
+        targets.project_name,
+        targets.seq,
+        targets.indicator_name,
+        targets.target_text,
+        targets.load_id,
+        targets.level1_class,
+        targets.annual_target_text,
+        targets.annual_comparison,
+        targets.annual_unit,
+        targets.period_target_text,
+        targets.period_comparison,
+        targets.period_unit,
+        max(case when words.list_name = 'high_is_good_rates' then 1 else 0 end) as has_high_word,
+        max(case when words.list_name = 'low_is_good_rates' then 1 else 0 end) as has_low_word,
+        max(case when words.list_name = 'cost_words' then 1 else 0 end) as has_cost_word
+    from v_audit_base_target as targets
+    left join words on targets.indicator_key like '%' || words.term || '%'
+    where
+        not targets.is_duplicate
+        and (targets.annual_value_status = 'quantitative' or targets.period_value_status = 'quantitative')
+    group by
+        targets.department_name,
+        targets.unit_name,
+        targets.budget_year,
+        targets.project_id,
+        targets.project_name,
+        targets.seq,
+        targets.indicator_name,
+        targets.target_text,
+        targets.load_id,
+        targets.level1_class,
+        targets.annual_target_text,
+        targets.annual_comparison,
+        targets.annual_unit,
+        targets.period_target_text,
+        targets.period_comparison,
+        targets.period_unit
 ),
 
 classified as (
     select
-        targets.*,
-        (
-            targets.level1_class = '满意度'
-            or exists (select 1 from high_words where targets.indicator_key like '%' || high_words.term || '%')
-        )
-        and not exists (
-            select 1 from low_words where targets.indicator_key like '%' || low_words.term || '%'
-        ) as is_high_good,
-        (
-            targets.level1_class = '成本'
-            or exists (select 1 from cost_words where targets.indicator_key like '%' || cost_words.term || '%')
-        ) as is_cost
-    from v_audit_base_target as targets
-    where
-        not targets.is_duplicate
-        and (targets.annual_value_status = 'quantitative' or targets.period_value_status = 'quantitative')
+        named.*,
+        (level1_class = '满意度' or has_high_word = 1) and has_low_word = 0 as is_high_good,
+        level1_class = '成本' or has_cost_word = 1 as is_cost
+    from named
 ),
 
 faults as (
@@ -63,6 +92,7 @@ select
     case
         when capped_text is not null then '应越高越好的指标用了上限：“' || capped_text || '”'
         else '成本应设上限，却用了下限：“' || floored_text || '”'
-    end as message
+    end as message,
+    load_id
 from faults
 where capped_text is not null or floored_text is not null

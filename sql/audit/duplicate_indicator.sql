@@ -6,8 +6,12 @@
 with numbered as (
     select
         v_audit_base_target.*,
-        row_number() over (partition by project_id, budget_year, indicator_key order by seq) as occurrence,
-        min(seq) over (partition by project_id, budget_year, indicator_key) as first_seq
+        -- department, year and load in the partition (a project-year implies them) let a filter on
+        -- them reach the scan below the window
+        row_number() over (
+            partition by department_name, budget_year, load_id, project_id, indicator_key order by seq
+        ) as occurrence,
+        min(seq) over (partition by department_name, budget_year, load_id, project_id, indicator_key) as first_seq
     from v_audit_base_target
 )
 
@@ -22,6 +26,7 @@ select
     seq,
     indicator_name,
     target_text,
-    '指标名称与第 ' || cast(first_seq as varchar) || ' 条重复' as message
+    '指标名称与第 ' || cast(first_seq as varchar) || ' 条重复' as message,
+    load_id
 from numbered
 where occurrence > 1

@@ -9,12 +9,33 @@ with terms as (
     where list_name = 'input_indicators'
 ),
 
+-- a join, not a correlated subquery, and grouped by the output columns: a filter on the department
+-- or the year then reaches the scan of the targets
 matched as (
     select
-        targets.*,
-        (select min(terms.term) from terms where targets.indicator_key like '%' || terms.term || '%') as input_term
+        targets.department_name,
+        targets.unit_name,
+        targets.budget_year,
+        targets.project_id,
+        targets.project_name,
+        targets.seq,
+        targets.indicator_name,
+        targets.target_text,
+        targets.load_id,
+        min(terms.term) as input_term
     from v_audit_base_target as targets
+    inner join terms on targets.indicator_key like '%' || terms.term || '%'
     where not targets.is_duplicate
+    group by
+        targets.department_name,
+        targets.unit_name,
+        targets.budget_year,
+        targets.project_id,
+        targets.project_name,
+        targets.seq,
+        targets.indicator_name,
+        targets.target_text,
+        targets.load_id
 )
 
 select
@@ -28,6 +49,6 @@ select
     seq,
     indicator_name,
     target_text,
-    '“' || input_term || '”衡量的是投入（资金的执行），不是产出或效益' as message
+    '“' || input_term || '”衡量的是投入（资金的执行），不是产出或效益' as message,
+    load_id
 from matched
-where input_term is not null

@@ -21,7 +21,8 @@ select
     cast(null as varchar) as indicator_name,
     cast(null as varchar) as target_text,
     '定量的年度指标只有 ' || cast(projects.quantitative_count as varchar) || ' 个（共 '
-    || cast(projects.target_count as varchar) || ' 个）' as message
+    || cast(projects.target_count as varchar) || ' 个）' as message,
+    load_id
 from v_audit_base_project as projects
 cross join thresholds
 where projects.target_count > 0 and projects.quantitative_count < thresholds.min_share * projects.target_count

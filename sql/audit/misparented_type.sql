@@ -16,6 +16,7 @@ select
     target_text,
     '二级指标“' || coalesce(printed_level2_code || '-', '') || coalesce(printed_level2_name, '')
     || '”印在一级指标“' || coalesce(printed_level1_code || '-', '') || coalesce(printed_level1_name, '')
-    || '”下，应属“' || level1_name || '”' as message
+    || '”下，应属“' || level1_name || '”' as message,
+    load_id
 from v_audit_base_target
 where is_misparented and not is_duplicate

@@ -17,6 +17,7 @@ select
     case
         when period_target_text is null then '未填年度指标值'
         else '未填年度指标值（只有实施周期指标值：' || period_target_text || '）'
-    end as message
+    end as message,
+    load_id
 from v_audit_base_target
 where annual_value_status = 'missing' and not is_duplicate

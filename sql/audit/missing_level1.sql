@@ -16,6 +16,7 @@ projects as (
         budget_year,
         project_id,
         project_name,
+        load_id,
         has_cost,
         concat_ws(
             '、',
@@ -37,7 +38,8 @@ select
     cast(null as integer) as seq,
     cast(null as varchar) as indicator_name,
     cast(null as varchar) as target_text,
-    '缺少一级指标：' || missing_names as message
+    '缺少一级指标：' || missing_names as message,
+    load_id
 from projects
 where missing_names <> ''
 
@@ -54,7 +56,8 @@ select
     cast(null as integer) as seq,
     cast(null as varchar) as indicator_name,
     cast(null as varchar) as target_text,
-    '缺少一级指标：成本指标' as message
+    '缺少一级指标：成本指标' as message,
+    load_id
 from projects
 cross join thresholds
 where projects.has_cost = 0 and projects.budget_year >= thresholds.cost_from_year

@@ -35,6 +35,7 @@ select
     indicator_name,
     target_text,
     '实施周期指标值“' || period_target_text || '”（' || period_unit || '）与年度指标值“' || annual_target_text
-    || '”（' || annual_unit || '）的单位不同' as message
+    || '”（' || annual_unit || '）的单位不同' as message,
+    load_id
 from targets
 where annual_unit_key <> period_unit_key

@@ -15,6 +15,7 @@ select
     indicator_name,
     target_text,
     '指标类型“' || coalesce(printed_level1_name, '') || '：' || coalesce(printed_level2_name, '')
-    || '”不在指标体系中' as message
+    || '”不在指标体系中' as message,
+    load_id
 from v_audit_base_target
 where not is_known and not is_duplicate

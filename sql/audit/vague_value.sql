@@ -11,7 +11,7 @@ with vague as (
 
 phrases as (
     select term as phrase from vague
-    union
+    union all
     select first_word.term || second_word.term as phrase
     from vague as first_word
     cross join vague as second_word
@@ -28,7 +28,8 @@ select
     seq,
     indicator_name,
     target_text,
-    '年度指标值“' || annual_target_text || '”只是含糊的表述，无法衡量' as message
+    '年度指标值“' || annual_target_text || '”只是含糊的表述，无法衡量' as message,
+    load_id
 from v_audit_base_target
 where
     annual_value_status = 'qualitative'

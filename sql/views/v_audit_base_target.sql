@@ -1,13 +1,15 @@
 -- v_audit_base_target: what the audit rules (sql/audit/*.sql) read about each target: the project's
--- department, unit and name as printed (the transfer document number included); the resolved type and its level-1 class (产出, 效益, 满意度, 成本); the type as
--- printed; both targets as printed and as read; the name and the annual text in comparable forms
+-- department, unit and name as printed (the transfer document number included); the resolved type and
+-- its level-1 class (产出, 效益, 满意度, 成本); the type as printed; both targets as printed and as read; the name and the annual text in comparable forms
 -- (widths folded and spaces dropped; for the text also punctuation dropped); target_text is the
--- annual target as printed, or the period one where no annual target is printed.
+-- annual target as printed, or the period one where no annual target is printed. load_id (the table's
+-- current load) is what `jixiao audit` filters on: a department-year's rows lie together in storage.
 with targets as (
     select
         project_id,
         budget_year,
         seq,
+        load_id,
         indicator_type_id,
         printed_level1_code,
         printed_level1_name,
@@ -56,6 +58,7 @@ select
     targets.budget_year,
     targets.project_id,
     budgets.project_name,
+    targets.load_id,
     targets.seq,
     targets.indicator_name,
     replace(translate(targets.indicator_name, '（）：；，　', '():;, '), ' ', '') as indicator_key,
