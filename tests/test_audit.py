@@ -80,7 +80,7 @@ def test_vocabularies_are_safe_patterns() -> None:
     rows = vocabulary()
     assert {name for name, _, _ in rows} >= {
         "vague_words", "input_indicators", "countable_units", "unit_synonyms", "high_is_good_rates",
-        "low_is_good_rates", "cost_words", "per_time_markers", "thresholds",
+        "low_is_good_rates", "cost_words", "thresholds",
     }  # fmt: skip
     for name, term, _ in rows:
         assert not re.search(r"[%_\s]", term) or name == "thresholds", (name, term)
@@ -197,3 +197,75 @@ def test_cli_audit_all_departments_and_no_data(sample_warehouse: Path, tmp_path:
     assert (tmp_path / "audit-all-all.xlsx").is_file() and "misparented_type" in ok.output
     none = runner.invoke(app, ["audit", "--department", "某局", "--year", "2024", "-w", str(sample_warehouse)])
     assert none.exit_code == 2 and "no loaded table" in none.output
+
+
+# Faults planted in the real table the way a reviewer would (project line, printed text, replacement,
+# the findings it must add as (rule_id, severity, seq)), beside clean neighbours that must add none.
+PLANTED = [
+    ("业务装备购置经费", "办公设备投入使用率", "预算执行率", [("input_as_target", "error", 5)]),
+    ("区管退休干部节日慰问经费", "慰问人次；实施周期指标值:12人；年度指标值:12人",
+     "慰问人次；实施周期指标值:12人；年度指标值:20人", [("annual_exceeds_period", "error", 1)]),
+    ("购买行政复议应诉辅助服务经费", "年度指标值:每年不少于400宗", "年度指标值:每年不少于500宗",
+     [("annual_exceeds_period", "error", 2)]),
+    ("基层工作和司法所经费", "年度指标值:≥21场", "年度指标值:≥21次", [("period_annual_unit_mismatch", "warning", 2)]),
+    ("天河区一村（社区）法律顾问公益法律服务工作经费", "年度指标值:≥90%", "年度指标值:≤90%",
+     [("direction_suspicious", "error", 7)]),
+    ("律师行业政策支持资金", "年度指标值:力争正增长", "年度指标值:有效提升", [("vague_value", "warning", 4)]),
+    ("法制业务经费", "组织培训（场次）；实施周期指标值:≥1场次；年度指标值:≥1场次",
+     "开展执法案件评查（次数）；实施周期指标值:≥1次；年度指标值:≥1次", [("duplicate_indicator", "warning", 3)]),
+    # only qualitative targets (none of them vague but the 达标 already there)
+    ("天河区社区矫正中心物业管理服务", "水电保障率; 实施周期指标值:100%; 年度指标值:100%",
+     "水电保障率; 实施周期指标值:符合规范; 年度指标值:符合规范", []),
+    ("天河区社区矫正中心物业管理服务", "服务完成率; 实施周期指标值:100%; 年度指标值:100%",
+     "服务完成率; 实施周期指标值:通过考核; 年度指标值:通过考核", [("low_quantitative_share", "warning", None)]),
+    ("法律援助补贴和业务经费", "24-可持续影响", "25-长效机制指标", [("unknown_type", "warning", 10)]),
+    ("居委调委会调解员工作补贴", "；年度指标值:100%。", "。", [("missing_annual_value", "error", 2)]),
+    # a cost floor, in a project that had no cost target (its advisory missing 成本 goes away)
+    ("行政复议应诉经费", None, "5、1-产出指标：14-成本指标：项目总成本；实施周期指标值:≥46万元；年度指标值:≥46万元。",
+     [("direction_suspicious", "error", 5), ("-missing_level1", "info", None)]),
+    # clean neighbours: a cost ceiling, a rate that should be low capped, two spellings of one unit, a rate
+    # above its period value, a qualitative but measurable annual target keeping 3 of 5 quantitative
+    ("购买司法社工服务经费", None,
+     "9、1-产出指标: 14-成本指标: 单位服务成本; 实施周期指标值:≤300元/人; 年度指标值:≤300元/人。",
+     [("-missing_level1", "info", None)]),
+    ("人民调解案件补贴", None,
+     "4、2-效益指标：22-社会效益：调解案件投诉率；实施周期指标值:5%以下；年度指标值:5%以下。", []),
+    ("普法宣传业务经费", "年度指标值:≥2场次", "年度指标值:≥2场", []),
+    ("人民调解案件补贴", "调解工作完成率；实施周期指标值:100%；年度指标值:100%",
+     "调解工作完成率；实施周期指标值:95%；年度指标值:≥98%", []),
+    ("社区矫正和安置帮教经费", "社区矫正对象建档率; 实施周期指标值:100%; 年度指标值:100%",
+     "社区矫正对象建档率; 实施周期指标值:100%; 年度指标值:按要求完成建档", []),
+]
+
+
+def _plant(text: str, project: str, old: str | None, new: str) -> str:
+    """Replace old (once in the project's line), or append new as the line's last indicator (old None)."""
+    lines = text.split("\n")
+    [at] = [i for i, line in enumerate(lines) if line.startswith(project + "\t")]
+    line = lines[at]
+    if old is None:
+        body, tail = (line[:-4], "</p>") if line.endswith("</p>") else (line, "")
+        lines[at] = body + new + tail
+    else:
+        assert line.count(old) == 1, (project, old)
+        lines[at] = line.replace(old, new)
+    return "\n".join(lines)
+
+
+def test_faults_planted_in_the_real_table_are_found_and_neighbours_stay_clean(
+    sample_copy: Path, warehouse: Path, sample_warehouse: Path
+) -> None:
+    text = sample_copy.read_text(encoding="utf-8")
+    for project, old, new, _ in PLANTED:
+        text = _plant(text, project, old, new)
+    sample_copy.write_text(text, encoding="utf-8")
+    load_files([sample_copy.parent.parent], warehouse)
+
+    def keyed(rows: list[tuple]) -> set[tuple]:
+        return {(r, s, p, q) for r, s, p, q, *_ in rows}
+
+    before, after = keyed(findings(sample_warehouse)), keyed(findings(warehouse))
+    added = {(r, s, p, q) for p, _, _, expected in PLANTED for r, s, q in expected if not r.startswith("-")}
+    removed = {(r[1:], s, p, q) for p, _, _, expected in PLANTED for r, s, q in expected if r.startswith("-")}
+    assert after - before == added
+    assert before - after == removed

@@ -1,7 +1,7 @@
 -- rule_id: annual_exceeds_period
 -- severity: error
 -- grain: target
--- rationale: a count in a countable unit (countable_units.csv: 人, 次, 场 …, not rates) is larger for the budget year than for the whole period it is part of.
+-- rationale: a count in a countable unit (countable_units.csv: 人, 次, 场, 宗 …, not rates), the same on both sides after folding unit_synonyms.csv, is larger for the budget year than for the whole period it is part of.
 -- source: 财预〔2021〕101号 (the annual target is the budget year's part of the period target)
 with synonyms as (
     select term, value
@@ -13,12 +13,6 @@ countable as (
     select term
     from v_audit_vocabulary
     where list_name = 'countable_units'
-),
-
-markers as (
-    select term
-    from v_audit_vocabulary
-    where list_name = 'per_time_markers'
 ),
 
 targets as (
@@ -34,57 +28,23 @@ targets as (
         and targets.period_value_status = 'quantitative'
         and targets.annual_value > targets.period_value
         and not targets.is_duplicate
-),
-
--- joins and a group by rather than IN / NOT EXISTS subqueries, so that a filter on the department,
--- the year or the load reaches the scan of the targets
-marked as (
-    select
-        targets.department_name,
-        targets.unit_name,
-        targets.budget_year,
-        targets.project_id,
-        targets.project_name,
-        targets.seq,
-        targets.indicator_name,
-        targets.target_text,
-        targets.load_id,
-        targets.annual_target_text,
-        targets.period_target_text,
-        -- a period value per year (年均, 每年 …) or per person is not a total the year is part of
-        count(markers.term) as per_time_markers
-    from targets
-    inner join countable on targets.annual_unit_key = countable.term
-    left join markers
-        on targets.period_target_text like '%' || markers.term || '%'
-        or targets.indicator_key like '%' || markers.term || '%'
-    where targets.annual_unit_key = targets.period_unit_key
-    group by
-        targets.department_name,
-        targets.unit_name,
-        targets.budget_year,
-        targets.project_id,
-        targets.project_name,
-        targets.seq,
-        targets.indicator_name,
-        targets.target_text,
-        targets.load_id,
-        targets.annual_target_text,
-        targets.period_target_text
 )
 
 select
     'annual_exceeds_period' as rule_id,
     'error' as severity,
-    department_name,
-    unit_name,
-    budget_year,
-    project_id,
-    project_name,
-    seq,
-    indicator_name,
-    target_text,
-    '年度指标值“' || annual_target_text || '”大于实施周期指标值“' || period_target_text || '”' as message,
-    load_id
-from marked
-where per_time_markers = 0
+    targets.department_name,
+    targets.unit_name,
+    targets.budget_year,
+    targets.project_id,
+    targets.project_name,
+    targets.seq,
+    targets.indicator_name,
+    targets.target_text,
+    '年度指标值“' || targets.annual_target_text || '”大于实施周期指标值“' || targets.period_target_text || '”'
+        as message,
+    targets.load_id
+from targets
+-- a join, not an IN subquery, so that a filter on the department, the year or the load reaches the scan
+inner join countable on targets.annual_unit_key = countable.term
+where targets.annual_unit_key = targets.period_unit_key

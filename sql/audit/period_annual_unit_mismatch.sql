@@ -1,7 +1,7 @@
 -- rule_id: period_annual_unit_mismatch
 -- severity: warning
 -- grain: target
--- rationale: the period and annual values are both quantitative but in different units (after folding the synonyms of unit_synonyms.csv, such as 场次/场), so they cannot be compared.
+-- rationale: the period and annual values are both quantitative but in different units, or a unit on one side only (after folding the synonyms of unit_synonyms.csv, such as 场次/场), so they cannot be compared.
 -- source: 财预〔2021〕101号 (the annual target is the budget year's part of the period target, in the same measure)
 with synonyms as (
     select term, value
@@ -34,8 +34,9 @@ select
     seq,
     indicator_name,
     target_text,
-    '实施周期指标值“' || period_target_text || '”（' || period_unit || '）与年度指标值“' || annual_target_text
-    || '”（' || annual_unit || '）的单位不同' as message,
+    '实施周期指标值“' || period_target_text || '”（' || coalesce(period_unit, '无单位') || '）与年度指标值“'
+    || annual_target_text || '”（' || coalesce(annual_unit, '无单位') || '）的单位不同' as message,
     load_id
 from targets
-where annual_unit_key <> period_unit_key
+-- a unit printed on one side only is a mismatch too (12人 against 12)
+where coalesce(annual_unit_key, '') <> coalesce(period_unit_key, '')
