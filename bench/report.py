@@ -1,4 +1,5 @@
-"""Time ``jixiao report`` for one department over two years, as an analyst runs it (a fresh process)."""
+"""Time ``jixiao report`` for one department over two years and ``jixiao audit`` for one department-year, as an
+analyst runs them (a fresh process), and the audit's queries alone (in this process)."""
 
 from __future__ import annotations
 
@@ -47,3 +48,33 @@ def time_report(warehouse: Path, env: dict[str, str]) -> dict[str, Any]:
         "output_chars": len(done.stdout),
         "stderr_tail": done.stderr[-500:],
     }
+
+
+def time_audit(warehouse: Path, env: dict[str, str]) -> dict[str, Any]:
+    """``jixiao audit`` of the busiest department's last year: the whole process, and its queries alone."""
+    probe = subprocess.run([str(JIXIAO), "audit", "--help"], capture_output=True, text=True, env=env, cwd=ROOT)
+    if probe.returncode != 0:
+        return {"present": False, "note": "jixiao has no audit command yet"}
+    department, _, year = busiest_department(warehouse)
+    cmd = [str(JIXIAO), "audit", "--department", department, "--year", str(year)]
+    cmd += ["--warehouse", str(warehouse), "--out", str(warehouse.parent / "audit")]
+    t0 = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT)
+    wall = time.perf_counter() - t0
+    return {
+        "present": True,
+        "command": " ".join(cmd[1:]),
+        "wall_s": round(wall, 3),
+        "query_s": round(audit_query_seconds(warehouse, department, year), 3),
+        "exit_code": done.returncode,
+        "stderr_tail": done.stderr[-500:],
+    }
+
+
+def audit_query_seconds(warehouse: Path, department: str, year: int) -> float:
+    """Seconds to open the warehouse read-only and read one department-year's findings and score card."""
+    from etl.report.audit import read_audit
+
+    t0 = time.perf_counter()
+    read_audit(department, year, warehouse)
+    return time.perf_counter() - t0

@@ -32,6 +32,8 @@ def figures(r: dict[str, Any]) -> dict[str, Any]:
         "peak_rss_L_mib": _get(r, "load_L", "peak_tree_rss_mib"),
         "rss_L_over_S": _ratio(_get(r, "load_L", "peak_tree_rss_mib"), _get(r, "load_S", "peak_tree_rss_mib")),
         "report_L_s": r.get("report_L", {}).get("wall_s"),
+        "audit_L_s": r.get("audit_L", {}).get("wall_s"),
+        "audit_L_query_s": r.get("audit_L", {}).get("query_s"),
         "views_L_s": views,
     }
 
@@ -51,6 +53,7 @@ def evaluate(r: dict[str, Any]) -> dict[str, Any]:
         _target("peak RSS L / S", f["rss_L_over_S"], 1.2),
         _target("no-op re-run over L, s (no Prefect)", f["noop_L_s"], 3),
         _target("report, one department x 2 years on L, s", f["report_L_s"], 2),
+        _target("audit, one department-year on L (queries), s", f.get("audit_L_query_s"), 0.5),
         *(_target(f"{name} over all of L, s", s, 2) for name, s in f["views_L_s"].items()),
     ]
     return {"figures": f, "targets": checks}
@@ -82,6 +85,9 @@ def table(doc: dict[str, Any]) -> str:
         if rep.get("present")
         else f"{'jixiao report':<30} {rep.get('note', 'not measured')}"
     )
+    aud = r.get("audit_L", {})
+    if aud.get("present"):
+        lines.append(f"{'jixiao audit (1 dept-year) L':<30} {aud['wall_s']:>8.2f} (queries {aud['query_s']:.3f} s)")
     f = doc["figures"]
     lines += [
         "",

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Protocol
 
 from etl.settings import SQL_DIR
-from etl.warehouse.audit_views import audit_views
+from etl.warehouse.audit_views import audit_views, create_vocabulary
 
 VIEWS_DIR = SQL_DIR / "views"
 MACROS_DIR = SQL_DIR / "macros"
@@ -89,7 +89,9 @@ def create_macros(conn: Executes, macros: dict[str, str] | None = None) -> list[
 
 def create_views(conn: Executes, views: dict[str, str] | None = None) -> list[str]:
     """Create every view of sql/views/ and the audit's (etl/warehouse/audit_views.py), in dependency order."""
-    views = {**view_files(), **audit_views()} if views is None else views
+    if views is None:
+        create_vocabulary(conn)  # the audit's seed table (sql/audit/*.csv), read by its views
+        views = {**view_files(), **audit_views()}
     order = creation_order(views)
     for name in order:
         conn.exec_driver_sql(f"CREATE OR REPLACE VIEW {name} AS\n{views[name]}")

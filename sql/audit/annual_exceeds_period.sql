@@ -5,13 +5,13 @@
 -- source: 财预〔2021〕101号 (the annual target is the budget year's part of the period target)
 with synonyms as (
     select term, value
-    from v_audit_vocabulary
+    from audit_vocabulary
     where list_name = 'unit_synonyms'
 ),
 
 countable as (
     select term
-    from v_audit_vocabulary
+    from audit_vocabulary
     where list_name = 'countable_units'
 ),
 

@@ -5,7 +5,7 @@
 -- source: 财预〔2021〕101号 (正向指标 set a floor, 反向指标 such as costs a ceiling)
 with words as (
     select list_name, term
-    from v_audit_vocabulary
+    from audit_vocabulary
     where list_name in ('high_is_good_rates', 'low_is_good_rates', 'cost_words')
 ),
 

@@ -5,7 +5,7 @@
 -- source: 财预〔2021〕101号 (targets measure outputs and effects; inputs such as the budget execution rate are not outputs)
 with terms as (
     select term
-    from v_audit_vocabulary
+    from audit_vocabulary
     where list_name = 'input_indicators'
 ),
 

@@ -5,7 +5,7 @@
 -- source: 《中央部门预算绩效目标管理办法》(财预〔2015〕88号: 尽量进行定量表述) and 财预〔2021〕101号
 with thresholds as (
     select cast(value as decimal(9, 4)) as min_share
-    from v_audit_vocabulary
+    from audit_vocabulary
     where list_name = 'thresholds' and term = 'min_quantitative_share'
 )
 

@@ -5,7 +5,7 @@
 -- source: 财预〔2021〕101号 (indicators of cost, output, effect and satisfaction; 成本指标 a level 1 of its own) and 《中央部门预算绩效目标管理办法》(财预〔2015〕88号)
 with thresholds as (
     select cast(value as integer) as cost_from_year
-    from v_audit_vocabulary
+    from audit_vocabulary
     where list_name = 'thresholds' and term = 'cost_level1_from_year'
 ),
 

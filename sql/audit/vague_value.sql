@@ -5,7 +5,7 @@
 -- source: 财预〔2021〕101号 and 财预〔2015〕88号 (targets specific and measurable, quantitative where possible)
 with vague as (
     select term
-    from v_audit_vocabulary
+    from audit_vocabulary
     where list_name = 'vague_words'
 ),
 
