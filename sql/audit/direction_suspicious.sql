@@ -36,7 +36,14 @@ named as (
     left join words on targets.indicator_key like '%' || words.term || '%'
     where
         not targets.is_duplicate
-        and (targets.annual_value_status = 'quantitative' or targets.period_value_status = 'quantitative')
+        -- only a ceiling, or a floor on an amount in 元, can be the wrong way round: the other targets
+        -- never reach the word lists
+        and (
+            targets.annual_comparison in ('<=', '<')
+            or targets.period_comparison in ('<=', '<')
+            or (targets.annual_comparison in ('>=', '>') and targets.annual_unit like '%元%')
+            or (targets.period_comparison in ('>=', '>') and targets.period_unit like '%元%')
+        )
     group by
         targets.department_name,
         targets.unit_name,
