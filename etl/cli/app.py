@@ -194,7 +194,10 @@ def audit(
     out: Annotated[Path, typer.Option("--out", help="Folder for the .html, .xlsx and .md files.")] = Path("out"),
     warehouse: WarehouseOpt = None,
 ) -> None:
-    """Target-quality audit (绩效目标审核): findings by project and a score card, as HTML, Excel and Markdown."""
+    """Target-quality audit (绩效目标审核): findings by project and a score card, as HTML, Excel and Markdown.
+
+    Prints the Markdown of one department (the score card and the rules' counts only for all departments).
+    """
     from etl.report.audit import NoAudit, write_audit
 
     with _no_traceback("audit"):
@@ -205,7 +208,7 @@ def audit(
     if files is None:
         err.print(reason, markup=False)
         raise typer.Exit(2)
-    typer.echo(files.markdown_text)
+    typer.echo(files.markdown_text if department else files.summary_text)
     err.print(f"wrote {files.html}, {files.xlsx} and {files.markdown}", markup=False, highlight=False)
 
 

@@ -61,6 +61,7 @@ class AuditFiles:
     xlsx: Path
     markdown: Path
     markdown_text: str
+    summary_text: str  # the score card and the rules' counts, without the findings
 
 
 LOADS_SQL = "select distinct load_id from fact_project_budget where department_name = ? and budget_year = ?"
@@ -224,12 +225,17 @@ def _md(value: Any) -> str:
     return cell_text(value).replace("|", "\\|").replace("\n", " ")
 
 
-def markdown(data: AuditData) -> str:
+def summary(data: AuditData) -> str:
     headers, rows = score_rows(data)
     lines = [f"# {data.title}", "", "## 评分卡", "", "| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     lines += ["| " + " | ".join(_md(v) for v in row) + " |" for row in rows]
     lines += ["", "## 规则", "", "| 规则 | 级别 | 发现数 | 说明 |", "|---|---|---:|---|"]
     lines += [f"| {r} | {s} | {n} | {_md(why)} |" for r, s, n, why in rule_counts(data)]
+    return "\n".join(lines) + "\n"
+
+
+def markdown(data: AuditData) -> str:
+    lines = [summary(data).rstrip("\n")]
     for group in grouped(data):
         lines += ["", f"## {group['year']} {_md(group['department'])} / {_md(group['project'])}", ""]
         lines += ["| 序号 | 指标名称 | 指标值（原文） | 规则 | 级别 | 说明 |", "|---:|---|---|---|---|---|"]
@@ -256,7 +262,7 @@ def write_audit(
     text = markdown(data)
     md = stem.with_suffix(".md")
     md.write_text(text, encoding="utf-8")
-    return AuditFiles(html, workbook(data, stem.with_suffix(".xlsx")), md, text)
+    return AuditFiles(html, workbook(data, stem.with_suffix(".xlsx")), md, text, summary(data))
 
 
 __all__ = ["SEVERITIES", "AuditData", "AuditFiles", "NoAudit", "fetch", "read_audit", "write_audit"]

@@ -1,7 +1,7 @@
 -- rule_id: annual_exceeds_period
 -- severity: error
 -- grain: target
--- rationale: a count in a countable unit (countable_units.csv: 人, 次, 场, 宗 …, not rates), the same on both sides after folding unit_synonyms.csv, is larger for the budget year than for the whole period it is part of.
+-- rationale: a count or amount in a unit that adds up over the years (countable_units.csv: 人, 次, 场, 宗, 万元 …; not rates, unit amounts or times), the same on both sides after folding unit_synonyms.csv, is larger for the budget year than for the whole period it is part of.
 -- source: 财预〔2021〕101号 (the annual target is the budget year's part of the period target)
 with synonyms as (
     select term, value
