@@ -173,7 +173,7 @@ def grouped(data: AuditData) -> list[dict[str, Any]]:
                 "findings": [],
             },
         )
-        group["findings"].append(r)
+        group["findings"].append({**r, "seq": None if r["seq"] is None else int(r["seq"])})
     return list(groups.values())
 
 
