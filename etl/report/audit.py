@@ -97,7 +97,9 @@ def fetch(con: duckdb.DuckDBPyConnection, department: str | None = None, year: i
     try:
         scorecard = _frame(con, f"select * from v_department_audit{where} order by department_name, budget_year", args)
     except duckdb.CatalogException:
-        raise NoAudit("the warehouse has no audit views: run `jixiao db upgrade` to create them") from None
+        raise NoAudit(
+            "the warehouse has no audit views: run `jixiao db upgrade` (and `jixiao load` to publish the copy)"
+        ) from None
     if scorecard.empty:
         raise NoAudit(f"no loaded table for {department or 'any department'} in {year or 'any year'}")
     findings = _frame(
