@@ -138,7 +138,7 @@ def test_sample_other_findings_are_the_reviewed_ones(sample_warehouse: Path) -> 
 
 def test_department_score_card(sample_warehouse: Path) -> None:
     data = read_audit(DEPARTMENT, 2024, sample_warehouse)
-    card = data.scorecard.to_dict("records")
+    card = data.scorecard
     assert len(card) == 1
     row = card[0]
     assert (row["project_count"], row["target_count"], row["finding_count"]) == (22, 109, len(data.findings))

@@ -1,23 +1,24 @@
 """jixiao audit: the target-quality audit (绩效目标审核) of one department-year, or of many, as HTML, XLSX and Markdown.
 
 The findings come from v_target_audit and the score card from v_department_audit (both built from
-sql/audit/ by etl/warehouse/audit_views.py); this module only reads them (read-only) and renders.
+sql/audit/ by etl/warehouse/audit_views.py); this module only reads them (read-only) and renders. Rows
+stay plain dicts (no pandas: its import alone would double the command's start-up).
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import duckdb
-import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from etl.report.render import cell_text
 from etl.warehouse.audit_views import RULE_COLUMNS, SEVERITIES, Rule, rules
 from etl.warehouse.connect import connect
 
@@ -46,8 +47,8 @@ class NoAudit(LookupError):
 class AuditData:
     department: str | None
     year: int | None
-    findings: pd.DataFrame
-    scorecard: pd.DataFrame
+    findings: list[dict[str, Any]]
+    scorecard: list[dict[str, Any]]
     rules: list[Rule]
 
     @property
@@ -85,24 +86,34 @@ def _where(con: duckdb.DuckDBPyConnection, department: str | None, year: int | N
     return (" where " + " and ".join(clauses)) if clauses else "", args
 
 
-def _frame(con: duckdb.DuckDBPyConnection, sql: str, args: list[Any]) -> pd.DataFrame:
+def _records(con: duckdb.DuckDBPyConnection, sql: str, args: list[Any]) -> list[dict[str, Any]]:
     result = con.execute(sql, args)
-    frame = pd.DataFrame.from_records(result.fetchall(), columns=[d[0] for d in result.description]).astype(object)
-    return frame.where(frame.notna(), None)
+    columns = [d[0] for d in result.description]
+    return [dict(zip(columns, row, strict=True)) for row in result.fetchall()]
+
+
+def cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value:,}"
+    return str(value)
 
 
 def fetch(con: duckdb.DuckDBPyConnection, department: str | None = None, year: int | None = None) -> AuditData:
     """The findings and the score card of the department-year (None: every department, every year)."""
     where, args = _where(con, department, year)
     try:
-        scorecard = _frame(con, f"select * from v_department_audit{where} order by department_name, budget_year", args)
+        scorecard = _records(
+            con, f"select * from v_department_audit{where} order by department_name, budget_year", args
+        )
     except duckdb.CatalogException:
         raise NoAudit(
             "the warehouse has no audit views: run `jixiao db upgrade` (and `jixiao load` to publish the copy)"
         ) from None
-    if scorecard.empty:
+    if not scorecard:
         raise NoAudit(f"no loaded table for {department or 'any department'} in {year or 'any year'}")
-    findings = _frame(
+    findings = _records(
         con,
         f"select {', '.join(RULE_COLUMNS)} from v_target_audit{where} order by department_name, budget_year, "
         "unit_name, project_name, project_id, seq nulls first, rule_id, severity, message",
@@ -133,7 +144,7 @@ def finding_rows(data: AuditData) -> list[tuple[Any, ...]]:
             SEVERITY_NAMES.get(r["severity"], r["severity"]),
             r["message"],
         )
-        for r in data.findings.to_dict("records")
+        for r in data.findings
     ]
 
 
@@ -141,29 +152,25 @@ def score_rows(data: AuditData) -> tuple[tuple[str, ...], list[tuple[Any, ...]]]
     """The score card: the fixed columns, then one count per rule."""
     columns = list(SCORE_HEADERS) + [f"n_{r.rule_id}" for r in data.rules]
     headers = tuple(SCORE_HEADERS.values()) + tuple(r.rule_id for r in data.rules)
-    rows = [tuple(_plain(rec.get(c)) for c in columns) for rec in data.scorecard.to_dict("records")]
+    rows = [tuple(_plain(rec.get(c)) for c in columns) for rec in data.scorecard]
     return headers, rows
 
 
 def _plain(value: Any) -> Any:
-    """Counts as int, shares as Decimal, names as str (no numpy or HUGEINT types in the outputs)."""
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, float | int) or hasattr(value, "__index__"):
-        return int(value)
-    return value
+    """Counts as int, shares as Decimal, names as str."""
+    return int(value) if isinstance(value, int) else value
 
 
 def rule_counts(data: AuditData) -> list[tuple[str, str, int, str]]:
     """(rule_id, severities, findings, rationale) for every rule, in file order."""
-    counts = data.findings.groupby("rule_id").size().to_dict() if not data.findings.empty else {}
+    counts = Counter(f["rule_id"] for f in data.findings)
     return [(r.rule_id, r.severity, int(counts.get(r.rule_id, 0)), r.rationale) for r in data.rules]
 
 
 def grouped(data: AuditData) -> list[dict[str, Any]]:
     """Findings grouped by project-year, in order: the project's own findings first, then its targets'."""
     groups: dict[tuple, dict[str, Any]] = {}
-    for r in data.findings.to_dict("records"):
+    for r in data.findings:
         key = (r["department_name"], r["budget_year"], r["project_id"])
         group = groups.setdefault(
             key,
