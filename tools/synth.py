@@ -1298,8 +1298,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--tables", type=int, help="write exactly this many tables instead (overrides --departments)")
     ap.add_argument("--workers", type=int, default=None, help="processes (default: all CPUs)")
+    ap.add_argument("--audit", action="store_true",
+                    help="write one table of clean projects with planted audit faults (audit_table) and its manifest")
     a = ap.parse_args(argv)
     t0 = time.perf_counter()
+    if a.audit:
+        table = audit_table(a.seed, a.years[-1])
+        path = a.out_dir / table.relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(table.text, encoding="utf-8")
+        path.with_suffix(".manifest.json").write_text(_dumps(table.manifest), encoding="utf-8")
+        print(path)
+        return 0
     if a.tables is not None:
         path = corpus_of_size(a.out_dir, a.tables, a.seed, a.years, workers=a.workers)
     else:
