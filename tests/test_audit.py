@@ -269,3 +269,47 @@ def test_faults_planted_in_the_real_table_are_found_and_neighbours_stay_clean(
     removed = {(r[1:], s, p, q) for p, _, _, expected in PLANTED for r, s, q in expected if r.startswith("-")}
     assert after - before == added
     assert before - after == removed
+
+
+class _Native:
+    """exec_driver_sql over a native DuckDB connection (what etl.warehouse.views needs)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+
+    def exec_driver_sql(self, statement: str) -> object:
+        return self.con.execute(statement)
+
+
+def test_adding_a_rule_is_adding_a_file(sample_warehouse: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from etl.warehouse.audit_views import audit_views, create_vocabulary
+    from etl.warehouse.views import create_views, view_files
+
+    rules_dir = tmp_path / "audit"
+    shutil.copytree(AUDIT_DIR, rules_dir)
+    missing = (rules_dir / "missing_annual_value.sql").read_text(encoding="utf-8")
+    (rules_dir / "long_name.sql").write_text(
+        missing.replace("missing_annual_value", "long_name")
+        .replace("annual_value_status = 'missing'", "length(indicator_name) > 25")
+        .replace("-- severity: error", "-- severity: info")
+        .replace("'error' as severity", "'info' as severity"),
+        encoding="utf-8",
+    )
+    (rules_dir / "extra.csv").write_text("term,value,note\n长名称,,a list of its own\n", encoding="utf-8")
+    warehouse = tmp_path / "wh.duckdb"
+    shutil.copy(sample_warehouse, warehouse)
+    con = duckdb.connect(str(warehouse))
+    try:
+        create_vocabulary(_Native(con), rules_dir)
+        create_views(_Native(con), {**view_files(), **audit_views(rules_dir)})
+        long_name = "select indicator_name from v_target_audit where rule_id = 'long_name'"
+        names = [r[0] for r in con.execute(long_name).fetchall()]
+        n_long = con.execute("select n_long_name, n_info from v_department_audit").fetchone()
+        extra = con.execute("select term from audit_vocabulary where list_name = 'extra'").fetchall()
+    finally:
+        con.close()
+    assert names and all(len(n) > 25 for n in names)
+    assert n_long[0] == len(names) and n_long[1] == 22 + len(names)
+    assert extra == [("长名称",)]
