@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from etl.cli.app import app
-from etl.load.batches import load_files
+from etl.load.run import run_load
 from etl.report.audit import read_audit, write_audit
 from etl.warehouse.audit_views import AUDIT_DIR, RULE_COLUMNS, rules, vocabulary
 from tools import synth
@@ -50,7 +50,7 @@ def sample_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from tests.conftest import SAMPLE
 
     root = tmp_path_factory.mktemp("audit-sample")
-    load_files([SAMPLE], root / "wh.duckdb", year=2024)
+    run_load([SAMPLE], root / "wh.duckdb", year=2024)
     return root / "wh.duckdb"
 
 
@@ -61,7 +61,7 @@ def planted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, synth.Gener
     path = root / "data" / str(table.year) / table.file_name
     path.parent.mkdir(parents=True)
     path.write_text(table.text, encoding="utf-8")
-    load_files([root / "data"], root / "wh.duckdb")
+    run_load([root / "data"], root / "wh.duckdb")
     return root / "wh.duckdb", table
 
 
@@ -174,7 +174,7 @@ def test_each_rule_fires_on_its_case_and_not_on_the_neighbour(
 def test_outputs_group_by_project_and_keep_text_as_text(sample_copy: Path, warehouse: Path, tmp_path: Path) -> None:
     hostile = "=1+2<法制>业务经费&amp;"
     sample_copy.write_text(sample_copy.read_text(encoding="utf-8").replace("法制业务经费", hostile), encoding="utf-8")
-    load_files([sample_copy.parent.parent], warehouse)
+    run_load([sample_copy.parent.parent], warehouse)
     files = write_audit(DEPARTMENT, 2024, tmp_path / "out", warehouse)
     book = load_workbook(files.xlsx)
     assert book.sheetnames == ["审核发现", "评分卡"]
@@ -259,7 +259,7 @@ def test_faults_planted_in_the_real_table_are_found_and_neighbours_stay_clean(
     for project, old, new, _ in PLANTED:
         text = _plant(text, project, old, new)
     sample_copy.write_text(text, encoding="utf-8")
-    load_files([sample_copy.parent.parent], warehouse)
+    run_load([sample_copy.parent.parent], warehouse)
 
     def keyed(rows: list[tuple]) -> set[tuple]:
         return {(r, s, p, q) for r, s, p, q, *_ in rows}
