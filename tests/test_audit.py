@@ -271,21 +271,11 @@ def test_faults_planted_in_the_real_table_are_found_and_neighbours_stay_clean(
     assert before - after == removed
 
 
-class _Native:
-    """exec_driver_sql over a native DuckDB connection (what etl.warehouse.views needs)."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
-        self.con = con
-
-    def exec_driver_sql(self, statement: str) -> object:
-        return self.con.execute(statement)
-
-
 def test_adding_a_rule_is_adding_a_file(sample_warehouse: Path, tmp_path: Path) -> None:
     import shutil
 
     from etl.warehouse.audit_views import audit_views, create_vocabulary
-    from etl.warehouse.views import create_views, view_files
+    from etl.warehouse.views import Native, create_views, view_files
 
     rules_dir = tmp_path / "audit"
     shutil.copytree(AUDIT_DIR, rules_dir)
@@ -302,8 +292,8 @@ def test_adding_a_rule_is_adding_a_file(sample_warehouse: Path, tmp_path: Path) 
     shutil.copy(sample_warehouse, warehouse)
     con = duckdb.connect(str(warehouse))
     try:
-        create_vocabulary(_Native(con), rules_dir)
-        create_views(_Native(con), {**view_files(), **audit_views(rules_dir)})
+        create_vocabulary(Native(con), rules_dir)
+        create_views(Native(con), {**view_files(), **audit_views(rules_dir)})
         long_name = "select indicator_name from v_target_audit where rule_id = 'long_name'"
         names = [r[0] for r in con.execute(long_name).fetchall()]
         n_long = con.execute("select n_long_name, n_info from v_department_audit").fetchone()

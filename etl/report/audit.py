@@ -111,7 +111,7 @@ def fetch(con: duckdb.DuckDBPyConnection, department: str | None = None, year: i
         )
     except duckdb.CatalogException:
         raise NoAudit(
-            "the warehouse has no audit views: run `jixiao db upgrade` (and `jixiao load` to publish the copy)"
+            "the warehouse has no audit views yet: run `jixiao load` (it re-creates the views and publishes the copy)"
         ) from None
     if not scorecard:
         raise NoAudit(f"no loaded table for {department or 'any department'} in {year or 'any year'}")

@@ -82,6 +82,11 @@ def rules(directory: Path = AUDIT_DIR) -> list[Rule]:
     return out
 
 
+def audit_files(directory: Path = AUDIT_DIR) -> dict[str, str]:
+    """file name -> text, for every rule and vocabulary file (what a build of the audit reads)."""
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted([*directory.glob("*.sql"), *directory.glob("*.csv")])}
+
+
 def vocabulary(directory: Path = AUDIT_DIR) -> list[tuple[str, str, str]]:
     """(list_name, term, value) for every line of every CSV beside the rules (columns term, value, note)."""
     rows = []

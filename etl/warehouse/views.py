@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Protocol
 
 from etl.settings import SQL_DIR
-from etl.warehouse.audit_views import audit_views, create_vocabulary
+from etl.warehouse.audit_views import VOCABULARY_TABLE, audit_files, audit_views, create_vocabulary
 
 VIEWS_DIR = SQL_DIR / "views"
 MACROS_DIR = SQL_DIR / "macros"
@@ -74,9 +74,10 @@ def existing_views(conn: Executes) -> list[str]:
 
 
 def drop_views(conn: Executes, existing: list[str]) -> None:
-    """Drop the named views, dependants first."""
+    """Drop the named views, dependants first, and the audit's seed table (derived from files like them)."""
     for name in existing:
         conn.exec_driver_sql(f"DROP VIEW IF EXISTS {name} CASCADE")
+    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {VOCABULARY_TABLE}")
 
 
 def create_macros(conn: Executes, macros: dict[str, str] | None = None) -> list[str]:
@@ -99,11 +100,13 @@ def create_views(conn: Executes, views: dict[str, str] | None = None) -> list[st
 
 
 def fingerprint() -> str:
-    """sha256 over every file a build reads (macros, views, the type-tree CSV): equal means nothing to redo."""
+    """sha256 over every file a build reads (macros, views, the type-tree CSV, the audit's rules and
+    vocabularies): equal means nothing to redo."""
     from etl.warehouse.seed import TYPE_TREE_CSV
 
     digest = hashlib.sha256()
-    for name, text in [*macro_files().items(), *view_files().items(), ("types", TYPE_TREE_CSV.read_text("utf-8"))]:
+    files = [*macro_files().items(), *view_files().items(), ("types", TYPE_TREE_CSV.read_text("utf-8"))]
+    for name, text in [*files, *audit_files().items()]:
         digest.update(f"{name}\0{text}\0".encode())
     return digest.hexdigest()
 

@@ -1,7 +1,8 @@
 -- v_audit_base_target: what the audit rules (sql/audit/*.sql) read about each target: the project's
 -- department, unit and name as printed (the transfer document number included); the resolved type and
 -- its level-1 class (产出, 效益, 满意度, 成本); the type as printed; both targets as printed and as read; the name and the annual text in comparable forms
--- (widths folded and spaces dropped; for the text also punctuation dropped); target_text is the
+-- (the name by fold_key, sql/macros/fold_key.sql: widths folded, whitespace dropped; the text also
+-- without punctuation); target_text is the
 -- annual target as printed, or the period one where no annual target is printed. load_id (the table's
 -- current load) is what `jixiao audit` filters on: a department-year's rows lie together in storage.
 with targets as (
@@ -61,7 +62,7 @@ select
     targets.load_id,
     targets.seq,
     targets.indicator_name,
-    replace(translate(targets.indicator_name, '（）：；，　', '():;, '), ' ', '') as indicator_key,
+    fold_key(targets.indicator_name) as indicator_key,
     types.level1_name,
     types.level2_name,
     types.level1_class,
@@ -83,7 +84,11 @@ select
     targets.annual_value,
     targets.annual_unit,
     targets.annual_value_status,
-    translate(targets.annual_target_text, ' 　，,。.、；;：:！!“”"（）()', '') as annual_text_key
+    -- the annual text folded (fold_key) with its punctuation dropped, to compare with phrases
+    replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(
+        fold_key(targets.annual_target_text),
+        ',', ''), '.', ''), ';', ''), ':', ''), '!', ''), '(', ''), ')', ''), '"', ''), '。', ''), '、', ''),
+        '“', ''), '”', '') as annual_text_key
 from targets
 inner join types on targets.indicator_type_id = types.indicator_type_id
 inner join budgets
