@@ -79,7 +79,13 @@ def _load(a: argparse.Namespace) -> dict[str, Any]:
     """A full load into an empty warehouse: the one load path (etl.load.run.run_load), as `jixiao load` runs it."""
     from etl.load.run import run_load
 
-    report = run_load([a.corpus], a.warehouse, batch_size=a.batch_size, workers=a.workers)
+    sources: list[Any] = [a.corpus]
+    if a.shard:  # i/n: only the departments of shard i (etl.load.shards), as one of n loaders side by side
+        from etl.load.shards import shard_files
+
+        i, n = map(int, a.shard.split("/"))
+        sources = shard_files([a.corpus], i, n)
+    report = run_load(sources, a.warehouse, batch_size=a.batch_size, workers=a.workers)
     return {
         "files": dict(report.by_status),
         "projects": report.rows("n_projects"),
@@ -136,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--batch-size", type=int, default=1000)
     ap.add_argument("--views", default="")
+    ap.add_argument("--shard", default="", help="i/n: load only shard i of n (several loaders at once)")
     a = ap.parse_args(argv)
     t_import = time.perf_counter()
     import etl.load.batches  # noqa: F401  (the library's imports are counted apart from the operation)

@@ -8,20 +8,21 @@ import time
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
 ROOT = Path(__file__).resolve().parents[1]
 JIXIAO = ROOT / ".venv" / "bin" / "jixiao"
 
 
-def busiest_department(warehouse: Path) -> tuple[str, int, int]:
-    """The department with the most projects in the last two years of the warehouse, and those years."""
-    con = duckdb.connect(str(warehouse), read_only=True)
+def busiest_department(warehouse: str | Path) -> tuple[str, int, int]:
+    """The department with the most projects in the last two years of the warehouse (a DuckDB file, read
+    as the working file, or a PostgreSQL URL), and those years."""
+    from etl.warehouse.connect import connect
+
+    con = connect(warehouse, read_only=True, published=False)
     try:
         last = con.execute("SELECT max(budget_year) FROM fact_project_budget").fetchone()[0]
         row = con.execute(
             "SELECT department_name FROM fact_project_budget WHERE budget_year >= ? "
-            "GROUP BY ALL ORDER BY count(*) DESC, department_name LIMIT 1",
+            "GROUP BY department_name ORDER BY count(*) DESC, department_name LIMIT 1",
             [last - 1],
         ).fetchone()
     finally:
@@ -29,14 +30,14 @@ def busiest_department(warehouse: Path) -> tuple[str, int, int]:
     return row[0], last - 1, last
 
 
-def time_report(warehouse: Path, env: dict[str, str]) -> dict[str, Any]:
+def time_report(warehouse: str | Path, env: dict[str, str], out: Path | None = None) -> dict[str, Any]:
     """Wall seconds of the whole ``jixiao report`` process (None and the reason when there is no such command)."""
     probe = subprocess.run([str(JIXIAO), "report", "--help"], capture_output=True, text=True, env=env, cwd=ROOT)
     if probe.returncode != 0:
         return {"present": False, "note": "jixiao has no report command yet"}
     department, first, last = busiest_department(warehouse)
     cmd = [str(JIXIAO), "report", "--department", department, "--from", str(first), "--to", str(last)]
-    cmd += ["--warehouse", str(warehouse), "--out", str(warehouse.parent / "report")]
+    cmd += ["--warehouse", str(warehouse), "--out", str(out or Path(warehouse).parent / "report")]
     t0 = time.perf_counter()
     done = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT)
     wall = time.perf_counter() - t0

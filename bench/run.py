@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import report, targets
+from bench import postgres, report, targets
 from bench.corpus import CORPUS_ROOT, ensure_corpus
 from bench.queries import VIEWS
 
@@ -93,19 +93,32 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--out", type=Path, default=RESULTS, help="JSON results (default bench/results/latest.json)")
     ap.add_argument("--no-flow", action="store_true", help="skip the Prefect flow run")
     ap.add_argument("--no-baseline", action="store_true", help="skip the to_sql baseline")
+    ap.add_argument(
+        "--postgres", choices=("off", "S", "L"), default="L", help="corpus of the PostgreSQL row (default L)"
+    )
+    ap.add_argument("--only-postgres", action="store_true", help="measure only the PostgreSQL row")
     return ap.parse_args(argv)
 
 
 def measure(a: argparse.Namespace) -> dict[str, Any]:
     opts = {"workers": a.workers, "batch_size": a.batch_size}
     s_dir, s_gen = ensure_corpus(a.small, a.seed, root=a.corpus_root, workers=a.workers)
-    l_dir, l_gen = ensure_corpus(a.large, a.seed, root=a.corpus_root, workers=a.workers)
+    l_dir, l_gen = (
+        ensure_corpus(a.large, a.seed, root=a.corpus_root, workers=a.workers)
+        if not a.only_postgres or a.postgres == "L"
+        else (s_dir, 0.0)
+    )
     r: dict[str, Any] = {
         "corpus": {
             "S": {"path": str(s_dir), "tables": a.small, "generate_s": round(s_gen, 2)},
             "L": {"path": str(l_dir), "tables": a.large, "generate_s": round(l_gen, 2)},
         }
     }
+    if a.postgres != "off":
+        corpus, n = (s_dir, a.small) if a.postgres == "S" else (l_dir, a.large)
+        r[f"postgres_{a.postgres}"] = postgres.measure(corpus, n, _env(a.scratch), a.batch_size, a.scratch)
+    if a.only_postgres:
+        return r
     r["load_S"] = child("load", a.scratch, "load_S", s_dir, **opts)
     r["load_L"] = child("load", a.scratch, "load_L", l_dir, **opts)
     r["noop_L"] = child("run", a.scratch, "load_L", l_dir, fresh=False, **opts)

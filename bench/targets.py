@@ -77,6 +77,15 @@ def table(doc: dict[str, Any]) -> str:
         if key in r:
             x = r[key]
             lines.append(f"{label:<30} {x['wall_s']:>8.2f} {x['op_s']:>8.2f} {x['peak_tree_rss_mib']:>13.1f}")
+    for key in ("postgres_S", "postgres_L"):
+        for n in (1, 2):
+            x = r.get(key, {}).get(f"loaders_{n}")
+            if x:
+                name = f"PostgreSQL load {key[-1]}, {n} loader(s)"
+                lines.append(f"{name:<30} {x['wall_s']:>8.2f} {x['tables_per_s']:>8.1f} tables/s")
+        rep_pg = r.get(key, {}).get("report", {})
+        if rep_pg.get("present"):
+            lines.append(f"{'jixiao report on PostgreSQL ' + key[-1]:<30} {rep_pg['wall_s']:>8.2f}")
     for name, v in r.get("views_L", {}).get("views", {}).items():
         lines.append(f"  {name:<28} {v['s']:>8.3f} ({v['rows']} rows)" if v.get("present") else f"  {name:<28} absent")
     rep = r.get("report_L", {})

@@ -1,7 +1,8 @@
 """Alembic environment: runs the migrations against the warehouse in JIXIAO_WAREHOUSE (or the
 connection handed in by etl.warehouse.connect.upgrade).
 
-Views are not migrations' business: they are dropped before migrating and, when the schema ends at
+The same revisions build a DuckDB file and a PostgreSQL database (Alembic's own PostgreSQL impl;
+DuckDBImpl below). Views are not migrations' business: they are dropped before migrating and, when the schema ends at
 head, the macros, views and type-tree seed are created again from sql/ and the CSV in the same
 transaction (etl/warehouse/views.py: build).
 """
@@ -13,7 +14,7 @@ from alembic import context
 from alembic.ddl.impl import DefaultImpl
 from alembic.script import ScriptDirectory
 
-from etl.settings import warehouse_path
+from etl.warehouse.backend import resolve
 from etl.warehouse.schema import metadata
 from etl.warehouse.views import build, drop_views, existing_views
 
@@ -30,12 +31,18 @@ def run_migrations() -> None:
     if connection is not None:
         _run(connection)
         return
-    url = context.config.get_main_option("sqlalchemy.url") or f"duckdb:///{warehouse_path()}"
+    url = context.config.get_main_option("sqlalchemy.url") or _default_url()
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     with engine.connect() as conn:
         _run(conn)
         conn.commit()
     engine.dispose()
+
+
+def _default_url() -> str:
+    """$JIXIAO_WAREHOUSE (a DuckDB path or a PostgreSQL URL), else the default file."""
+    warehouse = resolve()
+    return getattr(warehouse, "url", None) or f"duckdb:///{getattr(warehouse, 'path', '')}"
 
 
 def _run(connection: sa.Connection) -> None:

@@ -43,3 +43,27 @@ def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
     with prefect_test_harness(server_startup_timeout=90):
         yield
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[object]:
+    """A PostgreSQL 15 server of the machine's Debian package on a free loopback port, in a temporary
+    folder, run by the postgres user (tools/pg_server.py); stopped at the end of the session."""
+    from tools import pg_server as pg
+
+    if not pg.available():
+        pytest.skip(f"PostgreSQL binaries not found in {pg.PG_BIN}: apt-get install -y postgresql (scripts/test.sh)")
+    server = pg.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server: object, request: pytest.FixtureRequest) -> str:
+    """A new, empty database on the session's PostgreSQL server, named after the test."""
+    import re
+
+    name = "t_" + re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())[:50]
+    return pg_server.create_database(name)

@@ -11,17 +11,25 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from etl.settings import DEFAULT_SOURCES, warehouse_path
+from etl.settings import DEFAULT_SOURCES
+from etl.warehouse.backend import label, mask, warehouse_spec
 
-app = typer.Typer(help="jixiao: budget performance targets into a DuckDB warehouse.", no_args_is_help=True)
+app = typer.Typer(
+    help="jixiao: budget performance targets into a DuckDB (or PostgreSQL) warehouse.", no_args_is_help=True
+)
 db_app = typer.Typer(help="Warehouse schema commands.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 console = Console()
 err = Console(stderr=True)
 
 WarehouseOpt = Annotated[
-    Path | None,
-    typer.Option("--warehouse", "-w", help="Warehouse file (default: $JIXIAO_WAREHOUSE or warehouse/jixiao.duckdb)."),
+    str | None,
+    typer.Option(
+        "--warehouse",
+        "-w",
+        help="Warehouse: a DuckDB file, or postgresql+psycopg://user@host:port/db "
+        "(default: $JIXIAO_WAREHOUSE or warehouse/jixiao.duckdb).",
+    ),
 ]
 YearOpt = Annotated[
     int | None,
@@ -50,14 +58,14 @@ def load(
     from etl.cli import run_output as cli_run
 
     chosen = [str(p) for p in (paths or [DEFAULT_SOURCES])]
-    target = warehouse_path(warehouse)
+    target = warehouse_spec(warehouse)
     sink = cli_run.choose_sink(err, quiet, as_json)
     with _no_traceback("load"):
         report = cli_run.run(
             use_prefect,
             sink,
             paths=chosen,
-            warehouse=str(target),
+            warehouse=target,
             year=year,
             batch_size=batch_size,
             workers=workers,
@@ -65,7 +73,7 @@ def load(
             full=full,
             wait_seconds=wait,
         )
-    cli_run.show(report, target, console, err, quiet, as_json)
+    cli_run.show(report, label(target), console, err, quiet, as_json)
     raise typer.Exit(report.exit_code)
 
 
@@ -93,7 +101,7 @@ def serve(
     chosen = [str(p.resolve()) for p in (paths or [DEFAULT_SOURCES])]
     options = dict(
         paths=chosen,
-        warehouse=str(warehouse_path(warehouse)),
+        warehouse=warehouse_spec(warehouse),
         cron=cron,
         timezone=timezone,
         name=name,
@@ -116,6 +124,39 @@ def serve(
 
 
 @app.command()
+def deploy(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Source folders (the same path on every worker).")] = None,
+    warehouse: WarehouseOpt = None,
+    shards: Annotated[int, typer.Option(min=1, max=1024, help="Shard flow runs per load.")] = 4,
+    pool: Annotated[str, typer.Option(help="Prefect work pool (prefect work-pool create NAME --type process).")] = (
+        "jixiao"
+    ),
+    cron: Annotated[str | None, typer.Option(help="Schedule (cron, in --timezone); none: run by hand.")] = None,
+    timezone: Annotated[str, typer.Option(help="Time zone of the cron schedule.")] = "Asia/Shanghai",
+    name: Annotated[str, typer.Option(help="Deployment name (jixiao-load-sharded/<name>).")] = "nightly-sharded",
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Parsing processes per shard.")] = 1,
+) -> None:
+    """Register the sharded load on a Prefect work pool: each shard is a flow run any worker can take.
+
+    Needs PREFECT_API_URL and a PostgreSQL warehouse (a DuckDB file takes one writer at a time).
+    """
+    from flows import prefect_env, sharded
+
+    prefect_env.apply()
+    target = warehouse_spec(warehouse)
+    with _no_traceback("deploy"):
+        from etl.warehouse.backend import resolve
+
+        if resolve(target).kind != "postgresql":
+            raise ValueError("a sharded load needs a PostgreSQL warehouse (--warehouse postgresql+psycopg://…)")
+        chosen = [str(p.resolve()) for p in (paths or [DEFAULT_SOURCES])]
+        names = sharded.deploy(chosen, target, shards, name, cron, timezone, pool, workers)
+    for deployment in names:
+        typer.echo(f"deployment {deployment} on work pool {pool}")
+    typer.echo(f"run it: prefect deployment run {names[-1]}")
+
+
+@app.command()
 def runs(
     warehouse: WarehouseOpt = None,
     limit: Annotated[int, typer.Option(min=1, help="How many runs.")] = 10,
@@ -124,7 +165,7 @@ def runs(
     from etl.cli import run_output as cli_run
 
     with _no_traceback("runs"):
-        lines = cli_run.runs_lines(warehouse_path(warehouse), limit)
+        lines = cli_run.runs_lines(warehouse_spec(warehouse), limit)
     for line in lines:
         typer.echo(line)
 
@@ -137,12 +178,13 @@ def _no_traceback(what: str) -> Iterator[None]:
     try:
         yield
     except WarehouseBusy as exc:
-        err.print(f"{what}: {exc}", markup=False, highlight=False)
+        err.print(f"{what}: {mask(str(exc))}", markup=False, highlight=False)
         raise typer.Exit(2) from None
     except Exception as exc:
         if os.environ.get("JIXIAO_DEBUG"):
             raise
-        err.print(f"{what} failed: {type(exc).__name__}: {exc} (JIXIAO_DEBUG=1 shows the traceback)", markup=False)
+        text = mask(f"{type(exc).__name__}: {exc}")
+        err.print(f"{what} failed: {text} (JIXIAO_DEBUG=1 shows the traceback)", markup=False)
         raise typer.Exit(1) from None
 
 
@@ -177,7 +219,7 @@ def report(
 
     with _no_traceback("report"):
         try:
-            files = write_report(department, from_year, to_year, out, warehouse_path(warehouse))
+            files = write_report(department, from_year, to_year, out, warehouse_spec(warehouse))
         except NoData as exc:
             files, reason = None, str(exc)
     if files is None:
@@ -202,7 +244,7 @@ def audit(
 
     with _no_traceback("audit"):
         try:
-            files, reason = write_audit(department, year, out, warehouse_path(warehouse)), ""
+            files, reason = write_audit(department, year, out, warehouse_spec(warehouse)), ""
         except NoAudit as exc:
             files, reason = None, str(exc)
     if files is None:
@@ -217,10 +259,38 @@ def db_upgrade(warehouse: WarehouseOpt = None) -> None:
     """Create the warehouse or migrate it to the newest schema (alembic upgrade head)."""
     from etl.warehouse.connect import upgrade
 
-    target = warehouse_path(warehouse)
+    target = warehouse_spec(warehouse)
     with _no_traceback("db upgrade"):
         revision = upgrade(target)
-    console.print(f"{target}: schema at revision {revision}")
+    console.print(f"{label(target)}: schema at revision {revision}", markup=False, highlight=False)
+
+
+@db_app.command("grant-reader")
+def db_grant_reader(
+    name: Annotated[str, typer.Argument(help="Role to create or update (letters, digits, underscores).")],
+    warehouse: WarehouseOpt = None,
+    password_env: Annotated[
+        str | None, typer.Option(help="Name of an environment variable holding the role's password.")
+    ] = None,
+) -> None:
+    """PostgreSQL only: a read-only login role for analysts (SELECT on every table and view, now and later)."""
+    from etl.warehouse.backend import resolve
+    from etl.warehouse.postgres import grant_reader
+
+    target = warehouse_spec(warehouse)
+    password = os.environ.get(password_env) if password_env else None
+    if password_env and not password:
+        err.print(f"db grant-reader: ${password_env} is empty or not set", markup=False)
+        raise typer.Exit(2)
+    with _no_traceback("db grant-reader"):
+        backend = resolve(target)
+        if backend.kind != "postgresql":
+            raise ValueError("a DuckDB file has no roles: analysts open the published copy read-only")
+        with backend.writing() as con:
+            statements = grant_reader(con, name, password)
+    for statement in statements:
+        typer.echo(statement)
+    console.print(f"{label(target)}: {name} can read every table and view", markup=False, highlight=False)
 
 
 def main() -> None:

@@ -37,7 +37,7 @@ def run(use_prefect: bool, sink: progress.ProgressSink, **kwargs: Any) -> RunRep
         return run_as_flow(**kwargs)
 
 
-def show(report: RunReport, target: Path, out: Console, err: Console, quiet: bool, as_json: bool) -> None:
+def show(report: RunReport, target: str, out: Console, err: Console, quiet: bool, as_json: bool) -> None:
     if as_json:
         out.file.write(json.dumps(report.as_json(), ensure_ascii=False, default=str) + "\n")
     elif not quiet:
@@ -46,7 +46,7 @@ def show(report: RunReport, target: Path, out: Console, err: Console, quiet: boo
     _problems(report, err)
 
 
-def _files_table(report: RunReport, target: Path, out: Console) -> None:
+def _files_table(report: RunReport, target: str, out: Console) -> None:
     written = [r for r in report.results if r.status != "unchanged"]
     unchanged = len(report.results) - len(written)
     if written:
@@ -78,7 +78,7 @@ def _problems(report: RunReport, err: Console) -> None:
 RUN_COLUMNS = "run_id, started_at, outcome, n_files, n_loaded, n_replaced, n_unchanged, n_refused, n_disappeared"
 
 
-def runs_lines(warehouse: Path, limit: int) -> list[str]:
+def runs_lines(warehouse: str | Path, limit: int) -> list[str]:
     """One line per run, newest first, then the failed checks of the newest run with their sample rows."""
     from etl.warehouse.connect import connect
 

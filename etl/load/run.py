@@ -30,10 +30,7 @@ from etl.load import history
 from etl.load.batches import DEFAULT_BATCH, parsed_batches
 from etl.load.incremental import KnownFile, SourcePlan, plan_sources, still_disappeared
 from etl.load.writer import FileResult, load_batch, prune_loads
-from etl.settings import warehouse_path
-from etl.warehouse.connect import writing
-from etl.warehouse.locking import writer_lock
-from etl.warehouse.publish import publish
+from etl.warehouse.backend import resolve
 from etl.warehouse.quality import CheckResult, run_checks
 
 WAIT_SECONDS = 60.0
@@ -177,15 +174,15 @@ def run_load(
     run, then raises WarehouseBusy). on_batch gets each committed batch's results. An exception is recorded
     as a failed run (and the copy published, history included), then re-raised.
     """
-    path = warehouse_path(warehouse)
+    target = resolve(warehouse)  # a DuckDB file or a PostgreSQL database (etl/warehouse/backend.py)
     options = RunOptions(year, batch_size, workers, prune_disappeared, full)
     sources = [str(p) for p in paths]
-    with writer_lock(path, wait_seconds):
-        with writing(path, wait_seconds) as con:
+    with target.run_lock(wait_seconds):  # DuckDB: the writer lock; PostgreSQL: none (per-department locks)
+        with target.writing(wait_seconds) as con:
             report = RunReport(source_paths=sources, flow_run_id=flow_run_id)
             report.run_id = history.start_run(con, sources, flow_run_id)
             failure = _recorded(con, report, options, on_batch)
-        publish(path, wait_seconds)  # the connection is closed (and checkpointed) first
+        target.publish(wait_seconds)  # the connection is closed (and checkpointed) first
     if failure is not None:
         raise failure
     return report
@@ -239,7 +236,9 @@ def _load(
 
 def _end_bulk_load(con: duckdb.DuckDBPyConnection) -> None:
     """Give the quality checks DuckDB's usual threads and memory back (the loader narrows both, see
-    etl.load.writer.bulk_load_settings)."""
+    etl.load.writer.bulk_load_settings; PostgreSQL's loader changes no setting)."""
+    if getattr(con, "dialect", "duckdb") != "duckdb":
+        return
     for setting in ("threads", "memory_limit", "checkpoint_threshold"):
         con.execute(f"RESET {setting}")
 

@@ -4,6 +4,10 @@ A batch of parsed tables is written in one DuckDB transaction, so a table is eit
 the warehouse or not at all. Per (department, budget year) the newest file wins: the same bytes
 again change nothing; other bytes replace that table's facts and mark the older load superseded.
 Rows go in through DuckDB's native DataFrame scan, never row by row.
+
+The SQL here runs on DuckDB and on PostgreSQL alike (on PostgreSQL ``con.register`` is a COPY into a
+temporary table, see etl/warehouse/postgres.py); etl/load/writer_postgres.py wraps the same planning
+and writing steps in PostgreSQL's transaction and per-department locks.
 """
 
 from __future__ import annotations
@@ -140,18 +144,27 @@ def load_batch(
     With a run_id, every load_log row written is linked to that run (load_run_file) in the same transaction.
     """
     batch = tables if isinstance(tables, frames.FrameBatch) else frames.to_frames(tables)
+    if getattr(con, "dialect", "duckdb") == "postgresql":
+        from etl.load import writer_postgres
+
+        return writer_postgres.load_batch(con, batch, refusals, run_id)
     bulk_load_settings(con)
     plan = plan_batch(con, batch, refusals)
     if not plan.batch.tables and not plan.refusals:
         return plan.results
     con.execute("BEGIN TRANSACTION")
     try:
-        load_ids = _write(con, plan, run_id)
+        load_ids = write_plan(con, plan, run_id)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
     _drop_nameless_projects(con)
+    return with_load_ids(plan, load_ids)
+
+
+def with_load_ids(plan: _Plan, load_ids: list[int]) -> list[FileResult]:
+    """The plan's per-file results, the written ones with the load_id they got."""
     by_path = dict(zip((t.path for t in plan.batch.tables), load_ids, strict=True))
     for result in plan.results:
         if result.status in ("loaded", "replaced"):
@@ -187,10 +200,11 @@ def _memory_limit_mb(con: duckdb.DuckDBPyConnection) -> int:
 def _next_ids(con: duckdb.DuckDBPyConnection, sequence: str, n: int) -> list[int]:
     if n == 0:
         return []
-    return [r[0] for r in con.execute(f"SELECT nextval('{sequence}') FROM range(?)", [n]).fetchall()]
+    return [r[0] for r in con.execute(f"SELECT nextval('{sequence}') FROM generate_series(1, ?)", [n]).fetchall()]
 
 
-def _write(con: duckdb.DuckDBPyConnection, plan: _Plan, run_id: int | None = None) -> list[int]:
+def write_plan(con: duckdb.DuckDBPyConnection, plan: _Plan, run_id: int | None = None) -> list[int]:
+    """Write a planned batch inside the caller's transaction; returns the new tables' load_ids."""
     batch = plan.batch
     load_ids = _next_ids(con, "seq_load_id", len(batch.tables))
     _retire(con, plan.replaced_ids)
@@ -239,9 +253,37 @@ def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) 
     """Rows in the table's column order, bulk-inserted (executemany is ~100x slower on DuckDB)."""
     if rows:
         stage = pd.DataFrame(rows, columns=[c.name for c in metadata.tables[table].columns], dtype=object)
-        con.register("stage_rows", stage)
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM stage_rows")
-        con.unregister("stage_rows")
+        _insert_staged(con, table, stage, "stage_rows")
+
+
+def _insert_staged(con: duckdb.DuckDBPyConnection, table: str, stage: pd.DataFrame, name: str) -> None:
+    """INSERT the staged frame's columns by name, each cast to its warehouse type (both engines)."""
+    con.register(name, stage)
+    columns = list(stage.columns)
+    con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {cast_columns(table, columns)} FROM {name}")
+    con.unregister(name)
+
+
+def cast_columns(table: str, columns: list[str]) -> str:
+    """``CAST(c AS <type>)`` for each column, the type as the schema declares it (DuckDB and PostgreSQL
+    read the same spelling): staged money arrives as exact decimal text, and PostgreSQL casts no text
+    implicitly."""
+    types = {c.name: c.type for c in metadata.tables[table].columns}
+    return ", ".join(f"CAST({c} AS {_sql_type(types[c])})" for c in columns)
+
+
+def _sql_type(kind: object) -> str:
+    if isinstance(kind, sa.Numeric):
+        return f"DECIMAL({kind.precision}, {kind.scale})"
+    if isinstance(kind, sa.Boolean):
+        return "BOOLEAN"
+    if isinstance(kind, sa.DateTime):
+        return "TIMESTAMP"
+    if isinstance(kind, sa.BigInteger):
+        return "BIGINT"
+    if isinstance(kind, sa.Integer):
+        return "INTEGER"
+    return "VARCHAR"
 
 
 class UnknownTypeKey(RuntimeError):
@@ -267,7 +309,8 @@ def _insert_unknown_types(con: duckdb.DuckDBPyConnection, targets: pd.DataFrame)
         c2, _, n2 = level2.partition("-")
         con.execute(
             "INSERT INTO dim_indicator_type (indicator_type_id, type_key, level1_code, level1_name, level2_code,"
-            " level2_name, is_known, is_assumed) VALUES (?, ?, ?, ?, ?, ?, false, false)",
+            " level2_name, is_known, is_assumed) VALUES (?, ?, ?, ?, ?, ?, false, false)"
+            " ON CONFLICT (type_key) DO NOTHING",  # another loader (PostgreSQL) may add the same new type
             [type_id, key, c1 or None, n1, c2 or None, n2],
         )
 
@@ -283,8 +326,9 @@ def _link_projects(con: duckdb.DuckDBPyConnection, projects: pd.DataFrame, targe
     aliases = identity.read_aliases()
     for year in sorted(projects["budget_year"].unique()):
         new = con.execute(
-            "SELECT DISTINCT ON (name_key) * FROM stage_projects WHERE budget_year = ? "
-            "AND name_key NOT IN (SELECT name_key FROM dim_project_name)",
+            "SELECT * FROM (SELECT DISTINCT ON (name_key) * FROM stage_projects WHERE budget_year = ? "
+            "AND name_key NOT IN (SELECT name_key FROM dim_project_name) ORDER BY name_key, load_id, source_line) "
+            "AS first_printings ORDER BY load_id, source_line, name_key",  # new ids in print order, on any engine
             [int(year)],
         ).df()
         if new.empty:
@@ -313,10 +357,12 @@ def _link_candidates(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     loaded = con.execute(f"""
         SELECT {columns}, NULL AS name_key FROM fact_project_budget
         WHERE department_name IN (SELECT department_name FROM stage_projects)
+        ORDER BY project_id, budget_year
     """).df()
     staged_columns = ", ".join(f"s.{c}" for c in identity.CANDIDATE_COLUMNS[1:])
     staged = con.execute(f"""
         SELECT n.project_id, {staged_columns}, name_key FROM stage_projects s JOIN dim_project_name n USING (name_key)
+        ORDER BY s.load_id, s.source_line
     """).df()
     return pd.concat([loaded, staged], ignore_index=True)
 
@@ -336,11 +382,11 @@ def _candidate_indicators(
     keys = pd.DataFrame({"pos": loaded.index, "project_id": loaded["project_id"], "budget_year": loaded["budget_year"]})
     con.register("stage_keys", keys)
     fetched = con.execute("""
-        SELECT k.pos, list(t.indicator_name) FILTER (WHERE t.indicator_name IS NOT NULL) AS names
+        SELECT k.pos, array_agg(t.indicator_name) FILTER (WHERE t.indicator_name IS NOT NULL) AS names
         FROM stage_keys k LEFT JOIN fact_target t USING (project_id, budget_year) GROUP BY k.pos
     """).fetchall()
     con.unregister("stage_keys")
-    return found | {pos: frozenset(map(identity.folded, names)) for pos, names in fetched}
+    return found | {pos: frozenset(map(identity.folded, names or ())) for pos, names in fetched}
 
 
 def _insert_links(con: duckdb.DuckDBPyConnection, links: pd.DataFrame) -> None:
@@ -355,40 +401,41 @@ def _insert_links(con: duckdb.DuckDBPyConnection, links: pd.DataFrame) -> None:
         FROM stage_links WHERE project_id NOT IN (SELECT project_id FROM dim_project)
     """)
     con.execute("""
-        INSERT INTO dim_project_name BY NAME
+        INSERT INTO dim_project_name
+            (name_key, project_id, department_name, unit_name, printed_name, link_method, link_score, linked_in_year)
         SELECT name_key, project_id, department_name, unit_name, printed_name, link_method,
-               CAST(link_score AS DECIMAL(5, 2)) AS link_score, budget_year AS linked_in_year
+               CAST(link_score AS DECIMAL(5, 2)), budget_year
         FROM stage_links
     """)
     con.unregister("stage_links")
 
 
-def _decimal_casts(table: str, staged: pd.DataFrame, alias: str) -> str:
-    """REPLACE (...) items casting the staged exact-decimal strings to the DECIMAL type the schema declares
-    for each numeric column of the table (money never passes through a float)."""
-    columns = metadata.tables[table].columns
-    return ", ".join(
-        f"CAST({alias}.{c.name} AS DECIMAL({c.type.precision}, {c.type.scale})) AS {c.name}"
-        for c in columns
-        if isinstance(c.type, sa.Numeric) and c.name in staged.columns
-    )
+def _by_name(table: str, staged: pd.DataFrame, alias: str, keys: dict[str, str]) -> tuple[str, str]:
+    """The INSERT column list and its SELECT list, matched by name (never by position): the dimension keys
+    from ``keys``, every other column of the table the staged frame carries cast to the schema's type
+    (exact decimal strings to DECIMAL: money never passes through a float). Plain SQL both engines run."""
+    columns = [c for c in metadata.tables[table].columns if c.name in keys or c.name in staged.columns]
+    select = [keys.get(c.name) or f"CAST({alias}.{c.name} AS {_sql_type(c.type)})" for c in columns]
+    return ", ".join(c.name for c in columns), ", ".join(select)
 
 
 def _insert_facts(con: duckdb.DuckDBPyConnection, projects: pd.DataFrame, targets: pd.DataFrame) -> None:
     """Facts go in BY NAME (columns matched by name, never by position: the staged frames carry the
     schema's column names, see etl/transform/frames.py); the dimension keys come from inner joins whose
     misses cannot happen: every name_key was just linked and every type_key checked (_insert_unknown_types)."""
+    names, select = _by_name("fact_project_budget", projects, "p", {"project_id": "n.project_id"})
     con.execute(f"""
-        INSERT INTO fact_project_budget BY NAME
-        SELECT n.project_id, p.* REPLACE ({_decimal_casts("fact_project_budget", projects, "p")})
+        INSERT INTO fact_project_budget ({names})
+        SELECT {select}
         FROM stage_projects p JOIN dim_project_name n USING (name_key)
     """)
     con.unregister("stage_projects")
     con.register("stage_targets", targets)
-    numbers = _decimal_casts("fact_target", targets, "t")
+    keys = {"project_id": "n.project_id", "indicator_type_id": "ty.indicator_type_id"}
+    names, select = _by_name("fact_target", targets, "t", keys)
     con.execute(f"""
-        INSERT INTO fact_target BY NAME
-        SELECT n.project_id, ty.indicator_type_id, t.* EXCLUDE (name_key, type_key) REPLACE ({numbers})
+        INSERT INTO fact_target ({names})
+        SELECT {select}
         FROM stage_targets t
         JOIN dim_project_name n USING (name_key)
         JOIN dim_indicator_type ty USING (type_key)
@@ -404,9 +451,7 @@ def _insert_lineage(con: duckdb.DuckDBPyConnection, batch: frames.FrameBatch, id
     ):
         if df.empty:
             continue
-        con.register("stage_lineage", _with_load_id(df, ids))
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM stage_lineage")
-        con.unregister("stage_lineage")
+        _insert_staged(con, table, _with_load_id(df, ids), "stage_lineage")
 
 
 def _drop_orphans(con: duckdb.DuckDBPyConnection) -> None:

@@ -39,7 +39,7 @@ def _stem(department: str, from_year: int, to_year: int) -> str:
 
 
 def write_report(
-    department: str, from_year: int, to_year: int, out_dir: Path, warehouse: Path | None = None
+    department: str, from_year: int, to_year: int, out_dir: Path, warehouse: str | Path | None = None
 ) -> ReportFiles:
     """Read the department's years from the warehouse (read-only) and write the three files into out_dir."""
     from etl.report.charts import budget_chart

@@ -122,7 +122,7 @@ def vocabulary_statements(rows: list[tuple[str, str, str]]) -> list[str]:
 
 def create_vocabulary(conn: Executes, directory: Path = AUDIT_DIR) -> None:
     for statement in vocabulary_statements(vocabulary(directory)):
-        conn.exec_driver_sql(statement)
+        conn.exec_driver_sql(statement, execution_options={"no_parameters": True})
 
 
 def target_audit_sql(found: list[Rule]) -> str:

@@ -1,4 +1,8 @@
-"""Open the warehouse and bring its schema to the newest migration."""
+"""Open the warehouse and bring its schema to the newest migration.
+
+The public functions take a path or a URL and go through :func:`etl.warehouse.backend.resolve`
+(DuckDB file or PostgreSQL); the ``duckdb_*`` functions below are the DuckDB engine's part.
+"""
 
 from __future__ import annotations
 
@@ -7,19 +11,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
+from etl.settings import MIGRATIONS_DIR, warehouse_path
 from etl.warehouse import views
+from etl.warehouse.backend import resolve
 from etl.warehouse.locking import WarehouseBusy, writer_lock
 from etl.warehouse.publish import published_path
-from etl.settings import MIGRATIONS_DIR, warehouse_path
 
-__all__ = ["NoWarehouse", "WarehouseBusy", "connect", "open_for_load", "upgrade"]
+__all__ = ["NoWarehouse", "WarehouseBusy", "connect", "open_for_load", "upgrade", "writing"]
 
 
 class NoWarehouse(FileNotFoundError):
-    """Reading was asked of a warehouse file that does not exist (or is a folder)."""
+    """Reading was asked of a warehouse that does not exist (no file, or no schema in the database)."""
 
 
 @cache
@@ -29,59 +35,34 @@ def head_revision() -> str:
     return ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head() or ""
 
 
-def current_revision(con: duckdb.DuckDBPyConnection) -> str | None:
+def current_revision(con: Any) -> str | None:
+    """The warehouse's Alembic revision; None before the first migration (on either engine)."""
     try:
         row = con.execute("SELECT version_num FROM alembic_version").fetchone()
-    except duckdb.CatalogException:
-        return None
+    except Exception as exc:
+        if isinstance(exc, duckdb.CatalogException) or type(exc).__name__ == "UndefinedTable":
+            return None
+        raise
     return row[0] if row else None
 
 
-def upgrade(path: Path | None = None, wait_seconds: float = 60) -> str:
-    """Run `alembic upgrade head` on the warehouse file (created if missing); return the revision."""
-    import sqlalchemy as sa
-    from alembic import command
-    from alembic.config import Config
-
-    path = warehouse_path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    engine = sa.create_engine(f"duckdb:///{path}", poolclass=sa.pool.NullPool)
-    try:
-        with writer_lock(path, wait_seconds), engine.connect() as conn:
-            config.attributes["connection"] = conn
-            command.upgrade(config, "head")
-            conn.commit()
-    except sa.exc.OperationalError as exc:
-        raise _busy(path, exc) from None
-    finally:
-        engine.dispose()
-    return head_revision()
+def upgrade(path: str | Path | None = None, wait_seconds: float = 60) -> str:
+    """Run `alembic upgrade head` on the warehouse (created if missing); return the revision."""
+    return resolve(path).upgrade(wait_seconds)
 
 
 def connect(
-    path: Path | None = None, *, read_only: bool = False, wait_seconds: float = 0, published: bool = True
-) -> duckdb.DuckDBPyConnection:
-    """A native DuckDB connection; waits up to wait_seconds for another process's lock.
+    path: str | Path | None = None, *, read_only: bool = False, wait_seconds: float = 0, published: bool = True
+) -> Any:
+    """A connection to the warehouse (DuckDB: native; PostgreSQL: etl.warehouse.postgres.PgConnection)."""
+    return resolve(path).connect(read_only=read_only, wait_seconds=wait_seconds, published=published)
 
-    Read-only connections (analysts, reports) open the published copy (jixiao.published.duckdb,
-    see etl/publish.py) when there is one, so they never block a load nor see half of one;
-    ``published=False`` reads the working file instead.
-    """
-    path = warehouse_path(path)
-    if read_only and published and published_path(path).exists():
-        path = published_path(path)
-    if read_only and not path.is_file():
-        raise NoWarehouse(f"no warehouse at {path}: load some tables first (jixiao load) or pass --warehouse")
-    deadline = time.monotonic() + wait_seconds
-    while True:
-        try:
-            return duckdb.connect(str(path), read_only=read_only)
-        except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
-                raise _busy(path, exc) from None
-            time.sleep(0.2)
+
+@contextmanager
+def writing(warehouse: str | Path | None, wait_seconds: float = 60.0) -> Iterator[Any]:
+    """The writer's critical section and a write connection (migrated to head), released afterwards."""
+    with resolve(warehouse).writing(wait_seconds) as con:
+        yield con
 
 
 def open_for_load(path: Path | None = None, wait_seconds: float = 0) -> duckdb.DuckDBPyConnection:
@@ -89,11 +70,11 @@ def open_for_load(path: Path | None = None, wait_seconds: float = 0) -> duckdb.D
     the macros, views and type seed when their files changed since the last build (a build takes 0.1-0.2 s;
     the check, a millisecond), so a load always runs with this installation's views."""
     warehouse_path(path).parent.mkdir(parents=True, exist_ok=True)
-    con = connect(path, wait_seconds=wait_seconds)
+    con = duckdb_connect(path, wait_seconds=wait_seconds)
     if current_revision(con) != head_revision():
         con.close()
-        upgrade(path)
-        return connect(path, wait_seconds=wait_seconds)
+        duckdb_upgrade(path)
+        return duckdb_connect(path, wait_seconds=wait_seconds)
     if built_fingerprint(con) != views.fingerprint():
         rebuild_views(con)
     return con
@@ -118,6 +99,53 @@ def rebuild_views(con: duckdb.DuckDBPyConnection) -> None:
         raise
 
 
+
+def duckdb_upgrade(path: Path | None = None, wait_seconds: float = 60) -> str:
+    import sqlalchemy as sa
+    from alembic import command
+    from alembic.config import Config
+
+    path = warehouse_path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    engine = sa.create_engine(f"duckdb:///{path}", poolclass=sa.pool.NullPool)
+    try:
+        with writer_lock(path, wait_seconds), engine.connect() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+            conn.commit()
+    except sa.exc.OperationalError as exc:
+        raise _busy(path, exc) from None
+    finally:
+        engine.dispose()
+    return head_revision()
+
+
+def duckdb_connect(
+    path: Path | None = None, *, read_only: bool = False, wait_seconds: float = 0, published: bool = True
+) -> duckdb.DuckDBPyConnection:
+    """A native DuckDB connection; waits up to wait_seconds for another process's lock.
+
+    Read-only connections (analysts, reports) open the published copy (jixiao.published.duckdb,
+    see etl/publish.py) when there is one, so they never block a load nor see half of one;
+    ``published=False`` reads the working file instead.
+    """
+    path = warehouse_path(path)
+    if read_only and published and published_path(path).exists():
+        path = published_path(path)
+    if read_only and not path.is_file():
+        raise NoWarehouse(f"no warehouse at {path}: load some tables first (jixiao load) or pass --warehouse")
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
+                raise _busy(path, exc) from None
+            time.sleep(0.2)
+
+
 def _busy(path: Path, exc: Exception) -> Exception:
     text = str(exc)
     if "lock" in text.lower():
@@ -126,9 +154,9 @@ def _busy(path: Path, exc: Exception) -> Exception:
 
 
 @contextmanager
-def writing(warehouse: str | Path | None, wait_seconds: float = 60.0) -> Iterator[duckdb.DuckDBPyConnection]:
+def duckdb_writing(path: Path, wait_seconds: float = 60.0) -> Iterator[duckdb.DuckDBPyConnection]:
     """The writer lock and a write connection (migrated to head), released afterwards."""
-    path = warehouse_path(warehouse)
+    path = warehouse_path(path)
     with writer_lock(path, wait_seconds):
         con = open_for_load(path, wait_seconds=wait_seconds)
         try:

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import duckdb
 
-from etl.warehouse.locking import writer_lock
 from etl.settings import warehouse_path
+from etl.warehouse.locking import writer_lock
 
 PUBLISH_WAIT_SECONDS = 60
 
@@ -44,7 +44,15 @@ def _remove_stale_copies(target: Path) -> None:
             stale.unlink()
 
 
-def publish(working: Path | str | None = None, wait_seconds: float = PUBLISH_WAIT_SECONDS) -> Path:
+def publish(working: Path | str | None = None, wait_seconds: float = PUBLISH_WAIT_SECONDS) -> Path | None:
+    """Publish the analysts' copy where the engine needs one (DuckDB); return its path, or None (PostgreSQL:
+    analysts read the shared database itself, MVCC gives them whole batches only)."""
+    from etl.warehouse.backend import resolve
+
+    return resolve(working).publish(wait_seconds)
+
+
+def publish_duckdb(working: Path | str | None = None, wait_seconds: float = PUBLISH_WAIT_SECONDS) -> Path:
     """Replace the analysts' copy with the working warehouse as it is now; return the copy's path."""
     source = warehouse_path(working)
     target = published_path(source)

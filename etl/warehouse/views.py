@@ -9,6 +9,10 @@ this installation, and a failing view leaves the warehouse as it was.
 
 The macros (``fold_key``, ``to_wan``) are created first: every view that folds a name or converts yuan
 to 万元 calls them, so the rule is written once (tests/test_folding.py holds SQL and Python to the same keys).
+
+The views are one source for both engines (DuckDB and PostgreSQL). On PostgreSQL the macros are
+``CREATE FUNCTION``s of the same names and meaning in sql/macros/postgres/ (with ``date_diff`` and
+``current_localtimestamp``, which DuckDB has built in); tests/test_postgres.py compares every view's rows.
 """
 
 from __future__ import annotations
@@ -25,10 +29,13 @@ from etl.warehouse.audit_views import VOCABULARY_TABLE, audit_files, audit_views
 VIEWS_DIR = SQL_DIR / "views"
 MACROS_DIR = SQL_DIR / "macros"
 FINGERPRINT_MACRO = "jixiao_build_fingerprint"  # returns the fingerprint of what the last build created
+NO_PARAMETERS = {"no_parameters": True}  # send the SQL as it is: psycopg would read a % in it as a placeholder
 
 
 class Executes(Protocol):
-    def exec_driver_sql(self, statement: str) -> object: ...
+    def exec_driver_sql(
+        self, statement: str, parameters: object = None, execution_options: object = None
+    ) -> object: ...
 
 
 class Native:
@@ -37,8 +44,17 @@ class Native:
     def __init__(self, con: object) -> None:
         self.con = con
 
-    def exec_driver_sql(self, statement: str) -> object:
+    def exec_driver_sql(self, statement: str, parameters: object = None, execution_options: object = None) -> object:
         return self.con.execute(statement)  # type: ignore[attr-defined]
+
+
+def dialect_of(conn: Executes) -> str:
+    """'duckdb' or 'postgresql' (an SQLAlchemy connection knows its dialect; Native is DuckDB)."""
+    return getattr(getattr(conn, "dialect", None), "name", "duckdb")
+
+
+def _run(conn: Executes, statement: str) -> object:
+    return conn.exec_driver_sql(statement, execution_options=NO_PARAMETERS)
 
 
 def _statement(path: Path) -> str:
@@ -50,9 +66,12 @@ def view_files(directory: Path | None = None) -> dict[str, str]:
     return {p.stem: _statement(p) for p in sorted((directory or VIEWS_DIR).glob("v_*.sql"))}
 
 
-def macro_files(directory: Path | None = None) -> dict[str, str]:
-    """macro file name -> its CREATE OR REPLACE MACRO statement, for every sql/macros/*.sql."""
-    return {p.stem: _statement(p) for p in sorted((directory or MACROS_DIR).glob("*.sql"))}
+def macro_files(directory: Path | None = None, dialect: str = "duckdb") -> dict[str, str]:
+    """macro file name -> its CREATE OR REPLACE MACRO statement, for every sql/macros/*.sql (DuckDB), or
+    its CREATE OR REPLACE FUNCTION, for every sql/macros/postgres/*.sql (PostgreSQL)."""
+    folder = directory or MACROS_DIR
+    folder = folder / "postgres" if dialect == "postgresql" else folder
+    return {p.stem: _statement(p) for p in sorted(folder.glob("*.sql"))}
 
 
 def creation_order(views: dict[str, str]) -> list[str]:
@@ -66,9 +85,10 @@ def creation_order(views: dict[str, str]) -> list[str]:
 
 def existing_views(conn: Executes) -> list[str]:
     """The v_* views the warehouse holds now."""
-    rows = conn.exec_driver_sql(
+    rows = _run(
+        conn,
         "SELECT table_name FROM information_schema.views WHERE table_schema = current_schema()"
-        " AND table_name LIKE 'v\\_%' ESCAPE '\\'"
+        " AND substr(table_name, 1, 2) = 'v_'",
     )
     return [r[0] for r in rows.fetchall()]  # type: ignore[attr-defined]
 
@@ -76,15 +96,15 @@ def existing_views(conn: Executes) -> list[str]:
 def drop_views(conn: Executes, existing: list[str]) -> None:
     """Drop the named views, dependants first, and the audit's seed table (derived from files like them)."""
     for name in existing:
-        conn.exec_driver_sql(f"DROP VIEW IF EXISTS {name} CASCADE")
-    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {VOCABULARY_TABLE}")
+        _run(conn, f"DROP VIEW IF EXISTS {name} CASCADE")
+    _run(conn, f"DROP TABLE IF EXISTS {VOCABULARY_TABLE}")
 
 
 def create_macros(conn: Executes, macros: dict[str, str] | None = None) -> list[str]:
-    """Create (or replace) every macro of sql/macros/; returns the file names."""
-    macros = macro_files() if macros is None else macros
+    """Create (or replace) every macro of sql/macros/ (functions of sql/macros/postgres/); returns the names."""
+    macros = macro_files(dialect=dialect_of(conn)) if macros is None else macros
     for statement in macros.values():
-        conn.exec_driver_sql(statement)
+        _run(conn, statement)
     return list(macros)
 
 
@@ -95,7 +115,7 @@ def create_views(conn: Executes, views: dict[str, str] | None = None) -> list[st
         views = {**view_files(), **audit_views()}
     order = creation_order(views)
     for name in order:
-        conn.exec_driver_sql(f"CREATE OR REPLACE VIEW {name} AS\n{views[name]}")
+        _run(conn, f"CREATE OR REPLACE VIEW {name} AS\n{views[name]}")
     return order
 
 
@@ -105,7 +125,8 @@ def fingerprint() -> str:
     from etl.warehouse.seed import TYPE_TREE_CSV
 
     digest = hashlib.sha256()
-    files = [*macro_files().items(), *view_files().items(), ("types", TYPE_TREE_CSV.read_text("utf-8"))]
+    macros = [*macro_files().items(), *macro_files(dialect="postgresql").items()]
+    files = [*macros, *view_files().items(), ("types", TYPE_TREE_CSV.read_text("utf-8"))]
     for name, text in [*files, *audit_files().items()]:
         digest.update(f"{name}\0{text}\0".encode())
     return digest.hexdigest()
@@ -119,7 +140,11 @@ def build(conn: Executes) -> list[str]:
     seed_indicator_types(conn)
     create_macros(conn)
     order = create_views(conn)
-    conn.exec_driver_sql(f"CREATE OR REPLACE MACRO {FINGERPRINT_MACRO}() AS '{fingerprint()}'")
+    if dialect_of(conn) == "postgresql":
+        _run(conn, f"CREATE OR REPLACE FUNCTION {FINGERPRINT_MACRO}() RETURNS text LANGUAGE sql IMMUTABLE "
+             f"AS $$ SELECT '{fingerprint()}' $$")
+    else:
+        _run(conn, f"CREATE OR REPLACE MACRO {FINGERPRINT_MACRO}() AS '{fingerprint()}'")
     return order
 
 

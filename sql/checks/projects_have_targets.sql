@@ -1,4 +1,4 @@
 -- Every project has performance targets in every budget year it has a budget.
 select b.department_name, b.budget_year, b.printed_name, b.project_id, b.load_id, b.source_line
 from fact_project_budget as b
-anti join fact_target as t on b.project_id = t.project_id and b.budget_year = t.budget_year
+where not exists (select 1 from fact_target as t where t.project_id = b.project_id and t.budget_year = b.budget_year)

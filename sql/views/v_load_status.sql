@@ -14,7 +14,8 @@ runs as (
 
 newest_run as (
     select * from runs
-    qualify row_number() over (order by started_at desc, run_id desc) = 1
+    order by started_at desc, run_id desc
+    limit 1
 ),
 
 last_good_run as (

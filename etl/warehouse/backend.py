@@ -1,0 +1,125 @@
+"""Where the warehouse lives: a DuckDB file (the default) or a PostgreSQL database (shared).
+
+``--warehouse`` / ``JIXIAO_WAREHOUSE`` is a path (``warehouse/jixiao.duckdb``) or a SQLAlchemy URL
+(``postgresql+psycopg://user@host:5432/db``; the password from the URL, ``PGPASSWORD`` or ``~/.pgpass``).
+:func:`resolve` turns either into a :class:`Warehouse`, the one seam where the engine is chosen:
+connecting, migrating, the writer's critical section and publishing the analysts' copy go through
+it. Every message shows :func:`label` (the URL with its password masked), never the URL itself.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from etl.settings import DEFAULT_WAREHOUSE, warehouse_path
+
+POSTGRES_SCHEMES = ("postgresql", "postgres")
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_PASSWORD_IN_URL = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.-]*://[^:/@\s]*):(?P<pw>[^@\s]*)@")
+
+
+class UnsupportedWarehouse(ValueError):
+    """A warehouse URL of an engine jixiao does not write to."""
+
+
+def is_url(spec: str | Path | None) -> bool:
+    return isinstance(spec, str) and bool(_URL.match(spec))
+
+
+def mask(text: str) -> str:
+    """Any URL's password in text replaced by ***."""
+    return _PASSWORD_IN_URL.sub(lambda m: f"{m['head']}:***@", text)
+
+
+def warehouse_spec(override: str | Path | None = None) -> str:
+    """The warehouse as given (argument, else $JIXIAO_WAREHOUSE, else the default file): a URL as it is,
+    a path made absolute."""
+    chosen = override or os.environ.get("JIXIAO_WAREHOUSE") or DEFAULT_WAREHOUSE
+    if is_url(str(chosen)):
+        return str(chosen)
+    return str(warehouse_path(chosen))
+
+
+def label(spec: str | Path | None = None) -> str:
+    """What messages show for the warehouse: the path, or the URL with its password masked."""
+    return mask(warehouse_spec(spec))
+
+
+class Warehouse(Protocol):
+    """What the rest of jixiao asks of a warehouse engine."""
+
+    kind: str
+
+    def label(self) -> str: ...
+
+    def connect(self, *, read_only: bool = False, wait_seconds: float = 0, published: bool = True) -> Any: ...
+
+    def upgrade(self, wait_seconds: float = 60) -> str: ...
+
+    def writing(self, wait_seconds: float = 60) -> AbstractContextManager[Any]: ...
+
+    def run_lock(self, wait_seconds: float = 60) -> AbstractContextManager[Any]: ...
+
+    def publish(self, wait_seconds: float = 60) -> Path | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class DuckDBWarehouse:
+    """The embedded default: one file, one writer process (an OS lock), a published copy for analysts."""
+
+    path: Path
+    kind: str = "duckdb"
+
+    def label(self) -> str:
+        return str(self.path)
+
+    def connect(self, *, read_only: bool = False, wait_seconds: float = 0, published: bool = True) -> Any:
+        from etl.warehouse import connect
+
+        return connect.duckdb_connect(self.path, read_only=read_only, wait_seconds=wait_seconds, published=published)
+
+    def upgrade(self, wait_seconds: float = 60) -> str:
+        from etl.warehouse import connect
+
+        return connect.duckdb_upgrade(self.path, wait_seconds)
+
+    @contextmanager
+    def writing(self, wait_seconds: float = 60) -> Iterator[Any]:
+        from etl.warehouse import connect
+
+        with connect.duckdb_writing(self.path, wait_seconds) as con:
+            yield con
+
+    def run_lock(self, wait_seconds: float = 60) -> AbstractContextManager[Any]:
+        """One run at a time: the OS lock beside the file, held from the migration to the published copy."""
+        from etl.warehouse.locking import writer_lock
+
+        return writer_lock(self.path, wait_seconds)
+
+    def publish(self, wait_seconds: float = 60) -> Path | None:
+        from etl.warehouse import publish
+
+        return publish.publish_duckdb(self.path, wait_seconds)
+
+
+def resolve(spec: str | Path | Warehouse | None = None) -> Warehouse:
+    """The warehouse named by spec (a path or a URL; default: $JIXIAO_WAREHOUSE, else the default file)."""
+    if spec is not None and not isinstance(spec, str | Path):
+        return spec
+    chosen = warehouse_spec(spec)
+    if not is_url(chosen):
+        return DuckDBWarehouse(Path(chosen))
+    scheme = chosen.split("://", 1)[0].split("+", 1)[0].lower()
+    if scheme not in POSTGRES_SCHEMES:
+        raise UnsupportedWarehouse(
+            f"unsupported warehouse URL {mask(chosen)}: give a DuckDB file path or postgresql+psycopg://user@host:port/db"
+        )
+    from etl.warehouse.postgres import PostgresWarehouse
+
+    return PostgresWarehouse.from_url(chosen)
