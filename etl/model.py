@@ -34,7 +34,12 @@ class TableRefused(Exception):
     """The table as a whole is unusable; the reason says why (file-level reject), the kind what sort of refusal."""
 
     def __init__(
-        self, path: Path | str, reason: str, line_no: int | None = None, kind: RefusalKind = RefusalKind.BAD_INPUT
+        self,
+        path: Path | str,
+        reason: str,
+        line_no: int | None = None,
+        kind: RefusalKind = RefusalKind.BAD_INPUT,
+        layout: str | None = None,
     ) -> None:
         where = f"{path}:{line_no}" if line_no else str(path)
         super().__init__(f"{where}: {reason}")
@@ -42,6 +47,8 @@ class TableRefused(Exception):
         self.reason = reason
         self.line_no = line_no
         self.kind = kind
+        self.layout = layout
+        self.layout_score: float | None = None
 
 
 @dataclass(slots=True)
@@ -62,6 +69,7 @@ class Grid:
     encoding: str = "utf-8"
     sha256: str = ""
     source_format: str = "text"
+    raw_rows: list[GridRow] | None = None  # every non-blank row, kept only when no header row was found
 
 
 @dataclass(slots=True, frozen=True)
@@ -102,13 +110,15 @@ class Indicator:
 
 @dataclass(slots=True)
 class AggregateRow:
-    """A 合计 row (kind ``grand_total``) or a unit subtotal row (kind ``unit_subtotal``)."""
+    """A 合计 row (kind ``grand_total``), a unit subtotal row (``unit_subtotal``) or a category subtotal
+    of a department list (``category``: 其他运转类, 本级项目, 特定目标类)."""
 
     line_no: int
     kind: str
     name: str
     raw_amounts: dict[str, str]
     amounts: dict[str, Decimal] = field(default_factory=dict)
+    code: str = ""  # a group code printed before the name (820001-…), kept apart from it
 
 
 @dataclass(slots=True)
@@ -124,6 +134,8 @@ class ProjectRow:
     goal_text: str
     indicators: list[Indicator] = field(default_factory=list)
     amounts: dict[str, Decimal] = field(default_factory=dict)
+    raw_period_total: str = ""  # the single-project form's 中期/实施期 amount, as printed
+    period_total: Decimal | None = None
 
     @property
     def is_transfer_payment(self) -> bool:
@@ -177,6 +189,8 @@ class SourceTable:
     is_generated: bool = False
     source_format: str = "text"
     encoding: str = "utf-8"
+    layout: str = ""
+    layout_score: float | None = None
 
     @property
     def n_targets(self) -> int:
@@ -196,3 +210,5 @@ class Refusal:
     reason: str
     budget_year: int | None = None
     kind: RefusalKind = RefusalKind.BAD_INPUT
+    layout: str | None = None
+    layout_score: float | None = None

@@ -31,9 +31,12 @@ def canonical_column(cell: str) -> tuple[str | None, str | None]:
 
 
 def is_header_row(cells: list[str]) -> bool:
+    """项目名称 | 总计 | …: the project column first (after a 单位编码 or 单位名称 column), 3+ known columns."""
     if not cells:
         return False
     first, _ = canonical_column(cells[0])
+    if first in ("code", "unit_name") and len(cells) > 1:
+        first, _ = canonical_column(cells[1])
     if first != "project_name":
         return False
     return sum(1 for c in cells if canonical_column(c)[0]) >= 3

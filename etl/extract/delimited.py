@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from etl.extract.encoding import decode, sha256_of
-from etl.extract.grid_rows import NumberedRow, has_header, split_at_header
+from etl.extract.grid_rows import NumberedRow, has_header, split_rows
 from etl.model import Grid, TableRefused
 
 _RULE = re.compile(r"^[\s|:+-]+$")
@@ -33,6 +33,8 @@ def sniff_separator(text: str) -> str:
     for sep in ("\t", "|"):
         if has_header(split_lines(text, sep)):
             return sep
+    if "\t" not in text and text.count("|") > text.count("\n") // 2:
+        return "|"  # a form or a look-alike dumped one cell per line ("项目名称 |")
     return "\t"
 
 
@@ -40,9 +42,9 @@ def read_delimited(path: Path, data: bytes, sep: str | None = None) -> Grid:
     """A text dump; the separator (tab or pipe) is sniffed from the header row unless given."""
     text, encoding = decode(data, path)
     sep = sep or sniff_separator(text)
-    preamble, rows = split_at_header(split_lines(text, sep))
+    preamble, rows, raw = split_rows(split_lines(text, sep))
     fmt = "text" if sep == "\t" else "pipe"
-    return Grid(path, preamble, rows, encoding=encoding, sha256=sha256_of(data), source_format=fmt)
+    return Grid(path, preamble, rows, encoding=encoding, sha256=sha256_of(data), source_format=fmt, raw_rows=raw)
 
 
 def csv_rows(text: str, path: Path) -> list[NumberedRow]:
@@ -62,5 +64,5 @@ def csv_rows(text: str, path: Path) -> list[NumberedRow]:
 
 def read_csv(path: Path, data: bytes) -> Grid:
     text, encoding = decode(data, path)
-    preamble, rows = split_at_header(csv_rows(text, path))
-    return Grid(path, preamble, rows, encoding=encoding, sha256=sha256_of(data), source_format="csv")
+    preamble, rows, raw = split_rows(csv_rows(text, path))
+    return Grid(path, preamble, rows, encoding=encoding, sha256=sha256_of(data), source_format="csv", raw_rows=raw)

@@ -6,7 +6,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from etl.extract.delimited import read_csv, read_delimited
+from etl.extract.docx import read_docx
 from etl.extract.html_table import read_html
+from etl.extract.pdf import read_pdf
 from etl.extract.workbook import read_workbook
 from etl.model import Grid, RefusalKind, TableRefused
 
@@ -21,6 +23,8 @@ READERS: dict[str, Reader] = {
     ".xls": lambda p, d: read_workbook(p, d, "xls"),
     ".html": read_html,
     ".htm": read_html,
+    ".pdf": read_pdf,
+    ".docx": read_docx,
 }
 SUPPORTED_SUFFIXES = tuple(READERS)
 

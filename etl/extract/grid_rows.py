@@ -15,17 +15,29 @@ def split_at_header(rows: Iterable[NumberedRow]) -> tuple[list[tuple[int, str]],
 
     Blank rows are dropped; a preamble row keeps its non-empty cells joined by a space.
     """
+    preamble, grid, _ = split_rows(rows)
+    return preamble, grid
+
+
+def split_rows(rows: Iterable[NumberedRow]) -> tuple[list[tuple[int, str]], list[GridRow], list[GridRow] | None]:
+    """split_at_header, plus every non-blank row as cells when no header row was found (else None).
+
+    The layouts without a column header row (the single-project form, look-alikes to refuse) are
+    recognised from those rows by the layout registry.
+    """
     preamble: list[tuple[int, str]] = []
     grid: list[GridRow] = []
+    kept: list[GridRow] = []
     for line_no, raw in rows:
         cells = [c.strip() for c in raw]
         if not any(cells):
             continue
         if not grid and not is_header_row(cells):
             preamble.append((line_no, " ".join(c for c in cells if c)))
+            kept.append(GridRow(line_no, cells))
             continue
         grid.append(GridRow(line_no, cells))
-    return preamble, grid
+    return preamble, grid, (None if grid else kept)
 
 
 def has_header(rows: Iterable[NumberedRow]) -> bool:

@@ -12,7 +12,7 @@ from pathlib import Path
 from lxml import etree, html
 
 from etl.extract.encoding import decode, sha256_of
-from etl.extract.grid_rows import NumberedRow, has_header, split_at_header
+from etl.extract.grid_rows import NumberedRow, has_header, split_at_header, split_rows
 from etl.model import Grid, RefusalKind, TableRefused
 
 _SKIP_TEXT_IN = {"script", "style", "head", "title", "noscript"}
@@ -50,7 +50,15 @@ def table_rows(table: html.HtmlElement) -> list[NumberedRow]:
             cells.append("")
             col += 1
         rows.append((tr.sourceline or 0, cells))
-    return rows
+    return _monotone(rows)
+
+
+def _monotone(rows: list[NumberedRow]) -> list[NumberedRow]:
+    """Each row's source line; rows sharing a line (a page written on one line) count on from the previous."""
+    out: list[NumberedRow] = []
+    for line, cells in rows:
+        out.append((max(line, out[-1][0] + 1 if out else 0), cells))
+    return out
 
 
 def _preamble(table: html.HtmlElement) -> list[NumberedRow]:
@@ -77,8 +85,10 @@ def read_html(path: Path, data: bytes) -> Grid:
         if has_header(rows):
             preamble, grid = split_at_header(_preamble(table) + rows)
             return Grid(path, preamble, grid, encoding=encoding, sha256=sha256_of(data), source_format="html")
-    raise TableRefused(
-        path,
-        f"no table with a header row (项目名称 | 总计 | …) among {len(tables)} table(s)",
-        kind=RefusalKind.NOT_A_TARGET_TABLE,
-    )
+    if not tables:
+        raise TableRefused(path, "no table in the HTML page", kind=RefusalKind.NOT_A_TARGET_TABLE)
+    # no column header row: every table's rows in order (forms one after another), text before them
+    leaves = [t for t in tables if not t.xpath(".//table")] or tables
+    rows = _preamble(leaves[0]) + _monotone([row for table in leaves for row in table_rows(table)])
+    preamble, _, raw = split_rows(rows)
+    return Grid(path, preamble, [], encoding=encoding, sha256=sha256_of(data), source_format="html", raw_rows=raw)

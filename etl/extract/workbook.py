@@ -9,8 +9,10 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from etl.extract.encoding import sha256_of
-from etl.extract.grid_rows import NumberedRow, has_header, split_at_header
-from etl.model import Grid, RefusalKind, TableRefused
+from etl.extract.grid_rows import NumberedRow, has_header, split_rows
+from etl.model import Grid, TableRefused
+
+SHEET_ROW_OFFSET = 100_000
 
 
 def cell_text(value: object) -> str:
@@ -27,17 +29,18 @@ def cell_text(value: object) -> str:
 
 
 def _pick_sheet(path: Path, sheets: Iterable[tuple[str, list[NumberedRow]]]) -> list[NumberedRow]:
-    """The first sheet that holds a header row."""
-    names = []
-    for name, rows in sheets:
+    """The first sheet that holds a header row; else every sheet's rows, one after another.
+
+    A workbook of single-project forms (one sheet per project) has no header row: its sheets are
+    read in order and the layout registry finds the forms in them. Row numbers of the n-th sheet
+    are offset by n * SHEET_ROW_OFFSET, so every row keeps a distinct number.
+    """
+    every: list[NumberedRow] = []
+    for n, (_, rows) in enumerate(sheets):
         if has_header(rows):
             return rows
-        names.append(name)
-    raise TableRefused(
-        path,
-        f"no sheet with a header row (项目名称 | 总计 | …) among {', '.join(names) or 'none'}",
-        kind=RefusalKind.NOT_A_TARGET_TABLE,
-    )
+        every.extend((line + n * SHEET_ROW_OFFSET, cells) for line, cells in rows)
+    return every
 
 
 def _xlsx_sheets(data: bytes) -> Iterable[tuple[str, list[NumberedRow]]]:
@@ -73,5 +76,5 @@ def read_workbook(path: Path, data: bytes, fmt: str) -> Grid:
         raise
     except Exception as exc:  # a damaged workbook raises many kinds of errors inside the libraries
         raise TableRefused(path, f"cannot read the {fmt} workbook: {type(exc).__name__}: {exc}"[:500]) from None
-    preamble, grid = split_at_header(rows)
-    return Grid(path, preamble, grid, encoding="binary", sha256=sha256_of(data), source_format=fmt)
+    preamble, grid, raw = split_rows(rows)
+    return Grid(path, preamble, grid, encoding="binary", sha256=sha256_of(data), source_format=fmt, raw_rows=raw)

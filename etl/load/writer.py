@@ -90,7 +90,7 @@ def _claimed_elsewhere(t: frames.TableMeta, owner: str | None) -> Refusal | None
         f"{CLAIMED_ELSEWHERE} ({owner}) that still exists: {t.department_name} {t.budget_year}; "
         "replace that file, or remove one of the two"
     )
-    return Refusal(t.path, t.sha256, reason, t.budget_year, RefusalKind.CONFLICT)
+    return Refusal(t.path, t.sha256, reason, t.budget_year, RefusalKind.CONFLICT, t.layout or None, t.layout_score)
 
 
 def plan_batch(con: duckdb.DuckDBPyConnection, batch: frames.FrameBatch, refusals: Sequence[Refusal]) -> _Plan:
@@ -112,7 +112,9 @@ def plan_batch(con: duckdb.DuckDBPyConnection, batch: frames.FrameBatch, refusal
         key = (t.department_name, t.budget_year)
         if key in claimed:
             reason = f"{IN_THE_SAME_RUN} ({claimed[key]}): {key[0]} {key[1]}"
-            refusals.append(Refusal(t.path, t.sha256, reason, t.budget_year, RefusalKind.CONFLICT))
+            refusals.append(
+                Refusal(t.path, t.sha256, reason, t.budget_year, RefusalKind.CONFLICT, t.layout or None, t.layout_score)
+            )
             continue
         claimed[key] = t.path
         if key in current and current[key][1] == t.sha256:

@@ -25,7 +25,8 @@ def _table_lines(t: SourceTable) -> Iterator[str]:
     failures = [f for f in t.findings if not f.passed]
     state = "ok" if not t.rejects and not failures else "findings"
     yield (
-        f"{state.upper():8} {t.path}: {t.department_name} {t.budget_year}, {t.source_format}/{t.encoding}, "
+        f"{state.upper():8} {t.path}: layout {_layout(t.layout, t.layout_score)}, "
+        f"{t.department_name} {t.budget_year}, {t.source_format}/{t.encoding}, "
         f"unit {t.source_unit}, {len(t.projects)} projects, {t.n_targets} targets, {len(t.rejects)} rejected, "
         f"{len(failures)} reconciliation failure(s)"
     )
@@ -40,10 +41,17 @@ def _table_lines(t: SourceTable) -> Iterator[str]:
         )
 
 
+def _layout(name: str | None, score: float | None) -> str:
+    """The layout family and its score, as check prints them: single_project_form (1.00)."""
+    if not name:
+        return "none"
+    return f"{name} ({score:.2f})" if score is not None else name
+
+
 def report_lines(results: Sequence[SourceTable | Refusal]) -> Iterator[str]:
     for r in results:
         if isinstance(r, Refusal):
-            yield f"REFUSED  {r.path}: {r.reason}"
+            yield f"REFUSED  {r.path}: layout {_layout(r.layout, r.layout_score)}: {r.reason}"
         else:
             yield from _table_lines(r)
 

@@ -41,6 +41,11 @@ def name_key(department: str, unit: str, doc: str | None, project_name: str) -> 
     return "|".join(fold_key(part or "") for part in (department, unit, doc, project_name))
 
 
+def _score(value: float | None) -> str | None:
+    """A layout score as exact decimal text for DECIMAL(4, 3)."""
+    return None if value is None else f"{value:.3f}"
+
+
 def _money(value: Decimal) -> str:
     return format(value, "f")
 
@@ -75,6 +80,7 @@ def project_rows(tables: Sequence[SourceTable], keys: list[list[str]] | None = N
             *(_money(p.amounts[c]) for c in AMOUNT_COLUMNS),
             t.source_unit,
             p.goal_text,
+            None if p.period_total is None else _money(p.period_total),
         )
         for i, t in enumerate(tables)
         for j, p in enumerate(t.projects)
@@ -170,6 +176,8 @@ class TableMeta:
     grand_total_yuan: str | None
     reconciled: bool
     n_failures: int
+    layout: str = ""
+    layout_score: float | None = None
 
 
 def table_meta(t: SourceTable) -> TableMeta:
@@ -190,6 +198,8 @@ def table_meta(t: SourceTable) -> TableMeta:
         None if grand is None else _money(grand),
         t.reconciled,
         sum(not f.passed for f in t.findings),
+        t.layout,
+        t.layout_score,
     )
 
 
@@ -274,6 +284,8 @@ def load_log_rows(tables: Sequence[TableMeta], load_ids: Sequence[int], now: dat
             now,
             None,
             PARSER_VERSION,
+            t.layout or None,
+            _score(t.layout_score),
         )
         for t, load_id in zip(tables, load_ids, strict=True)
     ]
@@ -304,6 +316,8 @@ def refusal_log_rows(refusals: Sequence[Refusal], load_ids: Sequence[int], now: 
             now,
             str(r.kind),
             PARSER_VERSION,
+            r.layout,
+            _score(r.layout_score),
         )
         for r, load_id in zip(refusals, load_ids, strict=True)
     ]

@@ -10,10 +10,15 @@ from etl.model import TableRefused
 from etl.text import fold
 
 GENERATED_MARK = "# jixiao-synth:"
-_DEPARTMENT = re.compile(r"^(?:部门|单位|预算单位|主管部门)名称\s*:\s*(?P<name>.+?)\s*$")
+_DEPARTMENT = re.compile(
+    r"^(?:部门名称|单位名称|(?:预算单位|主管部门|预算部门)(?:名称)?|填报单位)\s*(?:\(盖章\))?\s*:\s*"
+    r"(?:[\[【]\s*\d+\s*[\]】]\s*|\d{3,}\s*[-－—]\s*)?(?P<name>\S.*?)\s*$"
+)  # a code before the name ([017], 219-) is left out
 _UNIT = re.compile(r"(?:金额)?单位\s*:\s*(?P<unit>万元|千元|元)")
 _YEAR_IN_TEXT = re.compile(r"((?:19|20)\d\d)\s*年(?:度)?.*?(?:绩效目标|预算)")
 _YEAR_DIR = re.compile(r"^(?:19|20)\d\d$")
+_YEAR_IN_BRACKETS = re.compile(r"\(\s*((?:19|20)\d\d)\s*年度?\s*\)")
+_YEAR_LINE = re.compile(r"^\s*\(\s*((?:19|20)\d\d)\s*年度?\s*\)\s*$|^\s*((?:19|20)\d\d)\s*年度?\s*$")
 
 
 @dataclass(slots=True, frozen=True)
@@ -38,8 +43,10 @@ def parse_header(preamble: list[tuple[int, str]]) -> Header:
             unit = unit or m.group("unit")
         if not title and ("绩效目标" in line or "项目支出" in line):
             title = line
-            if m := _YEAR_IN_TEXT.search(line):
+            if m := _YEAR_IN_TEXT.search(folded) or _YEAR_IN_BRACKETS.search(folded):
                 year = int(m.group(1))
+        elif year is None and (m := _YEAR_LINE.match(folded)):
+            year = int(m.group(1) or m.group(2))  # a title's year on its own line: ( 2024 年度)
     return Header(title, department, unit, year, generated)
 
 
@@ -49,7 +56,14 @@ def budget_year(path: Path, header: Header, override: int | None = None) -> int:
         return override
     for part in reversed(path.resolve().parent.parts):
         if _YEAR_DIR.match(part):
-            return int(part)
+            folder = int(part)
+            if header.year_in_text and header.year_in_text != folder:
+                raise TableRefused(
+                    path,
+                    f"budget year disagrees: the folder says {folder}, the title says {header.year_in_text} "
+                    f"({header.title or 'title line'}); file it under {header.year_in_text}/ or pass --year",
+                )
+            return folder
     if header.year_in_text:
         return header.year_in_text
     raise TableRefused(path, "no budget year: file it under a year folder (data/raw/<year>/) or pass --year")

@@ -67,6 +67,11 @@ def _by_level2_name() -> dict[str, IndicatorType]:
     return {t.level2_name: t for t in type_tree().values()}
 
 
+def is_level2_name(name: str) -> bool:
+    """数量指标, 社会效益, 服务对象满意度指标 …: a name the tree knows as a level-2 type."""
+    return canonical_name("2", name) in _by_level2_name()
+
+
 @cache
 def resolve_type(l1_code: str, l1_name: str, l2_code: str, l2_name: str) -> tuple[str, bool]:
     """Return (type key, is_misparented) for a printed level-1/level-2 pair.

@@ -68,6 +68,8 @@ def normalise_amounts(table: SourceTable) -> SourceTable:
     for project in table.projects:
         try:
             project.amounts = _amounts(project.raw_amounts, table.source_unit)
+            if project.raw_period_total:
+                project.period_total = to_yuan(project.raw_period_total, table.source_unit)
         except AmountError as exc:
             table.rejects.append(Reject(str(table.path), project.line_no, project.printed_name, str(exc)))
             continue

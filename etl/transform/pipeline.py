@@ -8,17 +8,17 @@ from typing import Any
 
 from etl.extract import read_grid
 from etl.extract.encoding import file_sha256
+from etl.extract.layouts import parse_table
 from etl.model import Refusal, RefusalKind, SourceTable, TableRefused
 from etl.transform.dedupe import reject_duplicate_projects
 from etl.transform.normalise import normalise_amounts
 from etl.transform.reconcile import reconcile
-from etl.transform.table import parse_grid
 
 Step = tuple[str, Callable[..., Any]]
 
 STEPS: tuple[Step, ...] = (
     ("read", read_grid),
-    ("parse", parse_grid),
+    ("parse", parse_table),
     ("normalise", normalise_amounts),
     ("deduplicate", reject_duplicate_projects),
     ("reconcile", reconcile),
@@ -43,7 +43,7 @@ def run_file(path: Path | str, year: int | None = None) -> SourceTable | Refusal
         return process_file(path, year)
     except TableRefused as exc:
         reason = exc.reason if exc.line_no is None else f"line {exc.line_no}: {exc.reason}"
-        return Refusal(str(path), file_sha256(Path(path)), reason, year, exc.kind)
+        return Refusal(str(path), file_sha256(Path(path)), reason, year, exc.kind, exc.layout, exc.layout_score)
     except Exception as exc:  # a bug must not take the other files down with it
         reason = f"internal error while parsing: {type(exc).__name__}: {exc}"
         return Refusal(str(path), file_sha256(Path(path)), reason, year, RefusalKind.INTERNAL_ERROR)

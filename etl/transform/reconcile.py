@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from etl.model import AMOUNT_COLUMNS, Finding, SourceTable
+from etl.model import AMOUNT_COLUMNS, AggregateRow, Finding, SourceTable
 
 FUNDING_COLUMNS = ("fiscal", "special_account", "other")
 
@@ -18,9 +18,19 @@ def _sum(rows: Iterable[dict[str, Decimal]], column: str) -> Decimal:
     return sum((r[column] for r in rows), Decimal("0.00"))
 
 
+def _printed(agg: AggregateRow) -> bool:
+    """A group row printing no amount at all (820-马踏镇部门 alone) is a heading, not a total to check."""
+    return any(v.strip() for v in agg.raw_amounts.values())
+
+
+def _has_funding(raw: dict[str, str]) -> bool:
+    """A row printing only its total (a form with no breakdown) has no funding split to check."""
+    return any(raw.get(c, "").strip() for c in FUNDING_COLUMNS) or not raw.get("total", "").strip()
+
+
 def _row_findings(table: SourceTable) -> list[Finding]:
-    rows = [(p.project_name, p.line_no, p.amounts) for p in table.projects]
-    rows += [(a.name, a.line_no, a.amounts) for a in table.aggregates]
+    rows = [(p.project_name, p.line_no, p.amounts) for p in table.projects if _has_funding(p.raw_amounts)]
+    rows += [(a.name, a.line_no, a.amounts) for a in table.aggregates if _has_funding(a.raw_amounts)]
     return [
         Finding(
             "row_total=sum(funding)",
@@ -36,7 +46,7 @@ def _row_findings(table: SourceTable) -> list[Finding]:
 
 def _unit_findings(table: SourceTable) -> list[Finding]:
     findings = []
-    for unit in (a for a in table.aggregates if a.kind == "unit_subtotal"):
+    for unit in (a for a in table.aggregates if a.kind == "unit_subtotal" and _printed(a)):
         members = [p.amounts for p in table.projects if p.unit_name == unit.name]
         findings += [
             Finding("unit_subtotal=sum(projects)", unit.name, c, unit.line_no, unit.amounts[c], _sum(members, c))
@@ -47,9 +57,9 @@ def _unit_findings(table: SourceTable) -> list[Finding]:
 
 def _grand_findings(table: SourceTable) -> list[Finding]:
     findings = []
-    units = [a.amounts for a in table.aggregates if a.kind == "unit_subtotal"]
+    units = [a.amounts for a in table.aggregates if a.kind == "unit_subtotal" and _printed(a)]
     projects = [p.amounts for p in table.projects]
-    for grand in (a for a in table.aggregates if a.kind == "grand_total"):
+    for grand in (a for a in table.aggregates if a.kind == "grand_total" and _printed(a)):
         for c in AMOUNT_COLUMNS:
             findings.append(
                 Finding(
@@ -75,7 +85,22 @@ def _grand_findings(table: SourceTable) -> list[Finding]:
     return findings
 
 
+def _category_findings(table: SourceTable) -> list[Finding]:
+    """A category row (其他运转类, 特定目标类 …) against the projects printed under it, up to the next group row."""
+    findings = []
+    bounds = sorted(a.line_no for a in table.aggregates)
+    for cat in (a for a in table.aggregates if a.kind == "category" and _printed(a)):
+        end = next((b for b in bounds if b > cat.line_no), None)
+        members = [p.amounts for p in table.projects if p.line_no > cat.line_no and (end is None or p.line_no < end)]
+        findings.append(
+            Finding(
+                "category=sum(projects)", cat.name, "total", cat.line_no, cat.amounts["total"], _sum(members, "total")
+            )
+        )
+    return findings
+
+
 def reconcile(table: SourceTable) -> SourceTable:
     """Attach every reconciliation finding (passing ones too) to the table."""
-    table.findings = _row_findings(table) + _unit_findings(table) + _grand_findings(table)
+    table.findings = _row_findings(table) + _unit_findings(table) + _grand_findings(table) + _category_findings(table)
     return table

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
-from etl.extract.columns import REQUIRED_COLUMNS, header_positions
+from etl.extract.columns import REQUIRED_COLUMNS, canonical_column, header_positions
 from etl.model import (
     AMOUNT_COLUMNS,
     AggregateRow,
@@ -26,6 +27,9 @@ from etl.transform.truncation import refuse_if_truncated
 GRAND_TOTAL_NAMES = frozenset({"合计", "总计", "合 计", "总 计"})
 MAX_CELL_CHARS = 32767  # Excel's own limit for one cell
 _NOTE = re.compile(r"^(注|说明|备注|填报|制表|审核|数据来源)\s*[:：\d一、]")
+_AMOUNTISH = re.compile(r"^[-+]?[\d,]+(?:\.\d+)?\s*(?:万元|元|万)?$")
+_OPERATORS = frozenset({"", "≥", "≤", "=", "＝", ">", "<", "＞", "＜", "≧", "≦", ">=", "<=", "定性", "定量", "无"})
+_GROUP_CODE = re.compile(r"^(?P<code>\d{3,})\s*[-－—]\s*(?P<name>\S.*)$")
 _TRANSFER_DOC = re.compile(
     r"^(?P<doc>[\u4e00-\u9fff]{1,8}\s*[\[【〔(（]\s*\d{4}\s*[\]】〕)）]\s*\d{1,4}\s*号)\s*(?P<name>\S.*)$"
 )
@@ -44,7 +48,8 @@ def parse_grid(grid: Grid, year: int | None = None) -> SourceTable:
         reason = "no header row (项目名称 | 总计 | … | 绩效指标) found"
         raise TableRefused(grid.path, reason, kind=RefusalKind.NOT_A_TARGET_TABLE)
     positions, header_unit = header_positions(grid.rows[0].cells)
-    missing = [c for c in REQUIRED_COLUMNS if c not in positions]
+    # an export of targets may print no amounts at all: its projects are read with 0 (the header says so)
+    missing = [c for c in REQUIRED_COLUMNS if c not in positions and not (c == "total" and is_per_row(positions))]
     if missing:
         raise TableRefused(
             grid.path,
@@ -67,12 +72,139 @@ def parse_grid(grid: Grid, year: int | None = None) -> SourceTable:
     )
     cursor: ProjectCursor | None = None
     rows = [r for r in grid.rows[1:] if not _is_note(r)]
+    if rows and (sub := sub_header(rows[0].cells)):
+        positions = {**positions, **sub}  # a header on two rows: 项目资金 over 资金总额 | 财政拨款 | 其他资金
+        rows = rows[1:]
+    if is_per_row(positions):
+        rows = right_align_short_rows(rows, len(grid.rows[0].cells), positions)
+    elif grid.source_format == "pdf":
+        rows = join_page_breaks(rows, positions)
     for row in rows:
         cursor = _classify_row(table, row, positions, cursor)
     refuse_if_truncated(table, rows, positions)
+    _group_rows(table)
     if not table.department_name:
         table.department_name = _first_unit(table) or _refuse_no_department(grid.path)
     return table
+
+
+def join_page_breaks(rows: list[GridRow], positions: dict[str, int], page_rows: int = 1000) -> list[GridRow]:
+    """A PDF row broken by a page: the next page's first row has no name and continues the previous row's cells.
+
+    Only for layouts with one row per project (never the per-row layout, whose nameless rows are
+    indicators). Row numbers of PDF grids are page * 1000 + the row's position on its page.
+    """
+    name_at = positions.get("project_name", 0)
+    out: list[GridRow] = []
+    for r in rows:
+        first_on_page = r.line_no % page_rows <= 2
+        nameless = not (r.cells[name_at].strip() if name_at < len(r.cells) else "")
+        if out and first_on_page and nameless and any(c.strip() for c in r.cells):
+            prev = out[-1]
+            width = max(len(prev.cells), len(r.cells))
+            cells = [_cat(_at(prev.cells, i), _at(r.cells, i)) for i in range(width)]
+            out[-1] = GridRow(prev.line_no, cells)
+            continue
+        out.append(r)
+    return out
+
+
+def _at(cells: list[str], i: int) -> str:
+    return cells[i] if i < len(cells) else ""
+
+
+def _cat(a: str, b: str) -> str:
+    """Two halves of one cell; a space only between two Latin letters (as PDF line wraps are joined)."""
+    if a and b and a[-1].isascii() and a[-1].isalpha() and b[0].isascii() and b[0].isalpha():
+        return f"{a} {b}"
+    return a + b
+
+
+def sub_header(cells: list[str]) -> dict[str, int]:
+    """The second row of a two-row header (no project name, 2+ known column names, no amount): its columns."""
+    if not cells or cells[0].strip() or any(_AMOUNTISH.match(c.strip()) for c in cells if c.strip()):
+        return {}
+    found = {}
+    for i, cell in enumerate(cells):
+        name = canonical_column(cell)[0] if cell.strip() else None
+        if name and name not in found:
+            found[name] = i
+    return found if len(found) >= 2 else {}
+
+
+def right_align_short_rows(rows: list[GridRow], width: int, positions: dict[str, int]) -> list[GridRow]:
+    """Exports that omit merged cells: a continuation row is shorter and its cells are the rightmost columns.
+
+    Only when rows other than the last are short (a table that merely ends short is left to the
+    truncation check). A short row is aligned right (empty cells on the left, as if the merged cells
+    were there) unless its cells read better from the left: a group row (820-马踏镇部门 | 1250000 …),
+    a 合计 row, or a row whose trailing empty cells were left out.
+    """
+    if not any(len(r.cells) < width and any(r.cells) and not _starts_left(r) for r in rows[:-1]):
+        return rows
+    out = []
+    for r in rows:
+        if len(r.cells) < width and not _starts_left(r):
+            right = [""] * (width - len(r.cells)) + r.cells
+            left = r.cells + [""] * (width - len(r.cells))
+            r = GridRow(r.line_no, right if _plausible(right, positions) >= _plausible(left, positions) else left)
+        out.append(r)
+    return out
+
+
+def _plausible(cells: list[str], positions: dict[str, int]) -> int:
+    """How well cells sit in the columns: +1 for each filled cell of the kind its column holds, -1 otherwise."""
+    score = 0
+    for column, i in positions.items():
+        text = squash(cells[i]) if i < len(cells) else ""
+        if text and (check := _FITS.get(column)):
+            score += 1 if check(text) else -1
+    return score
+
+
+def _is_amount(text: str) -> bool:
+    return bool(_AMOUNTISH.match(text))
+
+
+_FITS: dict[str, Callable[[str], bool]] = {
+    "project_name": lambda t: not _is_amount(t) and t not in _OPERATORS,
+    "total": _is_amount,
+    "fiscal": _is_amount,
+    "special_account": _is_amount,
+    "other": _is_amount,
+    "level1": lambda t: "指标" in t,
+    "level2": lambda t: "指标" in t or "满意度" in t,
+    "indicator_name": lambda t: not _is_amount(t) and t not in _OPERATORS,
+    "comparison": lambda t: t in _OPERATORS,
+    "unit": lambda t: len(t) <= 6 and not _is_amount(t),
+    "weight": lambda t: bool(re.fullmatch(r"[\d.]+%?", t)),
+    "direction": lambda t: t in ("正向", "反向", "正", "反", "逆向"),
+}
+
+
+def _starts_left(row: GridRow) -> bool:
+    first = row.cells[0].strip() if row.cells else ""
+    return bool(_GROUP_CODE.match(first)) or fold(first).replace(" ", "") in GRAND_TOTAL_NAMES
+
+
+def _group_rows(table: SourceTable) -> None:
+    """Group rows with codes (820-马踏镇部门, 820001-井研县马踏镇人民政府): the code is set apart from the name,
+    and a group whose code begins another group's code (the department over its units) is the table total."""
+    coded = [(a, m) for a in table.aggregates if (m := _GROUP_CODE.match(a.name))]
+    if not coded:
+        return
+    codes = [m["code"] for _, m in coded]
+    for agg, m in coded:
+        agg.name, agg.code = m["name"].strip(), m["code"]
+        if agg.kind == "unit_subtotal" and any(c != m["code"] and c.startswith(m["code"]) for c in codes):
+            agg.kind = "grand_total"
+            table.department_name = table.department_name or m["name"].strip()
+
+
+def _unit_name(name: str) -> str:
+    """The unit's name without a group code: 820001-井研县马踏镇人民政府 -> 井研县马踏镇人民政府."""
+    m = _GROUP_CODE.match(name)
+    return m["name"].strip() if m else name
 
 
 def _cell(cells: list[str], positions: dict[str, int], column: str) -> str:
@@ -104,7 +236,11 @@ def _classify_row(
     cells = row.cells
     name = _cell(cells, positions, "project_name")
     per_row = is_per_row(positions)
-    if not name:
+    unit = _cell(cells, positions, "unit_name")  # a 单位名称 column beside 项目名称
+    if not name and unit and not (per_row and has_indicator(cells, positions)):
+        name, unit = unit, ""  # a unit or group row (820-马踏镇部门) printed in the unit column
+    repeated = per_row and cursor is not None and name == cursor.project.printed_name  # name printed on every row
+    if not name or repeated:
         if per_row and cursor and has_indicator(cells, positions):
             _add_row_indicator(table, cursor, row, positions)
         else:
@@ -121,6 +257,7 @@ def _classify_row(
         table.aggregates.append(AggregateRow(row.line_no, "unit_subtotal", name, raw))
         return None
     project = _project(table, row, name, raw, goal, packed)
+    project.unit_name = _unit_name(unit) if unit else project.unit_name
     table.projects.append(project)
     cursor = ProjectCursor(project)
     if indicator:
@@ -136,7 +273,7 @@ def _add_row_indicator(table: SourceTable, cursor: ProjectCursor, row: GridRow, 
 
 
 def _project(table: SourceTable, row: GridRow, name: str, raw: dict[str, str], goal: str, packed: str) -> ProjectRow:
-    units = [a.name for a in table.aggregates if a.kind == "unit_subtotal"]
+    units = [_unit_name(a.name) for a in table.aggregates if a.kind == "unit_subtotal"]
     doc, project_name = split_transfer_doc(name)
     project = ProjectRow(
         line_no=row.line_no,

@@ -68,6 +68,8 @@ load_log = sa.Table(
     # (etl.transform.PARSER_VERSION; NULL for rows written before revision 0007)
     sa.Column("refusal_kind", sa.String(24)),
     sa.Column("parser_version", sa.Integer),
+    sa.Column("layout", sa.String(32)),  # the layout family read (or recognised and refused); 0009
+    sa.Column("layout_score", sa.Numeric(4, 3)),
     sa.CheckConstraint("status IN ('loaded', 'superseded', 'refused')", name="ck_load_log_status"),
 )
 
@@ -125,6 +127,7 @@ fact_project_budget = sa.Table(
     *_amount_columns(),
     sa.Column("source_unit", sa.String(8), nullable=False),
     sa.Column("goal_text", sa.String),
+    sa.Column("period_total_yuan", YUAN),  # a form's 中期/实施期 amount; 0009
 )
 
 fact_target = sa.Table(

@@ -33,7 +33,6 @@ COUNTS = (
 )
 
 
-
 def upgrade() -> None:
     op.execute("CREATE SEQUENCE seq_run_id START 1")
     op.create_table(

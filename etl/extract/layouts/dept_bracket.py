@@ -1,0 +1,29 @@
+"""The department list with bracket-packed indicators: 单位编码 | 单位名称(项目类别/支出项目) | 年度预算安排 |
+项目内容 | 绩效目标, the goal cell holding 【总体目标】… 【产出指标-数量指标】指标1:机柜数量(≥77台) ….
+
+Scored from the header row and the goal cells of the first rows; parsed by etl.transform.bracket.
+"""
+
+from __future__ import annotations
+
+from etl.extract.layouts.dept_packed import columns
+from etl.model import Grid, SourceTable
+
+SCAN_ROWS = 30
+
+
+def score(grid: Grid) -> float:
+    cols = columns(grid)
+    if "indicators" in cols or "indicator_name" in cols or "project_name" not in cols or "goal" not in cols:
+        return 0.0
+    from etl.extract.columns import header_positions
+
+    goal = header_positions(grid.rows[0].cells)[0]["goal"]
+    cells = (r.cells[goal] for r in grid.rows[1:SCAN_ROWS] if len(r.cells) > goal)
+    return 1.0 if any("【" in c and "指标" in c for c in cells) else 0.3
+
+
+def parse(grid: Grid, year: int | None = None) -> SourceTable:
+    from etl.transform.bracket import parse_bracket_table
+
+    return parse_bracket_table(grid, year)

@@ -1,0 +1,124 @@
+"""Look-alikes that are not target tables; each is recognised and refused, never half-read.
+
+- a self-evaluation (自评表): 实际完成值 / 分值 / 得分 beside the targets;
+- a target-vs-completion table inside a 决算 report (level-1 项目完成指标);
+- a blank template: placeholders such as (450字内) and 评分细则, nothing filled in;
+- text run together: labels of a target table inside one long cell, no cell boundaries to split.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from etl.model import Grid, RefusalKind, SourceTable, TableRefused
+from etl.text import header_key
+
+RUN_TOGETHER_LABELS = (
+    "项目名称",
+    "主管部门",
+    "实施单位",
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "年度目标",
+    "绩效指标",
+    "指标值",
+)
+LONG_CELL = 150
+_TITLE = re.compile(r"[^\s|,.;:。]{0,40}?(?:绩效目标表|绩效目标申报表|自评表|批复表)(?:\s*\(\s*\d{4}\s*年度?\s*\))?")
+_PLACEHOLDER = re.compile(r"\(\d+字(?:以)?内\)")
+
+
+def _text(grid: Grid) -> str:
+    """What the families look for: every cell when there is no header row, else the header row only."""
+    if grid.raw_rows is None:
+        return " ".join(grid.rows[0].cells) if grid.rows else ""
+    return header_key(" ".join(c for r in grid.raw_rows for c in r.cells if c))
+
+
+def _title(text: str) -> str:
+    m = _TITLE.search(text)
+    return f"{m.group(0)}; " if m else ""
+
+
+def _refuse(grid: Grid, kind: str, reason: str) -> SourceTable:
+    raise TableRefused(grid.path, f"not a target table: {reason}", kind=RefusalKind.NOT_A_TARGET_TABLE, layout=kind)
+
+
+def score_self_evaluation(grid: Grid) -> float:
+    text = _text(grid)
+    if "实际完成值" in text and ("得分" in text or "分值" in text):
+        return 1.0
+    return 0.8 if "自评表" in text else 0.0
+
+
+def parse_self_evaluation(grid: Grid, year: int | None = None) -> SourceTable:
+    text = _text(grid)
+    seen = [w for w in ("自评表", "年度指标值", "实际完成值", "分值", "得分", "偏差原因") if w in text]
+    return _refuse(grid, "self_evaluation", f"a self-evaluation (自评表): {_title(text)}recognised {' / '.join(seen)}")
+
+
+def score_completion(grid: Grid) -> float:
+    text = _text(grid)
+    return 1.0 if "项目完成指标" in text or ("决算" in text and "完成情况" in text) else 0.0
+
+
+def parse_completion(grid: Grid, year: int | None = None) -> SourceTable:
+    text = _text(grid)
+    seen = [w for w in ("项目完成指标", "决算", "绩效评价", "名词解释", "完成情况") if w in text]
+    return _refuse(
+        grid,
+        "completion_table",
+        f"a target-vs-completion table of a 决算 report: recognised {' / '.join(seen)} (targets beside what was done)",
+    )
+
+
+def score_template(grid: Grid) -> float:
+    if grid.raw_rows is None:
+        return 0.0
+    text = _text(grid)
+    hits = len(_PLACEHOLDER.findall(text)) + ("评分细则" in text)
+    return 1.0 if hits >= 2 else 0.0
+
+
+def parse_template(grid: Grid, year: int | None = None) -> SourceTable:
+    text = _text(grid)
+    seen = sorted(set(_PLACEHOLDER.findall(text)))[:3] + [w for w in ("评分细则", "分值") if w in text]
+    return _refuse(grid, "blank_template", f"a blank template: {_title(text)}recognised {', '.join(seen)}; no values")
+
+
+def _run_together_cell(grid: Grid) -> tuple[str, list[str]] | None:
+    for row in grid.raw_rows or ():
+        for cell in row.cells:
+            if len(cell) < LONG_CELL:
+                continue
+            key = header_key(cell)
+            labels = [label for label in RUN_TOGETHER_LABELS if label in key]
+            if len(labels) >= 3:
+                return key, labels
+    return None
+
+
+def score_run_together(grid: Grid) -> float:
+    return 0.9 if grid.raw_rows is not None and _run_together_cell(grid) else 0.0
+
+
+def parse_run_together(grid: Grid, year: int | None = None) -> SourceTable:
+    found = _run_together_cell(grid)
+    key, labels = found if found else ("", [])
+    return _refuse(
+        grid,
+        "run_together",
+        f"text run together with no cell boundaries: {_title(key)}recognised {', '.join(labels)} inside one cell "
+        f"of {len(key)} characters; it cannot be split into cells reliably",
+    )
+
+
+Family = tuple[str, str, Callable[[Grid], float], Callable[[Grid, int | None], SourceTable]]
+FAMILIES: tuple[Family, ...] = (
+    ("self_evaluation", "self-evaluation 自评表 (refused)", score_self_evaluation, parse_self_evaluation),
+    ("completion_table", "决算 completion table (refused)", score_completion, parse_completion),
+    ("blank_template", "blank template (refused)", score_template, parse_template),
+    ("run_together", "text run together (refused)", score_run_together, parse_run_together),
+)

@@ -1,0 +1,104 @@
+"""PDF reader (pdfplumber): the ruled tables of a text PDF, page after page, as one grid.
+
+- tables spanning pages are read page by page and joined; the header row repeated at the top of
+  each page is dropped (it equals the first one);
+- a cell's text wrapped over lines is joined: without a space between two CJK characters (or
+  CJK punctuation), with one otherwise;
+- the text above the first table (title, 部门名称, 单位) is the preamble;
+- a PDF with no text layer (a scan) is refused: "scanned PDF: no text layer" (no OCR).
+
+Row numbers are page * 1000 + the row's position on its page, so a reject points at its page.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+from etl.extract.columns import is_header_row
+from etl.extract.encoding import sha256_of
+from etl.extract.grid_rows import NumberedRow, split_rows
+from etl.model import Grid, RefusalKind, TableRefused
+
+PAGE_ROWS = 1000
+MAX_PAGES = 2000
+TEXT_STRATEGY = {"vertical_strategy": "text", "horizontal_strategy": "text"}
+_LATIN_WRAP = re.compile(r"(?<=[A-Za-z])[ \t]*\n[ \t]*(?=[A-Za-z])")
+_WRAP = re.compile(r"[ \t]*\n[ \t]*")
+
+
+def join_wrapped(text: str | None) -> str:
+    """Lines of one cell joined: 项目名称（资金\\n使用单位） -> 项目名称（资金使用单位）.
+
+    A line break is where the PDF wrapped the cell, not a space in the text: it is dropped, except
+    between two Latin letters (two words), where it becomes a space.
+    """
+    if not text:
+        return ""
+    return _WRAP.sub("", _LATIN_WRAP.sub(" ", text)).strip()
+
+
+def _page_rows(page, page_no: int, settings: dict | None = None) -> tuple[list[NumberedRow], float | None]:  # type: ignore[no-untyped-def]
+    rows: list[NumberedRow] = []
+    top = None
+    for table in page.find_tables(settings or {}):
+        top = table.bbox[1] if top is None else min(top, table.bbox[1])
+        for i, row in enumerate(table.extract(), start=len(rows) + 1):
+            rows.append((page_no * PAGE_ROWS + i, [join_wrapped(c) for c in row]))
+    return rows, top
+
+
+def _lines_above(page, top: float | None, page_no: int) -> list[NumberedRow]:  # type: ignore[no-untyped-def]
+    region = page if top is None else page.crop((0, 0, page.width, max(top, 1)))
+    text = region.extract_text() or ""
+    return [(page_no * PAGE_ROWS, [line.strip()]) for line in text.splitlines() if line.strip()]
+
+
+def _document_rows(pages: list, settings: dict | None = None) -> list[NumberedRow]:  # type: ignore[type-arg]
+    rows: list[NumberedRow] = []
+    for page_no, page in enumerate(pages, start=1):
+        found, top = _page_rows(page, page_no, settings)
+        if page_no == 1 or not rows:
+            rows.extend(_lines_above(page, top, page_no))
+        rows.extend(found)
+    return rows
+
+
+def _drop_repeated_headers(rows: list[NumberedRow]) -> list[NumberedRow]:
+    """The column header row printed again at the top of each page is read once."""
+    seen: set[tuple[str, ...]] = set()
+    out = []
+    for line_no, cells in rows:
+        if line_no % PAGE_ROWS <= 2 and is_header_row(cells):
+            key = tuple(cells)
+            if key in seen:
+                continue
+            seen.add(key)
+        out.append((line_no, cells))
+    return out
+
+
+def read_pdf(path: Path, data: bytes) -> Grid:
+    import pdfplumber
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            pages = pdf.pages[:MAX_PAGES]
+            if not any(page.chars for page in pages):
+                raise TableRefused(
+                    path,
+                    "scanned PDF: no text layer (no OCR is attempted)",
+                    kind=RefusalKind.UNSUPPORTED_LAYOUT,
+                    layout="scanned_pdf",
+                )
+            rows = _document_rows(pages)
+            if not any(line % PAGE_ROWS for line, _ in rows):  # no ruled table anywhere: align text in columns
+                rows = _document_rows(pages, TEXT_STRATEGY)
+    except TableRefused:
+        raise
+    except (PDFSyntaxError, Exception) as exc:  # a damaged PDF raises many kinds of errors inside pdfminer
+        raise TableRefused(path, f"cannot read the PDF: {type(exc).__name__}: {exc}"[:500]) from None
+    preamble, grid, raw = split_rows(_drop_repeated_headers(rows))
+    return Grid(path, preamble, grid, encoding="binary", sha256=sha256_of(data), source_format="pdf", raw_rows=raw)

@@ -1,0 +1,194 @@
+"""Department lists with bracket-packed indicators.
+
+Columns: 单位编码 | 单位名称(项目类别/支出项目) | 年度预算安排 | 项目内容 | 绩效目标. Rows: the department
+and each unit (with codes: the department's code begins its units' codes), category subtotals
+(其他运转类, 本级项目, 特定目标类: no code, no targets) and projects. A project's goal cell::
+
+    【总体目标】<goal text>【产出指标-数量指标】指标1:机柜数量(≥77台) 指标2:…【效益指标-社会效益指标】…
+
+The value of an indicator is its last parenthesised part: (≥0.97比例), (<24小时), (<1681680元),
+(正面支撑); the rest is its name.
+"""
+
+from __future__ import annotations
+
+import re
+
+from etl.extract.columns import header_positions
+from etl.model import AggregateRow, Grid, GridRow, Indicator, ProjectRow, Reject, SourceTable, TableRefused
+from etl.text import fold, squash, strip_tags
+from etl.transform.header import budget_year, parse_header
+from etl.transform.indicator_types import resolve_type
+from etl.transform.per_row import split_code
+from etl.transform.table import GRAND_TOTAL_NAMES, split_transfer_doc, sub_header
+from etl.transform.target_values import parse_target_value
+
+_HEADING = re.compile(r"【([^】]*)】")
+_ITEM = re.compile(r"(?:^|(?<=[\s;；,，。)）]))指标\s*(\d{1,3})\s*[:：]\s*")
+_TYPE_SEP = re.compile(r"\s*[-－—/]\s*")
+_CODE = re.compile(r"^\d{2,}$")
+_TRAILING = " \t\r\n;；,，。、"
+
+
+def last_parenthesised(body: str) -> tuple[str, str | None]:
+    """机柜数量(≥77台) -> ('机柜数量', '≥77台'); a body with no closing bracket at its end has no value."""
+    text = body.rstrip(_TRAILING)
+    if not text.endswith((")", "）")):
+        return text.strip(), None
+    depth = 0
+    for i in range(len(text) - 1, -1, -1):
+        ch = text[i]
+        depth += ch in ")）"
+        depth -= ch in "(（"
+        if depth == 0:
+            return text[:i].strip(), text[i + 1 : -1].strip()
+    return text.strip(), None
+
+
+def split_goal_cell(cell: str) -> tuple[str, list[tuple[str, str]]]:
+    """(goal text, [(heading, body)]) from a goal cell: 【总体目标】… then 【L1-L2】… sections."""
+    text = squash(strip_tags(cell))
+    parts = _HEADING.split(text)
+    goal = [parts[0].strip()] if parts[0].strip() else []
+    sections = []
+    for k in range(1, len(parts) - 1, 2):
+        heading, body = parts[k].strip(), parts[k + 1].strip()
+        if "指标" in heading and _TYPE_SEP.search(heading):
+            sections.append((heading, body))
+        elif body:
+            goal.append(body)
+    return " ".join(goal), sections
+
+
+def section_indicators(heading: str, body: str, start: int) -> list[Indicator]:
+    level1, level2 = _split_heading(heading)
+    items = _ITEM.split(body)
+    out = []
+    for k in range(1, len(items) - 1, 2):
+        name, value = last_parenthesised(items[k + 1])
+        out.append(
+            _indicator(start + len(out), level1, level2, name, value, f"【{heading}】指标{items[k]}:{items[k + 1]}")
+        )
+    if not out and body.strip():
+        name, value = last_parenthesised(body)
+        out.append(_indicator(start, level1, level2, name, value, f"【{heading}】{body}"))
+    return out
+
+
+def _split_heading(heading: str) -> tuple[str, str]:
+    """产出指标-数量指标 -> (产出指标, 数量指标)."""
+    parts = _TYPE_SEP.split(heading, maxsplit=1)
+    return (parts[0], parts[1]) if len(parts) == 2 else (heading, "")
+
+
+def _indicator(seq: int, level1: str, level2: str, name: str, value: str | None, raw: str) -> Indicator:
+    l1c, l1n = split_code(level1)
+    l2c, l2n = split_code(level2)
+    key, misparented = resolve_type(l1c, l1n, l2c, l2n)
+    return Indicator(
+        seq=seq,
+        level1_code=l1c,
+        level1_name=l1n,
+        level2_code=l2c,
+        level2_name=l2n,
+        name=name,
+        period=parse_target_value(None, name),
+        annual=parse_target_value(value, name),
+        raw_text=raw.strip()[:2000],
+        type_key=key,
+        is_misparented=misparented,
+    )
+
+
+def parse_bracket_table(grid: Grid, year: int | None = None) -> SourceTable:
+    """Grid -> SourceTable: coded group rows and category rows are aggregates, rows with targets projects."""
+    header = parse_header(grid.preamble)
+    positions, header_unit = header_positions(grid.rows[0].cells)
+    table = SourceTable(
+        path=grid.path,
+        sha256=grid.sha256,
+        budget_year=budget_year(grid.path, header, year),
+        department_name=header.department_name or "",
+        title=header.title,
+        source_unit=header.source_unit or header_unit or "万元",
+        projects=[],
+        aggregates=[],
+        is_generated=header.is_generated,
+        source_format=grid.source_format,
+        encoding=grid.encoding,
+    )
+    rows = grid.rows[1:]
+    if rows and (sub := sub_header(rows[0].cells)):
+        positions, rows = {**positions, **sub}, rows[1:]
+    unit = ""
+    for row in rows:
+        unit = _row(table, row, positions, unit)
+    _kinds(table)
+    if not table.department_name:
+        raise TableRefused(grid.path, "no department: neither a 部门名称 line nor a department row")
+    return table
+
+
+def _cell(cells: list[str], positions: dict[str, int], column: str) -> str:
+    i = positions.get(column)
+    return squash(strip_tags(cells[i])) if i is not None and i < len(cells) else ""
+
+
+def _row(table: SourceTable, row: GridRow, positions: dict[str, int], unit: str) -> str:
+    cells = row.cells
+    name, code = _cell(cells, positions, "project_name"), _cell(cells, positions, "code")
+    if not name:
+        if any(c.strip() for c in cells):
+            table.rejects.append(Reject(str(table.path), row.line_no, "\t".join(cells)[:2000], "row has no name"))
+        return unit
+    raw = {"total": _cell(cells, positions, "total")}
+    for column in ("fiscal", "special_account", "other"):
+        raw[column] = _cell(cells, positions, column)
+    goal, sections = split_goal_cell(_cell(cells, positions, "goal"))
+    if sections:  # a project, whether or not a code is printed beside it
+        table.projects.append(_project(row, name, unit or table.department_name, raw, goal, sections))
+    elif fold(name).replace(" ", "") in GRAND_TOTAL_NAMES:
+        table.aggregates.append(AggregateRow(row.line_no, "grand_total", name, raw))
+    elif _CODE.match(code):
+        table.aggregates.append(AggregateRow(row.line_no, "unit_subtotal", name, raw, code=code))
+        return name
+    else:
+        table.aggregates.append(AggregateRow(row.line_no, "category", name, raw))
+    return unit
+
+
+def _project(
+    row: GridRow, name: str, unit: str, raw: dict[str, str], goal: str, sections: list[tuple[str, str]]
+) -> ProjectRow:
+    doc, project_name = split_transfer_doc(name)
+    project = ProjectRow(row.line_no, unit, name, project_name, doc, raw, goal)
+    seen: set[tuple] = set()
+    for heading, body in sections:
+        for ind in section_indicators(heading, body, len(project.indicators) + 1):
+            fingerprint = (ind.type_key, ind.name, ind.annual.text)
+            ind.is_duplicate = fingerprint in seen
+            seen.add(fingerprint)
+            project.indicators.append(ind)
+    return project
+
+
+def _kinds(table: SourceTable) -> None:
+    """A coded row whose code begins another coded row's code is the department (the table's total)."""
+    coded = [a for a in table.aggregates if a.code]
+    for agg in coded:
+        if any(o.code != agg.code and o.code.startswith(agg.code) for o in coded):
+            agg.kind = "grand_total"
+            table.department_name = table.department_name or agg.name
+    first = table.aggregates[0] if table.aggregates else None
+    before_projects = first is not None and (not table.projects or first.line_no < table.projects[0].line_no)
+    if (
+        coded
+        and first
+        and first.kind == "category"
+        and before_projects
+        and not any(a.kind == "grand_total" for a in coded)
+    ):
+        first.kind = "grand_total"  # the department's own row, printed without a code above its units
+        table.department_name = table.department_name or first.name
+    if not table.department_name and coded:
+        table.department_name = coded[0].name

@@ -1,0 +1,50 @@
+"""The single-project form's labels (form_labels.csv beside the layout registry) and how cells match them."""
+
+from __future__ import annotations
+
+import csv
+import re
+from functools import cache, lru_cache
+from pathlib import Path
+
+from etl.text import header_key
+
+LABEL_FILE = Path(__file__).parents[1] / "extract" / "layouts" / "form_labels.csv"
+_PAREN = re.compile(r"\([^()]*\)")
+_ENUM = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[、.])")
+_COLON = re.compile(r"([:：])")
+_UNIT_IN_LABEL = re.compile(r"\((?:单位:)?(万元|千元|元)\)")
+
+
+@cache
+def labels() -> dict[str, str]:
+    """normalised label -> key (project_name, department, annual_total, fiscal, …)."""
+    with LABEL_FILE.open(encoding="utf-8") as fh:
+        return {label_key(r["label"]): r["key"] for r in csv.DictReader(fh)}
+
+
+@lru_cache(maxsize=4096)
+def label_key(cell: str) -> str:
+    """项目资金 (万元) -> 项目资金; 其中:财政拨款 -> 财政拨款; 中期目标(2024年—2024年) -> 中期目标."""
+    key = _PAREN.sub("", header_key(cell)).rstrip(":")
+    key = _ENUM.sub("", key)
+    return key.removeprefix("其中:").removeprefix("其中")
+
+
+def match(cell: str) -> tuple[str | None, str]:
+    """(key, value written in the same cell after a colon) for a label cell; (None, '') for others."""
+    if not cell or (len(cell) > 60 and ":" not in cell[:30]):
+        return None, ""
+    key = labels().get(label_key(cell))
+    if key:
+        return key, ""
+    parts = _COLON.split(cell, maxsplit=1)
+    head, rest = (parts[0], parts[2]) if len(parts) == 3 else (cell, "")
+    if rest.strip() and len(head) <= 20 and (key := labels().get(label_key(head))):
+        return key, rest.strip()
+    return None, ""
+
+
+def unit_in_label(cell: str) -> str | None:
+    m = _UNIT_IN_LABEL.search(header_key(cell))
+    return m.group(1) if m else None
