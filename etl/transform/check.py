@@ -51,7 +51,7 @@ def _layout(name: str | None, score: float | None) -> str:
 def report_lines(results: Sequence[SourceTable | Refusal]) -> Iterator[str]:
     for r in results:
         if isinstance(r, Refusal):
-            yield f"REFUSED  {r.path}: layout {_layout(r.layout, r.layout_score)}: {r.reason}"
+            yield f"REFUSED  {r.path} ({r.kind}): layout {_layout(r.layout, r.layout_score)}: {r.reason}"
         else:
             yield from _table_lines(r)
 

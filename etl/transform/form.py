@@ -477,11 +477,16 @@ def _add_form(table: SourceTable, form: Form, dept: str, default_unit: str) -> N
         table.rejects.append(Reject(str(table.path), project_row.line_no, project_row.printed_name, reason))
 
 
+def _label_text(cell: str) -> str:
+    """The label part of a label cell, for messages: 年度资金总额:50.00 -> 年度资金总额."""
+    return re.split(r"[:：]", squash(cell), maxsplit=1)[0][:24]
+
+
 def recognised_text(rows: list[GridRow]) -> str:
     """The form labels seen in the rows, for a refusal: 项目名称 …, 主管部门及代码, 年度资金总额 …"""
     seen: list[str] = []
     for row in rows[:400]:
         for cell in row.cells:
-            if cell and match(cell)[0] and len(seen) < 8 and (label := squash(cell)) not in seen:
+            if cell and match(cell)[0] and len(seen) < 8 and (label := _label_text(cell)) not in seen:
                 seen.append(label)
     return ", ".join(seen)
