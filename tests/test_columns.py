@@ -56,6 +56,7 @@ def _markers(df: pd.DataFrame, keep: set[str]) -> pd.DataFrame:
 def test_no_two_columns_can_swap_on_the_way_in(sample_batch: frames.FrameBatch, warehouse: Path) -> None:
     """Distinct markers per column through the real writer: each comes back in the column it was staged in."""
     amounts = {f"{c}_yuan": f"{n}.25" for n, c in enumerate(AMOUNT_COLUMNS, start=1)}
+    amounts["period_total_yuan"] = "5.25"  # the single-project form's period amount (NULL in the sample)
     projects = _markers(sample_batch.projects, {"name_key", *amounts}).assign(**amounts)
     targets = _markers(sample_batch.targets, {"name_key", "type_key", "period_value", "annual_value", "weight"})
     targets = targets.assign(period_value="1.5", annual_value="2.5", weight="3.5", is_misparented=True)

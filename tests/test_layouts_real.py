@@ -12,11 +12,11 @@ import pytest
 from typer.testing import CliRunner
 
 from etl.cli.app import app
-from etl.extract.layouts import choose, parse_table
 from etl.extract.pdf import join_wrapped
 from etl.load.run import run_load
 from etl.model import Grid, GridRow, Refusal, SourceTable, TableRefused
 from etl.transform.bracket import last_parenthesised
+from etl.transform.layouts import choose, parse_table
 from etl.transform.pipeline import run_file
 from tests.fixtures.layouts_real.make import fixtures, write
 from tests.layout_facts import parsed_facts
@@ -423,7 +423,7 @@ def test_category_rows_reconcile_with_their_projects(root: Path) -> None:
 
 
 def test_a_near_tie_is_refused_naming_both(monkeypatch: pytest.MonkeyPatch) -> None:
-    import etl.extract.layouts as registry
+    import etl.transform.layouts as registry
 
     def fake(name: str, score: float) -> registry.Layout:
         return registry.Layout(name, name, lambda g: score, lambda g, y=None: None)  # type: ignore[arg-type,return-value]

@@ -86,7 +86,8 @@ def read_html(path: Path, data: bytes) -> Grid:
             preamble, grid = split_at_header(_preamble(table) + rows)
             return Grid(path, preamble, grid, encoding=encoding, sha256=sha256_of(data), source_format="html")
     if not tables:
-        raise TableRefused(path, "no table in the HTML page", kind=RefusalKind.NOT_A_TARGET_TABLE)
+        reason = "no table with a header row (项目名称 | 总计 | …) among 0 table(s): no table in the page"
+        raise TableRefused(path, reason, kind=RefusalKind.NOT_A_TARGET_TABLE)
     # no column header row: every table's rows in order (forms one after another), text before them
     leaves = [t for t in tables if not t.xpath(".//table")] or tables
     rows = _preamble(leaves[0]) + _monotone([row for table in leaves for row in table_rows(table)])

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from etl.text import header_key
 
-LABEL_FILE = Path(__file__).parents[1] / "extract" / "layouts" / "form_labels.csv"
+LABEL_FILE = Path(__file__).with_name("layouts") / "form_labels.csv"
 _PAREN = re.compile(r"\([^()]*\)")
 _ENUM = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[、.])")
 _COLON = re.compile(r"([:：])")

@@ -8,9 +8,9 @@ from typing import Any
 
 from etl.extract import read_grid
 from etl.extract.encoding import file_sha256
-from etl.extract.layouts import parse_table
 from etl.model import Refusal, RefusalKind, SourceTable, TableRefused
 from etl.transform.dedupe import reject_duplicate_projects
+from etl.transform.layouts import parse_table
 from etl.transform.normalise import normalise_amounts
 from etl.transform.reconcile import reconcile
 

@@ -1,7 +1,7 @@
 """Layout families: load_log.layout and layout_score; fact_project_budget.period_total_yuan.
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 
 Written by hand: three nullable columns added (DuckDB's ALTER TABLE supports ADD COLUMN on these
 tables). ``layout`` is the family the registry chose for the file (or, for a refusal, what was
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

@@ -7,8 +7,8 @@ header row alone; parsed by etl.transform.table.parse_grid.
 
 from __future__ import annotations
 
-from etl.extract.layouts.dept_packed import columns
 from etl.model import Grid, SourceTable
+from etl.transform.layouts.dept_packed import columns
 
 
 def score(grid: Grid) -> float:

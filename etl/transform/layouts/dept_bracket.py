@@ -6,8 +6,8 @@ Scored from the header row and the goal cells of the first rows; parsed by etl.t
 
 from __future__ import annotations
 
-from etl.extract.layouts.dept_packed import columns
 from etl.model import Grid, SourceTable
+from etl.transform.layouts.dept_packed import columns
 
 SCAN_ROWS = 30
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from etl.extract.layouts import dept_bracket, dept_packed, form, not_target, per_row_export
 from etl.model import Grid, RefusalKind, SourceTable, TableRefused
+from etl.transform.layouts import dept_bracket, dept_packed, form, not_target, per_row_export
 
 THRESHOLD = 0.5
 NEAR_TIE = 0.05
@@ -73,13 +73,21 @@ def choose(grid: Grid) -> tuple[Layout, float]:
     return first, best
 
 
+_NO_HEADER = {
+    "html": "no table with a header row (项目名称 | 总计 | …)",
+    "xlsx": "no sheet with a header row (项目名称 | 总计 | …)",
+    "xls": "no sheet with a header row (项目名称 | 总计 | …)",
+}
+
+
 def _recognised(grid: Grid, reading: list[tuple[float, Layout]]) -> str:
     what = form.recognised(grid) if grid.raw_rows is not None else ""
     best, layout = reading[0]
     tail = f"; closest {layout.name} ({best:.2f})" if best > 0 else ""
+    no_header = _NO_HEADER.get(grid.source_format, "no header row (项目名称 | 总计 | … | 绩效指标)")
     return (
-        "no header row (项目名称 | 总计 | … | 绩效指标) and no single-project form (项目名称 + 一级/二级/三级指标) "
-        f"found{'; recognised ' + what if what else ''}{tail}"
+        f"{no_header} and no single-project form (项目名称 + 一级/二级/三级指标) found"
+        f"{'; recognised ' + what if what else ''}{tail}"
     )
 
 
