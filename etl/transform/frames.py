@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 
 import pandas as pd
 
@@ -45,6 +46,7 @@ def _money(value: Decimal) -> str:
     return format(value, "f")
 
 
+@lru_cache(maxsize=1 << 16)
 def _target(v: TargetValue) -> tuple:
     number = format(v.number, "f") if v.number is not None else None
     return (v.text, v.comparison, number, v.unit, v.unit_source, v.status)
