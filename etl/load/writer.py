@@ -333,8 +333,9 @@ def _link_projects(con: duckdb.DuckDBPyConnection, projects: pd.DataFrame, targe
         ).df()
         if new.empty:
             continue
-        new["indicators"] = new["name_key"].map(_indicator_sets(targets, new["name_key"]))
         candidates = _link_candidates(con)
+        compared = new["name_key"][new["department_name"].isin(candidates["department_name"])]
+        new["indicators"] = new["name_key"].map(_indicator_sets(targets, compared))  # none for a first year
         linker = identity.Linker(new, candidates, aliases)
         linker.set_indicators(_candidate_indicators(con, candidates, linker.compared_rows(), targets))
         _insert_links(con, new.merge(linker.link(), on="name_key"))
