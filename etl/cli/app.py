@@ -43,7 +43,9 @@ def load(
     warehouse: WarehouseOpt = None,
     year: YearOpt = None,
     batch_size: Annotated[int, typer.Option(min=1, help="Files per transaction.")] = 200,
-    workers: Annotated[int, typer.Option(min=1, max=64, help="Parsing processes.")] = 1,
+    workers: Annotated[
+        int, typer.Option(min=0, max=64, help="Parsing processes (0: one per CPU, up to 4, when enough files).")
+    ] = 0,
     prune: Annotated[bool, typer.Option(help="Take out the facts of files that disappeared.")] = False,
     full: Annotated[bool, typer.Option(help="Parse every file again, not only new and changed ones.")] = False,
     wait: Annotated[float, typer.Option(min=0, help="Seconds to wait for another load to finish (then exit 2).")] = 60,
