@@ -315,8 +315,6 @@ def _insert_unknown_types(con: duckdb.DuckDBPyConnection, targets: pd.DataFrame)
         )
 
 
-
-
 def _link_projects(con: duckdb.DuckDBPyConnection, projects: pd.DataFrame, targets: pd.DataFrame) -> None:
     """Give each published name a project identity: the one it already has, a linked one, else a new one.
 

@@ -37,7 +37,7 @@ FINDING_COLUMNS = ["batch_no", *schema.column_names(schema.fact_reconciliation, 
 REJECT_COLUMNS = ["batch_no", *schema.column_names(schema.load_reject, ("load_id",))]
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 15)
 def name_key(department: str, unit: str, doc: str | None, project_name: str) -> str:
     """The exact identity of a published project name: department, unit, document, name (width-folded)."""
     return "|".join(fold_key(part or "") for part in (department, unit, doc, project_name))
@@ -47,7 +47,6 @@ def _money(value: Decimal) -> str:
     return format(value, "f")
 
 
-@lru_cache(maxsize=1 << 16)
 def _target(v: TargetValue) -> tuple:
     number = format(v.number, "f") if v.number is not None else None
     return (v.text, v.comparison, number, v.unit, v.unit_source, v.status)
