@@ -5,8 +5,10 @@ measures, each in a fresh process, everything through the one load path (etl.loa
 recorded run): the full load of S and L into an empty warehouse, a no-op re-run over L (skip before
 parsing by content hash), the same S load again and through the Prefect flow (the difference is
 Prefect's fixed cost), the pandas ``to_sql`` baseline on S, the report for one department over two
-years, the audit of one department-year and every view read in full on the L warehouse. Prints a table
-with the targets and writes bench/results/latest.json.
+years, the audit of one department-year and every view read in full on the L warehouse; and, side by
+side in the same run, ``jixiao load`` as typed over one corpus (default L) and the floor script
+(bench/floor.py) over the same corpus, and the one-file wait (the real sample, default command, no
+Prefect server). Prints a table with the targets and writes bench/results/latest.json.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import postgres, report, targets
+from bench import cli, postgres, report, targets
 from bench.corpus import CORPUS_ROOT, ensure_corpus
 from bench.queries import VIEWS
 
@@ -97,6 +99,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--postgres", choices=("off", "S", "L"), default="L", help="corpus of the PostgreSQL row (default L)"
     )
     ap.add_argument("--only-postgres", action="store_true", help="measure only the PostgreSQL row")
+    ap.add_argument(
+        "--floor-on", choices=("S", "L"), default="L", help="corpus of `jixiao load` beside the floor (default L)"
+    )
+    ap.add_argument("--repeats", type=int, default=5, help="runs of the one-file load (default 5)")
     return ap.parse_args(argv)
 
 
@@ -119,6 +125,10 @@ def measure(a: argparse.Namespace) -> dict[str, Any]:
         r[f"postgres_{a.postgres}"] = postgres.measure(corpus, n, _env(a.scratch), a.batch_size, a.scratch)
     if a.only_postgres:
         return r
+    r["one_file"] = cli.time_one_file(a.scratch, _env(a.scratch), a.repeats)
+    side = s_dir if a.floor_on == "S" else l_dir
+    r["floor"] = {"corpus": a.floor_on, **cli.time_floor(side, a.scratch, _env(a.scratch), a.floor_on)}
+    r["cli_load"] = {"corpus": a.floor_on, **cli.time_cli_load(side, a.scratch, _env(a.scratch), a.floor_on)}
     r["load_S"] = child("load", a.scratch, "load_S", s_dir, **opts)
     r["load_L"] = child("load", a.scratch, "load_L", l_dir, **opts)
     r["noop_L"] = child("run", a.scratch, "load_L", l_dir, fresh=False, **opts)
@@ -143,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     info["bench_total_s"] = round(time.perf_counter() - t0, 1)
     doc = {
         "command": "python -m bench.run " + " ".join(argv if argv is not None else sys.argv[1:]),
-        "settings": {k: v for k, v in vars(a).items() if isinstance(v, int | bool)},
+        "settings": {k: v for k, v in vars(a).items() if isinstance(v, int | bool | str)},
         "machine": info,
         "results": results,
         **targets.evaluate(results),

@@ -51,10 +51,10 @@ def test_the_flow_is_one_task_over_the_run(prefect_server: None, tmp_path: Path,
 
 def test_cli_load_then_reload(prefect_server: None, sample_copy: Path, warehouse: Path) -> None:
     runner = CliRunner()
-    first = runner.invoke(app, ["load", str(sample_copy), "--warehouse", str(warehouse)])
+    first = runner.invoke(app, ["load", str(sample_copy), "--warehouse", str(warehouse), "--prefect"])
     assert first.exit_code == 0, first.output
     assert "loaded" in first.output
-    second = runner.invoke(app, ["load", str(sample_copy), "--warehouse", str(warehouse)])
+    second = runner.invoke(app, ["load", str(sample_copy), "--warehouse", str(warehouse), "--prefect"])
     assert second.exit_code == 0 and "unchanged" in second.output
 
 
@@ -62,7 +62,7 @@ def test_cli_refused_file_exit_code(prefect_server: None, tmp_path: Path, wareho
     junk = tmp_path / "2024" / "junk.txt"
     junk.parent.mkdir()
     junk.write_bytes(bytes(range(256)) * 10)
-    result = CliRunner().invoke(app, ["load", str(junk), "--warehouse", str(warehouse)])
+    result = CliRunner().invoke(app, ["load", str(junk), "--warehouse", str(warehouse), "--prefect"])
     assert result.exit_code == 3
     assert "refused" in result.output and "not UTF-8 or GB18030 text" in " ".join(result.output.split())
     assert isinstance(result.exception, SystemExit)  # ended by typer.Exit, not by an uncaught error

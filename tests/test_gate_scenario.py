@@ -81,7 +81,7 @@ def test_broken_fixture_trips_the_quality_gate(
         "library": lambda: by_library(root, warehouse),
         "cli": lambda: by_cli(root, warehouse, "--no-prefect"),
         "flow": lambda: by_flow(root, warehouse),
-        "cli-flow": lambda: by_cli(root, warehouse),
+        "cli-flow": lambda: by_cli(root, warehouse, "--prefect"),
     }[driver]()
 
     [(run_id, outcome, n_loaded, n_check_failures)] = query(
@@ -112,9 +112,9 @@ def test_after_the_broken_file_goes_a_pruning_run_is_clean(
     """Through the flow: the broken file removed, --prune takes its facts out and the run is good again."""
     shutil.copy(BROKEN, sample_copy.parent / BROKEN.name)
     root = sample_copy.parent.parent
-    by_cli(root, warehouse)
+    by_cli(root, warehouse, "--prefect")
     (sample_copy.parent / BROKEN.name).unlink()
-    second = CliRunner().invoke(app, ["load", str(root), "-w", str(warehouse), "--prune"])
+    second = CliRunner().invoke(app, ["load", str(root), "-w", str(warehouse), "--prune", "--prefect"])
     assert second.exit_code == 0, second.output
     assert "1 file(s) unchanged" in second.stdout and "disappeared" in second.stderr
     assert query(warehouse, "SELECT DISTINCT department_name FROM fact_project_budget") == [("广州市天河区司法局",)]

@@ -43,15 +43,27 @@ def load(
     warehouse: WarehouseOpt = None,
     year: YearOpt = None,
     batch_size: Annotated[int, typer.Option(min=1, help="Files per transaction.")] = 200,
-    workers: Annotated[int, typer.Option(min=1, max=64, help="Parsing processes.")] = 1,
+    workers: Annotated[
+        int, typer.Option(min=0, max=64, help="Parsing processes (0: one per CPU, up to 4, when enough files).")
+    ] = 0,
     prune: Annotated[bool, typer.Option(help="Take out the facts of files that disappeared.")] = False,
     full: Annotated[bool, typer.Option(help="Parse every file again, not only new and changed ones.")] = False,
     wait: Annotated[float, typer.Option(min=0, help="Seconds to wait for another load to finish (then exit 2).")] = 60,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no table; problems only.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="A machine-readable summary on stdout.")] = False,
-    use_prefect: Annotated[bool, typer.Option("--prefect/--no-prefect", help="Run as a Prefect flow.")] = True,
+    use_prefect: Annotated[
+        bool | None,
+        typer.Option(
+            "--prefect/--no-prefect",
+            help="Run as a Prefect flow run (default: only when PREFECT_API_URL names a server).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Load new and changed table dumps, run the quality gate and record the run (no Prefect server needed).
+
+    With PREFECT_API_URL set the run is a Prefect flow run recorded on that server; without it the same
+    recorded run goes directly (Prefect is not imported); --prefect forces a flow run (a temporary server).
 
     Exit code: 0 good, 3 a file was refused, 4 a table loaded now does not reconcile, 6 the quality gate failed.
     """

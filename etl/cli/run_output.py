@@ -8,14 +8,16 @@ progress and problems go to stderr; --quiet leaves only the problems.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.table import Table
 
 from etl import progress
-from etl.load.run import RunReport
+
+if TYPE_CHECKING:
+    from etl.load.run import RunReport
 
 
 def choose_sink(err: Console, quiet: bool, as_json: bool) -> progress.ProgressSink:
@@ -25,10 +27,16 @@ def choose_sink(err: Console, quiet: bool, as_json: bool) -> progress.ProgressSi
     return progress.RichSink() if err.is_terminal else progress.LineSink()
 
 
-def run(use_prefect: bool, sink: progress.ProgressSink, **kwargs: Any) -> RunReport:
-    """One load run, through the Prefect flow (flows/run.py) or directly."""
+def wants_prefect(use_prefect: bool | None) -> bool:
+    """--prefect / --no-prefect when given; else a flow run only when PREFECT_API_URL names a server to record it
+    (a temporary server costs 8-10 s and `import prefect` 1.7 s, for a run nobody could look at afterwards)."""
+    return bool(os.environ.get("PREFECT_API_URL", "").strip()) if use_prefect is None else use_prefect
+
+
+def run(use_prefect: bool | None, sink: progress.ProgressSink, **kwargs: Any) -> RunReport:
+    """One load run, through the Prefect flow (flows/run.py) or directly (see wants_prefect)."""
     with progress.reporting(sink):
-        if not use_prefect:
+        if not wants_prefect(use_prefect):
             from etl.load.run import run_load
 
             return run_load(**kwargs)
@@ -50,6 +58,8 @@ def _files_table(report: RunReport, target: str, out: Console) -> None:
     written = [r for r in report.results if r.status != "unchanged"]
     unchanged = len(report.results) - len(written)
     if written:
+        from rich.table import Table
+
         table = Table(title=f"jixiao load -> {target}")
         for col in ("file", "status", "department", "year", "projects", "targets", "rejects", "reconciled"):
             right = col in ("year", "projects", "targets", "rejects")

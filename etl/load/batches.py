@@ -9,6 +9,7 @@ from __future__ import annotations
 import atexit
 import gc
 import multiprocessing
+import os
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -50,6 +51,20 @@ def parse_chunk(paths: Sequence[Path], year: int | None = None) -> tuple[FrameBa
         return to_frames(tables), [p for p in parsed if isinstance(p, Refusal)]
 
 
+AUTO_WORKERS = 0
+MAX_AUTO_WORKERS = 4
+MIN_FILES_PER_WORKER = 40  # fewer, and a worker's start-up (~1 s of imports) costs more than it saves
+
+
+def worker_count(workers: int, n_files: int) -> int:
+    """``workers`` as asked; AUTO_WORKERS (0): one per CPU this process may use (at most 4), when there are
+    files enough to share; one (no pool at all) for a handful of files."""
+    if workers != AUTO_WORKERS:
+        return workers
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(cpus, MAX_AUTO_WORKERS, n_files // MIN_FILES_PER_WORKER))
+
+
 _POOLS: dict[int, ProcessPoolExecutor] = {}
 
 
@@ -67,6 +82,7 @@ def parse_parallel(
     files: Sequence[Path], year: int | None = None, workers: int = 1
 ) -> tuple[FrameBatch, list[Refusal]]:
     """One batch of files parsed over the workers and gathered again, so it still loads in one transaction."""
+    workers = worker_count(workers, len(files))
     if workers <= 1 or len(files) < 2:
         return parse_chunk(files, year)
     _, batch, refusals = _gather(list(files), _submit(list(files), year, workers))
@@ -81,11 +97,12 @@ def parsed_batches(
 ) -> Iterator[tuple[list[Path], FrameBatch, list[Refusal]]]:
     """Yield (files, frames, refusals) per batch, in order: each batch loads in one transaction.
 
-    With workers > 1 each batch is split over the worker pool and gathered again, and the next AHEAD
-    batches are parsed while the caller writes this one (memory stays bounded whatever the corpus size).
-    Work still queued when the caller stops early is cancelled.
+    With workers > 1 (or 0, automatic: see worker_count) each batch is split over the worker pool and gathered
+    again, and the next AHEAD batches are parsed while the caller writes this one (memory stays bounded
+    whatever the corpus size). Work still queued when the caller stops early is cancelled.
     """
     batches = list(chunks(files, batch_size))
+    workers = worker_count(workers, len(files))
     if workers <= 1:
         for files_of_batch in batches:
             yield (files_of_batch, *parse_chunk(files_of_batch, year))

@@ -322,6 +322,8 @@ class Linker:
             return None
         if targets is not None:
             return _alias_options(new, self.pools.department(dept), targets)
+        if not self.pools.department(dept):
+            return []  # a department's first year: nothing to compare (most of a first load)
         apart = self.aliases.apart(dept)
         rows = self.pools.unit(dept, new["unit_name"]).plausible(new, self.threshold)
         return [r for r in rows if not apart or printed(r["transfer_doc_no"], r["project_name"]) not in apart]

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 
 import pandas as pd
 
@@ -36,6 +37,7 @@ FINDING_COLUMNS = ["batch_no", *schema.column_names(schema.fact_reconciliation, 
 REJECT_COLUMNS = ["batch_no", *schema.column_names(schema.load_reject, ("load_id",))]
 
 
+@lru_cache(maxsize=1 << 15)
 def name_key(department: str, unit: str, doc: str | None, project_name: str) -> str:
     """The exact identity of a published project name: department, unit, document, name (width-folded)."""
     return "|".join(fold_key(part or "") for part in (department, unit, doc, project_name))

@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from etl.model import Indicator
 from etl.text import fold, squash, strip_tags
 from etl.transform.indicator_types import resolve_type
 from etl.transform.target_values import parse_target_value
 
-_ITEM_START = re.compile(r"(?:^|(?<=[。.\s;>]))(\d{1,3})[、.．]\s*(?=\d{1,2}\s*-)")
+_ITEM_START = re.compile(r"(\d{1,3})[、.．]\s*(?=\d{1,2}\s*-)")
+_BEFORE_ITEM = frozenset("。.;> \t\n\r\f\v")  # an item number starts the cell or follows one of these
 _ITEM = re.compile(
     r"^(?P<l1c>\d{1,2})\s*[-－]\s*(?P<l1n>[^:：;；]+?)\s*[:：]\s*"
     r"(?P<l2c>\d{1,2})\s*[-－]\s*(?P<l2n>[^:：;；]+?)\s*[:：;；]\s*"
@@ -43,7 +45,8 @@ def split_items(cell: str) -> list[tuple[int, str]]:
     text = squash(strip_tags(cell))
     starts: list[tuple[int, int, int]] = []
     for m in _ITEM_START.finditer(text):
-        if int(m.group(1)) == len(starts) + 1:
+        at = m.start()
+        if (at == 0 or text[at - 1] in _BEFORE_ITEM) and int(m.group(1)) == len(starts) + 1:
             starts.append((len(starts) + 1, m.start(), m.end()))
     items = []
     for i, (seq, _, body_start) in enumerate(starts):
@@ -58,25 +61,26 @@ def split_items(cell: str) -> list[tuple[int, str]]:
 
 def parse_item(seq: int, body: str) -> Indicator:
     """Parse one item's body (without its number)."""
+    fields = _item_fields(body)
+    if isinstance(fields, str):
+        raise ItemError(seq, body, fields)
+    return Indicator(seq, *fields)
+
+
+@lru_cache(maxsize=1 << 15)
+def _item_fields(body: str) -> tuple | str:
+    """An item's fields after ``seq`` (Indicator's order), or why it cannot be read. Cached by the body's text:
+    the same items recur across projects, years and departments (254,000 items, 52,000 distinct, on 2,000
+    GENERATED tables)."""
     stripped = body[:-1] if body.endswith(("。", ".")) else body
     m = _ITEM.match(stripped)
     if m is None:
-        raise ItemError(seq, body, _why_not(fold(stripped)))
+        return _why_not(fold(stripped))
     name, period_text, annual_text = m["name"], m["period"], m["annual"]
     key, misparented = resolve_type(m["l1c"], m["l1n"], m["l2c"], m["l2n"])
-    return Indicator(
-        seq=seq,
-        level1_code=m["l1c"],
-        level1_name=m["l1n"],
-        level2_code=m["l2c"],
-        level2_name=m["l2n"],
-        name=name,
-        period=parse_target_value(period_text, name),
-        annual=parse_target_value(annual_text or None, name),
-        raw_text=body,
-        type_key=key,
-        is_misparented=misparented,
-    )
+    period = parse_target_value(period_text, name)
+    annual = parse_target_value(annual_text or None, name)
+    return (m["l1c"], m["l1n"], m["l2c"], m["l2n"], name, period, annual, body, key, misparented)
 
 
 def _why_not(text: str) -> str:
@@ -89,19 +93,29 @@ def _why_not(text: str) -> str:
 
 def parse_indicators(cell: str) -> Iterator[Indicator | ItemError]:
     """Yield each indicator, or an ItemError for an item that cannot be read."""
+    yield from _parsed_cell(cell)
+
+
+@lru_cache(maxsize=1 << 13)
+def _parsed_cell(cell: str) -> tuple[Indicator | ItemError, ...]:
+    """A cell's indicators, cached by its text (a project's cell recurs across years, a copied table's whole).
+
+    The Indicators are shared by every project whose cell is the same text: nothing changes them after this.
+    """
     try:
         items = split_items(cell)
     except ItemError as err:
-        yield err
-        return
+        return (err,)
     seen: set[tuple[str, str, str, str | None]] = set()
+    out: list[Indicator | ItemError] = []
     for seq, body in items:
         try:
             ind = parse_item(seq, body)
         except ItemError as err:
-            yield err
+            out.append(err)
             continue
         fingerprint = (ind.type_key, ind.name, ind.period.text or "", ind.annual.text)
         ind.is_duplicate = fingerprint in seen
         seen.add(fingerprint)
-        yield ind
+        out.append(ind)
+    return tuple(out)

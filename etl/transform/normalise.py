@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from etl.model import AMOUNT_COLUMNS, Reject, SourceTable, TableRefused
 from etl.text import fold
@@ -24,8 +25,9 @@ class AmountError(ValueError):
     pass
 
 
+@lru_cache(maxsize=1 << 14)
 def to_yuan(cell: str, source_unit: str) -> Decimal:
-    """'1,485.34' in 万元 -> Decimal('14853400.00'); '' -> 0; a unit in the cell wins."""
+    """'1,485.34' in 万元 -> Decimal('14853400.00'); '' -> 0; a unit in the cell wins (cached: amounts recur)."""
     text = fold(cell).replace(" ", "")
     if text in ("", "-", "—", "--"):
         return Decimal("0.00")

@@ -6,6 +6,7 @@ The public functions take a path or a URL and go through :func:`etl.warehouse.ba
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,8 +29,20 @@ class NoWarehouse(FileNotFoundError):
     """Reading was asked of a warehouse that does not exist (no file, or no schema in the database)."""
 
 
+_REVISION = re.compile(r"""^(down_revision|revision)\s*(?::[^=\n]*)?=\s*(?:None|["']([^"'\n]*)["'])\s*$""", re.M)
+
+
 @cache
 def head_revision() -> str:
+    """The newest migration's id. Read from the migration files' ``revision``/``down_revision`` lines when they
+    form one plain chain (importing Alembic to ask costs 0.7 s on every load); else Alembic decides."""
+    revisions, parents = set(), set()
+    for version in MIGRATIONS_DIR.joinpath("versions").glob("*.py"):
+        for kind, value in _REVISION.findall(version.read_text(encoding="utf-8")):
+            (revisions if kind == "revision" else parents).add(value)
+    heads = revisions - parents
+    if len(heads) == 1 and len(revisions) == len(list(MIGRATIONS_DIR.joinpath("versions").glob("*.py"))):
+        return heads.pop()
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head() or ""
