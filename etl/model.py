@@ -62,6 +62,7 @@ class Grid:
     encoding: str = "utf-8"
     sha256: str = ""
     source_format: str = "text"
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True, frozen=True)
@@ -177,6 +178,7 @@ class SourceTable:
     is_generated: bool = False
     source_format: str = "text"
     encoding: str = "utf-8"
+    notes: list[str] = field(default_factory=list)
 
     @property
     def n_targets(self) -> int:

@@ -8,7 +8,9 @@ needs none of them, starts quickly.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,9 +35,19 @@ class ReportFiles:
     markdown_text: str
 
 
-def _stem(department: str, from_year: int, to_year: int) -> str:
-    safe = re.sub(r'[\\/:*?"<>|\s]+', "_", department)
-    return f"report-{safe}-{from_year}-{to_year}"
+SLUG_CHARS = 40  # at most 40 characters of the name (120 bytes in UTF-8): far below the 255-byte limit
+
+
+def report_stem(department: str, from_year: int, to_year: int) -> str:
+    """A safe, bounded file name stem, unique per department: report-<slug>-<hash>-<from>-<to>.
+
+    The slug keeps letters and digits of the name (any script) and turns every run of anything else (dots,
+    slashes, spaces, control characters) into one '_', cut to SLUG_CHARS; the hash, the first 8 hex digits
+    of the SHA-256 of the full name, tells apart names whose slugs agree (天河区v1.甲局 / 天河区v1.乙局 differ
+    anyway; a 10,000-character name and its 10,001-character sibling do too)."""
+    slug = re.sub(r"[\W_]+", "_", unicodedata.normalize("NFKC", department)).strip("_")[:SLUG_CHARS].strip("_")
+    digest = hashlib.sha256(department.encode("utf-8")).hexdigest()[:8]
+    return f"report-{slug or 'department'}-{digest}-{from_year}-{to_year}"
 
 
 def write_report(
@@ -55,7 +67,7 @@ def write_report(
         con.close()
     tables, counts = report_tables(data), change_counts(data)
     out_dir.mkdir(parents=True, exist_ok=True)
-    stem = out_dir / _stem(department, from_year, to_year)
+    stem = out_dir / report_stem(department, from_year, to_year)
     html = stem.with_suffix(".html")
     html.write_text(html_page(data, tables, budget_chart(data), counts), encoding="utf-8")
     text = markdown(data, tables, counts)

@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from etl.load import identity
 from etl.report.queries import ReportData
 
 WAN = Decimal("0.01")
@@ -86,21 +87,30 @@ def project_tables(data: ReportData) -> list[Table]:
     dropped = [
         (_step(r), r["unit_name"], r["previous_printed_name"], wan(r["previous_total_yuan"])) for r in of("dropped")
     ]
-    renamed = [
-        (
-            _step(r),
-            r["previous_printed_name"],
-            r["printed_name"],
-            LINK_NAMES.get(r["link_method"], r["link_method"]),
-            _value(r["link_score"]),
-        )
-        for r in of("renamed")
-    ]
+    renamed = [_renamed_row(r, data.department) for r in of("renamed")]
     return [
         Table("new-projects", "新增项目", ("年度", "单位", "项目名称", "本年总计（万元）"), new),
         Table("dropped-projects", "撤销项目", ("年度", "单位", "项目名称", "上年总计（万元）"), dropped),
-        Table("renamed-projects", "更名项目", ("年度", "上年名称", "本年名称", "关联方式", "名称相似度"), renamed),
+        Table(
+            "renamed-projects",
+            "更名项目",
+            ("年度", "上年名称", "本年名称", "关联方式", "名称相似度", "关联依据"),
+            renamed,
+        ),
     ]
+
+
+def _renamed_row(r: dict, department: str) -> tuple:
+    """The similarity shown is that of the two printed names; the rule says how they were linked."""
+    similarity, rule = identity.link_rule(r["link_method"], r["previous_printed_name"], r["printed_name"], department)
+    return (
+        _step(r),
+        r["previous_printed_name"],
+        r["printed_name"],
+        LINK_NAMES.get(r["link_method"], r["link_method"]),
+        Decimal(f"{similarity:.2f}"),
+        rule,
+    )
 
 
 def budget_change_table(data: ReportData) -> Table:

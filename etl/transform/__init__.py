@@ -3,4 +3,4 @@
 # The version of the parsing code, written to every load_log row (load_log.parser_version). Bump it when a
 # change to extract/ or transform/ can turn a refused file into a loaded one (or change what a file loads
 # as): incremental runs then parse again every file an older version refused, instead of skipping it.
-PARSER_VERSION = 1
+PARSER_VERSION = 2  # 2: issue 10 (full-width digits, separators in cells, XLSX doubles, year rule)

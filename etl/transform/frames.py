@@ -170,6 +170,7 @@ class TableMeta:
     grand_total_yuan: str | None
     reconciled: bool
     n_failures: int
+    notes: str | None = None
 
 
 def table_meta(t: SourceTable) -> TableMeta:
@@ -190,6 +191,7 @@ def table_meta(t: SourceTable) -> TableMeta:
         None if grand is None else _money(grand),
         t.reconciled,
         sum(not f.passed for f in t.findings),
+        "; ".join(t.notes)[:2000] or None,
     )
 
 
@@ -263,7 +265,7 @@ def load_log_rows(tables: Sequence[TableMeta], load_ids: Sequence[int], now: dat
             t.source_unit,
             t.is_generated,
             "loaded",
-            None,
+            t.notes,
             t.n_projects,
             t.n_targets,
             t.n_aggregates,

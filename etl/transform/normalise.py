@@ -6,7 +6,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from etl.model import AMOUNT_COLUMNS, Reject, SourceTable, TableRefused
-from etl.text import fold
+from etl.text import fold, fold_number
 
 UNIT_TO_YUAN: dict[str, Decimal] = {
     "元": Decimal(1),
@@ -26,7 +26,7 @@ class AmountError(ValueError):
 
 def to_yuan(cell: str, source_unit: str) -> Decimal:
     """'1,485.34' in 万元 -> Decimal('14853400.00'); '' -> 0; a unit in the cell wins."""
-    text = fold(cell).replace(" ", "")
+    text = fold_number(fold(cell)).replace(" ", "")
     if text in ("", "-", "—", "--"):
         return Decimal("0.00")
     m = _AMOUNT.match(text)
