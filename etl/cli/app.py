@@ -230,11 +230,12 @@ def report(
     warehouse: WarehouseOpt = None,
 ) -> None:
     """Year-over-year diff report of one department: HTML page, Excel workbook, Markdown (also printed)."""
+    from etl.load.identity import link_rule
     from etl.report import NoData, write_report
 
     with _no_traceback("report"):
         try:
-            files = write_report(department, from_year, to_year, out, warehouse_spec(warehouse))
+            files = write_report(department, from_year, to_year, out, warehouse_spec(warehouse), link_rule)
         except NoData as exc:
             files, reason = None, str(exc)
     if files is None:

@@ -133,18 +133,17 @@ RULES = {
 }
 
 
-def link_rule(method: str | None, previous: str, current: str, department: str) -> tuple[float, str]:
-    """The similarity of two printed names as a reader sees them (fuzz.ratio of the width-folded names,
-    0-100), and the rule that linked them, in words. The stored link_score is the score the rule used,
-    which for the looser rule is measured without generic words (经费, 工作经费 …): 律师管理工作经费 ->
-    律师管理业务经费 scored 100 there, while the printed names are 75.00 alike."""
-    similarity = round(fuzz.ratio(folded(previous), folded(current)), 2)
+def link_rule(method: str | None, previous: str, current: str, department: str) -> str:
+    """The rule that linked two printed names of one project, in words (for the report). The stored
+    link_score is the score the rule used, which for the looser rule is measured without generic words
+    (经费, 工作经费 …): 律师管理工作经费 -> 律师管理业务经费 scored 100 there, while the printed names are 75.00
+    alike (the report shows that similarity beside this rule)."""
     if method != "fuzzy":
-        return similarity, RULES.get(method or "", method or "")
+        return RULES.get(method or "", method or "")
     plain, loose = name_scores(previous, current, department)
     if plain >= FUZZY_THRESHOLD:
-        return similarity, f"近似：去掉部门名后名称相似度 {plain:.2f} ≥ {FUZZY_THRESHOLD:.0f}"
-    return similarity, (
+        return f"近似：去掉部门名后名称相似度 {plain:.2f} ≥ {FUZZY_THRESHOLD:.0f}"
+    return (
         f"近似：去掉通用词（经费、工作经费等）后名称相似度 {loose:.2f} ≥ {CORROBORATED_THRESHOLD:.0f}，"
         f"且指标名称至少 {MIN_OVERLAP:.0%} 相同，相邻年度"
     )

@@ -13,7 +13,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from etl.report.tables import LinkRule
 
 __all__ = ["NoData", "ReportData", "ReportFiles", "write_report"]
 
@@ -51,7 +54,12 @@ def report_stem(department: str, from_year: int, to_year: int) -> str:
 
 
 def write_report(
-    department: str, from_year: int, to_year: int, out_dir: Path, warehouse: str | Path | None = None
+    department: str,
+    from_year: int,
+    to_year: int,
+    out_dir: Path,
+    warehouse: str | Path | None = None,
+    link_rule: LinkRule | None = None,
 ) -> ReportFiles:
     """Read the department's years from the warehouse (read-only) and write the three files into out_dir."""
     from etl.report.charts import budget_chart
@@ -65,7 +73,7 @@ def write_report(
         data = fetch(con, department, from_year, to_year)
     finally:
         con.close()
-    tables, counts = report_tables(data), change_counts(data)
+    tables, counts = report_tables(data, link_rule), change_counts(data)
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = out_dir / report_stem(department, from_year, to_year)
     html = stem.with_suffix(".html")
