@@ -267,7 +267,7 @@ def audit(
         err.print(reason, markup=False)
         raise typer.Exit(2)
     typer.echo(files.markdown_text if department else files.summary_text)
-    err.print(f"wrote {files.html}, {files.xlsx} and {files.markdown}", markup=False, highlight=False)
+    err.print(f"wrote {files.html}, {files.xlsx} and {files.markdown}", markup=False, highlight=False, soft_wrap=True)
 
 
 @db_app.command("upgrade")

@@ -42,7 +42,12 @@ SLUG_CHARS = 40  # at most 40 characters of the name (120 bytes in UTF-8): far b
 
 
 def report_stem(department: str, from_year: int, to_year: int) -> str:
-    """A safe, bounded file name stem, unique per department: report-<slug>-<hash>-<from>-<to>.
+    """A safe, bounded file name stem, unique per department: report-<slug>-<hash>-<from>-<to>."""
+    return f"report-{department_slug(department)}-{from_year}-{to_year}"
+
+
+def department_slug(department: str) -> str:
+    """<slug>-<hash> of a department name, for file names (the report's and the audit's).
 
     The slug keeps letters and digits of the name (any script) and turns every run of anything else (dots,
     slashes, spaces, control characters) into one '_', cut to SLUG_CHARS; the hash, the first 8 hex digits
@@ -50,7 +55,7 @@ def report_stem(department: str, from_year: int, to_year: int) -> str:
     anyway; a 10,000-character name and its 10,001-character sibling do too)."""
     slug = re.sub(r"[\W_]+", "_", unicodedata.normalize("NFKC", department)).strip("_")[:SLUG_CHARS].strip("_")
     digest = hashlib.sha256(department.encode("utf-8")).hexdigest()[:8]
-    return f"report-{slug or 'department'}-{digest}-{from_year}-{to_year}"
+    return f"{slug or 'department'}-{digest}"
 
 
 def write_report(
