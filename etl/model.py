@@ -70,6 +70,7 @@ class Grid:
     sha256: str = ""
     source_format: str = "text"
     raw_rows: list[GridRow] | None = None  # every non-blank row, kept only when no header row was found
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True, frozen=True)
@@ -191,6 +192,7 @@ class SourceTable:
     encoding: str = "utf-8"
     layout: str = ""
     layout_score: float | None = None
+    notes: list[str] = field(default_factory=list)
 
     @property
     def n_targets(self) -> int:

@@ -26,6 +26,11 @@ MIGRATIONS_DIR = _resource_dir("migrations")
 DEFAULT_SOURCES = Path("data") / "raw"
 DEFAULT_WAREHOUSE = Path("warehouse") / "jixiao.duckdb"
 DEFAULT_ALIASES = Path("data") / "project_aliases.csv"
+MIN_YEAR, MAX_YEAR = 1990, 2100  # a budget year, from --year, a folder name or a title: one rule for all
+
+
+def is_budget_year(year: int) -> bool:
+    return MIN_YEAR <= year <= MAX_YEAR
 
 
 def warehouse_path(override: str | Path | None = None) -> Path:

@@ -28,6 +28,17 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
+_NUMERIC = str.maketrans(
+    {**{chr(0xFF10 + d): str(d) for d in range(10)}, "．": ".", "，": ",", "－": "-", "−": "-", "＋": "+", "﹣": "-"}
+)
+
+
+def fold_number(text: str) -> str:
+    """Full-width digits, dot, comma and signs (and the minus sign U+2212) to ASCII, as NFKC folds them:
+    ８２．６０ -> 82.60, １，２３４．５ -> 1,234.5. Other characters are left as they are."""
+    return text.translate(_NUMERIC)
+
+
 def squash(text: str) -> str:
     """Collapse runs of whitespace to one space and trim (str.split() splits on exactly what \\s matches, at a
     third of the regex's cost)."""

@@ -91,7 +91,7 @@ def load_flow(
     prune: bool = False,
     full: bool = False,
     wait_seconds: float = WAIT_SECONDS,
-) -> RunReport:
+) -> Any:
     """Load what changed under the paths, check the warehouse, record the run; fail when the gate fails."""
     from prefect.runtime import flow_run
 
@@ -103,8 +103,18 @@ def load_flow(
         create_table_artifact(rows, key="jixiao-load-files", description=f"files written by run {report.run_id}")
     print(f"jixiao load run {report.run_id}: {report.outcome}: {report.message()}")
     if report.outcome == "failed":
-        raise RunFailed(report)
+        return _failed(report)
     return report
+
+
+def _failed(report: RunReport) -> Any:
+    """The flow run ends Failed (notifications and automations see it) with RunFailed as its result, without
+    raising: a raised exception makes Prefect's engine log a traceback ahead of jixiao's own report of the
+    problems, one line each (issue 10)."""
+    from prefect.states import Failed
+
+    failure = RunFailed(report)
+    return Failed(message=str(failure), data=failure)
 
 
 def serve(

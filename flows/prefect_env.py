@@ -1,6 +1,9 @@
 """Prefect settings that make a serverless run reliable on a small machine (see stack notes).
 
-Applied before Prefect is imported; a value already in the environment wins.
+Applied before Prefect is imported; a value already in the environment wins. The UI is off for the
+temporary server a plain `jixiao load` starts (nobody browses it, and it costs start-up time); a server
+meant for people (`jixiao serve --with-server`, flows/prefect_server.py, deploy/prefect-server.service)
+switches it on.
 """
 
 from __future__ import annotations

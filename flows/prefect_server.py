@@ -37,11 +37,15 @@ def free_port(host: str = "127.0.0.1") -> int:
         return s.getsockname()[1]
 
 
+SERVED = {"PREFECT_UI_ENABLED": "true"}  # a server people use keeps its UI (the temporary one a load starts does not)
+
+
 def server_env(home: Path, api_url: str, base: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The environment for the server and its clients: its own PREFECT_HOME, the API URL, quiet defaults."""
+    """The environment for the server and its clients: its own PREFECT_HOME, the API URL, quiet defaults,
+    and the UI switched on (at http://host:port/, where `jixiao serve --with-server` points people)."""
     env = dict(os.environ if base is None else base)
     env.update({k: v for k, v in DEFAULTS.items() if k not in env})
-    env.update({"PREFECT_HOME": str(home), "PREFECT_API_URL": api_url})
+    env.update({"PREFECT_HOME": str(home), "PREFECT_API_URL": api_url, **SERVED})
     return env
 
 

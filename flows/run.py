@@ -5,6 +5,7 @@ Kept in flows/ because it imports Prefect; etl/ never does.
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ def run_as_flow(**kwargs: Any) -> RunReport:
     prefect_env.apply()
     from flows.load_flow import load_flow
 
+    _no_tracebacks_on_the_console()
     state = load_flow(**_flow_kwargs(kwargs), return_state=True)
     result = state.result(raise_on_failure=False)
     if isinstance(result, RunFailed):
@@ -25,6 +27,26 @@ def run_as_flow(**kwargs: Any) -> RunReport:
     if isinstance(result, BaseException):
         raise result
     return result
+
+
+class _NoPrefectTraceback(logging.Filter):
+    """Drop Prefect's records that carry a traceback from the console: the CLI reports every problem itself,
+    one line each. The flow run's own log (the API handler, on Prefect's loggers) still gets them whole."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and record.name.startswith("prefect"))
+
+
+def _no_tracebacks_on_the_console() -> None:
+    from prefect.logging.configuration import setup_logging
+    from prefect.logging.handlers import PrefectConsoleHandler
+
+    setup_logging()  # idempotent; the console handler must exist before a filter can be put on it
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, PrefectConsoleHandler) and not any(
+            isinstance(f, _NoPrefectTraceback) for f in handler.filters
+        ):
+            handler.addFilter(_NoPrefectTraceback())
 
 
 def _flow_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:

@@ -13,5 +13,11 @@ if [ ! -x /usr/lib/postgresql/15/bin/initdb ] && command -v apt-get >/dev/null 2
   echo "test: installing postgresql"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
 fi
+# An older DuckDB client, as analysts have it (the CLI on PyPI), for the published-copy test; skipped if absent.
+if [ ! -x .venv-duckdb-old/bin/duckdb ]; then
+  echo "test: installing duckdb-cli 1.5.6 into .venv-duckdb-old"
+  { python3 -m venv .venv-duckdb-old && .venv-duckdb-old/bin/pip install -q duckdb-cli==1.5.6; } \
+    || echo "test: duckdb-cli 1.5.6 could not be installed; test_published_copy_opens_in_an_older_duckdb_cli skips"
+fi
 .venv/bin/ruff check .
 .venv/bin/python -m pytest "$@"

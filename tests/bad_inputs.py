@@ -114,6 +114,51 @@ def amounts() -> Iterator[Case]:
     yield _edit("huge-amount", _set_cell(12, 1, "9" * 40))
 
 
+FULL_WIDTH = str.maketrans("0123456789.,-", "０１２３４５６７８９．，－")
+
+
+def full_width_amounts() -> Iterator[Case]:
+    """Issue 10: amounts typed with full-width digits, dot, comma (and a full-width minus) are read (NFKC)."""
+
+    def widen(line_no: int, cols: range):
+        def edit(lines: list[str]) -> None:
+            cells = _cells(lines, line_no)
+            for c in cols:
+                if c < len(cells):
+                    cells[c] = cells[c].translate(FULL_WIDTH)
+            lines[line_no - 1] = "\t".join(cells)
+
+        return edit
+
+    yield _edit("full-width-amount", widen(12, range(1, 3)))
+    yield _edit("full-width-thousands", widen(10, range(1, 3)))
+    yield _edit("full-width-every-amount", lambda ls: [widen(n, range(1, 5))(ls) for n in range(10, 34)])
+    yield _edit("full-width-negative", _set_cell(14, 1, "－１４．０７"))
+
+
+SEPARATORS_IN_CELL = {"u2028": "\u2028", "u2029": "\u2029", "nel": "\x85", "vt": "\x0b", "ff": "\x0c", "fs": "\x1c"}
+
+
+def separators_in_cells() -> Iterator[Case]:
+    """Issue 10: a line or paragraph separator inside a goal or indicator cell does not end the row."""
+    for name, sep in SEPARATORS_IN_CELL.items():
+        yield _edit(f"separator-{name}-in-goal", lambda ls, s=sep: _set_cell(12, 5, f"第一段{s}第二段")(ls))
+        yield _edit(
+            f"separator-{name}-in-indicators", lambda ls, s=sep: ls.__setitem__(13, ls[13].replace("2、", s + "2、", 1))
+        )
+    text = sample_text("坏输入-分隔符CSV").replace("保障局办公大楼", "保障局\u2028办公\x85大楼\x0b\x0c")
+    csv_text = "\n".join(",".join(f'"{c}"' if c else "" for c in line.split("\t")) for line in text.split("\n"))
+    yield "separators-in-csv", "2024/separators.csv", csv_text.encode("utf-8")
+    psv = sample_text("坏输入-分隔符PSV").replace("保障局办公大楼", "保障局\u2029办公大楼").replace("\t", "|")
+    yield "separators-in-psv", "2024/separators.psv", psv.encode("utf-8")
+    yield (
+        "separators-crlf",
+        "2024/separators-crlf.txt",
+        text.replace("坏输入-分隔符CSV", "坏输入-分隔符CRLF").replace("\n", "\r\n").encode("utf-8"),
+    )
+    yield _edit("separators-mixed", lambda ls: ls.__setitem__(15, ls[15].replace("。", "\u2028\x85\x0b\x0c", 2)))
+
+
 def rows() -> Iterator[Case]:
     yield _edit("duplicate-project", lambda ls: ls.insert(14, ls[13]))
     yield _edit("row-without-name", _set_cell(15, 0, ""))
@@ -140,10 +185,75 @@ def workbooks() -> Iterator[Case]:
     yield "xlsx-truncated", "2024/cut.xlsx", layout[: len(layout) // 2]
 
 
+def sample_workbook(department: str, stored: dict[str, str] | None = None, unit: str = "万元") -> bytes:
+    """The sample as an .xlsx with numeric amount cells (what an office suite saves); ``stored`` sets the
+    value a cell stores in the sheet's XML by reference ({"B12": "82.59999999999997"}), as a =SUM() cell
+    of a real workbook caches its binary double."""
+    import re
+    import zipfile
+
+    import openpyxl
+
+    text = sample_text(department).replace("单位：万元", f"单位：{unit}")
+    rows = [line.split("\t") for line in text.split("\n")]
+    for row in rows[9:]:  # below the header row (line 9)
+        for c in range(1, 5):
+            if len(row) > c and row[c].strip():
+                row[c] = float(row[c].replace(",", ""))
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    buf = io.BytesIO()
+    book.save(buf)
+    out = io.BytesIO()
+    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                text = data.decode("utf-8")
+                for ref, value in (stored or {}).items():
+                    text = re.sub(rf'(<c r="{ref}"[^>]*><v>)[^<]*(</v>)', rf"\g<1>{value}\g<2>", text)
+                data = text.encode("utf-8")
+            dst.writestr(item, data)
+    return out.getvalue()
+
+
+def xlsx_doubles() -> Iterator[Case]:
+    """Issue 10: a numeric cell holding a binary double near a fen amount (what =SUM() caches) is read
+    as that amount; a genuine third decimal still rejects the row."""
+    total = {f"{c}{r}": "1485.3400000000001" for c in "BC" for r in (10, 11)}
+    yield "double-sum-total", "2024/sum-double.xlsx", sample_workbook("坏输入-双精度", total)
+    yield "double-below", "2024/double-below.xlsx", sample_workbook("坏输入-双精度2", {"B12": "82.59999999999997"})
+    everywhere = {**total, "B12": "82.600000000000009", "C12": "82.6", "B14": "14.069999999999999", "C14": "14.07"}
+    yield "double-everywhere", "2024/doubles.xlsx", sample_workbook("坏输入-双精度3", everywhere)
+    yield "double-exponent", "2024/double-exp.xlsx", sample_workbook("坏输入-双精度4", {"B15": "1.2000000000000002E0"})
+    yield "double-within-1e-6", "2024/within.xlsx", sample_workbook("坏输入-双精度5", {"B12": "82.6000004"})
+    yuan = {f"{c}{r}": "1485.3400000000001" for c in "BC" for r in (10, 11)}
+    yield "double-yuan-table", "2024/double-yuan.xlsx", sample_workbook("坏输入-双精度元", yuan, unit="元")
+    # in a 元 table a third decimal is finer than one fen: the row is rejected (in 万元 it is 10 yuan, and loads)
+    yield "double-third-decimal", "2024/third.xlsx", sample_workbook("坏输入-三位小数", {"B12": "82.605"}, unit="元")
+    yield "double-just-off", "2024/just-off.xlsx", sample_workbook("坏输入-差一点", {"B12": "82.60001"}, unit="元")
+
+
 def no_year() -> Iterator[Case]:
     yield "no-year-folder", "loose/no-year.txt", sample_text("坏输入-无年份").encode("utf-8")
+    yield "year-folder-1905", "1905/old.txt", sample_text("坏输入-1905年").encode("utf-8")
+    yield "year-folder-2101", "2101/future.txt", sample_text("坏输入-2101年").encode("utf-8")
 
 
 def all_cases() -> list[Case]:
-    groups = (truncated, junk, empty, wrong_encodings, columns, amounts, rows, workbooks, no_year)
+    groups = (
+        truncated,
+        junk,
+        empty,
+        wrong_encodings,
+        columns,
+        amounts,
+        full_width_amounts,
+        separators_in_cells,
+        rows,
+        workbooks,
+        xlsx_doubles,
+        no_year,
+    )
     return [case for group in groups for case in group()]

@@ -22,6 +22,10 @@ PLANTED = {
         "INSERT INTO load_log SELECT * REPLACE (load_id + 100 AS load_id, source_path || '.copy' AS source_path) "
         "FROM load_log"
     ],
+    "one_current_load_per_source": [  # issue 10: a file corrected in place must not leave two current loads
+        "INSERT INTO load_log SELECT * REPLACE (load_id + 100 AS load_id, department_name || 'X' AS department_name) "
+        "FROM load_log"
+    ],
     "facts_match_load_log": ["UPDATE load_log SET n_targets = n_targets + 1"],
 }
 

@@ -150,3 +150,36 @@ def test_served_deployment_runs_nightly_incremental_and_gated(
     finally:
         con.close()
     assert failed == [("projects_have_targets",), ("totals_reconcile",)]
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def test_served_server_shows_the_deployment_in_its_ui(
+    served: tuple[ServerHandle, Path, Path, dict], tmp_path: Path
+) -> None:
+    """Issue 10: the server a served setup starts has its UI on; the deployment page renders in headless Chromium."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("chromium is not installed (scripts/test.sh installs it)")
+    server, _, _, deployment = served
+    base = server.api_url.removesuffix("/api")
+    with urllib.request.urlopen(f"{base}/", timeout=10) as response:
+        assert response.status == 200 and b"<html" in response.read().lower()  # 404 when the UI is off
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        f"--user-data-dir={tmp_path / 'chromium'}",
+        "--virtual-time-budget=30000",
+    ]
+    url = f"{base}/deployments/deployment/{deployment['id']}"
+    dom = subprocess.run([CHROMIUM, *flags, "--dump-dom", url], capture_output=True, text=True, timeout=180).stdout
+    assert "nightly" in dom and "jixiao-load" in dom, dom[-2000:]
+    shot = tmp_path / "deployment.png"
+    subprocess.run(
+        [CHROMIUM, *flags, "--window-size=1280,900", f"--screenshot={shot}", url], capture_output=True, timeout=180
+    )
+    assert shot.exists() and shot.stat().st_size > 10_000

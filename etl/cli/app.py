@@ -11,11 +11,20 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from etl.settings import DEFAULT_SOURCES
+from etl.settings import DEFAULT_SOURCES, MAX_YEAR, MIN_YEAR
 from etl.warehouse.backend import label, mask, warehouse_spec
 
+EXIT_BUSY = 7  # another load holds the warehouse (2 is Typer's: a wrong argument or option)
+EXIT_CODES = (
+    "Exit codes: 0 good; 1 unexpected error (one line; JIXIAO_DEBUG=1 shows the traceback); "
+    "2 wrong argument or option (or nothing to report for them); 3 a file was refused; "
+    "4 a table does not reconcile; 5 (check) a row would be rejected; 6 the quality gate failed; "
+    f"{EXIT_BUSY} the warehouse is busy (another load holds it)."
+)
 app = typer.Typer(
-    help="jixiao: budget performance targets into a DuckDB (or PostgreSQL) warehouse.", no_args_is_help=True
+    help="jixiao: budget performance targets into a DuckDB (or PostgreSQL) warehouse.",
+    epilog=EXIT_CODES,
+    no_args_is_help=True,
 )
 db_app = typer.Typer(help="Warehouse schema commands.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -33,7 +42,7 @@ WarehouseOpt = Annotated[
 ]
 YearOpt = Annotated[
     int | None,
-    typer.Option("--year", min=1990, max=2100, help="Budget year for every file (default: from its folder)."),
+    typer.Option("--year", min=MIN_YEAR, max=MAX_YEAR, help="Budget year for every file (default: from its folder)."),
 ]
 
 
@@ -48,7 +57,7 @@ def load(
     ] = 0,
     prune: Annotated[bool, typer.Option(help="Take out the facts of files that disappeared.")] = False,
     full: Annotated[bool, typer.Option(help="Parse every file again, not only new and changed ones.")] = False,
-    wait: Annotated[float, typer.Option(min=0, help="Seconds to wait for another load to finish (then exit 2).")] = 60,
+    wait: Annotated[float, typer.Option(min=0, help="Seconds to wait for another load to finish (then exit 7).")] = 60,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no table; problems only.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="A machine-readable summary on stdout.")] = False,
     use_prefect: Annotated[
@@ -65,10 +74,14 @@ def load(
     With PREFECT_API_URL set the run is a Prefect flow run recorded on that server; without it the same
     recorded run goes directly (Prefect is not imported); --prefect forces a flow run (a temporary server).
 
-    Exit code: 0 good, 3 a file was refused, 4 a table loaded now does not reconcile, 6 the quality gate failed.
+    Exit code: 0 good, 1 unexpected error, 2 wrong argument, 3 a file was refused, 4 a table loaded now does
+    not reconcile, 6 the quality gate failed, 7 the warehouse is busy (another load holds it).
     """
     from etl.cli import run_output as cli_run
+    from etl.load.children import ensure_watchdog
 
+    if use_prefect:  # Prefect's temporary server dies with this process, even on SIGKILL (pools see to their own)
+        ensure_watchdog()
     chosen = [str(p) for p in (paths or [DEFAULT_SOURCES])]
     target = warehouse_spec(warehouse)
     sink = cli_run.choose_sink(err, quiet, as_json)
@@ -106,9 +119,11 @@ def serve(
 
     Needs a Prefect API server (PREFECT_API_URL), or --with-server to start one beside it.
     """
+    from etl.load.children import ensure_watchdog
     from flows import run as flow_run
     from flows.prefect_env import apply as apply_prefect_settings
 
+    ensure_watchdog()  # the server --with-server starts, and the served runs, die with this process
     apply_prefect_settings()
     chosen = [str(p.resolve()) for p in (paths or [DEFAULT_SOURCES])]
     options = dict(
@@ -190,13 +205,13 @@ def _no_traceback(what: str) -> Iterator[None]:
     try:
         yield
     except WarehouseBusy as exc:
-        err.print(f"{what}: {mask(str(exc))}", markup=False, highlight=False)
-        raise typer.Exit(2) from None
+        err.print(f"{what}: {mask(str(exc))}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_BUSY) from None
     except Exception as exc:
         if os.environ.get("JIXIAO_DEBUG"):
             raise
-        text = mask(f"{type(exc).__name__}: {exc}")
-        err.print(f"{what} failed: {text} (JIXIAO_DEBUG=1 shows the traceback)", markup=False)
+        text = mask(" ".join(f"{type(exc).__name__}: {exc}".split()))
+        err.print(f"{what} failed: {text} (JIXIAO_DEBUG=1 shows the traceback)", markup=False, soft_wrap=True)
         raise typer.Exit(1) from None
 
 
@@ -227,18 +242,19 @@ def report(
     warehouse: WarehouseOpt = None,
 ) -> None:
     """Year-over-year diff report of one department: HTML page, Excel workbook, Markdown (also printed)."""
+    from etl.load.identity import link_rule
     from etl.report import NoData, write_report
 
     with _no_traceback("report"):
         try:
-            files = write_report(department, from_year, to_year, out, warehouse_spec(warehouse))
+            files = write_report(department, from_year, to_year, out, warehouse_spec(warehouse), link_rule)
         except NoData as exc:
             files, reason = None, str(exc)
     if files is None:
         err.print(reason, markup=False)
         raise typer.Exit(2)
     typer.echo(files.markdown_text)
-    err.print(f"wrote {files.html}, {files.xlsx} and {files.markdown}", markup=False, highlight=False)
+    err.print(f"wrote {files.html}, {files.xlsx} and {files.markdown}", markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -263,7 +279,7 @@ def audit(
         err.print(reason, markup=False)
         raise typer.Exit(2)
     typer.echo(files.markdown_text if department else files.summary_text)
-    err.print(f"wrote {files.html}, {files.xlsx} and {files.markdown}", markup=False, highlight=False)
+    err.print(f"wrote {files.html}, {files.xlsx} and {files.markdown}", markup=False, highlight=False, soft_wrap=True)
 
 
 @db_app.command("upgrade")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -55,54 +56,106 @@ def show(report: RunReport, target: str, out: Console, err: Console, quiet: bool
 
 
 def _files_table(report: RunReport, target: str, out: Console) -> None:
+    """The files the run wrote, grouped under their department (named once, on its own row), readable at
+    80 columns: a name too long for its column ends in an ellipsis (the problems below name every path in
+    full), never wraps mid-word."""
     written = [r for r in report.results if r.status != "unchanged"]
     unchanged = len(report.results) - len(written)
     if written:
         from rich.table import Table
+        from rich.text import Text
 
-        table = Table(title=f"jixiao load -> {target}")
-        for col in ("file", "status", "department", "year", "projects", "targets", "rejects", "reconciled"):
-            right = col in ("year", "projects", "targets", "rejects")
-            table.add_column(col, justify="right" if right else "left", overflow="fold", no_wrap=col == "status")
-        for r in written:
-            ok = "-" if r.status == "refused" else "yes" if not r.reconciliation_failures else "NO"
-            cells = (r.budget_year or "", r.n_projects, r.n_targets, r.n_rejects)
-            table.add_row(Path(r.path).name, r.status, r.department_name or "", *map(str, cells), ok)
+        out.print(f"jixiao load -> {target}", markup=False, highlight=False, soft_wrap=True)
+        others = {"status": 8, "year": 4, "projects": 8, "targets": 7, "rejects": 7, "ok": 3}
+        width = max(12, out.width - sum(others.values()) - 2 * len(others))  # 2: the gap between two columns
+        table = Table(box=None, pad_edge=False, header_style="bold")
+        table.add_column("file", width=width, no_wrap=True, overflow="ellipsis")
+        for col, w in others.items():
+            table.add_column(col, width=w, no_wrap=True, justify="left" if col in ("status", "ok") else "right")
+        for department, rows in _by_department(written):
+            name = Text(department, style="bold")
+            name.truncate(width, overflow="ellipsis")
+            table.add_row(name)
+            for r in rows:
+                ok = "-" if r.status == "refused" else "yes" if not r.reconciliation_failures else "NO"
+                cells = (r.budget_year or "", r.n_projects, r.n_targets, r.n_rejects)
+                table.add_row(Text("  " + Path(r.path).name), r.status, *map(str, cells), ok)
         out.print(table)
     if unchanged:
         out.print(f"{unchanged} file(s) unchanged (skipped)")
 
 
+def _by_department(results: list) -> list[tuple[str, list]]:
+    groups: dict[str, list] = {}
+    for r in sorted(results, key=lambda r: (r.department_name is None, r.department_name or "", r.path)):
+        groups.setdefault(r.department_name or "(refused: no department read)", []).append(r)
+    return list(groups.items())
+
+
+_LINE_BREAKS = re.compile(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
+
+
 def _problems(report: RunReport, err: Console) -> None:
-    for r in report.refused:
-        kind = f" ({r.refusal_kind})" if r.refusal_kind else ""
-        err.print(f"refused {r.path}{kind}: {r.message}", markup=False, highlight=False)
-    for r in report.unreconciled:
-        err.print(f"totals do not reconcile in {r.path}: see fact_reconciliation (load_id {r.load_id})", markup=False)
-    for c in report.failed_checks:
-        err.print(f"quality check failed: {c.name} ({c.n_rows} rows): {c.description}", markup=False, highlight=False)
-    for p in report.disappeared:
-        err.print(f"source file disappeared: {p} ({'pruned' if report.pruned else 'data kept'})", markup=False)
+    """One line per problem (never wrapped: a line is a problem, for people and for grep)."""
+    lines = [f"refused {r.path}{f' ({r.refusal_kind})' if r.refusal_kind else ''}: {r.message}" for r in report.refused]
+    lines += [
+        f"totals do not reconcile in {r.path}: see fact_reconciliation (load_id {r.load_id})"
+        for r in report.unreconciled
+    ]
+    lines += [f"quality check failed: {c.name} ({c.n_rows} rows): {c.description}" for c in report.failed_checks]
+    kept = "pruned" if report.pruned else "data kept"
+    lines += [f"source file disappeared: {p} ({kept})" for p in report.disappeared]
+    if report.error:
+        lines.append(f"run {report.run_id} failed: {report.error}")
+    for line in lines:
+        err.print(_LINE_BREAKS.sub(" ", line), markup=False, highlight=False, soft_wrap=True)
 
 
 RUN_COLUMNS = "run_id, started_at, outcome, n_files, n_loaded, n_replaced, n_unchanged, n_refused, n_disappeared"
 
 
 def runs_lines(warehouse: str | Path, limit: int) -> list[str]:
-    """One line per run, newest first, then the failed checks of the newest run with their sample rows."""
-    from etl.warehouse.connect import connect
+    """Which copy was read, one line per run (newest first), then the failed checks of the newest run.
 
-    con = connect(warehouse, read_only=True)
+    The working copy is the truth: when no load holds it, it is read (and runs whose process is gone are
+    closed as 'interrupted' first); while a load runs, the analysts' copy is read and the first line says so.
+    """
+    from etl.load.history import close_interrupted
+    from etl.warehouse.backend import is_url, label
+    from etl.warehouse.connect import NoWarehouse, WarehouseBusy, connect, writing
+    from etl.warehouse.publish import published_path
+
+    if is_url(warehouse):  # PostgreSQL: the shared database is the one copy
+        with writing(warehouse, 0) as con:
+            close_interrupted(con)
+            return [f"read from the shared database {label(warehouse)}", *_runs_lines(con, limit)]
+    warehouse = Path(warehouse)
+    if warehouse.is_file():
+        try:
+            with writing(warehouse, 0) as con:
+                close_interrupted(con)
+                return [f"read from the working copy {warehouse}", *_runs_lines(con, limit)]
+        except WarehouseBusy:
+            pass
+    copy = published_path(warehouse)
+    if not copy.is_file():
+        raise NoWarehouse(f"no warehouse at {warehouse}: load some tables first (jixiao load) or pass --warehouse")
+    con = connect(copy, read_only=True, published=False)
     try:
-        runs = con.execute(
-            f"SELECT {RUN_COLUMNS}, n_check_failures, message FROM load_run ORDER BY run_id DESC LIMIT ?", [limit]
-        ).fetchall()
-        failed = con.execute(
-            "SELECT check_name, n_rows, sample FROM load_run_check "
-            "WHERE NOT passed AND run_id = (SELECT max(run_id) FROM load_run)"
-        ).fetchall()
+        note = "a load holds the working copy now; runs after the last publish are not shown"
+        return [f"read from the analysts' copy {copy} ({note})", *_runs_lines(con, limit)]
     finally:
         con.close()
+
+
+def _runs_lines(con: Any, limit: int) -> list[str]:
+    runs = con.execute(
+        f"SELECT {RUN_COLUMNS}, n_check_failures, message FROM load_run ORDER BY run_id DESC LIMIT ?", [limit]
+    ).fetchall()
+    failed = con.execute(
+        "SELECT check_name, n_rows, sample FROM load_run_check "
+        "WHERE NOT passed AND run_id = (SELECT max(run_id) FROM load_run)"
+    ).fetchall()
     lines = [
         f"run {r[0]} {r[1]:%Y-%m-%d %H:%M:%S} {r[2]}: {r[3]} files, {r[4]} loaded, {r[5]} replaced, "
         f"{r[6]} unchanged, {r[7]} refused, {r[8]} disappeared, {r[9] if r[9] is not None else '-'} checks failed"

@@ -12,13 +12,21 @@ from etl.extract.grid_rows import NumberedRow, has_header, split_rows
 from etl.model import Grid, TableRefused
 
 _RULE = re.compile(r"^[\s|:+-]+$")
+_ROW_END = re.compile(r"\r\n|\r|\n")
 MAX_CSV_FIELD = 4 * 1024 * 1024
+
+
+def text_lines(text: str) -> list[str]:
+    """Lines ended by \\n, \\r\\n or \\r only: U+2028/U+2029, U+0085, VT, FF and the other separators
+    str.splitlines honours can sit inside a cell's text, and must not end the row there."""
+    lines = _ROW_END.split(text)
+    return lines[:-1] if lines and lines[-1] == "" else lines
 
 
 def split_lines(text: str, sep: str) -> list[NumberedRow]:
     """One row per line; a pipe line's outer bars (| a | b |) and ruler lines (|---|) are dropped."""
     rows: list[NumberedRow] = []
-    for line_no, line in enumerate(text.splitlines(), start=1):
+    for line_no, line in enumerate(text_lines(text), start=1):
         if sep == "|" and _RULE.match(line) and "-" in line:
             continue
         cells = line.split(sep) if sep in line else [line]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
@@ -14,14 +15,29 @@ from etl.model import Grid, TableRefused
 
 SHEET_ROW_OFFSET = 100_000
 
+FEN_TOLERANCE = 1e-6
+
+
+def to_fen(value: float) -> float | None:
+    """A binary double that is a fen amount plus float noise (1485.3400000000001, what a =SUM() cell
+    caches) -> that fen amount; None when the value is not within 1e-6 (or a few ulps) of a fen."""
+    fen = round(value, 2)
+    if fen != value and math.isclose(value, fen, rel_tol=4 * 2**-52, abs_tol=FEN_TOLERANCE):
+        return fen
+    return None
+
 
 def cell_text(value: object) -> str:
-    """A cell value as the text a person sees: 82.6 -> '82.6', 1200.0 -> '1200', None -> ''."""
+    """A cell value as the text a person sees: 82.6 -> '82.6', 1200.0 -> '1200', None -> ''.
+
+    A number within 1e-6 of a fen amount reads as that amount (see to_fen; the reader notes it)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return str(value).upper()
     if isinstance(value, float):
+        fen = to_fen(value)
+        value = value if fen is None else fen
         return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
@@ -43,7 +59,19 @@ def _pick_sheet(path: Path, sheets: Iterable[tuple[str, list[NumberedRow]]]) -> 
     return every
 
 
-def _xlsx_sheets(data: bytes) -> Iterable[tuple[str, list[NumberedRow]]]:
+def _row_texts(row_no: int, values: Iterable[object], notes: list[str]) -> list[str]:
+    """A row's cells as text; a number rounded to fen is noted (row, column, the value as stored)."""
+    texts = []
+    for col, value in enumerate(values, start=1):
+        if isinstance(value, float) and to_fen(value) is not None and len(notes) < 20:
+            notes.append(
+                f"row {row_no} column {col}: {value!r} read as {to_fen(value):.2f} (binary double rounded to fen)"
+            )
+        texts.append(cell_text(value))
+    return texts
+
+
+def _xlsx_sheets(data: bytes, notes: list[str]) -> Iterable[tuple[str, list[NumberedRow]]]:
     import openpyxl
 
     with warnings.catch_warnings():
@@ -52,24 +80,27 @@ def _xlsx_sheets(data: bytes) -> Iterable[tuple[str, list[NumberedRow]]]:
     try:
         for sheet in book.worksheets:
             values = sheet.iter_rows(values_only=True)
-            rows = [(i, [cell_text(v) for v in row]) for i, row in enumerate(values, start=1)]
+            notes.clear()
+            rows = [(i, _row_texts(i, row, notes)) for i, row in enumerate(values, start=1)]
             yield sheet.title, rows
     finally:
         book.close()
 
 
-def _xls_sheets(data: bytes) -> Iterable[tuple[str, list[NumberedRow]]]:
+def _xls_sheets(data: bytes, notes: list[str]) -> Iterable[tuple[str, list[NumberedRow]]]:
     import xlrd
 
     book = xlrd.open_workbook(file_contents=data)
     for sheet in book.sheets():
-        rows = [(r + 1, [cell_text(v) for v in sheet.row_values(r)]) for r in range(sheet.nrows)]
+        notes.clear()
+        rows = [(r + 1, _row_texts(r + 1, sheet.row_values(r), notes)) for r in range(sheet.nrows)]
         yield sheet.name, rows
 
 
 def read_workbook(path: Path, data: bytes, fmt: str) -> Grid:
     """Read the first sheet with a header row of an .xlsx or .xls workbook."""
-    sheets = _xlsx_sheets(data) if fmt == "xlsx" else _xls_sheets(data)
+    notes: list[str] = []
+    sheets = _xlsx_sheets(data, notes) if fmt == "xlsx" else _xls_sheets(data, notes)
     try:
         rows = _pick_sheet(path, sheets)
     except TableRefused:
@@ -77,4 +108,7 @@ def read_workbook(path: Path, data: bytes, fmt: str) -> Grid:
     except Exception as exc:  # a damaged workbook raises many kinds of errors inside the libraries
         raise TableRefused(path, f"cannot read the {fmt} workbook: {type(exc).__name__}: {exc}"[:500]) from None
     preamble, grid, raw = split_rows(rows)
-    return Grid(path, preamble, grid, encoding="binary", sha256=sha256_of(data), source_format=fmt, raw_rows=raw)
+    return Grid(
+        path, preamble, grid, encoding="binary", sha256=sha256_of(data), source_format=fmt, raw_rows=raw,
+        notes=list(notes),
+    )

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from math import ceil
 from pathlib import Path
 
+from etl.load import children
 from etl.model import Refusal, SourceTable
 from etl.transform.frames import FrameBatch, concat, to_frames
 from etl.transform.pipeline import run_file
@@ -73,6 +74,7 @@ def worker_pool(workers: int) -> ProcessPoolExecutor:
     workers started by a fork server so they never inherit the locks of a threaded parent (Prefect, DuckDB)."""
     pool = _POOLS.get(workers)
     if pool is None:
+        children.ensure_watchdog()  # the pool's processes must die with this one, even on SIGKILL
         pool = _POOLS[workers] = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"))
         atexit.register(pool.shutdown, cancel_futures=True)
     return pool

@@ -2,18 +2,22 @@
 
 Kept apart from the writer because none of it touches facts: a run row is written before anything
 is loaded (so a crash leaves a 'running' row with no finish time behind, which is itself a record)
-and finished after the quality gate. A run holds the writer lock for its whole length, so a 'running'
-row that the next run finds belongs to a process that died: that run marks it failed (interrupted).
+and finished after the quality gate. A run records its process (pid, host, start time); a 'running' row
+whose process is gone (killed) is closed as 'interrupted', with the counts of what it committed, by the
+next run or by `jixiao runs` (close_interrupted).
 The load_log rows a run writes are linked to it by the loader, inside the batch's own transaction
 (load_run_file).
 """
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 import duckdb
+import psutil
 
 from etl.warehouse.quality import CheckResult
 from etl.warehouse.schema import RUN_COUNTS
@@ -21,28 +25,77 @@ from etl.warehouse.schema import RUN_COUNTS
 MESSAGE_LIMIT = 4000
 
 
-INTERRUPTED = "interrupted: the process ended before the run finished (its committed batches stay)"
-
-
-def close_interrupted(con: duckdb.DuckDBPyConnection) -> int:
-    """Mark runs left 'running' by a process that died as failed; call it holding the writer lock."""
-    rows = con.execute(
-        "UPDATE load_run SET outcome = 'failed', message = ? WHERE outcome = 'running' RETURNING run_id", [INTERRUPTED]
-    ).fetchall()
-    return len(rows)
+def _process_start(pid: int) -> float | None:
+    try:
+        return psutil.Process(pid).create_time()
+    except psutil.Error:
+        return None
 
 
 def start_run(con: duckdb.DuckDBPyConnection, source_paths: Sequence[str], flow_run_id: str | None = None) -> int:
-    """Insert a 'running' row and return its run_id (runs an earlier process left 'running' are closed first)."""
+    """Close the runs whose process is gone, then insert a 'running' row (with this process) and return its run_id."""
     close_interrupted(con)
     run_id = con.execute("SELECT nextval('seq_run_id')").fetchone()[0]
     zeros = ", ".join("0" for _ in RUN_COUNTS)
+    pid = os.getpid()
     con.execute(
-        f"INSERT INTO load_run (run_id, flow_run_id, started_at, outcome, source_paths, {', '.join(RUN_COUNTS)}) "
-        f"VALUES (?, ?, ?, 'running', ?, {zeros})",
-        [run_id, flow_run_id, datetime.now(), "\n".join(map(str, source_paths))],
+        "INSERT INTO load_run (run_id, flow_run_id, started_at, outcome, source_paths, pid, host, process_started, "
+        f"{', '.join(RUN_COUNTS)}) VALUES (?, ?, ?, 'running', ?, ?, ?, ?, {zeros})",
+        [run_id, flow_run_id, datetime.now(), "\n".join(map(str, source_paths)), pid, HOST, _process_start(pid)],
     )
     return int(run_id)
+
+
+HOST = socket.gethostname()
+
+
+def _process_gone(pid: int | None, host: str | None, started: float | None) -> bool:
+    """True when the run's process is certainly gone: no such pid on this host, or the pid is another
+    (newer) process. A run of another host is never judged from here."""
+    if host is not None and host != HOST:
+        return False
+    if pid is None:
+        return True
+    now_started = _process_start(pid)
+    return now_started is None or (started is not None and abs(now_started - started) > 1.0)
+
+
+# what a run committed, from the load_log rows it wrote (load_run_file): the counts an interrupted run keeps
+_COMMITTED = """
+    SELECT count(*),
+           count(*) FILTER (WHERE l.status <> 'refused'),
+           count(*) FILTER (WHERE l.status = 'refused'),
+           coalesce(sum(l.n_projects), 0), coalesce(sum(l.n_targets), 0), coalesce(sum(l.n_rejects), 0),
+           coalesce(sum(l.n_reconciliation_failures), 0), max(l.loaded_at)
+    FROM load_run_file f JOIN load_log l USING (load_id) WHERE f.run_id = ?
+"""
+
+
+def close_interrupted(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Mark 'running' runs whose process is gone as 'interrupted', with the counts of what they committed
+    (every batch is its own transaction, so what is linked to the run is exactly what landed)."""
+    running = con.execute(
+        "SELECT run_id, pid, host, process_started, started_at FROM load_run WHERE outcome = 'running'"
+    )
+    closed = []
+    for run_id, pid, host, started, started_at in running.fetchall():
+        if not _process_gone(pid, host, started):
+            continue
+        files, written, refused, projects, targets, rejects, unreconciled, last = con.execute(
+            _COMMITTED, [run_id]
+        ).fetchone()
+        message = (
+            f"interrupted: the run's process ({pid} on {host}) ended without finishing; "
+            f"{written} table(s) and {refused} refusal(s) had been committed under this run"
+        )
+        con.execute(
+            "UPDATE load_run SET outcome = 'interrupted', finished_at = ?, message = ?, n_files = ?, n_loaded = ?, "
+            "n_refused = ?, n_projects = ?, n_targets = ?, n_rejects = ?, n_reconciliation_failures = ? "
+            "WHERE run_id = ?",
+            [last or started_at, message, files, written, refused, projects, targets, rejects, unreconciled, run_id],
+        )
+        closed.append(int(run_id))
+    return closed
 
 
 def record_checks(con: duckdb.DuckDBPyConnection, run_id: int, results: Sequence[CheckResult]) -> None:

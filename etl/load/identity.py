@@ -126,6 +126,29 @@ def name_scores(a: str, b: str, department: str) -> tuple[float, float]:
     return round(plain, 2), round(max(plain, bare), 2)
 
 
+RULES = {
+    "exact": "名称相同（不计全半角、空格）",
+    "normalised": "规范化后相同（全半角、空格、文号、期间后缀）",
+    "alias": "人工别名（project_aliases.csv）",
+}
+
+
+def link_rule(method: str | None, previous: str, current: str, department: str) -> str:
+    """The rule that linked two printed names of one project, in words (for the report). The stored
+    link_score is the score the rule used, which for the looser rule is measured without generic words
+    (经费, 工作经费 …): 律师管理工作经费 -> 律师管理业务经费 scored 100 there, while the printed names are 75.00
+    alike (the report shows that similarity beside this rule)."""
+    if method != "fuzzy":
+        return RULES.get(method or "", method or "")
+    plain, loose = name_scores(previous, current, department)
+    if plain >= FUZZY_THRESHOLD:
+        return f"近似：去掉部门名后名称相似度 {plain:.2f} ≥ {FUZZY_THRESHOLD:.0f}"
+    return (
+        f"近似：去掉通用词（经费、工作经费等）后名称相似度 {loose:.2f} ≥ {CORROBORATED_THRESHOLD:.0f}，"
+        f"且指标名称至少 {MIN_OVERLAP:.0%} 相同，相邻年度"
+    )
+
+
 def compare(new: dict, candidate: dict, threshold: float = FUZZY_THRESHOLD) -> Evidence | None:
     """The evidence that ``new`` (a name) continues ``candidate`` (one year of a project), or None.
 

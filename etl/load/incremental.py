@@ -144,7 +144,7 @@ def _roots_with_files(roots: Sequence[Path | str], files: Sequence[Path]) -> lis
     """Only a root that still holds files can say which of its files disappeared: an empty folder is more
     likely an empty mount point than a department that withdrew every table, so it never prunes anything."""
     kept = []
-    for root in (Path(r).resolve() for r in roots):
+    for root in (Path(os.path.abspath(r)) for r in roots):
         if any(f == root or root in f.parents for f in files):
             kept.append(root)
     return kept
@@ -152,7 +152,7 @@ def _roots_with_files(roots: Sequence[Path | str], files: Sequence[Path]) -> lis
 
 def gone_sources(current: list[KnownFile], roots: Sequence[Path | str], seen: dict[str, str]) -> list[KnownFile]:
     """Current loads whose source file, under one of the roots, no longer exists."""
-    prefixes = tuple(str(Path(r).resolve()) + os.sep for r in roots)
+    prefixes = tuple(os.path.abspath(r) + os.sep for r in roots)
     return [
         k
         for k in current

@@ -30,7 +30,8 @@ from etl.load import history
 from etl.load.batches import DEFAULT_BATCH, parsed_batches
 from etl.load.incremental import KnownFile, SourcePlan, plan_sources, still_disappeared
 from etl.load.writer import FileResult, load_batch, prune_loads
-from etl.warehouse.backend import resolve
+from etl.warehouse.backend import Warehouse, resolve
+from etl.warehouse.publish import PublishFailed
 from etl.warehouse.quality import CheckResult, run_checks
 
 WAIT_SECONDS = 60.0
@@ -116,6 +117,9 @@ class RunReport:
             parts.append(f"no table files ({kinds}) found under " + ", ".join(self.source_paths))
         elif not self.n_written and not self.pruned:
             parts.append(f"nothing changed: {self.n_files} file(s), {self.n_skipped} skipped before parsing")
+        else:  # what happened, also when the only outcome is refusals ("refused: 1 file", never "ok")
+            done = ("loaded", "replaced", "refused")
+            parts += [f"{s}: {_files(self.by_status[s])}" for s in done if self.by_status[s]]
         if self.failed_checks:
             parts.append("quality checks failed: " + ", ".join(f"{c.name} ({c.n_rows})" for c in self.failed_checks))
         if self.disappeared:
@@ -182,7 +186,7 @@ def run_load(
             report = RunReport(source_paths=sources, flow_run_id=flow_run_id)
             report.run_id = history.start_run(con, sources, flow_run_id)
             failure = _recorded(con, report, options, on_batch)
-        target.publish(wait_seconds)  # the connection is closed (and checkpointed) first
+        _publish(target, report, wait_seconds)  # the connection is closed (and checkpointed) first
     if failure is not None:
         raise failure
     return report
@@ -258,3 +262,18 @@ def _finish(con: duckdb.DuckDBPyConnection, report: RunReport) -> None:
     report.n_written = history.rows_written(con, report.run_id)
     n_check_failures = len(report.failed_checks) if report.checks or not report.error else None
     history.finish_run(con, report.run_id, report.outcome, report.counts(), n_check_failures, report.message())
+
+
+def _files(n: int) -> str:
+    return f"{n} file" if n == 1 else f"{n} files"
+
+
+def _publish(target: Warehouse, report: RunReport, wait_seconds: float) -> None:
+    """Publish the analysts' copy; a run whose copy could not be published (a full disk) is a failed run,
+    recorded with the first error first (the publish removed its temporary file; the old copy stays)."""
+    try:
+        target.publish(wait_seconds)
+    except PublishFailed as exc:
+        report.error = f"{report.error}; then {exc}" if report.error else str(exc)
+        with target.writing(wait_seconds) as con:
+            _finish(con, report)

@@ -12,6 +12,7 @@ and writing steps in PostgreSQL's transaction and per-department locks.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -81,6 +82,18 @@ def _current_loads(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, int], tupl
     return {(d, y): (lid, sha, path) for lid, d, y, sha, path in rows}
 
 
+def _current_by_path(con: duckdb.DuckDBPyConnection, paths: Sequence[str]) -> dict[str, list[int]]:
+    """The current loads of these source files (a file corrected in place may now state another
+    department or year: its new load must still supersede its own earlier one)."""
+    wanted = set(paths)
+    rows = con.execute("SELECT source_path, load_id FROM load_log WHERE status = 'loaded'").fetchall()
+    out: dict[str, list[int]] = {}
+    for path, load_id in rows:
+        if path in wanted:
+            out.setdefault(path, []).append(load_id)
+    return out
+
+
 def _claimed_elsewhere(t: frames.TableMeta, owner: str | None) -> Refusal | None:
     """A table belongs to the file it was loaded from while that file exists: another file with other bytes
     for the same department and year is refused (every run, the same way) instead of the two taking turns."""
@@ -94,8 +107,14 @@ def _claimed_elsewhere(t: frames.TableMeta, owner: str | None) -> Refusal | None
 
 
 def plan_batch(con: duckdb.DuckDBPyConnection, batch: frames.FrameBatch, refusals: Sequence[Refusal]) -> _Plan:
-    """Decide per file: unchanged (same bytes already current), load, replace, or refuse."""
+    """Decide per file: unchanged (same bytes already current), load, replace, or refuse.
+
+    A file's new load supersedes its own earlier load, whatever department or year it now states. Files
+    that already have a current load are decided first, so a table one of them gives up (a 部门名称
+    corrected in place) is free for another file of the same batch.
+    """
     current = _current_loads(con)
+    by_path = _current_by_path(con, [t.path for t in batch.tables])
     known_refusals = set(  # logged once per file, bytes, kind and parser version
         con.execute(
             "SELECT source_path, source_sha256, refusal_kind FROM load_log "
@@ -105,10 +124,12 @@ def plan_batch(con: duckdb.DuckDBPyConnection, batch: frames.FrameBatch, refusal
     )
     keep: list[int] = []
     replaced: list[int] = []
-    results: list[FileResult] = []
+    decided: dict[int, FileResult] = {}
     refusals = list(refusals)
     claimed: dict[tuple[str, int], str] = {}
-    for i, t in enumerate(batch.tables):
+    order = sorted(range(len(batch.tables)), key=lambda i: batch.tables[i].path not in by_path)
+    for i in order:
+        t = batch.tables[i]
         key = (t.department_name, t.budget_year)
         if key in claimed:
             reason = f"{IN_THE_SAME_RUN} ({claimed[key]}): {key[0]} {key[1]}"
@@ -117,22 +138,24 @@ def plan_batch(con: duckdb.DuckDBPyConnection, batch: frames.FrameBatch, refusal
             )
             continue
         claimed[key] = t.path
-        if key in current and current[key][1] == t.sha256:
-            results.append(_result(t, "unchanged", current[key][0]))
+        held = current.get(key) if current.get(key, (None,))[0] not in replaced else None
+        if held and held[1] == t.sha256:
+            decided[i] = _result(t, "unchanged", held[0])
             continue
-        if conflict := _claimed_elsewhere(t, current[key][2] if key in current else None):
+        if conflict := _claimed_elsewhere(t, held[2] if held else None):
             refusals.append(conflict)
             continue
-        if key in current:
-            replaced.append(current[key][0])
+        own = [lid for lid in by_path.get(t.path, []) if not held or lid != held[0]]
+        replaced += ([held[0]] if held else []) + own
         keep.append(i)
-        results.append(_result(t, "replaced" if key in current else "loaded"))
+        decided[i] = _result(t, "replaced" if held or own else "loaded")
     new_refusals = [r for r in refusals if (r.path, r.sha256, str(r.kind)) not in known_refusals]
+    results = [decided[i] for i in sorted(decided)]
     results += [
         FileResult(r.path, "refused", budget_year=r.budget_year, message=r.reason, refusal_kind=str(r.kind))
         for r in refusals
     ]
-    return _Plan(batch.select(keep), replaced, new_refusals, results)
+    return _Plan(batch.select(sorted(keep)), replaced, new_refusals, results)
 
 
 def load_batch(
@@ -159,7 +182,7 @@ def load_batch(
         load_ids = write_plan(con, plan, run_id)
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        rollback(con)
         raise
     _drop_nameless_projects(con)
     return with_load_ids(plan, load_ids)
@@ -172,6 +195,13 @@ def with_load_ids(plan: _Plan, load_ids: list[int]) -> list[FileResult]:
         if result.status in ("loaded", "replaced"):
             result.load_id = by_path[result.path]
     return plan.results
+
+
+def rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back after a failure, keeping the FIRST error: a COMMIT that failed (disk full) has already ended
+    the transaction, and the ROLLBACK's own error ("no transaction is active") must not replace ENOSPC."""
+    with contextlib.suppress(Exception):  # any engine: the first error is the one to keep
+        con.execute("ROLLBACK")
 
 
 def bulk_load_settings(con: duckdb.DuckDBPyConnection) -> None:
@@ -499,6 +529,6 @@ def prune_loads(con: duckdb.DuckDBPyConnection, load_ids: Sequence[int], run_id:
         _drop_orphans(con)
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        rollback(con)
         raise
     _drop_nameless_projects(con)

@@ -8,10 +8,15 @@ needs none of them, starts quickly.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from etl.report.tables import LinkRule
 
 __all__ = ["NoData", "ReportData", "ReportFiles", "write_report"]
 
@@ -33,13 +38,33 @@ class ReportFiles:
     markdown_text: str
 
 
-def _stem(department: str, from_year: int, to_year: int) -> str:
-    safe = re.sub(r'[\\/:*?"<>|\s]+', "_", department)
-    return f"report-{safe}-{from_year}-{to_year}"
+SLUG_CHARS = 40  # at most 40 characters of the name (120 bytes in UTF-8): far below the 255-byte limit
+
+
+def report_stem(department: str, from_year: int, to_year: int) -> str:
+    """A safe, bounded file name stem, unique per department: report-<slug>-<hash>-<from>-<to>."""
+    return f"report-{department_slug(department)}-{from_year}-{to_year}"
+
+
+def department_slug(department: str) -> str:
+    """<slug>-<hash> of a department name, for file names (the report's and the audit's).
+
+    The slug keeps letters and digits of the name (any script) and turns every run of anything else (dots,
+    slashes, spaces, control characters) into one '_', cut to SLUG_CHARS; the hash, the first 8 hex digits
+    of the SHA-256 of the full name, tells apart names whose slugs agree (天河区v1.甲局 / 天河区v1.乙局 differ
+    anyway; a 10,000-character name and its 10,001-character sibling do too)."""
+    slug = re.sub(r"[\W_]+", "_", unicodedata.normalize("NFKC", department)).strip("_")[:SLUG_CHARS].strip("_")
+    digest = hashlib.sha256(department.encode("utf-8")).hexdigest()[:8]
+    return f"{slug or 'department'}-{digest}"
 
 
 def write_report(
-    department: str, from_year: int, to_year: int, out_dir: Path, warehouse: str | Path | None = None
+    department: str,
+    from_year: int,
+    to_year: int,
+    out_dir: Path,
+    warehouse: str | Path | None = None,
+    link_rule: LinkRule | None = None,
 ) -> ReportFiles:
     """Read the department's years from the warehouse (read-only) and write the three files into out_dir."""
     from etl.report.charts import budget_chart
@@ -53,9 +78,9 @@ def write_report(
         data = fetch(con, department, from_year, to_year)
     finally:
         con.close()
-    tables, counts = report_tables(data), change_counts(data)
+    tables, counts = report_tables(data, link_rule), change_counts(data)
     out_dir.mkdir(parents=True, exist_ok=True)
-    stem = out_dir / _stem(department, from_year, to_year)
+    stem = out_dir / report_stem(department, from_year, to_year)
     html = stem.with_suffix(".html")
     html.write_text(html_page(data, tables, budget_chart(data), counts), encoding="utf-8")
     text = markdown(data, tables, counts)

@@ -7,7 +7,6 @@ stay plain dicts (no pandas: its import alone would double the command's start-u
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
@@ -261,8 +260,10 @@ def markdown(data: AuditData) -> str:
 
 
 def _stem(department: str | None, year: int | None) -> str:
-    safe = re.sub(r'[\\/:*?"<>|\s]+', "_", department or "all")
-    return f"audit-{safe}-{year or 'all'}"
+    """audit-<slug>-<hash>-<year> (etl.report.department_slug: safe, bounded, unique per department)."""
+    from etl.report import department_slug
+
+    return f"audit-{department_slug(department) if department else 'all'}-{year or 'all'}"
 
 
 def write_audit(

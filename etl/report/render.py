@@ -8,6 +8,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from etl.report.charts import BarChart
@@ -51,15 +52,22 @@ def workbook(tables: list[Table], path: Path) -> Path:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in table.rows:
-            sheet.append(list(row))
-        for column in sheet.iter_cols(min_row=2):
+            sheet.append([_text_safe(v) for v in row])
+        for column in sheet.iter_cols(min_row=1):
             for cell in column:
                 if isinstance(cell.value, Decimal):
                     cell.number_format = "#,##0.00"
+                elif isinstance(cell.value, str):
+                    cell.data_type = "s"  # text is text: never a formula (=HYPERLINK(…), +, -, @ …)
         for letter, width in zip("ABCDEFG", (12, 40, 40, 16, 16, 16, 14), strict=False):
             sheet.column_dimensions[letter].width = width
     book.save(path)
     return path
+
+
+def _text_safe(value: Any) -> Any:
+    """Text without the control characters a workbook cannot hold (openpyxl refuses them)."""
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value) if isinstance(value, str) else value
 
 
 def markdown(data: ReportData, tables: list[Table], counts: dict) -> str:

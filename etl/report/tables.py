@@ -5,13 +5,16 @@ Amounts are Decimal 万元 (numbers in the workbook); percentages Decimal; missi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pandas as pd
+from rapidfuzz import fuzz
 
 from etl.report.queries import ReportData
+from etl.text import fold_key
 
 WAN = Decimal("0.01")
 FINE = Decimal("0.000001")
@@ -76,7 +79,7 @@ def summary_table(data: ReportData) -> Table:
     return Table("summary", "概要", headers, rows)
 
 
-def project_tables(data: ReportData) -> list[Table]:
+def project_tables(data: ReportData, link_rule: LinkRule | None = None) -> list[Table]:
     records = data.projects.to_dict("records")
 
     def of(status: str) -> list[dict]:
@@ -86,21 +89,35 @@ def project_tables(data: ReportData) -> list[Table]:
     dropped = [
         (_step(r), r["unit_name"], r["previous_printed_name"], wan(r["previous_total_yuan"])) for r in of("dropped")
     ]
-    renamed = [
-        (
-            _step(r),
-            r["previous_printed_name"],
-            r["printed_name"],
-            LINK_NAMES.get(r["link_method"], r["link_method"]),
-            _value(r["link_score"]),
-        )
-        for r in of("renamed")
-    ]
+    renamed = [_renamed_row(r, data.department, link_rule) for r in of("renamed")]
     return [
         Table("new-projects", "新增项目", ("年度", "单位", "项目名称", "本年总计（万元）"), new),
         Table("dropped-projects", "撤销项目", ("年度", "单位", "项目名称", "上年总计（万元）"), dropped),
-        Table("renamed-projects", "更名项目", ("年度", "上年名称", "本年名称", "关联方式", "名称相似度"), renamed),
+        Table(
+            "renamed-projects",
+            "更名项目",
+            ("年度", "上年名称", "本年名称", "关联方式", "名称相似度", "关联依据"),
+            renamed,
+        ),
     ]
+
+
+LinkRule = Callable[[str, str, str, str], str]  # (link_method, previous name, name, department) -> the rule
+
+
+def printed_similarity(previous: str, current: str) -> Decimal:
+    """How alike the two printed names are, as a reader sees them: rapidfuzz's ratio (0-100) of the names
+    width-folded without whitespace (the stored link_score is the score the linking rule used, which for
+    the looser rule is measured without generic words: 律师管理工作经费 -> 律师管理业务经费 scored 100 there)."""
+    return Decimal(f"{fuzz.ratio(fold_key(previous or ''), fold_key(current or '')):.2f}")
+
+
+def _renamed_row(r: dict, department: str, link_rule: LinkRule | None) -> tuple:
+    """The similarity shown is that of the two printed names; the rule says how they were linked."""
+    method = r["link_method"]
+    previous, current = r["previous_printed_name"], r["printed_name"]
+    rule = link_rule(method, previous, current, department) if link_rule else LINK_NAMES.get(method, method)
+    return (_step(r), previous, current, LINK_NAMES.get(method, method), printed_similarity(previous, current), rule)
 
 
 def budget_change_table(data: ReportData) -> Table:
@@ -157,10 +174,12 @@ def audit_table(data: ReportData) -> Table:
     return Table("audit", "审核发现", ("审核项", *years), rows)
 
 
-def report_tables(data: ReportData) -> list[Table]:
+def report_tables(data: ReportData, link_rule: LinkRule | None = None) -> list[Table]:
+    """The report's tables; link_rule words how two names of a renamed project were linked (the CLI passes
+    etl.load.identity.link_rule: the report itself reads only the warehouse)."""
     return [
         summary_table(data),
-        *project_tables(data),
+        *project_tables(data, link_rule),
         budget_change_table(data),
         target_change_table(data),
         audit_table(data),

@@ -180,6 +180,7 @@ class TableMeta:
     n_failures: int
     layout: str = ""
     layout_score: float | None = None
+    notes: str | None = None
 
 
 def table_meta(t: SourceTable) -> TableMeta:
@@ -202,6 +203,7 @@ def table_meta(t: SourceTable) -> TableMeta:
         sum(not f.passed for f in t.findings),
         t.layout,
         t.layout_score,
+        "; ".join(t.notes)[:2000] or None,
     )
 
 
@@ -275,7 +277,7 @@ def load_log_rows(tables: Sequence[TableMeta], load_ids: Sequence[int], now: dat
             t.source_unit,
             t.is_generated,
             "loaded",
-            None,
+            t.notes,
             t.n_projects,
             t.n_targets,
             t.n_aggregates,

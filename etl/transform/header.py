@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from etl.model import TableRefused
+from etl.settings import MAX_YEAR, MIN_YEAR, is_budget_year
 from etl.text import fold
 
 GENERATED_MARK = "# jixiao-synth:"
@@ -16,7 +18,7 @@ _DEPARTMENT = re.compile(
 )  # a code before the name ([017], 219-) is left out
 _UNIT = re.compile(r"(?:金额)?单位\s*:\s*(?P<unit>万元|千元|元)")
 _YEAR_IN_TEXT = re.compile(r"((?:19|20)\d\d)\s*年(?:度)?.*?(?:绩效目标|预算)")
-_YEAR_DIR = re.compile(r"^(?:19|20)\d\d$")
+_YEAR_DIR = re.compile(r"^\d{4}$")
 _YEAR_IN_BRACKETS = re.compile(r"\(\s*((?:19|20)\d\d)\s*年度?\s*\)")
 _YEAR_LINE = re.compile(r"^\s*\(\s*((?:19|20)\d\d)\s*年度?\s*\)\s*$|^\s*((?:19|20)\d\d)\s*年度?\s*$")
 
@@ -43,19 +45,24 @@ def parse_header(preamble: list[tuple[int, str]]) -> Header:
             unit = unit or m.group("unit")
         if not title and ("绩效目标" in line or "项目支出" in line):
             title = line
-            if m := _YEAR_IN_TEXT.search(folded) or _YEAR_IN_BRACKETS.search(folded):
+            if (m := _YEAR_IN_TEXT.search(folded) or _YEAR_IN_BRACKETS.search(folded)) and is_budget_year(
+                int(m.group(1))
+            ):
                 year = int(m.group(1))
-        elif year is None and (m := _YEAR_LINE.match(folded)):
+        elif year is None and (m := _YEAR_LINE.match(folded)) and is_budget_year(int(m.group(1) or m.group(2))):
             year = int(m.group(1) or m.group(2))  # a title's year on its own line: ( 2024 年度)
     return Header(title, department, unit, year, generated)
 
 
 def budget_year(path: Path, header: Header, override: int | None = None) -> int:
-    """The year from --year, else the folder the file is filed in, else the title; never a guess."""
+    """The year from --year, else the folder the file is filed in (the path as given: a symlink is not
+    followed), else the title; never a guess. A year is MIN_YEAR..MAX_YEAR wherever it comes from."""
     if override is not None:
+        if not is_budget_year(override):
+            raise TableRefused(path, f"budget year {override} is outside {MIN_YEAR}..{MAX_YEAR}")
         return override
-    for part in reversed(path.resolve().parent.parts):
-        if _YEAR_DIR.match(part):
+    for part in reversed(Path(os.path.abspath(path)).parent.parts):
+        if _YEAR_DIR.match(part) and is_budget_year(int(part)):
             folder = int(part)
             if header.year_in_text and header.year_in_text != folder:
                 raise TableRefused(

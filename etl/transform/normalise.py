@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from etl.model import AMOUNT_COLUMNS, Reject, SourceTable, TableRefused
-from etl.text import fold
+from etl.text import fold, fold_number
 
 UNIT_TO_YUAN: dict[str, Decimal] = {
     "元": Decimal(1),
@@ -28,7 +28,7 @@ class AmountError(ValueError):
 @lru_cache(maxsize=1 << 14)
 def to_yuan(cell: str, source_unit: str) -> Decimal:
     """'1,485.34' in 万元 -> Decimal('14853400.00'); '' -> 0; a unit in the cell wins (cached: amounts recur)."""
-    text = fold(cell).replace(" ", "")
+    text = fold_number(fold(cell)).replace(" ", "")
     if text in ("", "-", "—", "--"):
         return Decimal("0.00")
     m = _AMOUNT.match(text)

@@ -69,6 +69,7 @@ def parse_grid(grid: Grid, year: int | None = None) -> SourceTable:
         is_generated=header.is_generated,
         source_format=grid.source_format,
         encoding=grid.encoding,
+        notes=list(grid.notes),
     )
     cursor: ProjectCursor | None = None
     rows = [r for r in grid.rows[1:] if not _is_note(r)]

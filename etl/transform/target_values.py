@@ -13,7 +13,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from etl.model import TargetValue
-from etl.text import fold
+from etl.text import fold, fold_number
 
 _PREFIX_WORDS = {
     "≥": ">=",
@@ -93,7 +93,7 @@ def parse_target_value(text: str | None, indicator_name: str = "") -> TargetValu
 @lru_cache(maxsize=1 << 16)
 def _read_value(text: str) -> TargetValue:
     """The value alone (cached: the same few hundred values recur across thousands of tables)."""
-    m = _VALUE.match(fold(text))
+    m = _VALUE.match(fold_number(fold(text)))
     if m is None or (m.group("label") and not (m.group("pre") or m.group("unit"))):
         return TargetValue(text=text, status="qualitative")
     comparison = (

@@ -128,7 +128,8 @@ def create_vocabulary(conn: Executes, directory: Path = AUDIT_DIR) -> None:
 def target_audit_sql(found: list[Rule]) -> str:
     columns = ", ".join(RULE_COLUMNS)
     parts = [f"select {columns} from (\n{r.sql}\n) as rule_{i}" for i, r in enumerate(found)]
-    return "-- v_target_audit: one row per finding of the audit rules in sql/audit/*.sql\n" + "\nunion all\n".join(parts)
+    head = "-- v_target_audit: one row per finding of the audit rules in sql/audit/*.sql\n"
+    return head + "\nunion all\n".join(parts)
 
 
 def department_audit_sql(found: list[Rule]) -> str:

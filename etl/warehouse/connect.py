@@ -20,7 +20,7 @@ from etl.settings import MIGRATIONS_DIR, warehouse_path
 from etl.warehouse import views
 from etl.warehouse.backend import resolve
 from etl.warehouse.locking import WarehouseBusy, writer_lock
-from etl.warehouse.publish import published_path
+from etl.warehouse.publish import creation_config, published_path
 
 __all__ = ["NoWarehouse", "WarehouseBusy", "connect", "open_for_load", "upgrade", "writing"]
 
@@ -122,7 +122,9 @@ def duckdb_upgrade(path: Path | None = None, wait_seconds: float = 60) -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    engine = sa.create_engine(f"duckdb:///{path}", poolclass=sa.pool.NullPool)
+    engine = sa.create_engine(
+        f"duckdb:///{path}", poolclass=sa.pool.NullPool, connect_args={"config": creation_config(path)}
+    )
     try:
         with writer_lock(path, wait_seconds), engine.connect() as conn:
             config.attributes["connection"] = conn
@@ -152,7 +154,7 @@ def duckdb_connect(
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            return duckdb.connect(str(path), read_only=read_only, config={} if read_only else creation_config(path))
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
                 raise _busy(path, exc) from None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -21,6 +22,34 @@ from etl.settings import warehouse_path
 from etl.warehouse.locking import writer_lock
 
 PUBLISH_WAIT_SECONDS = 60
+STORAGE_VERSION_ENV = "JIXIAO_PUBLISH_STORAGE_VERSION"
+# DuckDB 2.0 writes storage version 69 by default, which the clients analysts have cannot read: the CLI on
+# PyPI (duckdb-cli 1.5.6), DBeaver's bundled driver, older R and Python packages ("can only read versions
+# between 64 and 68"). v1.4.0 is read by DuckDB 1.4 and newer. "native" keeps the writer's own format.
+DEFAULT_STORAGE_VERSION = "v1.4.0"
+_VERSION = re.compile(r"^v(\d+)\.(\d+)\.(\d+)\+?$")
+
+
+def storage_version() -> str | None:
+    """The storage version the analysts' copy (and a new working file) is written in; None: DuckDB's own."""
+    value = os.environ.get(STORAGE_VERSION_ENV, DEFAULT_STORAGE_VERSION).strip()
+    if value.lower() in ("", "native", "latest"):
+        return None
+    if not _VERSION.match(value):
+        raise ValueError(f"{STORAGE_VERSION_ENV}={value!r}: expected a DuckDB version such as v1.4.0, or native")
+    return value
+
+
+def creation_config(path: Path) -> dict[str, str]:
+    """DuckDB config for opening path: a file not yet there is created in storage_version(), so publishing
+    it stays a plain file copy (an existing file keeps the format it was created in)."""
+    version = None if path.exists() else storage_version()
+    return {"storage_compatibility_version": version} if version else {}
+
+
+def _version_tuple(text: str) -> tuple[int, ...]:
+    m = _VERSION.match(text or "")
+    return tuple(map(int, m.groups())) if m else (999,)
 
 
 def published_path(working: Path | str | None = None) -> Path:
@@ -44,6 +73,10 @@ def _remove_stale_copies(target: Path) -> None:
             stale.unlink()
 
 
+class PublishFailed(OSError):
+    """The analysts' copy could not be written (disk full, say): the old copy stays, the run is failed."""
+
+
 def publish(working: Path | str | None = None, wait_seconds: float = PUBLISH_WAIT_SECONDS) -> Path | None:
     """Publish the analysts' copy where the engine needs one (DuckDB); return its path, or None (PostgreSQL:
     analysts read the shared database itself, MVCC gives them whole batches only)."""
@@ -53,21 +86,56 @@ def publish(working: Path | str | None = None, wait_seconds: float = PUBLISH_WAI
 
 
 def publish_duckdb(working: Path | str | None = None, wait_seconds: float = PUBLISH_WAIT_SECONDS) -> Path:
-    """Replace the analysts' copy with the working warehouse as it is now; return the copy's path."""
+    """Replace the analysts' copy with the working warehouse as it is now; return the copy's path.
+
+    On failure the temporary file is removed (a 7 MB leftover on a full disk failed the next run too),
+    the previous copy stays as it was, and PublishFailed says why (the first error, not a clean-up's).
+    """
     source = warehouse_path(working)
     target = published_path(source)
     if not source.exists():
         return target
     with writer_lock(source, wait_seconds):
-        con = duckdb.connect(str(source))
-        try:
-            con.execute("CHECKPOINT")
-        finally:
-            con.close()
-        _remove_stale_copies(target)
+        _remove_stale_copies(target)  # first: the space a killed or failed publish left behind
         temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        shutil.copyfile(source, temp)
-        _fsync(temp)
-        os.replace(temp, target)
-        _fsync(target.parent)
+        try:
+            have, wanted = _checkpoint(source), storage_version()
+            if wanted is None or _version_tuple(have) <= _version_tuple(wanted):
+                shutil.copyfile(source, temp)  # the file is already in a format the clients read
+            else:
+                _copy_database(source, temp, wanted)
+            _fsync(temp)
+            os.replace(temp, target)
+            _fsync(target.parent)
+        except (OSError, duckdb.Error, ValueError) as exc:  # ValueError: a bad JIXIAO_PUBLISH_STORAGE_VERSION
+            with contextlib.suppress(OSError):
+                temp.unlink()
+            raise PublishFailed(f"publishing the analysts' copy {target} failed: {exc}") from exc
     return target
+
+
+def _checkpoint(source: Path) -> str:
+    """Checkpoint the working file; return its storage version (DuckDB's tag, such as 'v2.0.0+')."""
+    con = duckdb.connect(str(source))
+    try:
+        con.execute("CHECKPOINT")
+        row = con.execute("SELECT tags['storage_version'] FROM duckdb_databases() WHERE NOT internal").fetchone()
+    finally:
+        con.close()
+    return row[0] if row and row[0] else ""
+
+
+def _quoted(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _copy_database(source: Path, temp: Path, version: str) -> None:
+    """Write the working warehouse into temp in an older storage format (tables, data, views)."""
+    con = duckdb.connect()
+    try:
+        con.execute(f"ATTACH {_quoted(source)} AS published_source (READ_ONLY)")
+        con.execute(f"ATTACH {_quoted(temp)} AS published_copy (STORAGE_VERSION '{version}')")
+        con.execute("COPY FROM DATABASE published_source TO published_copy")
+        con.execute("DETACH published_copy")
+    finally:
+        con.close()

@@ -189,7 +189,7 @@ load_reject = sa.Table(
     sa.Column("reason", sa.String, nullable=False),
 )
 
-RUN_OUTCOMES = ("running", "unchanged", "succeeded", "failed")
+RUN_OUTCOMES = ("running", "unchanged", "succeeded", "failed", "interrupted")
 RUN_COUNTS = (
     "n_files",
     "n_loaded",
@@ -216,6 +216,9 @@ load_run = sa.Table(
     *[sa.Column(name, sa.Integer, nullable=False) for name in RUN_COUNTS],
     sa.Column("n_check_failures", sa.Integer),
     sa.Column("message", sa.String),
+    sa.Column("pid", sa.Integer),  # the process the run ran in, so a killed run can be found (history.py)
+    sa.Column("host", sa.String),
+    sa.Column("process_started", sa.Double),  # that process's start time (pids are reused)
     sa.CheckConstraint(f"outcome IN {RUN_OUTCOMES}", name="ck_load_run_outcome"),
 )
 
