@@ -556,7 +556,7 @@ def test_exit_codes_are_distinct_and_documented(tmp_path: Path, monkeypatch: pyt
     runner = CliRunner()
     assert "7 the warehouse is busy" in " ".join(runner.invoke(app, ["--help"]).output.split())
     assert "7 the warehouse is busy" in " ".join(runner.invoke(app, ["load", "--help"]).output.split())
-    for bad in (["--workers", "0"], ["--year", "1905"], ["--no-such-option"]):
+    for bad in (["--workers", "-1"], ["--year", "1905"], ["--no-such-option"]):
         assert runner.invoke(app, ["load", str(tmp_path), *bad]).exit_code == 2, bad
 
     def busy(*_: object, **__: object) -> None:
