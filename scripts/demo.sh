@@ -12,7 +12,8 @@ echo "== GENERATED 2023 (fictional, derived from the real 2024 table with known 
 .venv/bin/python -m tools.prior_year data/raw/2024/tianhe-sfj.txt data/generated/2023/tianhe-sfj.txt
 
 echo "== load: real data/raw + generated data/generated =="
-$jixiao load data/raw data/generated || code=$?
+# --prefect: the main job as a Prefect flow run (a temporary local API; no server to start)
+$jixiao load --prefect data/raw data/generated || code=$?
 # 3 = a file refused, 4 = totals do not reconcile: both are reported above, neither stops the demo
 [ "${code:-0}" -le 4 ] || exit "$code"
 
