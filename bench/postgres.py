@@ -58,8 +58,15 @@ def server_cpu_s(server: Any) -> float:
     pid = int((server.data / "postmaster.pid").read_text().split()[0])
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     ticks = sum(int(fields[i]) for i in (11, 12, 13, 14))
-    live = sum(sum(c.cpu_times()[:2]) for c in psutil.Process(pid).children())
-    return ticks / os.sysconf("SC_CLK_TCK") + live
+    return ticks / os.sysconf("SC_CLK_TCK") + sum(_cpu_s(c, psutil) for c in psutil.Process(pid).children())
+
+
+def _cpu_s(process: Any, psutil: Any) -> float:
+    """A running backend's user + system seconds; 0 when it ended since it was listed (a race, not an error)."""
+    try:
+        return sum(process.cpu_times()[:2])
+    except psutil.NoSuchProcess:
+        return 0.0
 
 
 def measure(corpus: Path, n_tables: int, env: dict[str, str], batch_size: int, scratch: Path) -> dict[str, Any]:
