@@ -17,7 +17,7 @@ from etl.extract.columns import canonical_column
 from etl.model import Grid, GridRow, Indicator, ProjectRow, RefusalKind, Reject, SourceTable, TableRefused
 from etl.text import squash, strip_tags
 from etl.transform.form_labels import label_key, labels, match, unit_in_label
-from etl.transform.header import budget_year, parse_header
+from etl.transform.header import new_table, parse_header
 from etl.transform.indicator_types import is_level2_name, resolve_type
 from etl.transform.normalise import AmountError, to_yuan
 from etl.transform.per_row import split_code, target_text
@@ -421,19 +421,7 @@ def parse_form_table(grid: Grid, year: int | None = None) -> SourceTable:
     if not dept:
         raise TableRefused(grid.path, "no department: the form names no 主管部门 / 预算部门 / 预算单位")
     unit = unit_of(forms[0], header.source_unit or "万元")
-    table = SourceTable(
-        path=grid.path,
-        sha256=grid.sha256,
-        budget_year=budget_year(grid.path, header, year),
-        department_name=dept,
-        title=header.title,
-        source_unit=unit,
-        projects=[],
-        aggregates=[],
-        is_generated=header.is_generated,
-        source_format=grid.source_format,
-        encoding=grid.encoding,
-    )
+    table = new_table(grid, header, year, unit, department=dept)
     for form in forms:
         _add_form(table, form, dept, header.source_unit or unit)
     if not table.projects:

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from etl.model import TableRefused
+from etl.model import Grid, SourceTable, TableRefused
 from etl.settings import MAX_YEAR, MIN_YEAR, is_budget_year
 from etl.text import fold
 
@@ -74,3 +74,24 @@ def budget_year(path: Path, header: Header, override: int | None = None) -> int:
     if header.year_in_text:
         return header.year_in_text
     raise TableRefused(path, "no budget year: file it under a year folder (data/raw/<year>/) or pass --year")
+
+
+def new_table(
+    grid: Grid, header: Header, year: int | None, source_unit: str, department: str | None = None
+) -> SourceTable:
+    """An empty SourceTable for a grid: where it came from, its year, department and unit, and the reader's notes
+    (every layout starts its table here, so none of them drops a field such as the notes)."""
+    return SourceTable(
+        path=grid.path,
+        sha256=grid.sha256,
+        budget_year=budget_year(grid.path, header, year),
+        department_name=department if department is not None else header.department_name or "",
+        title=header.title,
+        source_unit=source_unit,
+        projects=[],
+        aggregates=[],
+        is_generated=header.is_generated,
+        source_format=grid.source_format,
+        encoding=grid.encoding,
+        notes=list(grid.notes),
+    )

@@ -19,7 +19,7 @@ from etl.model import (
     TableRefused,
 )
 from etl.text import fold, squash, strip_tags
-from etl.transform.header import budget_year, parse_header
+from etl.transform.header import new_table, parse_header
 from etl.transform.indicators import ItemError, parse_indicators
 from etl.transform.per_row import ProjectCursor, RowError, add_indicator, has_indicator, is_per_row
 from etl.transform.truncation import refuse_if_truncated
@@ -57,20 +57,7 @@ def parse_grid(grid: Grid, year: int | None = None) -> SourceTable:
             grid.rows[0].line_no,
             RefusalKind.UNSUPPORTED_LAYOUT,
         )
-    table = SourceTable(
-        path=grid.path,
-        sha256=grid.sha256,
-        budget_year=budget_year(grid.path, header, year),
-        department_name=header.department_name or "",
-        title=header.title,
-        source_unit=header.source_unit or header_unit or "万元",
-        projects=[],
-        aggregates=[],
-        is_generated=header.is_generated,
-        source_format=grid.source_format,
-        encoding=grid.encoding,
-        notes=list(grid.notes),
-    )
+    table = new_table(grid, header, year, header.source_unit or header_unit or "万元")
     cursor: ProjectCursor | None = None
     rows = [r for r in grid.rows[1:] if not _is_note(r)]
     if rows and (sub := sub_header(rows[0].cells)):
