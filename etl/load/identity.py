@@ -190,6 +190,11 @@ def read_aliases(path: Path | str | None = None) -> pd.DataFrame:
     return frame.map(str.strip)
 
 
+def alias_departments(aliases: pd.DataFrame) -> list[str]:
+    """The departments the alias file names: every year of theirs is a candidate (see _comparable)."""
+    return sorted({d.strip() for d in aliases["department_name"]})
+
+
 class _Aliases:
     """The alias file indexed once per link: folded (name, same_as) pairs and kept-apart names per department."""
 

@@ -351,22 +351,24 @@ def _link_projects(con: duckdb.DuckDBPyConnection, projects: pd.DataFrame, targe
     """Give each published name a project identity: the one it already has, a linked one, else a new one.
 
     Years are linked one after the other, so names of an earlier year of this batch are candidates
-    for a later one; the matching itself is etl.load.identity.Linker (pure). Indicator sets are built only
-    for the new names and the candidate rows the linker compares.
+    for a later one; the matching itself is etl.load.identity.Linker (pure). Candidates are read only for
+    the departments with new names, and only the rows the linker could compare (_link_candidates);
+    indicator sets only for the new names and the candidate rows the linker compares.
     """
     con.register("stage_projects", projects)
     aliases = identity.read_aliases()
     names = _IndicatorNames(targets)
     for year in sorted(projects["budget_year"].unique()):
         new = con.execute(
-            "SELECT * FROM (SELECT DISTINCT ON (name_key) * FROM stage_projects WHERE budget_year = ? "
-            "AND name_key NOT IN (SELECT name_key FROM dim_project_name) ORDER BY name_key, load_id, source_line) "
-            "AS first_printings ORDER BY load_id, source_line, name_key",  # new ids in print order, on any engine
+            f"SELECT {_NEW_NAME_SELECT} FROM (SELECT DISTINCT ON (name_key) {_NEW_NAME_SELECT}, load_id, source_line "
+            "FROM stage_projects WHERE budget_year = ? AND name_key NOT IN (SELECT name_key FROM dim_project_name) "
+            "ORDER BY name_key, load_id, source_line) AS first_printings "
+            "ORDER BY load_id, source_line, name_key",  # new ids in print order, on any engine
             [int(year)],
         ).df()
         if new.empty:
             continue
-        candidates = _link_candidates(con)
+        candidates = _link_candidates(con, new, int(year), set(identity.alias_departments(aliases)))
         with_candidates = set(candidates["department_name"].tolist())
         compared = [k for k, d in zip(new["name_key"], new["department_name"], strict=True) if d in with_candidates]
         new["indicators"] = new["name_key"].map(names.sets(compared))  # none for a first year
@@ -375,9 +377,12 @@ def _link_projects(con: duckdb.DuckDBPyConnection, projects: pd.DataFrame, targe
         _insert_links(con, new.merge(linker.link(), on="name_key"))
 
 
+_NEW_NAME_SELECT = ", ".join((*identity.NEW_NAME_COLUMNS, "printed_name"))
+
+
 class _IndicatorNames:
-    """name_key -> the folded indicator names of this batch's targets, indexed once per batch when first asked
-    (a plain loop: a groupby cost 1 s/1,000 tables; filtering with Series.isin on Arrow strings 0.1 s a call)."""
+    """name_key -> the folded indicator names (indicator_key) of this batch's targets, indexed once per batch
+    when first asked (a plain loop: a groupby cost 1 s/1,000 tables; Series.isin on Arrow strings 0.1 s a call)."""
 
     def __init__(self, targets: pd.DataFrame) -> None:
         self.targets = targets
@@ -389,22 +394,48 @@ class _IndicatorNames:
             return {}
         if self._index is None:
             index: dict[str, set[str]] = {}
-            keys, names = (self.targets[c].to_numpy(dtype=object) for c in ("name_key", "indicator_name"))
-            for key, name in zip(keys, names, strict=True):
-                index.setdefault(key, set()).add(identity.folded(name))
+            keys, folded = (self.targets[c].to_numpy(dtype=object) for c in ("name_key", "indicator_key"))
+            for key, name in zip(keys, folded, strict=True):
+                index.setdefault(key, set()).add(name)
             self._index = {k: frozenset(v) for k, v in index.items()}
         return {k: self._index[k] for k in wanted if k in self._index}
 
 
-def _link_candidates(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Every project-year of the batch's departments: loaded facts, and names of this batch already linked
-    (these carry their name_key). Indicator sets come later, only for the rows compared."""
-    columns = ", ".join(identity.CANDIDATE_COLUMNS)
-    loaded = con.execute(f"""
-        SELECT {columns}, NULL AS name_key FROM fact_project_budget
-        WHERE department_name IN (SELECT department_name FROM stage_projects)
-        ORDER BY project_id, budget_year
-    """).df()
+def _link_candidates(
+    con: duckdb.DuckDBPyConnection, new: pd.DataFrame, year: int, alias_departments: set[str]
+) -> pd.DataFrame:
+    """The project-years a new name of ``year`` could be linked to: loaded facts, and names of this batch already
+    linked (these carry their name_key). Indicator sets come later, only for the rows compared.
+
+    Loaded facts are read only where identity.Linker can use them (it filters the same way, exactly): the
+    departments with new names, and there the adjacent years, rows whose folded name starts with a new name's
+    normalised name (a normalised link may cross any gap), and every row of a department the alias file names.
+    Reading a department's whole history each batch made linking grow with the years loaded (70% of a load).
+    """
+    wanted = pd.DataFrame(
+        {
+            "department_name": new["department_name"].astype(object),
+            "unit_name": new["unit_name"].astype(object),
+            "normalised": [identity.normalised(n) for n in new["project_name"]],
+            "every_year": [d in alias_departments for d in new["department_name"]],
+        }
+    ).drop_duplicates()
+    con.register("stage_new_names", wanted)
+    columns = ", ".join(f"f.{c}" for c in identity.CANDIDATE_COLUMNS)
+    loaded = con.execute(
+        f"""
+        SELECT {columns}, NULL AS name_key FROM fact_project_budget f
+        WHERE f.department_name IN (SELECT department_name FROM stage_new_names)
+          AND (f.budget_year BETWEEN ? AND ? OR EXISTS (
+                SELECT 1 FROM stage_new_names w
+                WHERE w.department_name = f.department_name
+                  AND (w.every_year OR (w.unit_name = f.unit_name
+                                        AND starts_with(fold_key(f.project_name), w.normalised)))))
+        ORDER BY f.project_id, f.budget_year
+        """,
+        [year - 1, year + 1],
+    ).df()
+    con.unregister("stage_new_names")
     staged_columns = ", ".join(f"s.{c}" for c in identity.CANDIDATE_COLUMNS[1:])
     staged = con.execute(f"""
         SELECT n.project_id, {staged_columns}, name_key FROM stage_projects s JOIN dim_project_name n USING (name_key)
@@ -428,11 +459,11 @@ def _candidate_indicators(
     keys = pd.DataFrame({"pos": loaded.index, "project_id": loaded["project_id"], "budget_year": loaded["budget_year"]})
     con.register("stage_keys", keys)
     fetched = con.execute("""
-        SELECT k.pos, array_agg(t.indicator_name) FILTER (WHERE t.indicator_name IS NOT NULL) AS names
+        SELECT k.pos, array_agg(t.indicator_key) FILTER (WHERE t.indicator_key IS NOT NULL) AS names
         FROM stage_keys k LEFT JOIN fact_target t USING (project_id, budget_year) GROUP BY k.pos
     """).fetchall()
     con.unregister("stage_keys")
-    return found | {pos: frozenset(map(identity.folded, names or ())) for pos, names in fetched}
+    return found | {pos: frozenset(names or ()) for pos, names in fetched}
 
 
 def _insert_links(con: duckdb.DuckDBPyConnection, links: pd.DataFrame) -> None:
@@ -477,7 +508,7 @@ def _insert_facts(con: duckdb.DuckDBPyConnection, projects: pd.DataFrame, target
     """)
     con.unregister("stage_projects")
     con.register("stage_targets", targets)
-    keys = {"project_id": "n.project_id", "indicator_type_id": "ty.indicator_type_id"}
+    keys = {"project_id": "n.project_id", "indicator_type_id": "ty.indicator_type_id", "department_name": "n.department_name"}
     names, select = _by_name("fact_target", targets, "t", keys)
     con.execute(f"""
         INSERT INTO fact_target ({names})

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from etl.model import AMOUNT_COLUMNS, Refusal, SourceTable, TargetValue
+from etl.model import AMOUNT_COLUMNS, Indicator, Refusal, SourceTable, TargetValue
 from etl.text import fold_key
 from etl.transform import PARSER_VERSION
 from etl.warehouse import schema
@@ -30,7 +30,7 @@ TARGET_COLUMNS = [
     "batch_no",
     "name_key",
     "type_key",
-    *schema.column_names(schema.fact_target, ("project_id", "indicator_type_id", "load_id")),
+    *schema.column_names(schema.fact_target, ("project_id", "indicator_type_id", "load_id", "department_name")),
 ]
 AGGREGATE_COLUMNS = ["batch_no", *schema.column_names(schema.fact_table_aggregate, ("load_id",))]
 FINDING_COLUMNS = ["batch_no", *schema.column_names(schema.fact_reconciliation, ("load_id",))]
@@ -115,10 +115,27 @@ def target_rows(tables: Sequence[SourceTable], keys: list[list[str]] | None = No
                     ind.raw_text,
                     None if ind.weight is None else format(ind.weight, "f"),
                     ind.direction,
+                    indicator_key,
+                    occurrence,
                 )
-                for ind in p.indicators
+                for ind, indicator_key, occurrence in _keyed(p.indicators)
             )
-    return pd.DataFrame(rows, columns=TARGET_COLUMNS)
+    df = pd.DataFrame(rows, columns=TARGET_COLUMNS)
+    df["occurrence"] = df["occurrence"].astype("Int64")  # whole numbers with gaps (a float column otherwise)
+    return df
+
+
+def _keyed(indicators: Sequence[Indicator]) -> list[tuple[Indicator, str, int | None]]:
+    """Each indicator (in printed order) with its folded name (fold_key) and its occurrence among the project's
+    indicators of that name in seq order (1, 2 …; None for the parser's exact repeats): the keys
+    v_target_yoy pairs two years' targets on."""
+    keys = [fold_key(ind.name) for ind in indicators]
+    occurrences: list[int | None] = [None] * len(keys)
+    seen: dict[str, int] = {}
+    for at in sorted(range(len(keys)), key=lambda n: indicators[n].seq):
+        if not indicators[at].is_duplicate:
+            occurrences[at] = seen[keys[at]] = seen.get(keys[at], 0) + 1
+    return list(zip(indicators, keys, occurrences, strict=True))
 
 
 def aggregate_rows(tables: Sequence[SourceTable]) -> pd.DataFrame:

@@ -111,7 +111,7 @@ def _copy_column(values: pd.Series) -> list[str]:
     of ints, floats, Decimals, booleans and datetimes is what PostgreSQL reads). Plain lists: pandas'
     string methods cost four times as much here (measured on 16,000 targets)."""
     items = values.tolist()
-    if values.dtype.kind in "iub":
+    if values.dtype.kind in "iub" and not values.hasnans:  # a nullable Int64 column may hold <NA>
         return list(map(str, items))
     missing = values.isna().tolist()
     out = ["\\N" if m else (v if isinstance(v, str) else str(v)) for v, m in zip(items, missing, strict=True)]
