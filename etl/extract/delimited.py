@@ -38,19 +38,27 @@ def split_lines(text: str, sep: str) -> list[NumberedRow]:
 
 def sniff_separator(text: str) -> str:
     """Tab when a tab-separated header row is there, else pipe when a pipe-separated one is."""
+    return _sniffed(text)[0]
+
+
+def _sniffed(text: str) -> tuple[str, list[NumberedRow] | None]:
+    """The separator, and the lines already split by it when sniffing did (a file is split once, not twice)."""
     for sep in ("\t", "|"):
-        if has_header(split_lines(text, sep)):
-            return sep
+        lines = split_lines(text, sep)
+        if has_header(lines):
+            return sep, lines
     if "\t" not in text and text.count("|") > text.count("\n") // 2:
-        return "|"  # a form or a look-alike dumped one cell per line ("项目名称 |")
-    return "\t"
+        return "|", None  # a form or a look-alike dumped one cell per line ("项目名称 |")
+    return "\t", None
 
 
 def read_delimited(path: Path, data: bytes, sep: str | None = None) -> Grid:
     """A text dump; the separator (tab or pipe) is sniffed from the header row unless given."""
     text, encoding = decode(data, path)
-    sep = sep or sniff_separator(text)
-    preamble, rows, raw = split_rows(split_lines(text, sep))
+    lines = None
+    if sep is None:
+        sep, lines = _sniffed(text)
+    preamble, rows, raw = split_rows(lines if lines is not None else split_lines(text, sep))
     fmt = "text" if sep == "\t" else "pipe"
     return Grid(path, preamble, rows, encoding=encoding, sha256=sha256_of(data), source_format=fmt, raw_rows=raw)
 
