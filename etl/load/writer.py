@@ -75,22 +75,45 @@ CLAIMED_ELSEWHERE = "the table is already loaded from another file"
 IN_THE_SAME_RUN = "another file of the same run holds the table"
 
 
-def _current_loads(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, int], tuple[int, str, str]]:
+def _current_loads(
+    con: duckdb.DuckDBPyConnection, tables: Sequence[frames.TableMeta]
+) -> dict[tuple[str, int], tuple[int, str, str]]:
+    """The current loads of the batch's department-years (not the whole log: it was read again every batch)."""
+    if not tables:
+        return {}
+    keys = pd.DataFrame(
+        {"department_name": [t.department_name for t in tables], "budget_year": [int(t.budget_year) for t in tables]}
+    ).astype({"department_name": object, "budget_year": "int64"})
+    con.register("stage_table_keys", keys)
     rows = con.execute(
-        "SELECT load_id, department_name, budget_year, source_sha256, source_path FROM load_log WHERE status = 'loaded'"
+        "SELECT load_id, department_name, budget_year, source_sha256, source_path FROM load_log "
+        "WHERE status = 'loaded' AND (department_name, budget_year) IN "
+        "(SELECT department_name, budget_year FROM stage_table_keys)"
     ).fetchall()
+    con.unregister("stage_table_keys")
     return {(d, y): (lid, sha, path) for lid, d, y, sha, path in rows}
+
+
+def _of_paths(con: duckdb.DuckDBPyConnection, sql: str, paths: Sequence[str], args: Sequence = ()) -> list[tuple]:
+    """Rows of load_log for these source paths only: ``sql`` names the registered stage_paths(source_path)."""
+    if not paths:
+        return []
+    con.register("stage_paths", pd.DataFrame({"source_path": list(paths)}, dtype=object))
+    rows = con.execute(sql, list(args)).fetchall()
+    con.unregister("stage_paths")
+    return rows
 
 
 def _current_by_path(con: duckdb.DuckDBPyConnection, paths: Sequence[str]) -> dict[str, list[int]]:
     """The current loads of these source files (a file corrected in place may now state another
     department or year: its new load must still supersede its own earlier one)."""
-    wanted = set(paths)
-    rows = con.execute("SELECT source_path, load_id FROM load_log WHERE status = 'loaded'").fetchall()
     out: dict[str, list[int]] = {}
-    for path, load_id in rows:
-        if path in wanted:
-            out.setdefault(path, []).append(load_id)
+    sql = (
+        "SELECT source_path, load_id FROM load_log "
+        "WHERE status = 'loaded' AND source_path IN (SELECT source_path FROM stage_paths)"
+    )
+    for path, load_id in _of_paths(con, sql, paths):
+        out.setdefault(path, []).append(load_id)
     return out
 
 
@@ -113,14 +136,16 @@ def plan_batch(con: duckdb.DuckDBPyConnection, batch: frames.FrameBatch, refusal
     that already have a current load are decided first, so a table one of them gives up (a 部门名称
     corrected in place) is free for another file of the same batch.
     """
-    current = _current_loads(con)
+    current = _current_loads(con, batch.tables)
     by_path = _current_by_path(con, [t.path for t in batch.tables])
     known_refusals = set(  # logged once per file, bytes, kind and parser version
-        con.execute(
-            "SELECT source_path, source_sha256, refusal_kind FROM load_log "
-            "WHERE status = 'refused' AND parser_version = ?",
+        _of_paths(
+            con,
+            "SELECT source_path, source_sha256, refusal_kind FROM load_log WHERE status = 'refused' "
+            "AND parser_version = ? AND source_path IN (SELECT source_path FROM stage_paths)",
+            sorted({r.path for r in refusals} | {t.path for t in batch.tables}),  # conflicts are refusals too
             [PARSER_VERSION],
-        ).fetchall()
+        )
     )
     keep: list[int] = []
     replaced: list[int] = []
@@ -422,26 +447,39 @@ def _link_candidates(
     ).drop_duplicates()
     con.register("stage_new_names", wanted)
     columns = ", ".join(f"f.{c}" for c in identity.CANDIDATE_COLUMNS)
-    loaded = con.execute(
+    nearby = con.execute(
         f"""
         SELECT {columns}, NULL AS name_key FROM fact_project_budget f
-        WHERE f.department_name IN (SELECT department_name FROM stage_new_names)
-          AND (f.budget_year BETWEEN ? AND ? OR EXISTS (
-                SELECT 1 FROM stage_new_names w
-                WHERE w.department_name = f.department_name
-                  AND (w.every_year OR (w.unit_name = f.unit_name
-                                        AND starts_with(fold_key(f.project_name), w.normalised)))))
-        ORDER BY f.project_id, f.budget_year
+        WHERE f.department_name IN (SELECT department_name FROM stage_new_names WHERE every_year)
+           OR (f.department_name IN (SELECT department_name FROM stage_new_names) AND f.budget_year BETWEEN ? AND ?)
         """,
         [year - 1, year + 1],
     ).df()
+    same_name = con.execute(  # the name folded once per row, then compared with the new names of its unit
+        f"""
+        SELECT {columns}, NULL AS name_key FROM (
+            SELECT f.*, fold_key(f.project_name) AS folded FROM fact_project_budget f
+            WHERE (f.department_name, f.unit_name) IN (SELECT department_name, unit_name FROM stage_new_names)
+              AND f.budget_year NOT BETWEEN ? AND ?
+              AND f.department_name NOT IN (SELECT department_name FROM stage_new_names WHERE every_year)
+        ) AS f
+        WHERE EXISTS (
+            SELECT 1 FROM stage_new_names w
+            WHERE w.department_name = f.department_name AND w.unit_name = f.unit_name
+              AND starts_with(f.folded, w.normalised)
+        )
+        """,
+        [year - 1, year + 1],
+    ).df()
+    found = [f for f in (nearby, same_name) if not f.empty] or [nearby]  # disjoint years: no row twice
+    loaded = pd.concat(found, ignore_index=True).sort_values(["project_id", "budget_year"], ignore_index=True)
     con.unregister("stage_new_names")
     staged_columns = ", ".join(f"s.{c}" for c in identity.CANDIDATE_COLUMNS[1:])
     staged = con.execute(f"""
         SELECT n.project_id, {staged_columns}, name_key FROM stage_projects s JOIN dim_project_name n USING (name_key)
         ORDER BY s.load_id, s.source_line
     """).df()
-    return pd.concat([loaded, staged], ignore_index=True)
+    return pd.concat([f for f in (loaded, staged) if not f.empty] or [loaded], ignore_index=True)
 
 
 def _candidate_indicators(
@@ -508,7 +546,11 @@ def _insert_facts(con: duckdb.DuckDBPyConnection, projects: pd.DataFrame, target
     """)
     con.unregister("stage_projects")
     con.register("stage_targets", targets)
-    keys = {"project_id": "n.project_id", "indicator_type_id": "ty.indicator_type_id", "department_name": "n.department_name"}
+    keys = {
+        "project_id": "n.project_id",
+        "indicator_type_id": "ty.indicator_type_id",
+        "department_name": "n.department_name",  # the project's department, for the views' filters
+    }
     names, select = _by_name("fact_target", targets, "t", keys)
     con.execute(f"""
         INSERT INTO fact_target ({names})
