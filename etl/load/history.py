@@ -100,9 +100,12 @@ def close_interrupted(con: duckdb.DuckDBPyConnection) -> list[int]:
 
 def record_checks(con: duckdb.DuckDBPyConnection, run_id: int, results: Sequence[CheckResult]) -> None:
     """Every check the run ran, passed or not, with a sample of the offending rows."""
-    con.executemany(
-        "INSERT INTO load_run_check VALUES (?, ?, ?, ?, ?, ?)",
-        [(run_id, r.name, r.passed, r.n_rows, r.sample, r.description) for r in results],
+    if not results:
+        return
+    rows = [(run_id, r.name, r.passed, r.n_rows, r.sample, r.description) for r in results]
+    con.execute(  # one statement: executemany commits each row on its own (30 ms apiece on DuckDB)
+        "INSERT INTO load_run_check VALUES " + ", ".join(["(?, ?, ?, ?, ?, ?)"] * len(rows)),
+        [value for row in rows for value in row],
     )
 
 
