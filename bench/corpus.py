@@ -9,6 +9,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from etl.transform.header import GENERATED_MARK
 from tools.synth import corpus_of_size
 
 CORPUS_ROOT = Path(__file__).resolve().parent / "corpus"
@@ -48,3 +49,28 @@ def ensure_corpus(
     t0 = time.perf_counter()
     corpus_of_size(folder, n_tables, seed, years, workers=workers)
     return folder, time.perf_counter() - t0
+
+
+SAMPLE = Path(__file__).resolve().parent.parent / "data" / "raw" / "2024" / "tianhe-sfj.txt"
+SAMPLE_DEPARTMENT = "广州市天河区司法局"
+
+
+def ensure_copies(n_tables: int, root: Path = CORPUS_ROOT) -> Path:
+    """bench/corpus/generated-copies-<n>/2024: the real sample n times, each under another department name
+    (GENERATED: the same 22 projects and 110 targets per table; a manifest says so). The shape of an independent
+    check of the ratio to the floor: one year, no history to link, every table read the same way."""
+    folder = root / f"generated-copies-{n_tables}"
+    manifest = folder / "manifest.json"
+    text = SAMPLE.read_text(encoding="utf-8")
+    if manifest.is_file() and json.loads(manifest.read_text(encoding="utf-8")).get("n_tables") == n_tables:
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    (folder / "2024").mkdir(parents=True)
+    for i in range(n_tables):
+        label = f"{GENERATED_MARK} GENERATED data, not a published table (renamed copy {i} of the real sample)\n"
+        copy = label + text.replace(SAMPLE_DEPARTMENT, f"广州市样例区第{i:04d}局")
+        (folder / "2024" / f"copy-{i:04d}.txt").write_text(copy, encoding="utf-8")
+    note = {"generated": True, "from": "data/raw/2024/tianhe-sfj.txt", "n_tables": n_tables,
+            "how": f"{SAMPLE_DEPARTMENT} replaced by 广州市样例区第NNNN局 in each copy"}
+    manifest.write_text(json.dumps(note, ensure_ascii=False) + "\n", encoding="utf-8")
+    return folder

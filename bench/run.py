@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import cli, postgres, report, targets
-from bench.corpus import CORPUS_ROOT, ensure_corpus
+from bench.corpus import CORPUS_ROOT, ensure_copies, ensure_corpus
 from bench.queries import VIEWS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -103,6 +103,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--floor-on", choices=("S", "L"), default="L", help="corpus of `jixiao load` beside the floor (default L)"
     )
     ap.add_argument("--repeats", type=int, default=5, help="runs of the one-file load (default 5)")
+    ap.add_argument(
+        "--copies", type=int, default=2000, help="renamed copies of the sample, loaded beside the floor (0: none)"
+    )
     return ap.parse_args(argv)
 
 
@@ -129,6 +132,14 @@ def measure(a: argparse.Namespace) -> dict[str, Any]:
     side = s_dir if a.floor_on == "S" else l_dir
     r["floor"] = {"corpus": a.floor_on, **cli.time_floor(side, a.scratch, _env(a.scratch), a.floor_on)}
     r["cli_load"] = {"corpus": a.floor_on, **cli.time_cli_load(side, a.scratch, _env(a.scratch), a.floor_on)}
+    if a.copies:
+        copies = ensure_copies(a.copies, a.corpus_root)
+        floor = cli.time_floor(copies, a.scratch, _env(a.scratch), "copies")
+        r["floor_copies"] = {"corpus": f"copies-{a.copies}", **floor}
+        r["cli_load_copies"] = {
+            "corpus": f"copies-{a.copies}",
+            **cli.time_cli_load(copies, a.scratch, _env(a.scratch), "copies"),
+        }
     r["load_S"] = child("load", a.scratch, "load_S", s_dir, **opts)
     r["load_L"] = child("load", a.scratch, "load_L", l_dir, **opts)
     r["noop_L"] = child("run", a.scratch, "load_L", l_dir, fresh=False, **opts)

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.mark.slow
 def test_benchmark_runs_at_a_tiny_size(tmp_path: Path) -> None:
     out = tmp_path / "latest.json"
-    cmd = [sys.executable, "-m", "bench.run", "--small", "10", "--large", "20", "--batch-size", "8", "--no-flow"]
+    cmd = [sys.executable, "-m", "bench.run", "--small", "10", "--large", "20", "--batch-size", "8", "--no-flow", "--copies", "5"]
     cmd += ["--corpus-root", str(tmp_path / "corpus"), "--scratch", str(tmp_path / "scratch"), "--out", str(out)]
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
@@ -24,6 +24,8 @@ def test_benchmark_runs_at_a_tiny_size(tmp_path: Path) -> None:
     assert results["load_S"]["files"] == {"loaded": 10}
     assert results["load_L"]["files"] == {"loaded": 20}
     assert results["noop_L"]["files"] == {"unchanged": 20}
+    assert results["floor_copies"]["files"] == 5 and results["floor_copies"]["targets"] == 5 * 110
+    assert results["cli_load_copies"]["exit_code"] == 0
     assert results["baseline_S"]["rows_written"] > 0
     assert results["views_L"]["views"]["v_target"]["rows"] > 0
     assert results["audit_L"]["exit_code"] == 0 and results["audit_L"]["query_s"] > 0
