@@ -386,7 +386,8 @@ def _link_projects(con: duckdb.DuckDBPyConnection, projects: pd.DataFrame, targe
     for year in sorted(projects["budget_year"].unique()):
         new = con.execute(
             f"SELECT {_NEW_NAME_SELECT} FROM (SELECT DISTINCT ON (name_key) {_NEW_NAME_SELECT}, load_id, source_line "
-            "FROM stage_projects WHERE budget_year = ? AND name_key NOT IN (SELECT name_key FROM dim_project_name) "
+            "FROM stage_projects s WHERE budget_year = ? "
+            "AND NOT EXISTS (SELECT 1 FROM dim_project_name d WHERE d.name_key = s.name_key) "  # an anti join
             "ORDER BY name_key, load_id, source_line) AS first_printings "
             "ORDER BY load_id, source_line, name_key",  # new ids in print order, on any engine
             [int(year)],
@@ -434,14 +435,15 @@ def _link_candidates(
 
     Loaded facts are read only where identity.Linker can use them (it filters the same way, exactly): the
     departments with new names, and there the adjacent years, rows whose folded name starts with a new name's
-    normalised name (a normalised link may cross any gap), and every row of a department the alias file names.
+    normalised name (a normalised link may cross any gap: its name_key, department|unit|document|folded name,
+    contains '|' and that name), and every row of a department the alias file names.
     Reading a department's whole history each batch made linking grow with the years loaded (70% of a load).
     """
     wanted = pd.DataFrame(
         {
             "department_name": new["department_name"].astype(object),
             "unit_name": new["unit_name"].astype(object),
-            "normalised": [identity.normalised(n) for n in new["project_name"]],
+            "needle": ["|" + identity.normalised(n) for n in new["project_name"]],
             "every_year": [d in alias_departments for d in new["department_name"]],
         }
     ).drop_duplicates()
@@ -455,18 +457,16 @@ def _link_candidates(
         """,
         [year - 1, year + 1],
     ).df()
-    same_name = con.execute(  # the name folded once per row, then compared with the new names of its unit
+    same_name = con.execute(  # name_key ends with '|' and the folded name: no folding here
         f"""
-        SELECT {columns}, NULL AS name_key FROM (
-            SELECT f.*, fold_key(f.project_name) AS folded FROM fact_project_budget f
-            WHERE (f.department_name, f.unit_name) IN (SELECT department_name, unit_name FROM stage_new_names)
-              AND f.budget_year NOT BETWEEN ? AND ?
-              AND f.department_name NOT IN (SELECT department_name FROM stage_new_names WHERE every_year)
-        ) AS f
-        WHERE EXISTS (
+        SELECT {columns}, NULL AS name_key FROM fact_project_budget f
+        WHERE f.budget_year NOT BETWEEN ? AND ?
+          AND (f.department_name, f.unit_name) IN
+              (SELECT department_name, unit_name FROM stage_new_names WHERE NOT every_year)
+          AND EXISTS (
             SELECT 1 FROM stage_new_names w
             WHERE w.department_name = f.department_name AND w.unit_name = f.unit_name
-              AND starts_with(f.folded, w.normalised)
+              AND strpos(f.name_key, w.needle) > 0
         )
         """,
         [year - 1, year + 1],

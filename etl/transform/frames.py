@@ -247,7 +247,9 @@ class FrameBatch:
     FRAMES = ("projects", "targets", "aggregates", "findings", "rejects")
 
     def select(self, keep: Sequence[int]) -> FrameBatch:
-        """Only the tables at the given positions, renumbered 0..len(keep)-1."""
+        """Only the tables at the given positions, renumbered 0..len(keep)-1 (itself when that is every table)."""
+        if list(keep) == list(range(len(self.tables))):
+            return self  # a first load keeps everything: no copy of the frames
         renumber = {old: new for new, old in enumerate(keep)}
         parts = {}
         for name in self.FRAMES:
