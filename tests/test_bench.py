@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.mark.slow
 def test_benchmark_runs_at_a_tiny_size(tmp_path: Path) -> None:
     out = tmp_path / "latest.json"
-    cmd = [sys.executable, "-m", "bench.run", "--small", "10", "--large", "20", "--batch-size", "8", "--no-flow", "--copies", "5"]
+    cmd = [sys.executable, "-m", "bench.run", "--small", "10", "--large", "20", "--batch-size", "8", "--no-flow"]
+    cmd += ["--copies", "5"]
     cmd += ["--corpus-root", str(tmp_path / "corpus"), "--scratch", str(tmp_path / "scratch"), "--out", str(out)]
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
