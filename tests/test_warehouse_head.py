@@ -116,3 +116,27 @@ def test_downgrade_to_base_and_upgrade_to_head(warehouse: Path, sample_path: Pat
         assert result.status == "loaded"
         assert con.execute("SELECT version_num FROM alembic_version").fetchone() == (head_revision(),)
         assert con.execute("SELECT count(*), sum(weight) FROM v_target").fetchone() == (110, None)
+
+
+def test_revision_0011_fills_the_target_keys_of_facts_loaded_before_it(warehouse: Path, sample_path: Path) -> None:
+    """Facts loaded before 0011 get department_name, indicator_key and occurrence from the migration, equal to
+    what the loader writes (two years, so v_target_yoy pairs them), and the view gives the same rows."""
+    from etl.load.run import run_load
+    from tests.paths import PROJECT_ROOT
+
+    run_load([PROJECT_ROOT / "data" / "generated" / "2023", sample_path.parent], warehouse)
+    query = "SELECT * EXCLUDE (load_id) FROM fact_target ORDER BY project_id, budget_year, seq"
+    con = connect(warehouse, read_only=True, published=False)
+    try:
+        loaded, pairs = con.execute(query).fetchall(), con.execute("SELECT * FROM v_target_yoy ORDER BY ALL").fetchall()
+    finally:
+        con.close()
+    assert len(loaded) == 218 and len(pairs) > 100
+    _alembic(warehouse, "downgrade", "0010")  # the three columns go
+    _alembic(warehouse, "upgrade", "head")  # and come back filled
+    con = connect(warehouse, read_only=True, published=False)
+    try:
+        assert con.execute(query).fetchall() == loaded
+        assert con.execute("SELECT * FROM v_target_yoy ORDER BY ALL").fetchall() == pairs
+    finally:
+        con.close()
