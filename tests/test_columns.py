@@ -41,8 +41,7 @@ def sample_batch() -> frames.FrameBatch:
 )
 def test_staged_frames_have_the_schemas_columns(frame: str, table, sample_batch: frames.FrameBatch) -> None:
     staged = set(getattr(sample_batch, frame).columns)
-    assigned = ASSIGNED | ({"department_name"} if table is schema.fact_target else set())  # from dim_project_name
-    assert staged - STAGE_KEYS == set(table.columns.keys()) - assigned - STAGE_KEYS
+    assert staged - STAGE_KEYS == set(table.columns.keys()) - ASSIGNED - STAGE_KEYS
 
 
 def _markers(df: pd.DataFrame, keep: set[str]) -> pd.DataFrame:

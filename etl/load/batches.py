@@ -80,9 +80,7 @@ def worker_pool(workers: int) -> ProcessPoolExecutor:
     pool = _POOLS.get(workers)
     if pool is None:
         children.ensure_watchdog()  # the pool's processes must die with this one, even on SIGKILL
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([__name__])  # the parser imported once, in the fork server, not per worker
-        pool = _POOLS[workers] = ProcessPoolExecutor(workers, mp_context=context)
+        pool = _POOLS[workers] = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"))
         atexit.register(pool.shutdown, cancel_futures=True)
     return pool
 

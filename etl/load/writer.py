@@ -546,11 +546,7 @@ def _insert_facts(con: duckdb.DuckDBPyConnection, projects: pd.DataFrame, target
     """)
     con.unregister("stage_projects")
     con.register("stage_targets", targets)
-    keys = {
-        "project_id": "n.project_id",
-        "indicator_type_id": "ty.indicator_type_id",
-        "department_name": "n.department_name",  # the project's department, for the views' filters
-    }
+    keys = {"project_id": "n.project_id", "indicator_type_id": "ty.indicator_type_id"}
     names, select = _by_name("fact_target", targets, "t", keys)
     con.execute(f"""
         INSERT INTO fact_target ({names})

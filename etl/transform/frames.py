@@ -30,7 +30,7 @@ TARGET_COLUMNS = [
     "batch_no",
     "name_key",
     "type_key",
-    *schema.column_names(schema.fact_target, ("project_id", "indicator_type_id", "load_id", "department_name")),
+    *schema.column_names(schema.fact_target, ("project_id", "indicator_type_id", "load_id")),
 ]
 AGGREGATE_COLUMNS = ["batch_no", *schema.column_names(schema.fact_table_aggregate, ("load_id",))]
 FINDING_COLUMNS = ["batch_no", *schema.column_names(schema.fact_reconciliation, ("load_id",))]
@@ -115,6 +115,7 @@ def target_rows(tables: Sequence[SourceTable], keys: list[list[str]] | None = No
                     ind.raw_text,
                     None if ind.weight is None else format(ind.weight, "f"),
                     ind.direction,
+                    t.department_name,  # the table's, as fact_project_budget has it (the views join on it)
                     indicator_key,
                     occurrence,
                 )

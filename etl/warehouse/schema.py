@@ -152,7 +152,7 @@ fact_target = sa.Table(
     sa.Column("weight", TARGET_NUMBER),  # 权重 of the per-row layout (NULL where not printed); since 0008
     sa.Column("direction", sa.String(4)),  # 指标方向 正向/反向 of the per-row layout; since 0008
     # since 0011, for the cross-year views (stored so a department's filter reaches this table's scan):
-    sa.Column("department_name", sa.String),  # the project's department (dim_project_name's), set by the loader
+    sa.Column("department_name", sa.String),  # the table's department, as in fact_project_budget
     sa.Column("indicator_key", sa.String),  # etl.text.fold_key(indicator_name): names compared across years
     sa.Column("occurrence", sa.Integer),  # 1, 2 … among the project-year's targets of this indicator_key
     # (in seq order; NULL for the parser's exact repeats, is_duplicate): a name printed twice pairs by order
