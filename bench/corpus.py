@@ -61,11 +61,11 @@ def ensure_copies(n_tables: int, root: Path = CORPUS_ROOT) -> Path:
     check of the ratio to the floor: one year, no history to link, every table read the same way."""
     folder = root / f"generated-copies-{n_tables}"
     manifest = folder / "manifest.json"
-    text = SAMPLE.read_text(encoding="utf-8")
     if manifest.is_file() and json.loads(manifest.read_text(encoding="utf-8")).get("n_tables") == n_tables:
         return folder
     shutil.rmtree(folder, ignore_errors=True)
     (folder / "2024").mkdir(parents=True)
+    text = SAMPLE.read_text(encoding="utf-8")
     for i in range(n_tables):
         label = f"{GENERATED_MARK} GENERATED data, not a published table (renamed copy {i} of the real sample)\n"
         copy = label + text.replace(SAMPLE_DEPARTMENT, f"广州市样例区第{i:04d}局")

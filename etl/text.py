@@ -1,14 +1,16 @@
 """Small text helpers shared by the parsers: width folding and whitespace, and the one key-folding rule.
 
 ``fold_key`` is the form names are compared and keyed by everywhere: project identities
-(``frames.name_key``, ``identity.folded``), header and type-name look-ups (``header_key``) and, in SQL,
-the ``fold_key()`` macro of sql/macros/fold_key.sql that the views use. The two are kept identical by
+(``frames.name_key``; ``folded``, its cached form, for identity and the stored indicator keys), header and
+type-name look-ups (``header_key``) and, in SQL, the ``fold_key()`` macro of sql/macros/fold_key.sql that the
+views use. The two are kept identical by
 tests/test_folding.py (every character of the Basic Multilingual Plane goes through both).
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _FOLD = str.maketrans({"（": "(", "）": ")", "：": ":", "；": ";", "，": ",", "　": " ", "［": "[", "］": "]"})
 _SPACES = re.compile(r"\s+")
@@ -53,6 +55,12 @@ def strip_tags(text: str) -> str:
 def fold_key(text: str) -> str:
     """The key two printings of one name share: full-width ASCII forms folded, all whitespace dropped."""
     return text.translate(_KEY)
+
+
+@lru_cache(maxsize=1 << 18)
+def folded(name: str | None) -> str:
+    """fold_key by distinct name, None as "": names recur in every project and year (identity, frames)."""
+    return fold_key(name or "")
 
 
 def header_key(text: str) -> str:

@@ -36,13 +36,9 @@ def split_lines(text: str, sep: str) -> list[NumberedRow]:
     return rows
 
 
-def sniff_separator(text: str) -> str:
-    """Tab when a tab-separated header row is there, else pipe when a pipe-separated one is."""
-    return _sniffed(text)[0]
-
-
 def _sniffed(text: str) -> tuple[str, list[NumberedRow] | None]:
-    """The separator, and the lines already split by it when sniffing did (a file is split once, not twice)."""
+    """The separator (tab when a tab-separated header row is there, else pipe when a pipe-separated one is),
+    and the lines already split by it when sniffing did (a file is split once, not twice)."""
     for sep in ("\t", "|"):
         lines = split_lines(text, sep)
         if has_header(lines):

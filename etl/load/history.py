@@ -103,7 +103,7 @@ def record_checks(con: duckdb.DuckDBPyConnection, run_id: int, results: Sequence
     if not results:
         return
     rows = [(run_id, r.name, r.passed, r.n_rows, r.sample, r.description) for r in results]
-    con.execute(  # one statement: executemany commits each row on its own (30 ms apiece on DuckDB)
+    con.execute(  # one statement for all the checks, not one per check
         "INSERT INTO load_run_check VALUES " + ", ".join(["(?, ?, ?, ?, ?, ?)"] * len(rows)),
         [value for row in rows for value in row],
     )

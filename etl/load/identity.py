@@ -37,7 +37,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from etl.settings import aliases_path
-from etl.text import fold_key
+from etl.text import folded
 
 FUZZY_THRESHOLD = 90.0
 CORROBORATED_THRESHOLD = 80.0
@@ -51,12 +51,6 @@ METHOD_RANK = {"alias": 3, "normalised": 2, "fuzzy": 1}
 _PERIOD = re.compile(r"\(\d{4}年?(?:度)?[-—–~至到]+\d{4}年?(?:度)?\)$|\(\d{4}年度?\)$")
 _FUNDING = re.compile(r"(?:工作|业务|专项)?(?:经费|资金|补贴|补助|费用?)$")
 _CITY = re.compile(r"^(?:.{2,3}省)?.{2,3}市")
-
-
-@lru_cache(maxsize=1 << 18)
-def folded(name: str) -> str:
-    """Width-folded, without spaces: the form two printings of one name share (etl.text.fold_key)."""
-    return fold_key(name or "")
 
 
 @lru_cache(maxsize=1 << 18)

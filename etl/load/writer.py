@@ -84,24 +84,33 @@ def _current_loads(
     keys = pd.DataFrame(
         {"department_name": [t.department_name for t in tables], "budget_year": [int(t.budget_year) for t in tables]}
     ).astype({"department_name": object, "budget_year": "int64"})
-    con.register("stage_table_keys", keys)
-    rows = con.execute(
+    rows = _rows_with(
+        con,
+        "stage_table_keys",
+        keys,
         "SELECT load_id, department_name, budget_year, source_sha256, source_path FROM load_log "
         "WHERE status = 'loaded' AND (department_name, budget_year) IN "
-        "(SELECT department_name, budget_year FROM stage_table_keys)"
-    ).fetchall()
-    con.unregister("stage_table_keys")
+        "(SELECT department_name, budget_year FROM stage_table_keys)",
+    )
     return {(d, y): (lid, sha, path) for lid, d, y, sha, path in rows}
+
+
+def _rows_with(
+    con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame, sql: str, args: Sequence = ()
+) -> list[tuple]:
+    """The rows of ``sql``, which reads ``frame`` registered as ``name`` for this query only."""
+    con.register(name, frame)
+    try:
+        return con.execute(sql, list(args)).fetchall()
+    finally:
+        con.unregister(name)
 
 
 def _of_paths(con: duckdb.DuckDBPyConnection, sql: str, paths: Sequence[str], args: Sequence = ()) -> list[tuple]:
     """Rows of load_log for these source paths only: ``sql`` names the registered stage_paths(source_path)."""
     if not paths:
         return []
-    con.register("stage_paths", pd.DataFrame({"source_path": list(paths)}, dtype=object))
-    rows = con.execute(sql, list(args)).fetchall()
-    con.unregister("stage_paths")
-    return rows
+    return _rows_with(con, "stage_paths", pd.DataFrame({"source_path": list(paths)}, dtype=object), sql, args)
 
 
 def _current_by_path(con: duckdb.DuckDBPyConnection, paths: Sequence[str]) -> dict[str, list[int]]:

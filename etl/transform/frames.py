@@ -16,7 +16,7 @@ from functools import lru_cache
 import pandas as pd
 
 from etl.model import AMOUNT_COLUMNS, Indicator, Refusal, SourceTable, TargetValue
-from etl.text import fold_key
+from etl.text import fold_key, folded
 from etl.transform import PARSER_VERSION
 from etl.warehouse import schema
 
@@ -126,17 +126,11 @@ def target_rows(tables: Sequence[SourceTable], keys: list[list[str]] | None = No
     return df
 
 
-@lru_cache(maxsize=1 << 16)
-def _indicator_key(name: str) -> str:
-    """fold_key of an indicator name, by distinct name (names recur in every project and year)."""
-    return fold_key(name)
-
-
 def _keyed(indicators: Sequence[Indicator]) -> list[tuple[Indicator, str, int | None]]:
     """Each indicator (in printed order) with its folded name (fold_key) and its occurrence among the project's
     indicators of that name in seq order (1, 2 …; None for the parser's exact repeats): the keys
     v_target_yoy pairs two years' targets on."""
-    keys = [_indicator_key(ind.name) for ind in indicators]
+    keys = [folded(ind.name) for ind in indicators]
     occurrences: list[int | None] = [None] * len(keys)
     seen: dict[str, int] = {}
     for at in sorted(range(len(keys)), key=lambda n: indicators[n].seq):
