@@ -20,6 +20,8 @@ from datetime import datetime
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import sqlalchemy as sa
 
 from etl.load import identity
@@ -102,6 +104,17 @@ def _rows_with(
     con.register(name, frame)
     try:
         return con.execute(sql, list(args)).fetchall()
+    finally:
+        con.unregister(name)
+
+
+def _frame_with(
+    con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame, sql: str, args: Sequence = ()
+) -> pd.DataFrame:
+    """The DataFrame of ``sql``, which reads ``frame`` registered as ``name`` for this query only."""
+    con.register(name, frame)
+    try:
+        return con.execute(sql, list(args)).df()
     finally:
         con.unregister(name)
 
@@ -416,24 +429,25 @@ _NEW_NAME_SELECT = ", ".join((*identity.NEW_NAME_COLUMNS, "printed_name"))
 
 
 class _IndicatorNames:
-    """name_key -> the folded indicator names (indicator_key) of this batch's targets, indexed once per batch
-    when first asked (a plain loop: a groupby cost 1 s/1,000 tables; Series.isin on Arrow strings 0.1 s a call)."""
+    """name_key -> the folded indicator names (indicator_key) of this batch's targets, for the names asked for
+    only (about a quarter of a batch's: indexing every target cost 60 ms a batch). The rows are picked with
+    Arrow's is_in and grouped in a plain loop (a groupby cost 1 s/1,000 tables; Series.isin 0.1 s a call)."""
 
     def __init__(self, targets: pd.DataFrame) -> None:
-        self.targets = targets
-        self._index: dict[str, frozenset[str]] | None = None
+        self.keys = pa.array(targets["name_key"])
+        self.names = pa.array(targets["indicator_key"])
+        self._sets: dict[str, frozenset[str] | None] = {}
 
     def sets(self, name_keys: Iterable[str]) -> dict[str, frozenset[str]]:
         wanted = list(name_keys)
-        if not wanted:
-            return {}
-        if self._index is None:
-            index: dict[str, set[str]] = {}
-            keys, folded = (self.targets[c].to_numpy(dtype=object) for c in ("name_key", "indicator_key"))
-            for key, name in zip(keys, folded, strict=True):
-                index.setdefault(key, set()).add(name)
-            self._index = {k: frozenset(v) for k, v in index.items()}
-        return {k: self._index[k] for k in wanted if k in self._index}
+        if missing := list({k for k in wanted if k not in self._sets}):
+            rows = pc.is_in(self.keys, value_set=pa.array(missing, type=self.keys.type))
+            found: dict[str, set[str]] = {}
+            keys, names = self.keys.filter(rows).to_pylist(), self.names.filter(rows).to_pylist()
+            for key, name in zip(keys, names, strict=True):
+                found.setdefault(key, set()).add(name)
+            self._sets |= dict.fromkeys(missing) | {k: frozenset(v) for k, v in found.items()}
+        return {k: v for k in wanted if (v := self._sets[k]) is not None}
 
 
 def _link_candidates(
@@ -442,11 +456,12 @@ def _link_candidates(
     """The project-years a new name of ``year`` could be linked to: loaded facts, and names of this batch already
     linked (these carry their name_key). Indicator sets come later, only for the rows compared.
 
-    Loaded facts are read only where identity.Linker can use them (it filters the same way, exactly): the
-    departments with new names, and there the adjacent years, rows whose folded name starts with a new name's
-    normalised name (a normalised link may cross any gap: its name_key, department|unit|document|folded name,
-    contains '|' and that name), and every row of a department the alias file names.
-    Reading a department's whole history each batch made linking grow with the years loaded (70% of a load).
+    Rows are read only where identity.Linker can use them (it filters the same way, exactly): the departments
+    with new names, and there the adjacent years, rows whose folded name starts with a new name's normalised
+    name (a normalised link may cross any gap: its name_key, department|unit|document|folded name, contains '|'
+    and that name), and every row of a department the alias file names. A project already printed in ``year``
+    (loaded, or an already known name of this batch) is taken, so none of its rows is read: the linker would
+    set them aside. Reading a department's whole history each batch made linking grow with the years loaded.
     """
     wanted = pd.DataFrame(
         {
@@ -456,39 +471,52 @@ def _link_candidates(
             "every_year": [d in alias_departments for d in new["department_name"]],
         }
     ).drop_duplicates()
-    con.register("stage_new_names", wanted)
     columns = ", ".join(f"f.{c}" for c in identity.CANDIDATE_COLUMNS)
-    nearby = con.execute(
-        f"""
-        SELECT {columns}, NULL AS name_key FROM fact_project_budget f
-        WHERE f.department_name IN (SELECT department_name FROM stage_new_names WHERE every_year)
-           OR (f.department_name IN (SELECT department_name FROM stage_new_names) AND f.budget_year BETWEEN ? AND ?)
-        """,
-        [year - 1, year + 1],
-    ).df()
-    same_name = con.execute(  # name_key ends with '|' and the folded name: no folding here
-        f"""
-        SELECT {columns}, NULL AS name_key FROM fact_project_budget f
-        WHERE f.budget_year NOT BETWEEN ? AND ?
-          AND (f.department_name, f.unit_name) IN
-              (SELECT department_name, unit_name FROM stage_new_names WHERE NOT every_year)
-          AND EXISTS (
-            SELECT 1 FROM stage_new_names w
-            WHERE w.department_name = f.department_name AND w.unit_name = f.unit_name
-              AND strpos(f.name_key, w.needle) > 0
-        )
-        """,
-        [year - 1, year + 1],
-    ).df()
-    found = [f for f in (nearby, same_name) if not f.empty] or [nearby]  # disjoint years: no row twice
-    loaded = pd.concat(found, ignore_index=True).sort_values(["project_id", "budget_year"], ignore_index=True)
-    con.unregister("stage_new_names")
     staged_columns = ", ".join(f"s.{c}" for c in identity.CANDIDATE_COLUMNS[1:])
-    staged = con.execute(f"""
-        SELECT n.project_id, {staged_columns}, name_key FROM stage_projects s JOIN dim_project_name n USING (name_key)
-        ORDER BY s.load_id, s.source_line
-    """).df()
-    return pd.concat([f for f in (loaded, staged) if not f.empty] or [loaded], ignore_index=True)
+    sql = f"""
+        WITH departments AS (SELECT DISTINCT department_name FROM stage_new_names),
+        taken AS (
+            SELECT project_id FROM fact_project_budget
+            WHERE budget_year = $1 AND department_name IN (SELECT department_name FROM departments)
+            UNION
+            SELECT n.project_id FROM stage_projects s JOIN dim_project_name n USING (name_key)
+            WHERE s.budget_year = $1
+        ),
+        nearby AS (
+            SELECT {columns}, CAST(NULL AS VARCHAR) AS name_key, 0 AS part,
+                   CAST(NULL AS BIGINT) AS load_id, CAST(NULL AS INTEGER) AS source_line
+            FROM fact_project_budget f
+            WHERE f.department_name IN (SELECT department_name FROM stage_new_names WHERE every_year)
+               OR (f.department_name IN (SELECT department_name FROM departments)
+                   AND f.budget_year BETWEEN $1 - 1 AND $1 + 1)
+        ),
+        same_name AS (  -- name_key ends with '|' and the folded name: no folding here
+            SELECT {columns}, CAST(NULL AS VARCHAR) AS name_key, 0 AS part,
+                   CAST(NULL AS BIGINT) AS load_id, CAST(NULL AS INTEGER) AS source_line
+            FROM fact_project_budget f
+            WHERE f.budget_year NOT BETWEEN $1 - 1 AND $1 + 1
+              AND (f.department_name, f.unit_name) IN
+                  (SELECT department_name, unit_name FROM stage_new_names WHERE NOT every_year)
+              AND EXISTS (
+                SELECT 1 FROM stage_new_names w
+                WHERE w.department_name = f.department_name AND w.unit_name = f.unit_name
+                  AND strpos(f.name_key, w.needle) > 0
+              )
+        ),
+        staged AS (
+            SELECT n.project_id, {staged_columns}, s.name_key, 1 AS part, s.load_id, s.source_line
+            FROM stage_projects s JOIN dim_project_name n USING (name_key)
+            WHERE s.department_name IN (SELECT department_name FROM departments)
+        )
+        SELECT * FROM (
+            SELECT * FROM nearby UNION ALL SELECT * FROM same_name UNION ALL SELECT * FROM staged
+        ) AS found
+        WHERE project_id NOT IN (SELECT project_id FROM taken)
+        ORDER BY part, CASE WHEN part = 0 THEN project_id END, CASE WHEN part = 0 THEN budget_year END,
+                 load_id, source_line
+    """  # loaded facts by project and year, then this batch's names in print order (nearby, same_name: disjoint)
+    found = _frame_with(con, "stage_new_names", wanted, sql, [year])
+    return found.drop(columns=["part", "load_id", "source_line"])
 
 
 def _candidate_indicators(
