@@ -242,7 +242,7 @@ def report(
     warehouse: WarehouseOpt = None,
 ) -> None:
     """Year-over-year diff report of one department: HTML page, Excel workbook, Markdown (also printed)."""
-    from etl.load.identity import link_rule
+    from etl.load.names import link_rule  # no pandas: the report imports it in parallel (write_report)
     from etl.report import NoData, write_report
 
     with _no_traceback("report"):

@@ -27,59 +27,32 @@ year loaded before its predecessor links to it just the same.
 from __future__ import annotations
 
 import csv
-import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from etl.load.names import (
+    CORROBORATED_THRESHOLD,
+    FUZZY_THRESHOLD,
+    MIN_OVERLAP,
+    distinctive,
+    link_rule,  # noqa: F401 (re-exported: the CLI and tests ask identity for it)
+    name_scores,
+    normalised,
+    printed,
+    without_funding_word,
+)
 from etl.settings import aliases_path
 from etl.text import folded
 
-FUZZY_THRESHOLD = 90.0
-CORROBORATED_THRESHOLD = 80.0
-MIN_OVERLAP = 0.5
 ALIAS_COLUMNS = ("department_name", "name", "same_as", "note")
 NEW_NAME_COLUMNS = ("name_key", "department_name", "unit_name", "project_name", "transfer_doc_no", "budget_year")
 CANDIDATE_COLUMNS = ("project_id", "budget_year", *NEW_NAME_COLUMNS[1:5])
 ASSIGNMENT_COLUMNS = ("name_key", "project_id", "link_method", "link_score")
 METHOD_RANK = {"alias": 3, "normalised": 2, "fuzzy": 1}
-
-_PERIOD = re.compile(r"\(\d{4}年?(?:度)?[-—–~至到]+\d{4}年?(?:度)?\)$|\(\d{4}年度?\)$")
-_FUNDING = re.compile(r"(?:工作|业务|专项)?(?:经费|资金|补贴|补助|费用?)$")
-_CITY = re.compile(r"^(?:.{2,3}省)?.{2,3}市")
-
-
-@lru_cache(maxsize=1 << 18)
-def normalised(project_name: str) -> str:
-    """The name without widths, spaces or a period suffix; the transfer document is already apart."""
-    return _PERIOD.sub("", folded(project_name))
-
-
-@lru_cache(maxsize=1 << 18)
-def distinctive(project_name: str, department: str) -> str:
-    """The normalised name without a leading department name (天河区司法局政法网… -> 政法网…)."""
-    name = normalised(project_name)
-    dept = folded(department)
-    for prefix in (dept, _CITY.sub("", dept)):
-        if prefix and name.startswith(prefix) and len(name) > len(prefix):
-            return name[len(prefix) :]
-    return name
-
-
-@lru_cache(maxsize=1 << 18)
-def _bare(name: str) -> str:
-    """A distinctive name without a trailing funding word (经费, 资金, 补贴 …)."""
-    return _FUNDING.sub("", name)
-
-
-def printed(doc: str | None, project_name: str) -> str:
-    """The folded name as printed, transfer document number first."""
-    return folded(f"{doc if isinstance(doc, str) else ''}{project_name}")
-
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
@@ -110,37 +83,6 @@ def overlap(a: frozenset[str] | None, b: frozenset[str] | None) -> float:
     if not isinstance(a, frozenset) or not isinstance(b, frozenset) or not a or not b:
         return 0.0
     return len(a & b) / len(a | b)
-
-
-def name_scores(a: str, b: str, department: str) -> tuple[float, float]:
-    """fuzz.ratio of two normalised names without the department, as printed and without a funding word."""
-    x, y = distinctive(a, department), distinctive(b, department)
-    plain = fuzz.ratio(x, y)
-    bare = fuzz.ratio(_bare(x), _bare(y))
-    return round(plain, 2), round(max(plain, bare), 2)
-
-
-RULES = {
-    "exact": "名称相同（不计全半角、空格）",
-    "normalised": "规范化后相同（全半角、空格、文号、期间后缀）",
-    "alias": "人工别名（project_aliases.csv）",
-}
-
-
-def link_rule(method: str | None, previous: str, current: str, department: str) -> str:
-    """The rule that linked two printed names of one project, in words (for the report). The stored
-    link_score is the score the rule used, which for the looser rule is measured without generic words
-    (经费, 工作经费 …): 律师管理工作经费 -> 律师管理业务经费 scored 100 there, while the printed names are 75.00
-    alike (the report shows that similarity beside this rule)."""
-    if method != "fuzzy":
-        return RULES.get(method or "", method or "")
-    plain, loose = name_scores(previous, current, department)
-    if plain >= FUZZY_THRESHOLD:
-        return f"近似：去掉部门名后名称相似度 {plain:.2f} ≥ {FUZZY_THRESHOLD:.0f}"
-    return (
-        f"近似：去掉通用词（经费、工作经费等）后名称相似度 {loose:.2f} ≥ {CORROBORATED_THRESHOLD:.0f}，"
-        f"且指标名称至少 {MIN_OVERLAP:.0%} 相同，相邻年度"
-    )
 
 
 def compare(new: dict, candidate: dict, threshold: float = FUZZY_THRESHOLD) -> Evidence | None:
@@ -226,7 +168,7 @@ class _UnitPool:
             self.rows.setdefault(normalised(row["project_name"]), []).append((position, row))
         self.names = list(self.rows)
         self.plain = [distinctive(n, department) for n in self.names]
-        self.bare = [_bare(x) for x in self.plain]
+        self.loose = [without_funding_word(x) for x in self.plain]
 
     def plausible(self, new: dict, threshold: float) -> list[dict]:
         """The rows ``compare`` could accept for ``new``, in their original order: same normalised name, or
@@ -235,8 +177,8 @@ class _UnitPool:
         a = normalised(new["project_name"])
         x = distinctive(a, self.department)
         plain = process.cdist([x], self.plain, scorer=fuzz.ratio, dtype=np.float64)[0]
-        bare = process.cdist([_bare(x)], self.bare, scorer=fuzz.ratio, dtype=np.float64)[0]
-        near = (plain >= threshold - 0.01) | (np.maximum(plain, bare) >= CORROBORATED_THRESHOLD - 0.01)
+        loose = process.cdist([without_funding_word(x)], self.loose, scorer=fuzz.ratio, dtype=np.float64)[0]
+        near = (plain >= threshold - 0.01) | (np.maximum(plain, loose) >= CORROBORATED_THRESHOLD - 0.01)
         year = int(new["budget_year"])
         found: list[tuple[int, dict]] = []
         for i, name in enumerate(self.names):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from etl.report.queries import ReportData
+from etl.report.reading import ReportData
 from etl.report.tables import wan
 
 LABEL_WIDTH = 330
@@ -58,8 +58,8 @@ def grouped_bars(title: str, series: tuple[str, ...], items: list[tuple[str, tup
 
 def budget_chart(data: ReportData) -> BarChart:
     """Budget by project in the last compared pair of years (万元), largest first."""
-    last = data.projects[data.projects["budget_year"] == data.projects["budget_year"].max()]
-    records = last.to_dict("records")
+    latest = max(r["budget_year"] for r in data.projects)
+    records = [r for r in data.projects if r["budget_year"] == latest]
     records.sort(key=lambda r: -max(r["total_yuan"] or 0, r["previous_total_yuan"] or 0))
     years = (str(int(records[0]["previous_year"])), str(int(records[0]["budget_year"])))
     items = [

@@ -12,7 +12,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from etl.report.charts import BarChart
-from etl.report.queries import ReportData
+from etl.report.reading import ReportData
 from etl.report.tables import CHANGE_NAMES, STATUS_NAMES, Table
 
 TEMPLATES = Path(__file__).with_name("templates")

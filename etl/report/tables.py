@@ -5,15 +5,15 @@ Amounts are Decimal 万元 (numbers in the workbook); percentages Decimal; missi
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-import pandas as pd
 from rapidfuzz import fuzz
 
-from etl.report.queries import ReportData
+from etl.report.reading import ReportData
 from etl.text import fold_key
 
 WAN = Decimal("0.01")
@@ -55,7 +55,7 @@ def wan(value: Any) -> Decimal | None:
 
 
 def _value(value: Any) -> Any:
-    return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
 
 
 def _step(row: dict) -> str:
@@ -73,14 +73,14 @@ def summary_table(data: ReportData) -> Table:
             _value(r["quantitative_share"]),
             "生成数据" if int(r["budget_year"]) in data.generated_years else "公开数据",
         )
-        for r in data.years.to_dict("records")
+        for r in data.years
     ]
     headers = ("年度", "项目数", "总计（万元）", "财政拨款（万元）", "绩效指标数", "定量指标占比", "数据来源")
     return Table("summary", "概要", headers, rows)
 
 
 def project_tables(data: ReportData, link_rule: LinkRule | None = None) -> list[Table]:
-    records = data.projects.to_dict("records")
+    records = data.projects
 
     def of(status: str) -> list[dict]:
         return [r for r in records if r["status"] == status]
@@ -122,7 +122,7 @@ def _renamed_row(r: dict, department: str, link_rule: LinkRule | None) -> tuple:
 
 def budget_change_table(data: ReportData) -> Table:
     """Every project whose total moved, largest move first (new and dropped ones included)."""
-    moved = [r for r in data.projects.to_dict("records") if r["change_yuan"] != 0]
+    moved = [r for r in data.projects if r["change_yuan"] != 0]
     moved.sort(key=lambda r: (-abs(r["change_yuan"]), r["printed_name"] or r["previous_printed_name"]))
     rows = [
         (
@@ -144,7 +144,7 @@ def target_change_table(data: ReportData) -> Table:
     """Every target that was added, removed, raised, lowered or changed, under its project's printed name."""
     printed = {
         (r["budget_year"], r["project_id"]): r["printed_name"] or r["previous_printed_name"]
-        for r in data.projects.to_dict("records")
+        for r in data.projects
     }
     rows = [
         (
@@ -155,7 +155,7 @@ def target_change_table(data: ReportData) -> Table:
             _value(r["previous_target_text"]),
             _value(r["target_text"]),
         )
-        for r in data.targets.to_dict("records")
+        for r in data.targets
         if r["change"] != "unchanged"
     ]
     return Table("target-changes", "指标变动", ("年度", "项目名称", "指标名称", "变动", "上年目标", "本年目标"), rows)
@@ -163,11 +163,10 @@ def target_change_table(data: ReportData) -> Table:
 
 def audit_table(data: ReportData) -> Table:
     """Audit findings (jixiao audit) by severity and rule in each year: this year beside the years before."""
-    audit = data.audit if data.audit is not None else pd.DataFrame()
-    records = audit.to_dict("records")
+    records = data.audit or []
     years = tuple(str(int(r["budget_year"])) for r in records)
     measures = ["finding_count", "n_error", "n_warning", "n_info"]
-    measures += [c for c in audit.columns if c.startswith("n_") and c not in measures]
+    measures += [c for c in data.audit_columns if c.startswith("n_") and c not in measures]
     names = {"finding_count": "全部发现", "n_error": "错误", "n_warning": "警告", "n_info": "提示"}
     rows = [(names.get(m, m[2:]), *(int(r[m]) for r in records)) for m in measures]
     rows.append(("无错误和警告的项目占比", *(_value(r["clean_project_share"]) for r in records)))
@@ -176,7 +175,7 @@ def audit_table(data: ReportData) -> Table:
 
 def report_tables(data: ReportData, link_rule: LinkRule | None = None) -> list[Table]:
     """The report's tables; link_rule words how two names of a renamed project were linked (the CLI passes
-    etl.load.identity.link_rule: the report itself reads only the warehouse)."""
+    etl.load.names.link_rule: the report itself reads only the warehouse)."""
     return [
         summary_table(data),
         *project_tables(data, link_rule),
@@ -189,6 +188,6 @@ def report_tables(data: ReportData, link_rule: LinkRule | None = None) -> list[T
 def change_counts(data: ReportData) -> dict[str, dict[str, int]]:
     """Projects by status and targets by change class, over the whole range."""
     return {
-        "projects": {s: int((data.projects["status"] == s).sum()) for s in STATUS_NAMES},
-        "targets": {c: int((data.targets["change"] == c).sum()) for c in CHANGE_NAMES},
+        "projects": {s: sum(r["status"] == s for r in data.projects) for s in STATUS_NAMES},
+        "targets": {c: sum(r["change"] == c for r in data.targets) for c in CHANGE_NAMES},
     }
