@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from typer.testing import CliRunner
 
 from etl import progress
 from etl.cli.app import app
+from etl.load import incremental
 from etl.load import run as load_run
 from etl.load.incremental import SourceMissing
 from etl.load.run import run_load
@@ -69,6 +71,44 @@ def test_unchanged_rerun_parses_nothing_and_says_so(
     )[0]
     assert row[:3] == ("unchanged", 0, 2) and row[3].startswith("nothing changed")
     assert query(warehouse, "SELECT count(*) FROM load_run_file WHERE run_id = ?", [again.run_id]) == [(0,)]
+
+
+def test_an_unchanged_file_is_not_hashed_again_and_an_edit_is_seen(
+    two_years: Path, warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file's stat is recorded with its load; while size, mtime, ctime and inode are unchanged the next run
+    keeps the recorded sha256 without reading the file. An edit of the same size with its mtime set back (as
+    cp -p or rsync -t would) still changes the ctime, so the file is hashed and reloaded."""
+    monkeypatch.setattr(incremental, "RACY_SECONDS", -3600)  # the files were written a moment ago
+    run(two_years, warehouse)
+    stats = query(warehouse, "SELECT source_path, source_stat FROM load_log WHERE status = 'loaded'")
+    assert len(stats) == 2 and all(s and s.count(":") == 3 for _, s in stats)
+    hashed: list[Path] = []
+    monkeypatch.setattr(incremental, "file_sha256", lambda path: hashed.append(path) or "")
+    again = run(two_years, warehouse)
+    assert (again.outcome, again.by_status, hashed) == ("unchanged", {"unchanged": 2}, [])
+
+    monkeypatch.undo()
+    monkeypatch.setattr(incremental, "RACY_SECONDS", -3600)
+    edited = two_years / "2025" / "tianhe-sfj.txt"
+    before = edited.stat()
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text.replace("更新购置设备", "更新添置设备"), encoding="utf-8")  # the same length
+    os.utime(edited, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert edited.stat().st_size == before.st_size and edited.stat().st_mtime_ns == before.st_mtime_ns
+    report = run(two_years, warehouse)
+    assert sorted((Path(r.path).parent.name, r.status) for r in report.results) == [
+        ("2024", "unchanged"),
+        ("2025", "replaced"),
+    ]
+
+
+def test_a_file_changed_within_racy_seconds_is_always_hashed(tmp_path: Path) -> None:
+    fresh = tmp_path / "t.txt"
+    fresh.write_text("x", encoding="utf-8")
+    assert incremental.stat_key(str(fresh)) is None  # just written: its timestamp may not move on the next edit
+    assert incremental.stat_key(str(fresh), now=fresh.stat().st_ctime + 60) is not None
+    assert incremental.stat_key(str(tmp_path / "missing.txt")) is None
 
 
 def test_changing_one_file_reloads_only_that_one(two_years: Path, warehouse: Path) -> None:

@@ -6,8 +6,12 @@ current load of its table, or as a refusal about the file itself made by the cur
 parser version, and a conflict (another file holds the table: it depends on that file) are never
 skipped: those files are parsed again every run. The decision reads load_log.refusal_kind and
 load_log.parser_version, never the refusal's message. One query
-fetches everything known; hashing is plain hashlib over each file, so a run over 10,000 unchanged
-files costs a directory walk and the hashes. Files whose current load's source is gone are noted
+fetches everything known; hashing is plain hashlib over each file, except that a file whose size,
+mtime, ctime and inode are those recorded with its load (load_log.source_stat) keeps the recorded
+sha256, as git trusts its index: a run over 10,000 unchanged files costs a directory walk and a stat
+each. ctime cannot be set back by copying tools (cp -p, rsync -t set mtime only), and a file changed
+within RACY_SECONDS of the stat is never trusted, so an edit within the clock's tick is hashed.
+Files whose current load's source is gone are noted
 as disappeared (once the run's own loads are in, see still_disappeared); their data stays unless
 the run is asked to prune them.
 
@@ -18,11 +22,13 @@ stays the safety net for everything this module lets through.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from etl.extract.discover import discover
 from etl.extract.encoding import file_sha256
@@ -32,9 +38,11 @@ from etl.transform import PARSER_VERSION
 
 KNOWN_SQL = """
     SELECT load_id, source_path, source_sha256, status, budget_year, department_name,
-           n_projects, n_targets, n_rejects, n_reconciliation_failures, message, refusal_kind, parser_version
+           n_projects, n_targets, n_rejects, n_reconciliation_failures, message, refusal_kind, parser_version,
+           source_stat
     FROM load_log WHERE status IN ('loaded', 'refused')
 """
+RACY_SECONDS = 2  # a file changed this recently may change again within the same timestamp: always hashed
 NEVER_SKIPPED = frozenset({RefusalKind.INTERNAL_ERROR, RefusalKind.CONFLICT})
 
 
@@ -55,6 +63,7 @@ class KnownFile:
     message: str | None
     refusal_kind: str | None = None
     parser_version: int | None = None
+    source_stat: str | None = None
 
     @property
     def refusal_is_final(self) -> bool:
@@ -87,6 +96,7 @@ class SourcePlan:
     skipped: list[FileResult] = field(default_factory=list)
     gone: list[KnownFile] = field(default_factory=list)
     hashes: dict[str, str] = field(default_factory=dict)
+    stats: dict[str, str] = field(default_factory=dict)  # path -> stat of the files hashed now (to record)
 
 
 class SourceMissing(FileNotFoundError):
@@ -128,8 +138,9 @@ def plan_sources(
         raise SourceMissing(f"source path(s) not found: {', '.join(missing)}")
     plan = SourcePlan(files=discover(paths))
     known = known_files(con)
+    recorded = {(k.path, k.source_stat): k.sha256 for ks in known.values() for k in ks if k.source_stat}
     for path in plan.files:
-        sha = plan.hashes[str(path)] = file_sha256(path)
+        sha = plan.hashes[str(path)] = _sha256(plan, str(path), recorded)
         hit = None if full or not sha else _skippable(known.get((str(path), sha), []), year)
         if hit is None:
             plan.todo.append(path)
@@ -138,6 +149,54 @@ def plan_sources(
     current = [k for ks in known.values() for k in ks if k.status == "loaded"]
     plan.gone = gone_sources(current, _roots_with_files(paths, plan.files), plan.hashes)
     return plan
+
+
+def stat_key(path: str, now: float | None = None) -> str | None:
+    """size:mtime_ns:ctime_ns:inode of a file, or None when it cannot be read or changed within RACY_SECONDS."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    newest = max(st.st_mtime_ns, st.st_ctime_ns) / 1e9
+    if (now if now is not None else time.time()) - newest < RACY_SECONDS:
+        return None
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+
+
+def _sha256(plan: SourcePlan, path: str, recorded: dict[tuple[str, str], str]) -> str:
+    """The recorded sha256 while the file's stat is the recorded one; else the file hashed (stat noted first,
+    so that a change while it is read shows in the next run's stat)."""
+    stat = stat_key(path)
+    if stat and (path, stat) in recorded:
+        return recorded[path, stat]
+    sha = file_sha256(Path(path))
+    if stat and sha:
+        plan.stats[path] = stat
+    return sha
+
+
+def record_stats(con: duckdb.DuckDBPyConnection, plan: SourcePlan) -> None:
+    """Record the stat of every file hashed by this run beside its current load or refusal of the same bytes
+    (after the run's loads, so a file that changed between the hash and its parse matches no row)."""
+    if not plan.stats:
+        return
+    stage = pd.DataFrame(
+        {
+            "source_path": list(plan.stats),
+            "source_sha256": [plan.hashes[p] for p in plan.stats],
+            "source_stat": list(plan.stats.values()),
+        },
+        dtype=object,
+    )
+    con.register("stage_stats", stage)
+    try:
+        con.execute(
+            "UPDATE load_log SET source_stat = s.source_stat FROM stage_stats s "
+            "WHERE load_log.source_path = s.source_path AND load_log.source_sha256 = s.source_sha256 "
+            "AND load_log.status IN ('loaded', 'refused') AND load_log.source_stat IS DISTINCT FROM s.source_stat"
+        )
+    finally:
+        con.unregister("stage_stats")
 
 
 def _roots_with_files(roots: Sequence[Path | str], files: Sequence[Path]) -> list[Path]:

@@ -28,7 +28,7 @@ from etl import progress
 from etl.extract.dispatch import SUPPORTED_SUFFIXES
 from etl.load import history
 from etl.load.batches import DEFAULT_BATCH, parsed_batches
-from etl.load.incremental import KnownFile, SourcePlan, plan_sources, still_disappeared
+from etl.load.incremental import KnownFile, SourcePlan, plan_sources, record_stats, still_disappeared
 from etl.load.writer import FileResult, load_batch, prune_loads
 from etl.warehouse.backend import Warehouse, resolve
 from etl.warehouse.publish import PublishFailed
@@ -217,6 +217,7 @@ def _steps(con: duckdb.DuckDBPyConnection, report: RunReport, options: RunOption
     if found.todo:
         _load(con, report, found.todo, options, on_batch)
         _end_bulk_load(con)
+    record_stats(con, found)
     if found.gone:
         matched = {r.load_id for r in report.results if r.status == "unchanged" and r.load_id is not None}
         disappeared = _settle(con, found.gone, matched, report.run_id, options.prune_disappeared)

@@ -310,6 +310,7 @@ def load_log_rows(tables: Sequence[TableMeta], load_ids: Sequence[int], now: dat
             PARSER_VERSION,
             t.layout or None,
             _score(t.layout_score),
+            None,  # source_stat: recorded for the run's files after their loads (etl.load.incremental)
         )
         for t, load_id in zip(tables, load_ids, strict=True)
     ]
@@ -342,6 +343,7 @@ def refusal_log_rows(refusals: Sequence[Refusal], load_ids: Sequence[int], now: 
             PARSER_VERSION,
             r.layout,
             _score(r.layout_score),
+            None,  # source_stat (see load_log_rows)
         )
         for r, load_id in zip(refusals, load_ids, strict=True)
     ]
