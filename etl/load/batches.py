@@ -17,12 +17,24 @@ from contextlib import contextmanager
 from math import ceil
 from pathlib import Path
 
+import pyarrow as pa
+
 from etl.load import children
 from etl.model import Refusal, SourceTable
 from etl.transform.frames import FrameBatch, concat, to_frames
 from etl.transform.pipeline import run_file
 
 DEFAULT_BATCH = 200
+
+
+def use_the_system_allocator() -> None:
+    """Arrow's buffers (the frames' strings) from the C library's malloc instead of Arrow's mimalloc pool,
+    which keeps freed pages for reuse: a batch's frames, once written, no longer hold memory while the next
+    is parsed (peak memory of L, one run each: loader 551 -> 539 MiB, workers 222-226 -> 199-210 MiB)."""
+    pa.set_memory_pool(pa.system_memory_pool())
+
+
+use_the_system_allocator()  # at import: in the loader, and in the fork server, which preloads this module
 
 
 def chunks(items: Sequence[Path], size: int) -> Iterator[list[Path]]:
