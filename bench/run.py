@@ -106,7 +106,24 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument(
         "--copies", type=int, default=2000, help="renamed copies of the sample, loaded beside the floor (0: none)"
     )
+    ap.add_argument(
+        "--rounds", type=int, default=2, help="rounds of the floor and `jixiao load` side by side (default 2)"
+    )
     return ap.parse_args(argv)
+
+
+def side_by_side(a: argparse.Namespace, corpus: Path, copies: Path | None) -> dict[str, Any]:
+    """One round: the floor then `jixiao load` on the corpus, and the same on the renamed copies."""
+    env = _env(a.scratch)
+    out = {
+        "floor": {"corpus": a.floor_on, **cli.time_floor(corpus, a.scratch, env, a.floor_on)},
+        "cli_load": {"corpus": a.floor_on, **cli.time_cli_load(corpus, a.scratch, env, a.floor_on)},
+    }
+    if copies is not None:
+        name = f"copies-{a.copies}"
+        out["floor_copies"] = {"corpus": name, **cli.time_floor(copies, a.scratch, env, "copies")}
+        out["cli_load_copies"] = {"corpus": name, **cli.time_cli_load(copies, a.scratch, env, "copies")}
+    return out
 
 
 def measure(a: argparse.Namespace) -> dict[str, Any]:
@@ -130,16 +147,9 @@ def measure(a: argparse.Namespace) -> dict[str, Any]:
         return r
     r["one_file"] = cli.time_one_file(a.scratch, _env(a.scratch), a.repeats)
     side = s_dir if a.floor_on == "S" else l_dir
-    r["floor"] = {"corpus": a.floor_on, **cli.time_floor(side, a.scratch, _env(a.scratch), a.floor_on)}
-    r["cli_load"] = {"corpus": a.floor_on, **cli.time_cli_load(side, a.scratch, _env(a.scratch), a.floor_on)}
-    if a.copies:
-        copies = ensure_copies(a.copies, a.corpus_root)
-        floor = cli.time_floor(copies, a.scratch, _env(a.scratch), "copies")
-        r["floor_copies"] = {"corpus": f"copies-{a.copies}", **floor}
-        r["cli_load_copies"] = {
-            "corpus": f"copies-{a.copies}",
-            **cli.time_cli_load(copies, a.scratch, _env(a.scratch), "copies"),
-        }
+    copies = ensure_copies(a.copies, a.corpus_root) if a.copies else None
+    r["rounds"] = [side_by_side(a, side, copies) for _ in range(max(1, a.rounds))]
+    r |= r["rounds"][0]  # the first round's figures under the usual keys; the ratios below take every round
     r["load_S"] = child("load", a.scratch, "load_S", s_dir, **opts)
     r["load_L"] = child("load", a.scratch, "load_L", l_dir, **opts)
     r["noop_L"] = child("run", a.scratch, "load_L", l_dir, fresh=False, **opts)

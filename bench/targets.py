@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 from typing import Any
 
 GIB_MIB = 1024.0
@@ -26,12 +27,26 @@ def _over_floor(r: dict[str, Any], suffix: str = "") -> tuple[float | None, floa
     return wall, _ratio(cli[cpu] - one.get(cpu, one["cpu_s"]), floor["cpu_s"])
 
 
+def _over_floor_rounds(r: dict[str, Any], suffix: str = "") -> dict[str, Any]:
+    """The ratio of every round (bench.run --rounds): the median, what the targets read, and the spread."""
+    rounds = [{**x, "one_file": r.get("one_file")} for x in r.get("rounds") or [r]]
+    found = [_over_floor(x, suffix) for x in rounds]
+    walls = [w for w, _ in found if w is not None]
+    cpus = [c for _, c in found if c is not None]
+    return {
+        "wall": round(statistics.median(walls), 2) if walls else None,
+        "cpu": round(statistics.median(cpus), 2) if cpus else None,
+        "wall_rounds": walls,
+    }
+
+
 def figures(r: dict[str, Any]) -> dict[str, Any]:
     flow, run = _get(r, "flow_S"), _get(r, "run_S")
     fixed = None if flow is None or run is None else round(flow - run, 2)
     views = {k: v.get("s") for k, v in r.get("views_L", {}).get("views", {}).items() if v.get("present")}
-    over_wall, over_cpu = _over_floor(r)
-    copies_wall, copies_cpu = _over_floor(r, "_copies")
+    over, copies = _over_floor_rounds(r), _over_floor_rounds(r, "_copies")
+    over_wall, over_cpu = over["wall"], over["cpu"]
+    copies_wall, copies_cpu = copies["wall"], copies["cpu"]
     return {
         "load_S_s": _get(r, "load_S"),
         "load_L_s": _get(r, "load_L"),
@@ -42,10 +57,14 @@ def figures(r: dict[str, Any]) -> dict[str, Any]:
         "cli_load_s": _get(r, "cli_load"),
         "cli_minus_start_over_floor": over_wall,
         "cli_minus_start_over_floor_cpu": over_cpu,
+        "cli_minus_start_over_floor_rounds": over["wall_rounds"],
+        "cli_load_s_rounds": [x.get("cli_load", {}).get("wall_s") for x in r.get("rounds", [])],
+        "floor_s_rounds": [x.get("floor", {}).get("wall_s") for x in r.get("rounds", [])],
         "copies_floor_s": _get(r, "floor_copies"),
         "copies_cli_load_s": _get(r, "cli_load_copies"),
         "copies_cli_minus_start_over_floor": copies_wall,
         "copies_cli_minus_start_over_floor_cpu": copies_cpu,
+        "copies_cli_minus_start_over_floor_rounds": copies["wall_rounds"],
         "noop_L_s": _get(r, "noop_L"),
         "noop_L_beyond_start_s": _get(r, "noop_L", "op_s"),
         "baseline_to_sql_S_s": _get(r, "baseline_S"),
@@ -99,6 +118,28 @@ ROWS = (
 )
 
 
+SIDE = (
+    ("one_file", "one file, default command (median)"),
+    ("floor", "floor"),
+    ("cli_load", "jixiao load"),
+    ("floor_copies", "floor"),
+    ("cli_load_copies", "jixiao load"),
+)
+
+
+def _side_by_side_lines(r: dict[str, Any]) -> list[str]:
+    """The one-file wall, then each round's floor and `jixiao load` (bench.run --rounds)."""
+    lines = []
+    for n, round_ in enumerate(r.get("rounds") or [r], 1):
+        for key, label in SIDE:
+            x = r.get(key) if key == "one_file" and n == 1 else round_.get(key)
+            if x:
+                where = f" on {x['corpus']}" if "corpus" in x else ""
+                cpu = x.get("tree_cpu_s", x["cpu_s"])
+                lines.append(f"{label + where:<36} wall {x['wall_s']:>7.2f} s  CPU {cpu:>7.2f} s  (round {n})")
+    return lines
+
+
 def table(doc: dict[str, Any]) -> str:
     r = doc["results"]
     lines = [f"{'measurement':<30} {'wall s':>8} {'op s':>8} {'peak RSS MiB':>13}", "-" * 62]
@@ -127,23 +168,12 @@ def table(doc: dict[str, Any]) -> str:
     if aud.get("present"):
         lines.append(f"{'jixiao audit (1 dept-year) L':<30} {aud['wall_s']:>8.2f} (queries {aud['query_s']:.3f} s)")
     f = doc["figures"]
-    side = (
-        ("one_file", "one file, default command (median)"),
-        ("floor", "floor"),
-        ("cli_load", "jixiao load"),
-        ("floor_copies", "floor"),
-        ("cli_load_copies", "jixiao load"),
-    )
-    for key, label in side:
-        if key in r:
-            x = r[key]
-            where = f" on {x['corpus']}" if "corpus" in x else ""
-            cpu = x.get("tree_cpu_s", x["cpu_s"])
-            lines.append(f"{label + where:<36} wall {x['wall_s']:>7.2f} s  CPU {cpu:>7.2f} s")
+    lines += _side_by_side_lines(r)
     lines += [
-        f"(jixiao load - start-up) / floor: {f['cli_minus_start_over_floor']} (wall), "
-        f"{f['cli_minus_start_over_floor_cpu']} (CPU); on the renamed copies: "
-        f"{f['copies_cli_minus_start_over_floor']} (wall), {f['copies_cli_minus_start_over_floor_cpu']} (CPU)",
+        f"(jixiao load - start-up) / floor, median of the rounds: {f['cli_minus_start_over_floor']} (wall; rounds "
+        f"{f.get('cli_minus_start_over_floor_rounds')}), {f['cli_minus_start_over_floor_cpu']} (CPU); on the renamed "
+        f"copies: {f['copies_cli_minus_start_over_floor']} (wall; rounds "
+        f"{f.get('copies_cli_minus_start_over_floor_rounds')}), {f['copies_cli_minus_start_over_floor_cpu']} (CPU)",
         "",
         f"Prefect fixed cost (flow S - run S): {f['prefect_fixed_s']} s; L with it: {f['load_L_with_prefect_s']} s",
         "",
