@@ -12,6 +12,8 @@ from typing import Any
 
 import duckdb
 
+from etl.warehouse.connect import connect
+
 # budget_year > $2 follows from previous_year >= $2, but only a filter on a stored column reaches the scans
 # under the views' joins and windows (v_target_yoy for one department: 1.65 s -> 0.4 s on 10,000 tables)
 PROJECTS_SQL = """
@@ -90,8 +92,6 @@ def fetch(con: duckdb.DuckDBPyConnection, department: str, from_year: int, to_ye
 
 def read_report(warehouse: str | Path | None, department: str, from_year: int, to_year: int) -> ReportData:
     """Open the warehouse read-only, read the department's rows (fetch) and close it again."""
-    from etl.warehouse.connect import connect
-
     con = connect(warehouse, read_only=True)
     try:
         return fetch(con, department, from_year, to_year)
