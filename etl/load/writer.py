@@ -108,17 +108,6 @@ def _rows_with(
         con.unregister(name)
 
 
-def _frame_with(
-    con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame, sql: str, args: Sequence = ()
-) -> pd.DataFrame:
-    """The DataFrame of ``sql``, which reads ``frame`` registered as ``name`` for this query only."""
-    con.register(name, frame)
-    try:
-        return con.execute(sql, list(args)).df()
-    finally:
-        con.unregister(name)
-
-
 def _of_paths(con: duckdb.DuckDBPyConnection, sql: str, paths: Sequence[str], args: Sequence = ()) -> list[tuple]:
     """Rows of load_log for these source paths only: ``sql`` names the registered stage_paths(source_path)."""
     if not paths:
@@ -517,8 +506,26 @@ def _link_candidates(
         ORDER BY part, CASE WHEN part = 0 THEN project_id END, CASE WHEN part = 0 THEN budget_year END,
                  load_id, source_line
     """  # loaded facts by project and year, then this batch's names in print order (nearby, same_name: disjoint)
-    found = _frame_with(con, "stage_new_names", wanted, sql, [year])
+    con.register("stage_new_names", wanted)
+    try:
+        if not con.execute(_ANY_HISTORY).fetchall()[0][0]:  # first loads of their departments: nothing to read
+            return pd.DataFrame(columns=[*identity.CANDIDATE_COLUMNS, "name_key"], dtype=object)
+        found = con.execute(sql, [year]).df()
+    finally:
+        con.unregister("stage_new_names")
     return found.drop(columns=["part", "load_id", "source_line"])
+
+
+# whether any department of the new names has a loaded fact or a name of this batch already linked: the
+# candidate query's fixed cost (70 ms a batch) is then spent only where there is something to link to
+_ANY_HISTORY = """
+    SELECT EXISTS (
+        SELECT 1 FROM fact_project_budget WHERE department_name IN (SELECT department_name FROM stage_new_names)
+    ) OR EXISTS (
+        SELECT 1 FROM stage_projects s JOIN dim_project_name n USING (name_key)
+        WHERE s.department_name IN (SELECT department_name FROM stage_new_names)
+    )
+"""
 
 
 def _candidate_indicators(
