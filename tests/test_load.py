@@ -181,3 +181,29 @@ def test_two_files_for_one_table_never_take_turns(tmp_path: Path, sample_path: P
     first.unlink()  # the owner is gone: the other file may now take the table over
     [result] = run_load([str(tmp_path)], str(warehouse)).results
     assert (result.status, Path(result.path).parts[-3]) == ("replaced", "b")
+
+
+def test_a_later_year_without_targets_links_and_loads(sample_path: Path, warehouse: Path) -> None:
+    """A department list printed without its 绩效指标 column (projects, no targets) in a year after a loaded one:
+    its new names are compared with the earlier year's (indicator sets asked of an empty batch of targets)."""
+    import dataclasses
+
+    from etl.transform.pipeline import run_file
+    from etl.warehouse.connect import open_for_load
+
+    con = open_for_load(warehouse)
+    try:
+        first = run_file(sample_path, 2024)
+        assert load_module.load_batch(con, [first])[0].status == "loaded"
+        later = run_file(sample_path, 2025)
+        projects = [dataclasses.replace(p, indicators=[]) for p in later.projects]
+        projects[0] = dataclasses.replace(projects[0], project_name=projects[0].project_name + "（2025年）")
+        later = dataclasses.replace(later, projects=projects, sha256="f" * 64, path=warehouse.with_name("2025.txt"))
+        [result] = load_module.load_batch(con, [later])
+        assert (result.status, result.n_projects, result.n_targets) == ("loaded", 22, 0)
+        [(method,)] = con.execute(
+            "SELECT link_method FROM dim_project_name WHERE linked_in_year = 2025"
+        ).fetchall()
+    finally:
+        con.close()
+    assert method == "normalised"  # the period suffix set aside: the same project as in 2024

@@ -425,8 +425,9 @@ class _IndicatorNames:
     Arrow's is_in and grouped in a plain loop (a groupby cost 1 s/1,000 tables; Series.isin 0.1 s a call)."""
 
     def __init__(self, targets: pd.DataFrame) -> None:
-        self.keys = pa.array(targets["name_key"])
-        self.names = pa.array(targets["indicator_key"])
+        # typed: a batch without targets gives an empty object column, which Arrow would type as null
+        self.keys = pa.array(targets["name_key"], type=pa.large_string())
+        self.names = pa.array(targets["indicator_key"], type=pa.large_string())
         self._sets: dict[str, frozenset[str] | None] = {}
 
     def sets(self, name_keys: Iterable[str]) -> dict[str, frozenset[str]]:
