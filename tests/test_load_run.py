@@ -82,7 +82,7 @@ def test_an_unchanged_file_is_not_hashed_again_and_an_edit_is_seen(
     monkeypatch.setattr(incremental, "RACY_SECONDS", -3600)  # the files were written a moment ago
     run(two_years, warehouse)
     stats = query(warehouse, "SELECT source_path, source_stat FROM load_log WHERE status = 'loaded'")
-    assert len(stats) == 2 and all(s and s.count(":") == 3 for _, s in stats)
+    assert len(stats) == 2 and all(s and s.count(":") == 4 for _, s in stats)
     hashed: list[Path] = []
     monkeypatch.setattr(incremental, "file_sha256", lambda path: hashed.append(path) or "")
     again = run(two_years, warehouse)

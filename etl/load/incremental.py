@@ -152,7 +152,10 @@ def plan_sources(
 
 
 def stat_key(path: str, now: float | None = None) -> str | None:
-    """size:mtime_ns:ctime_ns:inode of a file, or None when it cannot be read or changed within RACY_SECONDS."""
+    """size:mtime_ns:ctime_ns:inode:device of a file, or None when it cannot be read or changed within
+    RACY_SECONDS, and always on Windows (its st_ctime is the creation time: an edit would not show)."""
+    if os.name == "nt":
+        return None
     try:
         st = os.stat(path)
     except OSError:
@@ -160,7 +163,7 @@ def stat_key(path: str, now: float | None = None) -> str | None:
     newest = max(st.st_mtime_ns, st.st_ctime_ns) / 1e9
     if (now if now is not None else time.time()) - newest < RACY_SECONDS:
         return None
-    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}:{st.st_dev}"
 
 
 def _sha256(plan: SourcePlan, path: str, recorded: dict[tuple[str, str], str]) -> str:

@@ -70,7 +70,7 @@ load_log = sa.Table(
     sa.Column("parser_version", sa.Integer),
     sa.Column("layout", sa.String(32)),  # the layout family read (or recognised and refused); 0009
     sa.Column("layout_score", sa.Numeric(4, 3)),
-    # size:mtime_ns:ctime_ns:inode of the file when a run hashed it (0012): while all four are unchanged a
+    # size:mtime_ns:ctime_ns:inode:device of the file when a run hashed it (0012): while all of them are unchanged a
     # later run trusts source_sha256 instead of hashing the file again (etl/load/incremental.py)
     sa.Column("source_stat", sa.String(96)),
     sa.CheckConstraint("status IN ('loaded', 'superseded', 'refused')", name="ck_load_log_status"),

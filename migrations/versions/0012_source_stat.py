@@ -1,4 +1,4 @@
-"""load_log.source_stat: the file's size, times and inode when its bytes were hashed.
+"""load_log.source_stat: the file's size, times, inode and device when its bytes were hashed.
 
 Revision ID: 0012
 Revises: 0011
