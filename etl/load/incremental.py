@@ -32,7 +32,7 @@ import pandas as pd
 
 from etl.extract.discover import discover
 from etl.extract.encoding import file_sha256
-from etl.load.writer import FileResult
+from etl.load.writer import FileResult, registered
 from etl.model import RefusalKind
 from etl.transform import PARSER_VERSION
 
@@ -191,15 +191,12 @@ def record_stats(con: duckdb.DuckDBPyConnection, plan: SourcePlan) -> None:
         },
         dtype=object,
     )
-    con.register("stage_stats", stage)
-    try:
+    with registered(con, "stage_stats", stage):
         con.execute(
             "UPDATE load_log SET source_stat = s.source_stat FROM stage_stats s "
             "WHERE load_log.source_path = s.source_path AND load_log.source_sha256 = s.source_sha256 "
             "AND load_log.status IN ('loaded', 'refused') AND load_log.source_stat IS DISTINCT FROM s.source_stat"
         )
-    finally:
-        con.unregister("stage_stats")
 
 
 def _roots_with_files(roots: Sequence[Path | str], files: Sequence[Path]) -> list[Path]:

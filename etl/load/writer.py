@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -97,15 +97,23 @@ def _current_loads(
     return {(d, y): (lid, sha, path) for lid, d, y, sha, path in rows}
 
 
+@contextlib.contextmanager
+def registered(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> Iterator[None]:
+    """``frame`` readable as the table ``name`` inside the block (DuckDB: a view of it; PostgreSQL: a temporary
+    table, etl/warehouse/postgres.py), unregistered afterwards even when a statement fails."""
+    con.register(name, frame)
+    try:
+        yield
+    finally:
+        con.unregister(name)
+
+
 def _rows_with(
     con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame, sql: str, args: Sequence = ()
 ) -> list[tuple]:
     """The rows of ``sql``, which reads ``frame`` registered as ``name`` for this query only."""
-    con.register(name, frame)
-    try:
+    with registered(con, name, frame):
         return con.execute(sql, list(args)).fetchall()
-    finally:
-        con.unregister(name)
 
 
 def _of_paths(con: duckdb.DuckDBPyConnection, sql: str, paths: Sequence[str], args: Sequence = ()) -> list[tuple]:
@@ -328,10 +336,9 @@ def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) 
 
 def _insert_staged(con: duckdb.DuckDBPyConnection, table: str, stage: pd.DataFrame, name: str) -> None:
     """INSERT the staged frame's columns by name, each cast to its warehouse type (both engines)."""
-    con.register(name, stage)
     columns = list(stage.columns)
-    con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {cast_columns(table, columns)} FROM {name}")
-    con.unregister(name)
+    with registered(con, name, stage):
+        con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {cast_columns(table, columns)} FROM {name}")
 
 
 def cast_columns(table: str, columns: list[str]) -> str:
@@ -507,13 +514,10 @@ def _link_candidates(
         ORDER BY part, CASE WHEN part = 0 THEN project_id END, CASE WHEN part = 0 THEN budget_year END,
                  load_id, source_line
     """  # loaded facts by project and year, then this batch's names in print order (nearby, same_name: disjoint)
-    con.register("stage_new_names", wanted)
-    try:
+    with registered(con, "stage_new_names", wanted):
         if not con.execute(_ANY_HISTORY).fetchall()[0][0]:  # first loads of their departments: nothing to read
             return pd.DataFrame(columns=[*identity.CANDIDATE_COLUMNS, "name_key"], dtype=object)
         found = con.execute(sql, [year]).df()
-    finally:
-        con.unregister("stage_new_names")
     return found.drop(columns=["part", "load_id", "source_line"])
 
 
@@ -542,12 +546,15 @@ def _candidate_indicators(
     if loaded.empty:
         return found
     keys = pd.DataFrame({"pos": loaded.index, "project_id": loaded["project_id"], "budget_year": loaded["budget_year"]})
-    con.register("stage_keys", keys)
-    fetched = con.execute("""
+    fetched = _rows_with(
+        con,
+        "stage_keys",
+        keys,
+        """
         SELECT k.pos, array_agg(t.indicator_key) FILTER (WHERE t.indicator_key IS NOT NULL) AS names
         FROM stage_keys k LEFT JOIN fact_target t USING (project_id, budget_year) GROUP BY k.pos
-    """).fetchall()
-    con.unregister("stage_keys")
+        """,
+    )
     return found | {pos: frozenset(names or ()) for pos, names in fetched}
 
 
@@ -556,20 +563,20 @@ def _insert_links(con: duckdb.DuckDBPyConnection, links: pd.DataFrame) -> None:
     fresh = links["project_id"].isna()
     links.loc[fresh, "project_id"] = _next_ids(con, "seq_project_id", int(fresh.sum()))
     links = links.drop(columns="indicators")
-    con.register("stage_links", links)
-    con.execute("""
-        INSERT INTO dim_project (project_id, department_name, unit_name, project_name, transfer_doc_no, first_year)
-        SELECT project_id, department_name, unit_name, project_name, transfer_doc_no, budget_year
-        FROM stage_links WHERE project_id NOT IN (SELECT project_id FROM dim_project)
-    """)
-    con.execute("""
-        INSERT INTO dim_project_name
-            (name_key, project_id, department_name, unit_name, printed_name, link_method, link_score, linked_in_year)
-        SELECT name_key, project_id, department_name, unit_name, printed_name, link_method,
-               CAST(link_score AS DECIMAL(5, 2)), budget_year
-        FROM stage_links
-    """)
-    con.unregister("stage_links")
+    with registered(con, "stage_links", links):
+        con.execute("""
+            INSERT INTO dim_project (project_id, department_name, unit_name, project_name, transfer_doc_no, first_year)
+            SELECT project_id, department_name, unit_name, project_name, transfer_doc_no, budget_year
+            FROM stage_links WHERE project_id NOT IN (SELECT project_id FROM dim_project)
+        """)
+        con.execute("""
+            INSERT INTO dim_project_name
+                (name_key, project_id, department_name, unit_name, printed_name, link_method, link_score,
+                 linked_in_year)
+            SELECT name_key, project_id, department_name, unit_name, printed_name, link_method,
+                   CAST(link_score AS DECIMAL(5, 2)), budget_year
+            FROM stage_links
+        """)
 
 
 def _by_name(table: str, staged: pd.DataFrame, alias: str, keys: dict[str, str]) -> tuple[str, str]:
