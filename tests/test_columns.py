@@ -4,6 +4,7 @@ dimension lacks, or a parsed field that never reaches the warehouse fails here."
 from __future__ import annotations
 
 import csv
+import pickle
 from decimal import Decimal
 from pathlib import Path
 
@@ -44,11 +45,23 @@ def test_staged_frames_have_the_schemas_columns(frame: str, table, sample_batch:
     assert staged - STAGE_KEYS == set(table.columns.keys()) - ASSIGNED - STAGE_KEYS
 
 
+def test_a_batch_pickles_as_it_was(sample_batch: frames.FrameBatch) -> None:
+    """Workers send batches to the loader pickled (through Arrow): every frame comes back with the same values,
+    dtypes and index, and an empty batch too."""
+    for batch in (sample_batch, frames.to_frames([])):
+        back = pickle.loads(pickle.dumps(batch))
+        assert back.tables == batch.tables
+        for name in frames.FrameBatch.FRAMES:
+            pd.testing.assert_frame_equal(getattr(back, name), getattr(batch, name))
+    assert sample_batch.targets["occurrence"].dtype == "Int64"
+
+
 def _markers(df: pd.DataFrame, keep: set[str]) -> pd.DataFrame:
     """Every text column holds '<column>#<row>', so a value in the wrong column names the column it came from."""
     out = df.copy()
     for column in df.columns:
-        if column not in keep and df[column].dtype == object and df[column].map(lambda v: isinstance(v, str)).any():
+        is_text = df[column].dtype == object or pd.api.types.is_string_dtype(df[column])  # pandas 3: 'str'
+        if column not in keep and is_text and df[column].map(lambda v: isinstance(v, str)).any():
             out[column] = [f"{column}#{i}" for i in range(len(df))]
     return out
 

@@ -64,9 +64,15 @@ def no_cyclic_gc() -> Iterator[None]:
 def parse_chunk(paths: Sequence[Path], year: int | None = None) -> tuple[FrameBatch, list[Refusal]]:
     """Parse files into load-ready frames (runs in a worker process: frames pickle far cheaper than objects)."""
     with no_cyclic_gc():
-        parsed = [run_file(p, year) for p in paths]
-        tables = [p for p in parsed if isinstance(p, SourceTable)]
-        return to_frames(tables), [p for p in parsed if isinstance(p, Refusal)]
+        return _parsed_frames(paths, year)
+
+
+def _parsed_frames(paths: Sequence[Path], year: int | None) -> tuple[FrameBatch, list[Refusal]]:
+    """The parsed tables live only in this call, so they are freed before no_cyclic_gc collects: its collection
+    then scans the frames, not every parsed object (5% of parsing when it did)."""
+    parsed = [run_file(p, year) for p in paths]
+    tables = [p for p in parsed if isinstance(p, SourceTable)]
+    return to_frames(tables), [p for p in parsed if isinstance(p, Refusal)]
 
 
 AUTO_WORKERS = 0

@@ -14,6 +14,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 import pandas as pd
+import pyarrow as pa
 
 from etl.model import AMOUNT_COLUMNS, Indicator, Refusal, SourceTable, TargetValue
 from etl.text import fold_key, folded
@@ -41,6 +42,22 @@ REJECT_COLUMNS = ["batch_no", *schema.column_names(schema.load_reject, ("load_id
 def name_key(department: str, unit: str, doc: str | None, project_name: str) -> str:
     """The exact identity of a published project name: department, unit, document, name (width-folded)."""
     return "|".join(fold_key(part or "") for part in (department, unit, doc, project_name))
+
+
+def _frame(rows: list[tuple], columns: list[str]) -> pd.DataFrame:
+    """Row tuples as a frame, built column by column through Arrow: half the time of pd.DataFrame(rows) and
+    the same dtypes (str, int64, bool; object for a column of nothing but None)."""
+    values = zip(*rows, strict=True) if rows else ([] for _ in columns)
+    return pa.Table.from_arrays([_array(v) for v in values], names=columns).to_pandas()
+
+
+_ARROW_TYPES = {str: pa.large_string(), int: pa.int64(), bool: pa.bool_()}
+
+
+def _array(values: Sequence) -> pa.Array:
+    """One column as Arrow, its type read off its first value (Arrow's own inference scans every string)."""
+    first = next((v for v in values if v is not None), None)
+    return pa.array(values, type=_ARROW_TYPES.get(type(first)))
 
 
 def _score(value: float | None) -> str | None:
@@ -87,7 +104,7 @@ def project_rows(tables: Sequence[SourceTable], keys: list[list[str]] | None = N
         for i, t in enumerate(tables)
         for j, p in enumerate(t.projects)
     ]
-    return pd.DataFrame(rows, columns=PROJECT_COLUMNS)
+    return _frame(rows, PROJECT_COLUMNS)
 
 
 def target_rows(tables: Sequence[SourceTable], keys: list[list[str]] | None = None) -> pd.DataFrame:
@@ -121,7 +138,7 @@ def target_rows(tables: Sequence[SourceTable], keys: list[list[str]] | None = No
                 )
                 for ind, indicator_key, occurrence in _keyed(p.indicators)
             )
-    df = pd.DataFrame(rows, columns=TARGET_COLUMNS)
+    df = _frame(rows, TARGET_COLUMNS)
     df["occurrence"] = df["occurrence"].astype("Int64")  # whole numbers with gaps (a float column otherwise)
     return df
 
@@ -145,7 +162,7 @@ def aggregate_rows(tables: Sequence[SourceTable]) -> pd.DataFrame:
         for i, t in enumerate(tables)
         for a in t.aggregates
     ]
-    return pd.DataFrame(rows, columns=AGGREGATE_COLUMNS)
+    return _frame(rows, AGGREGATE_COLUMNS)
 
 
 def finding_rows(tables: Sequence[SourceTable]) -> pd.DataFrame:
@@ -165,7 +182,7 @@ def finding_rows(tables: Sequence[SourceTable]) -> pd.DataFrame:
         for i, t in enumerate(tables)
         for n, f in enumerate(t.findings, start=1)
     ]
-    return pd.DataFrame(rows, columns=FINDING_COLUMNS)
+    return _frame(rows, FINDING_COLUMNS)
 
 
 def reject_rows(tables: Sequence[SourceTable]) -> pd.DataFrame:
@@ -174,7 +191,7 @@ def reject_rows(tables: Sequence[SourceTable]) -> pd.DataFrame:
         for i, t in enumerate(tables)
         for n, r in enumerate(t.rejects, start=1)
     ]
-    return pd.DataFrame(rows, columns=REJECT_COLUMNS)
+    return _frame(rows, REJECT_COLUMNS)
 
 
 @dataclass(slots=True, frozen=True)
@@ -241,6 +258,12 @@ class FrameBatch:
 
     FRAMES = ("projects", "targets", "aggregates", "findings", "rejects")
 
+    def __reduce__(self) -> tuple:
+        """Pickled (from a parsing worker to the loader) as Arrow tables: a sixth of the time of pickling the
+        frames themselves, and unpickled in half the time; Arrow keeps pandas' dtypes (Int64, str) on the trip."""
+        arrow = [pa.Table.from_pandas(getattr(self, name), preserve_index=False) for name in self.FRAMES]
+        return _from_arrow, (self.tables, *arrow)
+
     def select(self, keep: Sequence[int]) -> FrameBatch:
         """Only the tables at the given positions, renumbered 0..len(keep)-1 (itself when that is every table)."""
         if list(keep) == list(range(len(self.tables))):
@@ -253,6 +276,10 @@ class FrameBatch:
             df["batch_no"] = df["batch_no"].map(renumber)
             parts[name] = df
         return FrameBatch([self.tables[i] for i in keep], **parts)
+
+
+def _from_arrow(tables: list[TableMeta], *arrow: pa.Table) -> FrameBatch:
+    return FrameBatch(tables, *(t.to_pandas() for t in arrow))
 
 
 def to_frames(tables: Sequence[SourceTable]) -> FrameBatch:
