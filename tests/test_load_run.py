@@ -7,6 +7,8 @@ import io
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -243,6 +245,26 @@ def test_workers_parse_one_batch_that_loads_in_one_transaction(
     assert report.by_status == {"loaded": 2}
     assert query(warehouse, "SELECT count(DISTINCT run_id), count(*) FROM load_run_file") == [(1, 2)]
     assert query(warehouse, "SELECT count(*) FROM fact_target") == [(220,)]
+
+
+def test_workers_ignore_an_etl_folder_in_the_working_directory(two_years: Path, tmp_path: Path) -> None:
+    """Started from a folder holding an ``etl`` package (another checkout of jixiao, say), the parsing workers'
+    fork server and the watchdog import the installed jixiao, not that folder (python -c/-m put the working
+    directory first on sys.path: the fork server preloaded the other package and the workers crashed)."""
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "etl").mkdir(parents=True)
+    marker = tmp_path / "imported"
+    (elsewhere / "etl" / "__init__.py").write_text(f"open({str(marker)!r}, 'a').write('imported')\n")
+    jixiao = Path(sys.executable).parent / "jixiao"
+    warehouse = tmp_path / "w" / "jixiao.duckdb"
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    done = subprocess.run(
+        [str(jixiao), "load", str(two_years), "-w", str(warehouse), "--workers", "2", "--json"],
+        capture_output=True, text=True, cwd=elsewhere, env=env, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["n_loaded"] == 2
+    assert not marker.exists()
 
 
 def test_on_batch_gets_each_committed_batch(two_years: Path, warehouse: Path) -> None:

@@ -99,9 +99,13 @@ def worker_pool(workers: int) -> ProcessPoolExecutor:
     if pool is None:
         children.ensure_watchdog()  # the pool's processes must die with this one, even on SIGKILL
         context = multiprocessing.get_context("forkserver")
+        from multiprocessing import forkserver  # POSIX only, as the context
+
         # the parser (pandas, pyarrow, numpy) imported once, in the fork server: its workers share those pages
         # (peak memory of L 1,040-1,081 MiB without, 961-1,016 with); the fork server itself holds no lock
         context.set_forkserver_preload([__name__])
+        with children.no_cwd_on_path():  # the fork server preloads this module, not an etl/ in the working dir
+            forkserver.ensure_running()
         pool = _POOLS[workers] = ProcessPoolExecutor(workers, mp_context=context)
         atexit.register(pool.shutdown, cancel_futures=True)
     return pool

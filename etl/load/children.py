@@ -23,6 +23,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 
 import psutil
 
@@ -30,6 +31,22 @@ WATCH_INTERVAL = 1.0  # a backup: the environment mark finds the helpers born si
 TERM_GRACE = 3.0
 MARK = "JIXIAO_LOADER"
 _started: dict[int, subprocess.Popen] = {}
+
+
+@contextlib.contextmanager
+def no_cwd_on_path() -> Iterator[None]:
+    """Python processes started inside this block do not put the working directory first on sys.path
+    (PYTHONSAFEPATH): ``python -m``/``-c`` would otherwise import an ``etl`` folder of wherever jixiao was
+    started (another checkout of jixiao, say) instead of the installed one."""
+    saved = os.environ.get("PYTHONSAFEPATH")
+    os.environ["PYTHONSAFEPATH"] = "1"
+    try:
+        yield
+    finally:
+        if saved is None:
+            del os.environ["PYTHONSAFEPATH"]
+        else:
+            os.environ["PYTHONSAFEPATH"] = saved
 
 
 def ensure_watchdog() -> None:
@@ -46,6 +63,7 @@ def ensure_watchdog() -> None:
         stderr=subprocess.DEVNULL,
         start_new_session=True,  # a signal to the loader's process group leaves the watchdog standing
         close_fds=True,
+        env={**os.environ, "PYTHONSAFEPATH": "1"},  # this etl.load.children, not one in the working directory
     )
 
 
