@@ -38,7 +38,7 @@ FINDING_COLUMNS = ["batch_no", *schema.column_names(schema.fact_reconciliation, 
 REJECT_COLUMNS = ["batch_no", *schema.column_names(schema.load_reject, ("load_id",))]
 
 
-@lru_cache(maxsize=1 << 15)
+@lru_cache(maxsize=1 << 12)  # hits when a worker meets a project again; 32,768 entries cost memory, no CPU
 def name_key(department: str, unit: str, doc: str | None, project_name: str) -> str:
     """The exact identity of a published project name: department, unit, document, name (width-folded)."""
     return "|".join(fold_key(part or "") for part in (department, unit, doc, project_name))
