@@ -104,7 +104,7 @@ def worker_pool(workers: int) -> ProcessPoolExecutor:
         # the parser (pandas, pyarrow, numpy) imported once, in the fork server: its workers share those pages
         # (peak memory of L 1,040-1,081 MiB without, 961-1,016 with); the fork server itself holds no lock
         context.set_forkserver_preload([__name__])
-        with children.no_cwd_on_path():  # the fork server preloads this module, not an etl/ in the working dir
+        with children.loader_code_on_path():  # the fork server preloads this very module, not an etl/ in the cwd
             forkserver.ensure_running()
         pool = _POOLS[workers] = ProcessPoolExecutor(workers, mp_context=context)
         atexit.register(pool.shutdown, cancel_futures=True)

@@ -24,6 +24,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import psutil
 
@@ -33,20 +34,29 @@ MARK = "JIXIAO_LOADER"
 _started: dict[int, subprocess.Popen] = {}
 
 
+def loader_code_env() -> dict[str, str]:
+    """Environment under which ``python -m``/``-c`` import this process's own etl package: its folder first on
+    PYTHONPATH, and no working directory in front of it (PYTHONSAFEPATH). Otherwise an ``etl`` folder in the
+    directory jixiao was started from (another checkout of jixiao, say) would be imported instead."""
+    root = str(Path(__file__).resolve().parents[2])  # the folder holding etl/
+    path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)
+    return {"PYTHONSAFEPATH": "1", "PYTHONPATH": path}
+
+
 @contextlib.contextmanager
-def no_cwd_on_path() -> Iterator[None]:
-    """Python processes started inside this block do not put the working directory first on sys.path
-    (PYTHONSAFEPATH): ``python -m``/``-c`` would otherwise import an ``etl`` folder of wherever jixiao was
-    started (another checkout of jixiao, say) instead of the installed one."""
-    saved = os.environ.get("PYTHONSAFEPATH")
-    os.environ["PYTHONSAFEPATH"] = "1"
+def loader_code_on_path() -> Iterator[None]:
+    """Python processes started inside this block import this process's etl (loader_code_env)."""
+    changes = loader_code_env()
+    saved = {k: os.environ.get(k) for k in changes}
+    os.environ.update(changes)
     try:
         yield
     finally:
-        if saved is None:
-            del os.environ["PYTHONSAFEPATH"]
-        else:
-            os.environ["PYTHONSAFEPATH"] = saved
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 def ensure_watchdog() -> None:
@@ -63,7 +73,7 @@ def ensure_watchdog() -> None:
         stderr=subprocess.DEVNULL,
         start_new_session=True,  # a signal to the loader's process group leaves the watchdog standing
         close_fds=True,
-        env={**os.environ, "PYTHONSAFEPATH": "1"},  # this etl.load.children, not one in the working directory
+        env={**os.environ, **loader_code_env()},  # this etl.load.children, not one in the working directory
     )
 
 
