@@ -20,7 +20,7 @@ from etl.settings import MIGRATIONS_DIR, warehouse_path
 from etl.warehouse import views
 from etl.warehouse.backend import resolve
 from etl.warehouse.locking import WarehouseBusy, writer_lock
-from etl.warehouse.publish import creation_config, published_path
+from etl.warehouse.publish import creation_config, published_path, without_progress_bar
 
 __all__ = ["NoWarehouse", "WarehouseBusy", "connect", "open_for_load", "upgrade", "writing"]
 
@@ -154,7 +154,8 @@ def duckdb_connect(
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only, config={} if read_only else creation_config(path))
+            con = duckdb.connect(str(path), read_only=read_only, config={} if read_only else creation_config(path))
+            return without_progress_bar(con)
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
                 raise _busy(path, exc) from None

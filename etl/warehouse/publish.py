@@ -40,6 +40,14 @@ def storage_version() -> str | None:
     return value
 
 
+def without_progress_bar(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """The connection, told not to draw DuckDB's progress bar: it writes to stdout for any statement that runs
+    over 2 s (publishing or checkpointing a large warehouse), which broke `jixiao load --json`'s output and
+    the Rich progress display. A session setting: DuckDB refuses it in the connect config."""
+    con.execute("SET enable_progress_bar = false")
+    return con
+
+
 def creation_config(path: Path) -> dict[str, str]:
     """DuckDB config for opening path: a file not yet there is created in storage_version(), so publishing
     it stays a plain file copy (an existing file keeps the format it was created in)."""
@@ -116,7 +124,7 @@ def publish_duckdb(working: Path | str | None = None, wait_seconds: float = PUBL
 
 def _checkpoint(source: Path) -> str:
     """Checkpoint the working file; return its storage version (DuckDB's tag, such as 'v2.0.0+')."""
-    con = duckdb.connect(str(source))
+    con = without_progress_bar(duckdb.connect(str(source)))
     try:
         con.execute("CHECKPOINT")
         row = con.execute("SELECT tags['storage_version'] FROM duckdb_databases() WHERE NOT internal").fetchone()
@@ -131,7 +139,7 @@ def _quoted(path: Path) -> str:
 
 def _copy_database(source: Path, temp: Path, version: str) -> None:
     """Write the working warehouse into temp in an older storage format (tables, data, views)."""
-    con = duckdb.connect()
+    con = without_progress_bar(duckdb.connect())
     try:
         con.execute(f"ATTACH {_quoted(source)} AS published_source (READ_ONLY)")
         con.execute(f"ATTACH {_quoted(temp)} AS published_copy (STORAGE_VERSION '{version}')")
