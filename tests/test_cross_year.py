@@ -150,3 +150,23 @@ def test_targets_pair_when_a_later_year_prints_the_department_differently(tmp_pa
     assert query(warehouse, stored) == [(2023, "广州市天河区司法局"), (2024, spaced), (2025, spaced)]
     pairs = query(warehouse, "select change, count(*) from v_target_yoy where budget_year = 2025 group by all")
     assert pairs == [("unchanged", 109)]  # 110 targets, one an exact repeat the view leaves out
+
+
+def test_a_first_load_names_every_project_new_but_what_the_alias_file_keeps_apart(
+    sample_copy: Path, warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A department's first year has nothing to link to: every name is a new identity (the loader skips the
+    linker then), except a name the alias file keeps apart, which the linker still marks as such."""
+    aliases = tmp_path / "aliases.csv"
+    aliases.write_text(
+        "department_name,name,same_as,note\n广州市天河区司法局,法制业务经费,,a project of its own\n", encoding="utf-8"
+    )
+    monkeypatch.setenv("JIXIAO_ALIASES", str(aliases))
+    run_load([sample_copy], warehouse)
+    methods = dict(query(warehouse, "SELECT link_method, count(*) FROM dim_project_name GROUP BY 1"))
+    assert methods == {"new": 21, "kept_apart": 1}
+    monkeypatch.delenv("JIXIAO_ALIASES")
+    other = tmp_path / "w2" / "jixiao.duckdb"
+    run_load([sample_copy], other)
+    assert query(other, "SELECT link_method, count(*) FROM dim_project_name GROUP BY 1") == [("new", 22)]
+    assert query(other, "SELECT count(*), count(DISTINCT project_id) FROM dim_project_name") == [(22, 22)]

@@ -402,6 +402,7 @@ def _link_projects(con: duckdb.DuckDBPyConnection, projects: pd.DataFrame, targe
     """
     con.register("stage_projects", projects)
     aliases = identity.read_aliases()
+    alias_departments = set(identity.alias_departments(aliases))
     names = _IndicatorNames(targets)
     for year in sorted(projects["budget_year"].unique()):
         new = con.execute(
@@ -414,13 +415,21 @@ def _link_projects(con: duckdb.DuckDBPyConnection, projects: pd.DataFrame, targe
         ).df()
         if new.empty:
             continue
-        candidates = _link_candidates(con, new, int(year), set(identity.alias_departments(aliases)))
+        candidates = _link_candidates(con, new, int(year), alias_departments)
+        if candidates.empty and alias_departments.isdisjoint(new["department_name"]):
+            _insert_links(con, _all_new(new))  # what the Linker gives when nothing compares (most of a first load)
+            continue
         with_candidates = set(candidates["department_name"].tolist())
         compared = [k for k, d in zip(new["name_key"], new["department_name"], strict=True) if d in with_candidates]
         new["indicators"] = new["name_key"].map(names.sets(compared))  # none for a first year
         linker = identity.Linker(new, candidates, aliases)
         linker.set_indicators(_candidate_indicators(con, candidates, linker.compared_rows(), names))
         _insert_links(con, new.merge(linker.link(), on="name_key"))
+
+
+def _all_new(new: pd.DataFrame) -> pd.DataFrame:
+    """Every name a new identity, as identity.Linker links names that have no candidate row and no alias row."""
+    return new.assign(project_id=pd.Series(pd.NA, index=new.index, dtype="Int64"), link_method="new", link_score=None)
 
 
 _NEW_NAME_SELECT = ", ".join((*identity.NEW_NAME_COLUMNS, "printed_name"))
@@ -462,6 +471,10 @@ def _link_candidates(
     (loaded, or an already known name of this batch) is taken, so none of its rows is read: the linker would
     set them aside. Reading a department's whole history each batch made linking grow with the years loaded.
     """
+    departments = pd.DataFrame({"department_name": new["department_name"].astype(object).unique()})
+    with registered(con, "stage_new_names", departments):
+        if not con.execute(_ANY_HISTORY).fetchall()[0][0]:  # first loads of their departments: nothing to read
+            return pd.DataFrame(columns=[*identity.CANDIDATE_COLUMNS, "name_key"], dtype=object)
     wanted = pd.DataFrame(
         {
             "department_name": new["department_name"].astype(object),
@@ -515,8 +528,6 @@ def _link_candidates(
                  load_id, source_line
     """  # loaded facts by project and year, then this batch's names in print order (nearby, same_name: disjoint)
     with registered(con, "stage_new_names", wanted):
-        if not con.execute(_ANY_HISTORY).fetchall()[0][0]:  # first loads of their departments: nothing to read
-            return pd.DataFrame(columns=[*identity.CANDIDATE_COLUMNS, "name_key"], dtype=object)
         found = con.execute(sql, [year]).df()
     return found.drop(columns=["part", "load_id", "source_line"])
 
@@ -562,7 +573,7 @@ def _insert_links(con: duckdb.DuckDBPyConnection, links: pd.DataFrame) -> None:
     """New identities for the names that continue none, then one dim_project_name row per name."""
     fresh = links["project_id"].isna()
     links.loc[fresh, "project_id"] = _next_ids(con, "seq_project_id", int(fresh.sum()))
-    links = links.drop(columns="indicators")
+    links = links.drop(columns="indicators", errors="ignore")  # absent when nothing was compared (_all_new)
     with registered(con, "stage_links", links):
         con.execute("""
             INSERT INTO dim_project (project_id, department_name, unit_name, project_name, transfer_doc_no, first_year)
