@@ -3,12 +3,14 @@ changed, note disappeared files, record every run, and the data-quality gate on 
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import os
 import shutil
 import subprocess
 import sys
+import weakref
 from pathlib import Path
 
 import pytest
@@ -16,7 +18,7 @@ from typer.testing import CliRunner
 
 from etl import progress
 from etl.cli.app import app
-from etl.load import incremental
+from etl.load import batches, incremental
 from etl.load import run as load_run
 from etl.load.incremental import SourceMissing
 from etl.load.run import run_load
@@ -265,6 +267,37 @@ def test_workers_ignore_an_etl_folder_in_the_working_directory(two_years: Path, 
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["n_loaded"] == 2
     assert not marker.exists()
+
+
+def test_parsing_workers_run_below_the_loaders_priority() -> None:
+    """The loader writes one batch at a time and is the critical path: its workers take the CPU it leaves."""
+    pool = batches.worker_pool(2)
+    niceness = {pool.submit(os.nice, 0).result(timeout=60) for _ in range(4)}
+    assert niceness == {min(os.nice(0) + batches.WORKER_NICENESS, 19)}
+
+
+def test_a_load_keeps_older_objects_out_of_full_collections() -> None:
+    """While a load runs, what existed before it is frozen (no full rescans) and the young generation is collected
+    less often; afterwards both are as they were, and garbage from either side of the load is still collected."""
+
+    class Node:
+        def __init__(self) -> None:
+            self.me = self  # a cycle: only the cyclic collector frees it
+
+    thresholds = gc.get_threshold()
+    older = Node()
+    older_ref = weakref.ref(older)
+    with batches.older_objects_frozen():
+        assert gc.get_freeze_count() > 0 and gc.get_threshold()[0] == 10_000
+        younger = Node()
+        younger_ref = weakref.ref(younger)
+        del older, younger
+        gc.collect()
+        assert younger_ref() is None  # made during the load: collected as usual
+        assert older_ref() is not None  # frozen while the load runs
+    assert gc.get_threshold() == thresholds and gc.get_freeze_count() == 0
+    gc.collect()
+    assert older_ref() is None  # unfrozen: nothing outlives the load because of it
 
 
 def test_on_batch_gets_each_committed_batch(two_years: Path, warehouse: Path) -> None:

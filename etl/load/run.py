@@ -27,7 +27,7 @@ import duckdb
 from etl import progress
 from etl.extract.dispatch import SUPPORTED_SUFFIXES
 from etl.load import history
-from etl.load.batches import DEFAULT_BATCH, parsed_batches
+from etl.load.batches import DEFAULT_BATCH, older_objects_frozen, parsed_batches
 from etl.load.incremental import KnownFile, SourcePlan, plan_sources, record_stats, still_disappeared
 from etl.load.writer import FileResult, load_batch, prune_loads
 from etl.warehouse.backend import Warehouse, resolve
@@ -231,12 +231,14 @@ def _load(
     con: duckdb.DuckDBPyConnection, report: RunReport, todo: list[Path], options: RunOptions, on_batch: BatchHook | None
 ) -> None:
     """One transaction per batch of changed files, each linked to the run; parsing runs ahead in the workers."""
-    for files, batch, refusals in parsed_batches(todo, options.year, options.batch_size, options.workers):
-        results = load_batch(con, batch, refusals, run_id=report.run_id)
-        report.results += results
-        progress.current().advance(len(files), sum(r.n_projects + r.n_targets for r in results if r.status in WRITTEN))
-        if on_batch:
-            on_batch(results)
+    with older_objects_frozen():
+        for files, batch, refusals in parsed_batches(todo, options.year, options.batch_size, options.workers):
+            results = load_batch(con, batch, refusals, run_id=report.run_id)
+            report.results += results
+            done = sum(r.n_projects + r.n_targets for r in results if r.status in WRITTEN)
+            progress.current().advance(len(files), done)
+            if on_batch:
+                on_batch(results)
 
 
 def _end_bulk_load(con: duckdb.DuckDBPyConnection) -> None:
