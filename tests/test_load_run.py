@@ -276,6 +276,23 @@ def test_parsing_workers_run_below_the_loaders_priority() -> None:
     assert niceness == {min(os.nice(0) + batches.WORKER_NICENESS, 19)}
 
 
+def test_the_worker_pool_starts_while_the_run_plans_only_for_files_it_has_not_seen(
+    two_years: Path, warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fork server's imports overlap the hashing of a first load; a re-run over the same files starts nothing."""
+    told: list[tuple[int, int]] = []
+    monkeypatch.setattr(load_run, "start_workers", lambda workers, n: told.append((workers, n)))
+    run_load([str(two_years)], str(warehouse), workers=2)
+    run_load([str(two_years)], str(warehouse), workers=2)
+    assert told == [(2, 2), (2, 0)]
+    pools: list[int] = []
+    monkeypatch.setattr(batches, "worker_pool", pools.append)
+    for n_files in (0, 1, 2):
+        batches.start_workers(2, n_files)
+    batches.start_workers(1, 500)
+    assert pools == [2]
+
+
 def test_a_load_keeps_older_objects_out_of_full_collections() -> None:
     """While a load runs, what existed before it is frozen (no full rescans) and the young generation is collected
     less often; afterwards both are as they were, and garbage from either side of the load is still collected."""

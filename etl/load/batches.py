@@ -128,6 +128,13 @@ def worker_pool(workers: int) -> ProcessPoolExecutor:
     return pool
 
 
+def start_workers(workers: int, n_files: int) -> None:
+    """Start the worker pool's fork server for ``n_files`` files (when they take more than one worker) without
+    waiting for it: its imports (~0.6 s) then overlap the rest of the run's planning instead of following it."""
+    if n_files > 1 and (count := worker_count(workers, n_files)) > 1:
+        worker_pool(count)
+
+
 WORKER_NICENESS = 10  # added to the loader's: on 2 cores the loader writes at full speed while workers parse ahead
 
 

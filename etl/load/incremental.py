@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -125,19 +125,27 @@ def _skippable(candidates: list[KnownFile], year: int | None) -> KnownFile | Non
 
 
 def plan_sources(
-    con: duckdb.DuckDBPyConnection, paths: Sequence[Path | str], year: int | None = None, full: bool = False
+    con: duckdb.DuckDBPyConnection,
+    paths: Sequence[Path | str],
+    year: int | None = None,
+    full: bool = False,
+    on_unrecorded: Callable[[int], None] | None = None,
 ) -> SourcePlan:
     """Discover the files under paths, hash them, and split them into skipped and to-do.
 
     full=True parses every file again (the loader still leaves unchanged tables alone).
     Raises SourceMissing when a named path does not exist, so an unmounted share is an error
-    (and retried), never a reason to treat every file as disappeared.
+    (and retried), never a reason to treat every file as disappeared. on_unrecorded, before any file is
+    hashed, gets the number of files whose path the warehouse has no record of (they will be parsed).
     """
     missing = [str(p) for p in paths if not Path(p).exists()]
     if missing:
         raise SourceMissing(f"source path(s) not found: {', '.join(missing)}")
     plan = SourcePlan(files=discover(paths))
     known = known_files(con)
+    if on_unrecorded is not None:
+        recorded = {path for path, _ in known}
+        on_unrecorded(sum(str(p) not in recorded for p in plan.files))
     recorded = {(k.path, k.source_stat): k.sha256 for ks in known.values() for k in ks if k.source_stat}
     for path in plan.files:
         sha = plan.hashes[str(path)] = _sha256(plan, str(path), recorded)

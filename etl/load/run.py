@@ -27,7 +27,7 @@ import duckdb
 from etl import progress
 from etl.extract.dispatch import SUPPORTED_SUFFIXES
 from etl.load import history
-from etl.load.batches import DEFAULT_BATCH, older_objects_frozen, parsed_batches
+from etl.load.batches import DEFAULT_BATCH, older_objects_frozen, parsed_batches, start_workers
 from etl.load.incremental import KnownFile, SourcePlan, plan_sources, record_stats, still_disappeared
 from etl.load.writer import FileResult, load_batch, prune_loads
 from etl.warehouse.backend import Warehouse, resolve
@@ -210,7 +210,9 @@ def _recorded(
 
 
 def _steps(con: duckdb.DuckDBPyConnection, report: RunReport, options: RunOptions, on_batch: BatchHook | None) -> None:
-    found: SourcePlan = plan_sources(con, report.source_paths, options.year, options.full)
+    found: SourcePlan = plan_sources(
+        con, report.source_paths, options.year, options.full, lambda n: start_workers(options.workers, n)
+    )
     report.n_files, report.n_skipped = len(found.files), len(found.skipped)
     report.results += found.skipped
     progress.current().start(len(found.files), len(found.skipped))
