@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from etl.settings import DEFAULT_SOURCES, MAX_YEAR, MIN_YEAR
+from etl.settings import DEFAULT_SOURCES, FILES_PER_BATCH, MAX_YEAR, MIN_YEAR
 from etl.warehouse.backend import label, mask, warehouse_spec
 
 EXIT_BUSY = 7  # another load holds the warehouse (2 is Typer's: a wrong argument or option)
@@ -51,7 +51,7 @@ def load(
     paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: data/raw).")] = None,
     warehouse: WarehouseOpt = None,
     year: YearOpt = None,
-    batch_size: Annotated[int, typer.Option(min=1, help="Files per transaction.")] = 200,
+    batch_size: Annotated[int, typer.Option(min=1, help="Files per transaction.")] = FILES_PER_BATCH,
     workers: Annotated[
         int, typer.Option(min=0, max=64, help="Parsing processes (0: one per CPU, up to 4, when enough files).")
     ] = 0,

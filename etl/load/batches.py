@@ -21,10 +21,11 @@ import pyarrow as pa
 
 from etl.load import children
 from etl.model import Refusal, SourceTable
+from etl.settings import FILES_PER_BATCH
 from etl.transform.frames import FrameBatch, concat, to_frames
 from etl.transform.pipeline import run_file
 
-DEFAULT_BATCH = 200
+DEFAULT_BATCH = FILES_PER_BATCH
 
 
 def use_the_system_allocator() -> None:
