@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import gc
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,6 +32,10 @@ db_app = typer.Typer(help="Warehouse schema commands.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 console = Console()
 err = Console(stderr=True)
+# a command's objects are frozen as the process exits, so the interpreter's final collection does not scan them
+# all (medians of five alternating runs on L: no-op load 1.96 -> 1.72 s, report 0.83 -> 0.75 s, audit 0.76 ->
+# 0.65 s); what they hold is released as before (connections and files are closed by the commands themselves)
+atexit.register(gc.freeze)
 
 WarehouseOpt = Annotated[
     str | None,
