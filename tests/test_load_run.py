@@ -276,6 +276,16 @@ def test_parsing_workers_run_below_the_loaders_priority() -> None:
     assert niceness == {min(os.nice(0) + batches.WORKER_NICENESS, 19)}
 
 
+def test_a_worker_that_may_not_lower_its_priority_still_parses(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An exception in the pool's initializer would break the pool: a sandbox refusing nice() must not stop a load."""
+
+    def refused(_: int) -> int:
+        raise PermissionError("not allowed here")
+
+    monkeypatch.setattr(batches.os, "nice", refused)
+    batches._yield_to_the_loader()
+
+
 def test_the_worker_pool_starts_while_the_run_plans_only_for_files_it_has_not_seen(
     two_years: Path, warehouse: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

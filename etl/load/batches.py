@@ -13,7 +13,7 @@ import os
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from math import ceil
 from pathlib import Path
 
@@ -148,7 +148,8 @@ def _yield_to_the_loader() -> None:
     Lower, they take whatever the loader leaves (in-process load of L, alternating runs: 41.1-41.8 s against
     45.6-48.3 s; the loader now waits for parsed batches 8-9 s instead of 2). Idle cores are theirs all the same."""
     if hasattr(os, "nice"):  # POSIX; the fork server (and so the pool) is POSIX only too
-        os.nice(WORKER_NICENESS)
+        with suppress(OSError):  # a sandbox that forbids it: parse at the loader's priority rather than not at all
+            os.nice(WORKER_NICENESS)
 
 
 def parse_parallel(
