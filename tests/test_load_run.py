@@ -294,7 +294,8 @@ def test_the_worker_pool_starts_while_the_run_plans_only_for_files_it_has_not_se
     monkeypatch.setattr(load_run, "start_workers", lambda workers, n: told.append((workers, n)))
     run_load([str(two_years)], str(warehouse), workers=2)
     run_load([str(two_years)], str(warehouse), workers=2)
-    assert told == [(2, 2), (2, 0)]
+    run_load([str(two_years)], str(warehouse), workers=2, full=True)
+    assert told == [(2, 2), (2, 0), (2, 2)]
     pools: list[int] = []
     monkeypatch.setattr(batches, "worker_pool", pools.append)
     for n_files in (0, 1, 2):

@@ -136,7 +136,8 @@ def plan_sources(
     full=True parses every file again (the loader still leaves unchanged tables alone).
     Raises SourceMissing when a named path does not exist, so an unmounted share is an error
     (and retried), never a reason to treat every file as disappeared. on_unrecorded, before any file is
-    hashed, gets the number of files whose path the warehouse has no record of (they will be parsed).
+    hashed, gets the number of files that will be parsed whatever their bytes: those whose path the warehouse
+    has no record of (every file with full=True).
     """
     missing = [str(p) for p in paths if not Path(p).exists()]
     if missing:
@@ -144,8 +145,8 @@ def plan_sources(
     plan = SourcePlan(files=discover(paths))
     known = known_files(con)
     if on_unrecorded is not None:
-        recorded = {path for path, _ in known}
-        on_unrecorded(sum(str(p) not in recorded for p in plan.files))
+        recorded_paths = {path for path, _ in known}
+        on_unrecorded(len(plan.files) if full else sum(str(p) not in recorded_paths for p in plan.files))
     recorded = {(k.path, k.source_stat): k.sha256 for ks in known.values() for k in ks if k.source_stat}
     for path in plan.files:
         sha = plan.hashes[str(path)] = _sha256(plan, str(path), recorded)
