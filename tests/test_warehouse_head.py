@@ -149,6 +149,56 @@ def test_revision_0011_fills_the_target_keys_of_facts_loaded_before_it(warehouse
         con.close()
 
 
+def _constraints(warehouse: Path, table: str) -> list[tuple]:
+    con = connect(warehouse, read_only=True, published=False)
+    try:
+        return con.execute(
+            "SELECT constraint_type, constraint_column_names FROM duckdb_constraints() "
+            "WHERE table_name = ? AND constraint_type <> 'NOT NULL'",
+            [table],
+        ).fetchall()
+    finally:
+        con.close()
+
+
+def _not_null(warehouse: Path, table: str) -> list[str]:
+    con = connect(warehouse, read_only=True, published=False)
+    try:
+        query = (
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND NOT is_nullable ORDER BY column_index"
+        )
+        return [r[0] for r in con.execute(query, [table]).fetchall()]
+    finally:
+        con.close()
+
+
+def test_revision_0013_drops_the_target_key_index_and_keeps_every_row(warehouse: Path, sample_path: Path) -> None:
+    """DuckDB's fact_target loses its primary-key index, nothing else: rows in order, types, NOT NULL, the views;
+    the downgrade puts the key back; fact_project_budget keeps its key (what refuses a doubled project-year)."""
+    upgrade(warehouse)
+    with writing(warehouse) as con:
+        writer.load_batch(con, [process_file(sample_path)])
+    assert _constraints(warehouse, "fact_target") == []
+    assert _constraints(warehouse, "fact_project_budget") == [("PRIMARY KEY", ["project_id", "budget_year"])]
+    required = _not_null(warehouse, "fact_target")
+    assert {"project_id", "budget_year", "seq", "indicator_type_id", "raw_text"} <= set(required)
+    query = "SELECT * FROM fact_target"  # insertion order: the copy keeps it
+    con = connect(warehouse, read_only=True, published=False)
+    try:
+        rows, types = con.execute(query).fetchall(), con.execute(f"DESCRIBE {query}").fetchall()
+        in_view = con.execute("SELECT count(*) FROM v_target").fetchone()
+    finally:
+        con.close()
+    _alembic(warehouse, "downgrade", "0012")
+    assert _constraints(warehouse, "fact_target") == [("PRIMARY KEY", ["project_id", "budget_year", "seq"])]
+    _alembic(warehouse, "upgrade", "head")
+    assert _constraints(warehouse, "fact_target") == [] and _not_null(warehouse, "fact_target") == required
+    con = connect(warehouse, read_only=True, published=False)
+    try:
+        assert con.execute(query).fetchall() == rows and con.execute(f"DESCRIBE {query}").fetchall() == types
+        assert con.execute("SELECT count(*) FROM v_target").fetchone() == in_view == (110,)
+    finally:
+        con.close()
 
 
 PROGRESS_BAR = """
