@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from etl.load import writer as load_module
 from etl.load.run import run_load
-from etl.warehouse.connect import connect
+from etl.transform import frames
+from etl.transform.pipeline import process_file
+from etl.warehouse.connect import connect, upgrade, writing
 from etl.warehouse.schema import metadata
 
 RUN_HISTORY = ("load_run", "load_run_check", "load_run_file")  # grows by one run each time, by design
@@ -126,6 +130,23 @@ def test_crash_mid_load_leaves_warehouse_as_it_was(
         ("succeeded", False),
         ("failed", True),
     ]
+
+
+def test_a_batch_that_would_double_a_target_is_refused_whole(sample_path: Path, warehouse: Path) -> None:
+    """fact_target has no key index in DuckDB (revision 0013): the loader refuses, inside the batch's transaction,
+    a batch with one project-year's item twice, and the warehouse keeps what it had."""
+    upgrade(warehouse)
+    before = snapshot(warehouse)
+    batch = frames.to_frames([process_file(sample_path)])
+    doubled = pd.concat([batch.targets, batch.targets.iloc[[7]]], ignore_index=True)
+    message = r"item \d+ of the project on line \d+ .* more than once \(2 target rows"
+    refused = pytest.raises(load_module.DoubledTarget, match=message)
+    with writing(warehouse) as con, refused:
+        load_module.load_batch(con, dataclasses.replace(batch, targets=doubled))
+    assert snapshot(warehouse) == before
+    with writing(warehouse) as con:  # the same batch as parsed loads
+        [result] = load_module.load_batch(con, batch)
+    assert result.status == "loaded" and query(warehouse, "SELECT count(*) FROM fact_target") == [(110,)]
 
 
 def test_refused_file_is_logged_once(tmp_path: Path, warehouse: Path) -> None:

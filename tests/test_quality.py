@@ -27,7 +27,6 @@ PLANTED = {
         "FROM load_log"
     ],
     "facts_match_load_log": ["UPDATE load_log SET n_targets = n_targets + 1"],
-    "targets_unique": ["INSERT INTO fact_target SELECT * FROM fact_target WHERE seq = 1"],  # DuckDB: no key index
 }
 
 

@@ -12,13 +12,13 @@ Money is DECIMAL(18, 2) yuan; every fact row carries its ``load_id`` and ``sourc
 Primary keys are enforced everywhere but on ``fact_target`` in DuckDB: they are what makes a load unable to
 double a row. fact_target's key (project, year, seq) would be DuckDB's largest index (1.3 M rows on 10,000
 tables: a quarter of the file and 4-5 s of the load's CPU) and guards nothing the other keys do not: a
-project-year's targets go in with its fact_project_budget row, whose primary key refuses a second one, and
-the parser numbers a project's items 1, 2, 3 …; PostgreSQL keeps it (its loader reads targets through it) and
-the quality gate checks it everywhere (sql/checks/targets_unique.sql). Foreign
-keys are declared between dimensions only: DuckDB checks them row by row on insert, which tripled
-the cost of a bulk load (0.47 s against 0.19 s for 110,000 targets), so fact-to-dimension integrity
-is guaranteed by the loader (facts are inserted through inner joins on their dimensions) and
-verified after every load by the data-quality queries in sql/checks/.
+project-year's targets go in with its fact_project_budget row, whose primary key refuses a second one, and the
+parser numbers a project's items 1, 2, 3 …; the loader refuses a batch that would store an item twice
+(etl.load.writer._refuse_doubled_targets), and PostgreSQL keeps the key (its loader reads targets through it).
+Foreign keys are declared between dimensions only: DuckDB checks them row by row on insert, which tripled the
+cost of a bulk load (0.47 s against 0.19 s for 110,000 targets), so fact-to-dimension integrity is guaranteed
+by the loader (facts are inserted through inner joins on their dimensions) and verified after every load by
+the data-quality queries in sql/checks/.
 """
 
 from __future__ import annotations
@@ -164,8 +164,8 @@ fact_target = sa.Table(
     sa.Column("indicator_key", sa.String),  # etl.text.fold_key(indicator_name): names compared across years
     sa.Column("occurrence", sa.Integer),  # 1, 2 … among the project-year's targets of this indicator_key
     # (in seq order; NULL for the parser's exact repeats, is_duplicate): a name printed twice pairs by order
-    # one row per project, year and item: enforced by PostgreSQL's index; in DuckDB (no index since 0013) by the
-    # loader and checked by the quality gate (sql/checks/targets_unique.sql); see the module docstring
+    # one row per project, year and item: PostgreSQL's key; in DuckDB (no index since 0013) the loader's, per batch
+    # (etl.load.writer._refuse_doubled_targets); see the module docstring
     sa.PrimaryKeyConstraint("project_id", "budget_year", "seq", name="fact_target_pkey").ddl_if(dialect="postgresql"),
 )
 
