@@ -201,6 +201,27 @@ def test_revision_0013_drops_the_target_key_index_and_keeps_every_row(warehouse:
         con.close()
 
 
+def test_the_writer_attaches_the_file_with_small_row_groups(warehouse: Path) -> None:
+    """The write connection's default database is the warehouse file, attached with row groups of
+    WRITE_ROW_GROUP_SIZE rows (a batch's full ones go straight to the file), spilling beside it."""
+    from etl.warehouse.connect import WRITE_ROW_GROUP_SIZE
+
+    upgrade(warehouse)
+    with writing(warehouse) as con:
+        assert con.execute("SELECT current_database(), current_setting('temp_directory')").fetchone() == (
+            warehouse.stem,
+            f"{warehouse}.tmp",
+        )
+        con.execute("CREATE TABLE scratch AS SELECT range AS n FROM range(40000)")
+        counts = con.execute(
+            "SELECT DISTINCT row_group_id, count FROM pragma_storage_info('scratch') ORDER BY ALL"
+        ).fetchall()
+        con.execute("DROP TABLE scratch")
+    assert WRITE_ROW_GROUP_SIZE == 16_384
+    assert [n for _, n in counts] == [16_384, 16_384, 40_000 - 2 * 16_384]
+    assert _tables(warehouse) >= {"fact_target", "load_log"} and "scratch" not in _tables(warehouse)
+
+
 PROGRESS_BAR = """
 import sys
 from etl.warehouse.connect import connect

@@ -154,12 +154,46 @@ def duckdb_connect(
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
-            con = duckdb.connect(str(path), read_only=read_only, config={} if read_only else creation_config(path))
+            con = duckdb.connect(str(path), read_only=True) if read_only else _attached_for_writing(path)
             return without_progress_bar(con)
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
                 raise _busy(path, exc) from None
             time.sleep(0.2)
+
+
+WRITE_ROW_GROUP_SIZE = 16_384
+_RESERVED_ALIASES = {"memory", "system", "temp", "main"}
+
+
+def _attached_for_writing(path: Path) -> duckdb.DuckDBPyConnection:
+    """A write connection whose default database is the warehouse file, ATTACHed with a row group of
+    WRITE_ROW_GROUP_SIZE rows (DuckDB's default: 122,880; it takes the size only as an ATTACH option, and USE
+    makes the file every unqualified name's database, as when it is opened directly). A batch of 250 tables
+    inserts about 32,000 targets: in row groups this size its full ones go to the file as the batch is written
+    (DuckDB's optimistic write), instead of into the WAL and once more, compressed, at the next checkpoint
+    (loader alone on L, four runs each: 18.3-18.9 s against 21.0-21.5 s; the file 221 MB against 190 MB; the
+    views read as fast or faster). Spilled data goes beside the file, as DuckDB does for a file it opens."""
+    con = duckdb.connect(config={"temp_directory": f"{path}.tmp"})
+    try:
+        options = [f"ROW_GROUP_SIZE {WRITE_ROW_GROUP_SIZE}"]
+        if version := creation_config(path).get("storage_compatibility_version"):
+            options.append(f"STORAGE_VERSION '{version}'")  # a new file, in the format analysts' clients read
+        alias = path.stem if path.stem.lower() not in _RESERVED_ALIASES else "warehouse"
+        con.execute(f"ATTACH {_quoted(path)} AS {_identifier(alias)} ({', '.join(options)})")
+        con.execute(f"USE {_identifier(alias)}")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def _quoted(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _busy(path: Path, exc: Exception) -> Exception:
