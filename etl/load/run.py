@@ -244,10 +244,14 @@ def _load(
 
 
 def _end_bulk_load(con: duckdb.DuckDBPyConnection) -> None:
-    """Give the quality checks DuckDB's usual threads and memory back (the loader narrows both, see
-    etl.load.writer.bulk_load_settings; PostgreSQL's loader changes no setting)."""
+    """Checkpoint what the load wrote while the load's memory limit still holds, then give the quality checks
+    DuckDB's usual threads and memory back (the loader narrows both, see etl.load.writer.bulk_load_settings;
+    PostgreSQL's loader changes no setting). Left to the connection's close, the checkpoint ran after the
+    reset, free to fill memory: it was the load's peak (L, one run each: loader 505 MiB at the close, 446 MiB
+    during the batches with this order; the checkpoint takes the same 1.1 s either way)."""
     if getattr(con, "dialect", "duckdb") != "duckdb":
         return
+    con.execute("CHECKPOINT")
     for setting in ("threads", "memory_limit", "checkpoint_threshold"):
         con.execute(f"RESET {setting}")
 
