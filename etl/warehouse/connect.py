@@ -20,7 +20,7 @@ from etl.settings import MIGRATIONS_DIR, warehouse_path
 from etl.warehouse import views
 from etl.warehouse.backend import resolve
 from etl.warehouse.locking import WarehouseBusy, writer_lock
-from etl.warehouse.publish import creation_config, published_path, without_progress_bar
+from etl.warehouse.publish import creation_config, published_path, sql_string, without_progress_bar
 
 __all__ = ["NoWarehouse", "WarehouseBusy", "connect", "open_for_load", "upgrade", "writing"]
 
@@ -112,7 +112,6 @@ def rebuild_views(con: duckdb.DuckDBPyConnection) -> None:
         raise
 
 
-
 def duckdb_upgrade(path: Path | None = None, wait_seconds: float = 60) -> str:
     import sqlalchemy as sa
     from alembic import command
@@ -180,16 +179,12 @@ def _attached_for_writing(path: Path) -> duckdb.DuckDBPyConnection:
         if version := creation_config(path).get("storage_compatibility_version"):
             options.append(f"STORAGE_VERSION '{version}'")  # a new file, in the format analysts' clients read
         alias = path.stem if path.stem.lower() not in _RESERVED_ALIASES else "warehouse"
-        con.execute(f"ATTACH {_quoted(path)} AS {_identifier(alias)} ({', '.join(options)})")
+        con.execute(f"ATTACH {sql_string(path)} AS {_identifier(alias)} ({', '.join(options)})")
         con.execute(f"USE {_identifier(alias)}")
     except BaseException:
         con.close()
         raise
     return con
-
-
-def _quoted(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
 
 
 def _identifier(name: str) -> str:

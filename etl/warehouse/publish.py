@@ -133,7 +133,8 @@ def _checkpoint(source: Path) -> str:
     return row[0] if row and row[0] else ""
 
 
-def _quoted(path: Path) -> str:
+def sql_string(path: Path) -> str:
+    """A path as a SQL string literal (ATTACH takes no parameters)."""
     return "'" + str(path).replace("'", "''") + "'"
 
 
@@ -141,8 +142,8 @@ def _copy_database(source: Path, temp: Path, version: str) -> None:
     """Write the working warehouse into temp in an older storage format (tables, data, views)."""
     con = without_progress_bar(duckdb.connect())
     try:
-        con.execute(f"ATTACH {_quoted(source)} AS published_source (READ_ONLY)")
-        con.execute(f"ATTACH {_quoted(temp)} AS published_copy (STORAGE_VERSION '{version}')")
+        con.execute(f"ATTACH {sql_string(source)} AS published_source (READ_ONLY)")
+        con.execute(f"ATTACH {sql_string(temp)} AS published_copy (STORAGE_VERSION '{version}')")
         con.execute("COPY FROM DATABASE published_source TO published_copy")
         con.execute("DETACH published_copy")
     finally:

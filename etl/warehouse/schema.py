@@ -11,7 +11,7 @@ Money is DECIMAL(18, 2) yuan; every fact row carries its ``load_id`` and ``sourc
 
 Primary keys are enforced everywhere but on ``fact_target`` in DuckDB: they are what makes a load unable to
 double a row. fact_target's key (project, year, seq) would be DuckDB's largest index (1.3 M rows on 10,000
-tables: a quarter of the file and 4-5 s of the load's CPU) and guards nothing the other keys do not: a
+tables: a quarter of the file and 2-5 s of the loader's CPU) and guards nothing the other keys do not: a
 project-year's targets go in with its fact_project_budget row, whose primary key refuses a second one, and the
 parser numbers a project's items 1, 2, 3 …; the loader refuses a batch that would store an item twice
 (etl.load.writer._refuse_doubled_targets), and PostgreSQL keeps the key (its loader reads targets through it).

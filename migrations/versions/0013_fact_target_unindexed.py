@@ -5,7 +5,7 @@ Revises: 0012
 
 Written by hand. DuckDB enforces a primary key with an ART index that it keeps in memory, updates on every
 insert and writes at every checkpoint; on fact_target (1.3 M rows for 10,000 tables) that index was a quarter of
-the warehouse file (268 -> 201 MB) and 4-5 s of the loader's CPU. It guarded nothing the loader does not already
+the warehouse file (268 -> 201 MB) and 2-5 s of the loader's CPU. It guarded nothing the loader does not already
 guarantee: a project-year's targets are inserted in the transaction that inserts its fact_project_budget row,
 whose primary key refuses a second one, and the parser numbers a project's indicators 1, 2, 3 … (seq); the
 loader refuses a batch that would store an item twice all the same (etl.load.writer._refuse_doubled_targets,
