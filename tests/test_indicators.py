@@ -1,6 +1,13 @@
 """The packed-indicator grammar on small inline cases, one rule each."""
 
-from etl.transform.indicators import ItemError, parse_indicators, split_items
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from etl.transform.indicators import _BEFORE_ITEM, ItemError, _item_starts, parse_indicators, split_items
+
+ITEM_START = re.compile(r"(\d{1,3})[、.．]\s*(?=\d{1,2}\s*-)")  # the grammar's item number, as a regex
 
 
 def _parse(cell: str) -> list:
@@ -77,3 +84,31 @@ def test_unreadable_item_is_an_error_not_a_crash() -> None:
 def test_unknown_type_is_kept_with_its_printed_names() -> None:
     [ind] = _parse("1、4-其他指标：41-特色指标：亮点；实施周期指标值:有；年度指标值:有。")
     assert ind.type_key.startswith("?4-")
+
+
+def _item_starts_by_regex(text: str) -> list[tuple[int, int, int]]:
+    """Item numbers in sequence as the grammar's regex finds them: what _item_starts must find, faster."""
+    starts: list[tuple[int, int, int]] = []
+    for m in ITEM_START.finditer(text):
+        at = m.start()
+        if (at == 0 or text[at - 1] in _BEFORE_ITEM) and int(m.group(1)) == len(starts) + 1:
+            starts.append((len(starts) + 1, at, m.end()))
+    return starts
+
+
+# digits (full-width and Arabic-Indic too: \d reads any decimal digit), the marks, the boundaries, and a real item
+PIECES = [*"0123456789１２、.．。;；> -－:：x", "\t", "\u0661", "\u3000"]
+PIECES += ["1-产出指标：11-数量指标：", "实施周期指标值:1"]
+
+
+@settings(max_examples=3000, deadline=None, database=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
+def test_item_numbers_are_found_as_the_grammars_regex_finds_them(text: str) -> None:
+    assert _item_starts(text) == _item_starts_by_regex(text)
+
+
+def test_item_numbers_after_longer_digit_runs_or_other_marks_are_not_starts() -> None:
+    text = "2023、1-a。1、1-b;2.1-c 3．1-d；4、1-e 12345、1-f"  # a full-width ； is no boundary (cells are not folded)
+    starts = _item_starts(text)
+    assert starts == _item_starts_by_regex(text)
+    assert [(seq, text[at:body]) for seq, at, body in starts] == [(1, "1、"), (2, "2."), (3, "3．")]
