@@ -228,3 +228,38 @@ def test_a_later_year_without_targets_links_and_loads(sample_path: Path, warehou
     finally:
         con.close()
     assert method == "normalised"  # the period suffix set aside: the same project as in 2024
+
+
+def test_a_renamed_project_links_across_a_gap_year(sample_path: Path, warehouse: Path) -> None:
+    """A project printed in 2022 and, with a period suffix, in 2025 (no table between) is one project: names of
+    years not adjacent are read only where their folded name starts with the new name's normalised one (the
+    candidate query's same_name rows); the other projects of 2025 are printed as in 2022 but under another unit,
+    so nothing else links."""
+    import dataclasses
+
+    from etl.transform.pipeline import run_file
+    from etl.warehouse.connect import open_for_load
+
+    con = open_for_load(warehouse)
+    try:
+        first = run_file(sample_path, 2022)
+        assert load_module.load_batch(con, [first])[0].status == "loaded"
+        later = run_file(sample_path, 2025)
+        projects = [dataclasses.replace(p, unit_name=p.unit_name + "（新）") for p in later.projects]
+        projects[0] = dataclasses.replace(
+            later.projects[0], project_name=later.projects[0].project_name + "（2025年）"
+        )
+        later = dataclasses.replace(later, projects=projects, sha256="e" * 64, path=warehouse.with_name("2025.txt"))
+        assert load_module.load_batch(con, [later])[0].status == "loaded"
+        links = con.execute(
+            "SELECT link_method, count(*) FROM dim_project_name WHERE linked_in_year = 2025 GROUP BY ALL ORDER BY 1"
+        ).fetchall()
+        [(years,)] = con.execute(
+            "SELECT list(budget_year ORDER BY budget_year) FROM fact_project_budget WHERE project_id ="
+            " (SELECT project_id FROM fact_project_budget WHERE budget_year = 2025 AND project_name = ?)",
+            [projects[0].project_name],
+        ).fetchall()
+    finally:
+        con.close()
+    assert links == [("new", len(projects) - 1), ("normalised", 1)]
+    assert years == [2022, 2025]

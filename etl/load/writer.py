@@ -420,7 +420,8 @@ def _link_projects(con: duckdb.DuckDBPyConnection, projects: pd.DataFrame, targe
             _insert_links(con, _all_new(new))  # what the Linker gives when nothing compares (most of a first load)
             continue
         with_candidates = set(candidates["department_name"].tolist())
-        compared = [k for k, d in zip(new["name_key"], new["department_name"], strict=True) if d in with_candidates]
+        pairs = zip(new["name_key"].tolist(), new["department_name"].tolist(), strict=True)  # Python str at once
+        compared = [k for k, d in pairs if d in with_candidates]
         new["indicators"] = new["name_key"].map(names.sets(compared))  # none for a first year
         linker = identity.Linker(new, candidates, aliases)
         linker.set_indicators(_candidate_indicators(con, candidates, linker.compared_rows(), names))
@@ -479,8 +480,8 @@ def _link_candidates(
         {
             "department_name": new["department_name"].astype(object),
             "unit_name": new["unit_name"].astype(object),
-            "needle": ["|" + identity.normalised(n) for n in new["project_name"]],
-            "every_year": [d in alias_departments for d in new["department_name"]],
+            "needle": ["|" + identity.normalised(n) for n in new["project_name"].tolist()],
+            "every_year": [d in alias_departments for d in new["department_name"].tolist()],
         }
     ).drop_duplicates()
     columns = ", ".join(f"f.{c}" for c in identity.CANDIDATE_COLUMNS)
@@ -502,18 +503,14 @@ def _link_candidates(
                OR (f.department_name IN (SELECT department_name FROM departments)
                    AND f.budget_year BETWEEN $1 - 1 AND $1 + 1)
         ),
-        same_name AS (  -- name_key ends with '|' and the folded name: no folding here
-            SELECT {columns}, CAST(NULL AS VARCHAR) AS name_key, 0 AS part,
+        same_name AS (  -- name_key ends with '|' and the folded name: no folding here. A join, not EXISTS:
+            -- DuckDB's plan for the correlated EXISTS was half the query (L, batch 36: 100 -> 85 ms a call)
+            SELECT DISTINCT ON (f.project_id, f.budget_year) {columns}, CAST(NULL AS VARCHAR) AS name_key, 0 AS part,
                    CAST(NULL AS BIGINT) AS load_id, CAST(NULL AS INTEGER) AS source_line
             FROM fact_project_budget f
-            WHERE f.budget_year NOT BETWEEN $1 - 1 AND $1 + 1
-              AND (f.department_name, f.unit_name) IN
-                  (SELECT department_name, unit_name FROM stage_new_names WHERE NOT every_year)
-              AND EXISTS (
-                SELECT 1 FROM stage_new_names w
-                WHERE w.department_name = f.department_name AND w.unit_name = f.unit_name
-                  AND strpos(f.name_key, w.needle) > 0
-              )
+            JOIN (SELECT DISTINCT department_name, unit_name, needle FROM stage_new_names WHERE NOT every_year) AS w
+              ON w.department_name = f.department_name AND w.unit_name = f.unit_name
+            WHERE f.budget_year NOT BETWEEN $1 - 1 AND $1 + 1 AND strpos(f.name_key, w.needle) > 0
         ),
         staged AS (
             SELECT n.project_id, {staged_columns}, s.name_key, 1 AS part, s.load_id, s.source_line
