@@ -301,10 +301,16 @@ class FrameBatch:
     FRAMES = ("projects", "targets", "aggregates", "findings", "rejects")
 
     def __reduce__(self) -> tuple:
-        """Pickled (from a parsing worker to the loader) as Arrow tables: a sixth of the time of pickling the
-        frames themselves, and unpickled in half the time; Arrow keeps pandas' dtypes (Int64, str) on the trip."""
-        arrow = [pa.Table.from_pandas(getattr(self, name), preserve_index=False) for name in self.FRAMES]
-        return _from_arrow, (self.tables, *arrow)
+        """Pickled (from a parsing worker to the loader) as one Arrow IPC stream per frame, LZ4-compressed, in one
+        buffer. Arrow tables pickle in a sixth of the time of the frames themselves and keep pandas' dtypes
+        (Int64, str) on the trip; compressed, a batch of 250 tables is 6.4 MB instead of 27 MB, and the worker
+        sends it in 50-52 ms instead of 81-93 (the loader takes 44-47 against 38-49 ms to receive it)."""
+        sink = pa.BufferOutputStream()
+        for name in self.FRAMES:
+            table = pa.Table.from_pandas(getattr(self, name), preserve_index=False)
+            with pa.ipc.new_stream(sink, table.schema, options=_IPC_OPTIONS) as stream:
+                stream.write_table(table)
+        return _from_ipc, (self.tables, sink.getvalue())
 
     def select(self, keep: Sequence[int]) -> FrameBatch:
         """Only the tables at the given positions, renumbered 0..len(keep)-1 (itself when that is every table)."""
@@ -320,8 +326,16 @@ class FrameBatch:
         return FrameBatch([self.tables[i] for i in keep], **parts)
 
 
-def _from_arrow(tables: list[TableMeta], *arrow: pa.Table) -> FrameBatch:
-    return FrameBatch(tables, *(t.to_pandas() for t in arrow))
+# one thread: compressing on Arrow's thread pool raised a worker's peak memory by 23 MiB (per-thread malloc arenas)
+# and competed with the other worker for the cores
+_IPC_OPTIONS = pa.ipc.IpcWriteOptions(compression="lz4" if pa.Codec.is_available("lz4") else None, use_threads=False)
+_IPC_READ_OPTIONS = pa.ipc.IpcReadOptions(use_threads=False)
+
+
+def _from_ipc(tables: list[TableMeta], payload: pa.Buffer) -> FrameBatch:
+    reader = pa.BufferReader(payload)
+    frames_ = (pa.ipc.open_stream(reader, options=_IPC_READ_OPTIONS).read_all().to_pandas() for _ in FrameBatch.FRAMES)
+    return FrameBatch(tables, *frames_)
 
 
 def to_frames(tables: Sequence[SourceTable]) -> FrameBatch:
