@@ -185,3 +185,17 @@ def test_an_unknown_type_is_recorded_not_dropped(sample_batch: frames.FrameBatch
         ).fetchall() == [("9", "新指标", "99", "新二级指标", False)]
     finally:
         con.close()
+
+
+def test_a_project_column_of_mixed_types_still_makes_the_targets_frame() -> None:
+    """A table's year as a NumPy integer beside Python ones (a column Arrow would not take as it is): the targets
+    frame is built the way pandas builds it, every target kept, the year unchanged."""
+    import dataclasses
+
+    import numpy as np
+
+    table = process_file(SAMPLE)
+    other = dataclasses.replace(table, budget_year=np.int64(table.budget_year))
+    targets = frames.target_rows([table, other])
+    assert len(targets) == 2 * table.n_targets
+    assert set(targets["budget_year"]) == {table.budget_year}

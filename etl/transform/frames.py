@@ -178,11 +178,18 @@ def target_rows(tables: Sequence[SourceTable], keys: list[list[str]] | None = No
     return df
 
 
-def _repeated(per_project: list[tuple], counts: list[int]) -> list[pa.Array]:
-    """Each per-project column as Arrow, its value repeated once per indicator of the project."""
+def _repeated(per_project: list[tuple], counts: list[int]) -> list[pa.Array | list]:
+    """Each per-project column as Arrow, its value repeated once per indicator of the project; a column of mixed
+    types as a plain list, for _frame_of_columns to build the way pandas does."""
     at = pa.array(np.repeat(np.arange(len(counts), dtype=np.int64), counts))
-    columns = zip(*per_project, strict=True) if per_project else ([] for _ in range(5))
-    return [_array(list(c)).take(at) for c in columns]
+    columns = [list(c) for c in zip(*per_project, strict=True)] if per_project else [[] for _ in range(5)]
+    out: list[pa.Array | list] = []
+    for values in columns:
+        try:
+            out.append(_array(values).take(at))
+        except (_MixedColumn, pa.ArrowInvalid, pa.ArrowTypeError):
+            out.append([v for v, n in zip(values, counts, strict=True) for _ in range(n)])
+    return out
 
 
 def _keyed(indicators: Sequence[Indicator]) -> list[tuple[Indicator, str, int | None]]:
