@@ -19,19 +19,31 @@ from etl.extract.dispatch import SUPPORTED_SUFFIXES
 
 def discover(paths: Sequence[Path | str]) -> list[Path]:
     """Every supported file named or found under the named folders, sorted; missing paths are refused later."""
+    return [Path(f) for f in discover_paths(paths)]
+
+
+def discover_paths(paths: Sequence[Path | str]) -> list[str]:
+    """discover's files as absolute path strings: a run that skips its unchanged files never needs them as Path
+    objects, whose construction was a sixth of a no-op run over 10,000 files (0.14 of 0.9 s)."""
     found: set[str] = set()
     seen: set[str] = set()
-    for p in map(Path, paths):
-        if p.is_dir():
+    for p in (os.fspath(Path(x)) for x in paths):  # Path: "" is the current folder, as before
+        if os.path.isdir(p):
             found.update(walk(os.path.abspath(p), seen))
         else:
             found.add(os.path.abspath(p))
-    return [Path(f) for f in sorted(found)]
+    return sorted(found)
+
+
+def suffix(name: str) -> str:
+    """PurePath(name).suffix without building the path: the text from the last dot, unless the dot leads or ends."""
+    i = name.rfind(".")
+    return name[i:] if 0 < i < len(name) - 1 else ""
 
 
 def _is_supported_file(entry: os.DirEntry) -> bool:
     try:
-        return Path(entry.name).suffix.lower() in SUPPORTED_SUFFIXES and entry.is_file()
+        return suffix(entry.name).lower() in SUPPORTED_SUFFIXES and entry.is_file()
     except OSError:  # a link loop between files, a vanished entry
         return False
 

@@ -30,7 +30,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl.extract.discover import discover
+from etl.extract.discover import discover_paths
 from etl.extract.encoding import file_sha256
 from etl.load.writer import FileResult, registered
 from etl.model import RefusalKind
@@ -91,7 +91,7 @@ class KnownFile:
 class SourcePlan:
     """What a run found and what it has to parse; skipped files already carry their result."""
 
-    files: list[Path] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # absolute paths; Path objects only for the files to parse
     todo: list[Path] = field(default_factory=list)
     skipped: list[FileResult] = field(default_factory=list)
     gone: list[KnownFile] = field(default_factory=list)
@@ -142,17 +142,17 @@ def plan_sources(
     missing = [str(p) for p in paths if not Path(p).exists()]
     if missing:
         raise SourceMissing(f"source path(s) not found: {', '.join(missing)}")
-    plan = SourcePlan(files=discover(paths))
+    plan = SourcePlan(files=discover_paths(paths))
     known = known_files(con)
     if on_unrecorded is not None:
         recorded_paths = {path for path, _ in known}
-        on_unrecorded(len(plan.files) if full else sum(str(p) not in recorded_paths for p in plan.files))
+        on_unrecorded(len(plan.files) if full else sum(p not in recorded_paths for p in plan.files))
     recorded = {(k.path, k.source_stat): k.sha256 for ks in known.values() for k in ks if k.source_stat}
     for path in plan.files:
-        sha = plan.hashes[str(path)] = _sha256(plan, str(path), recorded)
-        hit = None if full or not sha else _skippable(known.get((str(path), sha), []), year)
+        sha = plan.hashes[path] = _sha256(plan, path, recorded)
+        hit = None if full or not sha else _skippable(known.get((path, sha), []), year)
         if hit is None:
-            plan.todo.append(path)
+            plan.todo.append(Path(path))
         else:
             plan.skipped.append(hit.as_result())
     current = [k for ks in known.values() for k in ks if k.status == "loaded"]
@@ -208,12 +208,14 @@ def record_stats(con: duckdb.DuckDBPyConnection, plan: SourcePlan) -> None:
         )
 
 
-def _roots_with_files(roots: Sequence[Path | str], files: Sequence[Path]) -> list[Path]:
+def _roots_with_files(roots: Sequence[Path | str], files: Sequence[str]) -> list[str]:
     """Only a root that still holds files can say which of its files disappeared: an empty folder is more
-    likely an empty mount point than a department that withdrew every table, so it never prunes anything."""
+    likely an empty mount point than a department that withdrew every table, so it never prunes anything.
+    files are absolute and normalised (discover_paths), as the roots are made here."""
     kept = []
-    for root in (Path(os.path.abspath(r)) for r in roots):
-        if any(f == root or root in f.parents for f in files):
+    for root in (os.path.abspath(r) for r in roots):
+        under = root.rstrip(os.sep) + os.sep
+        if any(f == root or f.startswith(under) for f in files):
             kept.append(root)
     return kept
 
