@@ -235,6 +235,24 @@ def test_an_emptied_folder_prunes_nothing(tmp_path: Path, sample_path: Path, war
         con.close()
 
 
+@pytest.mark.parametrize("spelling", ["slash", "dot", "relative"])
+def test_a_root_spelled_otherwise_still_notes_its_disappeared_file(
+    tmp_path: Path, sample_path: Path, warehouse: Path, spelling: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Discovered files are compared with the roots as strings (etl.load.incremental._roots_with_files): a root
+    given with a trailing slash, a ./ or relative to the working folder still holds its files."""
+    mount = tmp_path / "mnt"
+    for name in ("a.txt", "b.txt"):
+        (mount / "2024").mkdir(parents=True, exist_ok=True)
+        (mount / "2024" / name).write_bytes(sample_path.read_bytes().replace("天河区司法局".encode(), name.encode()))
+    monkeypatch.chdir(tmp_path)
+    root = {"slash": f"{mount}/", "dot": f"{mount}/./", "relative": "mnt"}[spelling]
+    run_load([root], str(warehouse))
+    (mount / "2024" / "a.txt").unlink()
+    report = run_load([root], str(warehouse))
+    assert report.disappeared == [str(mount / "2024" / "a.txt")]
+
+
 def test_workers_parse_one_batch_that_loads_in_one_transaction(
     two_years: Path, warehouse: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
