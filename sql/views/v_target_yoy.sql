@@ -4,7 +4,8 @@
 -- etl.text.fold_key, widths folded and whitespace dropped) within one project identity; a name printed twice
 -- with different targets is matched by its order of appearance (occurrence, stored), and the exact repeats
 -- the parser flags (is_duplicate) are left out. Every join carries department_name, so a filter on one
--- department reaches the fact tables' scans (a report reads one department: 0.09 s on 10,000 tables).
+-- department reaches the fact tables' scans (a report reads one department: 0.10-0.11 s on 10,000 tables, 0.29 s
+-- for the first read of a process).
 -- change: added, removed, unchanged, raised, lowered (both quantitative in the same unit and direction:
 -- for >=, >, = a larger number is more demanding, for <=, < a smaller one), or changed (anything else).
 with project_pairs as (
@@ -15,7 +16,7 @@ with project_pairs as (
 later_targets as (
     -- every target but the parser's exact repeats, with the name and the annual text in a comparable form. The
     -- same rows are read again in earlier_targets: two scans of fact_target cost less than one CTE read twice,
-    -- which DuckDB materialises (1.3 M rows; the whole view on L, six alternating runs: 0.97-1.27 -> 0.90-1.08 s).
+    -- which DuckDB materialises (1.3 M rows; the whole view on L, six alternating runs: 1.06-1.28 -> 0.92-1.10 s).
     -- The two are spelled apart (not is_duplicate; is_duplicate = false) so that DuckDB's optimizer does not
     -- find one plan in both and materialise it after all.
     select
