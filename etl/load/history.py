@@ -98,8 +98,13 @@ def close_interrupted(con: duckdb.DuckDBPyConnection) -> list[int]:
     return closed
 
 
-def record_checks(con: duckdb.DuckDBPyConnection, run_id: int, results: Sequence[CheckResult]) -> None:
-    """Every check the run ran, passed or not, with a sample of the offending rows."""
+def record_checks(
+    con: duckdb.DuckDBPyConnection, run_id: int, results: Sequence[CheckResult], fingerprint: str | None = None
+) -> None:
+    """Every check the run ran (or carried over), passed or not, with a sample of the offending rows, and the
+    fingerprint of what they ran with (etl.warehouse.quality.fingerprint)."""
+    if fingerprint is not None:
+        con.execute("UPDATE load_run SET checks_fingerprint = ? WHERE run_id = ?", [fingerprint, run_id])
     if not results:
         return
     rows = [(run_id, r.name, r.passed, r.n_rows, r.sample, r.description) for r in results]
@@ -107,6 +112,27 @@ def record_checks(con: duckdb.DuckDBPyConnection, run_id: int, results: Sequence
         "INSERT INTO load_run_check VALUES " + ", ".join(["(?, ?, ?, ?, ?, ?)"] * len(rows)),
         [value for row in rows for value in row],
     )
+
+
+CARRIED_OUTCOMES = ("succeeded", "unchanged")  # a run whose checks all passed and that ended normally
+
+
+def previous_checks(
+    con: duckdb.DuckDBPyConnection, run_id: int, fingerprint: str
+) -> tuple[int, dict[str, CheckResult]] | None:
+    """The run before ``run_id`` and its check results by name, when that run ended normally with every check
+    passed (CARRIED_OUTCOMES) under the same fingerprint; else None (an interrupted, failed or still running
+    run before this one, or other checks, views or schema)."""
+    row = con.execute(
+        "SELECT run_id, outcome, checks_fingerprint FROM load_run WHERE run_id < ? ORDER BY run_id DESC LIMIT 1",
+        [run_id],
+    ).fetchone()
+    if row is None or row[1] not in CARRIED_OUTCOMES or row[2] != fingerprint:
+        return None
+    rows = con.execute(
+        "SELECT check_name, description, n_rows, sample FROM load_run_check WHERE run_id = ?", [row[0]]
+    ).fetchall()
+    return int(row[0]), {name: CheckResult(name, description or "", n, sample) for name, description, n, sample in rows}
 
 
 def rows_written(con: duckdb.DuckDBPyConnection, run_id: int) -> int:

@@ -7,6 +7,8 @@ Checks only read: a failure is reported, never repaired or rolled back.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,6 +48,15 @@ def _read_check(path: Path) -> Check:
     sql = path.read_text(encoding="utf-8").strip().rstrip(";")
     comment = [line.removeprefix("--").strip() for line in sql.splitlines() if line.startswith("--")]
     return Check(path.stem, " ".join(comment), sql)
+
+
+def fingerprint(checks: Sequence[Check], *context: str) -> str:
+    """sha256 over the checks' names and SQL and the context (the schema revision and the views' build, which
+    the checks read): equal fingerprints on unchanged data give equal results."""
+    digest = hashlib.sha256()
+    for part in [*(f"{c.name}\0{c.sql}" for c in checks), *context]:
+        digest.update(f"{part}\0".encode())
+    return digest.hexdigest()
 
 
 def run_check(con: duckdb.DuckDBPyConnection, check: Check, sample_rows: int = SAMPLE_ROWS) -> CheckResult:

@@ -235,6 +235,9 @@ load_run = sa.Table(
     sa.Column("pid", sa.Integer),  # the process the run ran in, so a killed run can be found (history.py)
     sa.Column("host", sa.String),
     sa.Column("process_started", sa.Double),  # that process's start time (pids are reused)
+    # sha256 of the checks' SQL, the views' build and the schema revision the run's checks ran with (or were
+    # carried over under: etl/load/run.py); NULL when the run recorded no checks
+    sa.Column("checks_fingerprint", sa.String(64)),
     sa.CheckConstraint(f"outcome IN {RUN_OUTCOMES}", name="ck_load_run_outcome"),
 )
 
