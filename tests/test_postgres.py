@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 
 from etl.cli.app import app
 from etl.load.run import RunReport, run_load
+from etl.warehouse import quality
 from etl.warehouse.backend import DuckDBWarehouse, UnsupportedWarehouse, label, mask, resolve, warehouse_spec
 from etl.warehouse.connect import connect
 from etl.warehouse.schema import metadata
@@ -327,3 +328,16 @@ def test_an_unknown_type_on_postgres(sample_copy: Path, pg_url: str) -> None:
     assert _rows(pg_url, "SELECT count(*) FROM fact_target") == [(110,)]
     unknown = "SELECT level1_code, level1_name, level2_code, level2_name FROM dim_indicator_type WHERE NOT is_known"
     assert _rows(pg_url, unknown) == [("9", "新指标", "99", "新二级指标")]
+
+
+def test_a_no_op_runs_its_checks_on_postgres(sample_copy: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loaders write side by side, so a PostgreSQL run never carries over the run before's check results (as a
+    DuckDB run that changed nothing does: tests/test_checks_carried.py)."""
+    calls: list[int] = []
+    real = quality.run_checks
+    monkeypatch.setattr(quality, "run_checks", lambda con, checks=None: calls.append(1) or real(con, checks))
+    root = str(sample_copy.parent.parent)
+    first, again = run_load([root], pg_url), run_load([root], pg_url)
+    assert (first.outcome, again.outcome, again.exit_code) == ("succeeded", "unchanged", 0)
+    assert again.checks_from_run is None and len(calls) == 2
+    assert _rows(pg_url, "SELECT count(*) FROM load_run WHERE checks_fingerprint IS NOT NULL") == [(2,)]

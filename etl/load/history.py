@@ -99,12 +99,19 @@ def close_interrupted(con: duckdb.DuckDBPyConnection) -> list[int]:
 
 
 def record_checks(
-    con: duckdb.DuckDBPyConnection, run_id: int, results: Sequence[CheckResult], fingerprint: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    run_id: int,
+    results: Sequence[CheckResult],
+    fingerprint: str | None = None,
+    from_run: int | None = None,
 ) -> None:
-    """Every check the run ran (or carried over), passed or not, with a sample of the offending rows, and the
-    fingerprint of what they ran with (etl.warehouse.quality.fingerprint)."""
+    """Every check the run ran (or carried over from run ``from_run``), passed or not, with a sample of the
+    offending rows, and the fingerprint of what they ran with (etl.warehouse.quality.fingerprint)."""
     if fingerprint is not None:
-        con.execute("UPDATE load_run SET checks_fingerprint = ? WHERE run_id = ?", [fingerprint, run_id])
+        con.execute(
+            "UPDATE load_run SET checks_fingerprint = ?, checks_from_run = ? WHERE run_id = ?",
+            [fingerprint, from_run, run_id],
+        )
     if not results:
         return
     rows = [(run_id, r.name, r.passed, r.n_rows, r.sample, r.description) for r in results]

@@ -125,6 +125,8 @@ class RunReport:
         else:  # what happened, also when the only outcome is refusals ("refused: 1 file", never "ok")
             done = ("loaded", "replaced", "refused")
             parts += [f"{s}: {_files(self.by_status[s])}" for s in done if self.by_status[s]]
+        if self.checks_from_run is not None:
+            parts.append(f"quality checks as in run {self.checks_from_run} (nothing written since)")
         if self.failed_checks:
             parts.append("quality checks failed: " + ", ".join(f"{c.name} ({c.n_rows})" for c in self.failed_checks))
         if self.disappeared:
@@ -188,14 +190,15 @@ def run_load(
     options = RunOptions(year, batch_size, workers, prune_disappeared, full)
     sources = [str(p) for p in paths]
     with target.run_lock(wait_seconds):  # DuckDB: the writer lock; PostgreSQL: none (per-department locks)
-        untouched_since = _sealed_run(target)  # before this run opens the file
         with target.writing(wait_seconds) as con:
+            untouched_since = _sealed_run(target)  # DuckDB's lock is ours: no one writes the file meanwhile
             report = RunReport(source_paths=sources, flow_run_id=flow_run_id)
             report.run_id = history.start_run(con, sources, flow_run_id)
             failure = _recorded(con, report, options, on_batch, untouched_since)
+            left = _left_as(con, target)
         _publish(target, report, wait_seconds)  # the connection is closed (and checkpointed) first
         if isinstance(target, DuckDBWarehouse):
-            seal.seal(target.path, report.run_id)  # after the publish's checkpoint, the run's last write
+            seal.seal(target.path, report.run_id, left)  # only if the file is still as the run left it
     if failure is not None:
         raise failure
     return report
@@ -204,6 +207,18 @@ def run_load(
 def _sealed_run(target: Warehouse) -> int | None:
     """The run since which nothing wrote the working file (DuckDB), else None (PostgreSQL: never known)."""
     return seal.sealed_run(target.path) if isinstance(target, DuckDBWarehouse) else None
+
+
+def _left_as(con: duckdb.DuckDBPyConnection, target: Warehouse) -> list[int] | None:
+    """The working file's stat as this run leaves it: checkpointed while DuckDB's lock is still ours, so the
+    close writes nothing more (None on PostgreSQL, or when the checkpoint fails)."""
+    if not isinstance(target, DuckDBWarehouse):
+        return None
+    try:
+        con.execute("CHECKPOINT")
+    except duckdb.Error:
+        return None
+    return seal.stat_of(target.path)
 
 
 def _recorded(
@@ -308,7 +323,7 @@ def _gate(con: duckdb.DuckDBPyConnection, report: RunReport, untouched_since: in
     PostgreSQL's loaders write side by side and its database has no such seal: there the checks always run.
     """
     checks = quality.load_checks()
-    fingerprint = quality.fingerprint(checks, head_revision(), views.fingerprint())
+    fingerprint = quality.fingerprint(checks, head_revision(), views.fingerprint(), f"duckdb {duckdb.__version__}")
     carried = None
     if untouched_since is not None:
         carried = history.previous_checks(con, report.run_id, fingerprint)
@@ -317,7 +332,7 @@ def _gate(con: duckdb.DuckDBPyConnection, report: RunReport, untouched_since: in
         results = [by_name[c.name] for c in checks]
     else:
         results = quality.run_checks(con, checks)
-    history.record_checks(con, report.run_id, results, fingerprint)
+    history.record_checks(con, report.run_id, results, fingerprint, report.checks_from_run)
     return results
 
 

@@ -51,10 +51,10 @@ def _read_check(path: Path) -> Check:
 
 
 def fingerprint(checks: Sequence[Check], *context: str) -> str:
-    """sha256 over the checks' names and SQL and the context (the schema revision and the views' build, which
-    the checks read): equal fingerprints on unchanged data give equal results."""
+    """sha256 over the checks' names and SQL, the sample size, and the context (the schema revision, the views'
+    build and the engine's version): equal fingerprints on unchanged data give equal results."""
     digest = hashlib.sha256()
-    for part in [*(f"{c.name}\0{c.sql}" for c in checks), *context]:
+    for part in [*(f"{c.name}\0{c.sql}" for c in checks), f"sample rows {SAMPLE_ROWS}", *context]:
         digest.update(f"{part}\0".encode())
     return digest.hexdigest()
 

@@ -238,6 +238,7 @@ load_run = sa.Table(
     # sha256 of the checks' SQL, the views' build and the schema revision the run's checks ran with (or were
     # carried over under: etl/load/run.py); NULL when the run recorded no checks
     sa.Column("checks_fingerprint", sa.String(64)),
+    sa.Column("checks_from_run", sa.BigInteger),  # the run whose check results this one carried over
     sa.CheckConstraint(f"outcome IN {RUN_OUTCOMES}", name="ck_load_run_outcome"),
 )
 
