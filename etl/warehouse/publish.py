@@ -124,7 +124,9 @@ def publish_duckdb(working: Path | str | None = None, wait_seconds: float = PUBL
 
 def _checkpoint(source: Path) -> str:
     """Checkpoint the working file; return its storage version (DuckDB's tag, such as 'v2.0.0+')."""
-    con = without_progress_bar(duckdb.connect(str(source)))
+    # vacuum off, as for migrations (connect.duckdb_upgrade): a WAL checkpointed through this connection would
+    # otherwise rewrite the loader's row groups into DuckDB's default size, leaving the old blocks free
+    con = without_progress_bar(duckdb.connect(str(source), config={"max_vacuum_tasks": "0"}))
     try:
         con.execute("CHECKPOINT")
         row = con.execute("SELECT tags['storage_version'] FROM duckdb_databases() WHERE NOT internal").fetchone()
