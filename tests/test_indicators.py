@@ -90,15 +90,22 @@ def _item_starts_by_regex(text: str) -> list[tuple[int, int, int]]:
     """Item numbers in sequence as the grammar's regex finds them: what _item_starts must find, faster."""
     starts: list[tuple[int, int, int]] = []
     for m in ITEM_START.finditer(text):
-        at = m.start()
-        if (at == 0 or text[at - 1] in _BEFORE_ITEM) and int(m.group(1)) == len(starts) + 1:
-            starts.append((len(starts) + 1, at, m.end()))
+        at, seq = m.start(), len(starts) + 1
+        if (at == 0 or text[at - 1] in _BEFORE_ITEM) and int(m.group(1)) == seq:
+            starts.append((seq, at, m.end()))
+        elif (run := RUN_ON.search(text[: m.end(1)])) and run[1].endswith(str(seq)) and TYPE.match(text[m.end() :]):
+            starts.append((seq, m.end(1) - len(str(seq)), m.end()))
     return starts
+
+
+# an item number run on from the text before it (no boundary): ASCII digits after something else, a type after it
+RUN_ON = re.compile(r"(?<=[^0-9。.;> \t\n\r\f\v])([0-9]+)$")
+TYPE = re.compile(r"\s*\d{1,2}\s*[-－][^:：;；。]{0,12}指标\s*[:：]")
 
 
 # digits (full-width and Arabic-Indic too: \d reads any decimal digit), the marks, the boundaries, and a real item
 PIECES = [*"0123456789１２、.．。;；> -－:：x", "\t", "\u0661", "\u3000"]
-PIECES += ["1-产出指标：11-数量指标：", "实施周期指标值:1"]
+PIECES += ["1-产出指标：11-数量指标：", "实施周期指标值:1", "%", "达标", "2-效益指标:"]
 
 
 @settings(max_examples=3000, deadline=None, database=None)
@@ -112,3 +119,31 @@ def test_item_numbers_after_longer_digit_runs_or_other_marks_are_not_starts() ->
     starts = _item_starts(text)
     assert starts == _item_starts_by_regex(text)
     assert [(seq, text[at:body]) for seq, at, body in starts] == [(1, "1、"), (2, "2."), (3, "3．")]
+
+
+def test_an_item_number_run_on_from_the_value_before_it_still_starts_an_item() -> None:
+    # a packed list with one paragraph (or <br>) per item and no final 。, joined by the export
+    cell = (
+        "1、1-产出指标：11-数量指标：审核率；实施周期指标值:100%；年度指标值:100%"
+        "2、1-产出指标：12-质量指标：合格率；实施周期指标值:达标；年度指标值:1002"
+        "3、2-效益指标：21-社会效益指标：知晓率；实施周期指标值:≥90%；年度指标值:达标"
+    )
+    items = _parse(cell)
+    expected = [(1, "审核率", "100%"), (2, "合格率", "1002"), (3, "知晓率", "达标")]
+    assert [(i.seq, i.name, i.annual.text) for i in items] == expected
+    joined = (
+        "1、1-产出指标：11-数量指标：a；实施周期指标值:1；年度指标值:1"  # value 1, then item 2: 12、
+        "2、1-产出指标：11-数量指标：b；实施周期指标值:2"
+    )
+    first, second = _parse(joined)
+    assert (first.annual.text, second.name, second.period.text) == ("1", "b", "2")
+
+
+def test_items_run_together_are_an_error_not_a_long_value() -> None:
+    # item 2 numbered 3: no start in sequence, so item 1's value would swallow it
+    cell = (
+        "1、1-产出指标：11-数量指标：a；实施周期指标值:1；年度指标值:1"
+        " 3、1-产出指标：11-数量指标：b；实施周期指标值:2"
+    )
+    [err] = _parse(cell)
+    assert isinstance(err, ItemError) and "run together" in str(err)

@@ -3,7 +3,8 @@
 Paragraphs before the first table are header lines (title, 部门名称, 单位). Every table row is a row
 of cells; a cell spanning columns (w:gridSpan) or continuing a vertical merge (w:vMerge without
 "restart") arrives empty but the first, like merged Excel cells. Paragraphs inside one cell are
-joined without a space (a Word paragraph break inside a cell is a line break of the cell's text).
+joined with a line break, as an Excel cell's lines are (a packed indicator list often puts each item in a
+paragraph of its own, without a final 。: joined without one, the items ran together).
 Tables follow each other in the grid in document order (forms one after another); text between
 them is dropped. An old binary .doc is not read (it is refused by its suffix).
 """
@@ -29,7 +30,7 @@ def _text(node: etree._Element) -> str:
 
 
 def _cell_text(tc: etree._Element) -> str:
-    return "".join(_text(p) for p in tc.iter(f"{W}p")).strip()
+    return "\n".join(_text(p) for p in tc.iter(f"{W}p")).strip()
 
 
 def _span(tc: etree._Element) -> tuple[int, bool]:

@@ -26,6 +26,18 @@ def _span(cell: html.HtmlElement, attr: str) -> int:
         return 1
 
 
+_BLOCKS = ("p", "div", "li")
+
+
+def cell_text(td: html.HtmlElement) -> str:
+    """The cell's text with a line break for each <br> and after each paragraph (<p>, <div>, <li>) inside it:
+    text_content() alone runs "…100%<br>2、1-产出指标…" together, and a packed list's items with it."""
+    for node in td.iter("br", *_BLOCKS):
+        if node is not td:
+            node.tail = "\n" + (node.tail or "")
+    return td.text_content()
+
+
 def table_rows(table: html.HtmlElement) -> list[NumberedRow]:
     """The table's own rows (not those of nested tables), spans flattened."""
     rows: list[NumberedRow] = []
@@ -40,7 +52,7 @@ def table_rows(table: html.HtmlElement) -> list[NumberedRow]:
                 col += 1
             down = _span(td, "rowspan") - 1
             for i in range(_span(td, "colspan")):
-                cells.append(td.text_content() if i == 0 else "")
+                cells.append(cell_text(td) if i == 0 else "")
                 if down:
                     pending[col] = down
                 col += 1

@@ -17,6 +17,11 @@ _DEPARTMENT = re.compile(
     r"(?:[\[【]\s*\d+\s*[\]】]\s*|\d{3,}\s*[-－—]\s*)?(?P<name>\S.*?)\s*$"
 )  # a code before the name ([017], 219-) is left out
 _UNIT = re.compile(r"(?:金额)?单位\s*:\s*(?P<unit>万元|千元|元)")
+# another label printed on the department's line (部门名称：X    单位：万元, a workbook's cells joined): not the name
+_NEXT_LABEL = re.compile(
+    r"\s*\(?\s*(?:(?:金额|计量)?单位\s*:\s*(?:万元|千元|元)\b.*"
+    r"|\s(?:金额单位|计量单位|单位|填报日期|编制日期|日期|填报人|联系人|联系电话|电话)\s*:.*)$"
+)
 _YEAR_IN_TEXT = re.compile(r"((?:19|20)\d\d)\s*年(?:度)?.*?(?:绩效目标|预算)")
 _YEAR_DIR = re.compile(r"^\d{4}$")
 _YEAR_IN_BRACKETS = re.compile(r"\(\s*((?:19|20)\d\d)\s*年度?\s*\)")
@@ -40,7 +45,10 @@ def parse_header(preamble: list[tuple[int, str]]) -> Header:
             continue
         folded = fold(line)
         if m := _DEPARTMENT.match(folded):
-            department = line[m.start("name") : m.end("name")].strip()
+            name = folded[m.start("name") : m.end("name")]
+            cut = _NEXT_LABEL.search(name)
+            end = m.start("name") + (cut.start() if cut else len(name))
+            department = line[m.start("name") : end].strip() or department
         if m := _UNIT.search(folded):
             unit = unit or m.group("unit")
         if not title and ("绩效目标" in line or "项目支出" in line):

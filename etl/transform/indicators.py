@@ -7,6 +7,10 @@ Grammar of one item (full- or half-width punctuation, spaces optional)::
 Items follow each other in numbering order. A ``。`` may stand inside a value, so an item ends
 only where the next number in sequence begins. The item's final ``。`` is punctuation and is
 dropped; any other text is kept exactly as printed.
+
+An item number stands at the start of the cell or after a boundary (。 . ; > or a space). Where an export
+dropped the boundary (a paragraph or <br> per item, joined: ``…年度指标值:100%2、1-产出指标：…``), the number in
+sequence is still a start when a whole level-1 type (``1-产出指标：``) follows it.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ from etl.transform.target_values import parse_target_value
 # is scanned for, then the digits read backwards: see _item_starts)
 _ITEM_MARK = re.compile(r"[、.．]\s*(?=\d{1,2}\s*-)")
 _BEFORE_ITEM = frozenset("。.;> \t\n\r\f\v")  # an item number starts the cell or follows one of these
+# after anything else, only when a level-1 type follows: N、1-产出指标：
+_TYPE_FOLLOWS = re.compile(r"\s*\d{1,2}\s*[-－][^:：;；。]{0,12}指标\s*[:：]")
 _ITEM = re.compile(
     r"^(?P<l1c>\d{1,2})\s*[-－]\s*(?P<l1n>[^:：;；]+?)\s*[:：]\s*"
     r"(?P<l2c>\d{1,2})\s*[-－]\s*(?P<l2n>[^:：;；]+?)\s*[:：;；]\s*"
@@ -69,7 +75,21 @@ def _item_starts(text: str) -> list[tuple[int, int, int]]:
             at -= 1
         if at < mark and (at == 0 or text[at - 1] in _BEFORE_ITEM) and int(text[at:mark]) == len(starts) + 1:
             starts.append((len(starts) + 1, at, m.end()))
+        elif at < mark and (run_on := _run_on_start(text, mark, len(starts) + 1, m.end())) is not None:
+            starts.append((len(starts) + 1, run_on, m.end()))
     return starts
+
+
+def _run_on_start(text: str, mark: int, seq: int, body: int) -> int | None:
+    """Where item ``seq``'s number starts when it runs on from the text before it (…100%2、1-产出指标：): the
+    digits before the mark end with the number, they follow no boundary, and a level-1 type follows."""
+    number = str(seq)
+    at = mark
+    while at > 0 and text[at - 1] in "0123456789":
+        at -= 1
+    if at == 0 or text[at - 1] in _BEFORE_ITEM or not text.endswith(number, at, mark):
+        return None
+    return mark - len(number) if _TYPE_FOLLOWS.match(text, body) else None
 
 
 def parse_item(seq: int, body: str) -> Indicator:
@@ -90,10 +110,15 @@ def _item_fields(body: str) -> tuple | str:
     if m is None:
         return _why_not(fold(stripped))
     name, period_text, annual_text = m["name"], m["period"], m["annual"]
+    if _RUN_TOGETHER.search(period_text) or (annual_text and _RUN_TOGETHER.search(annual_text)):
+        return "a value holds another indicator's 实施周期指标值 or 年度指标值: items run together (a number missing?)"
     key, misparented = resolve_type(m["l1c"], m["l1n"], m["l2c"], m["l2n"])
     period = parse_target_value(period_text, name)
     annual = parse_target_value(annual_text or None, name)
     return (m["l1c"], m["l1n"], m["l2c"], m["l2n"], name, period, annual, body, key, misparented)
+
+
+_RUN_TOGETHER = re.compile(r"(?:实施周期|年度)指标值\s*[:：]")
 
 
 def _why_not(text: str) -> str:
