@@ -16,9 +16,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from typer.testing import CliRunner
 
+from etl.cli.app import app
+from etl.load.run import run_load
 from etl.model import SourceTable
 from etl.transform.pipeline import process_file
+from etl.warehouse.connect import connect
 from tests.layout_facts import parsed_facts
 
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
@@ -113,3 +117,70 @@ def test_department_and_unit_in_one_workbook_row(tmp_path: Path, grid: tuple, or
     table = process_file(path)
     assert (table.department_name, table.source_unit) == ("广州市天河区司法局", "万元")
     assert parsed_facts(table)["projects"] == parsed_facts(original)["projects"]
+
+
+def _text_table(tmp_path: Path, lines: list[list[str]]) -> Path:
+    path = _filed(tmp_path, "tianhe-sfj.txt")
+    path.write_text("\n".join([TITLE, DEPARTMENT, UNIT, *("\t".join(r) for r in lines)]) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("first", ["", "序号"])
+def test_a_leading_empty_or_row_number_column(tmp_path: Path, grid: tuple, original: SourceTable, first: str) -> None:
+    header, rows = grid
+    numbers = iter(range(1, 100))
+    lines = [[first, *header]] + [[str(next(numbers)) if first and r[2] else "", *r] for r in rows]
+    table = process_file(_text_table(tmp_path, lines))
+    assert parsed_facts(table) == parsed_facts(original)
+
+
+def test_total_named_only_in_the_second_header_row(tmp_path: Path, grid: tuple, original: SourceTable) -> None:
+    header, rows = grid
+    top = [header[0], "资金来源", "", "", "", *header[5:]]
+    second = ["", header[1], *header[2:5], "", ""]
+    table = process_file(_text_table(tmp_path, [top, second, *rows]))
+    assert parsed_facts(table) == parsed_facts(original)
+
+
+@pytest.mark.parametrize("with_unit_row", [True, False])
+def test_a_project_printed_without_goal_and_indicators_stays_a_project(
+    tmp_path: Path, grid: tuple, with_unit_row: bool
+) -> None:
+    """Read first as a unit's subtotal (no goal, no indicators), it took the 18 projects after it into a unit
+    named after it, and was itself lost; the sums show it is a project (of the unit above, or of the 合计)."""
+    header, rows = grid
+    blank = "区管退休干部节日慰问经费"
+    lines = [header] + [
+        [*r[:5], "", ""] if r[0] == blank else r for r in rows if with_unit_row or r[0] != "广州市天河区司法局"
+    ]
+    table = process_file(_text_table(tmp_path, lines))
+    assert len(table.projects) == 22 and table.reconciled
+    assert {p.unit_name for p in table.projects} == {"广州市天河区司法局"}
+    [project] = [p for p in table.projects if p.project_name == blank]
+    assert (project.indicators, str(project.amounts["total"])) == ([], "12000.00")
+    assert [a.kind for a in table.aggregates] == ["grand_total", "unit_subtotal"][: 1 + with_unit_row]
+
+
+@pytest.mark.parametrize("kept_lines", [9, 10, 11])  # the header; and 合计; and the department's unit row
+def test_a_table_cut_off_before_its_projects_does_not_replace_the_loaded_one(
+    sample_copy: Path, tmp_path: Path, kept_lines: int
+) -> None:
+    """It loaded as an empty table (exit 0) and replaced the department-year's 22 projects with none."""
+    warehouse = tmp_path / "wh.duckdb"
+    run_load([sample_copy.parent], warehouse)
+    text = sample_copy.read_text(encoding="utf-8")
+    sample_copy.write_text("\n".join(text.split("\n")[:kept_lines]) + "\n", encoding="utf-8")
+    [result] = run_load([sample_copy.parent], warehouse).results
+    assert result.status == "refused" and "cut off or empty" in result.message
+    with connect(warehouse, read_only=True) as con:
+        counts = con.execute("SELECT (SELECT count(*) FROM fact_project_budget), (SELECT count(*) FROM fact_target)")
+        assert counts.fetchone() == (22, 110)
+
+
+def test_check_names_a_project_with_no_targets_as_the_load_gate_would(tmp_path: Path, grid: tuple) -> None:
+    """check said OK (exit 0) where the load's quality gate then failed (exit 6) on projects_have_targets."""
+    header, rows = grid
+    lines = [header] + [[*r[:6], ""] if r[0] == "区管退休干部节日慰问经费" else r for r in rows]
+    result = CliRunner().invoke(app, ["check", str(_text_table(tmp_path, lines))])
+    assert result.exit_code == 6
+    assert "区管退休干部节日慰问经费: no targets (a load fails projects_have_targets)" in result.output

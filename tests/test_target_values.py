@@ -66,3 +66,23 @@ def test_unit_from_name_only_when_value_has_none() -> None:
     assert parse_target_value("≥1", "组织培训(场次)").unit == "场次"
     assert parse_target_value("≥1", "组织培训(场次)").unit_source == "name"
     assert name_unit("法律服务（含线上）") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "comparison", "number"),
+    [
+        ("-5%", "=", "-5"),
+        ("≥-5%", ">=", "-5"),
+        ("−3.5%", "=", "-3.5"),
+        ("增长-5%", "=", "-5"),
+        ("A-级≥95%", ">=", "95"),
+    ],
+)
+def test_a_sign_is_kept(text: str, comparison: str, number: str) -> None:
+    value = parse_target_value(text)
+    expected = ("quantitative", comparison, Decimal(number), "%")
+    assert (value.status, value.comparison, value.number, value.unit) == expected
+
+
+def test_a_range_is_still_text() -> None:
+    assert parse_target_value("2-3天").status == "qualitative"

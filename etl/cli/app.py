@@ -229,7 +229,8 @@ def check(
 ) -> None:
     """Parse and validate files without touching the warehouse; print refusals, rejects and totals that fail.
 
-    Exit code: 0 clean, 3 a file would be refused, 5 a row would be rejected, 4 totals do not reconcile.
+    Exit code: 0 clean, 3 a file would be refused, 5 a row would be rejected, 4 totals do not reconcile,
+    6 a project has no targets (a load's quality gate would fail).
     """
     from etl.transform.check import check_files, exit_code, report_lines
 

@@ -30,13 +30,17 @@ def canonical_column(cell: str) -> tuple[str | None, str | None]:
     return column_map().get(key), unit
 
 
+LEADING_COLUMNS = ("row_no", "code", "unit_name")  # columns that may stand before 项目名称
+
+
 def is_header_row(cells: list[str]) -> bool:
-    """项目名称 | 总计 | …: the project column first (after a 单位编码 or 单位名称 column), 3+ known columns."""
-    if not cells:
-        return False
-    first, _ = canonical_column(cells[0])
-    if first in ("code", "unit_name") and len(cells) > 1:
-        first, _ = canonical_column(cells[1])
+    """项目名称 | 总计 | …: the project column first, 3+ known columns. Before it may stand a 序号, 单位编码 or
+    单位名称 column, or an empty one (an export shifted by a column): at most three of them."""
+    first = None
+    for cell in cells[:4]:
+        first, _ = canonical_column(cell)
+        if cell and first not in LEADING_COLUMNS:
+            break
     if first != "project_name":
         return False
     return sum(1 for c in cells if canonical_column(c)[0]) >= 3

@@ -94,6 +94,7 @@ class SourcePlan:
     files: list[str] = field(default_factory=list)  # absolute paths; Path objects only for the files to parse
     todo: list[Path] = field(default_factory=list)
     skipped: list[FileResult] = field(default_factory=list)
+    unusable: list[FileResult] = field(default_factory=list)  # refused before reading, never recorded (_usable)
     gone: list[KnownFile] = field(default_factory=list)
     hashes: dict[str, str] = field(default_factory=dict)
     stats: dict[str, str] = field(default_factory=dict)  # path -> stat of the files hashed now (to record)
@@ -143,6 +144,7 @@ def plan_sources(
     if missing:
         raise SourceMissing(f"source path(s) not found: {', '.join(missing)}")
     plan = SourcePlan(files=discover_paths(paths))
+    plan.files, plan.unusable = _usable(plan.files, paths)
     known = known_files(con)
     if on_unrecorded is not None:
         recorded_paths = {path for path, _ in known}
@@ -158,6 +160,28 @@ def plan_sources(
     current = [k for ks in known.values() for k in ks if k.status == "loaded"]
     plan.gone = gone_sources(current, _roots_with_files(paths, plan.files), plan.hashes)
     return plan
+
+
+def _usable(files: list[str], named: Sequence[Path | str]) -> tuple[list[str], list[FileResult]]:
+    """The files a run can read and record, and a refusal (not recorded: see why) for each other one:
+    - a name that is not UTF-8 (os.scandir's surrogate escapes): the warehouse cannot store its path;
+    - a path named on the command line that is no regular file (a FIFO would block the run, and its lock);
+    found under a folder, only regular files are taken (discover.walk)."""
+    direct = {os.path.abspath(p) for p in named if not os.path.isdir(p)}
+    usable, refused = [], []
+    for path in files:
+        try:
+            path.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = os.fsencode(path).decode("utf-8", "backslashreplace")
+            why = "its name is not UTF-8 text, so the warehouse cannot record it: rename the file"
+            refused.append(FileResult(shown, "refused", message=why))
+            continue
+        if path in direct and not os.path.isfile(path):
+            refused.append(FileResult(path, "refused", message="not a regular file (a pipe, socket or device)"))
+            continue
+        usable.append(path)
+    return usable, refused
 
 
 def stat_key(path: str, now: float | None = None) -> str | None:

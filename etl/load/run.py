@@ -252,9 +252,9 @@ def _steps(
     found: SourcePlan = plan_sources(
         con, report.source_paths, options.year, options.full, lambda n: start_workers(options.workers, n)
     )
-    report.n_files, report.n_skipped = len(found.files), len(found.skipped)
-    report.results += found.skipped
-    progress.current().start(len(found.files), len(found.skipped))
+    report.n_files, report.n_skipped = len(found.files) + len(found.unusable), len(found.skipped) + len(found.unusable)
+    report.results += found.unusable + found.skipped
+    progress.current().start(report.n_files, report.n_skipped)
     if found.todo:
         _load(con, report, found.todo, options, on_batch)
         _end_bulk_load(con)

@@ -13,7 +13,7 @@ from etl.extract.discover import discover
 from etl.model import Refusal, SourceTable
 from etl.transform.pipeline import run_file
 
-EXIT_OK, EXIT_REFUSED, EXIT_UNRECONCILED, EXIT_REJECTED = 0, 3, 4, 5
+EXIT_OK, EXIT_REFUSED, EXIT_UNRECONCILED, EXIT_REJECTED, EXIT_GATE = 0, 3, 4, 5, 6
 _RAW_CHARS = 120
 
 
@@ -23,7 +23,8 @@ def check_files(paths: Sequence[Path | str], year: int | None = None) -> list[So
 
 def _table_lines(t: SourceTable) -> Iterator[str]:
     failures = [f for f in t.findings if not f.passed]
-    state = "ok" if not t.rejects and not failures else "findings"
+    bare = _without_targets(t)
+    state = "ok" if not t.rejects and not failures and not bare else "findings"
     yield (
         f"{state.upper():8} {t.path}: layout {_layout(t.layout, t.layout_score)}, "
         f"{t.department_name} {t.budget_year}, {t.source_format}/{t.encoding}, "
@@ -39,6 +40,13 @@ def _table_lines(t: SourceTable) -> Iterator[str]:
             f"  totals   line {f.line_no}: {f.check} {f.scope} {f.column}: expected {f.expected_yuan} yuan, "
             f"found {f.actual_yuan} (difference {f.difference_yuan})"
         )
+    for p in bare:
+        yield f"  targets  line {p.line_no}: {p.printed_name}: no targets (a load fails projects_have_targets)"
+
+
+def _without_targets(t: SourceTable) -> list:
+    """Projects a load would write with no target: the quality gate's projects_have_targets fails on them."""
+    return [p for p in t.projects if not p.indicators]
 
 
 def _layout(name: str | None, score: float | None) -> str:
@@ -57,7 +65,8 @@ def report_lines(results: Sequence[SourceTable | Refusal]) -> Iterator[str]:
 
 
 def exit_code(results: Sequence[SourceTable | Refusal]) -> int:
-    """3 a file would be refused; else 5 a row would be rejected; else 4 totals do not reconcile; else 0."""
+    """3 a file would be refused; else 5 a row would be rejected; else 4 totals do not reconcile; else 6 a
+    project has no targets (the load's quality gate would fail); else 0."""
     tables = [r for r in results if isinstance(r, SourceTable)]
     if len(tables) < len(results):
         return EXIT_REFUSED
@@ -65,4 +74,6 @@ def exit_code(results: Sequence[SourceTable | Refusal]) -> int:
         return EXIT_REJECTED
     if not all(t.reconciled for t in tables):
         return EXIT_UNRECONCILED
+    if any(_without_targets(t) for t in tables):
+        return EXIT_GATE
     return EXIT_OK

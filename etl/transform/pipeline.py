@@ -13,6 +13,8 @@ from etl.transform.dedupe import reject_duplicate_projects
 from etl.transform.layouts import parse_table
 from etl.transform.normalise import normalise_amounts
 from etl.transform.reconcile import reconcile
+from etl.transform.truncation import refuse_if_empty
+from etl.transform.unit_rows import settle_unit_rows
 
 Step = tuple[str, Callable[..., Any]]
 
@@ -20,6 +22,8 @@ STEPS: tuple[Step, ...] = (
     ("read", read_grid),
     ("parse", parse_table),
     ("normalise", normalise_amounts),
+    ("settle", settle_unit_rows),
+    ("nonempty", refuse_if_empty),
     ("deduplicate", reject_duplicate_projects),
     ("reconcile", reconcile),
 )

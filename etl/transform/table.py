@@ -48,6 +48,10 @@ def parse_grid(grid: Grid, year: int | None = None) -> SourceTable:
         reason = "no header row (项目名称 | 总计 | … | 绩效指标) found"
         raise TableRefused(grid.path, reason, kind=RefusalKind.NOT_A_TARGET_TABLE)
     positions, header_unit = header_positions(grid.rows[0].cells)
+    rows = [r for r in grid.rows[1:] if not _is_note(r)]
+    if rows and (sub := sub_header(rows[0].cells)):
+        positions = {**positions, **sub}  # a header on two rows: 项目资金 over 资金总额 | 财政拨款 | 其他资金
+        rows = rows[1:]
     # an export of targets may print no amounts at all: its projects are read with 0 (the header says so)
     missing = [c for c in REQUIRED_COLUMNS if c not in positions and not (c == "total" and is_per_row(positions))]
     if missing:
@@ -59,10 +63,6 @@ def parse_grid(grid: Grid, year: int | None = None) -> SourceTable:
         )
     table = new_table(grid, header, year, header.source_unit or header_unit or "万元")
     cursor: ProjectCursor | None = None
-    rows = [r for r in grid.rows[1:] if not _is_note(r)]
-    if rows and (sub := sub_header(rows[0].cells)):
-        positions = {**positions, **sub}  # a header on two rows: 项目资金 over 资金总额 | 财政拨款 | 其他资金
-        rows = rows[1:]
     if is_per_row(positions):
         rows = right_align_short_rows(rows, len(grid.rows[0].cells), positions)
     elif grid.source_format == "pdf":
@@ -189,7 +189,7 @@ def _group_rows(table: SourceTable) -> None:
             table.department_name = table.department_name or m["name"].strip()
 
 
-def _unit_name(name: str) -> str:
+def unit_name(name: str) -> str:
     """The unit's name without a group code: 820001-井研县马踏镇人民政府 -> 井研县马踏镇人民政府."""
     m = _GROUP_CODE.match(name)
     return m["name"].strip() if m else name
@@ -245,7 +245,7 @@ def _classify_row(
         table.aggregates.append(AggregateRow(row.line_no, "unit_subtotal", name, raw))
         return None
     project = _project(table, row, name, raw, goal, packed)
-    project.unit_name = _unit_name(unit) if unit else project.unit_name
+    project.unit_name = unit_name(unit) if unit else project.unit_name
     table.projects.append(project)
     cursor = ProjectCursor(project)
     if indicator:
@@ -261,7 +261,7 @@ def _add_row_indicator(table: SourceTable, cursor: ProjectCursor, row: GridRow, 
 
 
 def _project(table: SourceTable, row: GridRow, name: str, raw: dict[str, str], goal: str, packed: str) -> ProjectRow:
-    units = [_unit_name(a.name) for a in table.aggregates if a.kind == "unit_subtotal"]
+    units = [unit_name(a.name) for a in table.aggregates if a.kind == "unit_subtotal"]
     doc, project_name = split_transfer_doc(name)
     project = ProjectRow(
         line_no=row.line_no,

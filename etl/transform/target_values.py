@@ -1,7 +1,8 @@
 """Read a comparison, a number and a unit out of a printed target value, where they are there.
 
 ``≥95%`` -> (>=, 95, %); ``不少于2000次`` -> (>=, 2000, 次); ``15%以下`` -> (<=, 15, %);
-``每个居委调委会调解员不少于3人`` -> (>=, 3, 人); ``及时`` -> qualitative; none -> missing.
+``每个居委调委会调解员不少于3人`` -> (>=, 3, 人); ``≥-5%`` -> (>=, -5, %) (a sign is kept);
+``及时`` -> qualitative; none -> missing.
 A unit printed at the end of the indicator's name, such as （小时） or (%), counts when the value
 has none of its own.
 """
@@ -53,8 +54,8 @@ _SUFFIX_WORDS = {"以上": ">=", "及以上": ">=", "以下": "<=", "及以下":
 _PREFIX_ALT = "|".join(sorted(map(re.escape, _PREFIX_WORDS), key=len, reverse=True))
 _SUFFIX_ALT = "|".join(sorted(map(re.escape, _SUFFIX_WORDS), key=len, reverse=True))
 _VALUE = re.compile(
-    rf"^(?P<label>[^\d≥≤<>＞＜=＝%]*?)\s*(?P<pre>{_PREFIX_ALT})?\s*"
-    r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)\s*"
+    rf"^(?P<label>(?:[^\d≥≤<>＞＜=＝%+-]|[+-](?!\d))*?)\s*(?P<pre>{_PREFIX_ALT})?\s*"
+    r"(?P<num>[+-]?\d+(?:,\d{3})*(?:\.\d+)?)\s*"
     r"(?P<unit>%|％|‰|[^\d\s≥≤<>＞＜=＝%,.;。、]{1,4}?)?\s*"
     rf"(?P<post>{_SUFFIX_ALT})?[。.]?$"
 )

@@ -61,3 +61,17 @@ def refuse_if_truncated(table: SourceTable, rows: list[GridRow], positions: dict
         packed = squash(strip_tags(last.cells[positions["indicators"]]))
         if packed and (_last_item_broken(packed) or _ends_unlike_the_others(rows, positions["indicators"])):
             raise TableRefused(table.path, "truncated mid-row: the last row ends inside an indicator", last.line_no)
+
+
+def refuse_if_empty(table: SourceTable) -> SourceTable:
+    """Refuse a table with no project row left to load: cut off after its header or its 合计 row, or every row
+    rejected. Loaded, it would replace the department-year's loaded table with nothing."""
+    if table.projects:
+        return table
+    if table.rejects:
+        first = table.rejects[0]
+        reason = f"no project row could be read ({len(table.rejects)} rejected; line {first.line_no}: {first.reason})"
+    else:
+        kept = f" (only {', '.join(a.name for a in table.aggregates[:3])})" if table.aggregates else ""
+        reason = f"no project row under the header{kept}: the table is cut off or empty"
+    raise TableRefused(table.path, reason)

@@ -1,0 +1,44 @@
+"""Files a run cannot read or record are refused one by one, never the run: found by a hostile-input hunt."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from etl.load.run import run_load
+from etl.warehouse.connect import connect
+
+
+def _counts(warehouse: Path) -> tuple[int, int]:
+    with connect(warehouse, read_only=True) as con:
+        sql = "SELECT (SELECT count(*) FROM fact_project_budget), (SELECT count(*) FROM load_log)"
+        return con.execute(sql).fetchone()
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX file names are bytes")
+def test_a_file_name_that_is_not_utf8_is_refused_and_the_others_load(sample_copy: Path, tmp_path: Path) -> None:
+    """It failed every run with DuckDB's 'cannot encode str as UTF-8', loading nothing (exit 1)."""
+    folder = os.fsencode(sample_copy.parent)
+    shutil.copy(sample_copy, folder + b"/bad\xff\xfename.txt")
+    os.rename(sample_copy, sample_copy.with_name("good.txt"))
+    warehouse = tmp_path / "wh.duckdb"
+    for _ in range(2):
+        report = run_load([sample_copy.parent], warehouse)
+        refused = [r for r in report.results if r.status == "refused"]
+        assert [(r.path.endswith("bad\\xff\\xfename.txt"), "not UTF-8" in r.message) for r in refused] == [(True, True)]
+    assert _counts(warehouse) == (22, 1)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes")
+def test_a_pipe_named_on_the_command_line_is_refused_not_read(sample_copy: Path, tmp_path: Path) -> None:
+    """Reading it blocked the run for ever, and with it the writer lock every other load waits for."""
+    pipe = sample_copy.with_name("pipe.txt")
+    os.mkfifo(pipe)
+    report = run_load([pipe, sample_copy], tmp_path / "wh.duckdb")
+    assert [(r.status, r.message) for r in report.results if r.path == str(pipe)] == [
+        ("refused", "not a regular file (a pipe, socket or device)")
+    ]
+    assert _counts(tmp_path / "wh.duckdb") == (22, 1)
