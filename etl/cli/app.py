@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from etl.load import interrupt
 from etl.settings import DEFAULT_SOURCES, FILES_PER_BATCH, MAX_YEAR, MIN_YEAR
 from etl.warehouse.backend import label, mask, warehouse_spec
 
@@ -21,7 +22,7 @@ EXIT_CODES = (
     "Exit codes: 0 good; 1 unexpected error (one line; JIXIAO_DEBUG=1 shows the traceback); "
     "2 wrong argument or option (or nothing to report for them); 3 a file was refused; "
     "4 a table does not reconcile; 5 (check) a row would be rejected; 6 the quality gate failed; "
-    f"{EXIT_BUSY} the warehouse is busy (another load holds it)."
+    f"{EXIT_BUSY} the warehouse is busy (another load holds it); {interrupt.EXIT_INTERRUPTED} interrupted (Ctrl-C)."
 )
 app = typer.Typer(
     help="jixiao: budget performance targets into a DuckDB (or PostgreSQL) warehouse.",
@@ -82,7 +83,8 @@ def load(
     recorded run goes directly (Prefect is not imported); --prefect forces a flow run (a temporary server).
 
     Exit code: 0 good, 1 unexpected error, 2 wrong argument, 3 a file was refused, 4 a table loaded now does
-    not reconcile, 6 the quality gate failed, 7 the warehouse is busy (another load holds it).
+    not reconcile, 6 the quality gate failed, 7 the warehouse is busy (another load holds it), 130 Ctrl-C
+    (the run is recorded as interrupted; what it committed stays).
     """
     from etl.cli import run_output as cli_run
     from etl.load.children import ensure_watchdog
@@ -92,7 +94,7 @@ def load(
     chosen = [str(p) for p in (paths or [DEFAULT_SOURCES])]
     target = warehouse_spec(warehouse)
     sink = cli_run.choose_sink(err, quiet, as_json)
-    with _no_traceback("load"):
+    with _no_traceback("load"), interrupt.watching():
         report = cli_run.run(
             use_prefect,
             sink,
@@ -214,12 +216,23 @@ def _no_traceback(what: str) -> Iterator[None]:
     except WarehouseBusy as exc:
         err.print(f"{what}: {mask(str(exc))}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_BUSY) from None
+    except KeyboardInterrupt:
+        raise _interrupted(what) from None
     except Exception as exc:
         if os.environ.get("JIXIAO_DEBUG"):
             raise
+        if interrupt.was_interrupted(exc):  # Ctrl-C, passed on by DuckDB as its own error
+            raise _interrupted(what) from None
         text = mask(" ".join(f"{type(exc).__name__}: {exc}".split()))
         err.print(f"{what} failed: {text} (JIXIAO_DEBUG=1 shows the traceback)", markup=False, soft_wrap=True)
         raise typer.Exit(1) from None
+
+
+def _interrupted(what: str) -> typer.Exit:
+    """One line for Ctrl-C, and exit 130."""
+    done = "; what was committed before it stays: run it again to finish" if what == "load" else ""
+    err.print(f"{what} interrupted (Ctrl-C){done}", markup=False, highlight=False, soft_wrap=True)
+    return typer.Exit(interrupt.EXIT_INTERRUPTED)
 
 
 @app.command()

@@ -10,6 +10,7 @@ import atexit
 import gc
 import multiprocessing
 import os
+import signal
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -124,11 +125,26 @@ def worker_pool(workers: int) -> ProcessPoolExecutor:
         # the parser (pandas, pyarrow, numpy) imported once, in the fork server: its workers share those pages
         # (peak memory of L 1,040-1,081 MiB without, 961-1,016 with); the fork server itself holds no lock
         context.set_forkserver_preload([__name__])
-        with children.loader_code_on_path():  # the fork server preloads this very module, not an etl/ in the cwd
+        with children.loader_code_on_path(), _sigint_ignored():  # the fork server preloads this very module
             forkserver.ensure_running()
         pool = _POOLS[workers] = ProcessPoolExecutor(workers, mp_context=context, initializer=_yield_to_the_loader)
         atexit.register(pool.shutdown, cancel_futures=True)
     return pool
+
+
+@contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """SIGINT ignored while the fork server starts, which it inherits: Ctrl-C at the terminal reaches the whole
+    process group, and the fork server protects itself from it only once its preloading imports are done."""
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread: nothing to set, nor to restore
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def start_workers(workers: int, n_files: int) -> None:
@@ -150,6 +166,7 @@ def _yield_to_the_loader() -> None:
     if hasattr(os, "nice"):  # POSIX; the fork server (and so the pool) is POSIX only too
         with suppress(OSError):  # a sandbox that forbids it: parse at the loader's priority rather than not at all
             os.nice(WORKER_NICENESS)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C at the terminal is the loader's to handle, not a worker's
 
 
 def parse_parallel(

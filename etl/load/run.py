@@ -28,10 +28,10 @@ import duckdb
 
 from etl import progress
 from etl.extract.dispatch import SUPPORTED_SUFFIXES
-from etl.load import history
+from etl.load import history, interrupt
 from etl.load.batches import DEFAULT_BATCH, older_objects_frozen, parsed_batches, start_workers
 from etl.load.incremental import KnownFile, SourcePlan, plan_sources, record_stats, still_disappeared
-from etl.load.writer import FileResult, load_batch, prune_loads
+from etl.load.writer import FileResult, load_batch, prune_loads, rollback
 from etl.warehouse import quality, seal, views
 from etl.warehouse.backend import DuckDBWarehouse, Warehouse, resolve
 from etl.warehouse.connect import head_revision
@@ -61,6 +61,7 @@ class RunReport:
     error: str | None = None
     flow_run_id: str | None = None
     checks_from_run: int | None = None  # the run whose check results this one carried over (_gate)
+    interrupted: bool = False  # Ctrl-C ended it (etl.load.interrupt)
 
     @property
     def by_status(self) -> Counter[str]:
@@ -84,6 +85,8 @@ class RunReport:
 
     @property
     def outcome(self) -> str:
+        if self.interrupted:
+            return "interrupted"
         if self.error or self.failed_checks:
             return "failed"
         return "succeeded" if self.n_written or self.pruned else "unchanged"
@@ -91,6 +94,8 @@ class RunReport:
     @property
     def exit_code(self) -> int:
         """0 good; 3 a file refused; 4 a table loaded now does not reconcile; 6 the quality gate failed; 1 error."""
+        if self.interrupted:
+            return interrupt.EXIT_INTERRUPTED
         if self.error:
             return EXIT_ERROR
         if self.refused:
@@ -194,7 +199,8 @@ def run_load(
             untouched_since = _sealed_run(target)  # DuckDB's lock is ours: no one writes the file meanwhile
             report = RunReport(source_paths=sources, flow_run_id=flow_run_id)
             report.run_id = history.start_run(con, sources, flow_run_id)
-            failure = _recorded(con, report, options, on_batch, untouched_since)
+            with interrupt.watching():
+                failure = _recorded(con, report, options, on_batch, untouched_since)
             left = _left_as(con, target)
         _publish(target, report, wait_seconds)  # the connection is closed (and checkpointed) first
         if isinstance(target, DuckDBWarehouse):
@@ -227,12 +233,18 @@ def _recorded(
     options: RunOptions,
     on_batch: BatchHook | None,
     untouched_since: int | None = None,
-) -> Exception | None:
-    """Run the steps and record the outcome; an exception is recorded as a failed run and returned."""
+) -> BaseException | None:
+    """Run the steps and record the outcome; an exception is recorded as a failed run and returned, Ctrl-C (in
+    whatever form DuckDB passed it on) as an interrupted run and a KeyboardInterrupt."""
     try:
         _steps(con, report, options, on_batch, untouched_since)
-    except Exception as exc:
-        report.error = f"{type(exc).__name__}: {exc}"
+    except (Exception, KeyboardInterrupt) as exc:
+        if interrupt.was_interrupted(exc):
+            report.interrupted, report.error = True, "interrupted (Ctrl-C): the batches committed before it stay"
+            exc = KeyboardInterrupt()
+            rollback(con)  # the batch it stopped in, if DuckDB left its transaction open
+        else:
+            report.error = f"{type(exc).__name__}: {exc}"
         try:
             _finish(con, report)
         except Exception as also:  # the original error is the one to report
