@@ -184,3 +184,21 @@ def test_check_names_a_project_with_no_targets_as_the_load_gate_would(tmp_path: 
     result = CliRunner().invoke(app, ["check", str(_text_table(tmp_path, lines))])
     assert result.exit_code == 6
     assert "区管退休干部节日慰问经费: no targets (a load fails projects_have_targets)" in result.output
+
+
+def test_a_workbook_whose_formulas_were_never_computed_is_refused(tmp_path: Path, grid: tuple) -> None:
+    """Written by a program that does not calculate (openpyxl, a script), =B12+B13 has no stored value: it read as
+    an empty cell, an amount of 0, that only the reconciliation noticed."""
+    header, rows = grid
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append([TITLE])
+    sheet.append([DEPARTMENT])
+    for row in [header, *rows]:
+        sheet.append([v or None for v in row])
+    sheet["B4"] = "=SUM(B6:B27)"  # the 合计 row's total
+    path = _filed(tmp_path, "tianhe-sfj.xlsx")
+    book.save(path)
+    result = CliRunner().invoke(app, ["check", str(path)])
+    assert result.exit_code == 3
+    assert "formula cell(s) without a computed value (B4)" in result.output

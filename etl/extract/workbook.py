@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import re
 import warnings
+import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from etl.model import Grid, TableRefused
 SHEET_ROW_OFFSET = 100_000
 
 FEN_TOLERANCE = 1e-6
+MAX_SHEET_XML = 256 * 1024 * 1024  # a sheet's XML larger than this is not searched for uncomputed formulas
 
 
 def to_fen(value: float) -> float | None:
@@ -97,8 +100,38 @@ def _xls_sheets(data: bytes, notes: list[str]) -> Iterable[tuple[str, list[Numbe
         yield sheet.name, rows
 
 
+# a formula cell with no computed value (<f>…</f> and no <v>, or an empty one): openpyxl's data_only reads None
+_UNCOMPUTED = re.compile(
+    rb'<c\b[^>]*\br="([A-Z]{1,3}\d+)"[^>]*>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>'
+)
+
+
+def _refuse_uncomputed_formulas(path: Path, data: bytes) -> None:
+    """Refuse a workbook whose formulas were never computed (written by a program that does not calculate, such
+    as a script): their cells would read as empty, an amount as 0, with nothing to say it was not printed."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in archive.infolist():
+                if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+                    continue
+                cells = _UNCOMPUTED.findall(archive.read(info)) if info.file_size <= MAX_SHEET_XML else []
+                if cells:
+                    shown = ", ".join(c.decode() for c in cells[:5]) + (" …" if len(cells) > 5 else "")
+                    raise TableRefused(
+                        path,
+                        f"formula cell(s) without a computed value ({shown}): open the workbook in Excel or "
+                        "LibreOffice and save it, so that the values are stored",
+                    )
+    except TableRefused:
+        raise
+    except Exception:
+        return
+
+
 def read_workbook(path: Path, data: bytes, fmt: str) -> Grid:
     """Read the first sheet with a header row of an .xlsx or .xls workbook."""
+    if fmt == "xlsx":
+        _refuse_uncomputed_formulas(path, data)
     notes: list[str] = []
     sheets = _xlsx_sheets(data, notes) if fmt == "xlsx" else _xls_sheets(data, notes)
     try:
