@@ -55,3 +55,17 @@ def test_blank_lines_are_no_rows(sample_path: Path, tmp_path: Path) -> None:
     padded.write_text(("\n" * 1000).join(lines) + "\r" * 100_000, encoding="utf-8")
     original, table = parsed_facts(process_file(sample_path)), parsed_facts(process_file(padded))
     assert table == original
+
+
+def test_report_on_a_warehouse_without_the_views_says_what_to_run(tmp_path: Path) -> None:
+    """It ended in 'CatalogException: … v_department_year does not exist' (exit 1)."""
+    import duckdb
+    from typer.testing import CliRunner
+
+    from etl.cli.app import app
+
+    warehouse = tmp_path / "old.duckdb"
+    duckdb.connect(str(warehouse)).close()
+    args = ["report", "--department", "某局", "--from", "2023", "--to", "2024", "-w", str(warehouse)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2 and "run `jixiao load`" in result.output

@@ -74,8 +74,14 @@ def _records(con: duckdb.DuckDBPyConnection, sql: str, args: list) -> tuple[Reco
 def fetch(con: duckdb.DuckDBPyConnection, department: str, from_year: int, to_year: int) -> ReportData:
     """The department's rows of v_department_year, v_project_budget_yoy and v_target_yoy between the years."""
     args = [department, from_year, to_year]
-    years, _ = _records(con, YEARS_SQL, args)
-    projects, _ = _records(con, PROJECTS_SQL, args)
+    try:
+        years, _ = _records(con, YEARS_SQL, args)
+        projects, _ = _records(con, PROJECTS_SQL, args)
+    except duckdb.CatalogException:  # a warehouse created by an older jixiao, its views not yet re-created
+        raise NoData(
+            "the warehouse lacks the comparison views: run `jixiao load` (it upgrades the warehouse, re-creates the "
+            "views and publishes the copy)"
+        ) from None
     if not projects:
         loaded = ", ".join(str(r["budget_year"]) for r in years) or "none"
         raise NoData(
