@@ -202,3 +202,18 @@ def test_a_workbook_whose_formulas_were_never_computed_is_refused(tmp_path: Path
     result = CliRunner().invoke(app, ["check", str(path)])
     assert result.exit_code == 3
     assert "formula cell(s) without a computed value (B4)" in result.output
+
+
+def test_a_table_cut_off_at_a_row_end_does_not_replace_the_loaded_one(sample_copy: Path, tmp_path: Path) -> None:
+    """Every row it keeps is complete, so only the totals tell: it replaced the 22 projects with 9 (exit 4)."""
+    warehouse = tmp_path / "wh.duckdb"
+    run_load([sample_copy.parent], warehouse)
+    text = sample_copy.read_text(encoding="utf-8")
+    sample_copy.write_text("\n".join(text.split("\n")[:20]) + "\n", encoding="utf-8")
+    [result] = run_load([sample_copy.parent], warehouse).results
+    assert result.status == "refused" and result.message.startswith("cut off: its 合计 (14853400.00 yuan)")
+    assert "only the first 9 of its 22 projects" in result.message
+    with connect(warehouse, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM fact_project_budget").fetchone() == (22,)
+    first_load = process_file(sample_copy)  # alone, as a first load, it loads: nothing to compare it with
+    assert len(first_load.projects) == 9 and not first_load.reconciled

@@ -17,6 +17,7 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 import duckdb
 import pandas as pd
@@ -79,7 +80,7 @@ IN_THE_SAME_RUN = "another file of the same run holds the table"
 
 def _current_loads(
     con: duckdb.DuckDBPyConnection, tables: Sequence[frames.TableMeta]
-) -> dict[tuple[str, int], tuple[int, str, str]]:
+) -> dict[tuple[str, int], tuple[int, str, str, Decimal | None, int]]:
     """The current loads of the batch's department-years (not the whole log: it was read again every batch)."""
     if not tables:
         return {}
@@ -90,11 +91,11 @@ def _current_loads(
         con,
         "stage_table_keys",
         keys,
-        "SELECT load_id, department_name, budget_year, source_sha256, source_path FROM load_log "
-        "WHERE status = 'loaded' AND (department_name, budget_year) IN "
+        "SELECT load_id, department_name, budget_year, source_sha256, source_path, grand_total_yuan, n_projects "
+        "FROM load_log WHERE status = 'loaded' AND (department_name, budget_year) IN "
         "(SELECT department_name, budget_year FROM stage_table_keys)",
     )
-    return {(d, y): (lid, sha, path) for lid, d, y, sha, path in rows}
+    return {(d, y): (lid, sha, path, grand, n) for lid, d, y, sha, path, grand, n in rows}
 
 
 @contextlib.contextmanager
@@ -148,6 +149,31 @@ def _claimed_elsewhere(t: frames.TableMeta, owner: str | None) -> Refusal | None
     return Refusal(t.path, t.sha256, reason, t.budget_year, RefusalKind.CONFLICT, t.layout or None, t.layout_score)
 
 
+def _cut_short(
+    con: duckdb.DuckDBPyConnection, batch: frames.FrameBatch, i: int, held: tuple | None
+) -> Refusal | None:
+    """A new version of a loaded table that prints the loaded version's 合计 but only the first of its projects,
+    which do not add up to it, is that table cut off at a row's end (a broken download): it does not replace the
+    table. The rows a cut leaves are complete, so only the totals and the missing tail tell. (A corrected table
+    that drops a project elsewhere, or prints another 合计, replaces it as before.)"""
+    t = batch.tables[i]
+    if held is None or t.reconciled or t.grand_total_yuan is None or held[3] is None:
+        return None
+    if Decimal(t.grand_total_yuan) != held[3] or t.n_projects >= held[4]:
+        return None
+    mine = batch.projects[batch.projects["batch_no"] == i].sort_values("source_line")["name_key"].tolist()
+    loaded = con.execute(
+        "SELECT name_key FROM fact_project_budget WHERE load_id = ? ORDER BY source_line", [held[0]]
+    ).fetchall()
+    if [k for (k,) in loaded[: len(mine)]] != mine:
+        return None
+    reason = (
+        f"cut off: its 合计 ({held[3]} yuan) is the loaded table's, but it prints only the first {t.n_projects} of "
+        f"its {held[4]} projects, which do not add up to it; the loaded table ({held[2]}) stays"
+    )
+    return Refusal(t.path, t.sha256, reason, t.budget_year, RefusalKind.BAD_INPUT, t.layout or None, t.layout_score)
+
+
 def plan_batch(con: duckdb.DuckDBPyConnection, batch: frames.FrameBatch, refusals: Sequence[Refusal]) -> _Plan:
     """Decide per file: unchanged (same bytes already current), load, replace, or refuse.
 
@@ -186,7 +212,7 @@ def plan_batch(con: duckdb.DuckDBPyConnection, batch: frames.FrameBatch, refusal
         if held and held[1] == t.sha256:
             decided[i] = _result(t, "unchanged", held[0])
             continue
-        if conflict := _claimed_elsewhere(t, held[2] if held else None):
+        if conflict := _claimed_elsewhere(t, held[2] if held else None) or _cut_short(con, batch, i, held):
             refusals.append(conflict)
             continue
         own = [lid for lid in by_path.get(t.path, []) if not held or lid != held[0]]
