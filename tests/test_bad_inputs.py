@@ -81,7 +81,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "blank-lines": ("refused", "empty file"),
     "utf16-bom": ("refused", "UTF-16 text is not supported"),
     "utf16-no-bom": ("refused", "not UTF-8 or GB18030 text"),
-    "utf32": ("refused", "UTF-16 text is not supported"),  # its BOM begins like UTF-16's
+    "utf32": ("refused", "UTF-32 text is not supported"),  # its BOM begins like UTF-16's: told apart
     "big5": ("refused", "not UTF-8 or GB18030 text"),
     "latin1": ("refused", "no header row"),
     "cp500-ebcdic": ("refused", "no header row"),

@@ -69,3 +69,29 @@ def test_report_on_a_warehouse_without_the_views_says_what_to_run(tmp_path: Path
     args = ["report", "--department", "某局", "--from", "2023", "--to", "2024", "-w", str(warehouse)]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2 and "run `jixiao load`" in result.output
+
+
+def test_a_stray_byte_is_named_by_its_line(sample_path: Path, tmp_path: Path) -> None:
+    """The message gave the offset where the GB18030 attempt failed, not where the bad UTF-8 byte is."""
+    from etl.transform.pipeline import run_file
+
+    lines = sample_path.read_bytes().split(b"\n")
+    lines[11] = lines[11][:30] + b"\xff" + lines[11][30:]
+    path = tmp_path / "2024" / "t.txt"
+    path.parent.mkdir()
+    path.write_bytes(b"\n".join(lines))
+    refusal = run_file(path)
+    assert "byte 0xff at line 12" in refusal.reason and refusal.budget_year == 2024  # the folder's year, logged
+
+
+def test_a_missing_path_or_warehouse_is_a_wrong_argument_not_an_unexpected_error(tmp_path: Path) -> None:
+    """Both ended in 'load failed: SourceMissing: …' / 'NoWarehouse' with exit 1, which reads as a bug."""
+    from typer.testing import CliRunner
+
+    from etl.cli.app import app
+
+    missing = CliRunner().invoke(app, ["load", str(tmp_path / "nowhere"), "-w", str(tmp_path / "wh.duckdb")])
+    assert missing.exit_code == 2 and "source path(s) not found" in missing.output
+    assert "JIXIAO_DEBUG" not in missing.output
+    none = CliRunner().invoke(app, ["runs", "-w", str(tmp_path / "none.duckdb")])
+    assert none.exit_code == 2 and "no warehouse at" in none.output

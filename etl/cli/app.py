@@ -209,7 +209,7 @@ def runs(
 @contextmanager
 def _no_traceback(what: str) -> Iterator[None]:
     """A busy warehouse or an unexpected failure ends in one clear line, not a traceback."""
-    from etl.warehouse.connect import WarehouseBusy
+    from etl.warehouse.connect import NoWarehouse, WarehouseBusy
 
     try:
         yield
@@ -223,6 +223,9 @@ def _no_traceback(what: str) -> Iterator[None]:
             raise
         if interrupt.was_interrupted(exc):  # Ctrl-C, passed on by DuckDB as its own error
             raise _interrupted(what) from None
+        if isinstance(exc, NoWarehouse) or type(exc).__name__ == "SourceMissing":  # a path that is not there
+            err.print(f"{what}: {mask(str(exc))}", markup=False, highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from None  # (a load still records its run as failed: a share may be unmounted)
         text = mask(" ".join(f"{type(exc).__name__}: {exc}".split()))
         err.print(f"{what} failed: {text} (JIXIAO_DEBUG=1 shows the traceback)", markup=False, soft_wrap=True)
         raise typer.Exit(1) from None

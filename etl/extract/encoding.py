@@ -44,8 +44,9 @@ def decode(data: bytes, path: Path | str) -> tuple[str, str]:
             return _checked(data[3:].decode("utf-8", errors="strict"), path), "utf-8-sig"
         except UnicodeDecodeError as exc:
             raise TableRefused(path, f"UTF-8 BOM but invalid UTF-8 at byte {exc.start + 3}") from None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(data):
-        reason = "UTF-16 text is not supported; save the table as UTF-8 or GB18030"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")) or _looks_utf16(data):
+        wide = "UTF-32" if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")) else "UTF-16"
+        reason = f"{wide} text is not supported; save the table as UTF-8 or GB18030"
         raise TableRefused(path, reason, kind=RefusalKind.UNSUPPORTED_LAYOUT)
     try:
         return _checked(data.decode("utf-8"), path), "utf-8"
@@ -53,12 +54,18 @@ def decode(data: bytes, path: Path | str) -> tuple[str, str]:
         if exc.reason == "unexpected end of data" and exc.start >= len(data) - 3:
             # cut inside the last character: a truncated file; the parser says where the grid stops short
             return _checked(data[: exc.start].decode("utf-8", errors="replace"), path), "utf-8"
+        as_utf8 = exc.start
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError as exc:
         if exc.start >= len(data) - 3 and exc.start > 0:
             return _gb18030(data[: exc.start], path), "gb18030"
-        raise TableRefused(path, f"not UTF-8 or GB18030 text (undecodable byte at offset {exc.start})") from None
+        line = data.count(b"\n", 0, as_utf8) + 1
+        reason = (
+            f"not UTF-8 or GB18030 text: byte 0x{data[as_utf8]:02x} at line {line} (offset {as_utf8}) is not UTF-8, "
+            f"and offset {exc.start} is not GB18030"
+        )
+        raise TableRefused(path, reason) from None
     return _gb18030(data, path, text), "gb18030"
 
 

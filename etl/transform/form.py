@@ -410,8 +410,8 @@ def parse_form_table(grid: Grid, year: int | None = None) -> SourceTable:
         raise TableRefused(
             grid.path,
             f"single-project form recognised ({recognised_text(rows)}) but no indicator grid "
-            "(一级指标 | 二级指标 | 三级指标 | 指标值) follows it: cut off, or not a target table",
-            kind=RefusalKind.NOT_A_TARGET_TABLE,
+            "(一级指标 | 二级指标 | 三级指标 | 指标值) follows it: the form is cut off (load the whole file)",
+            kind=RefusalKind.BAD_INPUT,
             layout="single_project_form",
         )
     first_row = rows.index(forms[0].rows[0]) if forms else len(rows)

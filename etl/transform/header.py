@@ -62,6 +62,14 @@ def parse_header(preamble: list[tuple[int, str]]) -> Header:
     return Header(title, department, unit, year, generated)
 
 
+def folder_year(path: Path | str) -> int | None:
+    """The year of the nearest year folder above the file (the path as given), if any."""
+    for part in reversed(Path(os.path.abspath(path)).parent.parts):
+        if _YEAR_DIR.match(part) and is_budget_year(int(part)):
+            return int(part)
+    return None
+
+
 def budget_year(path: Path, header: Header, override: int | None = None) -> int:
     """The year from --year, else the folder the file is filed in (the path as given: a symlink is not
     followed), else the title; never a guess. A year is MIN_YEAR..MAX_YEAR wherever it comes from."""
@@ -69,16 +77,14 @@ def budget_year(path: Path, header: Header, override: int | None = None) -> int:
         if not is_budget_year(override):
             raise TableRefused(path, f"budget year {override} is outside {MIN_YEAR}..{MAX_YEAR}")
         return override
-    for part in reversed(Path(os.path.abspath(path)).parent.parts):
-        if _YEAR_DIR.match(part) and is_budget_year(int(part)):
-            folder = int(part)
-            if header.year_in_text and header.year_in_text != folder:
-                raise TableRefused(
-                    path,
-                    f"budget year disagrees: the folder says {folder}, the title says {header.year_in_text} "
-                    f"({header.title or 'title line'}); file it under {header.year_in_text}/ or pass --year",
-                )
-            return folder
+    if (folder := folder_year(path)) is not None:
+        if header.year_in_text and header.year_in_text != folder:
+            raise TableRefused(
+                path,
+                f"budget year disagrees: the folder says {folder}, the title says {header.year_in_text} "
+                f"({header.title or 'title line'}); file it under {header.year_in_text}/ or pass --year",
+            )
+        return folder
     if header.year_in_text:
         return header.year_in_text
     raise TableRefused(path, "no budget year: file it under a year folder (data/raw/<year>/) or pass --year")

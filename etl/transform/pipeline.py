@@ -10,6 +10,7 @@ from etl.extract import read_grid
 from etl.extract.encoding import file_sha256
 from etl.model import Refusal, RefusalKind, SourceTable, TableRefused
 from etl.transform.dedupe import reject_duplicate_projects
+from etl.transform.header import folder_year
 from etl.transform.layouts import parse_table
 from etl.transform.normalise import normalise_amounts
 from etl.transform.reconcile import reconcile
@@ -47,7 +48,9 @@ def run_file(path: Path | str, year: int | None = None) -> SourceTable | Refusal
         return process_file(path, year)
     except TableRefused as exc:
         reason = exc.reason if exc.line_no is None else f"line {exc.line_no}: {exc.reason}"
-        return Refusal(str(path), file_sha256(Path(path)), reason, year, exc.kind, exc.layout, exc.layout_score)
+        filed = year if year is not None else folder_year(path)  # the year it is filed under, for the log
+        return Refusal(str(path), file_sha256(Path(path)), reason, filed, exc.kind, exc.layout, exc.layout_score)
     except Exception as exc:  # a bug must not take the other files down with it
         reason = f"internal error while parsing: {type(exc).__name__}: {exc}"
-        return Refusal(str(path), file_sha256(Path(path)), reason, year, RefusalKind.INTERNAL_ERROR)
+        filed = year if year is not None else folder_year(path)
+        return Refusal(str(path), file_sha256(Path(path)), reason, filed, RefusalKind.INTERNAL_ERROR)

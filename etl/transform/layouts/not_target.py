@@ -105,14 +105,16 @@ def score_run_together(grid: Grid) -> float:
 
 
 def parse_run_together(grid: Grid, year: int | None = None) -> SourceTable:
+    """A target table whose cells were lost on the way (a copy of a page's text): a layout the parser cannot
+    read (unsupported_layout), not something other than a target table."""
     found = _run_together_cell(grid)
     key, labels = found if found else ("", [])
-    return _refuse(
-        grid,
-        "run_together",
-        f"text run together with no cell boundaries: {_title(key)}recognised {', '.join(labels)} inside one cell "
-        f"of {len(key)} characters; it cannot be split into cells reliably",
+    reason = (
+        f"a target table as text run together with no cell boundaries: {_title(key)}recognised "
+        f"{', '.join(labels)} inside one cell of {len(key)} characters; it cannot be split into cells reliably: "
+        "load the original (DOCX, XLSX, PDF or HTML), which keeps its cells"
     )
+    raise TableRefused(grid.path, reason, kind=RefusalKind.UNSUPPORTED_LAYOUT, layout="run_together")
 
 
 Family = tuple[str, str, Callable[[Grid], float], Callable[[Grid, int | None], SourceTable]]
