@@ -217,3 +217,84 @@ def test_a_table_cut_off_at_a_row_end_does_not_replace_the_loaded_one(sample_cop
         assert con.execute("SELECT count(*) FROM fact_project_budget").fetchone() == (22,)
     first_load = process_file(sample_copy)  # alone, as a first load, it loads: nothing to compare it with
     assert len(first_load.projects) == 9 and not first_load.reconciled
+
+
+def _rows_table(tmp_path: Path, name: str, rows: list[list[str]], header: str | None = None) -> SourceTable:
+    head = header or "项目名称\t总计\t财政拨款\t财政专户拨款\t其他资金\t绩效目标\t绩效指标"
+    path = _filed(tmp_path, name)
+    lines = [TITLE, "部门名称：广州市天河区测试局", UNIT, head, *("\t".join(r) for r in rows)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return process_file(path)
+
+
+ITEM = "1、1-产出指标：11-数量指标：完成率；实施周期指标值:100%；年度指标值:100%。"
+
+
+def _project(name: str, amount: str) -> list[str]:
+    return [name, amount, amount, "", "", "目标", ITEM]
+
+
+def _row(name: str, amount: str) -> list[str]:  # amounts, no goal, no indicators: read as a unit's subtotal
+    return [name, amount, amount, "", "", "", ""]
+
+
+def test_the_settle_step_leaves_rounding_and_headings_alone_and_finds_a_last_project(tmp_path: Path) -> None:
+    """Found by a review: a unit off by one printed step (0.01 万元 a project) was taken for a project; a unit's
+    last project without targets was missed; a heading without amounts became a reject."""
+    rounded = _rows_table(tmp_path, "a.txt", [_row("合计", "100.01"), _row("单位甲", "50.01"),
+                          _project("项目甲", "50.00"), _row("单位乙", "50.00"), _project("项目乙", "49.99")])
+    assert [a.name for a in rounded.aggregates] == ["合计", "单位甲", "单位乙"] and len(rounded.projects) == 2
+    last = _rows_table(tmp_path, "b.txt", [_row("合计", "100.00"), _row("单位甲", "100.00"),
+                       _project("项目甲", "60.00"), _row("项目乙", "40.00")])
+    assert [(p.unit_name, p.project_name, len(p.indicators)) for p in last.projects] == [
+        ("单位甲", "项目甲", 1), ("单位甲", "项目乙", 0)
+    ] and last.reconciled
+    heading = _rows_table(tmp_path, "c.txt", [_row("合计", "100.00"), _row("单位甲", "100.00"),
+                          _project("项目甲", "60.00"), ["其中：转移支付项目", "", "", "", "", "", ""],
+                          _project("项目丙", "40.00")])
+    assert {p.unit_name for p in heading.projects} == {"单位甲"} and heading.reconciled and not heading.rejects
+
+
+def test_a_row_number_column_holding_the_total_and_unit_names(tmp_path: Path) -> None:
+    """With 序号 first, 合计 and unit names are often printed in it, merged across 项目名称 (a review finding)."""
+    header = "序号\t项目名称\t总计\t财政拨款\t财政专户拨款\t其他资金\t绩效目标\t绩效指标"
+    rows = [["合计", "", "100.00", "100.00", "", "", "", ""], ["一", "", "100.00", "100.00", "", "", "", ""]]
+    rows[1][0] = "广州市天河区测试局"
+    rows += [["1", *_project("项目甲", "60.00")], ["2", *_project("项目乙", "40.00")]]
+    table = _rows_table(tmp_path, "d.txt", rows, header)
+    expected = [("grand_total", "合计"), ("unit_subtotal", "广州市天河区测试局")]
+    assert [(a.kind, a.name) for a in table.aggregates] == expected
+    assert len(table.projects) == 2 and table.reconciled and not table.rejects
+
+
+def test_a_name_wrapped_in_its_cell_keeps_no_space(tmp_path: Path, grid: tuple) -> None:
+    """A Word paragraph or <br> inside a name is a wrap, not a word break (a review finding)."""
+    header, rows = grid
+    wrapped = [[r[0][:4] + "<br>" + r[0][4:] if r[0] and len(r[0]) > 6 else r[0], *r[1:]] for r in rows]
+    path = _filed(tmp_path, "t.html")
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in wrapped)
+    path.write_text(f"<p>{DEPARTMENT}</p><p>{UNIT}</p><table><tr>{''.join(f'<th>{h}</th>' for h in header)}</tr>"
+                    f"{body}</table>", encoding="utf-8")
+    names = sorted(p.printed_name for p in process_file(path).projects)
+    assert names == sorted(r[0] for r in rows if r[0] not in ("合计", "广州市天河区司法局"))
+
+
+def test_a_formula_that_computed_the_empty_string_is_kept(tmp_path: Path, grid: tuple) -> None:
+    """Excel stores =IF(…,"",…) that gave "" as t="str" with an empty value: computed, not to refuse (a review)."""
+    header, rows = grid
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in [[TITLE], [DEPARTMENT], [UNIT], header, *rows]:
+        sheet.append([v or None for v in row])
+    sheet["E5"] = '=IF(B5=C5,"",B5-C5)'  # 合计's 其他资金
+    path = _filed(tmp_path, "t.xlsx")
+    book.save(path)
+    with zipfile.ZipFile(path) as archive:
+        parts = {i.filename: archive.read(i) for i in archive.infolist()}
+    sheet_xml, n = re.subn(r'<c r="E5"', '<c r="E5" t="str"', parts["xl/worksheets/sheet1.xml"].decode())
+    parts["xl/worksheets/sheet1.xml"] = sheet_xml.encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    assert n == 1 and "<f>" in sheet_xml
+    assert len(process_file(path).projects) == 22

@@ -95,3 +95,16 @@ def test_a_missing_path_or_warehouse_is_a_wrong_argument_not_an_unexpected_error
     assert "JIXIAO_DEBUG" not in missing.output
     none = CliRunner().invoke(app, ["runs", "-w", str(tmp_path / "none.duckdb")])
     assert none.exit_code == 2 and "no warehouse at" in none.output
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes")
+def test_check_refuses_a_pipe_too(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from etl.cli.app import app
+
+    pipe = tmp_path / "2024" / "p.txt"
+    pipe.parent.mkdir()
+    os.mkfifo(pipe)
+    result = CliRunner().invoke(app, ["check", str(pipe)])
+    assert result.exit_code == 3 and "not a regular file" in result.output

@@ -1,6 +1,7 @@
 """The packed-indicator grammar on small inline cases, one rule each."""
 
 import re
+import unicodedata
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -93,13 +94,19 @@ def _item_starts_by_regex(text: str) -> list[tuple[int, int, int]]:
         at, seq = m.start(), len(starts) + 1
         if (at == 0 or text[at - 1] in _BEFORE_ITEM) and int(m.group(1)) == seq:
             starts.append((seq, at, m.end()))
-        elif (run := RUN_ON.search(text[: m.end(1)])) and run[1].endswith(str(seq)) and TYPE.match(text[m.end() :]):
+            continue
+        run = RUN_ON.search(text[: m.end(1)])
+        if run and _ascii(run[1]).endswith(str(seq)) and TYPE.match(text[m.end() :]):
             starts.append((seq, m.end(1) - len(str(seq)), m.end()))
     return starts
 
 
-# an item number run on from the text before it (no boundary): ASCII digits after something else, a type after it
-RUN_ON = re.compile(r"(?<=[^0-9。.;> \t\n\r\f\v])([0-9]+)$")
+# an item number run on from the text before it (no boundary): digits after something else, a type after it
+RUN_ON = re.compile(r"(?<=[^\d。.;> \t\n\r\f\v])(\d+)$")
+
+
+def _ascii(digits: str) -> str:
+    return "".join(str(unicodedata.decimal(c)) for c in digits)
 TYPE = re.compile(r"\s*\d{1,2}\s*[-－][^:：;；。]{0,12}指标\s*[:：]")
 
 
@@ -147,3 +154,12 @@ def test_items_run_together_are_an_error_not_a_long_value() -> None:
     )
     [err] = _parse(cell)
     assert isinstance(err, ItemError) and "run together" in str(err)
+
+
+def test_full_width_numbers_run_on_and_a_comma_before_the_annual_value() -> None:
+    cell = (
+        "1、1-产出指标：11-数量指标：a；实施周期指标值:１００％，年度指标值:１００％"
+        "２、1-产出指标：11-数量指标：b；实施周期指标值:2"
+    )
+    first, second = _parse(cell)
+    assert (first.period.text, first.annual.text, second.name) == ("１００％", "１００％", "b")

@@ -35,6 +35,13 @@ def discover_paths(paths: Sequence[Path | str]) -> list[str]:
     return sorted(found)
 
 
+def not_regular_files(paths: Sequence[Path | str]) -> set[str]:
+    """The named paths (absolute) that are neither a folder nor a regular file: a pipe, a socket, a device.
+    Reading a pipe blocks until something writes to it; found under a folder, such entries are skipped (walk)."""
+    named = (os.path.abspath(os.fspath(Path(p))) for p in paths)
+    return {p for p in named if os.path.exists(p) and not os.path.isdir(p) and not os.path.isfile(p)}
+
+
 def suffix(name: str) -> str:
     """PurePath(name).suffix without building the path: the text from the last dot, unless the dot leads or ends."""
     i = name.rfind(".")

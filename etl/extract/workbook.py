@@ -101,8 +101,9 @@ def _xls_sheets(data: bytes, notes: list[str]) -> Iterable[tuple[str, list[Numbe
 
 
 # a formula cell with no computed value (<f>…</f> and no <v>, or an empty one): openpyxl's data_only reads None
+# (a formula whose result is the empty string is stored as t="str" with an empty <v>: computed, and kept)
 _UNCOMPUTED = re.compile(
-    rb'<c\b[^>]*\br="([A-Z]{1,3}\d+)"[^>]*>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>'
+    rb'<c\b(?![^>]*\bt="str")[^>]*\br="([A-Z]{1,3}\d+)"[^>]*>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>'
 )
 
 

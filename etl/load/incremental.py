@@ -30,7 +30,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl.extract.discover import discover_paths
+from etl.extract.discover import discover_paths, not_regular_files
 from etl.extract.encoding import file_sha256
 from etl.load.writer import FileResult, registered
 from etl.model import RefusalKind
@@ -167,7 +167,7 @@ def _usable(files: list[str], named: Sequence[Path | str]) -> tuple[list[str], l
     - a name that is not UTF-8 (os.scandir's surrogate escapes): the warehouse cannot store its path;
     - a path named on the command line that is no regular file (a FIFO would block the run, and its lock);
     found under a folder, only regular files are taken (discover.walk)."""
-    direct = {os.path.abspath(p) for p in named if not os.path.isdir(p)}
+    pipes = not_regular_files(named)
     usable, refused = [], []
     for path in files:
         try:
@@ -177,7 +177,7 @@ def _usable(files: list[str], named: Sequence[Path | str]) -> tuple[list[str], l
             why = "its name is not UTF-8 text, so the warehouse cannot record it: rename the file"
             refused.append(FileResult(shown, "refused", message=why))
             continue
-        if path in direct and not os.path.isfile(path):
+        if path in pipes:
             refused.append(FileResult(path, "refused", message="not a regular file (a pipe, socket or device)"))
             continue
         usable.append(path)

@@ -9,16 +9,21 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from etl.extract.discover import discover
-from etl.model import Refusal, SourceTable
+from etl.extract.discover import discover, not_regular_files
+from etl.model import Refusal, RefusalKind, SourceTable
 from etl.transform.pipeline import run_file
 
+NOT_A_FILE = "not a regular file (a pipe, socket or device)"
 EXIT_OK, EXIT_REFUSED, EXIT_UNRECONCILED, EXIT_REJECTED, EXIT_GATE = 0, 3, 4, 5, 6
 _RAW_CHARS = 120
 
 
 def check_files(paths: Sequence[Path | str], year: int | None = None) -> list[SourceTable | Refusal]:
-    return [run_file(p, year) for p in discover(paths)]
+    pipes = not_regular_files(paths)
+    return [
+        Refusal(str(p), "", NOT_A_FILE, year, RefusalKind.BAD_INPUT) if str(p) in pipes else run_file(p, year)
+        for p in discover(paths)
+    ]
 
 
 def _table_lines(t: SourceTable) -> Iterator[str]:

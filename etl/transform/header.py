@@ -17,10 +17,12 @@ _DEPARTMENT = re.compile(
     r"(?:[\[【]\s*\d+\s*[\]】]\s*|\d{3,}\s*[-－—]\s*)?(?P<name>\S.*?)\s*$"
 )  # a code before the name ([017], 219-) is left out
 _UNIT = re.compile(r"(?:金额)?单位\s*:\s*(?P<unit>万元|千元|元)")
-# another label printed on the department's line (部门名称：X    单位：万元, a workbook's cells joined): not the name
+# another label printed on the department's line (部门名称：X    单位：万元, a workbook's cells joined): the name ends
+# before it. Searched for, then the spaces before it trimmed: no quantifier over spaces before a choice (a line
+# padded with 2,000 spaces, as pdftotext -layout prints, took 83 s to fail that way)
 _NEXT_LABEL = re.compile(
-    r"\s*\(?\s*(?:(?:金额|计量)?单位\s*:\s*(?:万元|千元|元)\b.*"
-    r"|\s(?:金额单位|计量单位|单位|填报日期|编制日期|日期|填报人|联系人|联系电话|电话)\s*:.*)$"
+    r"(?:\(\s*)?(?:金额|计量)?单位\s*:\s*(?:万元|千元|元)\b"
+    r"|(?<=\s)(?:金额单位|计量单位|单位|填报日期|编制日期|日期|填报人|联系人|联系电话|电话)\s*:"
 )
 _YEAR_IN_TEXT = re.compile(r"((?:19|20)\d\d)\s*年(?:度)?.*?(?:绩效目标|预算)")
 _YEAR_DIR = re.compile(r"^\d{4}$")
@@ -47,7 +49,7 @@ def parse_header(preamble: list[tuple[int, str]]) -> Header:
         if m := _DEPARTMENT.match(folded):
             name = folded[m.start("name") : m.end("name")]
             cut = _NEXT_LABEL.search(name)
-            end = m.start("name") + (cut.start() if cut else len(name))
+            end = m.start("name") + (len(name[: cut.start()].rstrip()) if cut else len(name))
             department = line[m.start("name") : end].strip() or department
         if m := _UNIT.search(folded):
             unit = unit or m.group("unit")

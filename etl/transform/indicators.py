@@ -16,6 +16,7 @@ sequence is still a start when a whole level-1 type (``1-产出指标：``) foll
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -34,7 +35,7 @@ _ITEM = re.compile(
     r"^(?P<l1c>\d{1,2})\s*[-－]\s*(?P<l1n>[^:：;；]+?)\s*[:：]\s*"
     r"(?P<l2c>\d{1,2})\s*[-－]\s*(?P<l2n>[^:：;；]+?)\s*[:：;；]\s*"
     r"(?P<name>.*?)\s*[;；]\s*实施周期指标值\s*[:：]\s*(?P<period>.*?)"
-    r"(?:\s*[;；]\s*年度指标值\s*[:：]\s*(?P<annual>.*?))?\s*$",
+    r"(?:\s*[;；,，。]?\s*年度指标值\s*[:：]\s*(?P<annual>.*?))?\s*$",  # ；, or a comma, 。 or nothing
     re.S,
 )
 
@@ -85,9 +86,10 @@ def _run_on_start(text: str, mark: int, seq: int, body: int) -> int | None:
     digits before the mark end with the number, they follow no boundary, and a level-1 type follows."""
     number = str(seq)
     at = mark
-    while at > 0 and text[at - 1] in "0123456789":
+    while at > 0 and text[at - 1].isdecimal():
         at -= 1
-    if at == 0 or text[at - 1] in _BEFORE_ITEM or not text.endswith(number, at, mark):
+    digits = "".join(str(unicodedata.decimal(c)) for c in text[at:mark])  # １２ as 12
+    if at == 0 or text[at - 1] in _BEFORE_ITEM or not digits.endswith(number):
         return None
     return mark - len(number) if _TYPE_FOLLOWS.match(text, body) else None
 

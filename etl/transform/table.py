@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -27,6 +28,7 @@ from etl.transform.truncation import refuse_if_truncated
 GRAND_TOTAL_NAMES = frozenset({"合计", "总计", "合 计", "总 计"})
 MAX_CELL_CHARS = 32767  # Excel's own limit for one cell
 _NOTE = re.compile(r"^(注|说明|备注|填报|制表|审核|数据来源)\s*[:：\d一、]")
+_ROW_NUMBER = re.compile(r"^[\d一二三四五六七八九十百（）()、.．\s]*$")  # 1, 12, 一、, (三): a 序号 cell's own text
 _AMOUNTISH = re.compile(r"^[-+]?[\d,]+(?:\.\d+)?\s*(?:万元|元|万)?$")
 _OPERATORS = frozenset({"", "≥", "≤", "=", "＝", ">", "<", "＞", "＜", "≧", "≦", ">=", "<=", "定性", "定量", "无"})
 _GROUP_CODE = re.compile(r"^(?P<code>\d{3,})\s*[-－—]\s*(?P<name>\S.*)$")
@@ -195,9 +197,17 @@ def unit_name(name: str) -> str:
     return m["name"].strip() if m else name
 
 
+_TEXT_COLUMNS = frozenset({"goal", "indicators"})  # columns whose line breaks are breaks between sentences or items
+
+
 def _cell(cells: list[str], positions: dict[str, int], column: str) -> str:
     i = positions.get(column)
-    return squash(strip_tags(cells[i])) if i is not None and i < len(cells) else ""
+    if i is None or i >= len(cells):
+        return ""
+    text = cells[i]
+    if "\n" in text and column not in _TEXT_COLUMNS:  # a name wrapped in its cell: 社区矫正和安置<br>帮教经费
+        text = functools.reduce(_cat, (line.strip() for line in text.splitlines()))
+    return squash(strip_tags(text))
 
 
 def _is_note(row: GridRow) -> bool:
@@ -227,6 +237,8 @@ def _classify_row(
     unit = _cell(cells, positions, "unit_name")  # a 单位名称 column beside 项目名称
     if not name and unit and not (per_row and has_indicator(cells, positions)):
         name, unit = unit, ""  # a unit or group row (820-马踏镇部门) printed in the unit column
+    if not name and not _ROW_NUMBER.match(numbered := _cell(cells, positions, "row_no")):
+        name = numbered  # 合计 or a unit's name in the 序号 column, merged across 项目名称
     repeated = per_row and cursor is not None and name == cursor.project.printed_name  # name printed on every row
     if not name or repeated:
         if per_row and cursor and has_indicator(cells, positions):

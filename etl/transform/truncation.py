@@ -73,5 +73,8 @@ def refuse_if_empty(table: SourceTable) -> SourceTable:
         reason = f"no project row could be read ({len(table.rejects)} rejected; line {first.line_no}: {first.reason})"
     else:
         kept = f" (only {', '.join(a.name for a in table.aggregates[:3])})" if table.aggregates else ""
-        reason = f"no project row under the header{kept}: the table is cut off or empty"
+        reason = (
+            f"no project row under the header{kept}: the table is cut off or empty (a row printing amounts but no "
+            "goal and no indicators reads as a unit's subtotal)"
+        )
     raise TableRefused(table.path, reason)

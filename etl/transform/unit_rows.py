@@ -2,28 +2,44 @@
 subtotal (the parse step), and the projects after it as that unit's. A project whose goal and indicators were
 left empty reads the same, and then takes the projects after it away from their unit.
 
-The sums tell the two apart: a unit row adds up to the projects filed under it. A row that does not is a
-project when the unit above it (or, in a table without units that add up, the 合计 row) adds up only with it:
-with its amount and those of the projects filed under it. Such a row becomes a project with no targets (the
-quality gate's projects_have_targets then names it), and its projects go back to the unit above. A name alone on
-its line (no amount either) that the unit above adds up only with its projects becomes a reject the same way.
-A row with no project under it, or named as the department, stays a unit: a table cut off after it is refused.
+The sums tell the two apart: a unit row adds up to the projects filed under it (within the rounding of the
+printed amounts). A row that does not is a project when the unit above it (or, in a table without units that
+add up, the 合计 row) adds up exactly only with it: with its amount and those of the projects filed under it.
+Such a row becomes a project with no targets (the quality gate's projects_have_targets then names it), and its
+projects go back to the unit above. A heading without amounts (其中：转移支付项目) inside a unit that adds up
+only with the projects after it stays a heading, and those projects go back to the unit. A row under 合计 with no
+project before or under it stays a unit: a table cut off after it is refused (truncation.refuse_if_empty).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
-from etl.model import AggregateRow, ProjectRow, Reject, SourceTable
+from etl.model import AggregateRow, ProjectRow, SourceTable
+from etl.transform.normalise import UNIT_TO_YUAN
 from etl.transform.table import split_transfer_doc, unit_name
 
 ZERO = Decimal("0.00")
+PRINTED_STEP = Decimal("0.01")  # the last digit an amount is printed with, in the table's unit
+
+
+@dataclass(slots=True)
+class _Unit:
+    row: AggregateRow
+    total: Decimal  # as printed (0 for a heading without amounts)
+    under: Decimal  # the projects filed under it
+    count: int  # how many
+    adds_up: bool  # within the rounding of its projects' printed amounts
 
 
 def settle_unit_rows(table: SourceTable) -> SourceTable:
-    """Demote the unit rows the sums show to be projects (see the module); the table otherwise as it was."""
-    while demoted := _first_misread(table):
-        above, rows = demoted
+    """Give back the rows the sums show to be projects, and the projects under a heading to their unit."""
+    for _ in range(len(table.aggregates)):  # each pass settles at least one row, or ends
+        found = _first_misread(table)
+        if found is None:
+            break
+        above, rows = found
         for row in rows:
             _demote(table, above, row)
         table.projects.sort(key=lambda p: p.line_no)
@@ -34,47 +50,57 @@ def _printed(row: AggregateRow) -> bool:
     return bool(row.raw_amounts.get("total", "").strip())
 
 
-def _first_misread(table: SourceTable) -> tuple[AggregateRow | None, list[AggregateRow]] | None:
-    """(the unit above, or None for the 合计 row; the rows below it that are projects), or None."""
-    units = [a for a in table.aggregates if a.kind == "unit_subtotal"]
-    filed: dict[str, Decimal] = {}
+def _units(table: SourceTable) -> list[_Unit]:
+    filed: dict[str, tuple[Decimal, int]] = {}
     for p in table.projects:
-        filed[p.unit_name] = filed.get(p.unit_name, ZERO) + p.amounts["total"]
-    under = [filed.get(unit_name(u.name), ZERO) for u in units]
-    short = [(u.amounts["total"] if _printed(u) else ZERO) - f for u, f in zip(units, under, strict=True)]
-    if not any(short):
+        total, count = filed.get(p.unit_name, (ZERO, 0))
+        filed[p.unit_name] = (total + p.amounts["total"], count + 1)
+    step = PRINTED_STEP * UNIT_TO_YUAN.get(table.source_unit, 1)
+    units = []
+    for row in (a for a in table.aggregates if a.kind == "unit_subtotal"):
+        total = row.amounts["total"] if _printed(row) else ZERO
+        under, count = filed.get(unit_name(row.name), (ZERO, 0))
+        units.append(_Unit(row, total, under, count, abs(total - under) <= step * count))
+    return units
+
+
+def _first_misread(table: SourceTable) -> tuple[AggregateRow | None, list[AggregateRow]] | None:
+    """(the unit above, or None for the 合计 row; the rows below it that are no units), or None."""
+    units = _units(table)
+    if all(u.adds_up for u in units):
         return None
-    candidates = [(u, short[i], i + 1) for i, u in enumerate(units) if short[i] and _printed(u)]
+    # (the unit above, what it misses, whether it has projects of its own, where the rows below it start)
+    chains = [
+        (u.row, u.total - u.under, u.count > 0, i + 1) for i, u in enumerate(units) if _printed(u.row) and not u.adds_up
+    ]
     grand = [a for a in table.aggregates if a.kind == "grand_total" and _printed(a)]
-    if grand and all(short[i] for i, u in enumerate(units) if _printed(u)):
-        # no unit adds up: the 合计 row over the projects before the first unit row
-        names = {unit_name(u.name) for u in units}
-        head = sum((total for unit, total in filed.items() if unit not in names), ZERO)
-        candidates.insert(0, (None, grand[0].amounts["total"] - head, 0))
-    for above, missing, start in candidates:
+    if grand and not any(u.adds_up for u in units if _printed(u.row)):
+        names = {unit_name(u.row.name) for u in units}
+        head = [p.amounts["total"] for p in table.projects if p.unit_name not in names]
+        chains.insert(0, (None, grand[0].amounts["total"] - sum(head, ZERO), bool(head), 0))
+    for above, missing, has_projects, start in chains:
         taken: list[AggregateRow] = []
-        for j in range(start, len(units)):
-            row = units[j]
-            if not short[j] or not under[j] or row.name == table.department_name or not (above or _printed(row)):
-                break  # a unit that adds up, has no project, is the department's own, or a heading under 合计
-            taken.append(row)
-            missing -= (row.amounts["total"] if _printed(row) else ZERO) + under[j]
+        for u in units[start:]:
+            if u.adds_up or u.row.name == table.department_name or not (u.count or has_projects):
+                break  # a unit; the department's own row; or a row under a bare unit or 合计 (a cut-off table)
+            taken.append(u.row)
+            missing -= u.total + u.under
             if missing == ZERO:
                 return above, taken
+            if missing < ZERO:
+                break
     return None
 
 
 def _demote(table: SourceTable, above: AggregateRow | None, row: AggregateRow) -> None:
-    """The row becomes a project of the unit above (or of the department), or a reject when it prints no
-    amount (a project's name alone on its line); the projects filed under it go to that unit."""
+    """The projects filed under the row go to the unit above (or to the department); a row printing amounts
+    becomes a project itself, a heading without amounts stays a heading."""
     home = unit_name(above.name) if above else table.department_name or ""
     for project in table.projects:
         if project.unit_name == unit_name(row.name):
             project.unit_name = home
-    table.aggregates.remove(row)
-    if not _printed(row):
-        reason = "a project name alone on its line (no amount, goal or indicators): not a unit, the sums say"
-        table.rejects.append(Reject(str(table.path), row.line_no, row.name, reason))
-        return
-    doc, name = split_transfer_doc(row.name)
-    table.projects.append(ProjectRow(row.line_no, home, row.name, name, doc, row.raw_amounts, "", amounts=row.amounts))
+    if _printed(row):
+        table.aggregates.remove(row)
+        doc, name = split_transfer_doc(row.name)
+        project = ProjectRow(row.line_no, home, row.name, name, doc, row.raw_amounts, "", amounts=row.amounts)
+        table.projects.append(project)
