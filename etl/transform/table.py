@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -206,8 +205,18 @@ def _cell(cells: list[str], positions: dict[str, int], column: str) -> str:
         return ""
     text = cells[i]
     if "\n" in text and column not in _TEXT_COLUMNS:  # a name wrapped in its cell: 社区矫正和安置<br>帮教经费
-        text = functools.reduce(_cat, (line.strip() for line in text.splitlines()))
+        text = _unwrapped(text)
     return squash(strip_tags(text))
+
+
+def _unwrapped(text: str) -> str:
+    """A cell's lines joined as _cat joins two halves (a space only between two Latin letters), in linear time."""
+    parts: list[str] = []
+    for line in filter(None, (line.strip() for line in text.splitlines())):
+        if parts and parts[-1][-1].isascii() and parts[-1][-1].isalpha() and line[0].isascii() and line[0].isalpha():
+            parts.append(" ")
+        parts.append(line)
+    return "".join(parts)
 
 
 def _is_note(row: GridRow) -> bool:
@@ -273,11 +282,11 @@ def _add_row_indicator(table: SourceTable, cursor: ProjectCursor, row: GridRow, 
 
 
 def _project(table: SourceTable, row: GridRow, name: str, raw: dict[str, str], goal: str, packed: str) -> ProjectRow:
-    units = [unit_name(a.name) for a in table.aggregates if a.kind == "unit_subtotal"]
+    unit = next((a.name for a in reversed(table.aggregates) if a.kind == "unit_subtotal"), None)  # the last one
     doc, project_name = split_transfer_doc(name)
     project = ProjectRow(
         line_no=row.line_no,
-        unit_name=units[-1] if units else table.department_name,
+        unit_name=unit_name(unit) if unit is not None else table.department_name,
         printed_name=name,
         project_name=project_name,
         transfer_doc_no=doc,

@@ -36,13 +36,10 @@ class _Unit:
 def settle_unit_rows(table: SourceTable) -> SourceTable:
     """Give back the rows the sums show to be projects, and the projects under a heading to their unit."""
     for _ in range(len(table.aggregates)):  # each pass settles at least one row, or ends
-        found = _first_misread(table)
-        if found is None:
+        found = _misread(table)
+        if not found:
             break
-        above, rows = found
-        for row in rows:
-            _demote(table, above, row)
-        table.projects.sort(key=lambda p: p.line_no)
+        _demote(table, found)
     return table
 
 
@@ -64,11 +61,12 @@ def _units(table: SourceTable) -> list[_Unit]:
     return units
 
 
-def _first_misread(table: SourceTable) -> tuple[AggregateRow | None, list[AggregateRow]] | None:
-    """(the unit above, or None for the 合计 row; the rows below it that are no units), or None."""
+def _misread(table: SourceTable) -> list[tuple[AggregateRow | None, list[AggregateRow]]]:
+    """(the unit above, or None for the 合计 row; the rows below it that are no units) for every unit that adds
+    up only with rows below it, none of them in two (one pass settles them all: a pass each cost a rescan)."""
     units = _units(table)
     if all(u.adds_up for u in units):
-        return None
+        return []
     # (the unit above, what it misses, whether it has projects of its own, where the rows below it start)
     chains = [
         (u.row, u.total - u.under, u.count > 0, i + 1) for i, u in enumerate(units) if _printed(u.row) and not u.adds_up
@@ -78,29 +76,40 @@ def _first_misread(table: SourceTable) -> tuple[AggregateRow | None, list[Aggreg
         names = {unit_name(u.row.name) for u in units}
         head = [p.amounts["total"] for p in table.projects if p.unit_name not in names]
         chains.insert(0, (None, grand[0].amounts["total"] - sum(head, ZERO), bool(head), 0))
+    found: list[tuple[AggregateRow | None, list[AggregateRow]]] = []
+    used: set[int] = set()  # rows (by identity) already in a chain of this pass, as the unit above or below it
     for above, missing, has_projects, start in chains:
+        if id(above) in used:
+            continue
         taken: list[AggregateRow] = []
         for u in units[start:]:
-            if u.adds_up or u.row.name == table.department_name or not (u.count or has_projects):
-                break  # a unit; the department's own row; or a row under a bare unit or 合计 (a cut-off table)
+            if u.adds_up or u.row.name == table.department_name or not (u.count or has_projects) or id(u.row) in used:
+                break  # a unit; the department's own row; a row under a bare unit or 合计 (a cut-off table); taken
             taken.append(u.row)
             missing -= u.total + u.under
-            if missing == ZERO:
-                return above, taken
-            if missing < ZERO:
+            if missing <= ZERO:
                 break
-    return None
+        if taken and missing == ZERO:
+            found.append((above, taken))
+            used.update(id(r) for r in (above, *taken))
+    return found
 
 
-def _demote(table: SourceTable, above: AggregateRow | None, row: AggregateRow) -> None:
-    """The projects filed under the row go to the unit above (or to the department); a row printing amounts
-    becomes a project itself, a heading without amounts stays a heading."""
-    home = unit_name(above.name) if above else table.department_name or ""
+def _demote(table: SourceTable, found: list[tuple[AggregateRow | None, list[AggregateRow]]]) -> None:
+    """The projects filed under each row go to the unit above it (or to the department); a row printing amounts
+    becomes a project itself, a heading without amounts stays a heading. One pass over the projects."""
+    homes: dict[str, str] = {}
+    gone: set[int] = set()
+    for above, rows in found:
+        home = unit_name(above.name) if above else table.department_name or ""
+        for row in rows:
+            homes[unit_name(row.name)] = home
+            if _printed(row):
+                gone.add(id(row))
+                doc, name = split_transfer_doc(row.name)
+                project = ProjectRow(row.line_no, home, row.name, name, doc, row.raw_amounts, "", amounts=row.amounts)
+                table.projects.append(project)
     for project in table.projects:
-        if project.unit_name == unit_name(row.name):
-            project.unit_name = home
-    if _printed(row):
-        table.aggregates.remove(row)
-        doc, name = split_transfer_doc(row.name)
-        project = ProjectRow(row.line_no, home, row.name, name, doc, row.raw_amounts, "", amounts=row.amounts)
-        table.projects.append(project)
+        project.unit_name = homes.get(project.unit_name, project.unit_name)
+    table.aggregates = [a for a in table.aggregates if id(a) not in gone]
+    table.projects.sort(key=lambda p: p.line_no)
