@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from etl.load import children
+from etl.load import children, interrupt
 from etl.model import Refusal, SourceTable
 from etl.settings import FILES_PER_BATCH
 from etl.transform.frames import FrameBatch, concat, to_frames
@@ -125,26 +125,13 @@ def worker_pool(workers: int) -> ProcessPoolExecutor:
         # the parser (pandas, pyarrow, numpy) imported once, in the fork server: its workers share those pages
         # (peak memory of L 1,040-1,081 MiB without, 961-1,016 with); the fork server itself holds no lock
         context.set_forkserver_preload([__name__])
-        with children.loader_code_on_path(), _sigint_ignored():  # the fork server preloads this very module
-            forkserver.ensure_running()
+        # SIGINT ignored while the fork server starts, which it inherits: Ctrl-C at the terminal reaches the whole
+        # process group, and the fork server protects itself from it only once its preloading imports are done
+        with children.loader_code_on_path(), interrupt.sigint_handled_by(signal.SIG_IGN):
+            forkserver.ensure_running()  # (it preloads this very module, not an etl/ in the cwd)
         pool = _POOLS[workers] = ProcessPoolExecutor(workers, mp_context=context, initializer=_yield_to_the_loader)
         atexit.register(pool.shutdown, cancel_futures=True)
     return pool
-
-
-@contextmanager
-def _sigint_ignored() -> Iterator[None]:
-    """SIGINT ignored while the fork server starts, which it inherits: Ctrl-C at the terminal reaches the whole
-    process group, and the fork server protects itself from it only once its preloading imports are done."""
-    try:
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    except ValueError:  # not the main thread: nothing to set, nor to restore
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 def start_workers(workers: int, n_files: int) -> None:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
+from typing import Any
 
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command ended by Ctrl-C
 _seen = threading.Event()
@@ -25,18 +26,26 @@ def _on_sigint(signum: int, frame: FrameType | None) -> None:
 
 
 @contextmanager
-def watching() -> Iterator[None]:
-    """Note SIGINT while the block runs (main thread only: elsewhere, e.g. a Prefect flow's thread, a no-op)."""
-    _seen.clear()
+def sigint_handled_by(handler: Callable[[int, FrameType | None], Any] | int) -> Iterator[None]:
+    """SIGINT goes to ``handler`` (a function, or signal.SIG_IGN) while the block runs, then back to what it was;
+    in the main thread only (elsewhere, e.g. a Prefect flow's thread, signals are not ours to set: a no-op)."""
     try:
-        previous = signal.signal(signal.SIGINT, _on_sigint)
-    except ValueError:  # not the main thread: signals are the main thread's
+        previous = signal.signal(signal.SIGINT, handler)
+    except ValueError:
         yield
         return
     try:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+@contextmanager
+def watching() -> Iterator[None]:
+    """Note SIGINT while the block runs (and still raise KeyboardInterrupt where Python code runs)."""
+    _seen.clear()
+    with sigint_handled_by(_on_sigint):
+        yield
 
 
 def was_interrupted(exc: BaseException | None = None) -> bool:
