@@ -35,6 +35,9 @@ def discover_paths(paths: Sequence[Path | str]) -> list[str]:
     return sorted(found)
 
 
+NOT_A_FILE = "not a regular file (a pipe, socket or device)"
+
+
 def not_regular_files(paths: Sequence[Path | str]) -> set[str]:
     """The named paths (absolute) that are neither a folder nor a regular file: a pipe, a socket, a device.
     Reading a pipe blocks until something writes to it; found under a folder, such entries are skipped (walk)."""

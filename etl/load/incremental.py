@@ -30,7 +30,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl.extract.discover import discover_paths, not_regular_files
+from etl.extract.discover import NOT_A_FILE, discover_paths, not_regular_files
 from etl.extract.encoding import file_sha256
 from etl.load.writer import FileResult, registered
 from etl.model import RefusalKind
@@ -178,7 +178,7 @@ def _usable(files: list[str], named: Sequence[Path | str]) -> tuple[list[str], l
             refused.append(FileResult(shown, "refused", message=why))
             continue
         if path in pipes:
-            refused.append(FileResult(path, "refused", message="not a regular file (a pipe, socket or device)"))
+            refused.append(FileResult(path, "refused", message=NOT_A_FILE))
             continue
         usable.append(path)
     return usable, refused

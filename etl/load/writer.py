@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 import duckdb
 import pandas as pd
@@ -78,9 +79,17 @@ CLAIMED_ELSEWHERE = "the table is already loaded from another file"
 IN_THE_SAME_RUN = "another file of the same run holds the table"
 
 
-def _current_loads(
-    con: duckdb.DuckDBPyConnection, tables: Sequence[frames.TableMeta]
-) -> dict[tuple[str, int], tuple[int, str, str, Decimal | None, int]]:
+class _Held(NamedTuple):
+    """The current load of a department-year."""
+
+    load_id: int
+    sha256: str
+    path: str
+    grand_total_yuan: Decimal | None
+    n_projects: int
+
+
+def _current_loads(con: duckdb.DuckDBPyConnection, tables: Sequence[frames.TableMeta]) -> dict[tuple[str, int], _Held]:
     """The current loads of the batch's department-years (not the whole log: it was read again every batch)."""
     if not tables:
         return {}
@@ -95,7 +104,7 @@ def _current_loads(
         "FROM load_log WHERE status = 'loaded' AND (department_name, budget_year) IN "
         "(SELECT department_name, budget_year FROM stage_table_keys)",
     )
-    return {(d, y): (lid, sha, path, grand, n) for lid, d, y, sha, path, grand, n in rows}
+    return {(d, y): _Held(lid, sha, path, grand, n) for lid, d, y, sha, path, grand, n in rows}
 
 
 @contextlib.contextmanager
@@ -150,26 +159,27 @@ def _claimed_elsewhere(t: frames.TableMeta, owner: str | None) -> Refusal | None
 
 
 def _cut_short(
-    con: duckdb.DuckDBPyConnection, batch: frames.FrameBatch, i: int, held: tuple | None
+    con: duckdb.DuckDBPyConnection, batch: frames.FrameBatch, i: int, held: _Held | None
 ) -> Refusal | None:
     """A new version of a loaded table that prints the loaded version's 合计 but only the first of its projects,
     which do not add up to it, is that table cut off at a row's end (a broken download): it does not replace the
     table. The rows a cut leaves are complete, so only the totals and the missing tail tell. (A corrected table
     that drops a project elsewhere, or prints another 合计, replaces it as before.)"""
     t = batch.tables[i]
-    if held is None or t.reconciled or t.grand_total_yuan is None or held[3] is None:
+    if held is None or t.reconciled or t.grand_total_yuan is None or held.grand_total_yuan is None:
         return None
-    if Decimal(t.grand_total_yuan) != held[3] or t.n_projects >= held[4]:
+    if Decimal(t.grand_total_yuan) != held.grand_total_yuan or t.n_projects >= held.n_projects:
         return None
     mine = batch.projects[batch.projects["batch_no"] == i].sort_values("source_line")["name_key"].tolist()
     loaded = con.execute(
-        "SELECT name_key FROM fact_project_budget WHERE load_id = ? ORDER BY source_line", [held[0]]
+        "SELECT name_key FROM fact_project_budget WHERE load_id = ? ORDER BY source_line", [held.load_id]
     ).fetchall()
     if [k for (k,) in loaded[: len(mine)]] != mine:
         return None
     reason = (
-        f"cut off: its 合计 ({held[3]} yuan) is the loaded table's, but it prints only the first {t.n_projects} of "
-        f"its {held[4]} projects, which do not add up to it; the loaded table ({held[2]}) stays"
+        f"cut off: its 合计 ({held.grand_total_yuan} yuan) is the loaded table's, but it prints only the first "
+        f"{t.n_projects} of its {held.n_projects} projects, which do not add up to it; the loaded table "
+        f"({held.path}) stays"
     )
     return Refusal(t.path, t.sha256, reason, t.budget_year, RefusalKind.BAD_INPUT, t.layout or None, t.layout_score)
 
@@ -208,15 +218,16 @@ def plan_batch(con: duckdb.DuckDBPyConnection, batch: frames.FrameBatch, refusal
             )
             continue
         claimed[key] = t.path
-        held = current.get(key) if current.get(key, (None,))[0] not in replaced else None
-        if held and held[1] == t.sha256:
-            decided[i] = _result(t, "unchanged", held[0])
+        held = current.get(key)
+        held = held if held and held.load_id not in replaced else None
+        if held and held.sha256 == t.sha256:
+            decided[i] = _result(t, "unchanged", held.load_id)
             continue
-        if conflict := _claimed_elsewhere(t, held[2] if held else None) or _cut_short(con, batch, i, held):
+        if conflict := _claimed_elsewhere(t, held.path if held else None) or _cut_short(con, batch, i, held):
             refusals.append(conflict)
             continue
-        own = [lid for lid in by_path.get(t.path, []) if not held or lid != held[0]]
-        replaced += ([held[0]] if held else []) + own
+        own = [lid for lid in by_path.get(t.path, []) if not held or lid != held.load_id]
+        replaced += ([held.load_id] if held else []) + own
         keep.append(i)
         decided[i] = _result(t, "replaced" if held or own else "loaded")
     new_refusals = [r for r in refusals if (r.path, r.sha256, str(r.kind)) not in known_refusals]

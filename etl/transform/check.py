@@ -9,11 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from etl.extract.discover import discover, not_regular_files
+from etl.extract.discover import NOT_A_FILE, discover, not_regular_files
 from etl.model import Refusal, RefusalKind, SourceTable
 from etl.transform.pipeline import run_file
 
-NOT_A_FILE = "not a regular file (a pipe, socket or device)"
 EXIT_OK, EXIT_REFUSED, EXIT_UNRECONCILED, EXIT_REJECTED, EXIT_GATE = 0, 3, 4, 5, 6
 _RAW_CHARS = 120
 

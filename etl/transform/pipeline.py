@@ -48,9 +48,13 @@ def run_file(path: Path | str, year: int | None = None) -> SourceTable | Refusal
         return process_file(path, year)
     except TableRefused as exc:
         reason = exc.reason if exc.line_no is None else f"line {exc.line_no}: {exc.reason}"
-        filed = year if year is not None else folder_year(path)  # the year it is filed under, for the log
+        filed = _filed(path, year)
         return Refusal(str(path), file_sha256(Path(path)), reason, filed, exc.kind, exc.layout, exc.layout_score)
     except Exception as exc:  # a bug must not take the other files down with it
         reason = f"internal error while parsing: {type(exc).__name__}: {exc}"
-        filed = year if year is not None else folder_year(path)
-        return Refusal(str(path), file_sha256(Path(path)), reason, filed, RefusalKind.INTERNAL_ERROR)
+        return Refusal(str(path), file_sha256(Path(path)), reason, _filed(path, year), RefusalKind.INTERNAL_ERROR)
+
+
+def _filed(path: Path | str, year: int | None) -> int | None:
+    """The year a refused file is logged under: --year, else its year folder's."""
+    return year if year is not None else folder_year(path)

@@ -104,9 +104,12 @@ def _at(cells: list[str], i: int) -> str:
 
 def _cat(a: str, b: str) -> str:
     """Two halves of one cell; a space only between two Latin letters (as PDF line wraps are joined)."""
-    if a and b and a[-1].isascii() and a[-1].isalpha() and b[0].isascii() and b[0].isalpha():
-        return f"{a} {b}"
-    return a + b
+    return f"{a} {b}" if a and b and _latin_seam(a, b) else a + b
+
+
+def _latin_seam(a: str, b: str) -> bool:
+    """Whether a wrapped line's two sides, both non-empty, meet between two Latin letters (a word break)."""
+    return a[-1].isascii() and a[-1].isalpha() and b[0].isascii() and b[0].isalpha()
 
 
 def sub_header(cells: list[str]) -> dict[str, int]:
@@ -213,7 +216,7 @@ def _unwrapped(text: str) -> str:
     """A cell's lines joined as _cat joins two halves (a space only between two Latin letters), in linear time."""
     parts: list[str] = []
     for line in filter(None, (line.strip() for line in text.splitlines())):
-        if parts and parts[-1][-1].isascii() and parts[-1][-1].isalpha() and line[0].isascii() and line[0].isalpha():
+        if parts and _latin_seam(parts[-1], line):
             parts.append(" ")
         parts.append(line)
     return "".join(parts)

@@ -12,7 +12,8 @@ with year_pairs as (
     -- each department's compared pair of years, as in v_project_budget_yoy. The targets of a pair's two years
     -- are picked by these few rows (one per department and year), not by the project pairs: the same rows, since
     -- every project of either year is in the pair, for less (a whole read of L 0.86 -> 0.77 s, one department
-    -- 0.11 -> 0.05 s, six alternating runs)
+    -- 0.11 -> 0.05 s, six alternating runs). Spelled here, not taken as the distinct years of project_pairs: read
+    -- from the materialised CTE, a department's filter no longer reaches the scans (one department 0.15 s)
     select department_name, budget_year, previous_year
     from (
         select
