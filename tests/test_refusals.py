@@ -140,6 +140,27 @@ def test_a_refusal_by_an_older_parser_is_parsed_again(tmp_path: Path, warehouse:
     assert run_load([bad], warehouse).n_skipped == 1
 
 
+@pytest.mark.parametrize("older", [None, PARSER_VERSION - 1], ids=["before-0007", "older-version"])
+def test_a_table_loaded_by_an_older_parser_is_read_again(sample_copy: Path, warehouse: Path, older: int | None) -> None:
+    """An upgrade's parsing fixes reach the tables already loaded: the next run reads them again and replaces their
+    facts (the project identities stay); after that the same bytes are skipped again."""
+    first = run_load([sample_copy], warehouse)
+    ids = query(warehouse, "SELECT project_id, name_key FROM dim_project_name ORDER BY name_key")
+    counts = query(warehouse, "SELECT count(*), sum(total_yuan) FROM fact_project_budget")
+    execute(warehouse, "UPDATE load_log SET parser_version = ?", [older])
+    again = run_load([sample_copy], warehouse)
+    assert (again.n_skipped, again.by_status) == (0, {"replaced": 1})
+    assert again.results[0].message == f"read again: loaded by parser version {older}, now {PARSER_VERSION}"
+    assert query(warehouse, "SELECT status, parser_version FROM load_log ORDER BY load_id") == [
+        ("superseded", older),
+        ("loaded", PARSER_VERSION),
+    ]
+    assert query(warehouse, "SELECT project_id, name_key FROM dim_project_name ORDER BY name_key") == ids
+    assert query(warehouse, "SELECT count(*), sum(total_yuan) FROM fact_project_budget") == counts
+    assert first.rows("n_targets") == query(warehouse, "SELECT count(*) FROM fact_target")[0][0]
+    assert run_load([sample_copy], warehouse).n_skipped == 1
+
+
 def test_skipping_reads_the_kind_not_the_message(tmp_path: Path, sample_path: Path, warehouse: Path) -> None:
     """A conflict is decided again whatever its message says; a bad file is skipped whatever its message says."""
     owner, other = tmp_path / "a" / "2024" / "t.txt", tmp_path / "b" / "2024" / "t.txt"

@@ -114,12 +114,15 @@ def known_files(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], list[Kn
 
 
 def _skippable(candidates: list[KnownFile], year: int | None) -> KnownFile | None:
-    """A current load is skippable unless --year asks for another year; a refusal unless --year asks for
-    another year than it was refused under, or the refusal is not final (an internal error, a conflict
-    with another file, or made by an older parser version: see KnownFile.refusal_is_final)."""
+    """A current load is skippable unless --year asks for another year or an older parser version read it (its
+    facts may be what that parser got wrong); a refusal unless --year asks for another year than it was refused
+    under, or the refusal is not final (an internal error, a conflict with another file, or made by an older
+    parser version: see KnownFile.refusal_is_final)."""
     for k in candidates:
         if k.status == "refused" and not k.refusal_is_final:
             continue
+        if k.status == "loaded" and k.parser_version != PARSER_VERSION:
+            continue  # read by an older parser: parsed again, and its table replaced (writer.plan_batch)
         if k.budget_year == year or year is None:
             return k
     return None

@@ -87,6 +87,11 @@ class _Held(NamedTuple):
     path: str
     grand_total_yuan: Decimal | None
     n_projects: int
+    parser_version: int | None
+
+    def same_as(self, t: frames.TableMeta) -> bool:
+        """The same bytes read by the same parser: nothing to write (an older parser's load is replaced)."""
+        return self.sha256 == t.sha256 and self.parser_version == PARSER_VERSION
 
 
 def _current_loads(con: duckdb.DuckDBPyConnection, tables: Sequence[frames.TableMeta]) -> dict[tuple[str, int], _Held]:
@@ -100,11 +105,12 @@ def _current_loads(con: duckdb.DuckDBPyConnection, tables: Sequence[frames.Table
         con,
         "stage_table_keys",
         keys,
-        "SELECT load_id, department_name, budget_year, source_sha256, source_path, grand_total_yuan, n_projects "
+        "SELECT load_id, department_name, budget_year, source_sha256, source_path, grand_total_yuan, n_projects, "
+        "parser_version "
         "FROM load_log WHERE status = 'loaded' AND (department_name, budget_year) IN "
         "(SELECT department_name, budget_year FROM stage_table_keys)",
     )
-    return {(d, y): _Held(lid, sha, path, grand, n) for lid, d, y, sha, path, grand, n in rows}
+    return {(d, y): _Held(lid, sha, path, grand, n, v) for lid, d, y, sha, path, grand, n, v in rows}
 
 
 @contextlib.contextmanager
@@ -220,7 +226,7 @@ def plan_batch(con: duckdb.DuckDBPyConnection, batch: frames.FrameBatch, refusal
         claimed[key] = t.path
         held = current.get(key)
         held = held if held and held.load_id not in replaced else None
-        if held and held.sha256 == t.sha256:
+        if held and held.same_as(t):
             decided[i] = _result(t, "unchanged", held.load_id)
             continue
         if conflict := _claimed_elsewhere(t, held.path if held else None) or _cut_short(con, batch, i, held):
@@ -230,6 +236,8 @@ def plan_batch(con: duckdb.DuckDBPyConnection, batch: frames.FrameBatch, refusal
         replaced += ([held.load_id] if held else []) + own
         keep.append(i)
         decided[i] = _result(t, "replaced" if held or own else "loaded")
+        if held and held.sha256 == t.sha256:
+            decided[i].message = f"read again: loaded by parser version {held.parser_version}, now {PARSER_VERSION}"
     new_refusals = [r for r in refusals if (r.path, r.sha256, str(r.kind)) not in known_refusals]
     results = [decided[i] for i in sorted(decided)]
     results += [

@@ -2,7 +2,7 @@
 
 # The version of the parsing code, written to every load_log row (load_log.parser_version). Bump it when a
 # change to extract/ or transform/ can turn a refused file into a loaded one (or change what a file loads
-# as): incremental runs then parse again every file an older version refused, instead of skipping it.
+# as): incremental runs then parse again every file an older version refused or loaded, instead of skipping it.
 # 2: the layout registry (issue 11); 3: issue 10 (full-width digits, separators in cells, XLSX doubles, years);
 # 4: a header after an empty or 序号 column, 合计 only in a header's second row, a project row with no targets,
 # items one per line, 部门名称 and 单位 on one line, a signed target value, uncomputed workbook formulas refused
