@@ -63,3 +63,16 @@ def test_ctrl_c_passed_on_by_duckdb_is_one_line_and_exit_130(
     result = CliRunner().invoke(app, ["load", str(tmp_path / "t.txt"), "-w", str(tmp_path / "wh.duckdb")])
     assert result.exit_code == 130
     assert "load interrupted (Ctrl-C)" in result.output and "Query interrupted" not in result.output
+
+
+def test_ctrl_c_while_the_migration_closes_waits_for_the_close(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """Closing the migration's connection happens inside SQLAlchemy's pool, which logged a KeyboardInterrupt there
+    with its whole traceback (a Ctrl-C about a second into a load of a new warehouse): the close now holds the
+    signal back and it arrives, once, right after."""
+    from etl.warehouse.connect import sigint_blocked
+
+    with pytest.raises(KeyboardInterrupt), sigint_blocked():
+        os.kill(os.getpid(), signal.SIGINT)
+        reached = True  # the signal waits for the block's end
+    assert reached
+    assert "Traceback" not in capsys.readouterr().err

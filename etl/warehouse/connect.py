@@ -7,6 +7,7 @@ The public functions take a path or a URL and go through :func:`etl.warehouse.ba
 from __future__ import annotations
 
 import re
+import signal
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -112,6 +113,21 @@ def rebuild_views(con: duckdb.DuckDBPyConnection) -> None:
         raise
 
 
+@contextmanager
+def sigint_blocked() -> Iterator[None]:
+    """Ctrl-C held back (POSIX: the signal stays pending) while the block runs, and delivered after it. Closing
+    the migration's connection (DuckDB checkpoints there) inside SQLAlchemy's pool, which logs a
+    KeyboardInterrupt raised there with its whole traceback before passing it on, so a Ctrl-C then printed one."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def duckdb_upgrade(path: Path | None = None, wait_seconds: float = 60) -> str:
     import sqlalchemy as sa
     from alembic import command
@@ -127,10 +143,15 @@ def duckdb_upgrade(path: Path | None = None, wait_seconds: float = 60) -> str:
     settings = {**creation_config(path), "max_vacuum_tasks": "0"}
     engine = sa.create_engine(f"duckdb:///{path}", poolclass=sa.pool.NullPool, connect_args={"config": settings})
     try:
-        with writer_lock(path, wait_seconds), engine.connect() as conn:
-            config.attributes["connection"] = conn
-            command.upgrade(config, "head")
-            conn.commit()
+        with writer_lock(path, wait_seconds):
+            conn = engine.connect()
+            try:
+                config.attributes["connection"] = conn
+                command.upgrade(config, "head")
+                conn.commit()
+            finally:
+                with sigint_blocked():
+                    conn.close()
     except sa.exc.OperationalError as exc:
         raise _busy(path, exc) from None
     finally:
