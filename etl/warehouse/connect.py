@@ -114,18 +114,26 @@ def rebuild_views(con: duckdb.DuckDBPyConnection) -> None:
 
 
 @contextmanager
-def sigint_blocked() -> Iterator[None]:
-    """Ctrl-C held back (POSIX: the signal stays pending) while the block runs, and delivered after it. Closing
-    the migration's connection (DuckDB checkpoints there) inside SQLAlchemy's pool, which logs a
-    KeyboardInterrupt raised there with its whole traceback before passing it on, so a Ctrl-C then printed one."""
-    if not hasattr(signal, "pthread_sigmask"):
+def sigint_deferred() -> Iterator[None]:
+    """Ctrl-C noted while the block runs and passed to the handler it had right after it (in the main thread;
+    elsewhere signals are not ours to set). Closing the migration's connection (DuckDB checkpoints there) happens
+    inside SQLAlchemy's pool, which logs a KeyboardInterrupt raised there with its whole traceback before passing
+    it on. Not a signal mask: the kernel gives a masked thread's signal to another thread, and Python then runs
+    the handler in the main thread all the same."""
+    pending: list[int] = []
+    try:
+        previous = signal.signal(signal.SIGINT, lambda signum, frame: pending.append(signum))
+    except ValueError:
         yield
         return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        signal.signal(signal.SIGINT, previous)
+    if pending and callable(previous):
+        previous(signal.SIGINT, None)  # the run's handler (or Python's): KeyboardInterrupt, here
+    elif pending and previous == signal.SIG_DFL:
+        signal.raise_signal(signal.SIGINT)  # what it would have done
 
 
 def duckdb_upgrade(path: Path | None = None, wait_seconds: float = 60) -> str:
@@ -150,7 +158,7 @@ def duckdb_upgrade(path: Path | None = None, wait_seconds: float = 60) -> str:
                 command.upgrade(config, "head")
                 conn.commit()
             finally:
-                with sigint_blocked():
+                with sigint_deferred():
                     conn.close()
     except sa.exc.OperationalError as exc:
         raise _busy(path, exc) from None
