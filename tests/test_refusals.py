@@ -178,6 +178,28 @@ def test_skipping_reads_the_kind_not_the_message(tmp_path: Path, sample_path: Pa
     assert Path(conflict.path) == other.resolve() and CLAIMED_ELSEWHERE in conflict.message
 
 
+def test_a_refused_copy_does_not_shadow_an_exact_one(tmp_path: Path, sample_path: Path, warehouse: Path) -> None:
+    """b (other bytes) and c (the loaded bytes) beside the loaded a, in one batch: b is refused naming a, the file
+    that holds the table, and c is unchanged; b once claimed the table in the batch, so c was refused as 'another
+    file of the same run' naming b, which holds nothing."""
+    folder = tmp_path / "raw" / "2024"
+    folder.mkdir(parents=True)
+    text = sample_path.read_text(encoding="utf-8")
+    (folder / "a.txt").write_text(text, encoding="utf-8")
+    run_load([folder], warehouse)
+    (folder / "b.txt").write_text(text + "\n", encoding="utf-8")
+    (folder / "c.txt").write_text(text, encoding="utf-8")
+    for _ in range(2):  # the same verdicts every run
+        report = run_load([folder], warehouse)
+        assert {Path(r.path).name: r.status for r in report.results} == {
+            "a.txt": "unchanged",
+            "b.txt": "refused",
+            "c.txt": "unchanged",
+        }
+        (refused,) = report.refused
+        assert CLAIMED_ELSEWHERE in refused.message and str((folder / "a.txt").resolve()) in refused.message
+
+
 def test_an_unchanged_run_parses_nothing(sample_copy: Path, warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (sample_copy.parent / "empty.txt").write_bytes(b"")
     run_load([sample_copy.parent], warehouse)

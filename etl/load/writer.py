@@ -223,7 +223,6 @@ def plan_batch(con: duckdb.DuckDBPyConnection, batch: frames.FrameBatch, refusal
                 Refusal(t.path, t.sha256, reason, t.budget_year, RefusalKind.CONFLICT, t.layout or None, t.layout_score)
             )
             continue
-        claimed[key] = t.path
         held = current.get(key)
         held = held if held and held.load_id not in replaced else None
         if held and held.same_as(t):
@@ -232,6 +231,7 @@ def plan_batch(con: duckdb.DuckDBPyConnection, batch: frames.FrameBatch, refusal
         if conflict := _claimed_elsewhere(t, held.path if held else None) or _cut_short(con, batch, i, held):
             refusals.append(conflict)
             continue
+        claimed[key] = t.path  # only a file that writes the table holds it (a refused one must not shadow a copy)
         own = [lid for lid in by_path.get(t.path, []) if not held or lid != held.load_id]
         replaced += ([held.load_id] if held else []) + own
         keep.append(i)
