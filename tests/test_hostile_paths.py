@@ -108,3 +108,27 @@ def test_check_refuses_a_pipe_too(tmp_path: Path) -> None:
     os.mkfifo(pipe)
     result = CliRunner().invoke(app, ["check", str(pipe)])
     assert result.exit_code == 3 and "not a regular file" in result.output
+
+
+def test_runs_reads_the_history_on_a_read_only_share(
+    sample_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`jixiao runs` takes the writer lock to close runs whose process is gone; on a read-only mount that failed
+    with 'runs failed: OSError: Read-only file system' (exit 1). It now reads the working copy read-only."""
+    import errno
+
+    from typer.testing import CliRunner
+
+    from etl.cli.app import app
+    from etl.warehouse import connect as connect_module
+
+    warehouse = tmp_path / "wh.duckdb"
+    run_load([sample_copy], warehouse)
+
+    def read_only(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.EROFS, "Read-only file system", f"{warehouse}.lock")
+
+    monkeypatch.setattr(connect_module, "writing", read_only)
+    shown = CliRunner().invoke(app, ["runs", "-w", str(warehouse)])
+    assert shown.exit_code == 0, shown.output
+    assert "read-only (Read-only file system)" in shown.output and "run 1 " in shown.output

@@ -7,6 +7,7 @@ progress and problems go to stderr; --quiet leaves only the problems.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -137,6 +138,15 @@ def runs_lines(warehouse: str | Path, limit: int) -> list[str]:
                 return [f"read from the working copy {warehouse}", *_runs_lines(con, limit)]
         except WarehouseBusy:
             pass
+        except OSError as exc:  # a read-only share or folder: the history is still there to read
+            if exc.errno not in (errno.EROFS, errno.EACCES, errno.EPERM):
+                raise
+            con = connect(warehouse, read_only=True, published=False)
+            try:
+                note = f"read-only ({exc.strerror}): a run whose process is gone may still show as running"
+                return [f"read from the working copy {warehouse} ({note})", *_runs_lines(con, limit)]
+            finally:
+                con.close()
     copy = published_path(warehouse)
     if not copy.is_file():
         raise NoWarehouse(f"no warehouse at {warehouse}: load some tables first (jixiao load) or pass --warehouse")
