@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from pathlib import Path
 
-from etl.extract.columns import is_header_row
-from etl.model import GridRow
+from etl.extract.columns import header_positions, is_header_row
+from etl.model import GridRow, RefusalKind, TableRefused
+from etl.text import fold
 
 NumberedRow = tuple[int, list[str]]
 
@@ -42,3 +45,36 @@ def split_rows(rows: Iterable[NumberedRow]) -> tuple[list[tuple[int, str]], list
 
 def has_header(rows: Iterable[NumberedRow]) -> bool:
     return any(is_header_row([c.strip() for c in cells]) for _, cells in rows)
+
+
+# a title line that says whose table it is or in what unit its amounts are (部门名称：…, 单位：万元)
+_LABELLED = re.compile(r"^(?:部门名称|单位名称|预算单位|主管部门|预算部门|填报单位|(?:金额|计量)?单位)\s*:")
+
+
+def _key(cells: list[str]) -> str:
+    return "".join(fold(" ".join(cells)).split())
+
+
+def join_tables(path: Path, tables: list[tuple[str, list[NumberedRow]]]) -> list[NumberedRow]:
+    """One table printed in parts, each with its own header row (a workbook's sheets, one per unit): the first
+    part whole, then each later part from the row after its header. A later part whose columns differ, or whose
+    title lines name another department or amount unit than the first part's, is another table: refused."""
+    name, first = tables[0]
+    head = next(i for i, (_, cells) in enumerate(first) if is_header_row([c.strip() for c in cells]))
+    columns = header_positions([c.strip() for c in first[head][1]])
+    said = "".join(_key(cells) for _, cells in first[:head])
+    rows = list(first)
+    for other, part in tables[1:]:
+        at = next(i for i, (_, cells) in enumerate(part) if is_header_row([c.strip() for c in cells]))
+        if header_positions([c.strip() for c in part[at][1]]) != columns:
+            reason = f"sheets {name!r} and {other!r} have different column headers: load each table as its own file"
+            raise TableRefused(path, reason, part[at][0], RefusalKind.UNSUPPORTED_LAYOUT)
+        for line_no, cells in part[:at]:
+            if _LABELLED.match(key := _key(cells)) and key not in said:
+                reason = (
+                    f"sheet {other!r} states {key!r}, which sheet {name!r} does not: several tables in one "
+                    "workbook; load each table as its own file"
+                )
+                raise TableRefused(path, reason, line_no, RefusalKind.UNSUPPORTED_LAYOUT)
+        rows.extend(part[at + 1 :])
+    return rows

@@ -62,7 +62,8 @@ def target_text(comparison: str, value: str, unit: str) -> str | None:
     """Rebuild the printed target from its split cells: ≥ | 95 | % -> '≥95%'."""
     if not value:
         return None
-    qualitative_equal = comparison in ("=", "＝") and not _is_number(value)  # = | 提升 is printed 提升
+    # = | 提升 is printed 提升 (but = | 100% is =100%)
+    qualitative_equal = comparison in ("=", "＝") and not _is_number(value.removesuffix("%"))
     prefix = "" if comparison in _NO_COMPARISON or value.startswith(comparison) or qualitative_equal else comparison
     suffix = unit if unit and not value.endswith(unit) and _is_number(value) else ""
     return f"{prefix}{value}{suffix}"

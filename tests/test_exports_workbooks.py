@@ -1,0 +1,159 @@
+"""Workbooks as people save them: GENERATED re-exports of the real sample (each test writes its own into
+tmp_path) must give the same facts as the original, or be refused with a reason, never load other data.
+
+Found by a correctness hunt (hunt-c):
+- a table printed one sheet per unit (or continued on a second sheet): only the first sheet with a header row
+  was read, the other sheets' projects were lost with exit 0 and a table that still reconciled;
+- a hidden sheet (an old version kept in the workbook) holding a header row was read instead of the visible one;
+- a cell formatted as a percentage (stored 0.95, shown 95%) was read as 0.95: targets ≥0.95 instead of ≥95%,
+  weights 0.2 instead of 20;
+- a placeholder for an empty amount other than - or — (——, /, –) refused the table or lost the project.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from etl.extract import read_grid
+from etl.extract.workbook import cell_text
+from etl.model import SourceTable, TableRefused
+from etl.transform.normalise import to_yuan
+from etl.transform.pipeline import process_file
+from tests.layout_facts import parsed_facts
+
+TITLE, DEPARTMENT, UNIT = "项目支出绩效目标表（含转移支付项目）", "部门名称：广州市天河区司法局", "单位：万元"
+LABEL = "GENERATED from data/raw/2024/tianhe-sfj.txt (not a real table)"
+
+
+@pytest.fixture(scope="module")
+def original(sample_path: Path) -> SourceTable:
+    return process_file(sample_path)
+
+
+@pytest.fixture(scope="module")
+def grid(sample_path: Path) -> tuple[list[str], list[list[str]]]:
+    """The sample's header and rows (the lines with tabs), padded to the header's width."""
+    rows = [line.split("\t") for line in sample_path.read_text(encoding="utf-8").splitlines() if "\t" in line]
+    return rows[0], [r + [""] * (len(rows[0]) - len(r)) for r in rows[1:]]
+
+
+def _filed(tmp_path: Path, name: str) -> Path:
+    path = tmp_path / "2024" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _number(text: str) -> float | str | None:
+    try:
+        return float(text.replace(",", ""))
+    except ValueError:
+        return text or None
+
+
+def _sheet(book: openpyxl.Workbook, title: str, header: list[str], rows: list[list[str]], lines: list[str]):
+    sheet = book.create_sheet(title)
+    sheet.append([LABEL])
+    for line in lines:
+        sheet.append([line])
+    sheet.append(header)
+    for row in rows:
+        sheet.append([row[0], *(_number(c) for c in row[1:5]), *(c or None for c in row[5:])])
+    return sheet
+
+
+def test_a_table_continued_on_a_second_sheet_is_read_whole(tmp_path: Path, grid: tuple, original: SourceTable) -> None:
+    header, rows = grid
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    _sheet(book, "第一页", header, rows[:10], [TITLE, DEPARTMENT, UNIT])
+    _sheet(book, "第二页", header, rows[10:], [TITLE, DEPARTMENT, UNIT])
+    book.create_sheet("填报说明").append(["注：本表金额单位为万元。"])
+    path = _filed(tmp_path, "tianhe-sfj.xlsx")
+    book.save(path)
+    table = process_file(path)
+    assert len(table.projects) == 22 and table.n_targets == 110
+    assert parsed_facts(table) == parsed_facts(original)
+    assert len({p.line_no for p in table.projects}) == 22  # the second sheet's rows keep distinct numbers
+
+
+def test_sheets_of_two_departments_are_refused_not_joined(tmp_path: Path, grid: tuple) -> None:
+    header, rows = grid
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    _sheet(book, "司法局", header, rows[:10], [TITLE, DEPARTMENT, UNIT])
+    _sheet(book, "民政局", header, rows[10:], [TITLE, "部门名称：广州市天河区民政局", UNIT])
+    path = _filed(tmp_path, "two.xlsx")
+    book.save(path)
+    with pytest.raises(TableRefused, match="民政局"):
+        process_file(path)
+
+
+def test_a_hidden_sheet_is_not_read(tmp_path: Path, grid: tuple, original: SourceTable) -> None:
+    header, rows = grid
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    old = _sheet(book, "旧版", header, rows[:3], [TITLE, DEPARTMENT, UNIT])
+    old.sheet_state = "hidden"
+    _sheet(book, "绩效目标表", header, rows, [TITLE, DEPARTMENT, UNIT])
+    book.active = 1
+    path = _filed(tmp_path, "tianhe-sfj.xlsx")
+    book.save(path)
+    assert parsed_facts(process_file(path)) == parsed_facts(original)
+
+
+def test_percent_formatted_cells_read_as_shown(tmp_path: Path) -> None:
+    """An export's 指标值 and 权重 cells formatted 0% (stored 0.95, shown 95%) read as the text file prints them."""
+    text = Path(__file__).parent / "fixtures" / "layouts_real" / "2024" / "jingyan-per-row.txt"
+    lines = [line.split("\t") for line in text.read_text(encoding="utf-8").splitlines()]
+    width = len(lines[2])
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append([LABEL])
+    for line in lines:
+        if len(line) < width and len(line) > 3:  # a continuation row: the merged cells on its left left empty
+            line = [""] * (width - len(line)) + line
+        sheet.append([int(c) if c.isdigit() else (c or None) for c in line])
+        row = sheet.max_row
+        if len(line) == width and line[9] == "%" and line[8].isdigit():  # 指标值 95 | 计量单位 %
+            sheet.cell(row, 9, int(line[8]) / 100).number_format = "0%"
+            sheet.cell(row, 10).value = None
+        if len(line) == width and line[10].isdigit():  # 权重 20 -> 20%
+            sheet.cell(row, 11, int(line[10]) / 100).number_format = "0.0%"
+    path = _filed(tmp_path, "jingyan-per-row.xlsx")
+    book.save(path)
+    table, printed = process_file(path), process_file(text, 2024)
+    assert parsed_facts(table) == parsed_facts(printed)
+    weights = [i.weight for p in table.projects for i in p.indicators]
+    assert weights == [i.weight for p in printed.projects for i in p.indicators] and Decimal(20) in weights
+
+
+def test_cell_text_shows_percentages_and_dates_as_printed() -> None:
+    assert cell_text(0.95, "0%") == "95%"
+    assert cell_text(0.125, "0.0%") == "12.5%"
+    assert cell_text(1, "0%") == "100%"
+    assert cell_text(0.9500000000000001, "0.00%") == "95%"
+    assert cell_text(dt.datetime(2024, 12, 31)) == "2024-12-31"
+    assert cell_text(dt.datetime(2024, 12, 31, 17, 30)) == "2024-12-31T17:30:00"
+
+
+@pytest.mark.parametrize("nil", ["——", "—", "-", "–", "/", "－－", " —— "])
+def test_a_dash_or_slash_for_an_empty_amount_is_zero(nil: str) -> None:
+    assert to_yuan(nil, "万元") == Decimal("0.00")
+
+
+def test_an_xls_shows_percentages_and_dates_as_printed(tmp_path: Path) -> None:
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("表")
+    sheet.write(0, 0, 0.95, xlwt.easyxf(num_format_str="0%"))
+    sheet.write(0, 1, dt.datetime(2024, 12, 31), xlwt.easyxf(num_format_str="yyyy-mm-dd"))
+    sheet.write(0, 2, 12.3)
+    path = tmp_path / "fmt.xls"
+    book.save(str(path))
+    assert read_grid(path).preamble == [(1, "95% 2024-12-31 12.3")]
