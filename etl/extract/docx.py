@@ -6,7 +6,8 @@ of cells; a cell spanning columns (w:gridSpan) or continuing a vertical merge (w
 joined with a line break, as an Excel cell's lines are (a packed indicator list often puts each item in a
 paragraph of its own, without a final 。: joined without one, the items ran together).
 Tables follow each other in the grid in document order (forms one after another); text between
-them is dropped. An old binary .doc is not read (it is refused by its suffix).
+them is dropped, and a later table's repeated column header row is read once (join_tables). An old
+binary .doc is not read (it is refused by its suffix).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 from lxml import etree
 
 from etl.extract.encoding import sha256_of
-from etl.extract.grid_rows import NumberedRow, split_rows
+from etl.extract.grid_rows import NumberedRow, has_header, join_tables, split_rows
 from etl.model import Grid, TableRefused
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -59,17 +60,32 @@ def _table_rows(table: etree._Element, start: int) -> list[NumberedRow]:
     return rows
 
 
-def document_rows(body: etree._Element) -> list[NumberedRow]:
-    """Paragraphs before the first table as one-cell rows, then every table's rows (nested tables not split)."""
-    rows: list[NumberedRow] = []
-    seen_table = False
+def document_parts(body: etree._Element) -> list[list[NumberedRow]]:
+    """Paragraphs before the first table as one-cell rows, then every table's rows (nested tables not split).
+
+    A later table with a column header row of its own, after one that had one (a table per unit), starts a new
+    part with the paragraphs just before it, for join_tables; other text after the first table is dropped."""
+    parts: list[list[NumberedRow]] = [[]]
+    between: list[str] = []
+    seen_table = headed = False
+    count = 0
     for node in body:
-        if node.tag == f"{W}p" and not seen_table and (text := _text(node).strip()):
-            rows.append((len(rows) + 1, [text]))
+        if node.tag == f"{W}p" and (text := _text(node).strip()):
+            if seen_table:
+                between.append(text)
+            else:
+                count += 1
+                parts[-1].append((count, [text]))
         elif node.tag == f"{W}tbl":
-            seen_table = True
-            rows.extend(_table_rows(node, len(rows) + 1))
-    return rows
+            rows = _table_rows(node, count + 1)
+            count += len(rows)
+            if headed and has_header(rows):
+                parts.append([(rows[0][0], [t]) for t in between] + rows)
+            else:
+                parts[-1].extend(rows)
+            headed = headed or has_header(rows)
+            seen_table, between = True, []
+    return parts
 
 
 def read_docx(path: Path, data: bytes) -> Grid:
@@ -87,5 +103,7 @@ def read_docx(path: Path, data: bytes) -> Grid:
     body = root.find(f"{W}body")
     if body is None:
         raise TableRefused(path, "cannot read the Word document: no body")
-    preamble, grid, raw = split_rows(document_rows(body))
+    parts = document_parts(body)
+    rows = join_tables(path, [(f"table {i + 1}", part) for i, part in enumerate(parts)]) if len(parts) > 1 else parts[0]
+    preamble, grid, raw = split_rows(rows)
     return Grid(path, preamble, grid, encoding="binary", sha256=sha256_of(data), source_format="docx", raw_rows=raw)

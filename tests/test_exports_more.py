@@ -1,9 +1,10 @@
-"""Workbooks as people save them: GENERATED re-exports of the real sample (each test writes its own into
-tmp_path) must give the same facts as the original, or be refused with a reason, never load other data.
+"""Workbooks, pages and documents as people save them: GENERATED re-exports of the real sample (each test writes
+its own into tmp_path) must give the same facts as the original, or be refused with a reason, never load other data.
 
 Found by a correctness hunt (hunt-c):
 - a table printed one sheet per unit (or continued on a second sheet): only the first sheet with a header row
-  was read, the other sheets' projects were lost with exit 0 and a table that still reconciled;
+  was read, the other sheets' projects were lost with exit 0 and a table that still reconciled; the same with
+  an HTML page of one table per unit (a Word document read them all, but each repeated header row was a reject);
 - a hidden sheet (an old version kept in the workbook) holding a header row was read instead of the visible one;
 - a cell formatted as a percentage (stored 0.95, shown 95%) was read as 0.95: targets ≥0.95 instead of ≥95%,
   weights 0.2 instead of 20;
@@ -13,6 +14,8 @@ Found by a correctness hunt (hunt-c):
 from __future__ import annotations
 
 import datetime as dt
+import html
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -157,3 +160,63 @@ def test_an_xls_shows_percentages_and_dates_as_printed(tmp_path: Path) -> None:
     path = tmp_path / "fmt.xls"
     book.save(str(path))
     assert read_grid(path).preamble == [(1, "95% 2024-12-31 12.3")]
+
+
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def _html_table(header: list[str], rows: list[list[str]]) -> str:
+    cells = lambda tag, r: "".join(f"<{tag}>{html.escape(c)}</{tag}>" for c in r)  # noqa: E731
+    return f"<table><tr>{cells('th', header)}</tr>" + "".join(f"<tr>{cells('td', r)}</tr>" for r in rows) + "</table>"
+
+
+def _word_table(header: list[str], rows: list[list[str]]) -> str:
+    para = lambda t: f'<w:p><w:r><w:t xml:space="preserve">{html.escape(t)}</w:t></w:r></w:p>'  # noqa: E731
+    cells = lambda r: "".join(f"<w:tc>{para(c)}</w:tc>" for c in r)  # noqa: E731
+    return "<w:tbl>" + "".join(f"<w:tr>{cells(r)}</w:tr>" for r in [header, *rows]) + "</w:tbl>"
+
+
+def _word(path: Path, body: str) -> Path:
+    xml = f'<?xml version="1.0" encoding="UTF-8"?><w:document {W}><w:body>{body}</w:body></w:document>'
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("word/document.xml", xml)
+    return path
+
+
+def _para(text: str) -> str:
+    return f"<w:p><w:r><w:t>{html.escape(text)}</w:t></w:r></w:p>"
+
+
+@pytest.mark.parametrize("suffix", ["html", "docx"])
+def test_a_table_in_two_parts_each_with_its_header_is_read_whole(
+    tmp_path: Path, grid: tuple, original: SourceTable, suffix: str
+) -> None:
+    header, rows = grid
+    path = _filed(tmp_path, f"tianhe-sfj.{suffix}")
+    lines = [LABEL, TITLE, DEPARTMENT, UNIT]
+    if suffix == "html":
+        first, second = _html_table(header, rows[:10]), _html_table(header, rows[10:])
+        head = "".join(f"<p>{t}</p>" for t in lines)
+        path.write_text(f"<html><body>{head}{first}<p>{UNIT}</p>{second}</body></html>", encoding="utf-8")
+    else:
+        first, second = _word_table(header, rows[:10]), _word_table(header, rows[10:])
+        _word(path, "".join(map(_para, lines)) + first + _para(UNIT) + second)
+    table = process_file(path)
+    assert parsed_facts(table) == parsed_facts(original)
+    assert len({p.line_no for p in table.projects}) == 22
+
+
+@pytest.mark.parametrize("suffix", ["html", "docx"])
+def test_tables_of_two_departments_in_one_page_are_refused(tmp_path: Path, grid: tuple, suffix: str) -> None:
+    header, rows = grid
+    path = _filed(tmp_path, f"two.{suffix}")
+    other = "部门名称：广州市天河区民政局"
+    if suffix == "html":
+        first, second = _html_table(header, rows[:10]), _html_table(header, rows[10:])
+        head = "".join(f"<p>{t}</p>" for t in (TITLE, DEPARTMENT, UNIT))
+        path.write_text(f"<html><body>{head}{first}<p>{other}</p>{second}</body></html>", encoding="utf-8")
+    else:
+        first, second = _word_table(header, rows[:10]), _word_table(header, rows[10:])
+        _word(path, "".join(map(_para, (TITLE, DEPARTMENT, UNIT))) + first + _para(other) + second)
+    with pytest.raises(TableRefused, match="民政局"):
+        process_file(path)
