@@ -220,3 +220,26 @@ def test_tables_of_two_departments_in_one_page_are_refused(tmp_path: Path, grid:
         _word(path, "".join(map(_para, (TITLE, DEPARTMENT, UNIT))) + first + _para(other) + second)
     with pytest.raises(TableRefused, match="民政局"):
         process_file(path)
+
+
+@pytest.mark.parametrize(
+    ("lines", "unit"),
+    [
+        (["预算单位：元谋县司法局", "单位：万元"], "万元"),  # a place named 元… after 预算单位 is no unit
+        (["填报单位：元氏县司法局  金额单位：万元"], "万元"),
+        (["部门名称：广州市天河区司法局", "单位：人民币元"], "元"),
+        (["部门名称：广州市天河区司法局", "单位（元）"], "元"),
+        (["部门名称：广州市天河区司法局", "金额单位：人民币万元"], "万元"),
+    ],
+)
+def test_the_amount_unit_line_as_printed(tmp_path: Path, grid: tuple, lines: list[str], unit: str) -> None:
+    header, rows = grid
+    if unit == "元":  # the amounts printed in yuan
+        yuan = lambda c: f"{Decimal(c.replace(',', '')) * 10000:,.2f}" if c else ""  # noqa: E731
+        rows = [[r[0], *map(yuan, r[1:5]), *r[5:]] for r in rows]
+    path = _filed(tmp_path, "t.txt")
+    text = "\n".join([LABEL, TITLE, *lines, *("\t".join(r) for r in [header, *rows])])
+    path.write_text(text + "\n", encoding="utf-8")
+    table = process_file(path)
+    assert table.source_unit == unit and table.reconciled
+    assert sum(p.amounts["total"] for p in table.projects) == Decimal("14853400.00")  # 1,485.34 万元

@@ -16,7 +16,8 @@ _DEPARTMENT = re.compile(
     r"^(?:部门名称|单位名称|(?:预算单位|主管部门|预算部门)(?:名称)?|填报单位)\s*(?:\(盖章\))?\s*:\s*"
     r"(?:[\[【]\s*\d+\s*[\]】]\s*|\d{3,}\s*[-－—]\s*)?(?P<name>\S.*?)\s*$"
 )  # a code before the name ([017], 219-) is left out
-_UNIT = re.compile(r"(?:金额)?单位\s*:\s*(?P<unit>万元|千元|元)")
+# 单位：万元, 金额单位:元, 单位：人民币元, 单位（元）; not 预算单位/填报单位/编制单位：元谋县… (a place named 元…)
+_UNIT = re.compile(r"(?<![算报制设施管用行])(?:金额|货币|计量)?单位\s*[:(]\s*(?:人民币\s*)?(?P<unit>万元|千元|元)")
 # another label printed on the department's line (部门名称：X    单位：万元, a workbook's cells joined): the name ends
 # before it. Searched for, then the spaces before it trimmed: no quantifier over spaces before a choice (a line
 # padded with 2,000 spaces, as pdftotext -layout prints, took 83 s to fail that way)
