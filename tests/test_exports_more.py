@@ -243,3 +243,16 @@ def test_the_amount_unit_line_as_printed(tmp_path: Path, grid: tuple, lines: lis
     table = process_file(path)
     assert table.source_unit == unit and table.reconciled
     assert sum(p.amounts["total"] for p in table.projects) == Decimal("14853400.00")  # 1,485.34 万元
+
+
+@pytest.mark.parametrize("suffix", ["（单位：元）", "（人民币元）", "(金额单位:元)"])
+def test_the_amount_unit_in_a_header_cell(tmp_path: Path, grid: tuple, suffix: str) -> None:
+    header, rows = grid
+    header = [header[0], *(h + suffix for h in header[1:5]), *header[5:]]
+    yuan = lambda c: f"{Decimal(c.replace(',', '')) * 10000:,.2f}" if c else ""  # noqa: E731
+    rows = [[r[0], *map(yuan, r[1:5]), *r[5:]] for r in rows]
+    path = _filed(tmp_path, "t.txt")
+    path.write_text("\n".join([LABEL, TITLE, DEPARTMENT, *("\t".join(r) for r in [header, *rows])]) + "\n", "utf-8")
+    table = process_file(path)
+    assert table.source_unit == "元" and table.reconciled and len(table.projects) == 22
+    assert sum(p.amounts["total"] for p in table.projects) == Decimal("14853400.00")
