@@ -8,6 +8,9 @@ Found by a correctness hunt (hunt-c):
 - a hidden sheet (an old version kept in the workbook) holding a header row was read instead of the visible one;
 - a cell formatted as a percentage (stored 0.95, shown 95%) was read as 0.95: targets ≥0.95 instead of ≥95%,
   weights 0.2 instead of 20;
+- a text export that leaves out a merged range's cells (a continuation row shorter, its cells the rightmost
+  columns), re-saved as .xlsx or .xls: every row read as wide as the sheet, so the short rows were not aligned
+  and their level-2 types became projects with 0 yuan;
 - a placeholder for an empty amount other than - or — (——, /, –) refused the table or lost the project.
 """
 
@@ -256,3 +259,29 @@ def test_the_amount_unit_in_a_header_cell(tmp_path: Path, grid: tuple, suffix: s
     table = process_file(path)
     assert table.source_unit == "元" and table.reconciled and len(table.projects) == 22
     assert sum(p.amounts["total"] for p in table.projects) == Decimal("14853400.00")
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "xls"])
+def test_a_per_row_export_with_short_rows_resaved_as_a_workbook(tmp_path: Path, suffix: str) -> None:
+    """jingyan-per-row.txt leaves out the merged cells (shorter continuation rows); Excel opens it and saves it."""
+    import xlwt
+
+    text = Path(__file__).parent / "fixtures" / "layouts_real" / "2024" / "jingyan-per-row.txt"
+    lines = [[int(c) if c.isdigit() else c for c in line.split("\t")] for line in text.read_text("utf-8").splitlines()]
+    path = _filed(tmp_path, f"jingyan-per-row.{suffix}")
+    if suffix == "xlsx":
+        book = openpyxl.Workbook()
+        for line in [[LABEL], *lines]:
+            book.active.append([c if c != "" else None for c in line])
+        book.save(path)
+    else:
+        xbook = xlwt.Workbook(encoding="utf-8")
+        sheet = xbook.add_sheet("Sheet1")
+        for r, line in enumerate([[LABEL], *lines]):
+            for c, value in enumerate(line):
+                if value != "":
+                    sheet.write(r, c, value)
+        xbook.save(str(path))
+    table, printed = process_file(path), process_file(text, 2024)
+    assert parsed_facts(table) == parsed_facts(printed)
+    assert [p.project_name for p in table.projects] == ["乡村道路养护", "场镇环境卫生整治"]

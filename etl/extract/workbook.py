@@ -99,8 +99,17 @@ def _row_texts(sheet: str, row_no: int, cells: Iterable[tuple[object, str | None
     return texts
 
 
-def _xlsx_cells(row: Iterable[object]) -> Iterable[tuple[object, str | None]]:
-    for c in row:
+def _xlsx_cells(row: tuple[object, ...]) -> Iterable[tuple[object, str | None]]:
+    """A row's stored cells: openpyxl pads every row to the sheet's width with EmptyCell, a cell the file does not
+    hold; those at the end are left out, as a text export leaves out the cells of a merged range (a short
+    continuation row of the per-row layout, re-saved by Excel, stays short). An empty cell the file holds (a
+    styled one, as in a merged range) stays."""
+    from openpyxl.cell.read_only import EmptyCell
+
+    end = len(row)
+    while end and isinstance(row[end - 1], EmptyCell):
+        end -= 1
+    for c in row[:end]:
         value = getattr(c, "value", None)
         yield value, (getattr(c, "number_format", None) if isinstance(value, int | float) else None)
 
@@ -126,7 +135,8 @@ def _xlsx_sheets(data: bytes, notes: list[str]) -> Iterable[tuple[str, bool, lis
 def _xls_sheets(data: bytes, notes: list[str]) -> Iterable[tuple[str, bool, list[NumberedRow]]]:
     import xlrd
 
-    book = xlrd.open_workbook(file_contents=data, formatting_info=True)
+    # ragged_rows: a row ends at its last stored cell (formatted blanks count), as _xlsx_cells ends it
+    book = xlrd.open_workbook(file_contents=data, formatting_info=True, ragged_rows=True)
 
     def cells(sheet: xlrd.sheet.Sheet, r: int) -> Iterable[tuple[object, str | None]]:
         for c, (value, kind) in enumerate(zip(sheet.row_values(r), sheet.row_types(r), strict=True)):
