@@ -99,6 +99,18 @@ def test_sheets_of_two_departments_are_refused_not_joined(tmp_path: Path, grid: 
         process_file(path)
 
 
+def test_sheets_of_two_years_are_refused_not_joined(tmp_path: Path, grid: tuple) -> None:
+    header, rows = grid
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    _sheet(book, "2024年", header, rows[:10], ["2024年项目支出绩效目标表", DEPARTMENT, UNIT])
+    _sheet(book, "2023年", header, rows[10:], ["2023年项目支出绩效目标表", DEPARTMENT, UNIT])
+    path = _filed(tmp_path, "two-years.xlsx")
+    book.save(path)
+    with pytest.raises(TableRefused, match="2023"):
+        process_file(path)
+
+
 def test_a_hidden_sheet_is_not_read(tmp_path: Path, grid: tuple, original: SourceTable) -> None:
     header, rows = grid
     book = openpyxl.Workbook()

@@ -51,14 +51,19 @@ def has_header(rows: Iterable[NumberedRow]) -> bool:
 _LABELLED = re.compile(r"^(?:部门名称|单位名称|预算单位|主管部门|预算部门|填报单位|(?:金额|计量)?单位)\s*:")
 
 
+_YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
+
+
 def _key(cells: list[str]) -> str:
     return "".join(fold(" ".join(cells)).split())
 
 
 def join_tables(path: Path, tables: list[tuple[str, list[NumberedRow]]]) -> list[NumberedRow]:
-    """One table printed in parts, each with its own header row (a workbook's sheets, one per unit): the first
+    """tables: (what to call the part in a refusal: sheet '乙单位', table 2; its rows).
+
+    One table printed in parts, each with its own header row (a workbook's sheets, one per unit): the first
     part whole, then each later part from the row after its header. A later part whose columns differ, or whose
-    title lines name another department or amount unit than the first part's, is another table: refused."""
+    title lines name another department, amount unit or year than the first part's, is another table: refused."""
     name, first = tables[0]
     head = next(i for i, (_, cells) in enumerate(first) if is_header_row([c.strip() for c in cells]))
     columns = header_positions([c.strip() for c in first[head][1]])
@@ -67,13 +72,14 @@ def join_tables(path: Path, tables: list[tuple[str, list[NumberedRow]]]) -> list
     for other, part in tables[1:]:
         at = next(i for i, (_, cells) in enumerate(part) if is_header_row([c.strip() for c in cells]))
         if header_positions([c.strip() for c in part[at][1]]) != columns:
-            reason = f"sheets {name!r} and {other!r} have different column headers: load each table as its own file"
+            reason = f"{name} and {other} have different column headers: load each table as its own file"
             raise TableRefused(path, reason, part[at][0], RefusalKind.UNSUPPORTED_LAYOUT)
         for line_no, cells in part[:at]:
-            if _LABELLED.match(key := _key(cells)) and key not in said:
+            key = _key(cells)
+            if (_LABELLED.match(key) and key not in said) or not set(_YEAR.findall(key)) <= set(_YEAR.findall(said)):
                 reason = (
-                    f"sheet {other!r} states {key!r}, which sheet {name!r} does not: several tables in one "
-                    "workbook; load each table as its own file"
+                    f"{other} states {key!r}, which {name} does not: several tables in one file; load each "
+                    "table as its own file"
                 )
                 raise TableRefused(path, reason, line_no, RefusalKind.UNSUPPORTED_LAYOUT)
         rows.extend(part[at + 1 :])

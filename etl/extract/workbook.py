@@ -79,7 +79,7 @@ def _pick_sheet(path: Path, sheets: Iterable[tuple[str, bool, list[NumberedRow]]
             continue
         numbered = [(line + n * SHEET_ROW_OFFSET, cells) for line, cells in rows]
         if has_header(rows):
-            tables.append((title, rows if not tables else numbered))
+            tables.append((f"sheet {title!r}", rows if not tables else numbered))
         every.extend(numbered)
     return join_tables(path, tables) if tables else every
 
