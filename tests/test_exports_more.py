@@ -11,6 +11,8 @@ Found by a correctness hunt (hunt-c):
 - a text export that leaves out a merged range's cells (a continuation row shorter, its cells the rightmost
   columns), re-saved as .xlsx or .xls: every row read as wide as the sheet, so the short rows were not aligned
   and their level-2 types became projects with 0 yuan;
+- a per-row export printing the project on every row, the last project of one unit and the first of the next
+  with the same name (党建工作经费): one project, the second unit's money and targets filed under the first;
 - a placeholder for an empty amount other than - or — (——, /, –) refused the table or lost the project.
 """
 
@@ -297,3 +299,25 @@ def test_a_per_row_export_with_short_rows_resaved_as_a_workbook(tmp_path: Path, 
     table, printed = process_file(path), process_file(text, 2024)
     assert parsed_facts(table) == parsed_facts(printed)
     assert [p.project_name for p in table.projects] == ["乡村道路养护", "场镇环境卫生整治"]
+
+
+def test_per_row_projects_of_the_same_name_in_two_units(tmp_path: Path) -> None:
+    lines = [
+        LABEL,
+        "某县2024年部门预算项目支出绩效目标表",
+        "单位:元",
+        "单位名称\t项目名称\t项目资金\t年度目标\t一级指标\t二级指标\t三级指标\t指标性质\t指标值\t度量单位",
+        "820-某镇部门",
+        "820001-某镇人民政府\t党建工作经费\t50000\t开展党建活动\t产出指标\t数量指标\t活动场次\t≥\t12\t场",
+        "820001-某镇人民政府\t党建工作经费\t50000\t开展党建活动\t满意度指标\t服务对象满意度指标\t党员满意度\t≥\t90\t%",
+        "820002-某镇卫生院\t党建工作经费\t30000\t开展党建学习\t产出指标\t数量指标\t学习次数\t≥\t6\t次",
+        "820002-某镇卫生院\t党建工作经费\t30000\t开展党建学习\t满意度指标\t服务对象满意度指标\t职工满意度\t≥\t90\t%",
+    ]
+    path = _filed(tmp_path, "same-name.txt")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    table = process_file(path)
+    got = [(p.unit_name, p.project_name, p.amounts["total"], [i.name for i in p.indicators]) for p in table.projects]
+    assert got == [
+        ("某镇人民政府", "党建工作经费", Decimal("50000.00"), ["活动场次", "党员满意度"]),
+        ("某镇卫生院", "党建工作经费", Decimal("30000.00"), ["学习次数", "职工满意度"]),
+    ]

@@ -251,7 +251,7 @@ def _classify_row(
         name, unit = unit, ""  # a unit or group row (820-马踏镇部门) printed in the unit column
     if not name and not _ROW_NUMBER.match(numbered := _cell(cells, positions, "row_no")):
         name = numbered  # 合计 or a unit's name in the 序号 column, merged across 项目名称
-    repeated = per_row and cursor is not None and name == cursor.project.printed_name  # name printed on every row
+    repeated = per_row and cursor is not None and _continues(cursor.project, cells, positions, name, unit)
     if not name or repeated:
         if per_row and cursor and has_indicator(cells, positions):
             _add_row_indicator(table, cursor, row, positions)
@@ -275,6 +275,15 @@ def _classify_row(
     if indicator:
         _add_row_indicator(table, cursor, row, positions)
     return cursor
+
+
+def _continues(project: ProjectRow, cells: list[str], positions: dict[str, int], name: str, unit: str) -> bool:
+    """A per-row export printing the project on every row: the row continues the project when it prints the same
+    name, and no other unit (the next unit's project of the same name, 党建工作经费), total or goal."""
+    if name != project.printed_name or (unit and unit_name(unit) != project.unit_name):
+        return False
+    total, goal = _cell(cells, positions, "total"), _cell(cells, positions, "goal")
+    return (not total or total == project.raw_amounts.get("total")) and (not goal or goal == project.goal_text)
 
 
 def _add_row_indicator(table: SourceTable, cursor: ProjectCursor, row: GridRow, positions: dict[str, int]) -> None:
