@@ -13,6 +13,8 @@ Found by a correctness hunt (hunt-c):
   and their level-2 types became projects with 0 yuan;
 - a per-row export printing the project on every row, the last project of one unit and the first of the next
   with the same name (党建工作经费): one project, the second unit's money and targets filed under the first;
+- a =SUM() of 万元 amounts with four decimals (fen in 万元) caches 10606.752199999999: read as printed by repr, it
+  was "finer than one fen" and refused the table (a 合计) or rejected the project; Excel shows 15 digits;
 - a placeholder for an empty amount other than - or — (——, /, –) refused the table or lost the project.
 """
 
@@ -321,3 +323,32 @@ def test_per_row_projects_of_the_same_name_in_two_units(tmp_path: Path) -> None:
         ("某镇人民政府", "党建工作经费", Decimal("50000.00"), ["活动场次", "党员满意度"]),
         ("某镇卫生院", "党建工作经费", Decimal("30000.00"), ["学习次数", "职工满意度"]),
     ]
+
+
+def test_a_sum_of_wan_amounts_with_four_decimals(tmp_path: Path) -> None:
+    header = ["项目名称", "总计", "财政拨款", "财政专户拨款", "其他资金", "绩效目标", "绩效指标"]
+    item = "1、1-产出指标：11-数量指标：道路硬化里程；实施周期指标值:≥20公里；年度指标值:≥8公里。"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for line in (LABEL, "项目支出绩效目标表", "部门名称：宁乡市坝塘镇人民政府", "单位：万元"):
+        sheet.append([line])
+    sheet.append(header)
+    sheet.append(["合计", 10606.7522, 10606.7522])
+    sheet.append(["镇域内基础设施建设", 6923.3552, 6923.3552, None, None, "改善基础设施", item])
+    sheet.append(["乡村振兴项目", 3683.397, 3683.397, None, None, "振兴乡村", item])
+    path = _filed(tmp_path, "ningxiang.xlsx")
+    book.save(path)
+    # what Excel stores for =SUM(B7:B8) (17 digits; openpyxl writes the short form): 6923.3552 + 3683.397
+    assert repr(6923.3552 + 3683.397) == "10606.752199999999"
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet_xml = parts["xl/worksheets/sheet1.xml"].replace(b"<v>10606.7522</v>", b"<v>10606.752199999999</v>")
+    assert sheet_xml.count(b"10606.752199999999") == 2
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in {**parts, "xl/worksheets/sheet1.xml": sheet_xml}.items():
+            archive.writestr(name, data)
+    table = process_file(path)
+    assert table.reconciled and not table.rejects
+    assert [a.amounts["total"] for a in table.aggregates] == [Decimal("106067522.00")]
+    assert [p.amounts["total"] for p in table.projects] == [Decimal("69233552.00"), Decimal("36833970.00")]
+    assert any("10606.7522" in n for n in table.notes)

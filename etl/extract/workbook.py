@@ -40,11 +40,20 @@ def is_percent_format(number_format: str | None) -> bool:
     return bool(number_format) and "%" in _LITERALS.sub("", number_format)
 
 
+def excel_digits(value: float) -> str:
+    """A double to at most 15 significant digits, as Excel shows it, without an exponent: 1200.0 -> '1200'."""
+    if not math.isfinite(value):
+        return repr(value)
+    return f"{Decimal(f'{value:.15g}').normalize():f}"
+
+
 def cell_text(value: object, number_format: str | None = None) -> str:
     """A cell value as the text a person sees: 82.6 -> '82.6', 1200.0 -> '1200', None -> '', 0.95 formatted as a
     percentage -> '95%', a date (at midnight) -> '2024-12-31'.
 
-    A number within 1e-6 of a fen amount reads as that amount (see to_fen; the reader notes it)."""
+    A number within 1e-6 of a fen amount reads as that amount (see to_fen; the reader notes it); any other number
+    as Excel shows it, to 15 significant digits (10606.752199999999, a =SUM() of 万元 amounts with four decimals,
+    reads 10606.7522)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -56,8 +65,7 @@ def cell_text(value: object, number_format: str | None = None) -> str:
         value = value.date()
     if isinstance(value, float):
         fen = to_fen(value)
-        value = value if fen is None else fen
-        return str(int(value)) if value.is_integer() else repr(value)
+        return excel_digits(value if fen is None else fen)
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     return str(value)
@@ -90,11 +98,12 @@ def _row_texts(sheet: str, row_no: int, cells: Iterable[tuple[object, str | None
     texts = []
     for col, (value, number_format) in enumerate(cells, start=1):
         text = cell_text(value, number_format)
-        if isinstance(value, float) and not text.endswith("%") and to_fen(value) is not None and len(notes) < 20:
-            notes.append(
-                f"sheet {sheet!r} row {row_no} column {col}: {value!r} read as {to_fen(value):.2f} "
-                "(binary double rounded to fen)"
-            )
+        if isinstance(value, float) and not text.endswith("%") and len(notes) < 20 and math.isfinite(value):
+            where = f"sheet {sheet!r} row {row_no} column {col}: {value!r} read as"
+            if to_fen(value) is not None:
+                notes.append(f"{where} {to_fen(value):.2f} (binary double rounded to fen)")
+            elif Decimal(text) != Decimal(repr(value)):
+                notes.append(f"{where} {text} (binary double shown to 15 digits, as Excel shows it)")
         texts.append(text)
     return texts
 
