@@ -15,6 +15,8 @@ Found by a correctness hunt (hunt-c):
   with the same name (党建工作经费): one project, the second unit's money and targets filed under the first;
 - a =SUM() of 万元 amounts with four decimals (fen in 万元) caches 10606.752199999999: read as printed by repr, it
   was "finer than one fen" and refused the table (a 合计) or rejected the project; Excel shows 15 digits;
+- a per-row export whose two-row header prints 绩效指标 over 一级指标 | 二级指标 | 三级指标 …: read as a packed
+  绩效指标 column (the department-list layout), every project loaded without targets;
 - a placeholder for an empty amount other than - or — (——, /, –) refused the table or lost the project.
 """
 
@@ -352,3 +354,17 @@ def test_a_sum_of_wan_amounts_with_four_decimals(tmp_path: Path) -> None:
     assert [a.amounts["total"] for a in table.aggregates] == [Decimal("106067522.00")]
     assert [p.amounts["total"] for p in table.projects] == [Decimal("69233552.00"), Decimal("36833970.00")]
     assert any("10606.7522" in n for n in table.notes)
+
+
+def test_a_two_row_header_with_a_label_over_the_indicator_columns(tmp_path: Path) -> None:
+    text = Path(__file__).parent / "fixtures" / "layouts_real" / "2024" / "jingyan-two-row-header.txt"
+    lines = [line.split("\t") for line in text.read_text(encoding="utf-8").splitlines()]
+    first, second = lines[2], lines[3]
+    at = first.index("一级指标")
+    lines[2] = first[:at] + ["绩效指标"] + [""] * (len(first) - at - 1)
+    lines[3] = second[:at] + first[at:]
+    path = _filed(tmp_path, "two-row.txt")
+    path.write_text("\n".join([LABEL, *("\t".join(r) for r in lines)]) + "\n", encoding="utf-8")
+    table, printed = process_file(path), process_file(text, 2024)
+    assert table.layout == "per_row_export" and table.n_targets == 3
+    assert parsed_facts(table) == parsed_facts(printed)

@@ -51,7 +51,7 @@ def parse_grid(grid: Grid, year: int | None = None) -> SourceTable:
     positions, header_unit = header_positions(grid.rows[0].cells)
     rows = [r for r in grid.rows[1:] if not _is_note(r)]
     if rows and (sub := sub_header(rows[0].cells)):
-        positions = {**positions, **sub}  # a header on two rows: 项目资金 over 资金总额 | 财政拨款 | 其他资金
+        positions = with_sub_header(positions, sub)  # a header on two rows: 项目资金 over 资金总额 | 财政拨款 …
         rows = rows[1:]
     # an export of targets may print no amounts at all: its projects are read with 0 (the header says so)
     missing = [c for c in REQUIRED_COLUMNS if c not in positions and not (c == "total" and is_per_row(positions))]
@@ -122,6 +122,24 @@ def sub_header(cells: list[str]) -> dict[str, int]:
         if name and name not in found:
             found[name] = i
     return found if len(found) >= 2 else {}
+
+
+def with_sub_header(positions: dict[str, int], sub: dict[str, int]) -> dict[str, int]:
+    """The columns of a header on two rows. 绩效指标 over 一级指标 | 二级指标 | 三级指标 | 指标值 is the label of the
+    per-row columns under it, not a packed 绩效指标 column."""
+    merged = {**positions, **sub}
+    if "indicator_name" in sub and "indicators" not in sub:
+        merged.pop("indicators", None)
+    return merged
+
+
+def header_columns(rows: list[GridRow]) -> dict[str, int]:
+    """The header's columns, with its second row's when it has one (see sub_header)."""
+    positions = header_positions(rows[0].cells)[0] if rows else {}
+    second = next((r for r in rows[1:] if not _is_note(r)), None)
+    if second is not None and (sub := sub_header(second.cells)):
+        return with_sub_header(positions, sub)
+    return positions
 
 
 def right_align_short_rows(rows: list[GridRow], width: int, positions: dict[str, int]) -> list[GridRow]:
