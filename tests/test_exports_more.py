@@ -17,6 +17,8 @@ Found by a correctness hunt (hunt-c):
   was "finer than one fen" and refused the table (a 合计) or rejected the project; Excel shows 15 digits;
 - a per-row export whose two-row header prints 绩效指标 over 一级指标 | 二级指标 | 三级指标 …: read as a packed
   绩效指标 column (the department-list layout), every project loaded without targets;
+- a bracket list printing the level-1 type as a heading of its own (【产出指标】【数量指标】指标1:…): the indicators
+  were read into the goal text, the project loaded without targets;
 - a placeholder for an empty amount other than - or — (——, /, –) refused the table or lost the project.
 """
 
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -367,4 +370,27 @@ def test_a_two_row_header_with_a_label_over_the_indicator_columns(tmp_path: Path
     path.write_text("\n".join([LABEL, *("\t".join(r) for r in lines)]) + "\n", encoding="utf-8")
     table, printed = process_file(path), process_file(text, 2024)
     assert table.layout == "per_row_export" and table.n_targets == 3
+    assert parsed_facts(table) == parsed_facts(printed)
+
+
+def test_bracket_headings_with_the_level_1_type_on_its_own(tmp_path: Path) -> None:
+    text = Path(__file__).parent / "fixtures" / "layouts_real" / "2024" / "jxj-bracket.txt"
+
+    def split_headings(line: str) -> str:
+        seen = {"": ""}
+
+        def one(m: re.Match[str]) -> str:
+            level1, level2 = m.group(1), m.group(2)
+            out = ("" if seen[""] == level1 else f"【{level1}】") + f"【{level2}】"
+            seen[""] = level1
+            return out
+
+        return re.sub(r"【([^】-]+指标)-([^】]+)】", one, line)
+
+    path = _filed(tmp_path, "jxj-bracket.txt")
+    changed = [split_headings(line) for line in text.read_text(encoding="utf-8").splitlines()]
+    assert "【产出指标】【数量指标】指标1:机柜数量(≥77台)" in "\n".join(changed)
+    path.write_text("\n".join([LABEL, *changed]) + "\n", encoding="utf-8")
+    table, printed = process_file(path), process_file(text, 2024)
+    assert table.n_targets == printed.n_targets == 13
     assert parsed_facts(table) == parsed_facts(printed)

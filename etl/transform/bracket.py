@@ -51,10 +51,15 @@ def split_goal_cell(cell: str) -> tuple[str, list[tuple[str, str]]]:
     parts = _HEADING.split(text)
     goal = [parts[0].strip()] if parts[0].strip() else []
     sections = []
+    level1 = ""  # 【产出指标】【数量指标】指标1:…: a level-1 heading with nothing under it, then the level-2 one
     for k in range(1, len(parts) - 1, 2):
         heading, body = parts[k].strip(), parts[k + 1].strip()
         if "指标" in heading and _TYPE_SEP.search(heading):
             sections.append((heading, body))
+        elif "指标" in heading and not body:
+            level1 = heading
+        elif "指标" in heading and _ITEM.search(body):  # 【数量指标】指标1:… (the level 1 above it, or none)
+            sections.append((f"{level1}-{heading}" if level1 else f"-{heading}", body))
         elif body:
             goal.append(body)
     return " ".join(goal), sections
