@@ -19,6 +19,8 @@ Found by a correctness hunt (hunt-c):
   绩效指标 column (the department-list layout), every project loaded without targets;
 - a bracket list printing the level-1 type as a heading of its own (【产出指标】【数量指标】指标1:…): the indicators
   were read into the goal text, the project loaded without targets;
+- a Word row that leaves grid columns out before its first cell (w:gridBefore, as converters write a row whose
+  序号 cell is missing): its cells moved one column left, the amount read as the project's name;
 - a placeholder for an empty amount other than - or — (——, /, –) refused the table or lost the project.
 """
 
@@ -394,3 +396,18 @@ def test_bracket_headings_with_the_level_1_type_on_its_own(tmp_path: Path) -> No
     table, printed = process_file(path), process_file(text, 2024)
     assert table.n_targets == printed.n_targets == 13
     assert parsed_facts(table) == parsed_facts(printed)
+
+
+def test_a_word_row_starting_further_right(tmp_path: Path, grid: tuple, original: SourceTable) -> None:
+    header, rows = grid
+    para = lambda t: f'<w:p><w:r><w:t xml:space="preserve">{html.escape(t)}</w:t></w:r></w:p>'  # noqa: E731
+    cells = lambda r: "".join(f"<w:tc>{para(c)}</w:tc>" for c in r)  # noqa: E731
+    body = f"<w:tr>{cells(['序号', *header])}</w:tr>"
+    for n, row in enumerate(rows):  # 合计 and the unit row print no 序号: their rows start one column to the right
+        if n < 2:
+            body += f'<w:tr><w:trPr><w:gridBefore w:val="1"/></w:trPr>{cells(row)}</w:tr>'
+        else:
+            body += f"<w:tr>{cells([str(n - 1), *row])}</w:tr>"
+    lines = "".join(map(_para, (TITLE, DEPARTMENT, UNIT)))
+    path = _word(_filed(tmp_path, "tianhe-sfj.docx"), f"{lines}<w:tbl>{body}</w:tbl>")
+    assert parsed_facts(process_file(path)) == parsed_facts(original)

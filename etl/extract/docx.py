@@ -2,7 +2,8 @@
 
 Paragraphs before the first table are header lines (title, 部门名称, 单位). Every table row is a row
 of cells; a cell spanning columns (w:gridSpan) or continuing a vertical merge (w:vMerge without
-"restart") arrives empty but the first, like merged Excel cells. Paragraphs inside one cell are
+"restart") arrives empty but the first, like merged Excel cells; the grid columns a row leaves out before its
+first cell (w:gridBefore) arrive empty. Paragraphs inside one cell are
 joined with a line break, as an Excel cell's lines are (a packed indicator list often puts each item in a
 paragraph of its own, without a final 。: joined without one, the items ran together).
 Tables follow each other in the grid in document order (forms one after another); text between
@@ -48,10 +49,19 @@ def _span(tc: etree._Element) -> tuple[int, bool]:
     return columns, merge is not None and merge.get(f"{W}val", "continue") != "restart"
 
 
+def _grid_before(tr: etree._Element) -> int:
+    """The grid columns a row leaves out before its first cell (w:trPr/w:gridBefore)."""
+    before = tr.find(f"{W}trPr/{W}gridBefore")
+    try:
+        return max(0, min(int(before.get(f"{W}val", "0")), 1000)) if before is not None else 0
+    except ValueError:
+        return 0
+
+
 def _table_rows(table: etree._Element, start: int) -> list[NumberedRow]:
     rows: list[NumberedRow] = []
     for n, tr in enumerate(table.iterfind(f"{W}tr"), start=start):
-        cells: list[str] = []
+        cells: list[str] = [""] * _grid_before(tr)  # a row that starts further right (w:gridBefore): empty cells
         for tc in tr.iterfind(f"{W}tc"):
             columns, continued = _span(tc)
             cells.append("" if continued else _cell_text(tc))
