@@ -21,6 +21,8 @@ Found by a correctness hunt (hunt-c):
   were read into the goal text, the project loaded without targets;
 - a Word row that leaves grid columns out before its first cell (w:gridBefore, as converters write a row whose
   序号 cell is missing): its cells moved one column left, the amount read as the project's name;
+- a 单位名称 column merged over its unit's projects (printed on the first only): the unit's other projects were
+  filed under the department;
 - a placeholder for an empty amount other than - or — (——, /, –) refused the table or lost the project.
 """
 
@@ -411,3 +413,16 @@ def test_a_word_row_starting_further_right(tmp_path: Path, grid: tuple, original
     lines = "".join(map(_para, (TITLE, DEPARTMENT, UNIT)))
     path = _word(_filed(tmp_path, "tianhe-sfj.docx"), f"{lines}<w:tbl>{body}</w:tbl>")
     assert parsed_facts(process_file(path)) == parsed_facts(original)
+
+
+def test_a_unit_column_merged_over_its_projects(tmp_path: Path, grid: tuple, original: SourceTable) -> None:
+    header, rows = grid
+    unit = "广州市天河区司法局本级"
+    projects = [r for r in rows[2:]]  # without 合计 and the unit row
+    lines = [["单位名称", *header], ["", *rows[0]]]
+    lines += [[unit if n == 0 else "", *r] for n, r in enumerate(projects)]
+    path = _filed(tmp_path, "unit-column.txt")
+    path.write_text("\n".join([LABEL, TITLE, DEPARTMENT, UNIT, *("\t".join(r) for r in lines)]) + "\n", "utf-8")
+    table = process_file(path)
+    assert len(table.projects) == 22 and {p.unit_name for p in table.projects} == {unit}
+    assert table.n_targets == original.n_targets and table.reconciled

@@ -287,7 +287,10 @@ def _classify_row(
         table.aggregates.append(AggregateRow(row.line_no, "unit_subtotal", name, raw))
         return None
     project = _project(table, row, name, raw, goal, packed)
-    project.unit_name = unit_name(unit) if unit else project.unit_name
+    if unit:
+        project.unit_name = unit_name(unit)
+    elif "unit_name" in positions and (previous := _merged_unit(table)):
+        project.unit_name = previous  # a 单位名称 cell merged over its unit's projects: printed on the first only
     table.projects.append(project)
     cursor = ProjectCursor(project)
     if indicator:
@@ -302,6 +305,16 @@ def _continues(project: ProjectRow, cells: list[str], positions: dict[str, int],
         return False
     total, goal = _cell(cells, positions, "total"), _cell(cells, positions, "goal")
     return (not total or total == project.raw_amounts.get("total")) and (not goal or goal == project.goal_text)
+
+
+def _merged_unit(table: SourceTable) -> str | None:
+    """The unit of the project above, when no 合计 or unit row came between them."""
+    if not table.projects:
+        return None
+    previous = table.projects[-1]
+    if any(a.line_no > previous.line_no for a in table.aggregates[-1:]):
+        return None
+    return previous.unit_name
 
 
 def _add_row_indicator(table: SourceTable, cursor: ProjectCursor, row: GridRow, positions: dict[str, int]) -> None:
