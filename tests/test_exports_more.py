@@ -23,6 +23,7 @@ Found by a correctness hunt (hunt-c):
   序号 cell is missing): its cells moved one column left, the amount read as the project's name;
 - a 单位名称 column merged over its unit's projects (printed on the first only): the unit's other projects were
   filed under the department;
+- a per-row weight printed with 分 (20分): every indicator row was a reject;
 - a placeholder for an empty amount other than - or — (——, /, –) refused the table or lost the project.
 """
 
@@ -426,3 +427,16 @@ def test_a_unit_column_merged_over_its_projects(tmp_path: Path, grid: tuple, ori
     table = process_file(path)
     assert len(table.projects) == 22 and {p.unit_name for p in table.projects} == {unit}
     assert table.n_targets == original.n_targets and table.reconciled
+
+
+def test_per_row_weights_printed_with_points(tmp_path: Path) -> None:
+    text = Path(__file__).parent / "fixtures" / "layouts_real" / "2024" / "jingyan-per-row.txt"
+    lines = [line.split("\t") for line in text.read_text(encoding="utf-8").splitlines()]
+    lines = [[*r[:-2], f"{r[-2]}分", r[-1]] if r[-1] in ("正向", "反向") else r for r in lines]
+    path = _filed(tmp_path, "points.txt")
+    path.write_text("\n".join([LABEL, *("\t".join(r) for r in lines)]) + "\n", encoding="utf-8")
+    table, printed = process_file(path), process_file(text, 2024)
+    assert parsed_facts(table) == parsed_facts(printed) and not table.rejects
+    assert [i.weight for p in table.projects for i in p.indicators] == [
+        i.weight for p in printed.projects for i in p.indicators
+    ]

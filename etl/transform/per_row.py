@@ -77,7 +77,7 @@ def _weight(text: str) -> Decimal | None:
     if not text:
         return None
     try:
-        return Decimal(text.rstrip("%％").replace(",", ""))
+        return Decimal(text.strip().rstrip("%％分").replace(",", ""))  # 20, 20%, 20分
     except InvalidOperation:
         raise RowError(f"weight {text!r} is not a number") from None
 
