@@ -24,6 +24,8 @@ Found by a correctness hunt (hunt-c):
 - a 单位名称 column merged over its unit's projects (printed on the first only): the unit's other projects were
   filed under the department;
 - a per-row weight printed with 分 (20分): every indicator row was a reject;
+- 单位：万元 above the table and 总计（元） in its header: the line won silently (one of the two is wrong, and a
+  table that reconciles in either unit cannot say which): refused now;
 - a placeholder for an empty amount other than - or — (——, /, –) refused the table or lost the project.
 """
 
@@ -440,3 +442,13 @@ def test_per_row_weights_printed_with_points(tmp_path: Path) -> None:
     assert [i.weight for p in table.projects for i in p.indicators] == [
         i.weight for p in printed.projects for i in p.indicators
     ]
+
+
+def test_amount_units_that_disagree_are_refused(tmp_path: Path, grid: tuple) -> None:
+    header, rows = grid
+    header = [header[0], *(h + "（元）" for h in header[1:5]), *header[5:]]
+    path = _filed(tmp_path, "t.txt")
+    text = "\n".join([LABEL, TITLE, DEPARTMENT, UNIT, *("\t".join(r) for r in [header, *rows])])
+    path.write_text(text + "\n", "utf-8")
+    with pytest.raises(TableRefused, match="amount unit disagrees"):
+        process_file(path)

@@ -93,6 +93,15 @@ def budget_year(path: Path, header: Header, override: int | None = None) -> int:
     raise TableRefused(path, "no budget year: file it under a year folder (data/raw/<year>/) or pass --year")
 
 
+def amount_unit(path: Path, line_unit: str | None, column_unit: str | None) -> str:
+    """The table's amount unit: the header lines' (单位：万元), a column header's (总计（元）), else 万元. Two that
+    disagree are a refusal: one of them is wrong, and nothing in the table says which."""
+    if line_unit and column_unit and line_unit != column_unit:
+        said = f"the lines above the table say 单位：{line_unit}, a column header says ({column_unit})"
+        raise TableRefused(path, f"amount unit disagrees: {said}")
+    return line_unit or column_unit or "万元"
+
+
 def new_table(
     grid: Grid, header: Header, year: int | None, source_unit: str, department: str | None = None
 ) -> SourceTable:

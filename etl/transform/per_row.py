@@ -63,7 +63,7 @@ def target_text(comparison: str, value: str, unit: str) -> str | None:
     if not value:
         return None
     # = | 提升 is printed 提升 (but = | 100% is =100%)
-    qualitative_equal = comparison in ("=", "＝") and not _is_number(value.removesuffix("%"))
+    qualitative_equal = comparison in ("=", "＝", "等于") and not _is_number(value.removesuffix("%"))
     prefix = "" if comparison in _NO_COMPARISON or value.startswith(comparison) or qualitative_equal else comparison
     suffix = unit if unit and not value.endswith(unit) and _is_number(value) else ""
     return f"{prefix}{value}{suffix}"
