@@ -26,6 +26,8 @@ Found by a correctness hunt (hunt-c):
 - a per-row weight printed with 分 (20分): every indicator row was a reject;
 - 单位：万元 above the table and 总计（元） in its header: the line won silently (one of the two is wrong, and a
   table that reconciles in either unit cannot say which): refused now;
+- Word content controls (w:sdt: a template's fill-in fields) around a title paragraph, rows or a cell: what they
+  held was not read (the 部门名称 line, projects, a cell: the row's cells moved left);
 - a placeholder for an empty amount other than - or — (——, /, –) refused the table or lost the project.
 """
 
@@ -452,3 +454,21 @@ def test_amount_units_that_disagree_are_refused(tmp_path: Path, grid: tuple) -> 
     path.write_text(text + "\n", "utf-8")
     with pytest.raises(TableRefused, match="amount unit disagrees"):
         process_file(path)
+
+
+def test_word_content_controls_are_read_through(tmp_path: Path, grid: tuple, original: SourceTable) -> None:
+    header, rows = grid
+    para = lambda t: f'<w:p><w:r><w:t xml:space="preserve">{html.escape(t)}</w:t></w:r></w:p>'  # noqa: E731
+    sdt = lambda xml: f"<w:sdt><w:sdtPr><w:tag w:val='f'/></w:sdtPr><w:sdtContent>{xml}</w:sdtContent></w:sdt>"  # noqa: E731
+    tc = lambda c: f"<w:tc>{para(c)}</w:tc>"  # noqa: E731
+    body = f"<w:tr>{''.join(map(tc, header))}</w:tr>"
+    for n, row in enumerate(rows):
+        if n == 3:  # a cell in a content control
+            body += "<w:tr>" + tc(row[0]) + sdt(tc(row[1])) + "".join(map(tc, row[2:])) + "</w:tr>"
+        elif n in (5, 6):  # rows in a content control (a repeating section)
+            body += sdt(f"<w:tr>{''.join(map(tc, row))}</w:tr>")
+        else:
+            body += f"<w:tr>{''.join(map(tc, row))}</w:tr>"
+    lines = para(TITLE) + sdt(para(DEPARTMENT)) + para(UNIT)
+    path = _word(_filed(tmp_path, "tianhe-sfj.docx"), f"{lines}<w:tbl>{body}</w:tbl>")
+    assert parsed_facts(process_file(path)) == parsed_facts(original)

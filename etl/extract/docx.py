@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from lxml import etree
@@ -49,6 +50,20 @@ def _span(tc: etree._Element) -> tuple[int, bool]:
     return columns, merge is not None and merge.get(f"{W}val", "continue") != "restart"
 
 
+_WRAPPERS = frozenset({f"{W}sdt", f"{W}sdtContent", f"{W}customXml"})
+
+
+def _children(node: etree._Element, *tags: str) -> Iterator[etree._Element]:
+    """The node's children of those tags, in order, including those wrapped in content controls (w:sdt, a form's
+    fill-in fields: a title paragraph, a row, a cell, a whole table) or w:customXml."""
+    wanted = {f"{W}{t}" for t in tags}
+    for child in node:
+        if child.tag in wanted:
+            yield child
+        elif child.tag in _WRAPPERS:
+            yield from _children(child, *tags)
+
+
 def _grid_before(tr: etree._Element) -> int:
     """The grid columns a row leaves out before its first cell (w:trPr/w:gridBefore)."""
     before = tr.find(f"{W}trPr/{W}gridBefore")
@@ -60,9 +75,9 @@ def _grid_before(tr: etree._Element) -> int:
 
 def _table_rows(table: etree._Element, start: int) -> list[NumberedRow]:
     rows: list[NumberedRow] = []
-    for n, tr in enumerate(table.iterfind(f"{W}tr"), start=start):
+    for n, tr in enumerate(_children(table, "tr"), start=start):
         cells: list[str] = [""] * _grid_before(tr)  # a row that starts further right (w:gridBefore): empty cells
-        for tc in tr.iterfind(f"{W}tc"):
+        for tc in _children(tr, "tc"):
             columns, continued = _span(tc)
             cells.append("" if continued else _cell_text(tc))
             cells.extend([""] * (columns - 1))
@@ -79,7 +94,7 @@ def document_parts(body: etree._Element) -> list[list[NumberedRow]]:
     between: list[str] = []
     seen_table = headed = False
     count = 0
-    for node in body:
+    for node in _children(body, "p", "tbl"):
         if node.tag == f"{W}p" and (text := _text(node).strip()):
             if seen_table:
                 between.append(text)
