@@ -28,6 +28,8 @@ Found by a correctness hunt (hunt-c):
   table that reconciles in either unit cannot say which): refused now;
 - Word content controls (w:sdt: a template's fill-in fields) around a title paragraph, rows or a cell: what they
   held was not read (the 部门名称 line, projects, a cell: the row's cells moved left);
+- a Word tab (部门名称：X<w:tab/>填报日期：…) or line break (w:br) inside a paragraph was dropped, the texts run
+  together: the department read as X填报日期：2024年1月15日;
 - a placeholder for an empty amount other than - or — (——, /, –) refused the table or lost the project.
 """
 
@@ -472,3 +474,28 @@ def test_word_content_controls_are_read_through(tmp_path: Path, grid: tuple, ori
     lines = para(TITLE) + sdt(para(DEPARTMENT)) + para(UNIT)
     path = _word(_filed(tmp_path, "tianhe-sfj.docx"), f"{lines}<w:tbl>{body}</w:tbl>")
     assert parsed_facts(process_file(path)) == parsed_facts(original)
+
+
+@pytest.mark.parametrize("between", ["<w:tab/>", "<w:br/>"])
+def test_word_tabs_and_line_breaks_inside_a_paragraph(
+    tmp_path: Path, grid: tuple, original: SourceTable, between: str
+) -> None:
+    header, rows = grid
+    para = lambda t: f'<w:p><w:r><w:t xml:space="preserve">{html.escape(t)}</w:t></w:r></w:p>'  # noqa: E731
+    # tab stops in the paragraph's properties are not text
+    dept = (
+        '<w:p><w:pPr><w:tabs><w:tab w:val="left" w:pos="6000"/></w:tabs></w:pPr>'
+        f"<w:r><w:t>{DEPARTMENT}</w:t>{between}<w:t>填报日期：2024年1月15日</w:t></w:r></w:p>"
+    )
+    cell = lambda i, c: (  # noqa: E731
+        f"<w:tc>{para(c)}</w:tc>"
+        if i != len(header) - 1 or not c
+        else "<w:tc><w:p>" + "<w:r><w:br/></w:r>".join(  # the items one per line, in one paragraph
+            f"<w:r><w:t>{html.escape(item)}</w:t></w:r>" for item in re.split(r"(?<=。)(?=\d{1,2}、)", c)
+        ) + "</w:p></w:tc>"
+    )
+    body = "".join("<w:tr>" + "".join(cell(i, c) for i, c in enumerate(r)) + "</w:tr>" for r in [header, *rows])
+    path = _word(_filed(tmp_path, "tianhe-sfj.docx"), para(TITLE) + dept + para(UNIT) + f"<w:tbl>{body}</w:tbl>")
+    table = process_file(path)
+    assert table.department_name == "广州市天河区司法局"
+    assert parsed_facts(table) == parsed_facts(original)

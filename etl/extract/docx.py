@@ -28,8 +28,19 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MAX_XML_BYTES = 256 * 1024 * 1024
 
 
+_RUN_BREAKS = {f"{W}tab": "\t", f"{W}br": "\n", f"{W}cr": "\n"}
+
+
 def _text(node: etree._Element) -> str:
-    return "".join(t.text or "" for t in node.iter(f"{W}t"))
+    """The text of the runs: a tab (部门名称：X<tab>填报日期：…) and a line break inside a paragraph are kept, not run
+    together with the text after them (a w:tab of the paragraph's properties is a tab stop, not text)."""
+    parts = []
+    for el in node.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}cr"):
+        if el.tag == f"{W}t":
+            parts.append(el.text or "")
+        elif el.getparent() is not None and el.getparent().tag == f"{W}r":
+            parts.append(_RUN_BREAKS[el.tag])
+    return "".join(parts)
 
 
 def _cell_text(tc: etree._Element) -> str:
@@ -96,11 +107,13 @@ def document_parts(body: etree._Element) -> list[list[NumberedRow]]:
     count = 0
     for node in _children(body, "p", "tbl"):
         if node.tag == f"{W}p" and (text := _text(node).strip()):
+            lines = [line.strip() for line in text.splitlines() if line.strip()]  # a w:br ends a line
             if seen_table:
-                between.append(text)
+                between.extend(lines)
             else:
-                count += 1
-                parts[-1].append((count, [text]))
+                for line in lines:
+                    count += 1
+                    parts[-1].append((count, [line]))
         elif node.tag == f"{W}tbl":
             rows = _table_rows(node, count + 1)
             count += len(rows)
