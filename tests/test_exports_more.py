@@ -30,6 +30,8 @@ Found by a correctness hunt (hunt-c):
   held was not read (the 部门名称 line, projects, a cell: the row's cells moved left);
 - a Word tab (部门名称：X<w:tab/>填报日期：…) or line break (w:br) inside a paragraph was dropped, the texts run
   together: the department read as X填报日期：2024年1月15日;
+- a workbook's title cell of several lines (项目支出绩效目标表 / 部门名称：… / 单位：万元 merged across the
+  table): one header line, its 部门名称 not read (the department taken from the first unit row);
 - a placeholder for an empty amount other than - or — (——, /, –) refused the table or lost the project.
 """
 
@@ -499,3 +501,19 @@ def test_word_tabs_and_line_breaks_inside_a_paragraph(
     table = process_file(path)
     assert table.department_name == "广州市天河区司法局"
     assert parsed_facts(table) == parsed_facts(original)
+
+
+def test_a_title_cell_of_several_lines(tmp_path: Path, grid: tuple, original: SourceTable) -> None:
+    header, rows = grid
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append([LABEL])
+    sheet.append(["\n".join([TITLE, "部门名称：广州市天河区司法局（本级）", UNIT])])
+    sheet.merge_cells("A2:G2")
+    for row in [header, *rows]:
+        sheet.append([c or None for c in row])
+    path = _filed(tmp_path, "title.xlsx")
+    book.save(path)
+    table = process_file(path)
+    assert (table.department_name, table.title) == ("广州市天河区司法局（本级）", TITLE)
+    assert parsed_facts(table) == {**parsed_facts(original), "department": "广州市天河区司法局（本级）"}

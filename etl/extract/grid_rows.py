@@ -16,7 +16,7 @@ NumberedRow = tuple[int, list[str]]
 def split_at_header(rows: Iterable[NumberedRow]) -> tuple[list[tuple[int, str]], list[GridRow]]:
     """Rows before the first header row become preamble lines; the header row and all after it the grid.
 
-    Blank rows are dropped; a preamble row keeps its non-empty cells joined by a space.
+    Blank rows are dropped; a preamble row keeps its non-empty cells joined by a space, one line per line of text.
     """
     preamble, grid, _ = split_rows(rows)
     return preamble, grid
@@ -36,7 +36,9 @@ def split_rows(rows: Iterable[NumberedRow]) -> tuple[list[tuple[int, str]], list
         if not any(cells):
             continue
         if not grid and not is_header_row(cells):
-            preamble.append((line_no, " ".join(c for c in cells if c)))
+            # a title cell of several lines (项目支出绩效目标表 / 部门名称：… / 单位：万元 in one cell): a line each
+            text = " ".join(c for c in cells if c)
+            preamble.extend((line_no, line.strip()) for line in text.splitlines() if line.strip())
             kept.append(GridRow(line_no, cells))
             continue
         grid.append(GridRow(line_no, cells))
