@@ -32,7 +32,8 @@ Found by a correctness hunt (hunt-c):
   together: the department read as X填报日期：2024年1月15日;
 - a workbook's title cell of several lines (项目支出绩效目标表 / 部门名称：… / 单位：万元 merged across the
   table): one header line, its 部门名称 not read (the department taken from the first unit row);
-- a placeholder for an empty amount other than - or — (——, /, –) refused the table or lost the project.
+- a placeholder for an empty amount other than - or — (——, /, –) refused the table or lost the project, and so
+  did an amount in Excel's currency format (¥1,485.34, as Excel saves it to CSV).
 """
 
 from __future__ import annotations
@@ -184,6 +185,12 @@ def test_cell_text_shows_percentages_and_dates_as_printed() -> None:
 @pytest.mark.parametrize("nil", ["——", "—", "-", "–", "/", "－－", " —— "])
 def test_a_dash_or_slash_for_an_empty_amount_is_zero(nil: str) -> None:
     assert to_yuan(nil, "万元") == Decimal("0.00")
+
+
+@pytest.mark.parametrize("cell", ["¥1,485.34", "￥1,485.34", "¥ 1,485.34"])
+def test_an_amount_in_excels_currency_format(cell: str) -> None:
+    """What Excel writes to a CSV (or a page) for a cell formatted as currency."""
+    assert to_yuan(cell, "万元") == Decimal("14853400.00")
 
 
 def test_an_xls_shows_percentages_and_dates_as_printed(tmp_path: Path) -> None:

@@ -29,7 +29,7 @@ class AmountError(ValueError):
 @lru_cache(maxsize=1 << 14)
 def to_yuan(cell: str, source_unit: str) -> Decimal:
     """'1,485.34' in 万元 -> Decimal('14853400.00'); '' -> 0; a unit in the cell wins (cached: amounts recur)."""
-    text = fold_number(fold(cell)).replace(" ", "")
+    text = fold_number(fold(cell)).replace(" ", "").removeprefix("¥").removeprefix("￥")  # Excel's currency format
     if _NIL.match(text):
         return Decimal("0.00")
     m = _AMOUNT.match(text)
