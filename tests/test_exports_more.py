@@ -32,6 +32,8 @@ Found by a correctness hunt (hunt-c):
   together: the department read as X填报日期：2024年1月15日;
 - a workbook's title cell of several lines (项目支出绩效目标表 / 部门名称：… / 单位：万元 merged across the
   table): one header line, its 部门名称 not read (the department taken from the first unit row);
+- a workbook whose <dimension> understates the sheet (A1, as streaming writers put it, or a stale range): only
+  that rectangle was read, the table refused as no target table or cut (A1:F15: 8 projects, no targets);
 - a placeholder for an empty amount other than - or — (——, /, –) refused the table or lost the project, and so
   did an amount in Excel's currency format (¥1,485.34, as Excel saves it to CSV).
 """
@@ -524,3 +526,24 @@ def test_a_title_cell_of_several_lines(tmp_path: Path, grid: tuple, original: So
     table = process_file(path)
     assert (table.department_name, table.title) == ("广州市天河区司法局（本级）", TITLE)
     assert parsed_facts(table) == {**parsed_facts(original), "department": "广州市天河区司法局（本级）"}
+
+
+@pytest.mark.parametrize("dimension", ["A1", "A1:F15"])
+def test_a_workbook_whose_dimension_understates_the_sheet(
+    tmp_path: Path, grid: tuple, original: SourceTable, dimension: str
+) -> None:
+    header, rows = grid
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    _sheet(book, "绩效目标表", header, rows, [TITLE, DEPARTMENT, UNIT])
+    path = _filed(tmp_path, "tianhe-sfj.xlsx")
+    book.save(path)
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    stated = f'<dimension ref="{dimension}"/>'.encode()
+    xml, n = re.subn(rb'<dimension ref="[^"]*"/>', stated, parts["xl/worksheets/sheet1.xml"])
+    assert n == 1
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in {**parts, "xl/worksheets/sheet1.xml": xml}.items():
+            archive.writestr(name, data)
+    assert parsed_facts(process_file(path)) == parsed_facts(original)

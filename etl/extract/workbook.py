@@ -132,6 +132,9 @@ def _xlsx_sheets(data: bytes, notes: list[str]) -> Iterable[tuple[str, bool, lis
     try:
         for sheet in book.worksheets:
             visible = sheet.sheet_state == "visible"
+            # the sheet's <dimension> is the writer's claim (streaming writers put A1, or a stale range): read every
+            # stored row and cell instead of the rectangle it states
+            sheet.reset_dimensions()
             rows = [
                 (i, _row_texts(sheet.title, i, _xlsx_cells(row), notes))
                 for i, row in enumerate(sheet.iter_rows() if visible else (), start=1)
