@@ -34,6 +34,8 @@ Found by a correctness hunt (hunt-c):
   table): one header line, its 部门名称 not read (the department taken from the first unit row);
 - a workbook whose <dimension> understates the sheet (A1, as streaming writers put it, or a stale range): only
   that rectangle was read, the table refused as no target table or cut (A1:F15: 8 projects, no targets);
+- a saved page whose navigation lists other years' tables (2023年项目支出绩效目标表) above the title: the first
+  such line was the title, the table filed under 2023 (or refused in a 2024 folder as a year disagreement);
 - a placeholder for an empty amount other than - or — (——, /, –) refused the table or lost the project, and so
   did an amount in Excel's currency format (¥1,485.34, as Excel saves it to CSV).
 """
@@ -547,3 +549,19 @@ def test_a_workbook_whose_dimension_understates_the_sheet(
         for name, data in {**parts, "xl/worksheets/sheet1.xml": xml}.items():
             archive.writestr(name, data)
     assert parsed_facts(process_file(path)) == parsed_facts(original)
+
+
+@pytest.mark.parametrize("folder", ["2024", "undated"])
+def test_a_page_listing_other_years_tables_above_the_title(
+    tmp_path: Path, grid: tuple, original: SourceTable, folder: str
+) -> None:
+    header, rows = grid
+    side = "".join(f"<li><a href='{y}.html'>{y}年项目支出绩效目标表</a></li>" for y in (2023, 2022))
+    head = f"<h1>2024年{TITLE}</h1><p>{DEPARTMENT}</p><p>{UNIT}</p>"
+    path = tmp_path / folder / "tianhe-sfj.html"
+    path.parent.mkdir(parents=True)
+    page = f"<p>{LABEL}</p><ul>{side}</ul>{head}{_html_table(header, rows)}"
+    path.write_text(f"<html><body>{page}</body></html>", "utf-8")
+    table = process_file(path)
+    assert (table.budget_year, table.title) == (2024, f"2024年{TITLE}")
+    assert parsed_facts(table) == parsed_facts(original)

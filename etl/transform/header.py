@@ -27,6 +27,7 @@ _NEXT_LABEL = re.compile(
 )
 _YEAR_IN_TEXT = re.compile(r"((?:19|20)\d\d)\s*年(?:度)?.*?(?:绩效目标|预算)")
 _YEAR_DIR = re.compile(r"^\d{4}$")
+_TITLE = re.compile(r"(?:绩效目标|项目支出).*表")
 _YEAR_IN_BRACKETS = re.compile(r"\(\s*((?:19|20)\d\d)\s*年度?\s*\)")
 _YEAR_LINE = re.compile(r"^\s*\(\s*((?:19|20)\d\d)\s*年度?\s*\)\s*$|^\s*((?:19|20)\d\d)\s*年度?\s*$")
 
@@ -40,8 +41,17 @@ class Header:
     is_generated: bool
 
 
+def _title_line(preamble: list[tuple[int, str]]) -> str:
+    """The table's title: the last line before the grid that names a table (…绩效目标表, 项目支出…表; a page's
+    navigation or a list of other years' tables comes before the title), else the first naming 绩效目标/项目支出."""
+    named = [line for _, line in preamble if _TITLE.search(line) and not line.startswith(GENERATED_MARK)]
+    if named:
+        return named[-1]
+    return next((line for _, line in preamble if "绩效目标" in line or "项目支出" in line), "")
+
+
 def parse_header(preamble: list[tuple[int, str]]) -> Header:
-    title, department, unit, year, generated = "", None, None, None, False
+    title, department, unit, year, generated = _title_line(preamble), None, None, None, False
     for _, line in preamble:
         if line.startswith(GENERATED_MARK):
             generated = True
@@ -54,8 +64,7 @@ def parse_header(preamble: list[tuple[int, str]]) -> Header:
             department = line[m.start("name") : end].strip() or department
         if m := _UNIT.search(folded):
             unit = unit or m.group("unit")
-        if not title and ("绩效目标" in line or "项目支出" in line):
-            title = line
+        if line == title:
             if (m := _YEAR_IN_TEXT.search(folded) or _YEAR_IN_BRACKETS.search(folded)) and is_budget_year(
                 int(m.group(1))
             ):
