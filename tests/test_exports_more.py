@@ -36,6 +36,8 @@ Found by a correctness hunt (hunt-c):
   that rectangle was read, the table refused as no target table or cut (A1:F15: 8 projects, no targets);
 - a saved page whose navigation lists other years' tables (2023年项目支出绩效目标表) above the title: the first
   such line was the title, the table filed under 2023 (or refused in a 2024 folder as a year disagreement);
+- a page of single-project forms whose navigation links 2023年部门决算, …绩效自评表 or 预算执行完成情况: refused
+  as a 决算 completion table or a self-evaluation (the look-alikes read every line of the page);
 - a placeholder for an empty amount other than - or — (——, /, –) refused the table or lost the project, and so
   did an amount in Excel's currency format (¥1,485.34, as Excel saves it to CSV).
 """
@@ -565,3 +567,15 @@ def test_a_page_listing_other_years_tables_above_the_title(
     table = process_file(path)
     assert (table.budget_year, table.title) == (2024, f"2024年{TITLE}")
     assert parsed_facts(table) == parsed_facts(original)
+
+
+@pytest.mark.parametrize("link", ["2023年部门决算</a><a>预算执行完成情况", "2023年项目支出绩效自评表"])
+def test_a_page_of_forms_whose_navigation_links_look_alikes(tmp_path: Path, link: str) -> None:
+    from tests.fixtures.layouts_real import forms
+
+    page = forms.to_html([forms.FORM_A, forms.FORM_B], "GENERATED")
+    plain = _filed(tmp_path, "forms.html")
+    plain.write_text(page, encoding="utf-8")
+    linked = _filed(tmp_path, "linked/forms.html")
+    linked.write_text(page.replace("<p>GENERATED fixture</p>", f"<p>GENERATED fixture</p><a>{link}</a>"), "utf-8")
+    assert parsed_facts(process_file(linked, 2024)) == parsed_facts(process_file(plain, 2024))
