@@ -38,6 +38,7 @@ Found by a correctness hunt (hunt-c):
   such line was the title, the table filed under 2023 (or refused in a 2024 folder as a year disagreement);
 - a page of single-project forms whose navigation links 2023年部门决算, …绩效自评表 or 预算执行完成情况: refused
   as a 决算 completion table or a self-evaluation (the look-alikes read every line of the page);
+- a file of single-project forms of two departments (主管部门 A, then B): every project filed under A;
 - a placeholder for an empty amount other than - or — (——, /, –) refused the table or lost the project, and so
   did an amount in Excel's currency format (¥1,485.34, as Excel saves it to CSV).
 """
@@ -579,3 +580,15 @@ def test_a_page_of_forms_whose_navigation_links_look_alikes(tmp_path: Path, link
     linked = _filed(tmp_path, "linked/forms.html")
     linked.write_text(page.replace("<p>GENERATED fixture</p>", f"<p>GENERATED fixture</p><a>{link}</a>"), "utf-8")
     assert parsed_facts(process_file(linked, 2024)) == parsed_facts(process_file(plain, 2024))
+
+
+def test_forms_of_two_departments_in_one_file_are_refused(tmp_path: Path) -> None:
+    from tests.fixtures.layouts_real import forms
+
+    other = forms._replace(forms.FORM_G_2, {"嘉峪关市文化和旅游局": "嘉峪关市教育局"})
+    path = _filed(tmp_path, "forms.html")
+    path.write_text(forms.to_html([forms.FORM_G, other], "GENERATED"), encoding="utf-8")
+    with pytest.raises(TableRefused, match="嘉峪关市教育局"):
+        process_file(path, 2023)
+    path.write_text(forms.to_html([forms.FORM_G, forms.FORM_G_2], "GENERATED"), encoding="utf-8")
+    assert len(process_file(path, 2023).projects) == 2  # one department: read
