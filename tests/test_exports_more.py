@@ -39,6 +39,8 @@ Found by a correctness hunt (hunt-c):
 - a page of single-project forms whose navigation links 2023年部门决算, …绩效自评表 or 预算执行完成情况: refused
   as a 决算 completion table or a self-evaluation (the look-alikes read every line of the page);
 - a file of single-project forms of two departments (主管部门 A, then B): every project filed under A;
+- a per-row export with 实施周期指标值 and 年度指标值 columns beside one 指标性质 and one 计量单位: the period
+  value was kept bare (300, not ≥300人次: no comparison, no unit);
 - a placeholder for an empty amount other than - or — (——, /, –) refused the table or lost the project, and so
   did an amount in Excel's currency format (¥1,485.34, as Excel saves it to CSV).
 """
@@ -592,3 +594,21 @@ def test_forms_of_two_departments_in_one_file_are_refused(tmp_path: Path) -> Non
         process_file(path, 2023)
     path.write_text(forms.to_html([forms.FORM_G, forms.FORM_G_2], "GENERATED"), encoding="utf-8")
     assert len(process_file(path, 2023).projects) == 2  # one department: read
+
+
+def test_per_row_period_values_take_the_comparison_and_the_unit(tmp_path: Path) -> None:
+    lines = [
+        LABEL,
+        "某县2024年部门预算项目支出绩效目标表",
+        "部门名称：某县教育局",
+        "单位:元",
+        "项目名称\t项目资金\t年度目标\t一级指标\t二级指标\t三级指标\t指标性质\t实施周期指标值\t年度指标值\t计量单位",
+        "教师培训\t50000\t培训教师\t产出指标\t数量指标\t培训人次\t≥\t300\t100\t人次",
+        "\t\t\t满意度指标\t服务对象满意度指标\t满意度\t≥\t90\t95\t%",
+        "\t\t\t效益指标\t社会效益指标\t教学质量\t≥\t长期\t5\t%",
+    ]
+    path = _filed(tmp_path, "period.txt")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    [project] = process_file(path).projects
+    got = [(i.period.text, i.period.comparison, i.period.unit, i.annual.text) for i in project.indicators]
+    assert got == [("≥300人次", ">=", "人次", "≥100人次"), ("≥90%", ">=", "%", "≥95%"), ("长期", None, None, "≥5%")]
