@@ -148,15 +148,23 @@ def _xls_sheets(data: bytes, notes: list[str]) -> Iterable[tuple[str, bool, list
     import xlrd
 
     # ragged_rows: a row ends at its last stored cell (formatted blanks count), as _xlsx_cells ends it
-    book = xlrd.open_workbook(file_contents=data, formatting_info=True, ragged_rows=True)
+    try:
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, ragged_rows=True)
+        formats = True
+    except Exception:  # formats xlrd cannot read (an old BIFF version): the values without them
+        book = xlrd.open_workbook(file_contents=data, ragged_rows=True)
+        formats = False
+
+    def number_format(sheet: xlrd.sheet.Sheet, r: int, c: int) -> str | None:
+        fmt = book.format_map.get(book.xf_list[sheet.cell_xf_index(r, c)].format_key) if formats else None
+        return fmt.format_str if fmt else None
 
     def cells(sheet: xlrd.sheet.Sheet, r: int) -> Iterable[tuple[object, str | None]]:
         for c, (value, kind) in enumerate(zip(sheet.row_values(r), sheet.row_types(r), strict=True)):
             if kind == xlrd.XL_CELL_DATE:
                 with contextlib.suppress(ValueError, OverflowError, xlrd.xldate.XLDateError):
                     value = xlrd.xldate_as_datetime(value, book.datemode)
-            fmt = book.format_map.get(book.xf_list[sheet.cell_xf_index(r, c)].format_key) if kind == 2 else None
-            yield value, fmt.format_str if fmt else None
+            yield value, (number_format(sheet, r, c) if kind == xlrd.XL_CELL_NUMBER else None)
 
     for sheet in book.sheets():
         visible = sheet.visibility == 0
