@@ -41,6 +41,8 @@ Found by a correctness hunt (hunt-c):
 - a file of single-project forms of two departments (主管部门 A, then B): every project filed under A;
 - a per-row export with 实施周期指标值 and 年度指标值 columns beside one 指标性质 and one 计量单位: the period
   value was kept bare (300, not ≥300人次: no comparison, no unit);
+- a long table cut into two HTML tables, or continued on a second sheet, the second part without its header
+  row: only the first part was read (13 of 22 projects lost);
 - a placeholder for an empty amount other than - or — (——, /, –) refused the table or lost the project, and so
   did an amount in Excel's currency format (¥1,485.34, as Excel saves it to CSV).
 """
@@ -612,3 +614,29 @@ def test_per_row_period_values_take_the_comparison_and_the_unit(tmp_path: Path) 
     [project] = process_file(path).projects
     got = [(i.period.text, i.period.comparison, i.period.unit, i.annual.text) for i in project.indicators]
     assert got == [("≥300人次", ">=", "人次", "≥100人次"), ("≥90%", ">=", "%", "≥95%"), ("长期", None, None, "≥5%")]
+
+
+@pytest.mark.parametrize("suffix", ["html", "xlsx"])
+def test_a_table_continued_without_its_header(tmp_path: Path, grid: tuple, original: SourceTable, suffix: str) -> None:
+    header, rows = grid
+    path = _filed(tmp_path, f"tianhe-sfj.{suffix}")
+    other = [["序号", "说明"], ["1", "本表金额单位为万元"]]  # a notes table or sheet after: not a continuation
+    if suffix == "html":
+        head = "".join(f"<p>{t}</p>" for t in (LABEL, TITLE, DEPARTMENT, UNIT))
+        rest = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows[12:])
+        notes = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in other)
+        page = f"{head}{_html_table(header, rows[:12])}<p>- 2 -</p><table>{rest}</table><table>{notes}</table>"
+        path.write_text(f"<html><body>{page}</body></html>", encoding="utf-8")
+    else:
+        book = openpyxl.Workbook()
+        book.remove(book.active)
+        _sheet(book, "Sheet1", header, rows[:12], [TITLE, DEPARTMENT, UNIT])
+        second = book.create_sheet("Sheet2")
+        for row in rows[12:]:
+            second.append([row[0], *(_number(c) for c in row[1:5]), *(c or None for c in row[5:])])
+        notes = book.create_sheet("说明")
+        for row in other:
+            notes.append(row)
+        book.save(path)
+    table = process_file(path)
+    assert parsed_facts(table) == parsed_facts(original)

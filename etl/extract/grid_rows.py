@@ -63,8 +63,9 @@ def _key(cells: list[str]) -> str:
 def join_tables(path: Path, tables: list[tuple[str, list[NumberedRow]]]) -> list[NumberedRow]:
     """tables: (what to call the part in a refusal: sheet '乙单位', table 2; its rows).
 
-    One table printed in parts, each with its own header row (a workbook's sheets, one per unit): the first
-    part whole, then each later part from the row after its header. A later part whose columns differ, or whose
+    One table printed in parts, each with its own header row (a workbook's sheets, one per unit) or continuing
+    the one before without one (see continues): the first part whole, then each later part from the row after
+    its header. A later part whose columns differ, or whose
     title lines name another department, amount unit or year than the first part's, is another table: refused."""
     name, first = tables[0]
     head = next(i for i, (_, cells) in enumerate(first) if is_header_row([c.strip() for c in cells]))
@@ -72,7 +73,10 @@ def join_tables(path: Path, tables: list[tuple[str, list[NumberedRow]]]) -> list
     said = "".join(_key(cells) for _, cells in first[:head])
     rows = list(first)
     for other, part in tables[1:]:
-        at = next(i for i, (_, cells) in enumerate(part) if is_header_row([c.strip() for c in cells]))
+        at = next((i for i, (_, cells) in enumerate(part) if is_header_row([c.strip() for c in cells])), None)
+        if at is None:  # a continuation without a header row (see continues): every row
+            rows.extend(part)
+            continue
         if header_positions([c.strip() for c in part[at][1]]) != columns:
             reason = f"{name} and {other} have different column headers: load each table as its own file"
             raise TableRefused(path, reason, part[at][0], RefusalKind.UNSUPPORTED_LAYOUT)
@@ -86,3 +90,23 @@ def join_tables(path: Path, tables: list[tuple[str, list[NumberedRow]]]) -> list
                 raise TableRefused(path, reason, line_no, RefusalKind.UNSUPPORTED_LAYOUT)
         rows.extend(part[at + 1 :])
     return rows
+
+
+MIN_CONTINUED_COLUMNS = 5
+
+
+def header_width(rows: list[NumberedRow]) -> int:
+    """The number of cells of the first header row among the rows (0 without one)."""
+    return next((len(cells) for _, cells in rows if is_header_row([c.strip() for c in cells])), 0)
+
+
+def continues(rows: list[NumberedRow], width: int) -> bool:
+    """Whether a table (or sheet) without a header row continues the table before it, cut there (an HTML page
+    or a workbook that split a long table): as wide as its header (5+ columns), every row at most as wide, and no
+    row naming two or more known columns (the header of another table, which is not a continuation)."""
+    filled = [[c.strip() for c in cells] for _, cells in rows if any(c.strip() for c in cells)]
+    if width < MIN_CONTINUED_COLUMNS or not filled or max(len(cells) for cells in filled) != width:
+        return False
+    if sum(1 for cells in filled if sum(1 for c in cells if c) >= 3) * 2 < len(filled):
+        return False  # mostly notes or titles: not rows of the table
+    return not any(sum(1 for c in cells if c and header_positions([c])[0]) >= 2 for cells in filled)

@@ -13,7 +13,15 @@ from pathlib import Path
 from lxml import etree, html
 
 from etl.extract.encoding import decode, sha256_of
-from etl.extract.grid_rows import NumberedRow, has_header, join_tables, split_at_header, split_rows
+from etl.extract.grid_rows import (
+    NumberedRow,
+    continues,
+    has_header,
+    header_width,
+    join_tables,
+    split_at_header,
+    split_rows,
+)
 from etl.model import Grid, RefusalKind, TableRefused
 
 _SKIP_TEXT_IN = {"script", "style", "head", "title", "noscript"}
@@ -96,10 +104,18 @@ def read_html(path: Path, data: bytes) -> Grid:
     except (etree.ParserError, ValueError) as exc:
         raise TableRefused(path, f"HTML cannot be parsed: {exc}") from None
     tables = doc.xpath("//table")
-    headed = [(table, rows) for table in tables if has_header(rows := table_rows(table))]
-    if headed:
-        # several tables with a header row (a table per unit): joined, each later one from the row after its header
-        parts = [(f"table {i + 1}", _preamble(t, outside_tables=i > 0) + rows) for i, (t, rows) in enumerate(headed)]
+    parts: list[tuple[str, list[NumberedRow]]] = []
+    width = 0
+    for n, table in enumerate(tables, start=1):
+        rows = table_rows(table)
+        if has_header(rows):  # several tables with a header row (a table per unit): joined
+            parts.append((f"table {n}", _preamble(table, outside_tables=bool(parts)) + rows))
+            width = header_width(rows)
+        elif parts and continues(rows, width):  # a long table cut into two, the second without its header
+            parts.append((f"table {n}", rows))
+        elif parts:
+            width = 0  # another table between: what follows it continues nothing
+    if parts:
         preamble, grid = split_at_header(_monotone(join_tables(path, parts)) if len(parts) > 1 else parts[0][1])
         return Grid(path, preamble, grid, encoding=encoding, sha256=sha256_of(data), source_format="html")
     if not tables:

@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from etl.extract.encoding import sha256_of
-from etl.extract.grid_rows import NumberedRow, has_header, join_tables, split_rows
+from etl.extract.grid_rows import NumberedRow, continues, has_header, header_width, join_tables, split_rows
 from etl.model import Grid, TableRefused
 
 SHEET_ROW_OFFSET = 100_000
@@ -72,7 +72,8 @@ def cell_text(value: object, number_format: str | None = None) -> str:
 
 
 def _pick_sheet(path: Path, sheets: Iterable[tuple[str, bool, list[NumberedRow]]]) -> list[NumberedRow]:
-    """The visible sheets that hold a header row, joined (a table printed one sheet per unit); else every
+    """The visible sheets that hold a header row, joined (a table printed one sheet per unit), with a sheet that
+    continues one without its header (see continues); else every
     visible sheet's rows, one after another. A hidden sheet (an old version, a template, a lookup list) is
     not what the workbook shows, and is not read.
 
@@ -82,12 +83,18 @@ def _pick_sheet(path: Path, sheets: Iterable[tuple[str, bool, list[NumberedRow]]
     """
     every: list[NumberedRow] = []
     tables: list[tuple[str, list[NumberedRow]]] = []
+    width = 0
     for n, (title, visible, rows) in enumerate(sheets):
         if not visible:
             continue
         numbered = [(line + n * SHEET_ROW_OFFSET, cells) for line, cells in rows]
         if has_header(rows):
             tables.append((f"sheet {title!r}", rows if not tables else numbered))
+            width = header_width(rows)
+        elif tables and continues(rows, width):  # a long table continued on the next sheet without its header
+            tables.append((f"sheet {title!r}", numbered))
+        elif tables:
+            width = 0
         every.extend(numbered)
     return join_tables(path, tables) if tables else every
 
