@@ -43,6 +43,7 @@ Found by a correctness hunt (hunt-c):
   value was kept bare (300, not ≥300人次: no comparison, no unit);
 - a long table cut into two HTML tables, or continued on a second sheet, the second part without its header
   row: only the first part was read (13 of 22 projects lost);
+- 小计 rows closing each unit's projects: read as units named 小计 (the 合计 then failed against twice the units);
 - a placeholder for an empty amount other than - or — (——, /, –) refused the table or lost the project, and so
   did an amount in Excel's currency format (¥1,485.34, as Excel saves it to CSV).
 """
@@ -640,3 +641,26 @@ def test_a_table_continued_without_its_header(tmp_path: Path, grid: tuple, origi
         book.save(path)
     table = process_file(path)
     assert parsed_facts(table) == parsed_facts(original)
+
+
+@pytest.mark.parametrize("headings", [False, True])
+def test_subtotal_rows_after_each_units_projects(tmp_path: Path, headings: bool) -> None:
+    item = "1、1-产出指标：11-数量指标：培训人次；实施周期指标值:≥100人次；年度指标值:≥100人次。"
+    units = [("某区教育局机关", "57.90", [("教师培训经费", "12.30"), ("校园安保经费", "45.60")]),
+             ("某区第一中学", "100.50", [("实验室建设经费", "60.50"), ("图书购置经费", "40.00")])]
+    lines = [LABEL, "项目支出绩效目标表", "部门名称：某区教育局", UNIT, "项目名称\t总计\t财政拨款\t绩效目标\t绩效指标"]
+    lines.append("合计\t158.40\t158.40\t\t")
+    for unit, total, projects in units:
+        lines.append(f"{unit}\t\t\t\t" if headings else f"{unit}\t{total}\t{total}\t\t")
+        lines += [f"{name}\t{amount}\t{amount}\t目标\t{item}" for name, amount in projects]
+        lines.append(f"小计\t{total}\t{total}\t\t")
+    path = _filed(tmp_path, "subtotals.txt")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    table = process_file(path)
+    assert table.reconciled and not table.rejects
+    assert [(a.kind, a.name, a.amounts["total"]) for a in table.aggregates] == [
+        ("grand_total", "合计", Decimal("1584000.00")),
+        ("unit_subtotal", "某区教育局机关", Decimal("579000.00")),
+        ("unit_subtotal", "某区第一中学", Decimal("1005000.00")),
+    ]
+    assert [p.unit_name for p in table.projects] == ["某区教育局机关"] * 2 + ["某区第一中学"] * 2

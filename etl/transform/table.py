@@ -283,6 +283,9 @@ def _classify_row(
     if fold(name).replace(" ", "") in GRAND_TOTAL_NAMES:
         table.aggregates.append(AggregateRow(row.line_no, "grand_total", name, raw))
         return None
+    if fold(name).replace(" ", "") == "小计" and not goal and not packed and not indicator:
+        _closing_subtotal(table, row, raw)
+        return None
     if not goal and not packed and not indicator:
         table.aggregates.append(AggregateRow(row.line_no, "unit_subtotal", name, raw))
         return None
@@ -305,6 +308,25 @@ def _continues(project: ProjectRow, cells: list[str], positions: dict[str, int],
         return False
     total, goal = _cell(cells, positions, "total"), _cell(cells, positions, "goal")
     return (not total or total == project.raw_amounts.get("total")) and (not goal or goal == project.goal_text)
+
+
+def _closing_subtotal(table: SourceTable, row: GridRow, raw: dict[str, str]) -> None:
+    """小计 after a unit's projects is that unit's subtotal, not a unit named 小计 (which took the projects after it,
+    and counted twice in the 合计's sum of units): it gives its amounts to the unit row above when that printed
+    none (a heading), else it must repeat them (a reject when it does not)."""
+    unit = next((a for a in reversed(table.aggregates) if a.kind == "unit_subtotal"), None)
+    if unit is None:  # no unit row: 小计 closes the projects of the whole table
+        if not any(a.kind == "grand_total" for a in table.aggregates):
+            table.aggregates.append(AggregateRow(row.line_no, "grand_total", "小计", raw))
+        return
+    if not any(v.strip() for v in unit.raw_amounts.values()):
+        unit.raw_amounts = raw
+    elif _plain(raw) != _plain(unit.raw_amounts):
+        table.rejects.append(_reject(table, row, f"小计 differs from the amounts of its unit row ({unit.name})"))
+
+
+def _plain(raw: dict[str, str]) -> dict[str, str]:
+    return {k: v.replace(",", "").strip() for k, v in raw.items()}
 
 
 def _merged_unit(table: SourceTable) -> str | None:
