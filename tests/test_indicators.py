@@ -163,3 +163,17 @@ def test_full_width_numbers_run_on_and_a_comma_before_the_annual_value() -> None
     )
     first, second = _parse(cell)
     assert (first.period.text, first.annual.text, second.name) == ("１００％", "１００％", "b")
+
+
+def test_the_annual_value_first_or_alone() -> None:
+    """Found by hunt-c: 年度指标值 printed before 实施周期指标值 was read into the indicator's name (the annual value
+    lost, silently); an item with 年度指标值 alone (a one-year project) was a reject."""
+    [swapped] = _parse("1、1-产出指标：11-数量指标：培训人次；年度指标值:≥100人次；实施周期指标值:≥300人次。")
+    assert (swapped.name, swapped.period.text, swapped.annual.text) == ("培训人次", "≥300人次", "≥100人次")
+    first, second = _parse(
+        "1、1-产出指标：11-数量指标：培训人次；年度指标值:≥100人次。2、3-满意度指标：31-服务对象满意度指标：满意度；年度指标值:≥90%。"
+    )
+    assert (first.name, first.period.text, first.annual.text) == ("培训人次", None, "≥100人次")
+    assert (second.name, second.annual.number, second.period.status) == ("满意度", 90, "missing")
+    [twice] = _parse("1、1-产出指标：11-数量指标：培训人次；年度指标值:≥100人次；年度指标值:≥200人次。")
+    assert isinstance(twice, ItemError)

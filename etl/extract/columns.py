@@ -11,7 +11,7 @@ from etl.text import header_key
 
 COLUMN_MAP_FILE = Path(__file__).with_name("columns.csv")
 REQUIRED_COLUMNS = ("project_name", "total")
-_UNIT_SUFFIX = re.compile(r"\((万元|千元|元)\)$")
+_UNIT_SUFFIX = re.compile(r"\((?:单位:|金额单位:)?(?:人民币)?(万元|千元|元)\)$")  # 总计(万元), 总计(单位:元)
 
 
 @cache

@@ -2,31 +2,45 @@
 
 Paragraphs before the first table are header lines (title, 部门名称, 单位). Every table row is a row
 of cells; a cell spanning columns (w:gridSpan) or continuing a vertical merge (w:vMerge without
-"restart") arrives empty but the first, like merged Excel cells. Paragraphs inside one cell are
+"restart") arrives empty but the first, like merged Excel cells; the grid columns a row leaves out before its
+first cell (w:gridBefore) arrive empty. Paragraphs inside one cell are
 joined with a line break, as an Excel cell's lines are (a packed indicator list often puts each item in a
 paragraph of its own, without a final 。: joined without one, the items ran together).
 Tables follow each other in the grid in document order (forms one after another); text between
-them is dropped. An old binary .doc is not read (it is refused by its suffix).
+them is dropped, and a later table's repeated column header row is read once (join_tables). An old
+binary .doc is not read (it is refused by its suffix).
 """
 
 from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from lxml import etree
 
 from etl.extract.encoding import sha256_of
-from etl.extract.grid_rows import NumberedRow, split_rows
+from etl.extract.grid_rows import NumberedRow, has_header, join_tables, split_rows
 from etl.model import Grid, TableRefused
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MAX_XML_BYTES = 256 * 1024 * 1024
 
 
+_RUN_BREAKS = {f"{W}tab": "\t", f"{W}br": "\n", f"{W}cr": "\n"}
+
+
 def _text(node: etree._Element) -> str:
-    return "".join(t.text or "" for t in node.iter(f"{W}t"))
+    """The text of the runs: a tab (部门名称：X<tab>填报日期：…) and a line break inside a paragraph are kept, not run
+    together with the text after them (a w:tab of the paragraph's properties is a tab stop, not text)."""
+    parts = []
+    for el in node.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}cr"):
+        if el.tag == f"{W}t":
+            parts.append(el.text or "")
+        elif el.getparent() is not None and el.getparent().tag == f"{W}r":
+            parts.append(_RUN_BREAKS[el.tag])
+    return "".join(parts)
 
 
 def _cell_text(tc: etree._Element) -> str:
@@ -47,11 +61,34 @@ def _span(tc: etree._Element) -> tuple[int, bool]:
     return columns, merge is not None and merge.get(f"{W}val", "continue") != "restart"
 
 
+_WRAPPERS = frozenset({f"{W}sdt", f"{W}sdtContent", f"{W}customXml"})
+
+
+def _children(node: etree._Element, *tags: str) -> Iterator[etree._Element]:
+    """The node's children of those tags, in order, including those wrapped in content controls (w:sdt, a form's
+    fill-in fields: a title paragraph, a row, a cell, a whole table) or w:customXml."""
+    wanted = {f"{W}{t}" for t in tags}
+    for child in node:
+        if child.tag in wanted:
+            yield child
+        elif child.tag in _WRAPPERS:
+            yield from _children(child, *tags)
+
+
+def _grid_before(tr: etree._Element) -> int:
+    """The grid columns a row leaves out before its first cell (w:trPr/w:gridBefore)."""
+    before = tr.find(f"{W}trPr/{W}gridBefore")
+    try:
+        return max(0, min(int(before.get(f"{W}val", "0")), 1000)) if before is not None else 0
+    except ValueError:
+        return 0
+
+
 def _table_rows(table: etree._Element, start: int) -> list[NumberedRow]:
     rows: list[NumberedRow] = []
-    for n, tr in enumerate(table.iterfind(f"{W}tr"), start=start):
-        cells: list[str] = []
-        for tc in tr.iterfind(f"{W}tc"):
+    for n, tr in enumerate(_children(table, "tr"), start=start):
+        cells: list[str] = [""] * _grid_before(tr)  # a row that starts further right (w:gridBefore): empty cells
+        for tc in _children(tr, "tc"):
             columns, continued = _span(tc)
             cells.append("" if continued else _cell_text(tc))
             cells.extend([""] * (columns - 1))
@@ -59,17 +96,34 @@ def _table_rows(table: etree._Element, start: int) -> list[NumberedRow]:
     return rows
 
 
-def document_rows(body: etree._Element) -> list[NumberedRow]:
-    """Paragraphs before the first table as one-cell rows, then every table's rows (nested tables not split)."""
-    rows: list[NumberedRow] = []
-    seen_table = False
-    for node in body:
-        if node.tag == f"{W}p" and not seen_table and (text := _text(node).strip()):
-            rows.append((len(rows) + 1, [text]))
+def document_parts(body: etree._Element) -> list[list[NumberedRow]]:
+    """Paragraphs before the first table as one-cell rows, then every table's rows (nested tables not split).
+
+    A later table with a column header row of its own, after one that had one (a table per unit), starts a new
+    part with the paragraphs just before it, for join_tables; other text after the first table is dropped."""
+    parts: list[list[NumberedRow]] = [[]]
+    between: list[str] = []
+    seen_table = headed = False
+    count = 0
+    for node in _children(body, "p", "tbl"):
+        if node.tag == f"{W}p" and (text := _text(node).strip()):
+            lines = [line.strip() for line in text.splitlines() if line.strip()]  # a w:br ends a line
+            if seen_table:
+                between.extend(lines)
+            else:
+                for line in lines:
+                    count += 1
+                    parts[-1].append((count, [line]))
         elif node.tag == f"{W}tbl":
-            seen_table = True
-            rows.extend(_table_rows(node, len(rows) + 1))
-    return rows
+            rows = _table_rows(node, count + 1)
+            count += len(rows)
+            if headed and has_header(rows):
+                parts.append([(rows[0][0], [t]) for t in between] + rows)
+            else:
+                parts[-1].extend(rows)
+            headed = headed or has_header(rows)
+            seen_table, between = True, []
+    return parts
 
 
 def read_docx(path: Path, data: bytes) -> Grid:
@@ -87,5 +141,7 @@ def read_docx(path: Path, data: bytes) -> Grid:
     body = root.find(f"{W}body")
     if body is None:
         raise TableRefused(path, "cannot read the Word document: no body")
-    preamble, grid, raw = split_rows(document_rows(body))
+    parts = document_parts(body)
+    rows = join_tables(path, [(f"table {i + 1}", part) for i, part in enumerate(parts)]) if len(parts) > 1 else parts[0]
+    preamble, grid, raw = split_rows(rows)
     return Grid(path, preamble, grid, encoding="binary", sha256=sha256_of(data), source_format="docx", raw_rows=raw)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from pathlib import Path
 
-from etl.extract.columns import is_header_row
-from etl.model import GridRow
+from etl.extract.columns import header_positions, is_header_row
+from etl.model import GridRow, RefusalKind, TableRefused
+from etl.text import fold
 
 NumberedRow = tuple[int, list[str]]
 
@@ -13,7 +16,7 @@ NumberedRow = tuple[int, list[str]]
 def split_at_header(rows: Iterable[NumberedRow]) -> tuple[list[tuple[int, str]], list[GridRow]]:
     """Rows before the first header row become preamble lines; the header row and all after it the grid.
 
-    Blank rows are dropped; a preamble row keeps its non-empty cells joined by a space.
+    Blank rows are dropped; a preamble row keeps its non-empty cells joined by a space, one line per line of text.
     """
     preamble, grid, _ = split_rows(rows)
     return preamble, grid
@@ -33,7 +36,9 @@ def split_rows(rows: Iterable[NumberedRow]) -> tuple[list[tuple[int, str]], list
         if not any(cells):
             continue
         if not grid and not is_header_row(cells):
-            preamble.append((line_no, " ".join(c for c in cells if c)))
+            # a title cell of several lines (项目支出绩效目标表 / 部门名称：… / 单位：万元 in one cell): a line each
+            text = " ".join(c for c in cells if c)
+            preamble.extend((line_no, line.strip()) for line in text.splitlines() if line.strip())
             kept.append(GridRow(line_no, cells))
             continue
         grid.append(GridRow(line_no, cells))
@@ -42,3 +47,66 @@ def split_rows(rows: Iterable[NumberedRow]) -> tuple[list[tuple[int, str]], list
 
 def has_header(rows: Iterable[NumberedRow]) -> bool:
     return any(is_header_row([c.strip() for c in cells]) for _, cells in rows)
+
+
+# a title line that says whose table it is or in what unit its amounts are (部门名称：…, 单位：万元)
+_LABELLED = re.compile(r"^(?:部门名称|单位名称|预算单位|主管部门|预算部门|填报单位|(?:金额|计量)?单位)\s*:")
+
+
+_YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
+
+
+def _key(cells: list[str]) -> str:
+    return "".join(fold(" ".join(cells)).split())
+
+
+def join_tables(path: Path, tables: list[tuple[str, list[NumberedRow]]]) -> list[NumberedRow]:
+    """tables: (what to call the part in a refusal: sheet '乙单位', table 2; its rows).
+
+    One table printed in parts, each with its own header row (a workbook's sheets, one per unit) or continuing
+    the one before without one (see continues): the first part whole, then each later part from the row after
+    its header. A later part whose columns differ, or whose
+    title lines name another department, amount unit or year than the first part's, is another table: refused."""
+    name, first = tables[0]
+    head = next(i for i, (_, cells) in enumerate(first) if is_header_row([c.strip() for c in cells]))
+    columns = header_positions([c.strip() for c in first[head][1]])
+    said = "".join(_key(cells) for _, cells in first[:head])
+    rows = list(first)
+    for other, part in tables[1:]:
+        at = next((i for i, (_, cells) in enumerate(part) if is_header_row([c.strip() for c in cells])), None)
+        if at is None:  # a continuation without a header row (see continues): every row
+            rows.extend(part)
+            continue
+        if header_positions([c.strip() for c in part[at][1]]) != columns:
+            reason = f"{name} and {other} have different column headers: load each table as its own file"
+            raise TableRefused(path, reason, part[at][0], RefusalKind.UNSUPPORTED_LAYOUT)
+        for line_no, cells in part[:at]:
+            key = _key(cells)
+            if (_LABELLED.match(key) and key not in said) or not set(_YEAR.findall(key)) <= set(_YEAR.findall(said)):
+                reason = (
+                    f"{other} states {key!r}, which {name} does not: several tables in one file; load each "
+                    "table as its own file"
+                )
+                raise TableRefused(path, reason, line_no, RefusalKind.UNSUPPORTED_LAYOUT)
+        rows.extend(part[at + 1 :])
+    return rows
+
+
+MIN_CONTINUED_COLUMNS = 5
+
+
+def header_width(rows: list[NumberedRow]) -> int:
+    """The number of cells of the first header row among the rows (0 without one)."""
+    return next((len(cells) for _, cells in rows if is_header_row([c.strip() for c in cells])), 0)
+
+
+def continues(rows: list[NumberedRow], width: int) -> bool:
+    """Whether a table (or sheet) without a header row continues the table before it, cut there (an HTML page
+    or a workbook that split a long table): as wide as its header (5+ columns), every row at most as wide, and no
+    row naming two or more known columns (the header of another table, which is not a continuation)."""
+    filled = [[c.strip() for c in cells] for _, cells in rows if any(c.strip() for c in cells)]
+    if width < MIN_CONTINUED_COLUMNS or not filled or max(len(cells) for cells in filled) != width:
+        return False
+    if sum(1 for cells in filled if sum(1 for c in cells if c) >= 3) * 2 < len(filled):
+        return False  # mostly notes or titles: not rows of the table
+    return not any(sum(1 for c in cells if c and header_positions([c])[0]) >= 2 for cells in filled)

@@ -1,4 +1,5 @@
-"""HTML reader: a saved page with one or more tables; the table with the header row is the grid.
+"""HTML reader: a saved page with one or more tables; the table with the header row is the grid (several
+such tables, one per unit, are joined: see join_tables).
 
 Text before that table (title, 部门名称, 单位 lines, and the page's boilerplate) is the preamble.
 Cells spanning rows or columns (rowspan/colspan) are flattened like merged Excel cells: the text
@@ -12,7 +13,15 @@ from pathlib import Path
 from lxml import etree, html
 
 from etl.extract.encoding import decode, sha256_of
-from etl.extract.grid_rows import NumberedRow, has_header, split_at_header, split_rows
+from etl.extract.grid_rows import (
+    NumberedRow,
+    continues,
+    has_header,
+    header_width,
+    join_tables,
+    split_at_header,
+    split_rows,
+)
 from etl.model import Grid, RefusalKind, TableRefused
 
 _SKIP_TEXT_IN = {"script", "style", "head", "title", "noscript"}
@@ -73,11 +82,14 @@ def _monotone(rows: list[NumberedRow]) -> list[NumberedRow]:
     return out
 
 
-def _preamble(table: html.HtmlElement) -> list[NumberedRow]:
+def _preamble(table: html.HtmlElement, outside_tables: bool = False) -> list[NumberedRow]:
+    """The text before the table (and its caption); with outside_tables, only the text that is in no table."""
     lines: list[NumberedRow] = []
     for node in table.xpath("preceding::text() | ./caption//text()"):
         parent = node.getparent()
         if parent is None or parent.tag in _SKIP_TEXT_IN or not isinstance(parent.tag, str):
+            continue
+        if outside_tables and (parent.tag == "table" or any(a.tag == "table" for a in parent.iterancestors())):
             continue
         for part in str(node).splitlines():
             if part.strip():
@@ -92,11 +104,20 @@ def read_html(path: Path, data: bytes) -> Grid:
     except (etree.ParserError, ValueError) as exc:
         raise TableRefused(path, f"HTML cannot be parsed: {exc}") from None
     tables = doc.xpath("//table")
-    for table in tables:
+    parts: list[tuple[str, list[NumberedRow]]] = []
+    width = 0
+    for n, table in enumerate(tables, start=1):
         rows = table_rows(table)
-        if has_header(rows):
-            preamble, grid = split_at_header(_preamble(table) + rows)
-            return Grid(path, preamble, grid, encoding=encoding, sha256=sha256_of(data), source_format="html")
+        if has_header(rows):  # several tables with a header row (a table per unit): joined
+            parts.append((f"table {n}", _preamble(table, outside_tables=bool(parts)) + rows))
+            width = header_width(rows)
+        elif parts and continues(rows, width):  # a long table cut into two, the second without its header
+            parts.append((f"table {n}", rows))
+        elif parts:
+            width = 0  # another table between: what follows it continues nothing
+    if parts:
+        preamble, grid = split_at_header(_monotone(join_tables(path, parts)) if len(parts) > 1 else parts[0][1])
+        return Grid(path, preamble, grid, encoding=encoding, sha256=sha256_of(data), source_format="html")
     if not tables:
         reason = "no table with a header row (项目名称 | 总计 | …) among 0 table(s): no table in the page"
         raise TableRefused(path, reason, kind=RefusalKind.NOT_A_TARGET_TABLE)

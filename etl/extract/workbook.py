@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import math
@@ -9,10 +10,11 @@ import re
 import warnings
 import zipfile
 from collections.abc import Iterable
+from decimal import Decimal
 from pathlib import Path
 
 from etl.extract.encoding import sha256_of
-from etl.extract.grid_rows import NumberedRow, has_header, split_rows
+from etl.extract.grid_rows import NumberedRow, continues, has_header, header_width, join_tables, split_rows
 from etl.model import Grid, TableRefused
 
 SHEET_ROW_OFFSET = 100_000
@@ -30,51 +32,105 @@ def to_fen(value: float) -> float | None:
     return None
 
 
-def cell_text(value: object) -> str:
-    """A cell value as the text a person sees: 82.6 -> '82.6', 1200.0 -> '1200', None -> ''.
+# a number format that shows the value times 100 with a % sign (0%, 0.00%), not a quoted or escaped "%"
+_LITERALS = re.compile(r'"[^"]*"|\\.')
 
-    A number within 1e-6 of a fen amount reads as that amount (see to_fen; the reader notes it)."""
+
+def is_percent_format(number_format: str | None) -> bool:
+    return bool(number_format) and "%" in _LITERALS.sub("", number_format)
+
+
+def excel_digits(value: float) -> str:
+    """A double to at most 15 significant digits, as Excel shows it, without an exponent: 1200.0 -> '1200'."""
+    if not math.isfinite(value):
+        return repr(value)
+    return f"{Decimal(f'{value:.15g}').normalize():f}"
+
+
+def cell_text(value: object, number_format: str | None = None) -> str:
+    """A cell value as the text a person sees: 82.6 -> '82.6', 1200.0 -> '1200', None -> '', 0.95 formatted as a
+    percentage -> '95%', a date (at midnight) -> '2024-12-31'.
+
+    A number within 1e-6 of a fen amount reads as that amount (see to_fen; the reader notes it); any other number
+    as Excel shows it, to 15 significant digits (10606.752199999999, a =SUM() of 万元 amounts with four decimals,
+    reads 10606.7522)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return str(value).upper()
+    if isinstance(value, int | float) and is_percent_format(number_format):
+        shown = (Decimal(repr(value)) * 100).quantize(Decimal("1e-9")).normalize()
+        return f"{shown:f}%"
+    if isinstance(value, dt.datetime) and value.time() == dt.time(0):
+        value = value.date()
     if isinstance(value, float):
         fen = to_fen(value)
-        value = value if fen is None else fen
-        return str(int(value)) if value.is_integer() else repr(value)
+        return excel_digits(value if fen is None else fen)
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     return str(value)
 
 
-def _pick_sheet(path: Path, sheets: Iterable[tuple[str, list[NumberedRow]]]) -> list[NumberedRow]:
-    """The first sheet that holds a header row; else every sheet's rows, one after another.
+def _pick_sheet(path: Path, sheets: Iterable[tuple[str, bool, list[NumberedRow]]]) -> list[NumberedRow]:
+    """The visible sheets that hold a header row, joined (a table printed one sheet per unit), with a sheet that
+    continues one without its header (see continues); else every
+    visible sheet's rows, one after another. A hidden sheet (an old version, a template, a lookup list) is
+    not what the workbook shows, and is not read.
 
     A workbook of single-project forms (one sheet per project) has no header row: its sheets are
     read in order and the layout registry finds the forms in them. Row numbers of the n-th sheet
     are offset by n * SHEET_ROW_OFFSET, so every row keeps a distinct number.
     """
     every: list[NumberedRow] = []
-    for n, (_, rows) in enumerate(sheets):
+    tables: list[tuple[str, list[NumberedRow]]] = []
+    width = 0
+    for n, (title, visible, rows) in enumerate(sheets):
+        if not visible:
+            continue
+        numbered = [(line + n * SHEET_ROW_OFFSET, cells) for line, cells in rows]
         if has_header(rows):
-            return rows
-        every.extend((line + n * SHEET_ROW_OFFSET, cells) for line, cells in rows)
-    return every
+            tables.append((f"sheet {title!r}", rows if not tables else numbered))
+            width = header_width(rows)
+        elif tables and continues(rows, width):  # a long table continued on the next sheet without its header
+            tables.append((f"sheet {title!r}", numbered))
+        elif tables:
+            width = 0
+        every.extend(numbered)
+    return join_tables(path, tables) if tables else every
 
 
-def _row_texts(row_no: int, values: Iterable[object], notes: list[str]) -> list[str]:
-    """A row's cells as text; a number rounded to fen is noted (row, column, the value as stored)."""
+def _row_texts(sheet: str, row_no: int, cells: Iterable[tuple[object, str | None]], notes: list[str]) -> list[str]:
+    """A row's (value, number format) cells as text; a number rounded to fen is noted (sheet, row, column, the
+    value as stored)."""
     texts = []
-    for col, value in enumerate(values, start=1):
-        if isinstance(value, float) and to_fen(value) is not None and len(notes) < 20:
-            notes.append(
-                f"row {row_no} column {col}: {value!r} read as {to_fen(value):.2f} (binary double rounded to fen)"
-            )
-        texts.append(cell_text(value))
+    for col, (value, number_format) in enumerate(cells, start=1):
+        text = cell_text(value, number_format)
+        if isinstance(value, float) and not text.endswith("%") and len(notes) < 20 and math.isfinite(value):
+            where = f"sheet {sheet!r} row {row_no} column {col}: {value!r} read as"
+            if to_fen(value) is not None:
+                notes.append(f"{where} {to_fen(value):.2f} (binary double rounded to fen)")
+            elif Decimal(text) != Decimal(repr(value)):
+                notes.append(f"{where} {text} (binary double shown to 15 digits, as Excel shows it)")
+        texts.append(text)
     return texts
 
 
-def _xlsx_sheets(data: bytes, notes: list[str]) -> Iterable[tuple[str, list[NumberedRow]]]:
+def _xlsx_cells(row: tuple[object, ...]) -> Iterable[tuple[object, str | None]]:
+    """A row's stored cells: openpyxl pads every row to the sheet's width with EmptyCell, a cell the file does not
+    hold; those at the end are left out, as a text export leaves out the cells of a merged range (a short
+    continuation row of the per-row layout, re-saved by Excel, stays short). An empty cell the file holds (a
+    styled one, as in a merged range) stays."""
+    from openpyxl.cell.read_only import EmptyCell
+
+    end = len(row)
+    while end and isinstance(row[end - 1], EmptyCell):
+        end -= 1
+    for c in row[:end]:
+        value = getattr(c, "value", None)
+        yield value, (getattr(c, "number_format", None) if isinstance(value, int | float) else None)
+
+
+def _xlsx_sheets(data: bytes, notes: list[str]) -> Iterable[tuple[str, bool, list[NumberedRow]]]:
     import openpyxl
 
     with warnings.catch_warnings():
@@ -82,22 +138,46 @@ def _xlsx_sheets(data: bytes, notes: list[str]) -> Iterable[tuple[str, list[Numb
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         for sheet in book.worksheets:
-            values = sheet.iter_rows(values_only=True)
-            notes.clear()
-            rows = [(i, _row_texts(i, row, notes)) for i, row in enumerate(values, start=1)]
-            yield sheet.title, rows
+            visible = sheet.sheet_state == "visible"
+            # the sheet's <dimension> is the writer's claim (streaming writers put A1, or a stale range): read every
+            # stored row and cell instead of the rectangle it states
+            sheet.reset_dimensions()
+            rows = [
+                (i, _row_texts(sheet.title, i, _xlsx_cells(row), notes))
+                for i, row in enumerate(sheet.iter_rows() if visible else (), start=1)
+            ]
+            yield sheet.title, visible, rows
     finally:
         book.close()
 
 
-def _xls_sheets(data: bytes, notes: list[str]) -> Iterable[tuple[str, list[NumberedRow]]]:
+def _xls_sheets(data: bytes, notes: list[str]) -> Iterable[tuple[str, bool, list[NumberedRow]]]:
     import xlrd
 
-    book = xlrd.open_workbook(file_contents=data)
+    # ragged_rows: a row ends at its last stored cell (formatted blanks count), as _xlsx_cells ends it
+    try:
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, ragged_rows=True)
+        formats = True
+    except Exception:  # formats xlrd cannot read (an old BIFF version): the values without them
+        book = xlrd.open_workbook(file_contents=data, ragged_rows=True)
+        formats = False
+
+    def number_format(sheet: xlrd.sheet.Sheet, r: int, c: int) -> str | None:
+        fmt = book.format_map.get(book.xf_list[sheet.cell_xf_index(r, c)].format_key) if formats else None
+        return fmt.format_str if fmt else None
+
+    def cells(sheet: xlrd.sheet.Sheet, r: int) -> Iterable[tuple[object, str | None]]:
+        for c, (value, kind) in enumerate(zip(sheet.row_values(r), sheet.row_types(r), strict=True)):
+            if kind == xlrd.XL_CELL_DATE:
+                with contextlib.suppress(ValueError, OverflowError, xlrd.xldate.XLDateError):
+                    value = xlrd.xldate_as_datetime(value, book.datemode)
+            yield value, (number_format(sheet, r, c) if kind == xlrd.XL_CELL_NUMBER else None)
+
     for sheet in book.sheets():
-        notes.clear()
-        rows = [(r + 1, _row_texts(r + 1, sheet.row_values(r), notes)) for r in range(sheet.nrows)]
-        yield sheet.name, rows
+        visible = sheet.visibility == 0
+        numbers = range(sheet.nrows if visible else 0)
+        rows = [(r + 1, _row_texts(sheet.name, r + 1, cells(sheet, r), notes)) for r in numbers]
+        yield sheet.name, visible, rows
 
 
 # a formula cell with no computed value (<f>…</f> and no <v>, or an empty one): openpyxl's data_only reads None

@@ -5,5 +5,8 @@
 # as): incremental runs then parse again every file an older version refused or loaded, instead of skipping it.
 # 2: the layout registry (issue 11); 3: issue 10 (full-width digits, separators in cells, XLSX doubles, years);
 # 4: a header after an empty or 序号 column, 合计 only in a header's second row, a project row with no targets,
-# items one per line, 部门名称 and 单位 on one line, a signed target value, uncomputed workbook formulas refused
-PARSER_VERSION = 4
+# items one per line, 部门名称 and 单位 on one line, a signed target value, uncomputed workbook formulas refused;
+# 5: every visible sheet or table with a header row read (hidden sheets not), percentage-formatted cells and 15-digit
+# numbers, ——// for 0, unit lines (单位：人民币元), merged unit cells, bracket headings, Word's gridBefore, content
+# controls and tabs, a workbook's <dimension> not trusted, the title line, look-alikes after navigation (hunt-c)
+PARSER_VERSION = 5

@@ -17,7 +17,7 @@ import re
 from etl.extract.columns import header_positions
 from etl.model import AggregateRow, Grid, GridRow, Indicator, ProjectRow, Reject, SourceTable, TableRefused
 from etl.text import fold, squash, strip_tags
-from etl.transform.header import new_table, parse_header
+from etl.transform.header import amount_unit, new_table, parse_header
 from etl.transform.indicator_types import resolve_type
 from etl.transform.per_row import split_code
 from etl.transform.table import GRAND_TOTAL_NAMES, split_transfer_doc, sub_header
@@ -51,10 +51,15 @@ def split_goal_cell(cell: str) -> tuple[str, list[tuple[str, str]]]:
     parts = _HEADING.split(text)
     goal = [parts[0].strip()] if parts[0].strip() else []
     sections = []
+    level1 = ""  # 【产出指标】【数量指标】指标1:…: a level-1 heading with nothing under it, then the level-2 one
     for k in range(1, len(parts) - 1, 2):
         heading, body = parts[k].strip(), parts[k + 1].strip()
         if "指标" in heading and _TYPE_SEP.search(heading):
             sections.append((heading, body))
+        elif "指标" in heading and not body:
+            level1 = heading
+        elif "指标" in heading and _ITEM.search(body):  # 【数量指标】指标1:… (the level 1 above it, or none)
+            sections.append((f"{level1}-{heading}" if level1 else f"-{heading}", body))
         elif body:
             goal.append(body)
     return " ".join(goal), sections
@@ -104,7 +109,7 @@ def parse_bracket_table(grid: Grid, year: int | None = None) -> SourceTable:
     """Grid -> SourceTable: coded group rows and category rows are aggregates, rows with targets projects."""
     header = parse_header(grid.preamble)
     positions, header_unit = header_positions(grid.rows[0].cells)
-    table = new_table(grid, header, year, header.source_unit or header_unit or "万元")
+    table = new_table(grid, header, year, amount_unit(grid.path, header.source_unit, header_unit))
     rows = grid.rows[1:]
     if rows and (sub := sub_header(rows[0].cells)):
         positions, rows = {**positions, **sub}, rows[1:]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from etl.extract.columns import canonical_column
 from etl.model import Grid, GridRow, Indicator, ProjectRow, RefusalKind, Reject, SourceTable, TableRefused
-from etl.text import squash, strip_tags
+from etl.text import fold_key, squash, strip_tags
 from etl.transform.form_labels import label_key, labels, match, unit_in_label
 from etl.transform.header import new_table, parse_header
 from etl.transform.indicator_types import is_level2_name, resolve_type
@@ -420,6 +420,7 @@ def parse_form_table(grid: Grid, year: int | None = None) -> SourceTable:
     dept = dept or header.department_name or ""
     if not dept:
         raise TableRefused(grid.path, "no department: the form names no 主管部门 / 预算部门 / 预算单位")
+    _refuse_several_departments(grid, forms)
     unit = unit_of(forms[0], header.source_unit or "万元")
     table = new_table(grid, header, year, unit, department=dept)
     for form in forms:
@@ -432,6 +433,27 @@ def parse_form_table(grid: Grid, year: int | None = None) -> SourceTable:
             layout="single_project_form",
         )
     return table
+
+
+def _refuse_several_departments(grid: Grid, forms: list[Form]) -> None:
+    """Forms of several departments in one file (主管部门 A on one form, B on another) are several tables: the
+    table is one department's, so the later forms' projects would be filed under the first department. Forms
+    naming only their 预算单位 (units of one department) are not compared."""
+    named: dict[str, str] = {}  # folded name -> as printed
+    for form in forms:
+        found = next((f for f in form.values.get("department", []) if f.value), None)
+        if found is None or label_key(form.rows[found.row].cells[found.col]).startswith("预算单位"):
+            continue
+        name = department(form)[0]
+        named.setdefault(fold_key(name), name)
+    if len(named) > 1:
+        raise TableRefused(
+            grid.path,
+            f"forms of {len(named)} departments in one file ({', '.join(list(named.values())[:3])}): a table is one "
+            "department's; load each department's forms as its own file",
+            kind=RefusalKind.UNSUPPORTED_LAYOUT,
+            layout="single_project_form",
+        )
 
 
 def _titles(forms: list[Form]) -> list[tuple[int, str]]:

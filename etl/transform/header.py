@@ -16,7 +16,8 @@ _DEPARTMENT = re.compile(
     r"^(?:部门名称|单位名称|(?:预算单位|主管部门|预算部门)(?:名称)?|填报单位)\s*(?:\(盖章\))?\s*:\s*"
     r"(?:[\[【]\s*\d+\s*[\]】]\s*|\d{3,}\s*[-－—]\s*)?(?P<name>\S.*?)\s*$"
 )  # a code before the name ([017], 219-) is left out
-_UNIT = re.compile(r"(?:金额)?单位\s*:\s*(?P<unit>万元|千元|元)")
+# 单位：万元, 金额单位:元, 单位：人民币元, 单位（元）; not 预算单位/填报单位/编制单位：元谋县… (a place named 元…)
+_UNIT = re.compile(r"(?<![算报制设施管用行])(?:金额|货币|计量)?单位\s*[:(]\s*(?:人民币\s*)?(?P<unit>万元|千元|元)")
 # another label printed on the department's line (部门名称：X    单位：万元, a workbook's cells joined): the name ends
 # before it. Searched for, then the spaces before it trimmed: no quantifier over spaces before a choice (a line
 # padded with 2,000 spaces, as pdftotext -layout prints, took 83 s to fail that way)
@@ -26,6 +27,7 @@ _NEXT_LABEL = re.compile(
 )
 _YEAR_IN_TEXT = re.compile(r"((?:19|20)\d\d)\s*年(?:度)?.*?(?:绩效目标|预算)")
 _YEAR_DIR = re.compile(r"^\d{4}$")
+_TITLE = re.compile(r"(?:绩效目标|项目支出).*表")
 _YEAR_IN_BRACKETS = re.compile(r"\(\s*((?:19|20)\d\d)\s*年度?\s*\)")
 _YEAR_LINE = re.compile(r"^\s*\(\s*((?:19|20)\d\d)\s*年度?\s*\)\s*$|^\s*((?:19|20)\d\d)\s*年度?\s*$")
 
@@ -39,8 +41,17 @@ class Header:
     is_generated: bool
 
 
+def _title_line(preamble: list[tuple[int, str]]) -> str:
+    """The table's title: the last line before the grid that names a table (…绩效目标表, 项目支出…表; a page's
+    navigation or a list of other years' tables comes before the title), else the first naming 绩效目标/项目支出."""
+    named = [line for _, line in preamble if _TITLE.search(line) and not line.startswith(GENERATED_MARK)]
+    if named:
+        return named[-1]
+    return next((line for _, line in preamble if "绩效目标" in line or "项目支出" in line), "")
+
+
 def parse_header(preamble: list[tuple[int, str]]) -> Header:
-    title, department, unit, year, generated = "", None, None, None, False
+    title, department, unit, year, generated = _title_line(preamble), None, None, None, False
     for _, line in preamble:
         if line.startswith(GENERATED_MARK):
             generated = True
@@ -53,8 +64,7 @@ def parse_header(preamble: list[tuple[int, str]]) -> Header:
             department = line[m.start("name") : end].strip() or department
         if m := _UNIT.search(folded):
             unit = unit or m.group("unit")
-        if not title and ("绩效目标" in line or "项目支出" in line):
-            title = line
+        if line == title:
             if (m := _YEAR_IN_TEXT.search(folded) or _YEAR_IN_BRACKETS.search(folded)) and is_budget_year(
                 int(m.group(1))
             ):
@@ -90,6 +100,15 @@ def budget_year(path: Path, header: Header, override: int | None = None) -> int:
     if header.year_in_text:
         return header.year_in_text
     raise TableRefused(path, "no budget year: file it under a year folder (data/raw/<year>/) or pass --year")
+
+
+def amount_unit(path: Path, line_unit: str | None, column_unit: str | None) -> str:
+    """The table's amount unit: the header lines' (单位：万元), a column header's (总计（元）), else 万元. Two that
+    disagree are a refusal: one of them is wrong, and nothing in the table says which."""
+    if line_unit and column_unit and line_unit != column_unit:
+        said = f"the lines above the table say 单位：{line_unit}, a column header says ({column_unit})"
+        raise TableRefused(path, f"amount unit disagrees: {said}")
+    return line_unit or column_unit or "万元"
 
 
 def new_table(

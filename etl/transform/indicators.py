@@ -109,23 +109,43 @@ def _item_fields(body: str) -> tuple | str:
     GENERATED tables)."""
     stripped = body[:-1] if body.endswith(("。", ".")) else body
     m = _ITEM.match(stripped)
-    if m is None:
+    if m is not None and not _RUN_TOGETHER.search(m["name"]):
+        name, period_text, annual_text = m["name"], m["period"], m["annual"]
+    elif (m := _ITEM_ANY_ORDER.match(stripped)) is not None and (values := _values(m["values"])) is not None:
+        name, (period_text, annual_text) = m["name"], values  # 年度指标值 first, or alone (a one-year project)
+    else:
         return _why_not(fold(stripped))
-    name, period_text, annual_text = m["name"], m["period"], m["annual"]
-    if _RUN_TOGETHER.search(period_text) or (annual_text and _RUN_TOGETHER.search(annual_text)):
+    if any(text and _RUN_TOGETHER.search(text) for text in (period_text, annual_text)):
         return "a value holds another indicator's 实施周期指标值 or 年度指标值: items run together (a number missing?)"
     key, misparented = resolve_type(m["l1c"], m["l1n"], m["l2c"], m["l2n"])
-    period = parse_target_value(period_text, name)
+    period = parse_target_value(period_text or None, name)
     annual = parse_target_value(annual_text or None, name)
     return (m["l1c"], m["l1n"], m["l2c"], m["l2n"], name, period, annual, body, key, misparented)
 
 
 _RUN_TOGETHER = re.compile(r"(?:实施周期|年度)指标值\s*[:：]")
+# the same item with its values in another order, or the annual one alone: …名称；年度指标值:…[；实施周期指标值:…]
+_ITEM_ANY_ORDER = re.compile(
+    r"^(?P<l1c>\d{1,2})\s*[-－]\s*(?P<l1n>[^:：;；]+?)\s*[:：]\s*"
+    r"(?P<l2c>\d{1,2})\s*[-－]\s*(?P<l2n>[^:：;；]+?)\s*[:：;；]\s*"
+    r"(?P<name>.*?)\s*[;；]\s*(?P<values>年度指标值\s*[:：].*)$",
+    re.S,
+)
+_VALUE_LABEL = re.compile(r"\s*[;；,，。]?\s*(实施周期|年度)指标值\s*[:：]\s*")
+
+
+def _values(text: str) -> tuple[str | None, str] | None:
+    """(period, annual) from 年度指标值:…[；实施周期指标值:…]; None when a label is printed twice."""
+    parts = _VALUE_LABEL.split(text)  # ['', '年度', value, '实施周期', value]
+    found = dict(zip(parts[1::2], (v.strip() for v in parts[2::2]), strict=True))
+    if len(found) != len(parts) // 2 or "年度" not in found:
+        return None
+    return found.get("实施周期"), found["年度"]
 
 
 def _why_not(text: str) -> str:
-    if "实施周期指标值" not in text:
-        return "no 实施周期指标值 (period target) in the indicator"
+    if "实施周期指标值" not in text and "年度指标值" not in text:
+        return "no 实施周期指标值 or 年度指标值 (target) in the indicator"
     if not re.match(r"^\d{1,2}\s*-", text):
         return "no level-1 type code (N-名称) at the start of the indicator"
     return "indicator does not follow 类型：类型：名称；实施周期指标值：…；年度指标值：…"

@@ -18,6 +18,7 @@ UNIT_TO_YUAN: dict[str, Decimal] = {
 }
 FEN = Decimal("0.01")
 MAX_YUAN = Decimal(10) ** 16  # DECIMAL(18, 2) holds less than this
+_NIL = re.compile(r"^[-—–―/／]*$")  # nothing printed, or a dash or slash for it (-, —, ——, –, /)
 _AMOUNT = re.compile(r"^(?P<num>[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(?P<unit>万元|千元|元|万|千)?$")
 
 
@@ -28,8 +29,8 @@ class AmountError(ValueError):
 @lru_cache(maxsize=1 << 14)
 def to_yuan(cell: str, source_unit: str) -> Decimal:
     """'1,485.34' in 万元 -> Decimal('14853400.00'); '' -> 0; a unit in the cell wins (cached: amounts recur)."""
-    text = fold_number(fold(cell)).replace(" ", "")
-    if text in ("", "-", "—", "--"):
+    text = fold_number(fold(cell)).replace(" ", "").removeprefix("¥").removeprefix("￥")  # Excel's currency format
+    if _NIL.match(text):
         return Decimal("0.00")
     m = _AMOUNT.match(text)
     if m is None:

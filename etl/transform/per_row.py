@@ -62,7 +62,8 @@ def target_text(comparison: str, value: str, unit: str) -> str | None:
     """Rebuild the printed target from its split cells: ≥ | 95 | % -> '≥95%'."""
     if not value:
         return None
-    qualitative_equal = comparison in ("=", "＝") and not _is_number(value)  # = | 提升 is printed 提升
+    # = | 提升 is printed 提升 (but = | 100% is =100%)
+    qualitative_equal = comparison in ("=", "＝", "等于") and not _is_number(value.removesuffix("%"))
     prefix = "" if comparison in _NO_COMPARISON or value.startswith(comparison) or qualitative_equal else comparison
     suffix = unit if unit and not value.endswith(unit) and _is_number(value) else ""
     return f"{prefix}{value}{suffix}"
@@ -76,7 +77,7 @@ def _weight(text: str) -> Decimal | None:
     if not text:
         return None
     try:
-        return Decimal(text.rstrip("%％").replace(",", ""))
+        return Decimal(text.strip().rstrip("%％分").replace(",", ""))  # 20, 20%, 20分
     except InvalidOperation:
         raise RowError(f"weight {text!r} is not a number") from None
 
@@ -98,9 +99,12 @@ def indicator_from_row(cursor: ProjectCursor, row: GridRow, positions: dict[str,
     l1c, l1n = split_code(cursor.level1)
     l2c, l2n = split_code(cursor.level2)
     key, misparented = resolve_type(l1c, l1n, l2c, l2n)
-    split = (cell(cells, positions, c) for c in ("comparison", "value", "unit"))
-    annual = target_text(*split)
-    period = cell(cells, positions, "period_value") or None
+    comparison, unit = cell(cells, positions, "comparison"), cell(cells, positions, "unit")
+    annual = target_text(comparison, cell(cells, positions, "value"), unit)
+    # 指标性质 and 计量单位 belong to both values: ≥ | 300 | 100 | 人次 is ≥300人次 over the period, ≥100人次 this year
+    # (a period value in words, 长期 beside ≥ | 95, takes neither)
+    period_value = cell(cells, positions, "period_value")
+    period = target_text(comparison if _is_number(period_value) else "", period_value, unit)
     return Indicator(
         seq=cursor.seq,
         level1_code=l1c,

@@ -19,7 +19,7 @@ from etl.model import (
     TableRefused,
 )
 from etl.text import fold, squash, strip_tags
-from etl.transform.header import new_table, parse_header
+from etl.transform.header import amount_unit, new_table, parse_header
 from etl.transform.indicators import ItemError, parse_indicators
 from etl.transform.per_row import ProjectCursor, RowError, add_indicator, has_indicator, is_per_row
 from etl.transform.truncation import refuse_if_truncated
@@ -51,7 +51,7 @@ def parse_grid(grid: Grid, year: int | None = None) -> SourceTable:
     positions, header_unit = header_positions(grid.rows[0].cells)
     rows = [r for r in grid.rows[1:] if not _is_note(r)]
     if rows and (sub := sub_header(rows[0].cells)):
-        positions = {**positions, **sub}  # a header on two rows: 项目资金 over 资金总额 | 财政拨款 | 其他资金
+        positions = with_sub_header(positions, sub)  # a header on two rows: 项目资金 over 资金总额 | 财政拨款 …
         rows = rows[1:]
     # an export of targets may print no amounts at all: its projects are read with 0 (the header says so)
     missing = [c for c in REQUIRED_COLUMNS if c not in positions and not (c == "total" and is_per_row(positions))]
@@ -62,7 +62,7 @@ def parse_grid(grid: Grid, year: int | None = None) -> SourceTable:
             grid.rows[0].line_no,
             RefusalKind.UNSUPPORTED_LAYOUT,
         )
-    table = new_table(grid, header, year, header.source_unit or header_unit or "万元")
+    table = new_table(grid, header, year, amount_unit(grid.path, header.source_unit, header_unit))
     cursor: ProjectCursor | None = None
     if is_per_row(positions):
         rows = right_align_short_rows(rows, len(grid.rows[0].cells), positions)
@@ -122,6 +122,24 @@ def sub_header(cells: list[str]) -> dict[str, int]:
         if name and name not in found:
             found[name] = i
     return found if len(found) >= 2 else {}
+
+
+def with_sub_header(positions: dict[str, int], sub: dict[str, int]) -> dict[str, int]:
+    """The columns of a header on two rows. 绩效指标 over 一级指标 | 二级指标 | 三级指标 | 指标值 is the label of the
+    per-row columns under it, not a packed 绩效指标 column."""
+    merged = {**positions, **sub}
+    if "indicator_name" in sub and "indicators" not in sub:
+        merged.pop("indicators", None)
+    return merged
+
+
+def header_columns(rows: list[GridRow]) -> dict[str, int]:
+    """The header's columns, with its second row's when it has one (see sub_header)."""
+    positions = header_positions(rows[0].cells)[0] if rows else {}
+    second = next((r for r in rows[1:] if not _is_note(r)), None)
+    if second is not None and (sub := sub_header(second.cells)):
+        return with_sub_header(positions, sub)
+    return positions
 
 
 def right_align_short_rows(rows: list[GridRow], width: int, positions: dict[str, int]) -> list[GridRow]:
@@ -251,7 +269,7 @@ def _classify_row(
         name, unit = unit, ""  # a unit or group row (820-马踏镇部门) printed in the unit column
     if not name and not _ROW_NUMBER.match(numbered := _cell(cells, positions, "row_no")):
         name = numbered  # 合计 or a unit's name in the 序号 column, merged across 项目名称
-    repeated = per_row and cursor is not None and name == cursor.project.printed_name  # name printed on every row
+    repeated = per_row and cursor is not None and _continues(cursor.project, cells, positions, name, unit)
     if not name or repeated:
         if per_row and cursor and has_indicator(cells, positions):
             _add_row_indicator(table, cursor, row, positions)
@@ -265,16 +283,60 @@ def _classify_row(
     if fold(name).replace(" ", "") in GRAND_TOTAL_NAMES:
         table.aggregates.append(AggregateRow(row.line_no, "grand_total", name, raw))
         return None
+    if fold(name).replace(" ", "") == "小计" and not goal and not packed and not indicator:
+        _closing_subtotal(table, row, raw)
+        return None
     if not goal and not packed and not indicator:
         table.aggregates.append(AggregateRow(row.line_no, "unit_subtotal", name, raw))
         return None
     project = _project(table, row, name, raw, goal, packed)
-    project.unit_name = unit_name(unit) if unit else project.unit_name
+    if unit:
+        project.unit_name = unit_name(unit)
+    elif "unit_name" in positions and (previous := _merged_unit(table)):
+        project.unit_name = previous  # a 单位名称 cell merged over its unit's projects: printed on the first only
     table.projects.append(project)
     cursor = ProjectCursor(project)
     if indicator:
         _add_row_indicator(table, cursor, row, positions)
     return cursor
+
+
+def _continues(project: ProjectRow, cells: list[str], positions: dict[str, int], name: str, unit: str) -> bool:
+    """A per-row export printing the project on every row: the row continues the project when it prints the same
+    name, and no other unit (the next unit's project of the same name, 党建工作经费), total or goal."""
+    if name != project.printed_name or (unit and unit_name(unit) != project.unit_name):
+        return False
+    total, goal = _cell(cells, positions, "total"), _cell(cells, positions, "goal")
+    return (not total or total == project.raw_amounts.get("total")) and (not goal or goal == project.goal_text)
+
+
+def _closing_subtotal(table: SourceTable, row: GridRow, raw: dict[str, str]) -> None:
+    """小计 after a unit's projects is that unit's subtotal, not a unit named 小计 (which took the projects after it,
+    and counted twice in the 合计's sum of units): it gives its amounts to the unit row above when that printed
+    none (a heading), else it must repeat them (a reject when it does not)."""
+    unit = next((a for a in reversed(table.aggregates) if a.kind == "unit_subtotal"), None)
+    if unit is None:  # no unit row: 小计 closes the projects of the whole table
+        if not any(a.kind == "grand_total" for a in table.aggregates):
+            table.aggregates.append(AggregateRow(row.line_no, "grand_total", "小计", raw))
+        return
+    if not any(v.strip() for v in unit.raw_amounts.values()):
+        unit.raw_amounts = raw
+    elif _plain(raw) != _plain(unit.raw_amounts):
+        table.rejects.append(_reject(table, row, f"小计 differs from the amounts of its unit row ({unit.name})"))
+
+
+def _plain(raw: dict[str, str]) -> dict[str, str]:
+    return {k: v.replace(",", "").strip() for k, v in raw.items()}
+
+
+def _merged_unit(table: SourceTable) -> str | None:
+    """The unit of the project above, when no 合计 or unit row came between them."""
+    if not table.projects:
+        return None
+    previous = table.projects[-1]
+    if any(a.line_no > previous.line_no for a in table.aggregates[-1:]):
+        return None
+    return previous.unit_name
 
 
 def _add_row_indicator(table: SourceTable, cursor: ProjectCursor, row: GridRow, positions: dict[str, int]) -> None:

@@ -16,9 +16,9 @@ def score(grid: Grid) -> float:
     cols = columns(grid)
     if "indicators" in cols or "indicator_name" in cols or "project_name" not in cols or "goal" not in cols:
         return 0.0
-    from etl.extract.columns import header_positions
+    from etl.transform.table import header_columns
 
-    goal = header_positions(grid.rows[0].cells)[0]["goal"]
+    goal = header_columns(grid.rows[:2])["goal"]
     cells = (r.cells[goal] for r in grid.rows[1:SCAN_ROWS] if len(r.cells) > goal)
     return 1.0 if any("【" in c and "指标" in c for c in cells) else 0.3
 

@@ -7,17 +7,22 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from etl.extract.columns import header_positions
-from etl.model import Grid, SourceTable
+from etl.model import Grid, GridRow, SourceTable
 
 
 @lru_cache(maxsize=256)
-def header_columns(cells: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(header_positions(list(cells))[0])
+def _header_columns(first: tuple[str, ...], second: tuple[str, ...] | None) -> frozenset[str]:
+    from etl.transform.table import header_columns
+
+    rows = [GridRow(0, list(first))] + ([GridRow(1, list(second))] if second is not None else [])
+    return frozenset(header_columns(rows))
 
 
 def columns(grid: Grid) -> frozenset[str]:
-    return header_columns(tuple(grid.rows[0].cells)) if grid.rows else frozenset()
+    """The header row's columns, with a second header row's (绩效指标 over 一级指标 | 二级指标 | …)."""
+    if not grid.rows:
+        return frozenset()
+    return _header_columns(tuple(grid.rows[0].cells), tuple(grid.rows[1].cells) if len(grid.rows) > 1 else None)
 
 
 def score(grid: Grid) -> float:

@@ -31,10 +31,16 @@ _PLACEHOLDER = re.compile(r"\(\d+字(?:以)?内\)")
 
 
 def _text(grid: Grid) -> str:
-    """What the families look for: every cell when there is no header row, else the header row only."""
+    """What the families look for: every cell when there is no header row, else the header row only.
+
+    Without a header row, the text from the last title (…绩效目标表, …自评表) above the first row of cells on: a
+    saved page's navigation before it (links to 2023年部门决算, …绩效自评表) says nothing about this table."""
     if grid.raw_rows is None:
         return " ".join(grid.rows[0].cells) if grid.rows else ""
-    return header_key(" ".join(c for r in grid.raw_rows for c in r.cells if c))
+    rows = grid.raw_rows
+    first = next((i for i, r in enumerate(rows) if sum(1 for c in r.cells if c.strip()) > 1), len(rows))
+    titles = [i for i, r in enumerate(rows[: first + 1]) if _TITLE.search(header_key(" ".join(r.cells)))]
+    return header_key(" ".join(c for r in rows[titles[-1] if titles else 0 :] for c in r.cells if c))
 
 
 def _title(text: str) -> str:
