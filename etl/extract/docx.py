@@ -18,11 +18,14 @@ from pathlib import Path
 from lxml import etree
 
 from etl.extract.encoding import sha256_of
-from etl.extract.grid_rows import NumberedRow, split_rows
+from etl.extract.grid_rows import Budget, NumberedRow, split_rows
 from etl.model import Grid, TableRefused
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MAX_XML_BYTES = 256 * 1024 * 1024
+# tags of word/document.xml (its "<"s, counted before it is parsed: the tree costs ~250 bytes an element).
+# 150 MB of one-letter paragraphs, a 440 KB .docx, took 47 s and 4.3 GB
+MAX_XML_TAGS = 3_000_000
 
 
 def _text(node: etree._Element) -> str:
@@ -47,28 +50,31 @@ def _span(tc: etree._Element) -> tuple[int, bool]:
     return columns, merge is not None and merge.get(f"{W}val", "continue") != "restart"
 
 
-def _table_rows(table: etree._Element, start: int) -> list[NumberedRow]:
+def _table_rows(table: etree._Element, start: int, budget: Budget) -> list[NumberedRow]:
     rows: list[NumberedRow] = []
     for n, tr in enumerate(table.iterfind(f"{W}tr"), start=start):
         cells: list[str] = []
         for tc in tr.iterfind(f"{W}tc"):
             columns, continued = _span(tc)
+            budget.add(columns, rows=0)
             cells.append("" if continued else _cell_text(tc))
             cells.extend([""] * (columns - 1))
+        budget.add(0)
         rows.append((n, cells))
     return rows
 
 
-def document_rows(body: etree._Element) -> list[NumberedRow]:
+def document_rows(body: etree._Element, budget: Budget) -> list[NumberedRow]:
     """Paragraphs before the first table as one-cell rows, then every table's rows (nested tables not split)."""
     rows: list[NumberedRow] = []
     seen_table = False
     for node in body:
         if node.tag == f"{W}p" and not seen_table and (text := _text(node).strip()):
+            budget.add(1)
             rows.append((len(rows) + 1, [text]))
         elif node.tag == f"{W}tbl":
             seen_table = True
-            rows.extend(_table_rows(node, len(rows) + 1))
+            rows.extend(_table_rows(node, len(rows) + 1, budget))
     return rows
 
 
@@ -79,6 +85,8 @@ def read_docx(path: Path, data: bytes) -> Grid:
             if info.file_size > MAX_XML_BYTES:
                 raise TableRefused(path, f"word/document.xml too large ({info.file_size} bytes)")
             xml = archive.read(info)
+        if (tags := xml.count(b"<")) > MAX_XML_TAGS:
+            raise TableRefused(path, f"word/document.xml too large ({tags:,} tags; the limit is {MAX_XML_TAGS:,})")
         root = etree.fromstring(xml, parser=etree.XMLParser(resolve_entities=False, huge_tree=True))
     except TableRefused:
         raise
@@ -87,5 +95,5 @@ def read_docx(path: Path, data: bytes) -> Grid:
     body = root.find(f"{W}body")
     if body is None:
         raise TableRefused(path, "cannot read the Word document: no body")
-    preamble, grid, raw = split_rows(document_rows(body))
+    preamble, grid, raw = split_rows(document_rows(body, Budget(path)))
     return Grid(path, preamble, grid, encoding="binary", sha256=sha256_of(data), source_format="docx", raw_rows=raw)

@@ -12,7 +12,7 @@ from pathlib import Path
 from lxml import etree, html
 
 from etl.extract.encoding import decode, sha256_of
-from etl.extract.grid_rows import NumberedRow, has_header, split_at_header, split_rows
+from etl.extract.grid_rows import Budget, NumberedRow, has_header, split_at_header, split_rows
 from etl.model import Grid, RefusalKind, TableRefused
 
 _SKIP_TEXT_IN = {"script", "style", "head", "title", "noscript"}
@@ -38,8 +38,9 @@ def cell_text(td: html.HtmlElement) -> str:
     return td.text_content()
 
 
-def table_rows(table: html.HtmlElement) -> list[NumberedRow]:
+def table_rows(table: html.HtmlElement, budget: Budget | None = None) -> list[NumberedRow]:
     """The table's own rows (not those of nested tables), spans flattened."""
+    budget = budget or Budget(Path("(table)"))
     rows: list[NumberedRow] = []
     pending: dict[int, int] = {}  # column -> rows still covered by a rowspan above
     for tr in table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr"):
@@ -51,16 +52,22 @@ def table_rows(table: html.HtmlElement) -> list[NumberedRow]:
                 pending[col] -= 1
                 col += 1
             down = _span(td, "rowspan") - 1
-            for i in range(_span(td, "colspan")):
+            across = _span(td, "colspan")
+            budget.add(across, rows=0)
+            for i in range(across):
                 cells.append(cell_text(td) if i == 0 else "")
                 if down:
                     pending[col] = down
                 col += 1
-        while any(v > 0 for c, v in pending.items() if c >= col):
-            if pending.get(col, 0) > 0:
-                pending[col] -= 1
+        # columns to the right still covered from above (found once a row: a scan of them for each column was
+        # quadratic, and 40 cells colspan=rowspan=1000 over 1,000 empty rows, 10 KB, ran for ever)
+        last = max((c for c, v in pending.items() if v > 0), default=-1)
+        budget.add(max(0, last + 1 - col))
+        for c in range(col, last + 1):
+            if pending.get(c, 0) > 0:
+                pending[c] -= 1
             cells.append("")
-            col += 1
+        pending = {c: v for c, v in pending.items() if v > 0}
         rows.append((tr.sourceline or 0, cells))
     return _monotone(rows)
 
@@ -92,8 +99,10 @@ def read_html(path: Path, data: bytes) -> Grid:
     except (etree.ParserError, ValueError) as exc:
         raise TableRefused(path, f"HTML cannot be parsed: {exc}") from None
     tables = doc.xpath("//table")
+    budget = Budget(path)
+    read: dict[html.HtmlElement, list[NumberedRow]] = {}  # each table read once (cell_text marks its line breaks)
     for table in tables:
-        rows = table_rows(table)
+        rows = read[table] = table_rows(table, budget)
         if has_header(rows):
             preamble, grid = split_at_header(_preamble(table) + rows)
             return Grid(path, preamble, grid, encoding=encoding, sha256=sha256_of(data), source_format="html")
@@ -102,6 +111,6 @@ def read_html(path: Path, data: bytes) -> Grid:
         raise TableRefused(path, reason, kind=RefusalKind.NOT_A_TARGET_TABLE)
     # no column header row: every table's rows in order (forms one after another), text before them
     leaves = [t for t in tables if not t.xpath(".//table")] or tables
-    rows = _preamble(leaves[0]) + _monotone([row for table in leaves for row in table_rows(table)])
+    rows = _preamble(leaves[0]) + _monotone([row for table in leaves for row in read[table]])
     preamble, _, raw = split_rows(rows)
     return Grid(path, preamble, [], encoding=encoding, sha256=sha256_of(data), source_format="html", raw_rows=raw)

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from etl.extract.encoding import sha256_of
-from etl.extract.grid_rows import NumberedRow, has_header, split_rows
+from etl.extract.grid_rows import Budget, NumberedRow, has_header, split_rows
 from etl.model import Grid, TableRefused
 
 SHEET_ROW_OFFSET = 100_000
@@ -74,37 +74,69 @@ def _row_texts(row_no: int, values: Iterable[object], notes: list[str]) -> list[
     return texts
 
 
-def _xlsx_sheets(data: bytes, notes: list[str]) -> Iterable[tuple[str, list[NumberedRow]]]:
+def _padded(rows: list[NumberedRow], budget: Budget) -> list[NumberedRow]:
+    """A sheet's rows, each as wide as the widest (the shape the sheet has in Excel)."""
+    width = max((len(cells) for _, cells in rows), default=0)
+    budget.add(sum(width - len(cells) for _, cells in rows), rows=0)
+    return [(i, cells + [""] * (width - len(cells))) for i, cells in rows]
+
+
+def _xlsx_sheets(path: Path, data: bytes, notes: list[str]) -> Iterable[tuple[str, list[NumberedRow]]]:
     import openpyxl
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    budget = Budget(path)
     try:
         for sheet in book.worksheets:
-            values = sheet.iter_rows(values_only=True)
+            # the cells themselves, not the <dimension> the writer claims: read-only openpyxl stops at its last row
+            # (a short one cut rows off silently) and pads every row to its last column
+            sheet.reset_dimensions()
             notes.clear()
-            rows = [(i, _row_texts(i, row, notes)) for i, row in enumerate(values, start=1)]
-            yield sheet.title, rows
+            rows = []
+            for i, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+                blank = all(value is None for value in row)
+                budget.add(len(row) or 1, rows=0 if blank else 1)
+                if not blank:
+                    rows.append((i, _row_texts(i, row, notes)))
+            yield sheet.title, _padded(rows, budget)
     finally:
         book.close()
 
 
-def _xls_sheets(data: bytes, notes: list[str]) -> Iterable[tuple[str, list[NumberedRow]]]:
+def _xls_sheets(path: Path, data: bytes, notes: list[str]) -> Iterable[tuple[str, list[NumberedRow]]]:
     import xlrd
 
-    book = xlrd.open_workbook(file_contents=data)
+    book = xlrd.open_workbook(file_contents=data, ragged_rows=True)  # a row as long as its last cell, unpadded
+    budget = Budget(path)
     for sheet in book.sheets():
         notes.clear()
-        rows = [(r + 1, _row_texts(r + 1, sheet.row_values(r), notes)) for r in range(sheet.nrows)]
-        yield sheet.name, rows
+        rows = []
+        for r in range(sheet.nrows):
+            values = sheet.row_values(r)
+            budget.add(len(values) or 1)
+            rows.append((r + 1, _row_texts(r + 1, values, notes)))
+        yield sheet.name, _padded(rows, budget)
 
 
 # a formula cell with no computed value (<f>…</f> and no <v>, or an empty one): openpyxl's data_only reads None
-# (a formula whose result is the empty string is stored as t="str" with an empty <v>: computed, and kept)
-_UNCOMPUTED = re.compile(
-    rb'<c\b(?![^>]*\bt="str")[^>]*\br="([A-Z]{1,3}\d+)"[^>]*>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>'
-)
+# (a formula whose result is the empty string is stored as t="str" with an empty <v>: computed, and kept).
+# No part of it can run past a "<": a scan from each "<c" to the end of the sheet made 1 MB of '<c r="A1" '
+# (a 15 KB workbook) take for ever
+_FORMULA_CELL = re.compile(rb"<c\b([^<>]*)>\s*<f\b[^<>]*(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
+_CELL_REF = re.compile(rb'\br="([A-Z]{1,3}\d+)"')
+_COMPUTED_STR = re.compile(rb'\bt="str"')
+
+
+def _uncomputed(sheet_xml: bytes) -> list[bytes]:
+    """The references of the sheet's formula cells that hold no computed value."""
+    refs = []
+    for cell in _FORMULA_CELL.finditer(sheet_xml):
+        attributes = cell.group(1)
+        if not _COMPUTED_STR.search(attributes) and (ref := _CELL_REF.search(attributes)):
+            refs.append(ref.group(1))
+    return refs
 
 
 def _refuse_uncomputed_formulas(path: Path, data: bytes) -> None:
@@ -115,7 +147,7 @@ def _refuse_uncomputed_formulas(path: Path, data: bytes) -> None:
             for info in archive.infolist():
                 if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
                     continue
-                cells = _UNCOMPUTED.findall(archive.read(info)) if info.file_size <= MAX_SHEET_XML else []
+                cells = _uncomputed(archive.read(info)) if info.file_size <= MAX_SHEET_XML else []
                 if cells:
                     shown = ", ".join(c.decode() for c in cells[:5]) + (" …" if len(cells) > 5 else "")
                     raise TableRefused(
@@ -134,7 +166,7 @@ def read_workbook(path: Path, data: bytes, fmt: str) -> Grid:
     if fmt == "xlsx":
         _refuse_uncomputed_formulas(path, data)
     notes: list[str] = []
-    sheets = _xlsx_sheets(data, notes) if fmt == "xlsx" else _xls_sheets(data, notes)
+    sheets = _xlsx_sheets(path, data, notes) if fmt == "xlsx" else _xls_sheets(path, data, notes)
     try:
         rows = _pick_sheet(path, sheets)
     except TableRefused:

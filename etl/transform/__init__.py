@@ -5,5 +5,6 @@
 # as): incremental runs then parse again every file an older version refused, instead of skipping it.
 # 2: the layout registry (issue 11); 3: issue 10 (full-width digits, separators in cells, XLSX doubles, years);
 # 4: a header after an empty or 序号 column, 合计 only in a header's second row, a project row with no targets,
-# items one per line, 部门名称 and 单位 on one line, a signed target value, uncomputed workbook formulas refused
-PARSER_VERSION = 4
+# items one per line, 部门名称 and 单位 on one line, a signed target value, uncomputed workbook formulas refused;
+# 5: a workbook read by its cells, not its <dimension> (a bomb was refused out of memory, a short one cut rows)
+PARSER_VERSION = 5
