@@ -108,3 +108,49 @@ def test_check_refuses_a_pipe_too(tmp_path: Path) -> None:
     os.mkfifo(pipe)
     result = CliRunner().invoke(app, ["check", str(pipe)])
     assert result.exit_code == 3 and "not a regular file" in result.output
+
+
+@pytest.mark.parametrize("command", ["load", "check"])
+def test_an_empty_path_argument_is_a_wrong_argument_not_the_current_folder(
+    command: str, sample_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Path("") is ".": `jixiao load "$SRC"` with SRC unset walked and loaded every file below the folder it ran in."""
+    from typer.testing import CliRunner
+
+    from etl.cli.app import app
+
+    monkeypatch.chdir(sample_copy.parent)
+    args = [command, str(sample_copy), ""] + (["-w", str(tmp_path / "wh.duckdb")] if command == "load" else [])
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2 and "an empty path" in result.output
+    assert not (tmp_path / "wh.duckdb").exists()
+
+
+def test_runs_on_a_read_only_folder_reads_the_analysts_copy(
+    sample_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its lock file could not be opened on a read-only mount: 'runs failed: OSError: [Errno 30] …' (exit 1)."""
+    import errno
+
+    from typer.testing import CliRunner
+
+    from etl.cli.app import app
+    from etl.warehouse import locking
+
+    warehouse = tmp_path / "wh.duckdb"
+    run_load([sample_copy], warehouse)
+    real_open = locking.os.open
+
+    def read_only_open(path, flags, *args):  # type: ignore[no-untyped-def]
+        if str(path).endswith(".lock"):
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(locking.os, "open", read_only_open)
+    result = CliRunner().invoke(app, ["runs", "-w", str(warehouse)])
+    assert result.exit_code == 0, result.output
+    first, run = result.output.splitlines()[:2]
+    assert first.startswith("read from the analysts' copy") and "Read-only file system" in first
+    assert run.startswith("run 1 ") and "succeeded" in run
+    huge = CliRunner().invoke(app, ["runs", "-w", str(warehouse), "--limit", "99999999999999999999"])
+    assert huge.exit_code == 2  # was 'runs failed: ConversionException' (exit 1)
