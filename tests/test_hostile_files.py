@@ -174,3 +174,15 @@ def test_external_and_expanding_entities_are_never_read(suffix: str, tmp_path: P
         result = run_file(_rezip(source, tmp_path / "2024" / f"{name}{suffix}", member, edit))
         text = result.reason if isinstance(result, Refusal) else repr(parsed_facts(result))
         assert "root:" not in text and "lollol" not in text
+
+
+def test_an_encrypted_pdf_says_so(tmp_path: Path) -> None:
+    """It was refused as 'cannot read the PDF: PdfminerException: ' (pdfplumber wraps PDFPasswordIncorrect)."""
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "2024" / "locked.pdf"
+    path.parent.mkdir()
+    pdf = canvas.Canvas(str(path), encrypt="secret")
+    pdf.drawString(100, 750, "项目名称")
+    pdf.save()
+    assert _refusal(path) == "cannot read the PDF: it is password-protected (encrypted); load an unprotected copy"

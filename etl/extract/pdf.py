@@ -81,6 +81,7 @@ def _drop_repeated_headers(rows: list[NumberedRow]) -> list[NumberedRow]:
 
 def read_pdf(path: Path, data: bytes) -> Grid:
     import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
 
     try:
@@ -99,6 +100,10 @@ def read_pdf(path: Path, data: bytes) -> Grid:
     except TableRefused:
         raise
     except (PDFSyntaxError, Exception) as exc:  # a damaged PDF raises many kinds of errors inside pdfminer
-        raise TableRefused(path, f"cannot read the PDF: {type(exc).__name__}: {exc}"[:500]) from None
+        if any(isinstance(e, PDFPasswordIncorrect) for e in (exc, *exc.args)):  # pdfplumber wraps it, with no text
+            reason = "cannot read the PDF: it is password-protected (encrypted); load an unprotected copy"
+            raise TableRefused(path, reason) from None
+        detail = str(exc) or ", ".join(type(e).__name__ for e in exc.args if isinstance(e, Exception))
+        raise TableRefused(path, f"cannot read the PDF: {type(exc).__name__}: {detail}"[:500]) from None
     preamble, grid, raw = split_rows(_drop_repeated_headers(rows))
     return Grid(path, preamble, grid, encoding="binary", sha256=sha256_of(data), source_format="pdf", raw_rows=raw)
