@@ -72,6 +72,20 @@ def test_a_workbook_of_too_many_cells_is_refused(tmp_path: Path, monkeypatch: py
     assert _refusal(path) == "too large to read: more than 5,000 cells"
 
 
+def test_a_workbook_bomb_is_refused_before_openpyxl_reads_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """6 M shared strings (100 MB of XML in a 260 KB workbook) took 44 s and 720 MB in openpyxl."""
+    from etl.extract import workbook
+
+    strings = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + b"<si><t>x</t></si>" * 20_000
+    path = _rezip(XLSX, tmp_path / "2024" / "sst.xlsx", NOTES_SHEET, lambda xml: xml)
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("xl/sharedStrings.xml", strings + b"</sst>")
+    monkeypatch.setattr(workbook, "MAX_XML_TAGS", 50_000)
+    assert _refusal(path) == "workbook too large: more than 50,000 XML tags"
+    monkeypatch.setattr(workbook, "MAX_INFLATED", 100_000)
+    assert _refusal(path).startswith("workbook too large: it inflates to ")
+
+
 def test_the_uncomputed_formula_scan_is_linear(tmp_path: Path) -> None:
     """A scan from each '<c' to the end of the sheet: 1 MB of '<c r="A1" ' (a 15 KB workbook) never finished."""
     path = _rezip(
