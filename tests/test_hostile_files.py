@@ -200,3 +200,41 @@ def test_an_encrypted_pdf_says_so(tmp_path: Path) -> None:
     pdf.drawString(100, 750, "项目名称")
     pdf.save()
     assert _refusal(path) == "cannot read the PDF: it is password-protected (encrypted); load an unprotected copy"
+
+
+def _grid_pdf(path: Path, pages: int, rows: int = 20, columns: int = 10) -> Path:
+    """Pages that each draw one form object: a ruled grid with a letter in each cell (a small file)."""
+    from reportlab.pdfgen import canvas
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pdf = canvas.Canvas(str(path))
+    pdf.beginForm("grid")
+    for r in range(rows + 1):
+        pdf.line(40, 800 - r * 20, 40 + columns * 40, 800 - r * 20)
+    for c in range(columns + 1):
+        pdf.line(40 + c * 40, 800, 40 + c * 40, 800 - rows * 20)
+    for r in range(rows):
+        for c in range(columns):
+            pdf.drawString(45 + c * 40, 785 - r * 20, "x")
+    pdf.endForm()
+    for _ in range(pages):
+        pdf.doForm("grid")
+        pdf.showPage()
+    pdf.save()
+    return path
+
+
+def test_a_pdf_is_read_in_bounded_work_and_never_in_part(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One form object drawn on every page: 20 pages of a 100 x 50 grid (24 KB) took 27 s, 2,000 would take ~45 min.
+    A PDF of more than MAX_PAGES pages was read up to MAX_PAGES without a word: its table cut short."""
+    from etl.extract import pdf
+
+    monkeypatch.setattr(pdf, "MIN_WORK", 1_000)
+    monkeypatch.setattr(pdf, "WORK_PER_BYTE", 0)
+    dense = _grid_pdf(tmp_path / "2024" / "dense.pdf", pages=5)
+    assert _refusal(dense).startswith("PDF too dense to read: more than 1,000 characters and ruling-line crossings")
+    monkeypatch.setattr(pdf, "MAX_PAGES", 2)
+    assert (
+        _refusal(_grid_pdf(tmp_path / "2024" / "long.pdf", pages=3, rows=1, columns=1))
+        == "PDF of 3 pages (the limit is 2)"
+    )
