@@ -7,6 +7,7 @@ stays in the first position and the others are empty.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from lxml import etree, html
@@ -17,6 +18,7 @@ from etl.model import Grid, RefusalKind, TableRefused
 
 _SKIP_TEXT_IN = {"script", "style", "head", "title", "noscript"}
 MAX_SPAN = 1000
+MAX_TAGS = 2_000_000  # "<"s of a page, counted before it is parsed: lxml's tree costs ~350 bytes an element
 
 
 def _span(cell: html.HtmlElement, attr: str) -> int:
@@ -80,13 +82,24 @@ def _monotone(rows: list[NumberedRow]) -> list[NumberedRow]:
     return out
 
 
+def _texts_before(table: html.HtmlElement) -> Iterator[tuple[html.HtmlElement, str]]:
+    """The text before the table in document order, each with the element it is the text or the tail of (what
+    lxml's getparent() gives for such a text). A walk: libxml2's preceding:: axis is quadratic (500,000 <p> before
+    the tables, a 4.5 MB page, ran for minutes)."""
+    for event, element in etree.iterwalk(table.getroottree().getroot(), events=("start", "end")):
+        if element is table:
+            return
+        if text := element.text if event == "start" else element.tail:
+            yield element, text
+
+
 def _preamble(table: html.HtmlElement) -> list[NumberedRow]:
     lines: list[NumberedRow] = []
-    for node in table.xpath("preceding::text() | ./caption//text()"):
-        parent = node.getparent()
+    captions = [(node.getparent(), str(node)) for node in table.xpath("./caption//text()")]
+    for parent, text in [*_texts_before(table), *captions]:
         if parent is None or parent.tag in _SKIP_TEXT_IN or not isinstance(parent.tag, str):
             continue
-        for part in str(node).splitlines():
+        for part in text.splitlines():
             if part.strip():
                 lines.append((parent.sourceline or 0, [part.strip()]))
     return lines
@@ -94,6 +107,8 @@ def _preamble(table: html.HtmlElement) -> list[NumberedRow]:
 
 def read_html(path: Path, data: bytes) -> Grid:
     text, encoding = decode(data, path)
+    if (tags := text.count("<")) > MAX_TAGS:  # 2 M <br> in one cell, an 8 MB page, took 740 MB
+        raise TableRefused(path, f"HTML too large ({tags:,} tags; the limit is {MAX_TAGS:,})")
     try:
         doc = html.document_fromstring(text.encode("utf-8"), parser=html.HTMLParser(encoding="utf-8"))
     except (etree.ParserError, ValueError) as exc:
