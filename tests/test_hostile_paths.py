@@ -110,25 +110,86 @@ def test_check_refuses_a_pipe_too(tmp_path: Path) -> None:
     assert result.exit_code == 3 and "not a regular file" in result.output
 
 
-def test_runs_reads_the_history_on_a_read_only_share(
+@pytest.mark.parametrize("command", ["load", "check"])
+def test_an_empty_path_argument_is_a_wrong_argument_not_the_current_folder(
+    command: str, sample_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Path("") is ".": `jixiao load "$SRC"` with SRC unset walked and loaded every file below the folder it ran in."""
+    from typer.testing import CliRunner
+
+    from etl.cli.app import app
+
+    monkeypatch.chdir(sample_copy.parent)
+    args = [command, str(sample_copy), ""] + (["-w", str(tmp_path / "wh.duckdb")] if command == "load" else [])
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2 and "an empty path" in result.output
+    assert not (tmp_path / "wh.duckdb").exists()
+
+
+def test_runs_on_a_read_only_folder_reads_the_analysts_copy(
     sample_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`jixiao runs` takes the writer lock to close runs whose process is gone; on a read-only mount that failed
-    with 'runs failed: OSError: Read-only file system' (exit 1). It now reads the working copy read-only."""
+    """Its lock file could not be opened on a read-only mount: 'runs failed: OSError: [Errno 30] …' (exit 1)."""
     import errno
 
     from typer.testing import CliRunner
 
     from etl.cli.app import app
-    from etl.warehouse import connect as connect_module
+    from etl.warehouse import locking
 
     warehouse = tmp_path / "wh.duckdb"
     run_load([sample_copy], warehouse)
+    real_open = locking.os.open
 
-    def read_only(*args: object, **kwargs: object) -> None:
-        raise OSError(errno.EROFS, "Read-only file system", f"{warehouse}.lock")
+    def read_only_open(path, flags, *args):  # type: ignore[no-untyped-def]
+        if str(path).endswith(".lock"):
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
+        return real_open(path, flags, *args)
 
-    monkeypatch.setattr(connect_module, "writing", read_only)
-    shown = CliRunner().invoke(app, ["runs", "-w", str(warehouse)])
-    assert shown.exit_code == 0, shown.output
-    assert "read-only (Read-only file system)" in shown.output and "run 1 " in shown.output
+    monkeypatch.setattr(locking.os, "open", read_only_open)
+    result = CliRunner().invoke(app, ["runs", "-w", str(warehouse)])
+    assert result.exit_code == 0, result.output
+    first, run = result.output.splitlines()[:2]
+    assert first.startswith("read from the analysts' copy") and "Read-only file system" in first
+    assert run.startswith("run 1 ") and "succeeded" in run
+    huge = CliRunner().invoke(app, ["runs", "-w", str(warehouse), "--limit", "99999999999999999999"])
+    assert huge.exit_code == 2  # was 'runs failed: ConversionException' (exit 1)
+
+
+def test_a_deep_folder_tree_is_walked_in_reasonable_time(sample_copy: Path) -> None:
+    """os.path.realpath of every folder (a pure-Python walk of each component) made a 1,500-deep tree take 33 s."""
+    import time
+
+    from etl.extract.discover import discover_paths
+
+    levels = [sample_copy.parent]
+    for _ in range(1000):  # one at a time: Path.mkdir(parents=True) recurses once a level
+        levels.append(levels[-1] / "d")
+        levels[-1].mkdir()
+    deep = levels[-1] / "t.txt"
+    shutil.copy(sample_copy, deep)
+    try:
+        started = time.monotonic()
+        assert discover_paths([sample_copy.parent.parent]) == sorted([str(sample_copy), str(deep)])
+        assert time.monotonic() - started < 3
+    finally:  # bottom up: pytest's recursive clean-up of old temporary folders fails on a tree this deep
+        deep.unlink()
+        for level in reversed(levels[1:]):
+            level.rmdir()
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="no /proc")
+def test_a_file_is_read_no_further_than_its_size(tmp_path: Path) -> None:
+    """A pseudo-file says 0 bytes and may never end: /proc/kmsg linked into a source folder blocked `check` and
+    `load` (with the writer lock) for ever, in the planner's hashing and in the reader. /proc/self/status says 0
+    bytes too, but ends: it reads as the empty file its size says."""
+    import hashlib
+
+    from etl.extract.encoding import file_sha256
+    from etl.transform.pipeline import run_file
+
+    link = tmp_path / "2024" / "status.txt"
+    link.parent.mkdir()
+    link.symlink_to("/proc/self/status")
+    assert file_sha256(link) == hashlib.sha256(b"").hexdigest()
+    assert run_file(link).reason == "empty file"

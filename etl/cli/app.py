@@ -48,6 +48,16 @@ WarehouseOpt = Annotated[
         "(default: $JIXIAO_WAREHOUSE or warehouse/jixiao.duckdb).",
     ),
 ]
+
+
+def _source_path(value: str) -> Path:
+    """A path argument as given; an empty one (an unset shell variable: jixiao load "$SRC") is a wrong argument,
+    not the current folder, which Path("") is: a load walked and loaded everything below the folder it ran in."""
+    if not value:
+        raise typer.BadParameter("an empty path (an unset variable?); name a file or folder, or '.' for this one")
+    return Path(value)
+
+
 YearOpt = Annotated[
     int | None,
     typer.Option("--year", min=MIN_YEAR, max=MAX_YEAR, help="Budget year for every file (default: from its folder)."),
@@ -56,7 +66,9 @@ YearOpt = Annotated[
 
 @app.command()
 def load(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: data/raw).")] = None,
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Files or folders (default: data/raw).", parser=_source_path)
+    ] = None,
     warehouse: WarehouseOpt = None,
     year: YearOpt = None,
     batch_size: Annotated[int, typer.Option(min=1, help="Files per transaction.")] = FILES_PER_BATCH,
@@ -113,7 +125,9 @@ def load(
 
 @app.command()
 def serve(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: data/raw).")] = None,
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Files or folders (default: data/raw).", parser=_source_path)
+    ] = None,
     warehouse: WarehouseOpt = None,
     cron: Annotated[str, typer.Option(help="When to run (cron, in --timezone).")] = "0 2 * * *",
     timezone: Annotated[str, typer.Option(help="Time zone of the cron schedule.")] = "Asia/Shanghai",
@@ -161,7 +175,10 @@ def serve(
 
 @app.command()
 def deploy(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Source folders (the same path on every worker).")] = None,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Source folders (the same path on every worker).", parser=_source_path),
+    ] = None,
     warehouse: WarehouseOpt = None,
     shards: Annotated[int, typer.Option(min=1, max=1024, help="Shard flow runs per load.")] = 4,
     pool: Annotated[str, typer.Option(help="Prefect work pool (prefect work-pool create NAME --type process).")] = (
@@ -195,7 +212,7 @@ def deploy(
 @app.command()
 def runs(
     warehouse: WarehouseOpt = None,
-    limit: Annotated[int, typer.Option(min=1, help="How many runs.")] = 10,
+    limit: Annotated[int, typer.Option(min=1, max=1_000_000, help="How many runs.")] = 10,
 ) -> None:
     """The newest load runs (outcome, counts, message) and the quality checks that failed in the newest one."""
     from etl.cli import run_output as cli_run
@@ -240,7 +257,7 @@ def _interrupted(what: str) -> typer.Exit:
 
 @app.command()
 def check(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders to parse and validate.")],
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to parse and validate.", parser=_source_path)],
     year: YearOpt = None,
 ) -> None:
     """Parse and validate files without touching the warehouse; print refusals, rejects and totals that fail.

@@ -131,6 +131,7 @@ def runs_lines(warehouse: str | Path, limit: int) -> list[str]:
             close_interrupted(con)
             return [f"read from the shared database {label(warehouse)}", *_runs_lines(con, limit)]
     warehouse = Path(warehouse)
+    note = "a load holds the working copy now"
     if warehouse.is_file():
         try:
             with writing(warehouse, 0) as con:
@@ -138,21 +139,16 @@ def runs_lines(warehouse: str | Path, limit: int) -> list[str]:
                 return [f"read from the working copy {warehouse}", *_runs_lines(con, limit)]
         except WarehouseBusy:
             pass
-        except OSError as exc:  # a read-only share or folder: the history is still there to read
+        except OSError as exc:  # a read-only folder, or another user's: its lock file cannot be taken (it failed)
             if exc.errno not in (errno.EROFS, errno.EACCES, errno.EPERM):
                 raise
-            con = connect(warehouse, read_only=True, published=False)
-            try:
-                note = f"read-only ({exc.strerror}): a run whose process is gone may still show as running"
-                return [f"read from the working copy {warehouse} ({note})", *_runs_lines(con, limit)]
-            finally:
-                con.close()
+            note = f"the working copy's lock cannot be taken: {exc.strerror}"
     copy = published_path(warehouse)
     if not copy.is_file():
         raise NoWarehouse(f"no warehouse at {warehouse}: load some tables first (jixiao load) or pass --warehouse")
     con = connect(copy, read_only=True, published=False)
     try:
-        note = "a load holds the working copy now; runs after the last publish are not shown"
+        note += "; runs after the last publish are not shown"
         return [f"read from the analysts' copy {copy} ({note})", *_runs_lines(con, limit)]
     finally:
         con.close()

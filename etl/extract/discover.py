@@ -26,7 +26,7 @@ def discover_paths(paths: Sequence[Path | str]) -> list[str]:
     """discover's files as absolute path strings: a run that skips its unchanged files never needs them as Path
     objects, whose construction was a sixth of a no-op run over 10,000 files (0.14 of 0.9 s)."""
     found: set[str] = set()
-    seen: set[str] = set()
+    seen: set[tuple[int, int]] = set()
     for p in (os.fspath(Path(x)) for x in paths):  # Path: "" is the current folder, as before
         if os.path.isdir(p):
             found.update(walk(os.path.abspath(p), seen))
@@ -65,18 +65,19 @@ def _is_dir(entry: os.DirEntry) -> bool:
         return False
 
 
-def walk(top: str, seen: set[str]) -> list[str]:
-    """Supported files under top; each real folder is read once (seen holds real paths across calls)."""
+def walk(top: str, seen: set[tuple[int, int]]) -> list[str]:
+    """Supported files under top; each real folder is read once (seen holds the device and inode of the folders
+    read, across calls: os.path.realpath, a pure-Python walk of every component, made a 1,500-deep tree take 33 s)."""
     files: list[str] = []
     real_dirs: deque[str] = deque([top])
     linked_dirs: deque[str] = deque()
     while real_dirs or linked_dirs:
         folder = real_dirs.popleft() if real_dirs else linked_dirs.popleft()
-        real = os.path.realpath(folder)
-        if real in seen:
-            continue
-        seen.add(real)
         try:
+            stat = os.stat(folder)
+            if (stat.st_dev, stat.st_ino) in seen:
+                continue
+            seen.add((stat.st_dev, stat.st_ino))
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError:  # unreadable folder: os.walk skipped it too
             continue

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 from etl.extract.delimited import read_csv, read_delimited
 from etl.extract.docx import read_docx
+from etl.extract.encoding import stated_bytes
 from etl.extract.html_table import read_html
 from etl.extract.pdf import read_pdf
 from etl.extract.workbook import read_workbook
@@ -32,10 +34,11 @@ SUPPORTED_SUFFIXES = tuple(READERS)
 def read_grid(path: Path) -> Grid:
     """Read one source file into a grid; refuse (never crash on) what cannot be read."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise TableRefused(path, f"file too large ({size} bytes; the limit is {MAX_FILE_BYTES})")
-        data = path.read_bytes()
+        with path.open("rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            if size > MAX_FILE_BYTES:
+                raise TableRefused(path, f"file too large ({size} bytes; the limit is {MAX_FILE_BYTES})")
+            data = b"".join(stated_bytes(f))  # no more than stat says: a pseudo-file may never end
     except OSError as exc:
         raise TableRefused(path, f"cannot read file: {exc.strerror or exc}") from None
     if not data.strip():

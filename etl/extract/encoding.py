@@ -7,8 +7,11 @@ but only into characters no table prints (Big5, Shift-JIS, Latin-1 text decode t
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from etl.model import RefusalKind, TableRefused
 
@@ -26,11 +29,23 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def stated_bytes(f: BinaryIO) -> Iterator[bytes]:
+    """An open file's bytes up to the size its fstat gives, in chunks. A pseudo-file says 0 bytes and may never end:
+    /proc/kmsg linked into a source folder blocked the run (and the writer lock) for ever when read to its end."""
+    left = os.fstat(f.fileno()).st_size
+    while left > 0 and (chunk := f.read(min(left, 1 << 20))):
+        left -= len(chunk)
+        yield chunk
+
+
 def file_sha256(path: Path) -> str:
     """The file's sha256, or '' when it cannot be read (the parser then refuses it with the reason)."""
     try:
         with open(path, "rb") as f:
-            return hashlib.file_digest(f, "sha256").hexdigest()
+            digest = hashlib.sha256()
+            for chunk in stated_bytes(f):
+                digest.update(chunk)
+            return digest.hexdigest()
     except OSError:
         return ""
 

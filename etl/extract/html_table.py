@@ -8,12 +8,14 @@ stays in the first position and the others are empty.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from lxml import etree, html
 
 from etl.extract.encoding import decode, sha256_of
 from etl.extract.grid_rows import (
+    Budget,
     NumberedRow,
     continues,
     has_header,
@@ -26,6 +28,7 @@ from etl.model import Grid, RefusalKind, TableRefused
 
 _SKIP_TEXT_IN = {"script", "style", "head", "title", "noscript"}
 MAX_SPAN = 1000
+MAX_TAGS = 2_000_000  # "<"s of a page, counted before it is parsed: lxml's tree costs ~350 bytes an element
 
 
 def _span(cell: html.HtmlElement, attr: str) -> int:
@@ -47,8 +50,9 @@ def cell_text(td: html.HtmlElement) -> str:
     return td.text_content()
 
 
-def table_rows(table: html.HtmlElement) -> list[NumberedRow]:
+def table_rows(table: html.HtmlElement, budget: Budget | None = None) -> list[NumberedRow]:
     """The table's own rows (not those of nested tables), spans flattened."""
+    budget = budget or Budget(Path("(table)"))
     rows: list[NumberedRow] = []
     pending: dict[int, int] = {}  # column -> rows still covered by a rowspan above
     for tr in table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr"):
@@ -60,16 +64,22 @@ def table_rows(table: html.HtmlElement) -> list[NumberedRow]:
                 pending[col] -= 1
                 col += 1
             down = _span(td, "rowspan") - 1
-            for i in range(_span(td, "colspan")):
+            across = _span(td, "colspan")
+            budget.add(across, rows=0)
+            for i in range(across):
                 cells.append(cell_text(td) if i == 0 else "")
                 if down:
                     pending[col] = down
                 col += 1
-        while any(v > 0 for c, v in pending.items() if c >= col):
-            if pending.get(col, 0) > 0:
-                pending[col] -= 1
+        # columns to the right still covered from above (found once a row: a scan of them for each column was
+        # quadratic, and 40 cells colspan=rowspan=1000 over 1,000 empty rows, 10 KB, ran for ever)
+        last = max((c for c, v in pending.items() if v > 0), default=-1)
+        budget.add(max(0, last + 1 - col))
+        for c in range(col, last + 1):
+            if pending.get(c, 0) > 0:
+                pending[c] -= 1
             cells.append("")
-            col += 1
+        pending = {c: v for c, v in pending.items() if v > 0}
         rows.append((tr.sourceline or 0, cells))
     return _monotone(rows)
 
@@ -82,34 +92,82 @@ def _monotone(rows: list[NumberedRow]) -> list[NumberedRow]:
     return out
 
 
-def _preamble(table: html.HtmlElement, outside_tables: bool = False) -> list[NumberedRow]:
-    """The text before the table (and its caption); with outside_tables, only the text that is in no table."""
+def _texts_before(table: html.HtmlElement) -> Iterator[tuple[html.HtmlElement, str]]:
+    """The text before the table in document order, each with the element it is the text or the tail of (what
+    lxml's getparent() gives for such a text). A walk: libxml2's preceding:: axis is quadratic (500,000 <p> before
+    the tables, a 4.5 MB page, ran for minutes)."""
+    for event, element in etree.iterwalk(table.getroottree().getroot(), events=("start", "end")):
+        if element is table:
+            return
+        if text := element.text if event == "start" else element.tail:
+            yield element, text
+
+
+def _preamble(table: html.HtmlElement) -> list[NumberedRow]:
     lines: list[NumberedRow] = []
-    for node in table.xpath("preceding::text() | ./caption//text()"):
-        parent = node.getparent()
+    captions = [(node.getparent(), str(node)) for node in table.xpath("./caption//text()")]
+    for parent, text in [*_texts_before(table), *captions]:
         if parent is None or parent.tag in _SKIP_TEXT_IN or not isinstance(parent.tag, str):
             continue
-        if outside_tables and (parent.tag == "table" or any(a.tag == "table" for a in parent.iterancestors())):
-            continue
-        for part in str(node).splitlines():
+        for part in text.splitlines():
             if part.strip():
                 lines.append((parent.sourceline or 0, [part.strip()]))
     return lines
 
 
+class _TextsBetweenTables:
+    """The page's text outside every table, read in one walk: before(table) gives the lines since the table asked
+    for last (the paragraphs that introduce a unit's table), so a page of many tables costs one walk, not one each."""
+
+    def __init__(self, doc: html.HtmlElement) -> None:
+        self.lines: list[tuple[int, NumberedRow]] = []  # (position in the walk, line)
+        self.at: dict[html.HtmlElement, int] = {}  # each table's position
+        depth = 0
+        for position, (event, element) in enumerate(etree.iterwalk(doc, events=("start", "end")), start=1):
+            if not isinstance(element.tag, str):  # a comment or a processing instruction: its text is not shown
+                text = element.tail if event == "end" else None
+            elif event == "start":
+                if element.tag == "table":
+                    self.at[element] = position
+                    depth += 1
+                text = element.text
+            else:
+                depth -= element.tag == "table"
+                text = element.tail
+            if text and depth == 0 and not (event == "start" and element.tag in _SKIP_TEXT_IN):
+                line = element.sourceline or 0
+                self.lines += [(position, (line, [t.strip()])) for t in text.splitlines() if t.strip()]
+        self.next = 0
+
+    def before(self, table: html.HtmlElement) -> list[NumberedRow]:
+        end = self.at.get(table, 0)
+        found = []
+        while self.next < len(self.lines) and self.lines[self.next][0] < end:
+            found.append(self.lines[self.next][1])
+            self.next += 1
+        return found
+
+
 def read_html(path: Path, data: bytes) -> Grid:
     text, encoding = decode(data, path)
+    if (tags := text.count("<")) > MAX_TAGS:  # 2 M <br> in one cell, an 8 MB page, took 740 MB
+        raise TableRefused(path, f"HTML too large ({tags:,} tags; the limit is {MAX_TAGS:,})")
     try:
         doc = html.document_fromstring(text.encode("utf-8"), parser=html.HTMLParser(encoding="utf-8"))
     except (etree.ParserError, ValueError) as exc:
         raise TableRefused(path, f"HTML cannot be parsed: {exc}") from None
     tables = doc.xpath("//table")
+    budget = Budget(path)
+    read: dict[html.HtmlElement, list[NumberedRow]] = {}  # each table read once (cell_text marks its line breaks)
     parts: list[tuple[str, list[NumberedRow]]] = []
     width = 0
+    between: _TextsBetweenTables | None = None  # walked once, for a second table with a header row
     for n, table in enumerate(tables, start=1):
-        rows = table_rows(table)
+        rows = read[table] = table_rows(table, budget)
         if has_header(rows):  # several tables with a header row (a table per unit): joined
-            parts.append((f"table {n}", _preamble(table, outside_tables=bool(parts)) + rows))
+            if parts:
+                between = between or _TextsBetweenTables(doc)
+            parts.append((f"table {n}", (between.before(table) if between else _preamble(table)) + rows))
             width = header_width(rows)
         elif parts and continues(rows, width):  # a long table cut into two, the second without its header
             parts.append((f"table {n}", rows))
@@ -123,6 +181,6 @@ def read_html(path: Path, data: bytes) -> Grid:
         raise TableRefused(path, reason, kind=RefusalKind.NOT_A_TARGET_TABLE)
     # no column header row: every table's rows in order (forms one after another), text before them
     leaves = [t for t in tables if not t.xpath(".//table")] or tables
-    rows = _preamble(leaves[0]) + _monotone([row for table in leaves for row in table_rows(table)])
+    rows = _preamble(leaves[0]) + _monotone([row for table in leaves for row in read[table]])
     preamble, _, raw = split_rows(rows)
     return Grid(path, preamble, [], encoding=encoding, sha256=sha256_of(data), source_format="html", raw_rows=raw)

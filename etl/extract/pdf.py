@@ -23,6 +23,12 @@ from etl.model import Grid, RefusalKind, TableRefused
 
 PAGE_ROWS = 1000
 MAX_PAGES = 2000
+# What reading a PDF costs grows with its characters and the crossings of its ruling lines (the table finder's
+# intersections; ~0.13 ms each), and a page can draw one small form object over and over: 20 pages of a 100 x 50
+# grid, a 24 KB file, took 27 s (2,000 such pages: about 45 min). A PDF may hold WORK_PER_BYTE of them for each of
+# its bytes (the real fixtures hold 0.1-0.7), and MIN_WORK whatever its size (~6 pages of the sample)
+MIN_WORK = 30_000
+WORK_PER_BYTE = 2
 TEXT_STRATEGY = {"vertical_strategy": "text", "horizontal_strategy": "text"}
 _LATIN_WRAP = re.compile(r"(?<=[A-Za-z])[ \t]*\n[ \t]*(?=[A-Za-z])")
 _WRAP = re.compile(r"[ \t]*\n[ \t]*")
@@ -55,9 +61,28 @@ def _lines_above(page, top: float | None, page_no: int) -> list[NumberedRow]:  #
     return [(page_no * PAGE_ROWS, [line.strip()]) for line in text.splitlines() if line.strip()]
 
 
-def _document_rows(pages: list, settings: dict | None = None) -> list[NumberedRow]:  # type: ignore[type-arg]
+class _Work:
+    """Characters and ruling-line crossings of the pages read so far; past the limit the PDF is refused."""
+
+    def __init__(self, path: Path, size: int) -> None:
+        self.path, self.size, self.n = path, size, 0
+        self.limit = max(MIN_WORK, WORK_PER_BYTE * size)
+
+    def add(self, page) -> None:  # type: ignore[no-untyped-def]
+        across = sum(1 for edge in page.edges if edge["orientation"] == "h")
+        self.n += len(page.chars) + across * (len(page.edges) - across)
+        if self.n > self.limit:
+            raise TableRefused(
+                self.path,
+                f"PDF too dense to read: more than {self.limit:,} characters and ruling-line crossings "
+                f"for a file of {self.size:,} bytes",
+            )
+
+
+def _document_rows(pages: list, work: _Work, settings: dict | None = None) -> list[NumberedRow]:  # type: ignore[type-arg]
     rows: list[NumberedRow] = []
     for page_no, page in enumerate(pages, start=1):
+        work.add(page)
         found, top = _page_rows(page, page_no, settings)
         if page_no == 1 or not rows:
             rows.extend(_lines_above(page, top, page_no))
@@ -81,11 +106,14 @@ def _drop_repeated_headers(rows: list[NumberedRow]) -> list[NumberedRow]:
 
 def read_pdf(path: Path, data: bytes) -> Grid:
     import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
 
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            pages = pdf.pages[:MAX_PAGES]
+            if len(pdf.pages) > MAX_PAGES:  # read only in part, the table would load cut short
+                raise TableRefused(path, f"PDF of {len(pdf.pages):,} pages (the limit is {MAX_PAGES:,})")
+            pages = pdf.pages
             if not any(page.chars for page in pages):
                 raise TableRefused(
                     path,
@@ -93,12 +121,17 @@ def read_pdf(path: Path, data: bytes) -> Grid:
                     kind=RefusalKind.UNSUPPORTED_LAYOUT,
                     layout="scanned_pdf",
                 )
-            rows = _document_rows(pages)
+            work = _Work(path, len(data))
+            rows = _document_rows(pages, work)
             if not any(line % PAGE_ROWS for line, _ in rows):  # no ruled table anywhere: align text in columns
-                rows = _document_rows(pages, TEXT_STRATEGY)
+                rows = _document_rows(pages, work, TEXT_STRATEGY)
     except TableRefused:
         raise
     except (PDFSyntaxError, Exception) as exc:  # a damaged PDF raises many kinds of errors inside pdfminer
-        raise TableRefused(path, f"cannot read the PDF: {type(exc).__name__}: {exc}"[:500]) from None
+        if any(isinstance(e, PDFPasswordIncorrect) for e in (exc, *exc.args)):  # pdfplumber wraps it, with no text
+            reason = "cannot read the PDF: it is password-protected (encrypted); load an unprotected copy"
+            raise TableRefused(path, reason) from None
+        detail = str(exc) or ", ".join(type(e).__name__ for e in exc.args if isinstance(e, Exception))
+        raise TableRefused(path, f"cannot read the PDF: {type(exc).__name__}: {detail}"[:500]) from None
     preamble, grid, raw = split_rows(_drop_repeated_headers(rows))
     return Grid(path, preamble, grid, encoding="binary", sha256=sha256_of(data), source_format="pdf", raw_rows=raw)

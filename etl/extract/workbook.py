@@ -14,13 +14,15 @@ from decimal import Decimal
 from pathlib import Path
 
 from etl.extract.encoding import sha256_of
-from etl.extract.grid_rows import NumberedRow, continues, has_header, header_width, join_tables, split_rows
+from etl.extract.grid_rows import Budget, NumberedRow, continues, has_header, header_width, join_tables, split_rows
 from etl.model import Grid, TableRefused
 
 SHEET_ROW_OFFSET = 100_000
 
 FEN_TOLERANCE = 1e-6
 MAX_SHEET_XML = 256 * 1024 * 1024  # a sheet's XML larger than this is not searched for uncomputed formulas
+MAX_INFLATED = 1024 * 1024 * 1024  # bytes of an .xlsx's parts, inflated (a real one is 5-15 times its file)
+MAX_XML_TAGS = 12_000_000  # "<"s of its sheets and shared strings: about 3 M cells (~20 s of openpyxl)
 
 
 def to_fen(value: float) -> float | None:
@@ -130,28 +132,33 @@ def _xlsx_cells(row: tuple[object, ...]) -> Iterable[tuple[object, str | None]]:
         yield value, (getattr(c, "number_format", None) if isinstance(value, int | float) else None)
 
 
-def _xlsx_sheets(data: bytes, notes: list[str]) -> Iterable[tuple[str, bool, list[NumberedRow]]]:
+def _xlsx_sheets(path: Path, data: bytes, notes: list[str]) -> Iterable[tuple[str, bool, list[NumberedRow]]]:
     import openpyxl
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    budget = Budget(path)
     try:
         for sheet in book.worksheets:
             visible = sheet.sheet_state == "visible"
             # the sheet's <dimension> is the writer's claim (streaming writers put A1, or a stale range): read every
-            # stored row and cell instead of the rectangle it states
+            # stored row and cell instead of the rectangle it states (read-only openpyxl stops at its last row and
+            # pads every row to its last column: a 13 KB claim of the whole sheet took 75 s and 5.6 GB)
             sheet.reset_dimensions()
-            rows = [
-                (i, _row_texts(sheet.title, i, _xlsx_cells(row), notes))
-                for i, row in enumerate(sheet.iter_rows() if visible else (), start=1)
-            ]
+            rows = []
+            for i, row in enumerate(sheet.iter_rows() if visible else (), start=1):
+                cells = list(_xlsx_cells(row))
+                blank = all(value is None for value, _ in cells)
+                budget.add(len(row) or 1, rows=0 if blank else 1)
+                if not blank:  # (split_rows drops it; a sheet can claim a million of them)
+                    rows.append((i, _row_texts(sheet.title, i, cells, notes)))
             yield sheet.title, visible, rows
     finally:
         book.close()
 
 
-def _xls_sheets(data: bytes, notes: list[str]) -> Iterable[tuple[str, bool, list[NumberedRow]]]:
+def _xls_sheets(path: Path, data: bytes, notes: list[str]) -> Iterable[tuple[str, bool, list[NumberedRow]]]:
     import xlrd
 
     # ragged_rows: a row ends at its last stored cell (formatted blanks count), as _xlsx_cells ends it
@@ -173,18 +180,33 @@ def _xls_sheets(data: bytes, notes: list[str]) -> Iterable[tuple[str, bool, list
                     value = xlrd.xldate_as_datetime(value, book.datemode)
             yield value, (number_format(sheet, r, c) if kind == xlrd.XL_CELL_NUMBER else None)
 
+    budget = Budget(path)
     for sheet in book.sheets():
         visible = sheet.visibility == 0
-        numbers = range(sheet.nrows if visible else 0)
-        rows = [(r + 1, _row_texts(sheet.name, r + 1, cells(sheet, r), notes)) for r in numbers]
+        rows = []
+        for r in range(sheet.nrows if visible else 0):
+            budget.add(sheet.row_len(r) or 1)
+            rows.append((r + 1, _row_texts(sheet.name, r + 1, cells(sheet, r), notes)))
         yield sheet.name, visible, rows
 
 
 # a formula cell with no computed value (<f>…</f> and no <v>, or an empty one): openpyxl's data_only reads None
-# (a formula whose result is the empty string is stored as t="str" with an empty <v>: computed, and kept)
-_UNCOMPUTED = re.compile(
-    rb'<c\b(?![^>]*\bt="str")[^>]*\br="([A-Z]{1,3}\d+)"[^>]*>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>'
-)
+# (a formula whose result is the empty string is stored as t="str" with an empty <v>: computed, and kept).
+# No part of it can run past a "<": a scan from each "<c" to the end of the sheet made 1 MB of '<c r="A1" '
+# (a 15 KB workbook) take for ever
+_FORMULA_CELL = re.compile(rb"<c\b([^<>]*)>\s*<f\b[^<>]*(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
+_CELL_REF = re.compile(rb'\br="([A-Z]{1,3}\d+)"')
+_COMPUTED_STR = re.compile(rb'\bt="str"')
+
+
+def _uncomputed(sheet_xml: bytes) -> list[bytes]:
+    """The references of the sheet's formula cells that hold no computed value."""
+    refs = []
+    for cell in _FORMULA_CELL.finditer(sheet_xml):
+        attributes = cell.group(1)
+        if not _COMPUTED_STR.search(attributes) and (ref := _CELL_REF.search(attributes)):
+            refs.append(ref.group(1))
+    return refs
 
 
 def _refuse_uncomputed_formulas(path: Path, data: bytes) -> None:
@@ -195,7 +217,7 @@ def _refuse_uncomputed_formulas(path: Path, data: bytes) -> None:
             for info in archive.infolist():
                 if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
                     continue
-                cells = _UNCOMPUTED.findall(archive.read(info)) if info.file_size <= MAX_SHEET_XML else []
+                cells = _uncomputed(archive.read(info)) if info.file_size <= MAX_SHEET_XML else []
                 if cells:
                     shown = ", ".join(c.decode() for c in cells[:5]) + (" …" if len(cells) > 5 else "")
                     raise TableRefused(
@@ -209,12 +231,39 @@ def _refuse_uncomputed_formulas(path: Path, data: bytes) -> None:
         return
 
 
+def _refuse_bombs(path: Path, data: bytes) -> None:
+    """Refuse a workbook that inflates to more than MAX_INFLATED bytes, or whose sheets and shared strings hold more
+    than MAX_XML_TAGS tags, before openpyxl reads it: openpyxl spends ~6 µs on each element (a 260 KB workbook of
+    6 M shared strings took 44 s and 720 MB), and the sizes a zip declares are what it inflates to."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except Exception:
+        return  # not a zip: openpyxl says so
+    with archive:
+        infos = archive.infolist()
+        if (inflated := sum(info.file_size for info in infos)) > MAX_INFLATED:
+            reason = f"workbook too large: it inflates to {inflated:,} bytes (the limit is {MAX_INFLATED:,})"
+            raise TableRefused(path, reason)
+        tags = 0
+        for info in infos:
+            if info.filename.startswith("xl/worksheets/") or info.filename == "xl/sharedStrings.xml":
+                try:
+                    with archive.open(info) as part:
+                        while (chunk := part.read(1 << 24)) and tags <= MAX_XML_TAGS:
+                            tags += chunk.count(b"<")
+                except Exception:
+                    return  # a damaged part: openpyxl says what is wrong with it
+                if tags > MAX_XML_TAGS:
+                    raise TableRefused(path, f"workbook too large: more than {MAX_XML_TAGS:,} XML tags")
+
+
 def read_workbook(path: Path, data: bytes, fmt: str) -> Grid:
     """Read the first sheet with a header row of an .xlsx or .xls workbook."""
     if fmt == "xlsx":
+        _refuse_bombs(path, data)
         _refuse_uncomputed_formulas(path, data)
     notes: list[str] = []
-    sheets = _xlsx_sheets(data, notes) if fmt == "xlsx" else _xls_sheets(data, notes)
+    sheets = _xlsx_sheets(path, data, notes) if fmt == "xlsx" else _xls_sheets(path, data, notes)
     try:
         rows = _pick_sheet(path, sheets)
     except TableRefused:

@@ -8,5 +8,6 @@
 # items one per line, 部门名称 and 单位 on one line, a signed target value, uncomputed workbook formulas refused;
 # 5: every visible sheet or table with a header row read (hidden sheets not), percentage-formatted cells and 15-digit
 # numbers, ——// for 0, unit lines (单位：人民币元), merged unit cells, bracket headings, Word's gridBefore, content
-# controls and tabs, a workbook's <dimension> not trusted, the title line, look-alikes after navigation (hunt-c)
+# controls and tabs, a workbook's <dimension> not trusted, the title line, look-alikes after navigation (hunt-c);
+# hostile files refused in bounded work (hunt-d)
 PARSER_VERSION = 5

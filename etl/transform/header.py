@@ -13,9 +13,14 @@ from etl.text import fold
 
 GENERATED_MARK = "# jixiao-synth:"
 _DEPARTMENT = re.compile(
-    r"^(?:部门名称|单位名称|(?:预算单位|主管部门|预算部门)(?:名称)?|填报单位)\s*(?:\(盖章\))?\s*:\s*"
-    r"(?:[\[【]\s*\d+\s*[\]】]\s*|\d{3,}\s*[-－—]\s*)?(?P<name>\S.*?)\s*$"
-)  # a code before the name ([017], 219-) is left out
+    r"^(?:部门名称|单位名称|(?:预算单位|主管部门|预算部门)(?:名称)?|填报单位)\s*(?:\(盖章\)\s*)?:\s*"
+    r"(?:[\[【]\s*\d+\s*[\]】]\s*|\d{3,}\s*[-－—]\s*)?(?P<name>\S.*)$"
+)  # a code before the name ([017], 219-) is left out; the spaces after the name are trimmed after the match (a lazy
+# name before \s*$, or \s* on both sides of an optional part, tried each space of a run against the rest of it:
+# 200,000 spaces inside a 部门名称 line, a 220 KB file, ran for minutes)
+# a 部门名称 no longer than a cell may be (Excel's limit, etl.transform.table.MAX_CELL_CHARS): every fact row stores it,
+# and a 10 MB one (a 13 KB workbook) failed the load, every file of the run with it, with DuckDB out of memory
+MAX_DEPARTMENT_CHARS = 32767
 # 单位：万元, 金额单位:元, 单位：人民币元, 单位（元）; not 预算单位/填报单位/编制单位：元谋县… (a place named 元…)
 _UNIT = re.compile(r"(?<![算报制设施管用行])(?:金额|货币|计量)?单位\s*[:(]\s*(?:人民币\s*)?(?P<unit>万元|千元|元)")
 # another label printed on the department's line (部门名称：X    单位：万元, a workbook's cells joined): the name ends
@@ -25,9 +30,8 @@ _NEXT_LABEL = re.compile(
     r"(?:\(\s*)?(?:金额|计量)?单位\s*:\s*(?:万元|千元|元)\b"
     r"|(?<=\s)(?:金额单位|计量单位|单位|填报日期|编制日期|日期|填报人|联系人|联系电话|电话)\s*:"
 )
-_YEAR_IN_TEXT = re.compile(r"((?:19|20)\d\d)\s*年(?:度)?.*?(?:绩效目标|预算)")
+_YEAR_IN_TEXT = re.compile(r"((?:19|20)\d\d)\s*年(?:度)?")  # before 绩效目标 or 预算: see _title_year
 _YEAR_DIR = re.compile(r"^\d{4}$")
-_TITLE = re.compile(r"(?:绩效目标|项目支出).*表")
 _YEAR_IN_BRACKETS = re.compile(r"\(\s*((?:19|20)\d\d)\s*年度?\s*\)")
 _YEAR_LINE = re.compile(r"^\s*\(\s*((?:19|20)\d\d)\s*年度?\s*\)\s*$|^\s*((?:19|20)\d\d)\s*年度?\s*$")
 
@@ -44,10 +48,24 @@ class Header:
 def _title_line(preamble: list[tuple[int, str]]) -> str:
     """The table's title: the last line before the grid that names a table (…绩效目标表, 项目支出…表; a page's
     navigation or a list of other years' tables comes before the title), else the first naming 绩效目标/项目支出."""
-    named = [line for _, line in preamble if _TITLE.search(line) and not line.startswith(GENERATED_MARK)]
+    named = [line for _, line in preamble if _names_table(line) and not line.startswith(GENERATED_MARK)]
     if named:
         return named[-1]
     return next((line for _, line in preamble if "绩效目标" in line or "项目支出" in line), "")
+
+
+def _names_table(line: str) -> bool:
+    """…绩效目标…表 or 项目支出…表, found in one pass (a regex .*表 after each of many 项目支出 is quadratic)."""
+    starts = [i for i in (line.find("绩效目标"), line.find("项目支出")) if i >= 0]
+    return bool(starts) and line.find("表", min(starts)) >= 0
+
+
+def _title_year(folded: str) -> re.Match[str] | None:
+    """The first year (2023年, 2023年度) printed before the title's last 绩效目标 or 预算. The year is searched for in
+    the text before that word (a lazy .*? from each year to the word was quadratic: 项目支出 and 16,000 times 2024年,
+    a 96 KB line, took 6.8 s)."""
+    topic = max(folded.rfind("绩效目标"), folded.rfind("预算"))
+    return _YEAR_IN_TEXT.search(folded, 0, topic) if topic > 0 else None
 
 
 def parse_header(preamble: list[tuple[int, str]]) -> Header:
@@ -60,12 +78,12 @@ def parse_header(preamble: list[tuple[int, str]]) -> Header:
         if m := _DEPARTMENT.match(folded):
             name = folded[m.start("name") : m.end("name")]
             cut = _NEXT_LABEL.search(name)
-            end = m.start("name") + (len(name[: cut.start()].rstrip()) if cut else len(name))
+            end = m.start("name") + len(name[: cut.start() if cut else len(name)].rstrip())
             department = line[m.start("name") : end].strip() or department
         if m := _UNIT.search(folded):
             unit = unit or m.group("unit")
         if line == title:
-            if (m := _YEAR_IN_TEXT.search(folded) or _YEAR_IN_BRACKETS.search(folded)) and is_budget_year(
+            if (m := _title_year(folded) or _YEAR_IN_BRACKETS.search(folded)) and is_budget_year(
                 int(m.group(1))
             ):
                 year = int(m.group(1))
@@ -116,11 +134,15 @@ def new_table(
 ) -> SourceTable:
     """An empty SourceTable for a grid: where it came from, its year, department and unit, and the reader's notes
     (every layout starts its table here, so none of them drops a field such as the notes)."""
+    name = department if department is not None else header.department_name or ""
+    if len(name) > MAX_DEPARTMENT_CHARS:
+        reason = f"department name of {len(name):,} characters (the limit is {MAX_DEPARTMENT_CHARS}): {name[:40]}…"
+        raise TableRefused(grid.path, reason)
     return SourceTable(
         path=grid.path,
         sha256=grid.sha256,
         budget_year=budget_year(grid.path, header, year),
-        department_name=department if department is not None else header.department_name or "",
+        department_name=name,
         title=header.title,
         source_unit=source_unit,
         projects=[],
