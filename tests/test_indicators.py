@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 
 from etl.transform.indicators import _BEFORE_ITEM, ItemError, _item_starts, parse_indicators, split_items
 
-ITEM_START = re.compile(r"(\d{1,3})[、.．]\s*(?=\d{1,2}\s*-)")  # the grammar's item number, as a regex
+NAMED = r"[^\W\d_]{1,10}指标\s*[:：]"  # a level-1 type printed by name only: 产出指标：
+ITEM_START = re.compile(rf"(\d{{1,3}})[、.．]\s*(?=\d{{1,2}}\s*-|{NAMED})")  # the grammar's item number, as a regex
 
 
 def _parse(cell: str) -> list:
@@ -107,12 +108,13 @@ RUN_ON = re.compile(r"(?<=[^\d。.;> \t\n\r\f\v])(\d+)$")
 
 def _ascii(digits: str) -> str:
     return "".join(str(unicodedata.decimal(c)) for c in digits)
-TYPE = re.compile(r"\s*\d{1,2}\s*[-－][^:：;；。]{0,12}指标\s*[:：]")
+TYPE = re.compile(rf"\s*(?:\d{{1,2}}\s*[-－][^:：;；。]{{0,12}}指标\s*[:：]|{NAMED})")
 
 
 # digits (full-width and Arabic-Indic too: \d reads any decimal digit), the marks, the boundaries, and a real item
 PIECES = [*"0123456789１２、.．。;；> -－:：x", "\t", "\u0661", "\u3000"]
 PIECES += ["1-产出指标：11-数量指标：", "实施周期指标值:1", "%", "达标", "2-效益指标:"]
+PIECES += ["产出指标：数量指标：", "效益指标:"]  # types by name only
 
 
 @settings(max_examples=3000, deadline=None, database=None)
@@ -177,3 +179,22 @@ def test_the_annual_value_first_or_alone() -> None:
     assert (second.name, second.annual.number, second.period.status) == ("满意度", 90, "missing")
     [twice] = _parse("1、1-产出指标：11-数量指标：培训人次；年度指标值:≥100人次；年度指标值:≥200人次。")
     assert isinstance(twice, ItemError)
+
+
+def test_items_without_type_codes_take_their_types_by_name() -> None:
+    """1、产出指标：数量指标：… (codes left out, as some departments print them) was refused as a table 'truncated
+    mid-row' (no item start found); the names decide the type as in the per-row and bracket layouts, and a pair the
+    tree disagrees with is still flagged."""
+    cell = (
+        "1、产出指标：数量指标：培训人次；实施周期指标值:≥300人次；年度指标值:≥100人次。"
+        "2、满意度指标：服务对象满意度指标：满意度；实施周期指标值:≥90%；年度指标值:≥90%。"
+        "3、效益指标：服务对象满意度指标：群众满意度；实施周期指标值:≥85%；年度指标值:≥85%。"
+    )
+    items = list(parse_indicators(cell))
+    assert [(i.seq, i.level1_code, i.level2_code, i.type_key, i.name) for i in items] == [
+        (1, "", "", "11", "培训人次"),
+        (2, "", "", "31", "满意度"),
+        (3, "", "", "31", "群众满意度"),
+    ]
+    assert [i.is_misparented for i in items] == [False, False, True]
+    assert items[0].annual.text == "≥100人次" and items[1].period.text == "≥90%"

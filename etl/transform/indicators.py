@@ -2,7 +2,9 @@
 
 Grammar of one item (full- or half-width punctuation, spaces optional)::
 
-    N、<L1 code>-<L1 name>：<L2 code>-<L2 name>[：；]<name>；实施周期指标值:<v>[；年度指标值:<v>]。
+    N、[<L1 code>-]<L1 name>：[<L2 code>-]<L2 name>[：；]<name>；实施周期指标值:<v>[；年度指标值:<v>]。
+
+The type codes may be left out (1、产出指标：数量指标：…): the names then decide the type, as in the other layouts.
 
 Items follow each other in numbering order. A ``。`` may stand inside a value, so an item ends
 only where the next number in sequence begins. The item's final ``。`` is punctuation and is
@@ -25,16 +27,21 @@ from etl.text import fold, squash, strip_tags
 from etl.transform.indicator_types import resolve_type
 from etl.transform.target_values import parse_target_value
 
-# an item starts at 1-3 digits, then 、 . or ．, then a type code: (\d{1,3})[、.．]\s*(?=\d{1,2}\s*-) (the mark
-# is scanned for, then the digits read backwards: see _item_starts)
-_ITEM_MARK = re.compile(r"[、.．]\s*(?=\d{1,2}\s*-)")
+# an item starts at 1-3 digits, then 、 . or ．, then a type code or a level-1 type's name and a colon (1、1-产出指标：,
+# 1、产出指标：); the mark is scanned for, then the digits read backwards: see _item_starts
+_NAMED_TYPE = r"[^\W\d_]{1,10}指标\s*[:：]"  # a type by its name alone: 产出指标：, 满意度指标：
+_ITEM_MARK = re.compile(rf"[、.．]\s*(?=\d{{1,2}}\s*-|{_NAMED_TYPE})")
 _BEFORE_ITEM = frozenset("。.;> \t\n\r\f\v")  # an item number starts the cell or follows one of these
-# after anything else, only when a level-1 type follows: N、1-产出指标：
-_TYPE_FOLLOWS = re.compile(r"\s*\d{1,2}\s*[-－][^:：;；。]{0,12}指标\s*[:：]")
+# after anything else, only when a level-1 type follows: N、1-产出指标： (or N、产出指标：)
+_TYPE_FOLLOWS = re.compile(rf"\s*(?:\d{{1,2}}\s*[-－][^:：;；。]{{0,12}}指标\s*[:：]|{_NAMED_TYPE})")
+# the level-1 and level-2 types, each with its code or without (1-产出指标：11-数量指标：, 产出指标：数量指标：)
+_TYPES = (
+    r"^(?:(?P<l1c>\d{1,2})\s*[-－]\s*)?(?P<l1n>[^:：;；]+?)\s*[:：]\s*"
+    r"(?:(?P<l2c>\d{1,2})\s*[-－]\s*)?(?P<l2n>[^:：;；]+?)\s*[:：;；]\s*"
+)
 _ITEM = re.compile(
-    r"^(?P<l1c>\d{1,2})\s*[-－]\s*(?P<l1n>[^:：;；]+?)\s*[:：]\s*"
-    r"(?P<l2c>\d{1,2})\s*[-－]\s*(?P<l2n>[^:：;；]+?)\s*[:：;；]\s*"
-    r"(?P<name>.*?)\s*[;；]\s*实施周期指标值\s*[:：]\s*(?P<period>.*?)"
+    _TYPES
+    + r"(?P<name>.*?)\s*[;；]\s*实施周期指标值\s*[:：]\s*(?P<period>.*?)"
     r"(?:\s*[;；,，。]?\s*年度指标值\s*[:：]\s*(?P<annual>.*?))?\s*$",  # ；, or a comma, 。 or nothing
     re.S,
 )
@@ -117,18 +124,17 @@ def _item_fields(body: str) -> tuple | str:
         return _why_not(fold(stripped))
     if any(text and _RUN_TOGETHER.search(text) for text in (period_text, annual_text)):
         return "a value holds another indicator's 实施周期指标值 or 年度指标值: items run together (a number missing?)"
-    key, misparented = resolve_type(m["l1c"], m["l1n"], m["l2c"], m["l2n"])
+    l1c, l2c = m["l1c"] or "", m["l2c"] or ""  # "" where the types are printed by name only
+    key, misparented = resolve_type(l1c, m["l1n"], l2c, m["l2n"])
     period = parse_target_value(period_text or None, name)
     annual = parse_target_value(annual_text or None, name)
-    return (m["l1c"], m["l1n"], m["l2c"], m["l2n"], name, period, annual, body, key, misparented)
+    return (l1c, m["l1n"], l2c, m["l2n"], name, period, annual, body, key, misparented)
 
 
 _RUN_TOGETHER = re.compile(r"(?:实施周期|年度)指标值\s*[:：]")
 # the same item with its values in another order, or the annual one alone: …名称；年度指标值:…[；实施周期指标值:…]
 _ITEM_ANY_ORDER = re.compile(
-    r"^(?P<l1c>\d{1,2})\s*[-－]\s*(?P<l1n>[^:：;；]+?)\s*[:：]\s*"
-    r"(?P<l2c>\d{1,2})\s*[-－]\s*(?P<l2n>[^:：;；]+?)\s*[:：;；]\s*"
-    r"(?P<name>.*?)\s*[;；]\s*(?P<values>年度指标值\s*[:：].*)$",
+    _TYPES + r"(?P<name>.*?)\s*[;；]\s*(?P<values>年度指标值\s*[:：].*)$",
     re.S,
 )
 _VALUE_LABEL = re.compile(r"\s*[;；,，。]?\s*(实施周期|年度)指标值\s*[:：]\s*")
@@ -146,8 +152,8 @@ def _values(text: str) -> tuple[str | None, str] | None:
 def _why_not(text: str) -> str:
     if "实施周期指标值" not in text and "年度指标值" not in text:
         return "no 实施周期指标值 or 年度指标值 (target) in the indicator"
-    if not re.match(r"^\d{1,2}\s*-", text):
-        return "no level-1 type code (N-名称) at the start of the indicator"
+    if not re.match(rf"^(?:\d{{1,2}}\s*-|{_NAMED_TYPE})", text):
+        return "no level-1 type (1-产出指标：, or 产出指标：) at the start of the indicator"
     return "indicator does not follow 类型：类型：名称；实施周期指标值：…；年度指标值：…"
 
 
