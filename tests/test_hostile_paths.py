@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -193,3 +194,28 @@ def test_a_file_is_read_no_further_than_its_size(tmp_path: Path) -> None:
     link.symlink_to("/proc/self/status")
     assert file_sha256(link) == hashlib.sha256(b"").hexdigest()
     assert run_file(link).reason == "empty file"
+
+
+def test_a_folder_for_the_warehouse_or_a_file_for_out_is_a_wrong_argument(sample_copy: Path, tmp_path: Path) -> None:
+    """Both ended in exit 1 with the library's words ('IO Error: … Is a directory', 'FileExistsError'): they are
+    wrong arguments, exit 2 with what to give instead, and nothing is written."""
+    from typer.testing import CliRunner
+
+    from etl.cli.app import app
+
+    folder = tmp_path / "wh"
+    folder.mkdir()
+    def said(result: object) -> str:  # the error box's text, unwrapped
+        return "".join(re.sub(r"[\s│╭╮╰╯─]+", "", result.output))  # type: ignore[attr-defined]
+
+    load = CliRunner().invoke(app, ["load", str(sample_copy), "-w", str(folder)])
+    assert load.exit_code == 2 and "isafolder" in said(load) and "jixiao.duckdb" in said(load)
+    assert list(folder.iterdir()) == []
+    warehouse = tmp_path / "wh.duckdb"
+    assert CliRunner().invoke(app, ["load", str(sample_copy), "-w", str(warehouse)]).exit_code == 0
+    a_file = tmp_path / "out.txt"
+    a_file.write_text("mine", encoding="utf-8")
+    for args in (["audit"], ["report", "--department", "广州市天河区司法局", "--from", "2023", "--to", "2024"]):
+        result = CliRunner().invoke(app, [*args, "-w", str(warehouse), "--out", str(a_file)])
+        assert result.exit_code == 2 and "isafile" in said(result), result.output
+    assert a_file.read_text(encoding="utf-8") == "mine"

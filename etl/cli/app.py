@@ -39,6 +39,16 @@ err = Console(stderr=True)
 # and files themselves, and the system takes the memory back
 atexit.register(gc.freeze)
 
+
+
+def _warehouse_file(value: str | None) -> str | None:
+    """A DuckDB warehouse named by a folder is a wrong argument (it failed later with DuckDB's 'Is a directory')."""
+    if value and "://" not in value and Path(value).is_dir():
+        example = Path(value) / "jixiao.duckdb"
+        raise typer.BadParameter(f"{value} is a folder: name the warehouse file in it, e.g. {example}")
+    return value
+
+
 WarehouseOpt = Annotated[
     str | None,
     typer.Option(
@@ -46,7 +56,12 @@ WarehouseOpt = Annotated[
         "-w",
         help="Warehouse: a DuckDB file, or postgresql+psycopg://user@host:port/db "
         "(default: $JIXIAO_WAREHOUSE or warehouse/jixiao.duckdb).",
+        callback=_warehouse_file,
     ),
+]
+OutOpt = Annotated[
+    Path,
+    typer.Option("--out", help="Folder for the .html, .xlsx and .md files.", file_okay=False, dir_okay=True),
 ]
 
 
@@ -279,7 +294,7 @@ def report(
     department: Annotated[str, typer.Option("--department", help="Department name as printed (部门名称).")],
     from_year: Annotated[int, typer.Option("--from", help="First budget year.")],
     to_year: Annotated[int, typer.Option("--to", help="Last budget year.")],
-    out: Annotated[Path, typer.Option("--out", help="Folder for the .html, .xlsx and .md files.")] = Path("out"),
+    out: OutOpt = Path("out"),
     warehouse: WarehouseOpt = None,
 ) -> None:
     """Year-over-year diff report of one department: HTML page, Excel workbook, Markdown (also printed)."""
@@ -302,7 +317,7 @@ def report(
 def audit(
     department: Annotated[str | None, typer.Option("--department", help="Department (default: all).")] = None,
     year: Annotated[int | None, typer.Option("--year", help="Budget year (default: all).")] = None,
-    out: Annotated[Path, typer.Option("--out", help="Folder for the .html, .xlsx and .md files.")] = Path("out"),
+    out: OutOpt = Path("out"),
     warehouse: WarehouseOpt = None,
 ) -> None:
     """Target-quality audit (绩效目标审核): findings by project and a score card, as HTML, Excel and Markdown.
