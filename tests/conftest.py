@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from etl.model import SourceTable
+from etl.transform.pipeline import process_file
 from flows import prefect_env
 from tests.paths import PROJECT_ROOT
 
@@ -18,6 +20,19 @@ SAMPLE = PROJECT_ROOT / "data" / "raw" / "2024" / "tianhe-sfj.txt"
 @pytest.fixture(scope="session")
 def sample_path() -> Path:
     return SAMPLE
+
+
+@pytest.fixture(scope="module")
+def original(sample_path: Path) -> SourceTable:
+    """The real sample parsed: what every re-export and layout of it must load as."""
+    return process_file(sample_path)
+
+
+@pytest.fixture(scope="module")
+def grid(sample_path: Path) -> tuple[list[str], list[list[str]]]:
+    """The sample's header and rows (the lines with tabs), padded to the header's width."""
+    rows = [line.split("\t") for line in sample_path.read_text(encoding="utf-8").splitlines() if "\t" in line]
+    return rows[0], [r + [""] * (len(rows[0]) - len(r)) for r in rows[1:]]
 
 
 @pytest.fixture

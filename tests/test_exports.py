@@ -29,18 +29,6 @@ W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 TITLE, DEPARTMENT, UNIT = "项目支出绩效目标表（含转移支付项目）", "部门名称：广州市天河区司法局", "单位：万元"
 
 
-@pytest.fixture(scope="module")
-def original(sample_path: Path) -> SourceTable:
-    return process_file(sample_path)
-
-
-@pytest.fixture(scope="module")
-def grid(sample_path: Path) -> tuple[list[str], list[list[str]]]:
-    """The sample's header and rows (the lines with tabs), padded to the header's width."""
-    rows = [line.split("\t") for line in sample_path.read_text(encoding="utf-8").splitlines() if "\t" in line]
-    return rows[0], [r + [""] * (len(rows[0]) - len(r)) for r in rows[1:]]
-
-
 def _items(cell: str) -> list[str]:
     """A packed cell's items one by one, without tags and without each item's final 。."""
     text = re.sub(r"</?p>", "", cell).strip()

@@ -71,18 +71,6 @@ TITLE, DEPARTMENT, UNIT = "项目支出绩效目标表（含转移支付项目�
 LABEL = "GENERATED from data/raw/2024/tianhe-sfj.txt (not a real table)"
 
 
-@pytest.fixture(scope="module")
-def original(sample_path: Path) -> SourceTable:
-    return process_file(sample_path)
-
-
-@pytest.fixture(scope="module")
-def grid(sample_path: Path) -> tuple[list[str], list[list[str]]]:
-    """The sample's header and rows (the lines with tabs), padded to the header's width."""
-    rows = [line.split("\t") for line in sample_path.read_text(encoding="utf-8").splitlines() if "\t" in line]
-    return rows[0], [r + [""] * (len(rows[0]) - len(r)) for r in rows[1:]]
-
-
 def _filed(tmp_path: Path, name: str) -> Path:
     path = tmp_path / "2024" / name
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -30,11 +30,6 @@ EXPECTED_FORMATS = {
 }
 
 
-@pytest.fixture(scope="module")
-def original(sample_path: Path) -> SourceTable:
-    return process_file(sample_path)
-
-
 def test_every_layout_is_covered() -> None:
     assert sorted(EXPECTED_FORMATS) == FIXTURES
 
