@@ -148,6 +148,9 @@ def _xlsx_sheets(path: Path, data: bytes, notes: list[str]) -> Iterable[tuple[st
             sheet.reset_dimensions()
             rows = []
             for i, row in enumerate(sheet.iter_rows() if visible else (), start=1):
+                if not row:  # a row the file does not hold (a million of them before a cell at XFD1048576)
+                    budget.add(1, rows=0)
+                    continue
                 cells = list(_xlsx_cells(row))
                 blank = all(value is None for value, _ in cells)
                 budget.add(len(row) or 1, rows=0 if blank else 1)
