@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from etl.extract.encoding import sha256_of
-from etl.extract.grid_rows import Budget, NumberedRow, continues, has_header, header_width, join_tables, split_rows
+from etl.extract.grid_rows import Budget, NumberedRow, continues, header_width, join_tables, split_rows
 from etl.model import Grid, TableRefused
 
 SHEET_ROW_OFFSET = 100_000
@@ -90,15 +90,17 @@ def _pick_sheet(path: Path, sheets: Iterable[tuple[str, bool, list[NumberedRow]]
         if not visible:
             continue
         numbered = [(line + n * SHEET_ROW_OFFSET, cells) for line, cells in rows]
-        if has_header(rows):
+        if sheet_width := header_width(rows):  # (has_header: the rows searched once, a title cell can be 10 MB)
             tables.append((f"sheet {title!r}", rows if not tables else numbered))
-            width = header_width(rows)
+            width = sheet_width
         elif tables and continues(rows, width):  # a long table continued on the next sheet without its header
             tables.append((f"sheet {title!r}", numbered))
         elif tables:
             width = 0
         every.extend(numbered)
-    return join_tables(path, tables) if tables else every
+    if not tables:
+        return every
+    return join_tables(path, tables) if len(tables) > 1 else tables[0][1]
 
 
 def _row_texts(sheet: str, row_no: int, cells: Iterable[tuple[object, str | None]], notes: list[str]) -> list[str]:
