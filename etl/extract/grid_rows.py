@@ -94,6 +94,8 @@ def join_tables(path: Path, tables: list[tuple[str, list[NumberedRow]]]) -> list
     head = next(i for i, (_, cells) in enumerate(first) if is_header_row([c.strip() for c in cells]))
     columns = header_positions([c.strip() for c in first[head][1]])
     said = "".join(_key(cells) for _, cells in first[:head])
+    # each looked up once, not searched again for every line of a later part (quadratic in the lines)
+    said_lines, said_years = {_key(cells) for _, cells in first[:head]}, set(_YEAR.findall(said))
     rows = list(first)
     for other, part in tables[1:]:
         at = next((i for i, (_, cells) in enumerate(part) if is_header_row([c.strip() for c in cells])), None)
@@ -105,7 +107,8 @@ def join_tables(path: Path, tables: list[tuple[str, list[NumberedRow]]]) -> list
             raise TableRefused(path, reason, part[at][0], RefusalKind.UNSUPPORTED_LAYOUT)
         for line_no, cells in part[:at]:
             key = _key(cells)
-            if (_LABELLED.match(key) and key not in said) or not set(_YEAR.findall(key)) <= set(_YEAR.findall(said)):
+            unsaid = _LABELLED.match(key) and key not in said_lines and key not in said
+            if unsaid or not set(_YEAR.findall(key)) <= said_years:
                 reason = (
                     f"{other} states {key!r}, which {name} does not: several tables in one file; load each "
                     "table as its own file"
