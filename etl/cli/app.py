@@ -379,3 +379,7 @@ def db_grant_reader(
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":  # python -m etl.cli.app
+    main()
