@@ -124,7 +124,7 @@ def worker_pool(workers: int) -> ProcessPoolExecutor:
 
         # the parser (pandas, pyarrow, numpy) imported once, in the fork server: its workers share those pages
         # (peak memory of L 1,040-1,081 MiB without, 961-1,016 with); the fork server itself holds no lock
-        context.set_forkserver_preload([__name__])
+        context.set_forkserver_preload(["etl.load.forkserver_preload"])  # this module, and a quiet Ctrl-C
         # SIGINT ignored while the fork server starts, which it inherits: Ctrl-C at the terminal reaches the whole
         # process group, and the fork server protects itself from it only once its preloading imports are done
         with children.loader_code_on_path(), interrupt.sigint_handled_by(signal.SIG_IGN):
