@@ -69,7 +69,7 @@ def test_ctrl_c_while_the_migration_closes_waits_for_the_close(tmp_path: Path, c
     """Closing the migration's connection happens inside SQLAlchemy's pool, which logged a KeyboardInterrupt there
     with its whole traceback (a Ctrl-C about a second into a load of a new warehouse): the close now holds the
     signal back and it arrives, once, right after."""
-    from etl.warehouse.connect import sigint_deferred
+    from etl.signals import sigint_deferred
 
     with pytest.raises(KeyboardInterrupt), sigint_deferred():
         os.kill(os.getpid(), signal.SIGINT)

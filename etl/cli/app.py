@@ -40,7 +40,6 @@ err = Console(stderr=True)
 atexit.register(gc.freeze)
 
 
-
 def _warehouse_file(value: str | None) -> str | None:
     """A DuckDB warehouse named by a folder is a wrong argument (it failed later with DuckDB's 'Is a directory')."""
     if value and "://" not in value and Path(value).is_dir():

@@ -214,36 +214,20 @@ def _uncomputed(sheet_xml: bytes) -> list[bytes]:
     return refs
 
 
-def _refuse_uncomputed_formulas(path: Path, data: bytes) -> None:
-    """Refuse a workbook whose formulas were never computed (written by a program that does not calculate, such
-    as a script): their cells would read as empty, an amount as 0, with nothing to say it was not printed."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            for info in archive.infolist():
-                if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
-                    continue
-                cells = _uncomputed(archive.read(info)) if info.file_size <= MAX_SHEET_XML else []
-                if cells:
-                    shown = ", ".join(c.decode() for c in cells[:5]) + (" …" if len(cells) > 5 else "")
-                    raise TableRefused(
-                        path,
-                        f"formula cell(s) without a computed value ({shown}): open the workbook in Excel or "
-                        "LibreOffice and save it, so that the values are stored",
-                    )
-    except TableRefused:
-        raise
-    except Exception:
-        return
+def _refuse_before_reading(path: Path, data: bytes) -> None:
+    """One pass over the workbook's parts before openpyxl reads it, each part inflated once:
 
-
-def _refuse_bombs(path: Path, data: bytes) -> None:
-    """Refuse a workbook that inflates to more than MAX_INFLATED bytes, or whose sheets and shared strings hold more
-    than MAX_XML_TAGS tags, before openpyxl reads it: openpyxl spends ~6 µs on each element (a 260 KB workbook of
-    6 M shared strings took 44 s and 720 MB), and the sizes a zip declares are what it inflates to."""
+    - a bomb: more than MAX_INFLATED bytes inflated, or more than MAX_XML_TAGS tags in its sheets and shared strings
+      (openpyxl spends ~6 µs on each element: a 260 KB workbook of 6 M shared strings took 44 s and 720 MB; the
+      sizes a zip declares are what it inflates to);
+    - formulas never computed (written by a program that does not calculate, such as a script): their cells would
+      read as empty, an amount as 0, with nothing to say it was not printed.
+    A damaged zip or part ends the pass: openpyxl says what is wrong with it."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except Exception:
         return  # not a zip: openpyxl says so
+    uncomputed: list[bytes] = []
     with archive:
         infos = archive.infolist()
         if (inflated := sum(info.file_size for info in infos)) > MAX_INFLATED:
@@ -251,22 +235,43 @@ def _refuse_bombs(path: Path, data: bytes) -> None:
             raise TableRefused(path, reason)
         tags = 0
         for info in infos:
-            if info.filename.startswith("xl/worksheets/") or info.filename == "xl/sharedStrings.xml":
-                try:
-                    with archive.open(info) as part:
-                        while (chunk := part.read(1 << 24)) and tags <= MAX_XML_TAGS:
-                            tags += chunk.count(b"<")
-                except Exception:
-                    return  # a damaged part: openpyxl says what is wrong with it
-                if tags > MAX_XML_TAGS:
-                    raise TableRefused(path, f"workbook too large: more than {MAX_XML_TAGS:,} XML tags")
+            if not (info.filename.startswith("xl/worksheets/") or info.filename == "xl/sharedStrings.xml"):
+                continue
+            try:
+                part_tags, refs = _scan_part(archive, info, MAX_XML_TAGS - tags)
+            except Exception:
+                break
+            tags += part_tags
+            if tags > MAX_XML_TAGS:
+                raise TableRefused(path, f"workbook too large: more than {MAX_XML_TAGS:,} XML tags")
+            uncomputed += refs
+    if uncomputed:
+        shown = ", ".join(c.decode() for c in uncomputed[:5]) + (" …" if len(uncomputed) > 5 else "")
+        raise TableRefused(
+            path,
+            f"formula cell(s) without a computed value ({shown}): open the workbook in Excel or LibreOffice and "
+            "save it, so that the values are stored",
+        )
+
+
+def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, room: int) -> tuple[int, list[bytes]]:
+    """The part's tags (counted no further than past ``room``) and, for a sheet no larger than MAX_SHEET_XML, the
+    references of its uncomputed formula cells."""
+    if info.filename.endswith(".xml") and info.filename != "xl/sharedStrings.xml" and info.file_size <= MAX_SHEET_XML:
+        xml = archive.read(info)
+        tags = xml.count(b"<")
+        return tags, (_uncomputed(xml) if tags <= room else [])
+    tags = 0
+    with archive.open(info) as part:
+        while (chunk := part.read(1 << 24)) and tags <= room:
+            tags += chunk.count(b"<")
+    return tags, []
 
 
 def read_workbook(path: Path, data: bytes, fmt: str) -> Grid:
-    """Read the first sheet with a header row of an .xlsx or .xls workbook."""
+    """Read an .xlsx or .xls workbook: its visible sheets with a header row, joined (see _pick_sheet)."""
     if fmt == "xlsx":
-        _refuse_bombs(path, data)
-        _refuse_uncomputed_formulas(path, data)
+        _refuse_before_reading(path, data)
     notes: list[str] = []
     sheets = _xlsx_sheets(path, data, notes) if fmt == "xlsx" else _xls_sheets(path, data, notes)
     try:

@@ -20,9 +20,10 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from etl.load import children, interrupt
+from etl.load import children
 from etl.model import Refusal, SourceTable
 from etl.settings import FILES_PER_BATCH
+from etl.signals import sigint_handled_by
 from etl.transform.frames import FrameBatch, concat, to_frames
 from etl.transform.pipeline import run_file
 
@@ -127,7 +128,7 @@ def worker_pool(workers: int) -> ProcessPoolExecutor:
         context.set_forkserver_preload(["etl.load.forkserver_preload"])  # this module, and a quiet Ctrl-C
         # SIGINT ignored while the fork server starts, which it inherits: Ctrl-C at the terminal reaches the whole
         # process group, and the fork server protects itself from it only once its preloading imports are done
-        with children.loader_code_on_path(), interrupt.sigint_handled_by(signal.SIG_IGN):
+        with children.loader_code_on_path(), sigint_handled_by(signal.SIG_IGN):
             forkserver.ensure_running()  # (it preloads this very module, not an etl/ in the cwd)
         pool = _POOLS[workers] = ProcessPoolExecutor(workers, mp_context=context, initializer=_yield_to_the_loader)
         atexit.register(pool.shutdown, cancel_futures=True)

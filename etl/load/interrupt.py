@@ -9,12 +9,12 @@ next run loads the rest.
 
 from __future__ import annotations
 
-import signal
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
-from typing import Any
+
+from etl.signals import sigint_handled_by
 
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command ended by Ctrl-C
 _seen = threading.Event()
@@ -23,21 +23,6 @@ _seen = threading.Event()
 def _on_sigint(signum: int, frame: FrameType | None) -> None:
     _seen.set()
     raise KeyboardInterrupt
-
-
-@contextmanager
-def sigint_handled_by(handler: Callable[[int, FrameType | None], Any] | int) -> Iterator[None]:
-    """SIGINT goes to ``handler`` (a function, or signal.SIG_IGN) while the block runs, then back to what it was;
-    in the main thread only (elsewhere, e.g. a Prefect flow's thread, signals are not ours to set: a no-op)."""
-    try:
-        previous = signal.signal(signal.SIGINT, handler)
-    except ValueError:
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 @contextmanager

@@ -20,7 +20,7 @@ from etl.text import fold, squash, strip_tags
 from etl.transform.header import amount_unit, new_table, parse_header
 from etl.transform.indicator_types import resolve_type
 from etl.transform.per_row import split_code
-from etl.transform.table import GRAND_TOTAL_NAMES, split_transfer_doc, sub_header
+from etl.transform.table import GRAND_TOTAL_NAMES, split_transfer_doc, sub_header, with_sub_header
 from etl.transform.target_values import parse_target_value
 
 _HEADING = re.compile(r"【([^】]*)】")
@@ -112,7 +112,7 @@ def parse_bracket_table(grid: Grid, year: int | None = None) -> SourceTable:
     table = new_table(grid, header, year, amount_unit(grid.path, header.source_unit, header_unit))
     rows = grid.rows[1:]
     if rows and (sub := sub_header(rows[0].cells)):
-        positions, rows = {**positions, **sub}, rows[1:]
+        positions, rows = with_sub_header(positions, sub), rows[1:]
     unit = ""
     for row in rows:
         unit = _row(table, row, positions, unit)

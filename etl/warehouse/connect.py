@@ -7,7 +7,6 @@ The public functions take a path or a URL and go through :func:`etl.warehouse.ba
 from __future__ import annotations
 
 import re
-import signal
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +17,7 @@ from typing import Any
 import duckdb
 
 from etl.settings import MIGRATIONS_DIR, warehouse_path
+from etl.signals import sigint_deferred
 from etl.warehouse import views
 from etl.warehouse.backend import resolve
 from etl.warehouse.locking import WarehouseBusy, writer_lock
@@ -111,29 +111,6 @@ def rebuild_views(con: duckdb.DuckDBPyConnection) -> None:
     except BaseException:
         con.execute("ROLLBACK")
         raise
-
-
-@contextmanager
-def sigint_deferred() -> Iterator[None]:
-    """Ctrl-C noted while the block runs and passed to the handler it had right after it (in the main thread;
-    elsewhere signals are not ours to set). Closing the migration's connection (DuckDB checkpoints there) happens
-    inside SQLAlchemy's pool, which logs a KeyboardInterrupt raised there with its whole traceback before passing
-    it on. Not a signal mask: the kernel gives a masked thread's signal to another thread, and Python then runs
-    the handler in the main thread all the same."""
-    pending: list[int] = []
-    try:
-        previous = signal.signal(signal.SIGINT, lambda signum, frame: pending.append(signum))
-    except ValueError:
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    if pending and callable(previous):
-        previous(signal.SIGINT, None)  # the run's handler (or Python's): KeyboardInterrupt, here
-    elif pending and previous == signal.SIG_DFL:
-        signal.raise_signal(signal.SIGINT)  # what it would have done
 
 
 def duckdb_upgrade(path: Path | None = None, wait_seconds: float = 60) -> str:
