@@ -1,0 +1,171 @@
+"""A PDF table without ruling lines, its columns aligned by whitespace: cells cut at the header row's columns.
+
+pdfplumber's text strategy guesses columns from where words line up on the whole page, so a column whose
+cells are empty on most rows, or two cells printed close together, comes out split or merged. Here the
+column header row (项目名称 | 总计 | … as `is_header_row` knows it) says where the columns are:
+
+- a page's characters are grouped into lines by their top, a line into words by the gaps between characters;
+- the first line whose words are a header row is the header; the lines above it on the first page are the
+  preamble (title, 部门名称, 单位), those above it on a later page (a repeated title) are dropped;
+- between two header words, the column boundary is the rightmost point of the gap crossed by the fewest
+  words of the lines below (a right-aligned amount ends just before the next column's header; a left-aligned
+  text starts at it); each character goes to the column its centre falls in;
+- a line printed closer to the one above it than rows are to each other (two spacings on the page) is a
+  wrapped cell: its cells are joined to the row above;
+- a page without a header row continues with the boundaries of the page before; page numbers are dropped.
+
+Pure functions of pdfplumber's character dicts (text, x0, x1, top, size).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from statistics import median
+from typing import Any
+
+from etl.extract.columns import is_header_row
+
+Char = dict[str, Any]
+Line = list[Char]
+WORD_GAP = 0.8  # of the font size: a wider gap between two characters separates two words
+TIGHT = 0.1  # of the font size: a gap inside one cell's text (CJK characters touch; a space is wider)
+SAME_LINE = 0.5  # of the font size: characters whose tops differ by less are on one line
+UNCLEAR = 0.1  # of the distance between two header cells' centres: text nearer to neither is refused
+_PAGE_NO = re.compile(r"^(?:第\d+页(?:/?共\d+页)?|-?\d+-?|\d+/\d+)$")
+
+
+def lines_of(chars: Sequence[Char]) -> list[Line]:
+    """Characters (spaces dropped) grouped into lines, top to bottom, each left to right."""
+    lines: list[Line] = []
+    for ch in sorted((c for c in chars if c["text"].strip()), key=lambda c: (c["top"], c["x0"])):
+        if lines and ch["top"] - lines[-1][0]["top"] < SAME_LINE * max(ch["size"], 1.0):
+            lines[-1].append(ch)
+        else:
+            lines.append([ch])
+    return [sorted(line, key=lambda c: c["x0"]) for line in lines]
+
+
+def words_of(line: Line, gap: float = WORD_GAP) -> list[tuple[float, float, str]]:
+    """(x0, x1, text) of the runs of characters separated by more than ``gap`` font sizes."""
+    words: list[tuple[float, float, str]] = []
+    for ch in line:
+        if words and ch["x0"] - words[-1][1] <= gap * max(ch["size"], 1.0):
+            x0, _, text = words[-1]
+            words[-1] = (x0, max(ch["x1"], words[-1][1]), text + ch["text"])
+        else:
+            words.append((ch["x0"], ch["x1"], ch["text"]))
+    return words
+
+
+def _text(line: Line) -> str:
+    return "".join(w for _, _, w in words_of(line, 0.3))
+
+
+class ColumnsUnclear(ValueError):
+    """Text between two header cells that belongs to neither more than to the other."""
+
+
+def _profile(spans: list[tuple[float, float]], lo: float, hi: float) -> list[tuple[float, float, int]]:
+    """(x0, x1, how many spans cross it) of the pieces that the spans' edges cut (lo, hi) into."""
+    edges = sorted({lo, hi, *(x for span in spans for x in span if lo < x < hi)})
+    return [(x0, x1, sum(1 for s0, s1 in spans if s0 < (x0 + x1) / 2 < s1)) for x0, x1 in itertools.pairwise(edges)]
+
+
+def _cut(spans: list[tuple[float, float]], left: tuple[float, float, str], right: tuple[float, float, str]) -> float:
+    """Where the column of ``left`` ends and that of ``right`` begins, between the two header cells' centres.
+
+    The pieces crossed by the fewest words are the gutters; the text between two gutters goes to the header
+    whose centre is nearer to its centre (a left-aligned value under a centred header, a right-aligned amount),
+    and the cut is the middle of the gutter after the last text that goes left."""
+    lo, hi = (left[0] + left[1]) / 2, (right[0] + right[1]) / 2
+    pieces = _profile(spans, lo, hi)
+    least = min(n for _, _, n in pieces)
+    gutters: list[tuple[float, float]] = []
+    for x0, x1, n in pieces:
+        if n == least and gutters and gutters[-1][1] == x0:
+            gutters[-1] = (gutters[-1][0], x1)
+        elif n == least:
+            gutters.append((x0, x1))
+    chosen = gutters[0]
+    for before, after in itertools.pairwise(gutters):
+        middle = (before[1] + after[0]) / 2  # the text between two gutters
+        if abs((middle - lo) - (hi - middle)) < UNCLEAR * (hi - lo):
+            raise ColumnsUnclear(f"text at x={before[1]:.0f}-{after[0]:.0f} pt lies as near {left[2]} as {right[2]}")
+        if middle - lo < hi - middle:
+            chosen = after
+    return (chosen[0] + chosen[1]) / 2
+
+
+def boundaries(header: list[tuple[float, float, str]], body: list[Line]) -> list[float]:
+    """The x where each column after the first begins (see the module's docstring)."""
+    spans = [(x0, x1) for line in body for x0, x1, _ in words_of(line, TIGHT)]
+    return [_cut(spans, left, right) for left, right in itertools.pairwise(header)]
+
+
+def cells_of(line: Line, cuts: list[float]) -> list[str]:
+    """The line's characters in the columns ``cuts`` separate (a space where a gap parts two Latin letters)."""
+    cells: list[Line] = [[] for _ in range(len(cuts) + 1)]
+    for ch in line:
+        cells[bisect_right(cuts, (ch["x0"] + ch["x1"]) / 2)].append(ch)
+    return [" ".join(w for _, _, w in words_of(cell, 0.3)) if cell else "" for cell in cells]
+
+
+def _joined(above: str, below: str) -> str:
+    """A cell's wrapped lines: joined without a space, but between two Latin letters."""
+    latin = (
+        above and below and above[-1].isascii() and above[-1].isalpha() and below[0].isascii() and below[0].isalpha()
+    )
+    return f"{above} {below}" if latin else above + below
+
+
+def _header_at(lines: list[Line]) -> int | None:
+    return next((i for i, line in enumerate(lines) if is_header_row([w for _, _, w in words_of(line)])), None)
+
+
+def _wrapped(lines: list[Line]) -> list[bool]:
+    """Whether each line continues the one above (closer than the rows are: two spacings on the page)."""
+    gaps = [b[0]["top"] - a[0]["top"] for a, b in itertools.pairwise(lines)]
+    if len(gaps) < 2 or max(gaps) < 1.3 * min(gaps):
+        return [False] * len(lines)
+    cut = (min(gaps) + median(g for g in gaps if g >= (min(gaps) + max(gaps)) / 2)) / 2
+    return [False, *(g < cut for g in gaps)]
+
+
+def page_rows(
+    chars: Sequence[Char], page_no: int, cuts: list[float] | None, page_rows: int
+) -> tuple[list[tuple[int, list[str]]], list[float] | None]:
+    """One page's rows (numbered page_no * page_rows + k) and the column boundaries to use on the next page.
+
+    Without a header row on this page and none before (``cuts`` None), nothing is read: ([], None)."""
+    lines = [line for line in lines_of(chars) if not _PAGE_NO.match(_text(line))]
+    at = _header_at(lines)
+    rows: list[tuple[int, list[str]]] = []
+    if at is not None:
+        header = words_of(lines[at])
+        cuts = boundaries(header, lines[at + 1 :])
+        if page_no == 1:
+            rows += [(page_no * page_rows, [_text(line)]) for line in lines[:at]]
+        rows.append((page_no * page_rows + 1, [w for _, _, w in header]))
+        lines = lines[at + 1 :]
+    if cuts is None:
+        return [], None
+    for line, wrapped in zip(lines, _wrapped(lines), strict=True):
+        cells = cells_of(line, cuts)
+        if wrapped and rows and len(rows[-1][1]) == len(cells):
+            rows[-1] = (rows[-1][0], [_joined(a, b) for a, b in zip(rows[-1][1], cells, strict=True)])
+        else:
+            rows.append((page_no * page_rows + len(rows) + 1, cells))
+    return rows, cuts
+
+
+def document_rows(pages_chars: Sequence[Sequence[Char]], page_rows_limit: int) -> list[tuple[int, list[str]]]:
+    """Every page's rows, or [] when no page prints a header row."""
+    rows: list[tuple[int, list[str]]] = []
+    cuts: list[float] | None = None
+    for page_no, chars in enumerate(pages_chars, start=1):
+        found, cuts = page_rows(chars, page_no, cuts, page_rows_limit)
+        rows += found
+    return rows
