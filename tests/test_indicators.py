@@ -198,3 +198,38 @@ def test_items_without_type_codes_take_their_types_by_name() -> None:
     ]
     assert [i.is_misparented for i in items] == [False, False, True]
     assert items[0].annual.text == "≥100人次" and items[1].period.text == "≥90%"
+
+
+OTHER_NUMBERINGS = [
+    ("（1）", "（2）", "（3）"),
+    ("(1)", " (2)", " (3)"),
+    ("1）", "2）", "3）"),
+    ("①", "②", "③"),
+    ("", "", ""),  # no numbers: each item a level-1 and a level-2 type after 。
+]
+
+
+def test_items_numbered_otherwise_or_not_at_all_are_split_as_numbered_items() -> None:
+    """（1） (1) 1） ① or no numbers: the cell was "no numbered indicator (N、) found" and a table ending with
+    such a cell was refused as cut off mid-row ("truncated mid-row")."""
+    items = [
+        "1-产出指标：11-数量指标：慰问人次；实施周期指标值:12人；年度指标值:12人。",
+        "产出指标：质量指标：合格率（%）；实施周期指标值:100%；年度指标值:100%。",
+        "2-效益指标：31-服务对象满意度；慰问对象满意度；实施周期指标值:运行良好。；年度指标值:≥90%。",
+    ]
+    want = [("11", "慰问人次", "12人"), ("12", "合格率（%）", "100%"), ("31", "慰问对象满意度", "≥90%")]
+    for marks in OTHER_NUMBERINGS:
+        cell = "".join(mark + item for mark, item in zip(marks, items, strict=True))
+        got = _parse(cell)
+        assert [(i.seq, i.type_key, i.name, i.annual.text) for i in got] == [(n, *w) for n, w in enumerate(want, 1)]
+
+
+def test_a_numbering_other_than_n_out_of_sequence_is_not_an_item_start() -> None:
+    [error] = _parse("（2）1-产出指标：11-数量指标：慰问人次；实施周期指标值:12人")
+    assert isinstance(error, ItemError) and "no numbered indicator" in str(error)
+
+
+def test_a_bar_drawn_between_items_is_not_part_of_the_value() -> None:
+    cell = "1、1-产出指标：11-数量指标：甲；年度指标值:100%。| 2、1-产出指标：12-质量指标：乙；年度指标值:及时。｜"
+    [a, b] = _parse(cell)
+    assert (a.annual.text, b.annual.text) == ("100%", "及时")

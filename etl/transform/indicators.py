@@ -59,11 +59,11 @@ class ItemError(ValueError):
 def split_items(cell: str) -> list[tuple[int, str]]:
     """Cut the cell at each item number that continues the 1, 2, 3 … sequence."""
     text = squash(strip_tags(cell))
-    starts = _item_starts(text)
+    starts = _item_starts(text) or _other_starts(text)
     items = []
     for i, (seq, _, body_start) in enumerate(starts):
         end = starts[i + 1][1] if i + 1 < len(starts) else len(text)
-        items.append((seq, text[body_start:end].strip()))
+        items.append((seq, text[body_start:end].strip().rstrip("|｜").rstrip()))  # 1、…。| 2、…: a drawn separator
     if text and not starts:
         raise ItemError(1, text, "no numbered indicator (N、) found")
     if starts and text[: starts[0][1]].strip():
@@ -85,6 +85,36 @@ def _item_starts(text: str) -> list[tuple[int, int, int]]:
             starts.append((len(starts) + 1, at, m.end()))
         elif at < mark and (run_on := _run_on_start(text, mark, len(starts) + 1, m.end())) is not None:
             starts.append((len(starts) + 1, run_on, m.end()))
+    return starts
+
+
+# other numberings, tried only when no N、 item is found: （1） (1) 1） 1) ① …; or none, each item a level-1 and a
+# level-2 type after a boundary (…年度指标值:100%。产出指标：质量指标：…)
+_OTHER_MARK = re.compile(r"(?:[（(](\d{1,2})[)）]|(\d{1,2})[)）]|([\u2460-\u2473]))\s*")
+_TWO_TYPES = re.compile(
+    r"(?:\d{1,2}\s*[-－]\s*)?[^\W\d_]{1,10}指标\s*[:：]\s*(?:\d{1,2}\s*[-－]\s*)?[^:：;；。\s]{1,16}?\s*[:：;；]"
+)
+_UNNUMBERED_BEFORE = frozenset("。;；")
+
+
+def _other_starts(text: str) -> list[tuple[int, int, int]]:
+    """Item starts numbered （1）, (1), 1）or ① in sequence, else unnumbered items one after another: each
+    a level-1 and a level-2 type at the cell's start or after 。 ； or a space. Every start is followed by a
+    level-1 type (_TYPE_FOLLOWS)."""
+    starts: list[tuple[int, int, int]] = []
+    for m in _OTHER_MARK.finditer(text):
+        number = int(m[1] or m[2]) if m[1] or m[2] else ord(m[3]) - 0x2460 + 1
+        before = m.start() == 0 or text[m.start() - 1] in _BEFORE_ITEM or text[m.start() - 1] in _UNNUMBERED_BEFORE
+        if number == len(starts) + 1 and before and _TYPE_FOLLOWS.match(text, m.end()):
+            starts.append((number, m.start(), m.end()))
+    if starts:
+        return starts
+    for m in _TWO_TYPES.finditer(text):
+        at = m.start()
+        while at and text[at - 1] == " ":
+            at -= 1
+        if not at or text[at - 1] in _UNNUMBERED_BEFORE:
+            starts.append((len(starts) + 1, m.start(), m.start()))
     return starts
 
 
