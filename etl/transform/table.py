@@ -277,6 +277,7 @@ def _classify_row(
             table.rejects.append(_reject(table, row, "row has no project name"))
         return cursor
     raw = {c: _cell(cells, positions, c) for c in AMOUNT_COLUMNS}
+    raw.update({c: _cell(cells, positions, c) for c in positions if "+" in c})  # a part's second column (fiscal+5)
     goal = _cell(cells, positions, "goal")
     packed = "" if per_row else _cell(cells, positions, "indicators")
     indicator = per_row and has_indicator(cells, positions)

@@ -1,0 +1,86 @@
+"""Amount columns as other exports name and split them (GENERATED inline tables, derived from the real sample's layout).
+
+Before: 其中：财政拨款, 一般公共预算拨款, 纳入财政专户管理的收入, 单位自有资金 … were unknown columns, so a
+project's parts loaded as 0 (and budget_parts_add_up skips all-zero parts: nothing said so); a second column of
+one part (一般公共预算拨款 | 政府性基金预算拨款) was dropped."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from etl.extract.columns import canonical_column, header_positions
+from etl.model import SourceTable
+from etl.transform.pipeline import run_file
+
+INDICATORS = "1、1-产出指标：11-数量指标：慰问人次；实施周期指标值:12人；年度指标值:12人。"
+
+
+def _table(tmp_path: Path, header: list[str], rows: list[list[str]]) -> SourceTable:
+    lines = ["项目支出绩效目标表", "部门名称：某区司法局", "单位：万元", "\t".join(header)]
+    lines += ["\t".join([*row, "保障工作正常开展。", INDICATORS]) for row in rows]
+    path = tmp_path / "2024" / "table.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    table = run_file(path)
+    assert isinstance(table, SourceTable), getattr(table, "reason", table)
+    return table
+
+
+def _parts(table: SourceTable) -> list[tuple[str, Decimal, Decimal, Decimal, Decimal]]:
+    return [
+        (p.project_name, p.amounts["total"], p.amounts["fiscal"], p.amounts["special_account"], p.amounts["other"])
+        for p in table.projects
+    ]
+
+
+W = Decimal("10000")
+
+
+def test_qizhong_names_a_part_of_the_total(tmp_path: Path) -> None:
+    header = ["项目名称", "合计", "其中：财政拨款", "其他资金", "年度绩效目标", "绩效指标"]
+    table = _table(tmp_path, header, [["慰问经费", "1.20", "1.00", "0.20"]])
+    assert _parts(table) == [("慰问经费", Decimal("1.20") * W, Decimal("1.00") * W, 0, Decimal("0.20") * W)]
+
+
+def test_two_columns_of_one_part_add_up(tmp_path: Path) -> None:
+    header = [
+        "项目名称",
+        "合计",
+        "一般公共预算拨款",
+        "政府性基金预算拨款",
+        "财政专户管理资金",
+        "单位资金",
+        "绩效目标",
+        "绩效指标",
+    ]
+    rows = [["慰问经费", "10.00", "6.00", "3.00", "", "1.00"], ["调解补贴", "5.00", "5.00", "", "", ""]]
+    assert _parts(_table(tmp_path, header, rows)) == [
+        ("慰问经费", 10 * W, 9 * W, 0, 1 * W),
+        ("调解补贴", 5 * W, 5 * W, 0, 0),
+    ]
+
+
+def test_a_breakdown_of_a_part_is_not_counted_twice(tmp_path: Path) -> None:
+    """财政拨款 | 一般公共预算 | 政府性基金: the last two are 财政拨款's breakdown (the total counts them once)."""
+    header = ["项目名称", "总计", "财政拨款", "一般公共预算", "政府性基金", "其他资金", "绩效目标", "绩效指标"]
+    rows = [["慰问经费", "10.00", "9.00", "6.00", "3.00", "1.00"]]
+    assert _parts(_table(tmp_path, header, rows)) == [("慰问经费", 10 * W, 9 * W, 0, 1 * W)]
+    header[3] = "其中：一般公共预算"
+    assert header_positions(header)[0]["fiscal"] == 2 and "fiscal+3" not in header_positions(header)[0]
+
+
+def test_other_wordings_of_the_columns() -> None:
+    wordings = {
+        "预算项目名称": "project_name",
+        "本年预算数": "total",
+        "一般公共预算拨款": "fiscal",
+        "财政拨款（补助）": "fiscal",
+        "纳入财政专户管理的收入": "special_account",
+        "单位自有资金": "other",
+        "事业收入": "other",
+        "绩效目标（年度）": "goal",
+        "年度绩效指标": "indicators",
+        "其中:财政拨款": "fiscal",
+    }
+    assert {w: canonical_column(w)[0] for w in wordings} == wordings
