@@ -84,3 +84,21 @@ def test_other_wordings_of_the_columns() -> None:
         "其中:财政拨款": "fiscal",
     }
     assert {w: canonical_column(w)[0] for w in wordings} == wordings
+
+
+def test_a_header_row_repeated_inside_the_table_is_read_once(tmp_path: Path) -> None:
+    """A table printed over pages and copied back to text, Word or HTML: its header row again mid-table (also in
+    another wording) was a row without amounts, two rejects."""
+    header = "项目名称（资金使用单位）\t总计\t财政拨款\t其他资金\t绩效目标\t绩效指标"
+    row = "\t{}\t{}\t\t保障工作正常开展。\t" + INDICATORS
+    lines = ["项目支出绩效目标表", "部门名称：某区司法局", "单位：万元", header]
+    lines += ["慰问经费" + row.format("1.20", "1.20")]
+    lines += ["", "项目支出绩效目标表（续）", header, "调解补贴" + row.format("5.00", "5.00")]
+    lines += ["项目名称\t总计\t财政拨款\t其他资金\t绩效目标\t绩效指标", "律师经费" + row.format("2.00", "2.00")]
+    path = tmp_path / "2024" / "table.txt"
+    path.parent.mkdir(parents=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    table = run_file(path)
+    assert isinstance(table, SourceTable), getattr(table, "reason", table)
+    assert [p.project_name for p in table.projects] == ["慰问经费", "调解补贴", "律师经费"]
+    assert table.rejects == []

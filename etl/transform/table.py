@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from etl.extract.columns import REQUIRED_COLUMNS, canonical_column, header_positions
+from etl.extract.columns import REQUIRED_COLUMNS, canonical_column, header_positions, is_header_row
 from etl.model import (
     AMOUNT_COLUMNS,
     AggregateRow,
@@ -68,6 +68,7 @@ def parse_grid(grid: Grid, year: int | None = None) -> SourceTable:
         rows = right_align_short_rows(rows, len(grid.rows[0].cells), positions)
     elif grid.source_format == "pdf":
         rows = join_page_breaks(rows, positions)
+    rows = drop_repeated_headers(rows, positions)
     for row in rows:
         cursor = _classify_row(table, row, positions, cursor)
     refuse_if_truncated(table, rows, positions)
@@ -75,6 +76,23 @@ def parse_grid(grid: Grid, year: int | None = None) -> SourceTable:
     if not table.department_name:
         table.department_name = _first_unit(table) or _refuse_no_department(grid.path)
     return table
+
+
+_NOT_A_HEADING = frozenset("0123456789-+.,¥￥—–/０１２３４５６７８９")
+
+
+def drop_repeated_headers(rows: list[GridRow], positions: dict[str, int]) -> list[GridRow]:
+    """The column header row printed again inside the table (at a page break of a Word or HTML table converted
+    from print, a text dump of several pages) is read once: it was a row without amounts, rejected twice."""
+    at = positions.get("total")
+    if at is None:
+        return rows
+    return [r for r in rows if not _repeats_header(r, at)]
+
+
+def _repeats_header(row: GridRow, total_at: int) -> bool:
+    cell = row.cells[total_at].strip() if total_at < len(row.cells) else ""
+    return bool(cell) and cell[0] not in _NOT_A_HEADING and is_header_row([c.strip() for c in row.cells])
 
 
 def join_page_breaks(rows: list[GridRow], positions: dict[str, int], page_rows: int = 1000) -> list[GridRow]:
