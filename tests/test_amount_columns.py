@@ -102,3 +102,38 @@ def test_a_header_row_repeated_inside_the_table_is_read_once(tmp_path: Path) -> 
     assert isinstance(table, SourceTable), getattr(table, "reason", table)
     assert [p.project_name for p in table.projects] == ["慰问经费", "调解补贴", "律师经费"]
     assert table.rejects == []
+
+
+UNIT_LINES = {
+    "单位为元": "元",
+    "单位/元": "元",
+    "单位 元": "元",
+    "（元）": "元",
+    "元": "元",
+    "单位：万": "万元",
+    "万元": "万元",
+    "单位：千元": "千元",
+    "预算单位：元谋县司法局": None,
+    "单位 元谋县": None,
+    "单位：万人次": None,
+}
+
+
+def test_the_amount_unit_in_other_wordings() -> None:
+    """A table in 元 whose unit line read 单位为元, 单位/元 or just （元） was read in 万元: every amount x 10,000."""
+    from etl.transform.header import parse_header
+
+    got = {line: parse_header([(1, "项目支出绩效目标表"), (2, line)]).source_unit for line in UNIT_LINES}
+    assert got == UNIT_LINES
+
+
+def test_a_table_in_yuan_says_so_in_its_own_words(tmp_path: Path) -> None:
+    path = tmp_path / "2024" / "table.txt"
+    path.parent.mkdir(parents=True)
+    header = "项目名称\t总计\t财政拨款\t其他资金\t绩效目标\t绩效指标"
+    body = f"慰问经费\t12,000.00\t12,000.00\t\t保障工作正常开展。\t{INDICATORS}"
+    lines = ["项目支出绩效目标表", "部门名称：某区司法局", "（单位为元）", header, body]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    table = run_file(path)
+    assert isinstance(table, SourceTable), getattr(table, "reason", table)
+    assert table.source_unit == "元" and table.projects[0].amounts["total"] == Decimal("12000.00")
