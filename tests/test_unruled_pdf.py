@@ -15,6 +15,7 @@ from etl.extract.pdf_aligned import ColumnsUnclear, boundaries, cells_of, lines_
 from etl.model import SourceTable
 from etl.transform.pipeline import run_file
 from tests.fixtures.unruled.pdfs import ROWS, unruled_pdf
+from tests.paths import PROJECT_ROOT
 
 ROAD = [
     ("11", "养护里程", "≥30公里", Decimal("20")),
@@ -77,12 +78,58 @@ def test_centred_cells_wrapped_lines_and_pages(tmp_path: Path) -> None:
     ]
 
 
+def test_centred_headers_over_left_aligned_values(tmp_path: Path) -> None:
+    """The 权重 values lie nearer 度量单位's centre than 权重's; put there, a unit cell would hold two words a
+    gutter parts on every line (公里 … 20): they are 权重's."""
+    assert _facts(_write(tmp_path, "mixed.pdf", unruled_pdf(centred="header"))) == [
+        ("乡村道路养护", Decimal("800000.00"), Decimal("800000.00"), "养护村道30公里", ROAD),
+        ("场镇环境卫生整治", Decimal("450000.00"), Decimal("450000.00"), "场镇保洁全覆盖", TOWN),
+    ]
+
+
 def test_columns_that_cannot_be_told_apart_are_refused_saying_so(tmp_path: Path) -> None:
-    """Headers centred over wide columns, values left-aligned: the 权重 values lie as near 度量单位 as 权重."""
-    refusal = run_file(_write(tmp_path, "mixed.pdf", unruled_pdf(centred="header")))
+    """One word halfway between two centred headers, nothing else in either column."""
+    header, rows = ["项目名称", "总计", "计量单位", "权重"], [["道路养护", "1,000.00", "", "元"]]
+    data = unruled_pdf(header=header, rows=rows, xs=[20, 150, 300, 524], centred="header")
+    refusal = run_file(_write(tmp_path, "unclear.pdf", data))
     assert not isinstance(refusal, SourceTable)
-    assert refusal.reason.startswith("PDF without ruling lines whose columns cannot be told apart: text at x=")
-    assert "lies as near 度量单位 as 权重" in refusal.reason
+    assert refusal.reason == (
+        "PDF without ruling lines whose columns cannot be told apart: text at x=524-531 pt lies as near 计量单位 as "
+        "权重; load the table as a spreadsheet or a PDF with ruled cells"
+    )
+
+
+def test_the_department_list_with_packed_cells_wrapped_over_lines(tmp_path: Path) -> None:
+    """The real sample's first projects as an unruled PDF: headers left-aligned, amounts right-aligned (as Excel
+    prints them), names, goals and packed indicators wrapped over several lines, two projects a page."""
+    sample = (PROJECT_ROOT / "data" / "raw" / "2024" / "tianhe-sfj.txt").read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(sample) if line.startswith("项目名称"))
+    rows = [(line.split("\t") + [""] * 7)[:7] for line in sample[at + 1 : at + 7]]
+    rows = [[_wrap(r[0], 9), *r[1:5], _wrap(r[5], 22), _wrap(r[6], 40)] for r in rows]
+    lines = ["项目支出绩效目标表（含转移支付项目）", "部门名称：广州市天河区司法局", "单位：万元"]
+    xs = [20, 150, 200, 250, 300, 350, 520]
+    data = unruled_pdf(lines, sample[at].split("\t"), rows, xs, rows_per_page=3, size=6, right={1, 2, 3, 4})
+    got = run_file(_write(tmp_path, "packed.pdf", data))
+    want = run_file(PROJECT_ROOT / "data" / "raw" / "2024" / "tianhe-sfj.txt", 2024)
+    assert isinstance(got, SourceTable) and isinstance(want, SourceTable), getattr(got, "reason", got)
+    assert got.rejects == []
+    assert _packed(got) == _packed(want)[:4]
+
+
+def _wrap(text: str, width: int) -> str:
+    return "\n".join(text[i : i + width] for i in range(0, len(text), width))
+
+
+def _packed(table: SourceTable) -> list[tuple]:  # type: ignore[type-arg]
+    return [
+        (
+            p.project_name,
+            p.amounts["total"],
+            p.goal_text,
+            [(i.type_key, i.name, i.period.text, i.annual.text) for i in p.indicators],
+        )
+        for p in table.projects
+    ]
 
 
 def _chars(text: str, x: float, top: float = 10.0, size: float = 7.0) -> list[dict]:  # type: ignore[type-arg]

@@ -7,9 +7,11 @@ column header row (项目名称 | 总计 | … as `is_header_row` knows it) says
 - a page's characters are grouped into lines by their top, a line into words by the gaps between characters;
 - the first line whose words are a header row is the header; the lines above it on the first page are the
   preamble (title, 部门名称, 单位), those above it on a later page (a repeated title) are dropped;
-- between two header words, the column boundary is the rightmost point of the gap crossed by the fewest
-  words of the lines below (a right-aligned amount ends just before the next column's header; a left-aligned
-  text starts at it); each character goes to the column its centre falls in;
+- between two header cells' centres, the gutters are the runs crossed by the fewest words of the lines below;
+  the column boundary is the gutter that puts no two words another gutter parts on one line into one cell (公里
+  and 20 are two columns), of several, numbers between them go left (amounts are right-aligned, as Excel prints
+  them) and other text to the nearer header centre; text as near one centre as the other is ColumnsUnclear.
+  Each character goes to the column its centre falls in;
 - a line printed closer to the one above it than rows are to each other (two spacings on the page) is a
   wrapped cell: its cells are joined to the row above;
 - a page without a header row continues with the boundaries of the page before; page numbers are dropped.
@@ -68,20 +70,14 @@ class ColumnsUnclear(ValueError):
     """Text between two header cells that belongs to neither more than to the other."""
 
 
-def _profile(spans: list[tuple[float, float]], lo: float, hi: float) -> list[tuple[float, float, int]]:
-    """(x0, x1, how many spans cross it) of the pieces that the spans' edges cut (lo, hi) into."""
-    edges = sorted({lo, hi, *(x for span in spans for x in span if lo < x < hi)})
-    return [(x0, x1, sum(1 for s0, s1 in spans if s0 < (x0 + x1) / 2 < s1)) for x0, x1 in itertools.pairwise(edges)]
+Span = tuple[int, float, float, str]  # (line, x0, x1, text) of a word of the body
+_NUMBER = re.compile(r"^[-+]?[\d,，.]+%?$")
 
 
-def _cut(spans: list[tuple[float, float]], left: tuple[float, float, str], right: tuple[float, float, str]) -> float:
-    """Where the column of ``left`` ends and that of ``right`` begins, between the two header cells' centres.
-
-    The pieces crossed by the fewest words are the gutters; the text between two gutters goes to the header
-    whose centre is nearer to its centre (a left-aligned value under a centred header, a right-aligned amount),
-    and the cut is the middle of the gutter after the last text that goes left."""
-    lo, hi = (left[0] + left[1]) / 2, (right[0] + right[1]) / 2
-    pieces = _profile(spans, lo, hi)
+def _gutters(spans: list[Span], lo: float, hi: float) -> list[tuple[float, float]]:
+    """The runs of (lo, hi) crossed by the fewest words: where one column can end and the next begin."""
+    edges = sorted({lo, hi, *(x for _, x0, x1, _ in spans for x in (x0, x1) if lo < x < hi)})
+    pieces = [(a, b, sum(1 for _, s0, s1, _ in spans if s0 < (a + b) / 2 < s1)) for a, b in itertools.pairwise(edges)]
     least = min(n for _, _, n in pieces)
     gutters: list[tuple[float, float]] = []
     for x0, x1, n in pieces:
@@ -89,19 +85,49 @@ def _cut(spans: list[tuple[float, float]], left: tuple[float, float, str], right
             gutters[-1] = (gutters[-1][0], x1)
         elif n == least:
             gutters.append((x0, x1))
-    chosen = gutters[0]
-    for before, after in itertools.pairwise(gutters):
-        middle = (before[1] + after[0]) / 2  # the text between two gutters
+    return gutters
+
+
+def _clashes(spans: list[Span], gutters: list[tuple[float, float]], at: int) -> int:
+    """Lines whose cell, left or right of gutter ``at``, would join words that other gutters part (two columns)."""
+    starts = [g[0] for g in gutters]
+    sides: dict[tuple[int, bool], set[int]] = {}
+    for line, x0, x1, _ in spans:
+        segment = bisect_right(starts, (x0 + x1) / 2)
+        sides.setdefault((line, segment <= at), set()).add(segment)
+    return sum(1 for segments in sides.values() if len(segments) > 1)
+
+
+def _cut(spans: list[Span], left: tuple[float, float, str], right: tuple[float, float, str]) -> float:
+    """Where the column of ``left`` ends and that of ``right`` begins, between the two header cells' centres.
+
+    The runs crossed by the fewest words are the gutters. The cut is the gutter that puts no two words a gutter
+    parts on one line into one cell; of several, numbers between them go left (amounts are right-aligned), other
+    text to the header whose centre is nearer (a left-aligned value under a centred header)."""
+    lo, hi = (left[0] + left[1]) / 2, (right[0] + right[1]) / 2
+    near = [s for s in spans if left[0] <= (s[1] + s[2]) / 2 <= right[1]]
+    gutters = _gutters(near, lo, hi)
+    clashes = [_clashes(near, gutters, at) for at in range(len(gutters))]
+    best = [at for at, n in enumerate(clashes) if n == min(clashes)]
+    first, last = best[0], best[-1]
+    between = [s[3] for s in near if gutters[first][1] <= s[1] and s[2] <= gutters[last][0]]
+    if between and all(_NUMBER.match(text) for text in between):
+        return sum(gutters[last]) / 2
+    chosen = first
+    for at in range(first, last):
+        middle = (gutters[at][1] + gutters[at + 1][0]) / 2  # the text between two gutters
         if abs((middle - lo) - (hi - middle)) < UNCLEAR * (hi - lo):
-            raise ColumnsUnclear(f"text at x={before[1]:.0f}-{after[0]:.0f} pt lies as near {left[2]} as {right[2]}")
+            raise ColumnsUnclear(
+                f"text at x={gutters[at][1]:.0f}-{gutters[at + 1][0]:.0f} pt lies as near {left[2]} as {right[2]}"
+            )
         if middle - lo < hi - middle:
-            chosen = after
-    return (chosen[0] + chosen[1]) / 2
+            chosen = at + 1
+    return sum(gutters[chosen]) / 2
 
 
 def boundaries(header: list[tuple[float, float, str]], body: list[Line]) -> list[float]:
     """The x where each column after the first begins (see the module's docstring)."""
-    spans = [(x0, x1) for line in body for x0, x1, _ in words_of(line, TIGHT)]
+    spans = [(n, x0, x1, text) for n, line in enumerate(body) for x0, x1, text in words_of(line, TIGHT)]
     return [_cut(spans, left, right) for left, right in itertools.pairwise(header)]
 
 
