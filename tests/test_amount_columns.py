@@ -137,3 +137,22 @@ def test_a_table_in_yuan_says_so_in_its_own_words(tmp_path: Path) -> None:
     table = run_file(path)
     assert isinstance(table, SourceTable), getattr(table, "reason", table)
     assert table.source_unit == "元" and table.projects[0].amounts["total"] == Decimal("12000.00")
+
+
+def test_a_part_split_in_a_two_row_header(tmp_path: Path) -> None:
+    """财政拨款 over 一般公共预算 | 政府性基金: the second row was not a sub-header (one known column name twice), so
+    it was a row without a name (a reject) and 政府性基金 was dropped."""
+    lines = [
+        "项目支出绩效目标表",
+        "部门名称：某区司法局",
+        "单位：万元",
+        "项目名称\t总计\t财政拨款\t\t其他资金\t绩效目标\t绩效指标",
+        "\t\t一般公共预算\t政府性基金\t\t\t",
+        f"慰问经费\t10.00\t6.00\t3.00\t1.00\t保障工作正常开展。\t{INDICATORS}",
+    ]
+    path = tmp_path / "2024" / "table.txt"
+    path.parent.mkdir(parents=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    table = run_file(path)
+    assert isinstance(table, SourceTable), getattr(table, "reason", table)
+    assert (table.rejects, _parts(table)) == ([], [("慰问经费", 10 * W, 9 * W, 0, 1 * W)])

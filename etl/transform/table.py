@@ -6,7 +6,13 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from etl.extract.columns import REQUIRED_COLUMNS, canonical_column, header_positions, is_header_row
+from etl.extract.columns import (
+    PART_COLUMNS,
+    REQUIRED_COLUMNS,
+    canonical_column,
+    header_positions,
+    is_header_row,
+)
 from etl.model import (
     AMOUNT_COLUMNS,
     AggregateRow,
@@ -139,6 +145,8 @@ def sub_header(cells: list[str]) -> dict[str, int]:
         name = canonical_column(cell)[0] if cell.strip() else None
         if name and name not in found:
             found[name] = i
+        elif name in PART_COLUMNS:  # 财政拨款 over 一般公共预算 | 政府性基金: see header_positions
+            found[f"{name}+{i}"] = i
     return found if len(found) >= 2 else {}
 
 
