@@ -156,3 +156,24 @@ def test_a_part_split_in_a_two_row_header(tmp_path: Path) -> None:
     table = run_file(path)
     assert isinstance(table, SourceTable), getattr(table, "reason", table)
     assert (table.rejects, _parts(table)) == ([], [("慰问经费", 10 * W, 9 * W, 0, 1 * W)])
+
+
+def _refusal(tmp_path: Path, header: str, row: str) -> str | None:
+    lines = ["项目支出绩效目标表", "部门名称：某区司法局", "单位：万元", header]
+    lines.append(f"{row}\t保障工作正常开展。\t{INDICATORS}")
+    path = tmp_path / "2024" / "table.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return getattr(run_file(path), "reason", None)
+
+
+def test_an_unknown_money_column_holding_the_parts_is_refused_by_name(tmp_path: Path) -> None:
+    """A wording the column map lacks (自有资金来源) held the project's money: the parts loaded as 0, silently."""
+    reason = _refusal(tmp_path, "项目名称\t总计\t自有资金来源\t绩效目标\t绩效指标", "慰问经费\t10.00\t10.00")
+    assert reason == (
+        "line 5: column '自有资金来源' holds amounts (慰问经费: 10.00) but is no known part of the total: add its name "
+        "to etl/extract/columns.csv"
+    )
+    # a period amount beside a total printed alone is no part of it; nor is a column the map knows
+    assert _refusal(tmp_path, "项目名称\t年度预算\t中期资金\t绩效目标\t绩效指标", "慰问经费\t10.00\t30.00") is None
+    assert _refusal(tmp_path, "项目名称\t总计\t单位资金\t绩效目标\t绩效指标", "慰问经费\t10.00\t10.00") is None

@@ -56,8 +56,10 @@ def parse_grid(grid: Grid, year: int | None = None) -> SourceTable:
         raise TableRefused(grid.path, reason, kind=RefusalKind.NOT_A_TARGET_TABLE)
     positions, header_unit = header_positions(grid.rows[0].cells)
     rows = [r for r in grid.rows[1:] if not _is_note(r)]
+    header_rows = [grid.rows[0]]
     if rows and (sub := sub_header(rows[0].cells)):
         positions = with_sub_header(positions, sub)  # a header on two rows: 项目资金 over 资金总额 | 财政拨款 …
+        header_rows.append(rows[0])
         rows = rows[1:]
     # an export of targets may print no amounts at all: its projects are read with 0 (the header says so)
     missing = [c for c in REQUIRED_COLUMNS if c not in positions and not (c == "total" and is_per_row(positions))]
@@ -79,9 +81,47 @@ def parse_grid(grid: Grid, year: int | None = None) -> SourceTable:
         cursor = _classify_row(table, row, positions, cursor)
     refuse_if_truncated(table, rows, positions)
     _group_rows(table)
+    refuse_unknown_parts(table, header_rows, rows, positions)
     if not table.department_name:
         table.department_name = _first_unit(table) or _refuse_no_department(grid.path)
     return table
+
+
+_MONEY = re.compile(r"资金|拨款|收入|预算|金额|经费|结转|结余|补助|投资")
+_NOT_A_PART = re.compile(r"中期|实施期|项目期|总投资|累计|上年|以前年度|三年|总额")
+
+
+def refuse_unknown_parts(
+    table: SourceTable, header_rows: list[GridRow], rows: list[GridRow], positions: dict[str, int]
+) -> None:
+    """A column whose header names money the column map does not know (单位资金 as 自有资金来源…), holding amounts in
+    project rows that print no known part of the total: its amounts would load as 0 parts with nothing to say so
+    (budget_parts_add_up skips a project whose parts are all 0). Refused, naming the column, to be added to the map."""
+    known = set(positions.values())
+    unknown = {
+        i: cell.strip()
+        for r in header_rows
+        for i, cell in enumerate(r.cells)
+        if i not in known and cell.strip() and _MONEY.search(cell) and canonical_column(cell)[0] is None
+    }
+    if not any(c in positions for c in PART_COLUMNS):  # no breakdown printed: a period amount is no part
+        unknown = {i: name for i, name in unknown.items() if not _NOT_A_PART.search(name)}
+    if not unknown:
+        return
+    cells = {r.line_no: r.cells for r in rows}
+    for project in table.projects:
+        printed = cells.get(project.line_no, [])
+        held = [i for i in unknown if i < len(printed) and _is_amount(squash(printed[i])) and _nonzero(printed[i])]
+        if held and not any(_nonzero(project.raw_amounts.get(c, "")) for c in PART_COLUMNS):
+            reason = (
+                f"column {unknown[held[0]]!r} holds amounts ({project.project_name}: {squash(printed[held[0]])}) but "
+                "is no known part of the total: add its name to etl/extract/columns.csv"
+            )
+            raise TableRefused(table.path, reason, project.line_no, RefusalKind.UNSUPPORTED_LAYOUT)
+
+
+def _nonzero(text: str) -> bool:
+    return any(c in "123456789" for c in text)
 
 
 _NOT_A_HEADING = frozenset("0123456789-+.,¥￥—–/０１２３４５６７８９")
