@@ -111,3 +111,41 @@ def test_a_summary_table_before_the_target_table_in_a_page_is_not_read(tmp_path:
     path.parent.mkdir(parents=True)
     path.write_text(page, encoding="utf-8")
     assert _facts(path) == FACTS
+
+
+ITEMS = [
+    "1、1-产出指标：11-数量指标：慰问人次；实施周期指标值:12人；年度指标值:12人。",
+    "2、1-产出指标：11-数量指标：慰问完成率；实施周期指标值:100%；年度指标值:100%。",
+    "3、2-效益指标：31-服务对象满意度；慰问对象满意度；实施周期指标值:100%；年度指标值:100%。",
+]
+
+
+def test_packed_items_one_a_row_under_merged_project_cells(tmp_path: Path) -> None:
+    """项目名称, the amounts and 绩效目标 merged over three rows, one 绩效指标 item in each: rows 2 and 3 were
+    'row has no project name', the project kept its first indicator only. A row whose items do not number on
+    (1、 again) is still a reject."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for line in ["项目支出绩效目标表", "部门名称：某区司法局", "单位：万元"]:
+        sheet.append([line])
+    sheet.append(["项目名称", "总计", "财政拨款", "绩效目标", "绩效指标"])
+    sheet.append(["慰问经费", 1.2, 1.2, "做好慰问工作。", ITEMS[0]])
+    sheet.append([None, None, None, None, ITEMS[1]])
+    sheet.append([None, None, None, None, ITEMS[2]])
+    sheet.append([None, None, None, None, ITEMS[0]])
+    for column in range(1, 5):
+        sheet.merge_cells(start_row=5, end_row=7, start_column=column, end_column=column)
+    path = tmp_path / "2024" / "merged.xlsx"
+    path.parent.mkdir(parents=True)
+    book.save(path)
+    table = run_file(path)
+    assert isinstance(table, SourceTable), getattr(table, "reason", table)
+    [project] = table.projects
+    assert [(i.seq, i.type_key, i.name) for i in project.indicators] == [
+        (1, "11", "慰问人次"),
+        (2, "11", "慰问完成率"),
+        (3, "31", "慰问对象满意度"),
+    ]
+    assert [(r.line_no, r.reason) for r in table.rejects] == [(8, "row has no project name")]

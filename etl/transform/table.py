@@ -26,7 +26,7 @@ from etl.model import (
 )
 from etl.text import fold, squash, strip_tags
 from etl.transform.header import amount_unit, new_table, parse_header
-from etl.transform.indicators import ItemError, parse_indicators
+from etl.transform.indicators import ItemError, parse_indicators, split_items
 from etl.transform.per_row import ProjectCursor, RowError, add_indicator, has_indicator, is_per_row
 from etl.transform.truncation import refuse_if_truncated
 
@@ -77,6 +77,8 @@ def parse_grid(grid: Grid, year: int | None = None) -> SourceTable:
     elif grid.source_format == "pdf":
         rows = join_page_breaks(rows, positions)
     rows = drop_repeated_headers(rows, positions)
+    if not is_per_row(positions):
+        rows = join_continued_indicators(rows, positions)
     for row in rows:
         cursor = _classify_row(table, row, positions, cursor)
     refuse_if_truncated(table, rows, positions)
@@ -160,6 +162,43 @@ def join_page_breaks(rows: list[GridRow], positions: dict[str, int], page_rows: 
             continue
         out.append(r)
     return out
+
+
+def join_continued_indicators(rows: list[GridRow], positions: dict[str, int]) -> list[GridRow]:
+    """A project's packed 绩效指标 printed one item per row, its name, amounts and goal in cells merged over those
+    rows (a workbook, a Word or HTML table): a row with only the 绩效指标 cell, whose items continue the numbering
+    of the project row above, is joined to it (was: 'row has no project name', every item after the first lost)."""
+    at = positions.get("indicators")
+    if at is None:
+        return rows
+    name_at = positions.get("project_name", 0)
+    out: list[GridRow] = []
+    for r in rows:
+        if not out or (name_at < len(r.cells) and r.cells[name_at].strip()):  # a named row (the common case)
+            out.append(r)
+            continue
+        more = r.cells[at].strip() if at < len(r.cells) else ""
+        if more and _only_cell(r, at) and _continues_items(out[-1], at, positions, more):
+            prev = out[-1]
+            out[-1] = GridRow(prev.line_no, [*prev.cells[:at], prev.cells[at] + "\n" + more, *prev.cells[at + 1 :]])
+            continue
+        out.append(r)
+    return out
+
+
+def _only_cell(row: GridRow, at: int) -> bool:
+    return all(not c.strip() for i, c in enumerate(row.cells) if i != at)
+
+
+def _continues_items(prev: GridRow, at: int, positions: dict[str, int], more: str) -> bool:
+    """Whether ``more`` numbers on from the items of the project row ``prev`` (2、 after 1、)."""
+    before = prev.cells[at] if at < len(prev.cells) else ""
+    if not before.strip() or not _cell(prev.cells, positions, "project_name"):
+        return False
+    try:
+        return len(split_items(before + "\n" + more)) > len(split_items(before))
+    except ItemError:
+        return False
 
 
 def _at(cells: list[str], i: int) -> str:
