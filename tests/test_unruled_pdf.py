@@ -78,6 +78,19 @@ def test_centred_cells_wrapped_lines_and_pages(tmp_path: Path) -> None:
     ]
 
 
+def test_rows_spaced_as_the_lines_of_a_wrapped_cell(tmp_path: Path) -> None:
+    """No spacing tells a wrapped line from a row: 保障群众出行 was a 'row has no project name' (the goal cut short)
+    and （万平方米） an indicator of its own. A line with text only in wrapping columns continues the row above."""
+    rows = [list(r) for r in ROWS]
+    rows[0][3] = "养护村道30公里，\n保障群众出行"
+    rows[5][6] = "保洁面积\n（万平方米）"
+    town = [("11", "保洁面积（万平方米）", "≥5万平方米", Decimal("30")), *TOWN[1:]]
+    assert _facts(_write(tmp_path, "uniform.pdf", unruled_pdf(rows=rows, pitch=1.2))) == [
+        ("乡村道路养护", Decimal("800000.00"), Decimal("800000.00"), "养护村道30公里，保障群众出行", ROAD),
+        ("场镇环境卫生整治", Decimal("450000.00"), Decimal("450000.00"), "场镇保洁全覆盖", town),
+    ]
+
+
 def test_centred_headers_over_left_aligned_values(tmp_path: Path) -> None:
     """The 权重 values lie nearer 度量单位's centre than 权重's; put there, a unit cell would hold two words a
     gutter parts on every line (公里 … 20): they are 权重's."""
@@ -99,16 +112,20 @@ def test_columns_that_cannot_be_told_apart_are_refused_saying_so(tmp_path: Path)
     )
 
 
-def test_the_department_list_with_packed_cells_wrapped_over_lines(tmp_path: Path) -> None:
+@pytest.mark.parametrize("pitch", [2.0, 1.2])
+def test_the_department_list_with_packed_cells_wrapped_over_lines(tmp_path: Path, pitch: float) -> None:
     """The real sample's first projects as an unruled PDF: headers left-aligned, amounts right-aligned (as Excel
-    prints them), names, goals and packed indicators wrapped over several lines, two projects a page."""
+    prints them), names, goals and packed indicators wrapped over several lines, two projects a page; rows spaced
+    wider than a cell's lines, or alike (pitch 1.2: a line with text only in wrapping columns continues the row)."""
     sample = (PROJECT_ROOT / "data" / "raw" / "2024" / "tianhe-sfj.txt").read_text(encoding="utf-8").splitlines()
     at = next(i for i, line in enumerate(sample) if line.startswith("项目名称"))
     rows = [(line.split("\t") + [""] * 7)[:7] for line in sample[at + 1 : at + 7]]
     rows = [[_wrap(r[0], 9), *r[1:5], _wrap(r[5], 22), _wrap(r[6], 40)] for r in rows]
     lines = ["项目支出绩效目标表（含转移支付项目）", "部门名称：广州市天河区司法局", "单位：万元"]
     xs = [20, 150, 200, 250, 300, 350, 520]
-    data = unruled_pdf(lines, sample[at].split("\t"), rows, xs, rows_per_page=3, size=6, right={1, 2, 3, 4})
+    data = unruled_pdf(
+        lines, sample[at].split("\t"), rows, xs, rows_per_page=3, size=6, right={1, 2, 3, 4}, pitch=pitch
+    )
     got = run_file(_write(tmp_path, "packed.pdf", data))
     want = run_file(PROJECT_ROOT / "data" / "raw" / "2024" / "tianhe-sfj.txt", 2024)
     assert isinstance(got, SourceTable) and isinstance(want, SourceTable), getattr(got, "reason", got)

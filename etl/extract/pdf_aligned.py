@@ -13,7 +13,8 @@ column header row (项目名称 | 总计 | … as `is_header_row` knows it) says
   them) and other text to the nearer header centre; text as near one centre as the other is ColumnsUnclear.
   Each character goes to the column its centre falls in;
 - a line printed closer to the one above it than rows are to each other (two spacings on the page) is a
-  wrapped cell: its cells are joined to the row above;
+  wrapped cell: its cells are joined to the row above; where rows and lines are spaced alike, a line with text
+  only in columns that wrap (项目名称, 绩效目标, 绩效指标, 三级指标), each filled in the row above, is one;
 - a page without a header row continues with the boundaries of the page before; page numbers are dropped.
 
 Pure functions of pdfplumber's character dicts (text, x0, x1, top, size).
@@ -28,7 +29,7 @@ from collections.abc import Sequence
 from statistics import median
 from typing import Any
 
-from etl.extract.columns import is_header_row
+from etl.extract.columns import canonical_column, is_header_row
 
 Char = dict[str, Any]
 Line = list[Char]
@@ -160,38 +161,55 @@ def _wrapped(lines: list[Line]) -> list[bool]:
     return [False, *(g < cut for g in gaps)]
 
 
-def page_rows(
-    chars: Sequence[Char], page_no: int, cuts: list[float] | None, page_rows: int
-) -> tuple[list[tuple[int, list[str]]], list[float] | None]:
-    """One page's rows (numbered page_no * page_rows + k) and the column boundaries to use on the next page.
+# columns whose text wraps over lines; a line with text only in these continues the row above where the page
+# spaces rows and lines alike (no other cue): a wrapped name, goal or packed cell has no amount, value or type
+WRAPPING = frozenset({"project_name", "goal", "indicators", "indicator_name", "content"})
+Columns = tuple[list[float], list[str | None]]  # the cuts, and the canonical column of each header cell
 
-    Without a header row on this page and none before (``cuts`` None), nothing is read: ([], None)."""
+
+def _continues(cells: list[str], above: list[str], kinds: list[str | None]) -> bool:
+    """Text only in wrapping columns, each of which the row above has text in."""
+    filled = [i for i, text in enumerate(cells) if text]
+    return bool(filled) and all(kinds[i] in WRAPPING and above[i] for i in filled)
+
+
+def page_rows(
+    chars: Sequence[Char], page_no: int, columns: Columns | None, page_rows: int
+) -> tuple[list[tuple[int, list[str]]], Columns | None]:
+    """One page's rows (numbered page_no * page_rows + k) and the columns to use on the next page.
+
+    Without a header row on this page and none before (``columns`` None), nothing is read: ([], None)."""
     lines = [line for line in lines_of(chars) if not _PAGE_NO.match(_text(line))]
     at = _header_at(lines)
     rows: list[tuple[int, list[str]]] = []
     if at is not None:
         header = words_of(lines[at])
-        cuts = boundaries(header, lines[at + 1 :])
+        columns = boundaries(header, lines[at + 1 :]), [canonical_column(w)[0] for _, _, w in header]
         if page_no == 1:
             rows += [(page_no * page_rows, [_text(line)]) for line in lines[:at]]
         rows.append((page_no * page_rows + 1, [w for _, _, w in header]))
         lines = lines[at + 1 :]
-    if cuts is None:
+    if columns is None:
         return [], None
-    for line, wrapped in zip(lines, _wrapped(lines), strict=True):
+    cuts, kinds = columns
+    wrapped = _wrapped(lines)
+    uniform = not any(wrapped)
+    body = len(rows)  # rows before this one are the page's header and title lines: never continued
+    for line, close in zip(lines, wrapped, strict=True):
         cells = cells_of(line, cuts)
-        if wrapped and rows and len(rows[-1][1]) == len(cells):
-            rows[-1] = (rows[-1][0], [_joined(a, b) for a, b in zip(rows[-1][1], cells, strict=True)])
+        above = rows[-1][1] if len(rows) > body else None
+        if above is not None and (close or (uniform and _continues(cells, above, kinds))):
+            rows[-1] = (rows[-1][0], [_joined(a, b) for a, b in zip(above, cells, strict=True)])
         else:
             rows.append((page_no * page_rows + len(rows) + 1, cells))
-    return rows, cuts
+    return rows, columns
 
 
 def document_rows(pages_chars: Sequence[Sequence[Char]], page_rows_limit: int) -> list[tuple[int, list[str]]]:
     """Every page's rows, or [] when no page prints a header row."""
     rows: list[tuple[int, list[str]]] = []
-    cuts: list[float] | None = None
+    columns: Columns | None = None
     for page_no, chars in enumerate(pages_chars, start=1):
-        found, cuts = page_rows(chars, page_no, cuts, page_rows_limit)
+        found, columns = page_rows(chars, page_no, columns, page_rows_limit)
         rows += found
     return rows
