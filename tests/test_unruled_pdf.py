@@ -53,9 +53,11 @@ def _write(tmp_path: Path, name: str, data: bytes) -> Path:
     return path
 
 
-def test_a_per_row_pdf_without_ruling_lines_is_read_in_its_header_columns(tmp_path: Path) -> None:
-    """Left-aligned text, right-aligned amounts with thousands separators, two cells printed 2 pt apart."""
-    assert _facts(_write(tmp_path, "unruled.pdf", unruled_pdf())) == [
+@pytest.mark.parametrize("rules", ["", "three-line", "box"])
+def test_a_per_row_pdf_without_ruling_lines_is_read_in_its_header_columns(tmp_path: Path, rules: str) -> None:
+    """Left-aligned text, right-aligned amounts with thousands separators, two cells printed 2 pt apart; no line
+    at all, a 三线表's horizontal rules only, or a box around the table."""
+    assert _facts(_write(tmp_path, "unruled.pdf", unruled_pdf(rules=rules))) == [
         ("乡村道路养护", Decimal("800000.00"), Decimal("800000.00"), "养护村道30公里", ROAD),
         ("场镇环境卫生整治", Decimal("450000.00"), Decimal("450000.00"), "场镇保洁全覆盖", TOWN),
     ]
