@@ -233,3 +233,25 @@ def test_a_bar_drawn_between_items_is_not_part_of_the_value() -> None:
     cell = "1、1-产出指标：11-数量指标：甲；年度指标值:100%。| 2、1-产出指标：12-质量指标：乙；年度指标值:及时。｜"
     [a, b] = _parse(cell)
     assert (a.annual.text, b.annual.text) == ("100%", "及时")
+
+
+def test_other_value_labels_and_separators() -> None:
+    """指标值/目标值/年度目标值 alone, 实施期指标值, a comma or a space before a label, = after it: each item was a
+    reject ("no 实施周期指标值 or 年度指标值", "does not follow …")."""
+    head = "1、1-产出指标：11-数量指标：慰问人次"
+    cases = {
+        "；实施周期指标值=12人；年度指标值=≥12人。": ("12人", "≥12人"),
+        "，实施周期指标值:12人，年度指标值:≥12人。": ("12人", "≥12人"),
+        " 实施周期指标值:12人 年度指标值:≥12人。": ("12人", "≥12人"),
+        "；实施期指标值：12人；年度目标值：≥12人": ("12人", "≥12人"),
+        "；指标值：≥12人。": (None, "≥12人"),
+        "；目标值：≥12人。": (None, "≥12人"),
+    }
+    for tail, (period, annual) in cases.items():
+        [ind] = _parse(head + tail)
+        assert (ind.name, ind.period.text, ind.annual.text, ind.annual.number) == ("慰问人次", period, annual, 12), tail
+
+
+def test_a_name_holding_a_label_without_a_separator_is_no_target() -> None:
+    [error] = _parse("1、1-产出指标：11-数量指标：年度目标值达成率。")
+    assert isinstance(error, ItemError) and "no 实施周期指标值 or 年度指标值" in str(error)

@@ -150,6 +150,8 @@ def _item_fields(body: str) -> tuple | str:
         name, period_text, annual_text = m["name"], m["period"], m["annual"]
     elif (m := _ITEM_ANY_ORDER.match(stripped)) is not None and (values := _values(m["values"])) is not None:
         name, (period_text, annual_text) = m["name"], values  # 年度指标值 first, or alone (a one-year project)
+    elif (m := _ITEM_LOOSE.match(stripped)) is not None and (values := _loose_values(m)) is not None:
+        name, (period_text, annual_text) = m["name"], values
     else:
         return _why_not(fold(stripped))
     if any(text and _RUN_TOGETHER.search(text) for text in (period_text, annual_text)):
@@ -168,6 +170,28 @@ _ITEM_ANY_ORDER = re.compile(
     re.S,
 )
 _VALUE_LABEL = re.compile(r"\s*[;；,，。]?\s*(实施周期|年度)指标值\s*[:：]\s*")
+
+
+# tried last (only for an item the grammar above does not read): other labels (指标值, 目标值, 年度目标值,
+# 实施期指标值), a comma or a space before a label (some separator: 年度目标值达成率 is a name), = after it
+_LOOSE_LABEL = r"(?:实施周期指标值|实施期指标值|年度指标值|年度目标值|指标值|目标值)"
+_ITEM_LOOSE = re.compile(
+    _TYPES + rf"(?P<name>.+?)(?:\s*[;；,，]\s*|\s+)(?P<label1>{_LOOSE_LABEL})\s*[:：=＝]?\s*(?P<value1>.*?)"
+    rf"(?:\s*[;；,，。]?\s*(?P<label2>{_LOOSE_LABEL})\s*[:：=＝]?\s*(?P<value2>.*?))?\s*$",
+    re.S,
+)
+_PERIOD_LABELS = frozenset({"实施周期指标值", "实施期指标值"})
+
+
+def _loose_values(m: re.Match[str]) -> tuple[str | None, str] | None:
+    """(period, annual) of an _ITEM_LOOSE match; None when both labels say the same period, or no annual one."""
+    found: dict[bool, str] = {}
+    for label, value in ((m["label1"], m["value1"]), (m["label2"], m["value2"])):
+        if label is not None:
+            if (label in _PERIOD_LABELS) in found:
+                return None
+            found[label in _PERIOD_LABELS] = value.strip()
+    return (found.get(True), found[False]) if False in found else None
 
 
 def _values(text: str) -> tuple[str | None, str] | None:
