@@ -177,3 +177,28 @@ def test_an_unknown_money_column_holding_the_parts_is_refused_by_name(tmp_path: 
     # a period amount beside a total printed alone is no part of it; nor is a column the map knows
     assert _refusal(tmp_path, "项目名称\t年度预算\t中期资金\t绩效目标\t绩效指标", "慰问经费\t10.00\t30.00") is None
     assert _refusal(tmp_path, "项目名称\t总计\t单位资金\t绩效目标\t绩效指标", "慰问经费\t10.00\t10.00") is None
+
+
+def test_per_row_and_funding_wordings() -> None:
+    wordings = {
+        "目标值": "value",
+        "比较符号": "comparison",
+        "一级": "level1",
+        "二级": "level2",
+        "三级": "indicator_name",
+        "分值（%）": "weight",
+        "实施期目标值": "period_value",
+        "支出项目名称": "project_name",
+        "本级财政资金": "fiscal",
+        "上级补助资金": "fiscal",
+        "自有资金": "other",
+    }
+    assert {w: canonical_column(w)[0] for w in wordings} == wordings
+
+
+def test_two_fiscal_sources_add_up(tmp_path: Path) -> None:
+    """财政拨款 printed as 本级财政资金 | 上级补助资金 (宁乡's 财政拨款(上级/本级)): both are 财政拨款."""
+    header = ["项目名称", "年度预算数", "本级财政资金", "上级补助资金", "自有资金", "绩效目标", "绩效指标"]
+    assert _parts(_table(tmp_path, header, [["慰问经费", "10.00", "4.00", "5.00", "1.00"]])) == [
+        ("慰问经费", 10 * W, 9 * W, 0, 1 * W)
+    ]
