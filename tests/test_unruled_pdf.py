@@ -14,7 +14,7 @@ import pytest
 from etl.extract.pdf_aligned import ColumnsUnclear, boundaries, cells_of, lines_of, words_of
 from etl.model import SourceTable
 from etl.transform.pipeline import run_file
-from tests.fixtures.unruled.pdfs import ROWS, unruled_pdf
+from tests.fixtures.unruled.pdfs import HEADER, ROWS, unruled_pdf
 from tests.paths import PROJECT_ROOT
 
 ROAD = [
@@ -90,6 +90,16 @@ def test_rows_spaced_as_the_lines_of_a_wrapped_cell(tmp_path: Path) -> None:
     assert _facts(_write(tmp_path, "uniform.pdf", unruled_pdf(rows=rows, pitch=1.2))) == [
         ("乡村道路养护", Decimal("800000.00"), Decimal("800000.00"), "养护村道30公里，保障群众出行", ROAD),
         ("场镇环境卫生整治", Decimal("450000.00"), Decimal("450000.00"), "场镇保洁全覆盖", town),
+    ]
+
+
+def test_header_cells_wrapped_over_two_lines(tmp_path: Path) -> None:
+    """项目名称（资金使 over 用单位）, 指标 over 性质: no line alone was a header row, the file was refused."""
+    header = list(HEADER)
+    header[0], header[7] = "项目名称（资金使\n用单位）", "指标\n性质"
+    assert _facts(_write(tmp_path, "header.pdf", unruled_pdf(header=header))) == [
+        ("乡村道路养护", Decimal("800000.00"), Decimal("800000.00"), "养护村道30公里", ROAD),
+        ("场镇环境卫生整治", Decimal("450000.00"), Decimal("450000.00"), "场镇保洁全覆盖", TOWN),
     ]
 
 

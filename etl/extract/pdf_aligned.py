@@ -5,7 +5,8 @@ cells are empty on most rows, or two cells printed close together, comes out spl
 column header row (项目名称 | 总计 | … as `is_header_row` knows it) says where the columns are:
 
 - a page's characters are grouped into lines by their top, a line into words by the gaps between characters;
-- the first line whose words are a header row is the header; the lines above it on the first page are the
+- the first line whose words are a header row is the header (or two lines close together, a wrapped header
+  cell's lower half joined to the word above it: 项目名称（资金使 / 用单位）); the lines above it on the first page are the
   preamble (title, 部门名称, 单位), those above it on a later page (a repeated title) are dropped;
 - between two header cells' centres, the gutters are the runs crossed by the fewest words of the lines below;
   the column boundary is the gutter that puts no two words another gutter parts on one line into one cell (公里
@@ -148,8 +149,39 @@ def _joined(above: str, below: str) -> str:
     return f"{above} {below}" if latin else above + below
 
 
-def _header_at(lines: list[Line]) -> int | None:
-    return next((i for i, line in enumerate(lines) if is_header_row([w for _, _, w in words_of(line)])), None)
+Word = tuple[float, float, str]
+
+
+def _header_at(lines: list[Line]) -> tuple[int, int, list[Word]] | None:
+    """(first line, lines, words) of the column header row: one line, or two when header cells wrap (项目名称（资金
+    使 over 用单位）, 指标 over 性质): a word of the second line joins the word of the first it lies under."""
+    for i, line in enumerate(lines):
+        words = words_of(line)
+        if is_header_row([w for _, _, w in words]):
+            return i, 1, words
+        if i + 1 < len(lines) and _close(line, lines[i + 1]):
+            joined = _stacked(words, words_of(lines[i + 1]))
+            if is_header_row([w for _, _, w in joined]):
+                return i, 2, joined
+    return None
+
+
+def _close(upper: Line, lower: Line) -> bool:
+    """Two lines one font size or so apart: the lines of one wrapped header cell."""
+    return lower[0]["top"] - upper[0]["top"] < 1.6 * max(upper[0]["size"], 1.0)
+
+
+def _stacked(upper: list[Word], lower: list[Word]) -> list[Word]:
+    """The words of two lines of header cells: each lower word appended to the upper one it overlaps."""
+    out = list(upper)
+    for x0, x1, text in lower:
+        at = next((k for k, (a, b, _) in enumerate(out) if a < x1 and x0 < b), None)
+        if at is None:
+            out.append((x0, x1, text))
+        else:
+            a, b, above = out[at]
+            out[at] = (min(a, x0), max(b, x1), above + text)
+    return sorted(out)
 
 
 def _wrapped(lines: list[Line]) -> list[bool]:
@@ -180,15 +212,15 @@ def page_rows(
 
     Without a header row on this page and none before (``columns`` None), nothing is read: ([], None)."""
     lines = [line for line in lines_of(chars) if not _PAGE_NO.match(_text(line))]
-    at = _header_at(lines)
+    found = _header_at(lines)
     rows: list[tuple[int, list[str]]] = []
-    if at is not None:
-        header = words_of(lines[at])
-        columns = boundaries(header, lines[at + 1 :]), [canonical_column(w)[0] for _, _, w in header]
+    if found is not None:
+        at, height, header = found
+        columns = boundaries(header, lines[at + height :]), [canonical_column(w)[0] for _, _, w in header]
         if page_no == 1:
             rows += [(page_no * page_rows, [_text(line)]) for line in lines[:at]]
         rows.append((page_no * page_rows + 1, [w for _, _, w in header]))
-        lines = lines[at + 1 :]
+        lines = lines[at + height :]
     if columns is None:
         return [], None
     cuts, kinds = columns
