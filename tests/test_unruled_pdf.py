@@ -94,9 +94,17 @@ def test_rows_spaced_as_the_lines_of_a_wrapped_cell(tmp_path: Path) -> None:
 
 
 def test_header_cells_wrapped_over_two_lines(tmp_path: Path) -> None:
-    """项目名称（资金使 over 用单位）, 指标 over 性质: no line alone was a header row, the file was refused."""
+    """项目名称（资金使 over 用单位）, 指标 over 性质: no line alone was a header row, the file was refused; with
+    项目名称 on one line, 指标 / 性质 and 度量 / 单位 were unknown columns (指标, 度量): targets lost ≥ and the unit
+    (30 for ≥30公里), silently."""
     header = list(HEADER)
     header[0], header[7] = "项目名称（资金使\n用单位）", "指标\n性质"
+    again = list(HEADER)
+    again[7], again[9] = "指标\n性质", "度量\n单位"
+    assert _facts(_write(tmp_path, "again.pdf", unruled_pdf(header=again))) == [
+        ("乡村道路养护", Decimal("800000.00"), Decimal("800000.00"), "养护村道30公里", ROAD),
+        ("场镇环境卫生整治", Decimal("450000.00"), Decimal("450000.00"), "场镇保洁全覆盖", TOWN),
+    ]
     assert _facts(_write(tmp_path, "header.pdf", unruled_pdf(header=header))) == [
         ("乡村道路养护", Decimal("800000.00"), Decimal("800000.00"), "养护村道30公里", ROAD),
         ("场镇环境卫生整治", Decimal("450000.00"), Decimal("450000.00"), "场镇保洁全覆盖", TOWN),

@@ -6,8 +6,8 @@ column header row (项目名称 | 总计 | … as `is_header_row` knows it) says
 
 - a page's characters are grouped into lines by their top, a line into words by the gaps between characters;
 - the first line whose words are a header row is the header (or two lines close together, a wrapped header
-  cell's lower half joined to the word above it: 项目名称（资金使 / 用单位）); the lines above it on the first page are the
-  preamble (title, 部门名称, 单位), those above it on a later page (a repeated title) are dropped;
+  cell's lower half joined to the word above it: 项目名称（资金使 / 用单位）); the lines above it on the first
+  page are the preamble (title, 部门名称, 单位), those above it on a later page (a repeated title) are dropped;
 - between two header cells' centres, the gutters are the runs crossed by the fewest words of the lines below;
   the column boundary is the gutter that puts no two words another gutter parts on one line into one cell (公里
   and 20 are two columns), of several, numbers between them go left (amounts are right-aligned, as Excel prints
@@ -158,12 +158,25 @@ def _header_at(lines: list[Line]) -> tuple[int, int, list[Word]] | None:
     for i, line in enumerate(lines):
         words = words_of(line)
         if is_header_row([w for _, _, w in words]):
+            if i + 1 < len(lines) and _continues_header(words, line, lines[i + 1]):
+                return i, 2, _stacked(words, words_of(lines[i + 1]))
             return i, 1, words
         if i + 1 < len(lines) and _close(line, lines[i + 1]):
             joined = _stacked(words, words_of(lines[i + 1]))
             if is_header_row([w for _, _, w in joined]):
                 return i, 2, joined
     return None
+
+
+def _continues_header(words: list[Word], line: Line, below: Line) -> bool:
+    """A line close under a header row, without digits, every word under a header word: the lower halves of
+    wrapped header cells (指标 / 性质), not the first row of the table."""
+    lower = words_of(below)
+    return (
+        _close(line, below)
+        and not any(c.isdigit() for _, _, text in lower for c in text)
+        and all(any(a < x1 and x0 < b for a, b, _ in words) for x0, x1, _ in lower)
+    )
 
 
 def _close(upper: Line, lower: Line) -> bool:
