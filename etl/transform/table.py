@@ -74,6 +74,7 @@ def parse_grid(grid: Grid, year: int | None = None) -> SourceTable:
     cursor: ProjectCursor | None = None
     if is_per_row(positions):
         rows = right_align_short_rows(rows, len(grid.rows[0].cells), positions)
+        positions = infer_target_columns(grid.rows[0].cells, rows, positions)
     elif grid.source_format == "pdf":
         rows = join_page_breaks(rows, positions)
     rows = drop_repeated_headers(rows, positions)
@@ -162,6 +163,33 @@ def join_page_breaks(rows: list[GridRow], positions: dict[str, int], page_rows: 
             continue
         out.append(r)
     return out
+
+
+_COMPARISONS = frozenset({"≥", "≤", "=", "＝", ">", "<", "＞", "＜", "≧", "≦", ">=", "<="})
+_UNIT_LIKE = re.compile(r"^(?:%|％|‰|[^\W\d_]{1,4})$")
+_NOT_UNITS = frozenset({"正向", "反向", "正", "反", "逆向", "定性", "定量", "无"})
+
+
+def infer_target_columns(header: list[str], rows: list[GridRow], positions: dict[str, int]) -> dict[str, int]:
+    """The per-row columns beside 指标值 that the column map does not name (指标值符号, 单位): the one before it
+    holding only ≥ ≤ = is the comparison, the one after it holding only unit words (%, 公里, 万平方米) the unit.
+    Left out, a target lost its sign or unit with nothing to say so (≥30公里 loaded as 30公里 or ≥30)."""
+    at = positions.get("value")
+    if at is None:
+        return positions
+    known = set(positions.values())
+    found = dict(positions)
+    for column, i, fits in (("comparison", at - 1, _COMPARISONS.__contains__), ("unit", at + 1, _is_unit_word)):
+        if column in positions or i < 0 or i in known or (i < len(header) and canonical_column(header[i])[0]):
+            continue
+        values = [squash(r.cells[i]) for r in rows if i < len(r.cells) and r.cells[i].strip()]
+        if len(values) >= 2 and all(fits(v) for v in values):
+            found[column] = i
+    return found
+
+
+def _is_unit_word(text: str) -> bool:
+    return bool(_UNIT_LIKE.match(text)) and text not in _NOT_UNITS and "指标" not in text
 
 
 def join_continued_indicators(rows: list[GridRow], positions: dict[str, int]) -> list[GridRow]:
