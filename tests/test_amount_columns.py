@@ -202,3 +202,12 @@ def test_two_fiscal_sources_add_up(tmp_path: Path) -> None:
     assert _parts(_table(tmp_path, header, [["慰问经费", "10.00", "4.00", "5.00", "1.00"]])) == [
         ("慰问经费", 10 * W, 9 * W, 0, 1 * W)
     ]
+
+
+def test_the_2021_template_funding_columns(tmp_path: Path) -> None:
+    """The 2021 财政支出绩效目标申报表's sources (real fragment gxglmes_template_2021): three 财政拨款 columns, the
+    财政专户 one, and two others; 未纳入财政专户管理的收入 and 上年结余收入 were unknown (dropped)."""
+    header = ["项目名称", "合计", "一般公共预算拨款", "政府性基金预算拨款", "国有资本经营预算拨款"]
+    header += ["纳入财政专户管理的收入", "未纳入财政专户管理的收入", "上年结余收入", "绩效目标", "绩效指标"]
+    rows = [["慰问经费", "21.00", "6.00", "5.00", "4.00", "3.00", "2.00", "1.00"]]
+    assert _parts(_table(tmp_path, header, rows)) == [("慰问经费", 21 * W, 15 * W, 3 * W, 3 * W)]
