@@ -66,3 +66,10 @@ def folded(name: str | None) -> str:
 def header_key(text: str) -> str:
     """The form a header cell is looked up by: tags stripped, then fold_key."""
     return fold_key(strip_tags(text))
+
+
+# a note printed under a table, not a row of it: 注：…, 说明：…, 填报人：…, 单位负责人：…, 联系电话：…
+NOTE_LINE = re.compile(
+    r"^(?:注|说明|备注|填报(?:人|单位|日期)?|制表(?:人|日期)?|审核(?:人)?|数据来源|(?:单位|财务)?负责人|联系人|联系电话)"
+    r"\s*[:：\d一、]"
+)

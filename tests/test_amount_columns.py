@@ -211,3 +211,25 @@ def test_the_2021_template_funding_columns(tmp_path: Path) -> None:
     header += ["纳入财政专户管理的收入", "未纳入财政专户管理的收入", "上年结余收入", "绩效目标", "绩效指标"]
     rows = [["慰问经费", "21.00", "6.00", "5.00", "4.00", "3.00", "2.00", "1.00"]]
     assert _parts(_table(tmp_path, header, rows)) == [("慰问经费", 21 * W, 15 * W, 3 * W, 3 * W)]
+
+
+def test_signature_lines_under_the_table_are_notes(tmp_path: Path) -> None:
+    """填报人：… under the last project was read as a row of one cell: the table was refused as 'truncated mid-row'."""
+    header = "项目名称\t总计\t财政拨款\t其他资金\t绩效目标\t绩效指标"
+    body = f"慰问经费\t1.20\t1.20\t\t保障工作正常开展。\t{INDICATORS}"
+    lines = [
+        "项目支出绩效目标表",
+        "部门名称：某区司法局",
+        "单位：万元",
+        header,
+        body,
+        "",
+        "填报人：张三",
+        "单位负责人：李四",
+    ]
+    path = tmp_path / "2024" / "table.txt"
+    path.parent.mkdir(parents=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    table = run_file(path)
+    assert isinstance(table, SourceTable), getattr(table, "reason", table)
+    assert [p.project_name for p in table.projects] == ["慰问经费"] and table.rejects == []

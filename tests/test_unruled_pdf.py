@@ -93,6 +93,18 @@ def test_rows_spaced_as_the_lines_of_a_wrapped_cell(tmp_path: Path) -> None:
     ]
 
 
+def test_notes_under_the_table_run_across_the_columns(tmp_path: Path) -> None:
+    """注：… and 填报人：… 联系电话：… under the table were cut into columns: the note's tail in 总计 refused the file
+    ("amount '按预算一体化系统导出。' is not a number"), 填报人 became a project."""
+    rows = [list(r) for r in ROWS]
+    rows.append(["填报人：张三", "", "", "联系电话：020-12345678", *[""] * 7])
+    rows.append(["注：本表金额单位为元，指标值按预算一体化系统导出。", *[""] * 10])
+    assert _facts(_write(tmp_path, "footer.pdf", unruled_pdf(rows=rows))) == [
+        ("乡村道路养护", Decimal("800000.00"), Decimal("800000.00"), "养护村道30公里", ROAD),
+        ("场镇环境卫生整治", Decimal("450000.00"), Decimal("450000.00"), "场镇保洁全覆盖", TOWN),
+    ]
+
+
 def test_header_cells_wrapped_over_two_lines(tmp_path: Path) -> None:
     """项目名称（资金使 over 用单位）, 指标 over 性质: no line alone was a header row, the file was refused; with
     项目名称 on one line, 指标 / 性质 and 度量 / 单位 were unknown columns (指标, 度量): targets lost ≥ and the unit

@@ -31,6 +31,7 @@ from statistics import median
 from typing import Any
 
 from etl.extract.columns import canonical_column, is_header_row
+from etl.text import NOTE_LINE
 
 Char = dict[str, Any]
 Line = list[Char]
@@ -241,6 +242,9 @@ def page_rows(
     uniform = not any(wrapped)
     body = len(rows)  # rows before this one are the page's header and title lines: never continued
     for line, close in zip(lines, wrapped, strict=True):
+        if NOTE_LINE.match(text := _text(line)):  # 注：… or 填报人：… under the table, across the columns: one cell
+            rows.append((page_no * page_rows + len(rows) + 1, [text] + [""] * len(cuts)))
+            continue
         cells = cells_of(line, cuts)
         above = rows[-1][1] if len(rows) > body else None
         if above is not None and (close or (uniform and _continues(cells, above, kinds))):

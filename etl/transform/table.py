@@ -24,7 +24,7 @@ from etl.model import (
     SourceTable,
     TableRefused,
 )
-from etl.text import fold, squash, strip_tags
+from etl.text import NOTE_LINE, fold, squash, strip_tags
 from etl.transform.header import amount_unit, new_table, parse_header
 from etl.transform.indicators import ItemError, parse_indicators, split_items
 from etl.transform.per_row import ProjectCursor, RowError, add_indicator, has_indicator, is_per_row
@@ -32,7 +32,6 @@ from etl.transform.truncation import refuse_if_truncated
 
 GRAND_TOTAL_NAMES = frozenset({"合计", "总计", "合 计", "总 计"})
 MAX_CELL_CHARS = 32767  # Excel's own limit for one cell
-_NOTE = re.compile(r"^(注|说明|备注|填报|制表|审核|数据来源)\s*[:：\d一、]")
 _ROW_NUMBER = re.compile(r"^[\d一二三四五六七八九十百（）()、.．\s]*$")  # 1, 12, 一、, (三): a 序号 cell's own text
 _AMOUNTISH = re.compile(r"^[-+]?[\d,]+(?:\.\d+)?\s*(?:万元|元|万)?$")
 _OPERATORS = frozenset({"", "≥", "≤", "=", "＝", ">", "<", "＞", "＜", "≧", "≦", ">=", "<=", "定性", "定量", "无"})
@@ -376,7 +375,7 @@ def _unwrapped(text: str) -> str:
 def _is_note(row: GridRow) -> bool:
     """A note under the grid (注：…, 说明：…) is not a row of the table."""
     filled = [c for c in row.cells if c.strip()]
-    return len(filled) == 1 and bool(_NOTE.match(filled[0]))
+    return len(filled) == 1 and bool(NOTE_LINE.match(filled[0]))
 
 
 def _row_problem(cells: list[str], positions: dict[str, int]) -> str | None:
