@@ -226,6 +226,7 @@ def test_signature_lines_under_the_table_are_notes(tmp_path: Path) -> None:
         "",
         "填报人：张三",
         "单位负责人：李四",
+        "填报人：张三\t审核人：李四\t\t填报日期：2024年1月10日",
     ]
     path = tmp_path / "2024" / "table.txt"
     path.parent.mkdir(parents=True)

@@ -372,10 +372,16 @@ def _unwrapped(text: str) -> str:
     return "".join(parts)
 
 
+_NOTE_STARTS = frozenset("注说备填制审数单财负联")
+
+
 def _is_note(row: GridRow) -> bool:
-    """A note under the grid (注：…, 说明：…) is not a row of the table."""
+    """A note under the grid (注：…, 说明：…), or a line of signatures (填报人：… | 审核人：… | 填报日期：…) in
+    several cells, is not a row of the table."""
     filled = [c for c in row.cells if c.strip()]
-    return len(filled) == 1 and bool(NOTE_LINE.match(filled[0]))
+    if not filled or filled[0][0] not in _NOTE_STARTS:
+        return False
+    return all(NOTE_LINE.match(c) for c in filled)
 
 
 def _row_problem(cells: list[str], positions: dict[str, int]) -> str | None:
