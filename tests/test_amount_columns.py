@@ -9,6 +9,8 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from etl.extract.columns import canonical_column, header_positions
 from etl.model import SourceTable
 from etl.transform.pipeline import run_file
@@ -234,3 +236,21 @@ def test_signature_lines_under_the_table_are_notes(tmp_path: Path) -> None:
     table = run_file(path)
     assert isinstance(table, SourceTable), getattr(table, "reason", table)
     assert [p.project_name for p in table.projects] == ["慰问经费"] and table.rejects == []
+
+
+@pytest.mark.parametrize(
+    "footer",
+    ["单位（盖章）：", "（公章）", "2024年1月10日", "填表说明：金额单位为万元", "附件：1.项目明细", "第1页，共1页"],
+)
+def test_a_footer_line_is_no_row_cut_short(tmp_path: Path, footer: str) -> None:
+    """A stamp, date, page number or attachment line under the last project was a one-cell last row: the table
+    was refused as 'truncated mid-row'. A name cut short (12348广东法网) still is."""
+    header = "项目名称\t总计\t财政拨款\t其他资金\t绩效目标\t绩效指标"
+    body = f"慰问经费\t1.20\t1.20\t\t保障工作正常开展。\t{INDICATORS}"
+    lines = ["项目支出绩效目标表", "部门名称：某区司法局", "单位：万元", header, body, "", footer]
+    path = tmp_path / "2024" / "table.txt"
+    path.parent.mkdir(parents=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert isinstance(run_file(path), SourceTable)
+    path.write_text("\n".join([*lines[:-1], "12348广东法网"]) + "\n", encoding="utf-8")
+    assert "truncated mid-row" in getattr(run_file(path), "reason", "")

@@ -372,7 +372,7 @@ def _unwrapped(text: str) -> str:
     return "".join(parts)
 
 
-_NOTE_STARTS = frozenset("注说备填制审数单财负联")
+_NOTE_STARTS = frozenset("注说备填附制审数单财负联编公发打日（(第-—0123456789")
 
 
 def _is_note(row: GridRow) -> bool:
