@@ -254,3 +254,19 @@ def test_a_footer_line_is_no_row_cut_short(tmp_path: Path, footer: str) -> None:
     assert isinstance(run_file(path), SourceTable)
     path.write_text("\n".join([*lines[:-1], "12348广东法网"]) + "\n", encoding="utf-8")
     assert "truncated mid-row" in getattr(run_file(path), "reason", "")
+
+
+def test_the_total_row_printed_last_with_its_empty_cells_left_out(tmp_path: Path) -> None:
+    """合计 | 1.20 | 1.20 under the projects (a text dump drops a row's trailing empty cells) was refused as
+    'truncated mid-row'; it is the grand total. A project row cut short there still is."""
+    header = "项目名称\t总计\t财政拨款\t其他资金\t绩效目标\t绩效指标"
+    body = f"慰问经费\t1.20\t1.20\t\t保障工作正常开展。\t{INDICATORS}"
+    lines = ["项目支出绩效目标表", "部门名称：某区司法局", "单位：万元", header, body, "合计\t1.20\t1.20"]
+    path = tmp_path / "2024" / "table.txt"
+    path.parent.mkdir(parents=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    table = run_file(path)
+    assert isinstance(table, SourceTable), getattr(table, "reason", table)
+    assert [(a.kind, a.name) for a in table.aggregates] == [("grand_total", "合计")]
+    path.write_text("\n".join([*lines[:-1], "律师经费\t2.00\t2.00"]) + "\n", encoding="utf-8")
+    assert "truncated mid-row" in getattr(run_file(path), "reason", "")

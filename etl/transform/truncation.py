@@ -44,13 +44,22 @@ def _ends_unlike_the_others(rows: list[GridRow], column: int) -> bool:
     return len(others) >= 3 and all(others) and not ends[-1]
 
 
+def _closing_total(table: SourceTable, last: GridRow, positions: dict[str, int]) -> bool:
+    """The 合计 row printed under the projects, its empty cells after the amounts left out (合计 | 1,485.34 |
+    1,485.34): complete as far as it prints (an amount cut short fails the reconciliation of the totals)."""
+    if not table.aggregates or table.aggregates[-1].line_no != last.line_no:
+        return False
+    total = positions.get("total")
+    return table.aggregates[-1].kind == "grand_total" and total is not None and len(last.cells) > total
+
+
 def refuse_if_truncated(table: SourceTable, rows: list[GridRow], positions: dict[str, int]) -> None:
     """Refuse the table when its last row stops short of its columns or inside its last indicator."""
     if not rows:
         return
     last = rows[-1]
     key = _key_column(positions)
-    if len(last.cells) <= key:
+    if len(last.cells) <= key and not _closing_total(table, last, positions):
         reason = f"truncated mid-row: the last row has {len(last.cells)} cell(s), the header {key + 1} or more"
         raise TableRefused(table.path, reason, last.line_no)
     tail = next((c for c in reversed(last.cells) if c.strip()), "")
