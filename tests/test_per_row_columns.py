@@ -42,3 +42,12 @@ def test_a_column_of_other_words_beside_the_value_is_not_taken_for_the_unit() ->
         assert infer_target_columns(header, rows, positions) == positions
     rows = [GridRow(1, ["甲", "乙", "≥", "30", "公里"]), GridRow(2, ["", "丙", "=", "100", "%"])]
     assert infer_target_columns(header, rows, positions) == {**positions, "unit": 4}  # 符号 is in the map
+
+
+def test_a_value_printed_with_its_sign_keeps_the_unit() -> None:
+    """指标性质 ≥ | 指标值 ≥95 | 单位 %: the value cell repeats the sign, and the unit was dropped (≥95)."""
+    from etl.transform.per_row import target_text
+
+    assert target_text("≥", "≥95", "%") == "≥95%"
+    assert target_text("", "≤24", "小时") == "≤24小时"
+    assert target_text("=", "提升", "%") == "提升"
