@@ -255,3 +255,15 @@ def test_other_value_labels_and_separators() -> None:
 def test_a_name_holding_a_label_without_a_separator_is_no_target() -> None:
     [error] = _parse("1、1-产出指标：11-数量指标：年度目标值达成率。")
     assert isinstance(error, ItemError) and "no 实施周期指标值 or 年度指标值" in str(error)
+
+
+def test_an_item_of_types_name_and_value_without_a_label() -> None:
+    """…：11-数量指标：慰问人次：12人 (no 年度指标值): every item was a reject, and a table ending with such a cell
+    was refused as 'truncated mid-row: the last row ends inside an indicator'."""
+    a, b = _parse("1、1-产出指标：11-数量指标：慰问人次：12人。2、产出指标：质量指标：完成率：100%。")
+    assert [(i.type_key, i.name, i.period.text, i.annual.text) for i in (a, b)] == [
+        ("11", "慰问人次", None, "12人"),
+        ("12", "完成率", None, "100%"),
+    ]
+    [error] = _parse("1、1-产出指标：11-数量指标：慰问人次：达标：是。")
+    assert isinstance(error, ItemError)

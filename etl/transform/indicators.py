@@ -152,6 +152,8 @@ def _item_fields(body: str) -> tuple | str:
         name, (period_text, annual_text) = m["name"], values  # 年度指标值 first, or alone (a one-year project)
     elif (m := _ITEM_LOOSE.match(stripped)) is not None and (values := _loose_values(m)) is not None:
         name, (period_text, annual_text) = m["name"], values
+    elif (m := _ITEM_COLON.match(stripped)) is not None:
+        name, period_text, annual_text = m["name"], None, m["value"]  # …慰问人次：12人 (the annual value)
     else:
         return _why_not(fold(stripped))
     if any(text and _RUN_TOGETHER.search(text) for text in (period_text, annual_text)):
@@ -180,6 +182,8 @@ _ITEM_LOOSE = re.compile(
     rf"(?:\s*[;；,，。]?\s*(?P<label2>{_LOOSE_LABEL})\s*[:：=＝]?\s*(?P<value2>.*?))?\s*$",
     re.S,
 )
+# no label at all: the types, the name, a colon and the value (…：11-数量指标：慰问人次：12人), one colon after the name
+_ITEM_COLON = re.compile(_TYPES + r"(?P<name>[^:：;；]+?)\s*[:：]\s*(?P<value>[^:：;；]+?)\s*$", re.S)
 _PERIOD_LABELS = frozenset({"实施周期指标值", "实施期指标值"})
 
 
