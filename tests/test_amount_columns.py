@@ -270,3 +270,23 @@ def test_the_total_row_printed_last_with_its_empty_cells_left_out(tmp_path: Path
     assert [(a.kind, a.name) for a in table.aggregates] == [("grand_total", "合计")]
     path.write_text("\n".join([*lines[:-1], "律师经费\t2.00\t2.00"]) + "\n", encoding="utf-8")
     assert "truncated mid-row" in getattr(run_file(path), "reason", "")
+
+
+@pytest.mark.parametrize(
+    "printed",
+    [
+        "穗财政[2023]第79号法律顾问经费",
+        "（穗财政【2023】79号）法律顾问经费",
+        "穗财政【2023】79号-法律顾问经费",
+        "穗财政【2023】79号：法律顾问经费",
+        "法律顾问经费（穗财政【2023】79号）",
+    ],
+)
+def test_a_transfer_document_number_printed_otherwise(printed: str) -> None:
+    """第79号, the number in brackets, a separator after it, or after the name: the number stayed in the name
+    (another project than the same one printed 穗财政【2023】79号法律顾问经费) or the separator led the name."""
+    from etl.transform.table import split_transfer_doc
+
+    doc, name = split_transfer_doc(printed)
+    assert name == "法律顾问经费" and doc is not None and doc.startswith("穗财政") and doc.endswith("79号")
+    assert split_transfer_doc("12号楼维修") == (None, "12号楼维修")

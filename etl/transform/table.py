@@ -36,14 +36,17 @@ _ROW_NUMBER = re.compile(r"^[\d一二三四五六七八九十百（）()、.．\
 _AMOUNTISH = re.compile(r"^[-+]?[\d,]+(?:\.\d+)?\s*(?:万元|元|万)?$")
 _OPERATORS = frozenset({"", "≥", "≤", "=", "＝", ">", "<", "＞", "＜", "≧", "≦", ">=", "<=", "定性", "定量", "无"})
 _GROUP_CODE = re.compile(r"^(?P<code>\d{3,})\s*[-－—]\s*(?P<name>\S.*)$")
-_TRANSFER_DOC = re.compile(
-    r"^(?P<doc>[\u4e00-\u9fff]{1,8}\s*[\[【〔(（]\s*\d{4}\s*[\]】〕)）]\s*\d{1,4}\s*号)\s*(?P<name>\S.*)$"
-)
+_DOC = r"[\u4e00-\u9fff]{1,8}\s*[\[【〔(（]\s*\d{4}\s*[\]】〕)）]\s*第?\s*\d{1,4}\s*号"
+# 穗财政【2023】79号…, （穗财政【2023】79号）…, 穗财政[2023]第79号-…; and the name first: …经费（穗财政【2023】79号）
+_TRANSFER_DOC = re.compile(rf"^[(（]?(?P<doc>{_DOC})[)）]?\s*[-－—:：、]?\s*(?P<name>\S.*)$")
+_TRANSFER_DOC_AFTER = re.compile(rf"^(?P<name>\S.*?)\s*[(（](?P<doc>{_DOC})[)）]$")
 
 
 def split_transfer_doc(printed: str) -> tuple[str | None, str]:
     """穗财政【2023】79号专职人民调解服务项目经费 -> (穗财政【2023】79号, 专职人民调解服务项目经费)."""
-    m = _TRANSFER_DOC.match(printed)
+    if "号" not in printed:
+        return None, printed
+    m = _TRANSFER_DOC.match(printed) or _TRANSFER_DOC_AFTER.match(printed)
     return (m.group("doc"), m.group("name").strip()) if m else (None, printed)
 
 
