@@ -267,3 +267,15 @@ def test_an_item_of_types_name_and_value_without_a_label() -> None:
     ]
     [error] = _parse("1、1-产出指标：11-数量指标：慰问人次：达标：是。")
     assert isinstance(error, ItemError)
+
+
+def test_items_that_label_each_level() -> None:
+    """一级指标：产出指标；二级指标：数量指标；三级指标：慰问人次；…: read as if 一级指标 were the level 1 and
+    产出指标 the level 2 (type ?-一级指标/-产出指标, name 二级指标：数量指标；三级指标：慰问人次), silently."""
+    cells = [
+        "1、一级指标：产出指标；二级指标：数量指标；三级指标：慰问人次；指标值：12人。"
+        "2、一级指标：效益指标；二级指标：社会效益指标；三级指标：群众满意度；指标值：≥90%。",
+        "一级指标:产出指标,二级指标:数量指标,三级指标:慰问人次,年度指标值:12人",
+    ]
+    got = [[(i.type_key, i.name, i.annual.text) for i in _parse(cell)] for cell in cells]
+    assert got == [[("11", "慰问人次", "12人"), ("22", "群众满意度", "≥90%")], [("11", "慰问人次", "12人")]]

@@ -145,6 +145,8 @@ def _item_fields(body: str) -> tuple | str:
     the same items recur across projects, years and departments (254,000 items, 52,000 distinct, on 2,000
     GENERATED tables)."""
     stripped = body[:-1] if body.endswith(("。", ".")) else body
+    if stripped.startswith("一级指标"):  # 一级指标：产出指标；二级指标：数量指标；三级指标：…；指标值：…
+        stripped = _unlabelled(stripped)
     m = _ITEM.match(stripped)
     if m is not None and not _RUN_TOGETHER.search(m["name"]):
         name, period_text, annual_text = m["name"], m["period"], m["annual"]
@@ -184,6 +186,20 @@ _ITEM_LOOSE = re.compile(
 )
 # no label at all: the types, the name, a colon and the value (…：11-数量指标：慰问人次：12人), one colon after the name
 _ITEM_COLON = re.compile(_TYPES + r"(?P<name>[^:：;；]+?)\s*[:：]\s*(?P<value>[^:：;；]+?)\s*$", re.S)
+_LABELLED = re.compile(
+    r"^一级指标(?:名称)?\s*[:：]\s*(?P<l1>[^:：;；,，]+?)\s*[;；,，]\s*二级指标(?:名称)?\s*[:：]\s*(?P<l2>[^:：;；,，]+?)"
+    r"\s*[;；,，]\s*三级指标(?:名称)?\s*[:：]\s*(?P<rest>.+)$",
+    re.S,
+)
+
+
+def _unlabelled(text: str) -> str:
+    """一级指标：产出指标；二级指标：数量指标；三级指标：慰问人次；指标值：12人 -> 产出指标：数量指标：慰问人次；
+    指标值：12人 (each level named by a label: read as if 一级指标 and 产出指标 were the types: a wrong type, name)."""
+    m = _LABELLED.match(text)
+    return f"{m['l1']}：{m['l2']}：{m['rest']}" if m else text
+
+
 _PERIOD_LABELS = frozenset({"实施周期指标值", "实施期指标值"})
 
 
