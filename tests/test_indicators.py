@@ -279,3 +279,13 @@ def test_items_that_label_each_level() -> None:
     ]
     got = [[(i.type_key, i.name, i.annual.text) for i in _parse(cell)] for cell in cells]
     assert got == [[("11", "慰问人次", "12人"), ("22", "群众满意度", "≥90%")], [("11", "慰问人次", "12人")]]
+
+
+def test_a_lenient_reading_without_a_known_type_stays_a_reject() -> None:
+    """The readings tried last (other labels, name：value) accept an item only when its types are in the tree."""
+    [error] = _parse("1、项目类指标：专项指标：慰问人次：12人。")
+    assert isinstance(error, ItemError)
+    [error] = _parse("1、项目类指标：专项指标：慰问人次，指标值：12人。")
+    assert isinstance(error, ItemError)
+    [ind] = _parse("1、产出指标：数量指标：慰问人次，指标值：12人。")
+    assert (ind.type_key, ind.annual.text) == ("11", "12人")
