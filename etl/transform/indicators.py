@@ -162,7 +162,8 @@ def _item_fields(body: str) -> tuple | str:
         return "a value holds another indicator's 实施周期指标值 or 年度指标值: items run together (a number missing?)"
     l1c, l2c = m["l1c"] or "", m["l2c"] or ""  # "" where the types are printed by name only
     key, misparented = resolve_type(l1c, m["l1n"], l2c, m["l2n"])
-    if m.re in _FALLBACKS and key.startswith("?"):  # a lenient reading that found no known type: a misreading
+    lenient = m.re is _ITEM_LOOSE or m.re is _ITEM_COLON
+    if lenient and key.startswith("?"):  # a lenient reading that found no known type: a misreading
         return _why_not(fold(stripped))
     period = parse_target_value(period_text or None, name)
     annual = parse_target_value(annual_text or None, name)
@@ -202,7 +203,6 @@ def _unlabelled(text: str) -> str:
     return f"{m['l1']}：{m['l2']}：{m['rest']}" if m else text
 
 
-_FALLBACKS = (_ITEM_LOOSE, _ITEM_COLON)
 _PERIOD_LABELS = frozenset({"实施周期指标值", "实施期指标值"})
 
 
