@@ -144,6 +144,15 @@ def test_columns_that_cannot_be_told_apart_are_refused_saying_so(tmp_path: Path)
     )
 
 
+def test_numbers_under_centred_headers_beside_an_empty_column_are_refused(tmp_path: Path) -> None:
+    """权重 values left-aligned under a centred header, 度量单位 empty on every line: nothing tells whose they are.
+    Given to 度量单位 (as right-aligned amounts are), they became units: ≥30 and 20 loaded as ≥3020."""
+    rows = [[*r[:9], "", r[10]] for r in ROWS]
+    refusal = run_file(_write(tmp_path, "empty.pdf", unruled_pdf(rows=rows, centred="header")))
+    assert not isinstance(refusal, SourceTable)
+    assert "lies as near 度量单位 as 权重" in refusal.reason
+
+
 @pytest.mark.parametrize("pitch", [2.0, 1.2])
 def test_the_department_list_with_packed_cells_wrapped_over_lines(tmp_path: Path, pitch: float) -> None:
     """The real sample's first projects as an unruled PDF: headers left-aligned, amounts right-aligned (as Excel

@@ -10,8 +10,9 @@ column header row (项目名称 | 总计 | … as `is_header_row` knows it) says
   page are the preamble (title, 部门名称, 单位), those above it on a later page (a repeated title) are dropped;
 - between two header cells' centres, the gutters are the runs crossed by the fewest words of the lines below;
   the column boundary is the gutter that puts no two words another gutter parts on one line into one cell (公里
-  and 20 are two columns), of several, numbers between them go left (amounts are right-aligned, as Excel prints
-  them) and other text to the nearer header centre; text as near one centre as the other is ColumnsUnclear.
+  and 20 are two columns), of several, numbers between them go left under left-aligned headers (amounts are
+  right-aligned, as Excel prints them), other text to the nearer header centre; text as near one centre as the
+  other is ColumnsUnclear.
   Each character goes to the column its centre falls in;
 - a line printed closer to the one above it than rows are to each other (two spacings on the page) is a
   wrapped cell: its cells are joined to the row above; where rows and lines are spaced alike, a line with text
@@ -101,7 +102,17 @@ def _clashes(spans: list[Span], gutters: list[tuple[float, float]], at: int) -> 
     return sum(1 for segments in sides.values() if len(segments) > 1)
 
 
-def _cut(spans: list[Span], left: tuple[float, float, str], right: tuple[float, float, str]) -> float:
+def _left_headed(header: list[Word], spans: list[Span]) -> bool:
+    """Whether header cells start where their columns' text starts (left-aligned, as Excel prints text): some
+    text (not a number) starts at a header cell's start, at least as often as some is centred under one."""
+    text = [s for s in spans if not _NUMBER.match(s[3])]
+    starts, centres = {round(s[1]) for s in text}, {round((s[1] + s[2]) / 2) for s in text}
+    left = sum(1 for x0, _, _ in header[1:] if {round(x0) - 1, round(x0), round(x0) + 1} & starts)
+    centred = sum(1 for x0, x1, _ in header[1:] if {round((x0 + x1) / 2) + d for d in (-1, 0, 1)} & centres)
+    return left > 0 and left >= centred
+
+
+def _cut(spans: list[Span], left: Word, right: Word, left_headed: bool = True) -> float:
     """Where the column of ``left`` ends and that of ``right`` begins, between the two header cells' centres.
 
     The runs crossed by the fewest words are the gutters. The cut is the gutter that puts no two words a gutter
@@ -114,8 +125,8 @@ def _cut(spans: list[Span], left: tuple[float, float, str], right: tuple[float, 
     best = [at for at, n in enumerate(clashes) if n == min(clashes)]
     first, last = best[0], best[-1]
     between = [s[3] for s in near if gutters[first][1] <= s[1] and s[2] <= gutters[last][0]]
-    if between and all(_NUMBER.match(text) for text in between):
-        return sum(gutters[last]) / 2
+    if between and all(_NUMBER.match(text) for text in between) and left_headed:
+        return sum(gutters[last]) / 2  # right-aligned amounts under left-aligned headers
     chosen = first
     for at in range(first, last):
         middle = (gutters[at][1] + gutters[at + 1][0]) / 2  # the text between two gutters
@@ -131,7 +142,8 @@ def _cut(spans: list[Span], left: tuple[float, float, str], right: tuple[float, 
 def boundaries(header: list[tuple[float, float, str]], body: list[Line]) -> list[float]:
     """The x where each column after the first begins (see the module's docstring)."""
     spans = [(n, x0, x1, text) for n, line in enumerate(body) for x0, x1, text in words_of(line, TIGHT)]
-    return [_cut(spans, left, right) for left, right in itertools.pairwise(header)]
+    style = _left_headed(header, spans)
+    return [_cut(spans, left, right, style) for left, right in itertools.pairwise(header)]
 
 
 def cells_of(line: Line, cuts: list[float]) -> list[str]:
