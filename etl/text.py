@@ -66,3 +66,14 @@ def folded(name: str | None) -> str:
 def header_key(text: str) -> str:
     """The form a header cell is looked up by: tags stripped, then fold_key."""
     return fold_key(strip_tags(text))
+
+
+# a note printed under a table, not a row of it: 注：…, 说明：…, 填报人：…, 单位负责人：…, 联系电话：…, 附件：…,
+# 编制单位：…, 公开日期：…, 单位（盖章）, a date, a page number (第1页，共2页, - 1 -)
+NOTE_LINE = re.compile(
+    r"^(?:(?:注|说明|填表说明|备注|附件|附表|填报(?:人|单位|日期)?|制表(?:人|日期)?|审核(?:人)?|数据来源|(?:单位|财务)?负责人"
+    r"|联系人|联系电话|编制单位|编制日期|(?:公开|发布|打印)?日期)\s*[:：\d一、]"
+    r"|[(（]?(?:单位)?[(（]?(?:盖章|公章)[)）]?\s*[:：]?\s*$"
+    r"|(?:19|20)\d\d\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*$"
+    r"|第\s*\d+\s*页(?:\s*[,，]?\s*共\s*\d+\s*页)?\s*$|[-—]\s*\d+\s*[-—]\s*$)"
+)

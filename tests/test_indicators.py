@@ -198,3 +198,94 @@ def test_items_without_type_codes_take_their_types_by_name() -> None:
     ]
     assert [i.is_misparented for i in items] == [False, False, True]
     assert items[0].annual.text == "≥100人次" and items[1].period.text == "≥90%"
+
+
+OTHER_NUMBERINGS = [
+    ("（1）", "（2）", "（3）"),
+    ("(1)", " (2)", " (3)"),
+    ("1）", "2）", "3）"),
+    ("①", "②", "③"),
+    ("", "", ""),  # no numbers: each item a level-1 and a level-2 type after 。
+]
+
+
+def test_items_numbered_otherwise_or_not_at_all_are_split_as_numbered_items() -> None:
+    """（1） (1) 1） ① or no numbers: the cell was "no numbered indicator (N、) found" and a table ending with
+    such a cell was refused as cut off mid-row ("truncated mid-row")."""
+    items = [
+        "1-产出指标：11-数量指标：慰问人次；实施周期指标值:12人；年度指标值:12人。",
+        "产出指标：质量指标：合格率（%）；实施周期指标值:100%；年度指标值:100%。",
+        "2-效益指标：31-服务对象满意度；慰问对象满意度；实施周期指标值:运行良好。；年度指标值:≥90%。",
+    ]
+    want = [("11", "慰问人次", "12人"), ("12", "合格率（%）", "100%"), ("31", "慰问对象满意度", "≥90%")]
+    for marks in OTHER_NUMBERINGS:
+        cell = "".join(mark + item for mark, item in zip(marks, items, strict=True))
+        got = _parse(cell)
+        assert [(i.seq, i.type_key, i.name, i.annual.text) for i in got] == [(n, *w) for n, w in enumerate(want, 1)]
+
+
+def test_a_numbering_other_than_n_out_of_sequence_is_not_an_item_start() -> None:
+    [error] = _parse("（2）1-产出指标：11-数量指标：慰问人次；实施周期指标值:12人")
+    assert isinstance(error, ItemError) and "no numbered indicator" in str(error)
+
+
+def test_a_bar_drawn_between_items_is_not_part_of_the_value() -> None:
+    cell = "1、1-产出指标：11-数量指标：甲；年度指标值:100%。| 2、1-产出指标：12-质量指标：乙；年度指标值:及时。｜"
+    [a, b] = _parse(cell)
+    assert (a.annual.text, b.annual.text) == ("100%", "及时")
+
+
+def test_other_value_labels_and_separators() -> None:
+    """指标值/目标值/年度目标值 alone, 实施期指标值, a comma or a space before a label, = after it: each item was a
+    reject ("no 实施周期指标值 or 年度指标值", "does not follow …")."""
+    head = "1、1-产出指标：11-数量指标：慰问人次"
+    cases = {
+        "；实施周期指标值=12人；年度指标值=≥12人。": ("12人", "≥12人"),
+        "，实施周期指标值:12人，年度指标值:≥12人。": ("12人", "≥12人"),
+        " 实施周期指标值:12人 年度指标值:≥12人。": ("12人", "≥12人"),
+        "；实施期指标值：12人；年度目标值：≥12人": ("12人", "≥12人"),
+        "；指标值：≥12人。": (None, "≥12人"),
+        "；目标值：≥12人。": (None, "≥12人"),
+    }
+    for tail, (period, annual) in cases.items():
+        [ind] = _parse(head + tail)
+        assert (ind.name, ind.period.text, ind.annual.text, ind.annual.number) == ("慰问人次", period, annual, 12), tail
+
+
+def test_a_name_holding_a_label_without_a_separator_is_no_target() -> None:
+    [error] = _parse("1、1-产出指标：11-数量指标：年度目标值达成率。")
+    assert isinstance(error, ItemError) and "no 实施周期指标值 or 年度指标值" in str(error)
+
+
+def test_an_item_of_types_name_and_value_without_a_label() -> None:
+    """…：11-数量指标：慰问人次：12人 (no 年度指标值): every item was a reject, and a table ending with such a cell
+    was refused as 'truncated mid-row: the last row ends inside an indicator'."""
+    a, b = _parse("1、1-产出指标：11-数量指标：慰问人次：12人。2、产出指标：质量指标：完成率：100%。")
+    assert [(i.type_key, i.name, i.period.text, i.annual.text) for i in (a, b)] == [
+        ("11", "慰问人次", None, "12人"),
+        ("12", "完成率", None, "100%"),
+    ]
+    [error] = _parse("1、1-产出指标：11-数量指标：慰问人次：达标：是。")
+    assert isinstance(error, ItemError)
+
+
+def test_items_that_label_each_level() -> None:
+    """一级指标：产出指标；二级指标：数量指标；三级指标：慰问人次；…: read as if 一级指标 were the level 1 and
+    产出指标 the level 2 (type ?-一级指标/-产出指标, name 二级指标：数量指标；三级指标：慰问人次), silently."""
+    cells = [
+        "1、一级指标：产出指标；二级指标：数量指标；三级指标：慰问人次；指标值：12人。"
+        "2、一级指标：效益指标；二级指标：社会效益指标；三级指标：群众满意度；指标值：≥90%。",
+        "一级指标:产出指标,二级指标:数量指标,三级指标:慰问人次,年度指标值:12人",
+    ]
+    got = [[(i.type_key, i.name, i.annual.text) for i in _parse(cell)] for cell in cells]
+    assert got == [[("11", "慰问人次", "12人"), ("22", "群众满意度", "≥90%")], [("11", "慰问人次", "12人")]]
+
+
+def test_a_lenient_reading_without_a_known_type_stays_a_reject() -> None:
+    """The readings tried last (other labels, name：value) accept an item only when its types are in the tree."""
+    [error] = _parse("1、项目类指标：专项指标：慰问人次：12人。")
+    assert isinstance(error, ItemError)
+    [error] = _parse("1、项目类指标：专项指标：慰问人次，指标值：12人。")
+    assert isinstance(error, ItemError)
+    [ind] = _parse("1、产出指标：数量指标：慰问人次，指标值：12人。")
+    assert (ind.type_key, ind.annual.text) == ("11", "12人")

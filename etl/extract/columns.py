@@ -23,7 +23,7 @@ def column_map() -> dict[str, str]:
 
 def canonical_column(cell: str) -> tuple[str | None, str | None]:
     """Map one header cell to (canonical column, unit printed in the header or None)."""
-    key = header_key(cell)
+    key = header_key(cell).removeprefix("其中").removeprefix(":")  # 其中：财政拨款, a part of the total before it
     unit = None
     if m := _UNIT_SUFFIX.search(key):
         unit, key = m.group(1), key[: m.start()]
@@ -46,13 +46,22 @@ def is_header_row(cells: list[str]) -> bool:
     return sum(1 for c in cells if canonical_column(c)[0]) >= 3
 
 
+PART_COLUMNS = ("fiscal", "special_account", "other")  # the parts of 总计
+
+
 def header_positions(cells: list[str]) -> tuple[dict[str, int], str | None]:
-    """canonical column -> index, and a unit printed in the header cells, if any."""
+    """canonical column -> index, and a unit printed in the header cells, if any.
+
+    A second column of one part of the total (一般公共预算拨款 and 政府性基金预算拨款, both 财政拨款) is kept as
+    ``fiscal+<index>``: its amounts add to the first's where the parts then add up to the total
+    (etl.transform.normalise). One named 其中：… is a breakdown of the column before it, not another part."""
     positions: dict[str, int] = {}
     unit = None
     for i, cell in enumerate(cells):
         name, cell_unit = canonical_column(cell)
         if name and name not in positions:
             positions[name] = i
+        elif name in PART_COLUMNS and not header_key(cell).startswith("其中"):
+            positions[f"{name}+{i}"] = i
         unit = unit or cell_unit
     return positions, unit

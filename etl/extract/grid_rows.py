@@ -90,7 +90,10 @@ def join_tables(path: Path, tables: list[tuple[str, list[NumberedRow]]]) -> list
     the one before without one (see continues): the first part whole, then each later part from the row after
     its header. A later part whose columns differ, or whose
     title lines name another department, amount unit or year than the first part's, is another table: refused."""
+    tables = target_tables(tables)
     name, first = tables[0]
+    if len(tables) == 1:
+        return first
     head = next(i for i, (_, cells) in enumerate(first) if is_header_row([c.strip() for c in cells]))
     columns = header_positions([c.strip() for c in first[head][1]])
     said = "".join(_key(cells) for _, cells in first[:head])
@@ -116,6 +119,34 @@ def join_tables(path: Path, tables: list[tuple[str, list[NumberedRow]]]) -> list
                 raise TableRefused(path, reason, line_no, RefusalKind.UNSUPPORTED_LAYOUT)
         rows.extend(part[at + 1 :])
     return rows
+
+
+TARGET_COLUMNS = frozenset({"indicators", "indicator_name", "level1", "level2"})
+
+
+def _prints_targets(part: list[NumberedRow]) -> bool | None:
+    """Whether a part's header row names an indicator column (None: a part without a header row)."""
+    header = next((cells for _, cells in part if is_header_row([c.strip() for c in cells])), None)
+    return None if header is None else bool(TARGET_COLUMNS & header_positions([c.strip() for c in header])[0].keys())
+
+
+def target_tables(tables: list[tuple[str, list[NumberedRow]]]) -> list[tuple[str, list[NumberedRow]]]:
+    """The parts that print targets, with the parts continuing them, when some do: a budget summary beside the
+    target table (项目名称 | 总计 | 财政拨款, no indicator column: a sheet 汇总) is another table, not read; every
+    part when none prints targets (join_tables then decides)."""
+    kinds = [_prints_targets(part) for _, part in tables]
+    if not any(kinds) or all(kind is not False for kind in kinds):
+        return tables
+    kept, keep = [], True
+    for table, kind in zip(tables, kinds, strict=True):
+        keep = keep if kind is None else kind
+        if keep:
+            kept.append(table)
+    if not kinds[0]:  # the title lines above the first table stay the file's
+        first = tables[0][1]
+        head = next(i for i, (_, cells) in enumerate(first) if is_header_row([c.strip() for c in cells]))
+        kept[0] = (kept[0][0], first[:head] + kept[0][1])
+    return kept
 
 
 MIN_CONTINUED_COLUMNS = 5

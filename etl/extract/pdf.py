@@ -19,6 +19,8 @@ from pathlib import Path
 from etl.extract.columns import is_header_row
 from etl.extract.encoding import sha256_of
 from etl.extract.grid_rows import NumberedRow, split_rows
+from etl.extract.pdf_aligned import ColumnsUnclear
+from etl.extract.pdf_aligned import document_rows as aligned_rows
 from etl.model import Grid, RefusalKind, TableRefused
 
 PAGE_ROWS = 1000
@@ -104,6 +106,18 @@ def _drop_repeated_headers(rows: list[NumberedRow]) -> list[NumberedRow]:
     return out
 
 
+def _aligned(path: Path, pages: list) -> list[NumberedRow]:  # type: ignore[type-arg]
+    """A table without ruling lines, cut into the columns of its header row ([] without one)."""
+    try:
+        return aligned_rows([page.chars for page in pages], PAGE_ROWS)
+    except ColumnsUnclear as exc:
+        reason = (
+            f"PDF without ruling lines whose columns cannot be told apart: {exc}; load the table as a spreadsheet or "
+            "a PDF with ruled cells"
+        )
+        raise TableRefused(path, reason, kind=RefusalKind.UNSUPPORTED_LAYOUT) from None
+
+
 def read_pdf(path: Path, data: bytes) -> Grid:
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
@@ -123,8 +137,8 @@ def read_pdf(path: Path, data: bytes) -> Grid:
                 )
             work = _Work(path, len(data))
             rows = _document_rows(pages, work)
-            if not any(line % PAGE_ROWS for line, _ in rows):  # no ruled table anywhere: align text in columns
-                rows = _document_rows(pages, work, TEXT_STRATEGY)
+            if not any(line % PAGE_ROWS for line, _ in rows):  # no ruled table anywhere: columns from the header row
+                rows = _aligned(path, pages) or _document_rows(pages, work, TEXT_STRATEGY)
     except TableRefused:
         raise
     except (PDFSyntaxError, Exception) as exc:  # a damaged PDF raises many kinds of errors inside pdfminer

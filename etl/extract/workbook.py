@@ -134,6 +134,34 @@ def _xlsx_cells(row: tuple[object, ...]) -> Iterable[tuple[object, str | None]]:
         yield value, (getattr(c, "number_format", None) if isinstance(value, int | float) else None)
 
 
+_COL = re.compile(rb"<col\b[^<>]*>")
+_HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
+_SPAN = re.compile(rb'\bmin="(\d+)"[^<>]*?\bmax="(\d+)"|\bmax="(\d+)"[^<>]*?\bmin="(\d+)"')
+HEAD_BYTES = 1 << 20  # <cols> stands before <sheetData>, near the start of the sheet's part
+
+
+def hidden_columns(head: bytes) -> set[int]:
+    """The 0-based indexes of the columns a sheet's <cols> hides (<col min="2" max="2" hidden="1"/>): not shown
+    in Excel, so not read (a stale 财政拨款 kept beside the shown one)."""
+    cols = head.split(b"<sheetData", 1)[0]
+    hidden: set[int] = set()
+    for tag in _COL.finditer(cols):
+        if _HIDDEN.search(tag.group()) and (m := _SPAN.search(tag.group())):
+            low, high = (int(m[1]), int(m[2])) if m[1] else (int(m[4]), int(m[3]))
+            hidden.update(range(low - 1, min(high, 16384)))
+    return hidden
+
+
+def _sheet_head(archive: zipfile.ZipFile | None, part: str | None) -> bytes:
+    if archive is None or not part:
+        return b""
+    try:
+        with archive.open(part.lstrip("/")) as fh:
+            return fh.read(HEAD_BYTES)
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return b""
+
+
 def _xlsx_sheets(path: Path, data: bytes, notes: list[str]) -> Iterable[tuple[str, bool, list[NumberedRow]]]:
     import openpyxl
 
@@ -142,8 +170,13 @@ def _xlsx_sheets(path: Path, data: bytes, notes: list[str]) -> Iterable[tuple[st
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     budget = Budget(path)
     try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        archive = None
+    try:
         for sheet in book.worksheets:
             visible = sheet.sheet_state == "visible"
+            hidden = hidden_columns(_sheet_head(archive, getattr(sheet, "_worksheet_path", None))) if visible else set()
             # the sheet's <dimension> is the writer's claim (streaming writers put A1, or a stale range): read every
             # stored row and cell instead of the rectangle it states (read-only openpyxl stops at its last row and
             # pads every row to its last column: a 13 KB claim of the whole sheet took 75 s and 5.6 GB)
@@ -154,6 +187,8 @@ def _xlsx_sheets(path: Path, data: bytes, notes: list[str]) -> Iterable[tuple[st
                     budget.add(1, rows=0)
                     continue
                 cells = list(_xlsx_cells(row))
+                if hidden:
+                    cells = [cell for col, cell in enumerate(cells) if col not in hidden]
                 blank = all(value is None for value, _ in cells)
                 budget.add(len(row) or 1, rows=0 if blank else 1)
                 if not blank:  # (split_rows drops it; a sheet can claim a million of them)
@@ -161,6 +196,8 @@ def _xlsx_sheets(path: Path, data: bytes, notes: list[str]) -> Iterable[tuple[st
             yield sheet.title, visible, rows
     finally:
         book.close()
+        if archive is not None:
+            archive.close()
 
 
 def _xls_sheets(path: Path, data: bytes, notes: list[str]) -> Iterable[tuple[str, bool, list[NumberedRow]]]:
@@ -179,7 +216,10 @@ def _xls_sheets(path: Path, data: bytes, notes: list[str]) -> Iterable[tuple[str
         return fmt.format_str if fmt else None
 
     def cells(sheet: xlrd.sheet.Sheet, r: int) -> Iterable[tuple[object, str | None]]:
+        hidden = {c for c, info in sheet.colinfo_map.items() if info.hidden} if formats else set()
         for c, (value, kind) in enumerate(zip(sheet.row_values(r), sheet.row_types(r), strict=True)):
+            if c in hidden:  # a column Excel does not show (see hidden_columns)
+                continue
             if kind == xlrd.XL_CELL_DATE:
                 with contextlib.suppress(ValueError, OverflowError, xlrd.xldate.XLDateError):
                     value = xlrd.xldate_as_datetime(value, book.datemode)

@@ -10,4 +10,4 @@
 # numbers, ——// for 0, unit lines (单位：人民币元), merged unit cells, bracket headings, Word's gridBefore, content
 # controls and tabs, a workbook's <dimension> not trusted, the title line, look-alikes after navigation (hunt-c);
 # hostile files refused in bounded work (hunt-d)
-PARSER_VERSION = 5
+PARSER_VERSION = 6

@@ -75,9 +75,30 @@ def section_indicators(heading: str, body: str, start: int) -> list[Indicator]:
             _indicator(start + len(out), level1, level2, name, value, f"【{heading}】指标{items[k]}:{items[k + 1]}")
         )
     if not out and body.strip():
-        name, value = last_parenthesised(body)
-        out.append(_indicator(start, level1, level2, name, value, f"【{heading}】{body}"))
+        for piece in _other_items(body):
+            name, value = last_parenthesised(piece)
+            out.append(_indicator(start + len(out), level1, level2, name, value, f"【{heading}】{piece}"))
     return out
+
+
+_NUMBERED = re.compile(r"(?:^|(?<=[\s;；,，。)）]))(?:(\d{1,3})\s*[、.．]|[（(](\d{1,3})[)）])\s*")
+
+
+def _other_items(body: str) -> list[str]:
+    """A section's items without 指标N: numbered 1. 1、 （1） in sequence, else parts between ； that each end
+    with their (value); else the body is one item. (Read as one, 1.机柜数量(≥77台) 2.网络链路条数(≥12条) was one
+    indicator named by both, valued by the last.)"""
+    starts: list[tuple[int, int]] = []
+    for m in _NUMBERED.finditer(body):
+        if int(m[1] or m[2]) == len(starts) + 1:
+            starts.append((m.start(), m.end()))
+    if len(starts) >= 2 and not body[: starts[0][0]].strip():
+        ends = [s for s, _ in starts[1:]] + [len(body)]
+        return [body[b:e] for (_, b), e in zip(starts, ends, strict=True)]
+    pieces = [p.strip() for p in re.split(r"[;；]", body) if p.strip()]
+    if len(pieces) >= 2 and all(p.rstrip(_TRAILING).endswith((")", "）")) for p in pieces):
+        return pieces
+    return [body]
 
 
 def _split_heading(heading: str) -> tuple[str, str]:

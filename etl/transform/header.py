@@ -23,6 +23,12 @@ _DEPARTMENT = re.compile(
 MAX_DEPARTMENT_CHARS = 32767
 # 单位：万元, 金额单位:元, 单位：人民币元, 单位（元）; not 预算单位/填报单位/编制单位：元谋县… (a place named 元…)
 _UNIT = re.compile(r"(?<![算报制设施管用行])(?:金额|货币|计量)?单位\s*[:(]\s*(?:人民币\s*)?(?P<unit>万元|千元|元)")
+# 单位为元, 单位/元, 单位 万元, 单位：万 (the unit not followed by another CJK character: 单位 元谋县 is no unit), and a
+# line that is only the unit: 万元, (元), 单位元. Without them the table was read in 万元, a table in 元 x 10,000
+_UNIT_LOOSE = re.compile(
+    r"(?<![算报制设施管用行])(?:金额|货币|计量)?单位\s*(?:[:(/]|为|\s)\s*(?:人民币\s*)?(?P<unit>万元|千元|元|万)(?![\u4e00-\u9fff])"
+)
+_UNIT_ALONE = re.compile(r"^\(?\s*(?:(?:金额)?单位\s*)?(?:人民币\s*)?(?P<unit>万元|千元|元)\s*\)?$")
 # another label printed on the department's line (部门名称：X    单位：万元, a workbook's cells joined): the name ends
 # before it. Searched for, then the spaces before it trimmed: no quantifier over spaces before a choice (a line
 # padded with 2,000 spaces, as pdftotext -layout prints, took 83 s to fail that way)
@@ -80,8 +86,8 @@ def parse_header(preamble: list[tuple[int, str]]) -> Header:
             cut = _NEXT_LABEL.search(name)
             end = m.start("name") + len(name[: cut.start() if cut else len(name)].rstrip())
             department = line[m.start("name") : end].strip() or department
-        if m := _UNIT.search(folded):
-            unit = unit or m.group("unit")
+        if m := _UNIT.search(folded) or _UNIT_LOOSE.search(folded) or _UNIT_ALONE.match(folded.strip()):
+            unit = unit or ("万元" if m.group("unit") == "万" else m.group("unit"))
         if line == title:
             if (m := _title_year(folded) or _YEAR_IN_BRACKETS.search(folded)) and is_budget_year(
                 int(m.group(1))

@@ -59,11 +59,11 @@ class ItemError(ValueError):
 def split_items(cell: str) -> list[tuple[int, str]]:
     """Cut the cell at each item number that continues the 1, 2, 3 … sequence."""
     text = squash(strip_tags(cell))
-    starts = _item_starts(text)
+    starts = _item_starts(text) or _other_starts(text)
     items = []
     for i, (seq, _, body_start) in enumerate(starts):
         end = starts[i + 1][1] if i + 1 < len(starts) else len(text)
-        items.append((seq, text[body_start:end].strip()))
+        items.append((seq, text[body_start:end].strip().rstrip("|｜").rstrip()))  # 1、…。| 2、…: a drawn separator
     if text and not starts:
         raise ItemError(1, text, "no numbered indicator (N、) found")
     if starts and text[: starts[0][1]].strip():
@@ -85,6 +85,36 @@ def _item_starts(text: str) -> list[tuple[int, int, int]]:
             starts.append((len(starts) + 1, at, m.end()))
         elif at < mark and (run_on := _run_on_start(text, mark, len(starts) + 1, m.end())) is not None:
             starts.append((len(starts) + 1, run_on, m.end()))
+    return starts
+
+
+# other numberings, tried only when no N、 item is found: （1） (1) 1） 1) ① …; or none, each item a level-1 and a
+# level-2 type after a boundary (…年度指标值:100%。产出指标：质量指标：…)
+_OTHER_MARK = re.compile(r"(?:[（(](\d{1,2})[)）]|(\d{1,2})[)）]|([\u2460-\u2473]))\s*")
+_TWO_TYPES = re.compile(
+    r"(?:\d{1,2}\s*[-－]\s*)?[^\W\d_]{1,10}指标\s*[:：]\s*(?:\d{1,2}\s*[-－]\s*)?[^:：;；。\s]{1,16}?\s*[:：;；]"
+)
+_UNNUMBERED_BEFORE = frozenset("。;；")
+
+
+def _other_starts(text: str) -> list[tuple[int, int, int]]:
+    """Item starts numbered （1）, (1), 1）or ① in sequence, else unnumbered items one after another: each
+    a level-1 and a level-2 type at the cell's start or after 。 ； or a space. Every start is followed by a
+    level-1 type (_TYPE_FOLLOWS)."""
+    starts: list[tuple[int, int, int]] = []
+    for m in _OTHER_MARK.finditer(text):
+        number = int(m[1] or m[2]) if m[1] or m[2] else ord(m[3]) - 0x2460 + 1
+        before = m.start() == 0 or text[m.start() - 1] in _BEFORE_ITEM or text[m.start() - 1] in _UNNUMBERED_BEFORE
+        if number == len(starts) + 1 and before and _TYPE_FOLLOWS.match(text, m.end()):
+            starts.append((number, m.start(), m.end()))
+    if starts:
+        return starts
+    for m in _TWO_TYPES.finditer(text):
+        at = m.start()
+        while at and text[at - 1] == " ":
+            at -= 1
+        if not at or text[at - 1] in _UNNUMBERED_BEFORE:
+            starts.append((len(starts) + 1, m.start(), m.start()))
     return starts
 
 
@@ -115,17 +145,26 @@ def _item_fields(body: str) -> tuple | str:
     the same items recur across projects, years and departments (254,000 items, 52,000 distinct, on 2,000
     GENERATED tables)."""
     stripped = body[:-1] if body.endswith(("。", ".")) else body
+    if stripped.startswith("一级指标"):  # 一级指标：产出指标；二级指标：数量指标；三级指标：…；指标值：…
+        stripped = _unlabelled(stripped)
     m = _ITEM.match(stripped)
     if m is not None and not _RUN_TOGETHER.search(m["name"]):
         name, period_text, annual_text = m["name"], m["period"], m["annual"]
     elif (m := _ITEM_ANY_ORDER.match(stripped)) is not None and (values := _values(m["values"])) is not None:
         name, (period_text, annual_text) = m["name"], values  # 年度指标值 first, or alone (a one-year project)
+    elif (m := _ITEM_LOOSE.match(stripped)) is not None and (values := _loose_values(m)) is not None:
+        name, (period_text, annual_text) = m["name"], values
+    elif (m := _ITEM_COLON.match(stripped)) is not None:
+        name, period_text, annual_text = m["name"], None, m["value"]  # …慰问人次：12人 (the annual value)
     else:
         return _why_not(fold(stripped))
     if any(text and _RUN_TOGETHER.search(text) for text in (period_text, annual_text)):
         return "a value holds another indicator's 实施周期指标值 or 年度指标值: items run together (a number missing?)"
     l1c, l2c = m["l1c"] or "", m["l2c"] or ""  # "" where the types are printed by name only
     key, misparented = resolve_type(l1c, m["l1n"], l2c, m["l2n"])
+    lenient = m.re is _ITEM_LOOSE or m.re is _ITEM_COLON
+    if lenient and key.startswith("?"):  # a lenient reading that found no known type: a misreading
+        return _why_not(fold(stripped))
     period = parse_target_value(period_text or None, name)
     annual = parse_target_value(annual_text or None, name)
     return (l1c, m["l1n"], l2c, m["l2n"], name, period, annual, body, key, misparented)
@@ -138,6 +177,44 @@ _ITEM_ANY_ORDER = re.compile(
     re.S,
 )
 _VALUE_LABEL = re.compile(r"\s*[;；,，。]?\s*(实施周期|年度)指标值\s*[:：]\s*")
+
+
+# tried last (only for an item the grammar above does not read): other labels (指标值, 目标值, 年度目标值,
+# 实施期指标值), a comma or a space before a label (some separator: 年度目标值达成率 is a name), = after it
+_LOOSE_LABEL = r"(?:实施周期指标值|实施期指标值|年度指标值|年度目标值|指标值|目标值)"
+_ITEM_LOOSE = re.compile(
+    _TYPES + rf"(?P<name>.+?)(?:\s*[;；,，]\s*|\s+)(?P<label1>{_LOOSE_LABEL})\s*[:：=＝]?\s*(?P<value1>.*?)"
+    rf"(?:\s*[;；,，。]?\s*(?P<label2>{_LOOSE_LABEL})\s*[:：=＝]?\s*(?P<value2>.*?))?\s*$",
+    re.S,
+)
+# no label at all: the types, the name, a colon and the value (…：11-数量指标：慰问人次：12人), one colon after the name
+_ITEM_COLON = re.compile(_TYPES + r"(?P<name>[^:：;；]+?)\s*[:：]\s*(?P<value>[^:：;；]+?)\s*$", re.S)
+_LABELLED = re.compile(
+    r"^一级指标(?:名称)?\s*[:：]\s*(?P<l1>[^:：;；,，]+?)\s*[;；,，]\s*二级指标(?:名称)?\s*[:：]\s*(?P<l2>[^:：;；,，]+?)"
+    r"\s*[;；,，]\s*三级指标(?:名称)?\s*[:：]\s*(?P<rest>.+)$",
+    re.S,
+)
+
+
+def _unlabelled(text: str) -> str:
+    """一级指标：产出指标；二级指标：数量指标；三级指标：慰问人次；指标值：12人 -> 产出指标：数量指标：慰问人次；
+    指标值：12人 (each level named by a label: read as if 一级指标 and 产出指标 were the types: a wrong type, name)."""
+    m = _LABELLED.match(text)
+    return f"{m['l1']}：{m['l2']}：{m['rest']}" if m else text
+
+
+_PERIOD_LABELS = frozenset({"实施周期指标值", "实施期指标值"})
+
+
+def _loose_values(m: re.Match[str]) -> tuple[str | None, str] | None:
+    """(period, annual) of an _ITEM_LOOSE match; None when both labels say the same period, or no annual one."""
+    found: dict[bool, str] = {}
+    for label, value in ((m["label1"], m["value1"]), (m["label2"], m["value2"])):
+        if label is not None:
+            if (label in _PERIOD_LABELS) in found:
+                return None
+            found[label in _PERIOD_LABELS] = value.strip()
+    return (found.get(True), found[False]) if False in found else None
 
 
 def _values(text: str) -> tuple[str | None, str] | None:

@@ -55,7 +55,23 @@ def _amounts(raw: dict[str, str], unit: str) -> dict[str, Decimal]:
             out[column] = to_yuan(raw.get(column, ""), unit)
         except AmountError as exc:
             raise AmountError(f"{column}: {exc}") from None
-    return out
+    return _with_second_columns(out, raw, unit) if len(raw) > len(AMOUNT_COLUMNS) else out
+
+
+def _with_second_columns(out: dict[str, Decimal], raw: dict[str, str], unit: str) -> dict[str, Decimal]:
+    """The amounts with a part's second column (fiscal+5: 政府性基金预算拨款 beside 一般公共预算拨款) added to the
+    part, when the parts then add up to the total; else as they were (a breakdown of the part, 财政拨款 |
+    一般公共预算 | 政府性基金, whose columns the total already counts once)."""
+    added = dict(out)
+    for key, text in raw.items():
+        part = key.partition("+")[0]
+        if key != part:
+            try:
+                added[part] += to_yuan(text, unit)
+            except AmountError as exc:
+                raise AmountError(f"{part}: {exc}") from None
+    parts = ("fiscal", "special_account", "other")
+    return added if sum(added[p] for p in parts) == added["total"] else out
 
 
 def normalise_amounts(table: SourceTable) -> SourceTable:

@@ -58,6 +58,9 @@ def split_code(text: str) -> tuple[str, str]:
     return (m.group("code"), text[m.start("name") :].strip()) if m else ("", text)
 
 
+_SIGNS = "≥≤=＝><＞＜≧≦ "
+
+
 def target_text(comparison: str, value: str, unit: str) -> str | None:
     """Rebuild the printed target from its split cells: ≥ | 95 | % -> '≥95%'."""
     if not value:
@@ -65,7 +68,8 @@ def target_text(comparison: str, value: str, unit: str) -> str | None:
     # = | 提升 is printed 提升 (but = | 100% is =100%)
     qualitative_equal = comparison in ("=", "＝", "等于") and not _is_number(value.removesuffix("%"))
     prefix = "" if comparison in _NO_COMPARISON or value.startswith(comparison) or qualitative_equal else comparison
-    suffix = unit if unit and not value.endswith(unit) and _is_number(value) else ""
+    # the unit after a number, also one printed with its sign in the value cell (≥ | ≥95 | % -> ≥95%)
+    suffix = unit if unit and not value.endswith(unit) and _is_number(value.lstrip(_SIGNS)) else ""
     return f"{prefix}{value}{suffix}"
 
 

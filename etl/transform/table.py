@@ -6,7 +6,13 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from etl.extract.columns import REQUIRED_COLUMNS, canonical_column, header_positions
+from etl.extract.columns import (
+    PART_COLUMNS,
+    REQUIRED_COLUMNS,
+    canonical_column,
+    header_positions,
+    is_header_row,
+)
 from etl.model import (
     AMOUNT_COLUMNS,
     AggregateRow,
@@ -18,27 +24,29 @@ from etl.model import (
     SourceTable,
     TableRefused,
 )
-from etl.text import fold, squash, strip_tags
+from etl.text import NOTE_LINE, fold, squash, strip_tags
 from etl.transform.header import amount_unit, new_table, parse_header
-from etl.transform.indicators import ItemError, parse_indicators
+from etl.transform.indicators import ItemError, parse_indicators, split_items
 from etl.transform.per_row import ProjectCursor, RowError, add_indicator, has_indicator, is_per_row
 from etl.transform.truncation import refuse_if_truncated
 
 GRAND_TOTAL_NAMES = frozenset({"合计", "总计", "合 计", "总 计"})
 MAX_CELL_CHARS = 32767  # Excel's own limit for one cell
-_NOTE = re.compile(r"^(注|说明|备注|填报|制表|审核|数据来源)\s*[:：\d一、]")
 _ROW_NUMBER = re.compile(r"^[\d一二三四五六七八九十百（）()、.．\s]*$")  # 1, 12, 一、, (三): a 序号 cell's own text
 _AMOUNTISH = re.compile(r"^[-+]?[\d,]+(?:\.\d+)?\s*(?:万元|元|万)?$")
 _OPERATORS = frozenset({"", "≥", "≤", "=", "＝", ">", "<", "＞", "＜", "≧", "≦", ">=", "<=", "定性", "定量", "无"})
 _GROUP_CODE = re.compile(r"^(?P<code>\d{3,})\s*[-－—]\s*(?P<name>\S.*)$")
-_TRANSFER_DOC = re.compile(
-    r"^(?P<doc>[\u4e00-\u9fff]{1,8}\s*[\[【〔(（]\s*\d{4}\s*[\]】〕)）]\s*\d{1,4}\s*号)\s*(?P<name>\S.*)$"
-)
+_DOC = r"[\u4e00-\u9fff]{1,8}\s*[\[【〔(（]\s*\d{4}\s*[\]】〕)）]\s*第?\s*\d{1,4}\s*号"
+# 穗财政【2023】79号…, （穗财政【2023】79号）…, 穗财政[2023]第79号-…; and the name first: …经费（穗财政【2023】79号）
+_TRANSFER_DOC = re.compile(rf"^[(（]?(?P<doc>{_DOC})[)）]?\s*[-－—:：、]?\s*(?P<name>\S.*)$")
+_TRANSFER_DOC_AFTER = re.compile(rf"^(?P<name>\S.*?)\s*[(（](?P<doc>{_DOC})[)）]$")
 
 
 def split_transfer_doc(printed: str) -> tuple[str | None, str]:
     """穗财政【2023】79号专职人民调解服务项目经费 -> (穗财政【2023】79号, 专职人民调解服务项目经费)."""
-    m = _TRANSFER_DOC.match(printed)
+    if "号" not in printed:
+        return None, printed
+    m = _TRANSFER_DOC.match(printed) or _TRANSFER_DOC_AFTER.match(printed)
     return (m.group("doc"), m.group("name").strip()) if m else (None, printed)
 
 
@@ -50,8 +58,10 @@ def parse_grid(grid: Grid, year: int | None = None) -> SourceTable:
         raise TableRefused(grid.path, reason, kind=RefusalKind.NOT_A_TARGET_TABLE)
     positions, header_unit = header_positions(grid.rows[0].cells)
     rows = [r for r in grid.rows[1:] if not _is_note(r)]
+    header_rows = [grid.rows[0]]
     if rows and (sub := sub_header(rows[0].cells)):
         positions = with_sub_header(positions, sub)  # a header on two rows: 项目资金 over 资金总额 | 财政拨款 …
+        header_rows.append(rows[0])
         rows = rows[1:]
     # an export of targets may print no amounts at all: its projects are read with 0 (the header says so)
     missing = [c for c in REQUIRED_COLUMNS if c not in positions and not (c == "total" and is_per_row(positions))]
@@ -66,15 +76,74 @@ def parse_grid(grid: Grid, year: int | None = None) -> SourceTable:
     cursor: ProjectCursor | None = None
     if is_per_row(positions):
         rows = right_align_short_rows(rows, len(grid.rows[0].cells), positions)
+        positions = infer_target_columns(grid.rows[0].cells, rows, positions)
     elif grid.source_format == "pdf":
         rows = join_page_breaks(rows, positions)
+    rows = drop_repeated_headers(rows, positions)
+    if not is_per_row(positions):
+        rows = join_continued_indicators(rows, positions)
     for row in rows:
         cursor = _classify_row(table, row, positions, cursor)
     refuse_if_truncated(table, rows, positions)
     _group_rows(table)
+    refuse_unknown_parts(table, header_rows, rows, positions)
     if not table.department_name:
         table.department_name = _first_unit(table) or _refuse_no_department(grid.path)
     return table
+
+
+_MONEY = re.compile(r"资金|拨款|收入|预算|金额|经费|结转|结余|补助|投资")
+_NOT_A_PART = re.compile(r"中期|实施期|项目期|总投资|累计|上年|以前年度|三年|总额")
+
+
+def refuse_unknown_parts(
+    table: SourceTable, header_rows: list[GridRow], rows: list[GridRow], positions: dict[str, int]
+) -> None:
+    """A column whose header names money the column map does not know (单位资金 as 自有资金来源…), holding amounts in
+    project rows that print no known part of the total: its amounts would load as 0 parts with nothing to say so
+    (budget_parts_add_up skips a project whose parts are all 0). Refused, naming the column, to be added to the map."""
+    known = set(positions.values())
+    unknown = {
+        i: cell.strip()
+        for r in header_rows
+        for i, cell in enumerate(r.cells)
+        if i not in known and cell.strip() and _MONEY.search(cell) and canonical_column(cell)[0] is None
+    }
+    if not any(c in positions for c in PART_COLUMNS):  # no breakdown printed: a period amount is no part
+        unknown = {i: name for i, name in unknown.items() if not _NOT_A_PART.search(name)}
+    if not unknown:
+        return
+    cells = {r.line_no: r.cells for r in rows}
+    for project in table.projects:
+        printed = cells.get(project.line_no, [])
+        held = [i for i in unknown if i < len(printed) and _is_amount(squash(printed[i])) and _nonzero(printed[i])]
+        if held and not any(_nonzero(project.raw_amounts.get(c, "")) for c in PART_COLUMNS):
+            reason = (
+                f"column {unknown[held[0]]!r} holds amounts ({project.project_name}: {squash(printed[held[0]])}) but "
+                "is no known part of the total: add its name to etl/extract/columns.csv"
+            )
+            raise TableRefused(table.path, reason, project.line_no, RefusalKind.UNSUPPORTED_LAYOUT)
+
+
+def _nonzero(text: str) -> bool:
+    return any(c in "123456789" for c in text)
+
+
+_NOT_A_HEADING = frozenset("0123456789-+.,¥￥—–/０１２３４５６７８９")
+
+
+def drop_repeated_headers(rows: list[GridRow], positions: dict[str, int]) -> list[GridRow]:
+    """The column header row printed again inside the table (at a page break of a Word or HTML table converted
+    from print, a text dump of several pages) is read once: it was a row without amounts, rejected twice."""
+    at = positions.get("total")
+    if at is None:
+        return rows
+    return [r for r in rows if not _repeats_header(r, at)]
+
+
+def _repeats_header(row: GridRow, total_at: int) -> bool:
+    cell = row.cells[total_at].strip() if total_at < len(row.cells) else ""
+    return bool(cell) and cell[0] not in _NOT_A_HEADING and is_header_row([c.strip() for c in row.cells])
 
 
 def join_page_breaks(rows: list[GridRow], positions: dict[str, int], page_rows: int = 1000) -> list[GridRow]:
@@ -96,6 +165,70 @@ def join_page_breaks(rows: list[GridRow], positions: dict[str, int], page_rows: 
             continue
         out.append(r)
     return out
+
+
+_COMPARISONS = frozenset({"≥", "≤", "=", "＝", ">", "<", "＞", "＜", "≧", "≦", ">=", "<="})
+_UNIT_LIKE = re.compile(r"^(?:%|％|‰|[^\W\d_]{1,4})$")
+_NOT_UNITS = frozenset({"正向", "反向", "正", "反", "逆向", "定性", "定量", "无"})
+
+
+def infer_target_columns(header: list[str], rows: list[GridRow], positions: dict[str, int]) -> dict[str, int]:
+    """The per-row columns beside 指标值 that the column map does not name (指标值符号, 单位): the one before it
+    holding only ≥ ≤ = is the comparison, the one after it holding only unit words (%, 公里, 万平方米) the unit.
+    Left out, a target lost its sign or unit with nothing to say so (≥30公里 loaded as 30公里 or ≥30)."""
+    at = positions.get("value")
+    if at is None:
+        return positions
+    known = set(positions.values())
+    found = dict(positions)
+    for column, i, fits in (("comparison", at - 1, _COMPARISONS.__contains__), ("unit", at + 1, _is_unit_word)):
+        if column in positions or i < 0 or i in known or (i < len(header) and canonical_column(header[i])[0]):
+            continue
+        values = [squash(r.cells[i]) for r in rows if i < len(r.cells) and r.cells[i].strip()]
+        if len(values) >= 2 and all(fits(v) for v in values):
+            found[column] = i
+    return found
+
+
+def _is_unit_word(text: str) -> bool:
+    return bool(_UNIT_LIKE.match(text)) and text not in _NOT_UNITS and "指标" not in text
+
+
+def join_continued_indicators(rows: list[GridRow], positions: dict[str, int]) -> list[GridRow]:
+    """A project's packed 绩效指标 printed one item per row, its name, amounts and goal in cells merged over those
+    rows (a workbook, a Word or HTML table): a row with only the 绩效指标 cell, whose items continue the numbering
+    of the project row above, is joined to it (was: 'row has no project name', every item after the first lost)."""
+    at = positions.get("indicators")
+    if at is None:
+        return rows
+    name_at = positions.get("project_name", 0)
+    out: list[GridRow] = []
+    for r in rows:
+        if not out or (name_at < len(r.cells) and r.cells[name_at].strip()):  # a named row (the common case)
+            out.append(r)
+            continue
+        more = r.cells[at].strip() if at < len(r.cells) else ""
+        if more and _only_cell(r, at) and _continues_items(out[-1], at, positions, more):
+            prev = out[-1]
+            out[-1] = GridRow(prev.line_no, [*prev.cells[:at], prev.cells[at] + "\n" + more, *prev.cells[at + 1 :]])
+            continue
+        out.append(r)
+    return out
+
+
+def _only_cell(row: GridRow, at: int) -> bool:
+    return all(not c.strip() for i, c in enumerate(row.cells) if i != at)
+
+
+def _continues_items(prev: GridRow, at: int, positions: dict[str, int], more: str) -> bool:
+    """Whether ``more`` numbers on from the items of the project row ``prev`` (2、 after 1、)."""
+    before = prev.cells[at] if at < len(prev.cells) else ""
+    if not before.strip() or not _cell(prev.cells, positions, "project_name"):
+        return False
+    try:
+        return len(split_items(before + "\n" + more)) > len(split_items(before))
+    except ItemError:
+        return False
 
 
 def _at(cells: list[str], i: int) -> str:
@@ -121,6 +254,8 @@ def sub_header(cells: list[str]) -> dict[str, int]:
         name = canonical_column(cell)[0] if cell.strip() else None
         if name and name not in found:
             found[name] = i
+        elif name in PART_COLUMNS:  # 财政拨款 over 一般公共预算 | 政府性基金: see header_positions
+            found[f"{name}+{i}"] = i
     return found if len(found) >= 2 else {}
 
 
@@ -240,10 +375,16 @@ def _unwrapped(text: str) -> str:
     return "".join(parts)
 
 
+_NOTE_STARTS = frozenset("注说备填附制审数单财负联编公发打日（(第-—0123456789")
+
+
 def _is_note(row: GridRow) -> bool:
-    """A note under the grid (注：…, 说明：…) is not a row of the table."""
+    """A note under the grid (注：…, 说明：…), or a line of signatures (填报人：… | 审核人：… | 填报日期：…) in
+    several cells, is not a row of the table."""
     filled = [c for c in row.cells if c.strip()]
-    return len(filled) == 1 and bool(_NOTE.match(filled[0]))
+    if not filled or filled[0][0] not in _NOTE_STARTS:
+        return False
+    return all(NOTE_LINE.match(c) for c in filled)
 
 
 def _row_problem(cells: list[str], positions: dict[str, int]) -> str | None:
@@ -277,6 +418,7 @@ def _classify_row(
             table.rejects.append(_reject(table, row, "row has no project name"))
         return cursor
     raw = {c: _cell(cells, positions, c) for c in AMOUNT_COLUMNS}
+    raw.update({c: _cell(cells, positions, c) for c in positions if "+" in c})  # a part's second column (fiscal+5)
     goal = _cell(cells, positions, "goal")
     packed = "" if per_row else _cell(cells, positions, "indicators")
     indicator = per_row and has_indicator(cells, positions)

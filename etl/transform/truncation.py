@@ -44,13 +44,22 @@ def _ends_unlike_the_others(rows: list[GridRow], column: int) -> bool:
     return len(others) >= 3 and all(others) and not ends[-1]
 
 
+def _closing_total(table: SourceTable, last: GridRow, positions: dict[str, int]) -> bool:
+    """The 合计 row printed under the projects, its empty cells after the amounts left out (合计 | 1,485.34 |
+    1,485.34): complete as far as it prints (an amount cut short fails the reconciliation of the totals)."""
+    if not table.aggregates or table.aggregates[-1].line_no != last.line_no:
+        return False
+    total = positions.get("total")
+    return table.aggregates[-1].kind == "grand_total" and total is not None and len(last.cells) > total
+
+
 def refuse_if_truncated(table: SourceTable, rows: list[GridRow], positions: dict[str, int]) -> None:
     """Refuse the table when its last row stops short of its columns or inside its last indicator."""
     if not rows:
         return
     last = rows[-1]
     key = _key_column(positions)
-    if len(last.cells) <= key:
+    if len(last.cells) <= key and not _closing_total(table, last, positions):
         reason = f"truncated mid-row: the last row has {len(last.cells)} cell(s), the header {key + 1} or more"
         raise TableRefused(table.path, reason, last.line_no)
     tail = next((c for c in reversed(last.cells) if c.strip()), "")
@@ -59,8 +68,28 @@ def refuse_if_truncated(table: SourceTable, rows: list[GridRow], positions: dict
     is_last_project = bool(table.projects) and table.projects[-1].line_no == last.line_no
     if is_last_project and "indicators" in positions:
         packed = squash(strip_tags(last.cells[positions["indicators"]]))
+        if packed and (unreadable := _none_readable(packed)):
+            raise TableRefused(table.path, unreadable, last.line_no)
         if packed and (_last_item_broken(packed) or _ends_unlike_the_others(rows, positions["indicators"])):
             raise TableRefused(table.path, "truncated mid-row: the last row ends inside an indicator", last.line_no)
+
+
+def _none_readable(packed: str) -> str | None:
+    """Why not one of two or more items of the last row's cell can be read (a way of writing them the grammar does
+    not know, not a row cut off: that breaks its last item only), or None."""
+    try:
+        items = split_items(packed)
+    except ItemError:
+        return None
+    errors = []
+    for seq, body in items:
+        try:
+            parse_item(seq, body)
+        except ItemError as err:
+            errors.append(err)
+    if len(items) < 2 or len(errors) < len(items):
+        return None
+    return f"none of the {len(items)} indicators of the last row can be read ({errors[0]}): not a cut-off row"
 
 
 def refuse_if_empty(table: SourceTable) -> SourceTable:

@@ -1,0 +1,29 @@
+"""Refusal messages that say what is wrong (GENERATED inline tables)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from etl.transform.pipeline import run_file
+
+
+def _reason(tmp_path: Path, packed: str) -> str | None:
+    header = "项目名称\t总计\t财政拨款\t绩效目标\t绩效指标"
+    lines = ["项目支出绩效目标表", "部门名称：某局", "单位：万元", header]
+    lines.append(f"慰问经费\t1.20\t1.20\t做好慰问。\t{packed}")
+    path = tmp_path / "2024" / "table.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return getattr(run_file(path), "reason", None)
+
+
+def test_a_last_row_whose_items_are_all_unreadable_is_not_called_cut_off(tmp_path: Path) -> None:
+    """Items written 名称=值 (no grammar reads them): the table was refused as 'truncated mid-row: the last row ends
+    inside an indicator', which sent the reader looking for a cut-off download."""
+    packed = "1、1-产出指标：11-数量指标：慰问人次=12人。2、1-产出指标：12-质量指标：慰问完成率=100%。"
+    assert _reason(tmp_path, packed) == (
+        "line 5: none of the 2 indicators of the last row can be read (indicator 1: no 实施周期指标值 or 年度指标值 "
+        "(target) in the indicator): not a cut-off row"
+    )
+    cut = "1、1-产出指标：11-数量指标：慰问人次；实施周期指标值:12人；年度指标值:12人。2、1-产出指标：12-质量指标：慰问"
+    assert _reason(tmp_path, cut) == "line 5: truncated mid-row: the last row ends inside an indicator"
