@@ -17,7 +17,7 @@ import re
 from etl.extract.columns import header_positions
 from etl.model import AggregateRow, Grid, GridRow, Indicator, ProjectRow, Reject, SourceTable, TableRefused
 from etl.text import fold, squash, strip_tags
-from etl.transform.header import amount_unit, new_table, parse_header
+from etl.transform.header import parse_header, table_with_unit
 from etl.transform.indicator_types import resolve_type
 from etl.transform.per_row import split_code
 from etl.transform.table import GRAND_TOTAL_NAMES, split_transfer_doc, sub_header, with_sub_header
@@ -130,7 +130,7 @@ def parse_bracket_table(grid: Grid, year: int | None = None) -> SourceTable:
     """Grid -> SourceTable: coded group rows and category rows are aggregates, rows with targets projects."""
     header = parse_header(grid.preamble)
     positions, header_unit = header_positions(grid.rows[0].cells)
-    table = new_table(grid, header, year, amount_unit(grid.path, header.source_unit, header_unit))
+    table = table_with_unit(grid, header, year, header_unit)
     rows = grid.rows[1:]
     if rows and (sub := sub_header(rows[0].cells)):
         positions, rows = with_sub_header(positions, sub), rows[1:]

@@ -135,6 +135,18 @@ def amount_unit(path: Path, line_unit: str | None, column_unit: str | None) -> s
     return line_unit or column_unit or "万元"
 
 
+UNIT_NOT_PRINTED = "amount unit not printed: read in 万元, the default"
+
+
+def table_with_unit(grid: Grid, header: Header, year: int | None, column_unit: str | None) -> SourceTable:
+    """new_table in the unit amount_unit settles; a unit printed nowhere (no line, no column header) is noted, so
+    normalise can tell a table in 元 read in the default 万元 (every amount x 10,000) by its amounts."""
+    table = new_table(grid, header, year, amount_unit(grid.path, header.source_unit, column_unit))
+    if not (header.source_unit or column_unit):
+        table.notes.append(UNIT_NOT_PRINTED)
+    return table
+
+
 def new_table(
     grid: Grid, header: Header, year: int | None, source_unit: str, department: str | None = None
 ) -> SourceTable:

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from etl.model import AMOUNT_COLUMNS, Reject, SourceTable, TableRefused
 from etl.text import fold, fold_number
+from etl.transform.header import UNIT_NOT_PRINTED
 
 UNIT_TO_YUAN: dict[str, Decimal] = {
     "元": Decimal(1),
@@ -94,4 +95,24 @@ def normalise_amounts(table: SourceTable) -> SourceTable:
             continue
         kept.append(project)
     table.projects = kept
+    refuse_yuan_read_as_wan(table)
     return table
+
+
+YUAN_LIKE_MEDIAN = Decimal(10) ** 8  # 1亿元: a department's median project is not that large; 元 read as 万元 is
+
+
+def refuse_yuan_read_as_wan(table: SourceTable) -> None:
+    """A table that prints its unit nowhere is read in 万元; when its median project then comes to 1亿元 or more,
+    the amounts are almost surely 元 (each x 10,000 in 万元): refused, never loaded 10,000 times too large."""
+    if UNIT_NOT_PRINTED not in table.notes or not table.projects:
+        return
+    totals = sorted(p.amounts["total"] for p in table.projects)
+    median = totals[len(totals) // 2]
+    if median >= YUAN_LIKE_MEDIAN:
+        raise TableRefused(
+            table.path,
+            "the amount unit is printed nowhere (no 单位：万元 or 单位：元 line, no unit in the column headers),"
+            f" and in 万元 the median project would be {median / YUAN_LIKE_MEDIAN:,.1f} 亿元: the amounts look like"
+            " 元. Add the unit line the table left out (单位：元, or 单位：万元 if they are) and load it again",
+        )

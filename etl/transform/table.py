@@ -25,7 +25,7 @@ from etl.model import (
     TableRefused,
 )
 from etl.text import NOTE_LINE, fold, squash, strip_tags
-from etl.transform.header import amount_unit, new_table, parse_header
+from etl.transform.header import parse_header, table_with_unit
 from etl.transform.indicators import ItemError, parse_indicators, split_items
 from etl.transform.per_row import ProjectCursor, RowError, add_indicator, has_indicator, is_per_row
 from etl.transform.truncation import refuse_if_truncated
@@ -72,7 +72,7 @@ def parse_grid(grid: Grid, year: int | None = None) -> SourceTable:
             grid.rows[0].line_no,
             RefusalKind.UNSUPPORTED_LAYOUT,
         )
-    table = new_table(grid, header, year, amount_unit(grid.path, header.source_unit, header_unit))
+    table = table_with_unit(grid, header, year, header_unit)
     cursor: ProjectCursor | None = None
     if is_per_row(positions):
         rows = right_align_short_rows(rows, len(grid.rows[0].cells), positions)
