@@ -109,11 +109,16 @@ def read_pdf(path: Path, data: bytes) -> Grid:
     from pdfminer.pdfdocument import PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
 
+    from etl.extract.pdf_bounds import LayoutBudget, lay_out
+
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             if len(pdf.pages) > MAX_PAGES:  # read only in part, the table would load cut short
                 raise TableRefused(path, f"PDF of {len(pdf.pages):,} pages (the limit is {MAX_PAGES:,})")
             pages = pdf.pages
+            budget = LayoutBudget(path, len(data))
+            for page in pages:  # within the budget, before anything looks at a page (etl/extract/pdf_bounds.py)
+                lay_out(page, budget)
             if not any(page.chars for page in pages):
                 raise TableRefused(
                     path,
