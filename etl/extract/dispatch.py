@@ -8,13 +8,12 @@ from pathlib import Path
 
 from etl.extract.delimited import read_csv, read_delimited
 from etl.extract.docx import read_docx
-from etl.extract.encoding import stated_bytes
+from etl.extract.encoding import MAX_FILE_BYTES, stated_bytes
 from etl.extract.html_table import read_html
 from etl.extract.pdf import read_pdf
 from etl.extract.workbook import read_workbook
 from etl.model import Grid, RefusalKind, TableRefused
 
-MAX_FILE_BYTES = 64 * 1024 * 1024
 Reader = Callable[[Path, bytes], Grid]
 READERS: dict[str, Reader] = {
     ".txt": read_delimited,
