@@ -69,7 +69,8 @@ def test_a_department_printed_with_a_space_is_the_same_table(sample_path: Path, 
     """部门名称：广州市天河区 司法局 beside the loaded 广州市天河区司法局 was another table by its printed name,
     but the same department by the key its projects are identified by (whitespace dropped): its facts collided with
     the loaded ones ('duplicate key'), the batch failed and so did every run after it (exit 1), loading nothing
-    more. It is now that table: refused as a conflict while the other file exists, and a replacement when edited in place."""
+    more. It is now that table: refused as a conflict while the other file exists, a replacement when edited in
+    place."""
     from etl.warehouse.connect import connect
 
     folder = tmp_path / "raw" / "2024"
