@@ -95,3 +95,24 @@ def test_a_department_printed_with_a_space_is_the_same_table(sample_path: Path, 
     report = run_load([folder], later)
     assert (report.exit_code, report.by_status["replaced"]) == (0, 1)
     assert facts(later) == (22, 1)
+
+
+def test_a_warehouse_or_out_folder_below_a_file_is_a_wrong_argument(sample_copy: Path, tmp_path: Path) -> None:
+    """Both ended in exit 1 with the library's words ('FileExistsError', 'NotADirectoryError'): a wrong argument,
+    exit 2, as a warehouse that is a folder or an --out that is a file already were."""
+    import re
+
+    from typer.testing import CliRunner
+
+    from etl.cli.app import app
+
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("mine", encoding="utf-8")
+    load = CliRunner().invoke(app, ["load", str(sample_copy), "-w", str(a_file / "wh.duckdb")])
+    warehouse = tmp_path / "wh.duckdb"
+    assert CliRunner().invoke(app, ["load", str(sample_copy), "-w", str(warehouse)]).exit_code == 0
+    audit = CliRunner().invoke(app, ["audit", "-w", str(warehouse), "--out", str(a_file / "out")])
+    for result in (load, audit):
+        said = re.sub(r"[\s│╭╮╰╯─]+", "", result.output)
+        assert result.exit_code == 2 and "isafile,notafolder" in said, result.output
+    assert a_file.read_text(encoding="utf-8") == "mine"

@@ -40,11 +40,30 @@ err = Console(stderr=True)
 atexit.register(gc.freeze)
 
 
+def _file_above(path: Path) -> Path | None:
+    """The nearest existing folder above ``path`` that is not a folder at all (a file), else None: a warehouse or an
+    --out folder under a file failed later with exit 1 and the library's words (FileExistsError, NotADirectoryError)."""
+    for above in path.parents:
+        if above.exists():
+            return None if above.is_dir() else above
+    return None
+
+
 def _warehouse_file(value: str | None) -> str | None:
-    """A DuckDB warehouse named by a folder is a wrong argument (it failed later with DuckDB's 'Is a directory')."""
+    """A DuckDB warehouse named by a folder, or below a file, is a wrong argument (it failed later with DuckDB's
+    'Is a directory', or FileExistsError)."""
     if value and "://" not in value and Path(value).is_dir():
         example = Path(value) / "jixiao.duckdb"
         raise typer.BadParameter(f"{value} is a folder: name the warehouse file in it, e.g. {example}")
+    if value and "://" not in value and (blocker := _file_above(Path(value))):
+        raise typer.BadParameter(f"{value} cannot be created: {blocker} is a file, not a folder")
+    return value
+
+
+def _out_folder(value: Path) -> Path:
+    """An --out folder below a file is a wrong argument, as an --out that is a file is (Typer's file_okay)."""
+    if blocker := _file_above(value):
+        raise typer.BadParameter(f"{value} cannot be created: {blocker} is a file, not a folder")
     return value
 
 
@@ -60,7 +79,13 @@ WarehouseOpt = Annotated[
 ]
 OutOpt = Annotated[
     Path,
-    typer.Option("--out", help="Folder for the .html, .xlsx and .md files.", file_okay=False, dir_okay=True),
+    typer.Option(
+        "--out",
+        help="Folder for the .html, .xlsx and .md files.",
+        file_okay=False,
+        dir_okay=True,
+        callback=_out_folder,
+    ),
 ]
 
 
