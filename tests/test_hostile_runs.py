@@ -116,3 +116,67 @@ def test_a_warehouse_or_out_folder_below_a_file_is_a_wrong_argument(sample_copy:
         said = re.sub(r"[\s│╭╮╰╯─]+", "", result.output)
         assert result.exit_code == 2 and "isafile,notafolder" in said, result.output
     assert a_file.read_text(encoding="utf-8") == "mine"
+
+
+TERM_AFTER_THE_FIRST_BATCH = """
+import os, signal, sys
+from etl.load.run import run_load
+try:
+    run_load([sys.argv[1]], sys.argv[2], batch_size=1, on_batch=lambda results: os.kill(os.getpid(), signal.SIGTERM))
+except KeyboardInterrupt:
+    sys.exit(143)
+"""
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX signals")
+def test_sigterm_is_an_interrupted_run_recorded_and_published(sample_path: Path, tmp_path: Path) -> None:
+    """SIGTERM (a service manager's stop, a scheduler cancelling the job) ended the loader at once: the run stayed
+    'running' until the next run closed it, the analysts' copy was not published, and nothing was said. It is now
+    taken as Ctrl-C is: recorded as interrupted, published with what was committed, exit 143."""
+    import subprocess
+    import sys
+
+    from etl.warehouse.connect import connect
+
+    folder, warehouse = tmp_path / "raw" / "2024", tmp_path / "wh.duckdb"
+    folder.mkdir(parents=True)
+    text = sample_path.read_text(encoding="utf-8")
+    for i in range(3):
+        (folder / f"t{i}.txt").write_text(text.replace("广州市天河区司法局", f"测试部门{i}局"), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", TERM_AFTER_THE_FIRST_BATCH, str(folder), str(warehouse)], timeout=120, check=False
+    )
+    assert done.returncode == 143
+    with connect(warehouse, read_only=True) as con:  # the analysts' copy
+        run = con.execute("SELECT outcome, n_loaded, message FROM load_run").fetchall()
+        assert [(outcome, n) for outcome, n, _ in run] == [("interrupted", 1)] and "SIGTERM" in run[0][2]
+        assert con.execute("SELECT count(*) FROM fact_project_budget").fetchone() == (22,)
+    assert run_load([folder], warehouse).outcome == "succeeded"
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX signals")
+def test_sigterm_is_one_line_and_exit_143(
+    sample_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import signal
+
+    from typer.testing import CliRunner
+
+    from etl.cli import run_output
+    from etl.cli.app import app
+
+    def terminated(*args: object, **kwargs: object) -> None:
+        os.kill(os.getpid(), signal.SIGTERM)
+        signal.pthread_kill(signal.pthread_self(), 0)  # let the handler run here
+
+    def unhandled(signum: int, frame: object) -> None:  # the test's guard: SIGTERM would end pytest itself
+        raise RuntimeError("SIGTERM not handled by the load")
+
+    monkeypatch.setattr(run_output, "run", terminated)
+    guard = signal.signal(signal.SIGTERM, unhandled)
+    try:
+        result = CliRunner().invoke(app, ["load", str(sample_copy), "-w", str(tmp_path / "wh.duckdb")])
+    finally:
+        signal.signal(signal.SIGTERM, guard)
+    assert result.exit_code == 143, result.output
+    assert "load interrupted (SIGTERM); what was committed before it stays" in result.output

@@ -22,7 +22,8 @@ EXIT_CODES = (
     "Exit codes: 0 good; 1 unexpected error (one line; JIXIAO_DEBUG=1 shows the traceback); "
     "2 wrong argument or option (or nothing to report for them); 3 a file was refused; "
     "4 a table does not reconcile; 5 (check) a row would be rejected; 6 the quality gate failed; "
-    f"{EXIT_BUSY} the warehouse is busy (another load holds it); {interrupt.EXIT_INTERRUPTED} interrupted (Ctrl-C)."
+    f"{EXIT_BUSY} the warehouse is busy (another load holds it); {interrupt.EXIT_INTERRUPTED} interrupted (Ctrl-C); "
+    f"{interrupt.EXIT_TERMINATED} stopped by SIGTERM."
 )
 app = typer.Typer(
     help="jixiao: budget performance targets into a DuckDB (or PostgreSQL) warehouse.",
@@ -288,10 +289,11 @@ def _no_traceback(what: str) -> Iterator[None]:
 
 
 def _interrupted(what: str) -> typer.Exit:
-    """One line for Ctrl-C, and exit 130."""
+    """One line for Ctrl-C (exit 130) or SIGTERM (exit 143)."""
     done = "; what was committed before it stays: run it again to finish" if what == "load" else ""
-    err.print(f"{what} interrupted (Ctrl-C){done}", markup=False, highlight=False, soft_wrap=True)
-    return typer.Exit(interrupt.EXIT_INTERRUPTED)
+    by = interrupt.cause()
+    err.print(f"{what} interrupted ({by}){done}", markup=False, highlight=False, soft_wrap=True)
+    return typer.Exit(interrupt.exit_code(by))
 
 
 @app.command()
