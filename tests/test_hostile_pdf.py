@@ -109,3 +109,18 @@ def test_the_pages_are_counted_no_further_than_the_limit(tmp_path: Path, monkeyp
     monkeypatch.setattr(pdf, "MAX_PAGES", 10)
     monkeypatch.setattr(pdfplumber.PDF, "pages", property(lambda self: pytest.fail("every page built")))
     assert _refused_quickly(path) == "PDF of more than 10 pages (the limit is 10)"
+
+
+def test_a_pdf_without_pages_says_so_and_pdfminer_stays_quiet(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """No pages was refused as 'scanned PDF: no text layer'; pdfminer's warnings about a damaged file (here a form
+    that draws itself) reached stderr as bare lines, as many as the file repeats them."""
+    empty = tmp_path / "2024" / "empty.pdf"
+    empty.parent.mkdir(parents=True)
+    empty.write_bytes(_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"]))
+    assert _refused_quickly(empty) == "PDF with no pages"
+    selfish = b"0 0 m 1 1 l S /X1 Do\n"
+    path = _one_page(tmp_path / "2024" / "loop.pdf", TEXT + b"/X1 Do\n", selfish)
+    itself = b"/BBox [0 0 600 800] /Resources << /XObject << /X1 6 0 R >> >> "  # the form's resources name the form
+    path.write_bytes(path.read_bytes().replace(b"/BBox [0 0 600 800] ", itself))
+    run_file(path)
+    assert "circular" not in capsys.readouterr().err

@@ -13,6 +13,7 @@ Row numbers are page * 1000 + the row's position on its page, so a reject points
 from __future__ import annotations
 
 import io
+import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -109,6 +110,21 @@ def _drop_repeated_headers(rows: list[NumberedRow]) -> list[NumberedRow]:
 
 
 @contextmanager
+def _pdfminer_quiet() -> Iterator[None]:
+    """pdfminer's warnings about a damaged file kept from stderr while it is read: each reached the output of `check`
+    and `load` (--quiet too) as a bare line ("Refusing to execute circular reference to content stream 6", "Invalid
+    MediaBox in /Page, defaulting to US Letter"), as many as a hostile file repeats them; the refusal says what
+    matters."""
+    logger = logging.getLogger("pdfminer")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+@contextmanager
 def _opened(data: bytes) -> Iterator[Any]:
     """pdfplumber's PDF of the bytes, closed only if its pages were built: its close() builds every page to close it,
     so a PDF refused for its page count was built whole on the way out all the same."""
@@ -137,10 +153,12 @@ def read_pdf(path: Path, data: bytes) -> Grid:
     from etl.extract.pdf_bounds import LayoutBudget, lay_out
 
     try:
-        with _opened(data) as pdf:
+        with _pdfminer_quiet(), _opened(data) as pdf:
             if _more_pages_than(pdf, MAX_PAGES):  # read only in part, the table would load cut short
                 raise TableRefused(path, f"PDF of more than {MAX_PAGES:,} pages (the limit is {MAX_PAGES:,})")
             pages = pdf.pages
+            if not pages:  # was refused as a scanned PDF
+                raise TableRefused(path, "PDF with no pages")
             budget = LayoutBudget(path, len(data))
             for page in pages:  # within the budget, before anything looks at a page (etl/extract/pdf_bounds.py)
                 lay_out(page, budget)
