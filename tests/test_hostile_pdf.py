@@ -78,7 +78,9 @@ def test_a_form_drawn_over_and_over_is_counted_each_time(tmp_path: Path) -> None
     """A form of 1,000 lines drawn 2,000 times (3 KB) ran past 60 s and 1.7 GB; here 100 times stand for 100,000."""
     form = b"".join(b"%d 0 m %d 100 l S\n" % (i % 500, i % 500) for i in range(1_000))
     path = _one_page(tmp_path / "2024" / "forms.pdf", TEXT + b"/X1 Do\n" * 100, form)
-    assert _refused_quickly(path).startswith("PDF too large to lay out: more than 30,000 characters, lines and images")
+    chars = _one_page(tmp_path / "2024" / "chars.pdf", b"BT /F1 1 Tf 0 0 Td (" + b"x" * 40_000 + b") Tj ET\n")
+    for drawn in (path, chars):  # within the content limit (4 MiB), past the objects'
+        assert _refused_quickly(drawn).startswith("PDF too large to lay out: more than 30,000 characters, lines and")
 
 
 def test_a_flate_bomb_is_measured_without_being_inflated_whole() -> None:
