@@ -166,17 +166,35 @@ def test_sigterm_is_one_line_and_exit_143(
     from etl.cli.app import app
 
     def terminated(*args: object, **kwargs: object) -> None:
+        if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:  # it would end pytest itself
+            raise RuntimeError("SIGTERM not handled by the load")
         os.kill(os.getpid(), signal.SIGTERM)
         signal.pthread_kill(signal.pthread_self(), 0)  # let the handler run here
 
-    def unhandled(signum: int, frame: object) -> None:  # the test's guard: SIGTERM would end pytest itself
-        raise RuntimeError("SIGTERM not handled by the load")
-
     monkeypatch.setattr(run_output, "run", terminated)
-    guard = signal.signal(signal.SIGTERM, unhandled)
-    try:
-        result = CliRunner().invoke(app, ["load", str(sample_copy), "-w", str(tmp_path / "wh.duckdb")])
-    finally:
-        signal.signal(signal.SIGTERM, guard)
+    result = CliRunner().invoke(app, ["load", str(sample_copy), "-w", str(tmp_path / "wh.duckdb")])
     assert result.exit_code == 143, result.output
     assert "load interrupted (SIGTERM); what was committed before it stays" in result.output
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX signals")
+def test_a_sigterm_handler_someone_else_set_is_left_alone() -> None:
+    """A Prefect flow run handles SIGTERM itself (the server's cancellation): the load leaves that handler in place."""
+    import signal
+
+    from etl.load import interrupt
+
+    def theirs(signum: int, frame: object) -> None:
+        raise AssertionError("not called")
+
+    previous = signal.signal(signal.SIGTERM, theirs)
+    try:
+        with interrupt.watching():
+            assert signal.getsignal(signal.SIGTERM) is theirs
+        with interrupt.watching(), interrupt.watching():  # nested, as the CLI and run_load nest them
+            pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    with interrupt.watching():
+        assert signal.getsignal(signal.SIGTERM) is interrupt._on_signal
+    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL

@@ -16,7 +16,7 @@ from __future__ import annotations
 import signal
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from types import FrameType
 
 from etl.signals import handled_by, sigint_handled_by
@@ -37,10 +37,12 @@ def _on_signal(signum: int, frame: FrameType | None) -> None:
 
 @contextmanager
 def watching() -> Iterator[None]:
-    """Note SIGINT and SIGTERM while the block runs (and raise KeyboardInterrupt where Python code runs)."""
+    """Note SIGINT and SIGTERM while the block runs (and raise KeyboardInterrupt where Python code runs). SIGTERM only
+    while nothing else has claimed it: a Prefect flow run's own handler (cancellation from the server) stays."""
     _seen.clear()
     _cause[0] = "Ctrl-C"
-    with sigint_handled_by(_on_signal), handled_by(signal.SIGTERM, _on_signal):
+    ours = signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, _on_signal)
+    with sigint_handled_by(_on_signal), handled_by(signal.SIGTERM, _on_signal) if ours else nullcontext():
         yield
 
 
