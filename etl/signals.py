@@ -1,9 +1,11 @@
-"""SIGINT handlers swapped for a block of code, in the main thread only (elsewhere, e.g. a Prefect flow's thread,
-signals are not ours to set: a no-op). Used by the load's Ctrl-C handling (etl/load/interrupt.py), the parsing
+"""SIGINT (and SIGTERM) handlers swapped for a block of code, in the main thread only (elsewhere, e.g. a Prefect
+flow's thread, signals are not ours to set: a no-op). Used by the load's Ctrl-C and SIGTERM handling
+(etl/load/interrupt.py), the parsing
 pool's fork server start (etl/load/batches.py) and the migration's close (etl/warehouse/connect.py)."""
 
 from __future__ import annotations
 
+import contextlib
 import signal
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,18 +16,23 @@ Handler = Callable[[int, FrameType | None], Any] | int
 
 
 @contextmanager
-def sigint_handled_by(handler: Handler) -> Iterator[Handler | None]:
-    """SIGINT goes to ``handler`` (a function, or signal.SIG_IGN) while the block runs, then back to what it was;
-    the block gets the handler it replaced (None outside the main thread, where nothing is replaced)."""
+def handled_by(signum: int, handler: Handler) -> Iterator[Handler | None]:
+    """Signal ``signum`` goes to ``handler`` (a function, or signal.SIG_IGN) while the block runs, then back to what
+    it was; the block gets the handler it replaced (None outside the main thread, where nothing is replaced)."""
     try:
-        previous = signal.signal(signal.SIGINT, handler)
+        previous = signal.signal(signum, handler)
     except ValueError:
         yield None
         return
     try:
         yield previous
     finally:
-        signal.signal(signal.SIGINT, previous)
+        signal.signal(signum, previous)
+
+
+def sigint_handled_by(handler: Handler) -> contextlib.AbstractContextManager[Handler | None]:
+    """SIGINT goes to ``handler`` while the block runs (handled_by)."""
+    return handled_by(signal.SIGINT, handler)
 
 
 @contextmanager

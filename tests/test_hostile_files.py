@@ -250,7 +250,7 @@ def test_a_pdf_is_read_in_bounded_work_and_never_in_part(tmp_path: Path, monkeyp
     monkeypatch.setattr(pdf, "MAX_PAGES", 2)
     assert (
         _refusal(_grid_pdf(tmp_path / "2024" / "long.pdf", pages=3, rows=1, columns=1))
-        == "PDF of 3 pages (the limit is 2)"
+        == "PDF of more than 2 pages (the limit is 2)"
     )
 
 

@@ -22,7 +22,8 @@ EXIT_CODES = (
     "Exit codes: 0 good; 1 unexpected error (one line; JIXIAO_DEBUG=1 shows the traceback); "
     "2 wrong argument or option (or nothing to report for them); 3 a file was refused; "
     "4 a table does not reconcile; 5 (check) a row would be rejected; 6 the quality gate failed; "
-    f"{EXIT_BUSY} the warehouse is busy (another load holds it); {interrupt.EXIT_INTERRUPTED} interrupted (Ctrl-C)."
+    f"{EXIT_BUSY} the warehouse is busy (another load holds it); {interrupt.EXIT_INTERRUPTED} interrupted (Ctrl-C); "
+    f"{interrupt.EXIT_TERMINATED} stopped by SIGTERM."
 )
 app = typer.Typer(
     help="jixiao: budget performance targets into a DuckDB (or PostgreSQL) warehouse.",
@@ -40,11 +41,30 @@ err = Console(stderr=True)
 atexit.register(gc.freeze)
 
 
+def _file_above(path: Path) -> Path | None:
+    """The nearest existing folder above ``path`` that is not a folder at all (a file), else None: a warehouse or an
+    --out folder under a file failed later with exit 1 and the library's words (FileExistsError, NotADirectoryError)."""
+    for above in path.parents:
+        if above.exists():
+            return None if above.is_dir() else above
+    return None
+
+
 def _warehouse_file(value: str | None) -> str | None:
-    """A DuckDB warehouse named by a folder is a wrong argument (it failed later with DuckDB's 'Is a directory')."""
+    """A DuckDB warehouse named by a folder, or below a file, is a wrong argument (it failed later with DuckDB's
+    'Is a directory', or FileExistsError)."""
     if value and "://" not in value and Path(value).is_dir():
         example = Path(value) / "jixiao.duckdb"
         raise typer.BadParameter(f"{value} is a folder: name the warehouse file in it, e.g. {example}")
+    if value and "://" not in value and (blocker := _file_above(Path(value))):
+        raise typer.BadParameter(f"{value} cannot be created: {blocker} is a file, not a folder")
+    return value
+
+
+def _out_folder(value: Path) -> Path:
+    """An --out folder below a file is a wrong argument, as an --out that is a file is (Typer's file_okay)."""
+    if blocker := _file_above(value):
+        raise typer.BadParameter(f"{value} cannot be created: {blocker} is a file, not a folder")
     return value
 
 
@@ -60,7 +80,13 @@ WarehouseOpt = Annotated[
 ]
 OutOpt = Annotated[
     Path,
-    typer.Option("--out", help="Folder for the .html, .xlsx and .md files.", file_okay=False, dir_okay=True),
+    typer.Option(
+        "--out",
+        help="Folder for the .html, .xlsx and .md files.",
+        file_okay=False,
+        dir_okay=True,
+        callback=_out_folder,
+    ),
 ]
 
 
@@ -263,10 +289,11 @@ def _no_traceback(what: str) -> Iterator[None]:
 
 
 def _interrupted(what: str) -> typer.Exit:
-    """One line for Ctrl-C, and exit 130."""
+    """One line for Ctrl-C (exit 130) or SIGTERM (exit 143)."""
     done = "; what was committed before it stays: run it again to finish" if what == "load" else ""
-    err.print(f"{what} interrupted (Ctrl-C){done}", markup=False, highlight=False, soft_wrap=True)
-    return typer.Exit(interrupt.EXIT_INTERRUPTED)
+    by = interrupt.cause()
+    err.print(f"{what} interrupted ({by}){done}", markup=False, highlight=False, soft_wrap=True)
+    return typer.Exit(interrupt.exit_code(by))
 
 
 @app.command()

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from etl.extract.dispatch import SUPPORTED_SUFFIXES
+from etl.extract.encoding import NOT_REGULAR
 
 
 def discover(paths: Sequence[Path | str]) -> list[Path]:
@@ -35,7 +36,7 @@ def discover_paths(paths: Sequence[Path | str]) -> list[str]:
     return sorted(found)
 
 
-NOT_A_FILE = "not a regular file (a pipe, socket or device)"
+NOT_A_FILE = NOT_REGULAR
 
 
 def not_regular_files(paths: Sequence[Path | str]) -> set[str]:

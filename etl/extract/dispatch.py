@@ -8,13 +8,12 @@ from pathlib import Path
 
 from etl.extract.delimited import read_csv, read_delimited
 from etl.extract.docx import read_docx
-from etl.extract.encoding import stated_bytes
+from etl.extract.encoding import MAX_FILE_BYTES, open_regular, stated_bytes
 from etl.extract.html_table import read_html
 from etl.extract.pdf import read_pdf
 from etl.extract.workbook import read_workbook
 from etl.model import Grid, RefusalKind, TableRefused
 
-MAX_FILE_BYTES = 64 * 1024 * 1024
 Reader = Callable[[Path, bytes], Grid]
 READERS: dict[str, Reader] = {
     ".txt": read_delimited,
@@ -34,7 +33,7 @@ SUPPORTED_SUFFIXES = tuple(READERS)
 def read_grid(path: Path) -> Grid:
     """Read one source file into a grid; refuse (never crash on) what cannot be read."""
     try:
-        with path.open("rb") as f:
+        with open_regular(path) as f:
             size = os.fstat(f.fileno()).st_size
             if size > MAX_FILE_BYTES:
                 raise TableRefused(path, f"file too large ({size} bytes; the limit is {MAX_FILE_BYTES})")

@@ -6,9 +6,11 @@ but only into characters no table prints (Big5, Shift-JIS, Latin-1 text decode t
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -38,10 +40,39 @@ def stated_bytes(f: BinaryIO) -> Iterator[bytes]:
         yield chunk
 
 
-def file_sha256(path: Path) -> str:
-    """The file's sha256, or '' when it cannot be read (the parser then refuses it with the reason)."""
+MAX_FILE_BYTES = 64 * 1024 * 1024  # a larger file is refused unread (etl.extract.dispatch.read_grid)
+NOT_REGULAR = "not a regular file (a pipe, socket or device)"
+
+
+def open_regular(path: Path | str) -> BinaryIO:
+    """The file opened for reading, never blocking: a pipe put where a file was found (between the folder's walk and
+    the read) blocked open() until something wrote to it, and the run with the writer lock for ever. Anything but a
+    regular file raises OSError (NOT_REGULAR)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     try:
-        with open(path, "rb") as f:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, NOT_REGULAR, str(path))
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def too_large_digest(size: int) -> str:
+    """What stands for the sha256 of a file too large to read: it is refused whatever its bytes, so its size alone
+    decides. Hashing it was the cost of refusing it, twice (the plan, then the refusal): a 4 GB sparse file took
+    18 s."""
+    return hashlib.sha256(b"jixiao: a file too large to read, of %d bytes" % size).hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    """The file's sha256 (too_large_digest for a file over MAX_FILE_BYTES), or '' when it cannot be read (the parser
+    then refuses it with the reason)."""
+    try:
+        with open_regular(path) as f:
+            size = os.fstat(f.fileno()).st_size
+            if size > MAX_FILE_BYTES:
+                return too_large_digest(size)
             digest = hashlib.sha256()
             for chunk in stated_bytes(f):
                 digest.update(chunk)

@@ -61,7 +61,8 @@ class RunReport:
     error: str | None = None
     flow_run_id: str | None = None
     checks_from_run: int | None = None  # the run whose check results this one carried over (_gate)
-    interrupted: bool = False  # Ctrl-C ended it (etl.load.interrupt)
+    interrupted: bool = False  # Ctrl-C or SIGTERM ended it (etl.load.interrupt)
+    interrupted_by: str = "Ctrl-C"
 
     @property
     def by_status(self) -> Counter[str]:
@@ -95,7 +96,7 @@ class RunReport:
     def exit_code(self) -> int:
         """0 good; 3 a file refused; 4 a table loaded now does not reconcile; 6 the quality gate failed; 1 error."""
         if self.interrupted:
-            return interrupt.EXIT_INTERRUPTED
+            return interrupt.exit_code(self.interrupted_by)
         if self.error:
             return EXIT_ERROR
         if self.refused:
@@ -240,7 +241,8 @@ def _recorded(
         _steps(con, report, options, on_batch, untouched_since)
     except (Exception, KeyboardInterrupt) as exc:
         if interrupt.was_interrupted(exc):
-            report.interrupted, report.error = True, "interrupted (Ctrl-C): the batches committed before it stay"
+            report.interrupted, report.interrupted_by = True, interrupt.cause()
+            report.error = f"interrupted ({report.interrupted_by}): the batches committed before it stay"
             exc = KeyboardInterrupt()
             rollback(con)  # the batch it stopped in, if DuckDB left its transaction open
         else:

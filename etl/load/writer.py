@@ -28,6 +28,7 @@ import sqlalchemy as sa
 
 from etl.load import identity
 from etl.model import Refusal, RefusalKind, SourceTable
+from etl.text import folded
 from etl.transform import PARSER_VERSION, frames
 from etl.warehouse.schema import metadata
 
@@ -94,13 +95,35 @@ class _Held(NamedTuple):
         return self.sha256 == t.sha256 and self.parser_version == PARSER_VERSION
 
 
+def table_key(department_name: str, budget_year: int) -> tuple[str, int]:
+    """What makes two tables the same department-year: the department's name as its projects are keyed
+    (etl.text.folded, as frames.name_key does: width folded, whitespace dropped). Compared as printed, 广州市天河区
+    司法局 beside a loaded 广州市天河区司法局 was another table, and its projects' facts then collided with the
+    loaded ones' (one project id and year): the batch failed, and every run after it, with DuckDB's 'duplicate key'."""
+    return folded(department_name), int(budget_year)
+
+
 def _current_loads(con: duckdb.DuckDBPyConnection, tables: Sequence[frames.TableMeta]) -> dict[tuple[str, int], _Held]:
-    """The current loads of the batch's department-years (not the whole log: it was read again every batch)."""
+    """The current loads of the batch's department-years (not the whole log: it was read again every batch), by
+    table_key: the loaded department names of the batch's years are folded first (one column: 3 ms for 10,000),
+    then the loads of those that fold to one of the batch's read in full."""
     if not tables:
         return {}
-    keys = pd.DataFrame(
-        {"department_name": [t.department_name for t in tables], "budget_year": [int(t.budget_year) for t in tables]}
-    ).astype({"department_name": object, "budget_year": "int64"})
+    wanted = {table_key(t.department_name, t.budget_year) for t in tables}
+    years = pd.DataFrame({"budget_year": sorted({y for _, y in wanted})}, dtype="int64")
+    loaded = _rows_with(
+        con,
+        "stage_table_years",
+        years,
+        "SELECT DISTINCT department_name, budget_year FROM load_log "
+        "WHERE status = 'loaded' AND budget_year IN (SELECT budget_year FROM stage_table_years)",
+    )
+    matching = [(d, y) for d, y in loaded if table_key(d, y) in wanted]
+    if not matching:
+        return {}
+    keys = pd.DataFrame(matching, columns=["department_name", "budget_year"]).astype(
+        {"department_name": object, "budget_year": "int64"}
+    )
     rows = _rows_with(
         con,
         "stage_table_keys",
@@ -110,7 +133,7 @@ def _current_loads(con: duckdb.DuckDBPyConnection, tables: Sequence[frames.Table
         "FROM load_log WHERE status = 'loaded' AND (department_name, budget_year) IN "
         "(SELECT department_name, budget_year FROM stage_table_keys)",
     )
-    return {(d, y): _Held(lid, sha, path, grand, n, v) for lid, d, y, sha, path, grand, n, v in rows}
+    return {table_key(d, y): _Held(lid, sha, path, grand, n, v) for lid, d, y, sha, path, grand, n, v in rows}
 
 
 @contextlib.contextmanager
@@ -216,9 +239,9 @@ def plan_batch(con: duckdb.DuckDBPyConnection, batch: frames.FrameBatch, refusal
     order = sorted(range(len(batch.tables)), key=lambda i: batch.tables[i].path not in by_path)
     for i in order:
         t = batch.tables[i]
-        key = (t.department_name, t.budget_year)
+        key = table_key(t.department_name, t.budget_year)
         if key in claimed:
-            reason = f"{IN_THE_SAME_RUN} ({claimed[key]}): {key[0]} {key[1]}"
+            reason = f"{IN_THE_SAME_RUN} ({claimed[key]}): {t.department_name} {t.budget_year}"
             refusals.append(
                 Refusal(t.path, t.sha256, reason, t.budget_year, RefusalKind.CONFLICT, t.layout or None, t.layout_score)
             )
