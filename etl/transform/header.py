@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -147,6 +148,19 @@ def table_with_unit(grid: Grid, header: Header, year: int | None, column_unit: s
     return table
 
 
+# a stamp's place printed after the name (部门名称：X（盖章）), and characters that print nothing (U+200B zero-width
+# space, U+FEFF, U+202E …: Unicode's format characters, category Cf): without them the name is the department's
+_STAMP = re.compile(r"\s*[(（]\s*(?:盖章|公章|章|签章|单位盖章)\s*[)）]\s*$")
+
+
+def clean_department(name: str) -> str:
+    """The department's name as printed, less a stamp's place after it and any character that prints nothing: one
+    department's tables (the same name with an invisible character in it) were two departments, both loaded."""
+    if not name.isascii():
+        name = "".join(c for c in name if unicodedata.category(c) != "Cf")
+    return _STAMP.sub("", name).strip()
+
+
 def new_table(
     grid: Grid, header: Header, year: int | None, source_unit: str, department: str | None = None
 ) -> SourceTable:
@@ -156,6 +170,7 @@ def new_table(
     if len(name) > MAX_DEPARTMENT_CHARS:
         reason = f"department name of {len(name):,} characters (the limit is {MAX_DEPARTMENT_CHARS}): {name[:40]}…"
         raise TableRefused(grid.path, reason)
+    name = clean_department(name)
     return SourceTable(
         path=grid.path,
         sha256=grid.sha256,
