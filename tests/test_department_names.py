@@ -39,3 +39,13 @@ def test_the_department_prints_alike(tmp_path: Path, printed: str) -> None:
 def test_a_name_that_merely_contains_zhang_is_kept() -> None:
     assert clean_department("广州市印章管理中心") == "广州市印章管理中心"
     assert clean_department("某局(第二章)") == "某局(第二章)"
+
+
+def test_loaders_on_postgresql_lock_one_department_however_it_is_spaced() -> None:
+    """Two loaders writing 广州市天河区 司法局 and 广州市天河区司法局 side by side take the same advisory lock (the
+    tables are one department-year: etl.load.writer.table_key); keyed as printed, both could write at once."""
+    from etl.warehouse.postgres import department_lock_key
+
+    assert department_lock_key("广州市天河区 司法局") == department_lock_key(NAME)
+    assert department_lock_key("ＡＢ局") == department_lock_key("AB局")
+    assert department_lock_key("广州市越秀区司法局") != department_lock_key(NAME)

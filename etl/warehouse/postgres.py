@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from etl.settings import MIGRATIONS_DIR
+from etl.text import folded
 from etl.warehouse import views
 from etl.warehouse.backend import mask
 from etl.warehouse.locking import WarehouseBusy
@@ -39,8 +40,11 @@ ANALYZE_ROWS = 10_000
 
 
 def department_lock_key(department: str) -> int:
-    """A stable signed 32-bit key for a department's advisory lock (the same on every machine)."""
-    return int.from_bytes(hashlib.blake2b(department.encode("utf-8"), digest_size=4).digest(), "big", signed=True)
+    """A stable signed 32-bit key for a department's advisory lock (the same on every machine), of the name as tables
+    are told apart (etl.load.writer.table_key: width folded, whitespace dropped): 广州市天河区 司法局 and
+    广州市天河区司法局 are one department, so two loaders must not write them side by side."""
+    key = folded(department)
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=4).digest(), "big", signed=True)
 
 
 def _translate(sql: str, params: Sequence[Any] | None) -> tuple[str, Any]:
