@@ -219,3 +219,18 @@ def test_a_folder_for_the_warehouse_or_a_file_for_out_is_a_wrong_argument(sample
         result = CliRunner().invoke(app, [*args, "-w", str(warehouse), "--out", str(a_file)])
         assert result.exit_code == 2 and "isafile" in said(result), result.output
     assert a_file.read_text(encoding="utf-8") == "mine"
+
+
+def test_a_file_name_with_a_newline_keeps_its_row_on_one_line(sample_copy: Path, tmp_path: Path) -> None:
+    """A file named 'new<newline>line.txt' split its row of the files table over two lines; the name is shown with
+    the break escaped (the problems below print every path on one line already)."""
+    from typer.testing import CliRunner
+
+    from etl.cli.app import app
+
+    odd = sample_copy.with_name("new\nline.txt")
+    sample_copy.rename(odd)
+    result = CliRunner().invoke(app, ["load", str(odd.parent), "-w", str(tmp_path / "wh.duckdb")])
+    assert result.exit_code == 0, result.output
+    row = next(line for line in result.output.splitlines() if "line.txt" in line)
+    assert "new\\nline.txt" in row and "loaded" in row

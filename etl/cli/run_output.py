@@ -74,13 +74,13 @@ def _files_table(report: RunReport, target: str, out: Console) -> None:
         for col, w in others.items():
             table.add_column(col, width=w, no_wrap=True, justify="left" if col in ("status", "ok") else "right")
         for department, rows in _by_department(written):
-            name = Text(department, style="bold")
+            name = Text(_one_line(department), style="bold")
             name.truncate(width, overflow="ellipsis")
             table.add_row(name)
             for r in rows:
                 ok = "-" if r.status == "refused" else "yes" if not r.reconciliation_failures else "NO"
                 cells = (r.budget_year or "", r.n_projects, r.n_targets, r.n_rejects)
-                table.add_row(Text("  " + Path(r.path).name), r.status, *map(str, cells), ok)
+                table.add_row(Text("  " + _one_line(Path(r.path).name)), r.status, *map(str, cells), ok)
         out.print(table)
     if unchanged:
         out.print(f"{unchanged} file(s) unchanged (skipped)")
@@ -94,6 +94,12 @@ def _by_department(results: list) -> list[tuple[str, list]]:
 
 
 _LINE_BREAKS = re.compile(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
+
+
+def _one_line(text: str) -> str:
+    """A name as one table row: a line break in it (a file named with a newline) shown escaped, as \\n, not
+    splitting its row over two lines."""
+    return _LINE_BREAKS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def _problems(report: RunReport, err: Console) -> None:
