@@ -13,8 +13,10 @@ from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 
+from etl.extract import grid_rows
 from etl.extract.encoding import sha256_of
 from etl.extract.grid_rows import Budget, NumberedRow, continues, header_width, join_tables, split_rows
+from etl.extract.xls_cells import stored_cells
 from etl.model import Grid, TableRefused
 
 SHEET_ROW_OFFSET = 100_000
@@ -203,6 +205,9 @@ def _xlsx_sheets(path: Path, data: bytes, notes: list[str]) -> Iterable[tuple[st
 def _xls_sheets(path: Path, data: bytes, notes: list[str]) -> Iterable[tuple[str, bool, list[NumberedRow]]]:
     import xlrd
 
+    limit = grid_rows.MAX_CELLS
+    if (stored := stored_cells(data)) is not None and stored > limit:  # before xlrd builds them all
+        raise TableRefused(path, f"too large to read: more than {limit:,} cells ({stored:,} stored)")
     # ragged_rows: a row ends at its last stored cell (formatted blanks count), as _xlsx_cells ends it
     try:
         book = xlrd.open_workbook(file_contents=data, formatting_info=True, ragged_rows=True)
