@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from statistics import median
 from typing import Any
@@ -81,7 +81,13 @@ _NUMBER = re.compile(r"^[-+]?[\d,，.]+%?$")
 def _gutters(spans: list[Span], lo: float, hi: float) -> list[tuple[float, float]]:
     """The runs of (lo, hi) crossed by the fewest words: where one column can end and the next begin."""
     edges = sorted({lo, hi, *(x for _, x0, x1, _ in spans for x in (x0, x1) if lo < x < hi)})
-    pieces = [(a, b, sum(1 for _, s0, s1, _ in spans if s0 < (a + b) / 2 < s1)) for a, b in itertools.pairwise(edges)]
+    mids = [(a + b) / 2 for a, b in itertools.pairwise(edges)]
+    crossing = [0] * (len(mids) + 1)  # words over each piece's middle, by a sweep: per piece and word was quadratic
+    for _, s0, s1, _ in spans:
+        crossing[bisect_right(mids, s0)] += 1
+        crossing[bisect_left(mids, s1)] -= 1
+    counts = list(itertools.accumulate(crossing[:-1]))
+    pieces = [(a, b, n) for (a, b), n in zip(itertools.pairwise(edges), counts, strict=True)]
     least = min(n for _, _, n in pieces)
     gutters: list[tuple[float, float]] = []
     for x0, x1, n in pieces:
