@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from etl.extract.dispatch import SUPPORTED_SUFFIXES
-from etl.extract.encoding import NOT_REGULAR
 
 
 def discover(paths: Sequence[Path | str]) -> list[Path]:
@@ -35,8 +34,6 @@ def discover_paths(paths: Sequence[Path | str]) -> list[str]:
             found.add(os.path.abspath(p))
     return sorted(found)
 
-
-NOT_A_FILE = NOT_REGULAR
 
 
 def not_regular_files(paths: Sequence[Path | str]) -> set[str]:

@@ -30,8 +30,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl.extract.discover import NOT_A_FILE, discover_paths, not_regular_files
-from etl.extract.encoding import file_sha256
+from etl.extract.discover import discover_paths, not_regular_files
+from etl.extract.encoding import NOT_REGULAR, file_sha256
 from etl.load.writer import FileResult, registered
 from etl.model import RefusalKind
 from etl.transform import PARSER_VERSION
@@ -181,7 +181,7 @@ def _usable(files: list[str], named: Sequence[Path | str]) -> tuple[list[str], l
             refused.append(FileResult(shown, "refused", message=why))
             continue
         if path in pipes:
-            refused.append(FileResult(path, "refused", message=NOT_A_FILE))
+            refused.append(FileResult(path, "refused", message=NOT_REGULAR))
             continue
         usable.append(path)
     return usable, refused

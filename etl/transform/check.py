@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from etl.extract.discover import NOT_A_FILE, discover, not_regular_files
+from etl.extract.discover import discover, not_regular_files
+from etl.extract.encoding import NOT_REGULAR
 from etl.model import Refusal, RefusalKind, SourceTable
 from etl.transform.pipeline import run_file
 
@@ -20,7 +21,7 @@ _RAW_CHARS = 120
 def check_files(paths: Sequence[Path | str], year: int | None = None) -> list[SourceTable | Refusal]:
     pipes = not_regular_files(paths)
     return [
-        Refusal(str(p), "", NOT_A_FILE, year, RefusalKind.BAD_INPUT) if str(p) in pipes else run_file(p, year)
+        Refusal(str(p), "", NOT_REGULAR, year, RefusalKind.BAD_INPUT) if str(p) in pipes else run_file(p, year)
         for p in discover(paths)
     ]
 

@@ -82,8 +82,9 @@ def parse_grid(grid: Grid, year: int | None = None) -> SourceTable:
     rows = drop_repeated_headers(rows, positions)
     if not is_per_row(positions):
         rows = join_continued_indicators(rows, positions)
+    amounts = (*AMOUNT_COLUMNS, *(c for c in positions if "+" in c))  # and a part's second column (fiscal+5)
     for row in rows:
-        cursor = _classify_row(table, row, positions, cursor)
+        cursor = _classify_row(table, row, positions, cursor, amounts)
     refuse_if_truncated(table, rows, positions)
     _group_rows(table)
     refuse_unknown_parts(table, header_rows, rows, positions)
@@ -396,7 +397,11 @@ def _row_problem(cells: list[str], positions: dict[str, int]) -> str | None:
 
 
 def _classify_row(
-    table: SourceTable, row: GridRow, positions: dict[str, int], cursor: ProjectCursor | None
+    table: SourceTable,
+    row: GridRow,
+    positions: dict[str, int],
+    cursor: ProjectCursor | None,
+    amounts: tuple[str, ...] = AMOUNT_COLUMNS,
 ) -> ProjectCursor | None:
     """File the row as an aggregate, a project or (per-row layout) an indicator of the current project."""
     if reason := _row_problem(row.cells, positions):
@@ -417,8 +422,7 @@ def _classify_row(
         else:
             table.rejects.append(_reject(table, row, "row has no project name"))
         return cursor
-    raw = {c: _cell(cells, positions, c) for c in AMOUNT_COLUMNS}
-    raw.update({c: _cell(cells, positions, c) for c in positions if "+" in c})  # a part's second column (fiscal+5)
+    raw = {c: _cell(cells, positions, c) for c in amounts}
     goal = _cell(cells, positions, "goal")
     packed = "" if per_row else _cell(cells, positions, "indicators")
     indicator = per_row and has_indicator(cells, positions)
