@@ -10,5 +10,6 @@
 # numbers, ——// for 0, unit lines (单位：人民币元), merged unit cells, bracket headings, Word's gridBefore, content
 # controls and tabs, a workbook's <dimension> not trusted, the title line, look-alikes after navigation (hunt-c);
 # hostile files refused in bounded work (hunt-d); 7: a CSV's separator told by its header row (;-separated files
-# read, decimal commas read or refused), a workbook's hidden rows not loaded but rejected (fix-h2)
+# read, decimal commas read or refused), a workbook's hidden rows not loaded but rejected, an unruled PDF's numbers
+# between a unit (comparison, type) column and a numbers column given to the latter (fix-h2)
 PARSER_VERSION = 7
