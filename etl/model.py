@@ -71,6 +71,7 @@ class Grid:
     source_format: str = "text"
     raw_rows: list[GridRow] | None = None  # every non-blank row, kept only when no header row was found
     notes: list[str] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)  # rows the reader left out (a workbook's hidden rows)
 
 
 @dataclass(slots=True, frozen=True)

@@ -144,13 +144,29 @@ def test_columns_that_cannot_be_told_apart_are_refused_saying_so(tmp_path: Path)
     )
 
 
-def test_numbers_under_centred_headers_beside_an_empty_column_are_refused(tmp_path: Path) -> None:
-    """权重 values left-aligned under a centred header, 度量单位 empty on every line: nothing tells whose they are.
-    Given to 度量单位 (as right-aligned amounts are), they became units: ≥30 and 20 loaded as ≥3020."""
+def test_numbers_under_centred_headers_beside_an_empty_unit_column_are_the_numbers_column(tmp_path: Path) -> None:
+    """权重 values left-aligned under a centred header, 度量单位 empty on every line: the positions alone do not tell
+    whose they are (given to 度量单位, as right-aligned amounts are, ≥30 and 20 loaded as ≥3020), so this was
+    refused. A unit is never a bare number: they are 权重's (fix-h2)."""
     rows = [[*r[:9], "", r[10]] for r in ROWS]
-    refusal = run_file(_write(tmp_path, "empty.pdf", unruled_pdf(rows=rows, centred="header")))
+    no_unit = lambda targets: [(k, name, value.removesuffix(unit), w) for (k, name, value, w), unit in targets]  # noqa: E731
+    road = no_unit(zip(ROAD, ["公里", "%", "月", "", "%"], strict=True))
+    town = no_unit(zip(TOWN, ["万平方米", "元", "%", "%"], strict=True))
+    assert _facts(_write(tmp_path, "empty.pdf", unruled_pdf(rows=rows, centred="header"))) == [
+        ("乡村道路养护", Decimal("800000.00"), Decimal("800000.00"), "养护村道30公里", road),
+        ("场镇环境卫生整治", Decimal("450000.00"), Decimal("450000.00"), "场镇保洁全覆盖", town),
+    ]
+
+
+def test_numbers_between_two_columns_of_numbers_are_still_refused(tmp_path: Path) -> None:
+    """权重 values left-aligned under a centred header beside an empty 指标值 (both columns hold numbers; no unit
+    column): nothing tells whose they are."""
+    header = [*HEADER[:9], HEADER[10]]
+    rows = [[*r[:8], "", r[10]] for r in ROWS]
+    xs = [20, 150, 205, 260, 370, 425, 490, 610, 690, 740]  # 指标值 where 度量单位 was
+    refusal = run_file(_write(tmp_path, "empty.pdf", unruled_pdf(header=header, rows=rows, xs=xs, centred="header")))
     assert not isinstance(refusal, SourceTable)
-    assert "lies as near 度量单位 as 权重" in refusal.reason
+    assert "lies as near 指标值 as 权重" in refusal.reason
 
 
 @pytest.mark.parametrize("pitch", [2.0, 1.2])

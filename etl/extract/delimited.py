@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from pathlib import Path
 
+from etl.extract.columns import canonical_column, is_header_row
+from etl.extract.decimal_comma import read_decimal_commas
 from etl.extract.encoding import decode, sha256_of
 from etl.extract.grid_rows import Budget, NumberedRow, has_header, split_rows
 from etl.model import Grid, TableRefused
@@ -14,6 +17,9 @@ from etl.model import Grid, TableRefused
 _RULE = re.compile(r"^[\s|:+-]+$")
 _ROW_END = re.compile(r"\r\n|\r|\n")
 MAX_CSV_FIELD = 4 * 1024 * 1024
+# a CSV's field separator, told by its header row. Never the full-width ，: Chinese text prints it inside cells
+CSV_SEPARATORS = (",", ";", "\t", "|")
+HEAD_RECORDS = 100  # records searched for the header row, for each separator
 
 
 def text_lines(text: str) -> list[str]:
@@ -39,32 +45,61 @@ def split_lines(text: str, sep: str, path: Path) -> list[NumberedRow]:
 
 
 def _sniffed(text: str, path: Path) -> tuple[str, list[NumberedRow] | None]:
-    """The separator (tab when a tab-separated header row is there, else pipe when a pipe-separated one is),
-    and the lines already split by it when sniffing did (a file is split once, not twice)."""
+    """The separator (tab when a tab-separated header row is there, else pipe when a pipe-separated one is, else
+    a CSV's comma or semicolon when its header row is found so: "csv," or "csv;"), and the lines already split
+    by it when sniffing did (a file is split once, not twice)."""
     for sep in ("\t", "|"):
         lines = split_lines(text, sep, path)
         if has_header(lines):
             return sep, lines
+    if (found := _header_separator(text, (",", ";"))) is not None:
+        return f"csv{found}", None
     if "\t" not in text and text.count("|") > text.count("\n") // 2:
         return "|", None  # a form or a look-alike dumped one cell per line ("项目名称 |")
     return "\t", None
 
 
 def read_delimited(path: Path, data: bytes, sep: str | None = None) -> Grid:
-    """A text dump; the separator (tab or pipe) is sniffed from the header row unless given."""
+    """A text dump; the separator (tab or pipe) is sniffed from the header row unless given. A .txt whose header
+    row is comma- or semicolon-separated is read as a CSV (quoted cells and all)."""
     text, encoding = decode(data, path)
     lines = None
     if sep is None:
         sep, lines = _sniffed(text, path)
+    if sep.startswith("csv"):
+        return _csv_grid(path, data, text, encoding, sep[3:])
     preamble, rows, raw = split_rows(lines if lines is not None else split_lines(text, sep, path))
     fmt = "text" if sep == "\t" else "pipe"
     return Grid(path, preamble, rows, encoding=encoding, sha256=sha256_of(data), source_format=fmt, raw_rows=raw)
 
 
-def csv_rows(text: str, path: Path) -> list[NumberedRow]:
+def _header_at(text: str, sep: str) -> tuple[int, int] | None:
+    """(the known columns the header row names, minus its record's index) when one of the first HEAD_RECORDS
+    records, read as CSV with this separator, is a header row; None when none is (or the CSV cannot be read)."""
+    csv.field_size_limit(MAX_CSV_FIELD)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    try:
+        for n, record in enumerate(itertools.islice(reader, HEAD_RECORDS)):
+            cells = [c.strip() for c in record]
+            if len(cells) > 2 and is_header_row(cells):
+                return sum(1 for c in cells if canonical_column(c)[0]), -n
+    except csv.Error:
+        return None
+    return None
+
+
+def _header_separator(text: str, candidates: tuple[str, ...] = CSV_SEPARATORS) -> str | None:
+    """The separator whose split makes a header row (项目名称 | 总计 | …) of one of the first records: the one
+    naming the most known columns, then the earliest row, then the first candidate. Driven by the header row
+    alone, never by guessing over the free text (goals and indicators full of commas and semicolons)."""
+    found = [(at, sep) for sep in candidates if (at := _header_at(text, sep)) is not None]
+    return max(found, key=lambda f: f[0])[1] if found else None
+
+
+def csv_rows(text: str, path: Path, sep: str = ",") -> list[NumberedRow]:
     """CSV records numbered by the line they start on (a quoted cell may span lines)."""
     csv.field_size_limit(MAX_CSV_FIELD)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     rows: list[NumberedRow] = []
     budget = Budget(path)
     start = 1
@@ -79,6 +114,17 @@ def csv_rows(text: str, path: Path) -> list[NumberedRow]:
 
 
 def read_csv(path: Path, data: bytes) -> Grid:
+    """A CSV whose separator (comma, semicolon, tab or pipe) is the one that makes its header row; a comma when
+    no header row is found (a form, a look-alike)."""
     text, encoding = decode(data, path)
-    preamble, rows, raw = split_rows(csv_rows(text, path))
-    return Grid(path, preamble, rows, encoding=encoding, sha256=sha256_of(data), source_format="csv", raw_rows=raw)
+    return _csv_grid(path, data, text, encoding, _header_separator(text) or ",")
+
+
+def _csv_grid(path: Path, data: bytes, text: str, encoding: str, sep: str) -> Grid:
+    rows, notes = csv_rows(text, path, sep), []
+    if sep == ";":  # a European-locale export: its amounts may have a decimal comma
+        rows, notes = read_decimal_commas(path, rows)
+    preamble, grid, raw = split_rows(rows)
+    return Grid(
+        path, preamble, grid, encoding=encoding, sha256=sha256_of(data), source_format="csv", raw_rows=raw, notes=notes
+    )

@@ -10,9 +10,10 @@ column header row (项目名称 | 总计 | … as `is_header_row` knows it) says
   page are the preamble (title, 部门名称, 单位), those above it on a later page (a repeated title) are dropped;
 - between two header cells' centres, the gutters are the runs crossed by the fewest words of the lines below;
   the column boundary is the gutter that puts no two words another gutter parts on one line into one cell (公里
-  and 20 are two columns), of several, numbers between them go left under left-aligned headers (amounts are
-  right-aligned, as Excel prints them), other text to the nearer header centre; text as near one centre as the
-  other is ColumnsUnclear.
+  and 20 are two columns), of several, numbers between them go to the column that can hold numbers when the other
+  cannot (权重 beside 度量单位: a unit, a comparison, a direction or a type is never a bare number), else left under
+  left-aligned headers (amounts are right-aligned, as Excel prints them), other text to the nearer header centre;
+  text as near one centre as the other is ColumnsUnclear.
   Each character goes to the column its centre falls in;
 - a line printed closer to the one above it than rows are to each other (two spacings on the page) is a
   wrapped cell: its cells are joined to the row above; where rows and lines are spaced alike, a line with text
@@ -118,12 +119,31 @@ def _left_headed(header: list[Word], spans: list[Span]) -> bool:
     return left > 0 and left >= centred
 
 
+# columns whose cells are words of a closed list (units, ≥ ≤ =, 正向/反向, indicator types), never a bare number;
+# a number between one of them and a column of numbers is the numbers' column's
+NO_NUMBERS = frozenset({"unit", "comparison", "direction", "level1", "level2"})
+NUMBERS = frozenset({"total", "fiscal", "special_account", "other", "value", "period_value", "weight", "row_no"})
+
+
+def _numbers_side(left: Word, right: Word) -> str | None:
+    """'left' or 'right': the one of two header cells whose column holds numbers when the other's cannot (度量单位
+    beside 权重); None when both or neither can."""
+    kinds = canonical_column(left[2])[0], canonical_column(right[2])[0]
+    if kinds[0] in NO_NUMBERS and kinds[1] in NUMBERS:
+        return "right"
+    if kinds[1] in NO_NUMBERS and kinds[0] in NUMBERS:
+        return "left"
+    return None
+
+
 def _cut(spans: list[Span], left: Word, right: Word, left_headed: bool = True) -> float:
     """Where the column of ``left`` ends and that of ``right`` begins, between the two header cells' centres.
 
     The runs crossed by the fewest words are the gutters. The cut is the gutter that puts no two words a gutter
-    parts on one line into one cell; of several, numbers between them go left (amounts are right-aligned), other
-    text to the header whose centre is nearer (a left-aligned value under a centred header)."""
+    parts on one line into one cell; of several, numbers between them go to the one column that can hold numbers
+    when the other cannot (a unit, a comparison: see NO_NUMBERS), else left (amounts are right-aligned) under
+    left-aligned headers; other text to the header whose centre is nearer (a left-aligned value under a centred
+    header)."""
     lo, hi = (left[0] + left[1]) / 2, (right[0] + right[1]) / 2
     near = [s for s in spans if left[0] <= (s[1] + s[2]) / 2 <= right[1]]
     gutters = _gutters(near, lo, hi)
@@ -131,8 +151,12 @@ def _cut(spans: list[Span], left: Word, right: Word, left_headed: bool = True) -
     best = [at for at, n in enumerate(clashes) if n == min(clashes)]
     first, last = best[0], best[-1]
     between = [s[3] for s in near if gutters[first][1] <= s[1] and s[2] <= gutters[last][0]]
-    if between and all(_NUMBER.match(text) for text in between) and left_headed:
-        return sum(gutters[last]) / 2  # right-aligned amounts under left-aligned headers
+    if between and all(_NUMBER.match(text) for text in between):
+        side = _numbers_side(left, right)
+        if side is not None:  # left-aligned weights under a centred 权重 beside an empty 度量单位
+            return sum(gutters[first if side == "right" else last]) / 2
+        if left_headed:
+            return sum(gutters[last]) / 2  # right-aligned amounts under left-aligned headers
     chosen = first
     for at in range(first, last):
         middle = (gutters[at][1] + gutters[at + 1][0]) / 2  # the text between two gutters

@@ -9,13 +9,15 @@ import math
 import re
 import warnings
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from etl.extract import grid_rows
 from etl.extract.encoding import sha256_of
 from etl.extract.grid_rows import Budget, NumberedRow, continues, header_width, join_tables, split_rows
+from etl.extract.hidden_rows import Hidden, drop_hidden_rows
 from etl.extract.xls_cells import stored_cells
 from etl.model import Grid, TableRefused
 
@@ -75,7 +77,17 @@ def cell_text(value: object, number_format: str | None = None) -> str:
     return str(value)
 
 
-def _pick_sheet(path: Path, sheets: Iterable[tuple[str, bool, list[NumberedRow]]]) -> list[NumberedRow]:
+class Sheet(NamedTuple):
+    """A sheet as read: its title, whether it is shown, its rows holding text, and which of them (row numbers) the
+    sheet hides (hidden by hand or filtered out by an autofilter)."""
+
+    title: str
+    visible: bool
+    rows: list[NumberedRow]
+    hidden: frozenset[int] = frozenset()
+
+
+def _pick_sheet(path: Path, sheets: Iterable[Sheet]) -> tuple[list[NumberedRow], Hidden]:
     """The visible sheets that hold a header row, joined (a table printed one sheet per unit), with a sheet that
     continues one without its header (see continues); else every
     visible sheet's rows, one after another. A hidden sheet (an old version, a template, a lookup list) is
@@ -83,26 +95,33 @@ def _pick_sheet(path: Path, sheets: Iterable[tuple[str, bool, list[NumberedRow]]
 
     A workbook of single-project forms (one sheet per project) has no header row: its sheets are
     read in order and the layout registry finds the forms in them. Row numbers of the n-th sheet
-    are offset by n * SHEET_ROW_OFFSET, so every row keeps a distinct number.
+    are offset by n * SHEET_ROW_OFFSET, so every row keeps a distinct number. Also returned: the hidden rows among
+    them, by the number they are read under -> (sheet, row in the sheet).
     """
     every: list[NumberedRow] = []
     tables: list[tuple[str, list[NumberedRow]]] = []
+    hidden_every: Hidden = {}
+    hidden_tables: Hidden = {}
     width = 0
-    for n, (title, visible, rows) in enumerate(sheets):
+    for n, (title, visible, rows, hidden) in enumerate(sheets):
         if not visible:
             continue
         numbered = [(line + n * SHEET_ROW_OFFSET, cells) for line, cells in rows]
+        hidden_every.update((row + n * SHEET_ROW_OFFSET, (title, row)) for row in hidden)
         if sheet_width := header_width(rows):  # (has_header: the rows searched once, a title cell can be 10 MB)
+            offset = n * SHEET_ROW_OFFSET if tables else 0
+            hidden_tables.update((row + offset, (title, row)) for row in hidden)
             tables.append((f"sheet {title!r}", rows if not tables else numbered))
             width = sheet_width
         elif tables and continues(rows, width):  # a long table continued on the next sheet without its header
+            hidden_tables.update((row + n * SHEET_ROW_OFFSET, (title, row)) for row in hidden)
             tables.append((f"sheet {title!r}", numbered))
         elif tables:
             width = 0
         every.extend(numbered)
     if not tables:
-        return every
-    return join_tables(path, tables) if len(tables) > 1 else tables[0][1]
+        return every, hidden_every
+    return (join_tables(path, tables) if len(tables) > 1 else tables[0][1]), hidden_tables
 
 
 def _row_texts(sheet: str, row_no: int, cells: Iterable[tuple[object, str | None]], notes: list[str]) -> list[str]:
@@ -164,7 +183,56 @@ def _sheet_head(archive: zipfile.ZipFile | None, part: str | None) -> bytes:
         return b""
 
 
-def _xlsx_sheets(path: Path, data: bytes, notes: list[str]) -> Iterable[tuple[str, bool, list[NumberedRow]]]:
+def _stored_rows(sheet: Any) -> Iterator[tuple[int, tuple[Any, ...], bool]]:
+    """A read-only sheet's stored rows, (row number, cells, hidden), in the one pass over its XML that openpyxl's
+    iter_rows makes (read-only iter_rows with the dimensions reset, openpyxl 3.1.5, pinned), plus each <row>'s
+    hidden="1" (hidden by hand, or filtered out by an autofilter), which read-only mode does not keep: its parser
+    holds a row's attributes in row_dimensions as it reads the row. A row numbered at or before the row before it
+    is skipped, as iter_rows skips it."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    book, last = sheet.parent, 0
+    with sheet._get_source() as src:
+        parser = WorkSheetParser(
+            src, sheet._shared_strings, data_only=book.data_only, epoch=book.epoch,
+            date_formats=book._date_formats, timedelta_formats=book._timedelta_formats,
+        )
+        for number, cells in parser.parse():
+            attributes = parser.row_dimensions.pop(str(number), None) or {}
+            if number > last:
+                last = number
+                yield number, sheet._get_row(cells), attributes.get("hidden") in ("1", "true")
+
+
+def _sheet_rows(
+    sheet: Any, hidden_columns: set[int], budget: Budget, notes: list[str]
+) -> tuple[list[NumberedRow], frozenset[int]]:
+    """A visible sheet's rows holding a value (each as text), and those of them the sheet hides. Every stored row
+    and cell is read, not the rectangle the sheet's <dimension> claims (streaming writers put A1, or a stale range;
+    read-only openpyxl stopped at its last row and padded every row to its last column: a 13 KB claim of the whole
+    sheet took 75 s and 5.6 GB); the rows the file does not hold count against the budget."""
+    rows: list[NumberedRow] = []
+    hidden: set[int] = set()
+    last = 0
+    for i, row, row_hidden in _stored_rows(sheet):
+        budget.add(i - last - 1, rows=0)  # rows the file does not hold (a million of them before XFD1048576)
+        last = i
+        if not row:
+            budget.add(1, rows=0)
+            continue
+        cells = list(_xlsx_cells(row))
+        if hidden_columns:
+            cells = [cell for col, cell in enumerate(cells) if col not in hidden_columns]
+        blank = all(value is None for value, _ in cells)
+        budget.add(len(row) or 1, rows=0 if blank else 1)
+        if not blank:  # (split_rows drops it; a sheet can claim a million of them)
+            rows.append((i, _row_texts(sheet.title, i, cells, notes)))
+            if row_hidden:
+                hidden.add(i)
+    return rows, frozenset(hidden)
+
+
+def _xlsx_sheets(path: Path, data: bytes, notes: list[str]) -> Iterable[Sheet]:
     import openpyxl
 
     with warnings.catch_warnings():
@@ -177,32 +245,18 @@ def _xlsx_sheets(path: Path, data: bytes, notes: list[str]) -> Iterable[tuple[st
         archive = None
     try:
         for sheet in book.worksheets:
-            visible = sheet.sheet_state == "visible"
-            hidden = hidden_columns(_sheet_head(archive, getattr(sheet, "_worksheet_path", None))) if visible else set()
-            # the sheet's <dimension> is the writer's claim (streaming writers put A1, or a stale range): read every
-            # stored row and cell instead of the rectangle it states (read-only openpyxl stops at its last row and
-            # pads every row to its last column: a 13 KB claim of the whole sheet took 75 s and 5.6 GB)
-            sheet.reset_dimensions()
-            rows = []
-            for i, row in enumerate(sheet.iter_rows() if visible else (), start=1):
-                if not row:  # a row the file does not hold (a million of them before a cell at XFD1048576)
-                    budget.add(1, rows=0)
-                    continue
-                cells = list(_xlsx_cells(row))
-                if hidden:
-                    cells = [cell for col, cell in enumerate(cells) if col not in hidden]
-                blank = all(value is None for value, _ in cells)
-                budget.add(len(row) or 1, rows=0 if blank else 1)
-                if not blank:  # (split_rows drops it; a sheet can claim a million of them)
-                    rows.append((i, _row_texts(sheet.title, i, cells, notes)))
-            yield sheet.title, visible, rows
+            if sheet.sheet_state != "visible":
+                yield Sheet(sheet.title, False, [])
+                continue
+            hidden = hidden_columns(_sheet_head(archive, getattr(sheet, "_worksheet_path", None)))
+            yield Sheet(sheet.title, True, *_sheet_rows(sheet, hidden, budget, notes))
     finally:
         book.close()
         if archive is not None:
             archive.close()
 
 
-def _xls_sheets(path: Path, data: bytes, notes: list[str]) -> Iterable[tuple[str, bool, list[NumberedRow]]]:
+def _xls_sheets(path: Path, data: bytes, notes: list[str]) -> Iterable[Sheet]:
     import xlrd
 
     limit = grid_rows.MAX_CELLS
@@ -233,11 +287,14 @@ def _xls_sheets(path: Path, data: bytes, notes: list[str]) -> Iterable[tuple[str
     budget = Budget(path)
     for sheet in book.sheets():
         visible = sheet.visibility == 0
-        rows = []
+        rows, hidden = [], set()
+        hides = {r for r, info in sheet.rowinfo_map.items() if info.hidden} if formats else set()
         for r in range(sheet.nrows if visible else 0):
             budget.add(sheet.row_len(r) or 1)
             rows.append((r + 1, _row_texts(sheet.name, r + 1, cells(sheet, r), notes)))
-        yield sheet.name, visible, rows
+            if r in hides and any(text.strip() for text in rows[-1][1]):
+                hidden.add(r + 1)  # a hidden row holding text (see _stored_rows)
+        yield Sheet(sheet.name, visible, rows, frozenset(hidden))
 
 
 # a formula cell with no computed value (<f>…</f> and no <v>, or an empty one): openpyxl's data_only reads None
@@ -320,13 +377,14 @@ def read_workbook(path: Path, data: bytes, fmt: str) -> Grid:
     notes: list[str] = []
     sheets = _xlsx_sheets(path, data, notes) if fmt == "xlsx" else _xls_sheets(path, data, notes)
     try:
-        rows = _pick_sheet(path, sheets)
+        rows, hidden = _pick_sheet(path, sheets)
     except TableRefused:
         raise
     except Exception as exc:  # a damaged workbook raises many kinds of errors inside the libraries
         raise TableRefused(path, f"cannot read the {fmt} workbook: {type(exc).__name__}: {exc}"[:500]) from None
+    rows, rejects, hidden_notes = drop_hidden_rows(path, rows, hidden)
     preamble, grid, raw = split_rows(rows)
     return Grid(
         path, preamble, grid, encoding="binary", sha256=sha256_of(data), source_format=fmt, raw_rows=raw,
-        notes=list(notes),
+        notes=notes + hidden_notes, rejects=rejects,
     )

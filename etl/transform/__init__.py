@@ -9,5 +9,7 @@
 # 5: every visible sheet or table with a header row read (hidden sheets not), percentage-formatted cells and 15-digit
 # numbers, ——// for 0, unit lines (单位：人民币元), merged unit cells, bracket headings, Word's gridBefore, content
 # controls and tabs, a workbook's <dimension> not trusted, the title line, look-alikes after navigation (hunt-c);
-# hostile files refused in bounded work (hunt-d)
-PARSER_VERSION = 6
+# hostile files refused in bounded work (hunt-d); 7: a CSV's separator told by its header row (;-separated files
+# read, decimal commas read or refused), a workbook's hidden rows not loaded but rejected, an unruled PDF's numbers
+# between a unit (comparison, type) column and a numbers column given to the latter (fix-h2)
+PARSER_VERSION = 7

@@ -165,7 +165,7 @@ def new_table(
     grid: Grid, header: Header, year: int | None, source_unit: str, department: str | None = None
 ) -> SourceTable:
     """An empty SourceTable for a grid: where it came from, its year, department and unit, and the reader's notes
-    (every layout starts its table here, so none of them drops a field such as the notes)."""
+    and rejects (every layout starts its table here, so none of them drops a field such as the notes)."""
     name = department if department is not None else header.department_name or ""
     if len(name) > MAX_DEPARTMENT_CHARS:
         reason = f"department name of {len(name):,} characters (the limit is {MAX_DEPARTMENT_CHARS}): {name[:40]}…"
@@ -184,4 +184,5 @@ def new_table(
         source_format=grid.source_format,
         encoding=grid.encoding,
         notes=list(grid.notes),
+        rejects=list(grid.rejects),
     )
