@@ -10,5 +10,5 @@
 # numbers, ——// for 0, unit lines (单位：人民币元), merged unit cells, bracket headings, Word's gridBefore, content
 # controls and tabs, a workbook's <dimension> not trusted, the title line, look-alikes after navigation (hunt-c);
 # hostile files refused in bounded work (hunt-d); 7: packed and bracket items written 名称=值 / 名称：值 without a
-# label, types parted by /, a ； after the last value (fix-h1)
+# label, types parted by /, a ； after the last value, a transfer document written …号文/…号文件 (fix-h1)
 PARSER_VERSION = 7
