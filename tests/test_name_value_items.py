@@ -103,12 +103,31 @@ def test_forms_read_before_read_the_same(tail: str, want: tuple) -> None:
 
 
 @pytest.mark.parametrize(
+    ("tail", "want"),
+    [
+        # a colon between two digits is a time or a ratio: 响应时间=≤2:00 was 响应时间=≤2 valued 00 (a target of 0)
+        ("响应时间=≤2:00", ("响应时间", None, "≤2:00")),
+        ("响应时间：≤2:00", ("响应时间", None, "≤2:00")),
+        ("配比（2:1）达标率=100%", ("配比（2:1）达标率", None, "100%")),
+        # two labels over two values: the period value was "/", the annual one both values
+        ("培训人次；实施周期指标值/年度指标值:2000人次/500人次", ("培训人次", "2000人次", "500人次")),
+        ("培训人次；年度指标值/实施期指标值：≥500人次/≥2000人次。", ("培训人次", "≥2000人次", "≥500人次")),
+        # 实施期指标值 after 年度指标值 was read into the annual value
+        ("培训人次；年度指标值:≥500人次；实施期指标值:≥2000人次", ("培训人次", "≥2000人次", "≥500人次")),
+    ],
+)
+def test_values_that_were_misread(tail: str, want: tuple) -> None:
+    assert [(n, p, a) for _, n, p, a, _, _ in _read(HEAD + tail)] == [want]
+
+
+@pytest.mark.parametrize(
     "tail",
     [
         "培训人次=",  # a value left empty: as a cell cut off there reads (see etl.transform.truncation)
         "培训人次>=500人次",  # no separator: >= is the comparison
         "培训人次=500人次；覆盖率=100%",  # two indicators under one number
         "慰问人次：达标：是",
+        "培训人次2:00",  # read as the name 培训人次2 valued 00
     ],
 )
 def test_what_is_still_no_name_and_value(tail: str) -> None:

@@ -149,7 +149,7 @@ def _item_fields(body: str) -> tuple | str:
     stripped = _without_end(body)
     if stripped.startswith("一级指标"):  # 一级指标：产出指标；二级指标：数量指标；三级指标：…；指标值：…
         stripped = _unlabelled(stripped)
-    stripped = _colon_types(stripped)
+    stripped = _paired_values(_colon_types(stripped))
     m = _ITEM.match(stripped)
     if m is not None and not _RUN_TOGETHER.search(m["name"]):
         name, period_text, annual_text = m["name"], m["period"], m["annual"]
@@ -199,12 +199,28 @@ def _colon_types(text: str) -> str:
     return f"{m[1]}：{m[2]}：{text[m.end() :]}" if m else text
 
 
+# two labels over two values (实施周期指标值/年度指标值:2000人次/500人次), each value without a slash of its own
+_PAIRED = re.compile(
+    r"(?P<l1>(?:实施周期|实施期|年度)指标值)\s*[/／、]\s*(?P<l2>(?:实施周期|实施期|年度)指标值)\s*[:：=＝]\s*"
+    r"(?P<v1>[^/／;；]+?)\s*[/／]\s*(?P<v2>[^/／;；]+?)$"
+)
+
+
+def _paired_values(text: str) -> str:
+    """…；实施周期指标值/年度指标值:2000人次/500人次 -> …；实施周期指标值:2000人次；年度指标值:500人次 (read as
+    they were, the period value was "/" and the annual one 2000人次/500人次)."""
+    m = _PAIRED.search(text)
+    if m is None or m["l1"] == m["l2"]:
+        return text
+    return f"{text[: m.start()]}{m['l1']}:{m['v1']}；{m['l2']}:{m['v2']}"
+
+
 # the same item with its values in another order, or the annual one alone: …名称；年度指标值:…[；实施周期指标值:…]
 _ITEM_ANY_ORDER = re.compile(
     _TYPES + r"(?P<name>.*?)\s*[;；]\s*(?P<values>年度指标值\s*[:：].*)$",
     re.S,
 )
-_VALUE_LABEL = re.compile(r"\s*[;；,，。]?\s*(实施周期|年度)指标值\s*[:：]\s*")
+_VALUE_LABEL = re.compile(r"\s*[;；,，。]?\s*(实施周期|实施期|年度)指标值\s*[:：]\s*")
 
 
 # tried last (only for an item the grammar above does not read): other labels (指标值, 目标值, 年度目标值,
@@ -219,9 +235,13 @@ _ITEM_LOOSE = re.compile(
 )
 # no label at all: the types, the name, a colon or = and the value (…：11-数量指标：慰问人次：12人, 慰问人次=≥12人,
 # 慰问人次 ＝ 12人), one colon after the name (培训人次>=500 has none: refused). The name may hold an = when a colon
-# follows it (得分(=各项之和)：≥90分): a value holds no colon
+# follows it (得分(=各项之和)：≥90分): a value holds no colon, but a colon between two digits is a time or a ratio,
+# never the separator (响应时间=≤2:00 was the name 响应时间=≤2 valued 00, a target of 0)
+_DIGITS_COLON = r"(?<=\d)[:：](?=\d)"
+_NO_COLON = rf"(?:[^:：;；]|{_DIGITS_COLON})"
 _ITEM_COLON = re.compile(
-    _TYPES + rf"(?P<name>[^:：;；]+?)\s*(?:[:：]|{_EQUALS})\s*(?P<value>[^:：;；]+?)\s*$", re.S
+    _TYPES + rf"(?P<name>{_NO_COLON}+?)\s*(?:(?<!\d)[:：]|[:：](?!\d)|{_EQUALS})\s*(?P<value>{_NO_COLON}+?)\s*$",
+    re.S,
 )
 _LABELLED = re.compile(
     r"^一级指标(?:名称)?\s*[:：]\s*(?P<l1>[^:：;；,，]+?)\s*[;；,，]\s*二级指标(?:名称)?\s*[:：]\s*(?P<l2>[^:：;；,，]+?)"
@@ -252,9 +272,11 @@ def _loose_values(m: re.Match[str]) -> tuple[str | None, str] | None:
 
 
 def _values(text: str) -> tuple[str | None, str] | None:
-    """(period, annual) from 年度指标值:…[；实施周期指标值:…]; None when a label is printed twice."""
+    """(period, annual) from 年度指标值:…[；实施周期指标值:…] (or 实施期指标值:, read after 年度指标值 as part of
+    its value: the period value was lost); None when a label is printed twice."""
     parts = _VALUE_LABEL.split(text)  # ['', '年度', value, '实施周期', value]
-    found = dict(zip(parts[1::2], (v.strip() for v in parts[2::2]), strict=True))
+    labels = (label.replace("实施期", "实施周期") for label in parts[1::2])
+    found = dict(zip(labels, (v.strip() for v in parts[2::2]), strict=True))
     if len(found) != len(parts) // 2 or "年度" not in found:
         return None
     return found.get("实施周期"), found["年度"]
