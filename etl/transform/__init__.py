@@ -11,5 +11,7 @@
 # controls and tabs, a workbook's <dimension> not trusted, the title line, look-alikes after navigation (hunt-c);
 # hostile files refused in bounded work (hunt-d); 7: a CSV's separator told by its header row (;-separated files
 # read, decimal commas read or refused), a workbook's hidden rows not loaded but rejected, an unruled PDF's numbers
-# between a unit (comparison, type) column and a numbers column given to the latter (fix-h2)
+# between a unit (comparison, type) column and a numbers column given to the latter (fix-h2); packed and bracket
+# items written 名称=值 / 名称：值 without a label, types parted by /, a ； after the last value, a transfer document
+# written …号文/…号文件 (fix-h1)
 PARSER_VERSION = 7

@@ -7,7 +7,8 @@ and each unit (with codes: the department's code begins its units' codes), categ
     【总体目标】<goal text>【产出指标-数量指标】指标1:机柜数量(≥77台) 指标2:…【效益指标-社会效益指标】…
 
 The value of an indicator is its last parenthesised part: (≥0.97比例), (<24小时), (<1681680元),
-(正面支撑); the rest is its name.
+(正面支撑); the rest is its name. An item without one may print its value after a colon or an equals sign
+(指标1:培训人次=≥500人次, 指标2:合格率：100%), as the packed cells of etl.transform.indicators do.
 """
 
 from __future__ import annotations
@@ -45,6 +46,20 @@ def last_parenthesised(body: str) -> tuple[str, str | None]:
     return text.strip(), None
 
 
+# name, then : ： = or ＝ (not the = of >= or <=), then a value holding no colon: the name may hold an = when a colon
+# follows it (得分(=各项之和)：≥90分)
+_NAME_VALUE = re.compile(r"^(?P<name>.+?)\s*(?:[:：]|(?<![<>＜＞!！])[=＝])\s*(?P<value>[^:：]+?)$", re.S)
+
+
+def name_and_value(body: str) -> tuple[str, str | None]:
+    """机柜数量(≥77台) -> ('机柜数量', '≥77台'); without a value in brackets, 培训人次=≥500人次 ->
+    ('培训人次', '≥500人次') (read as one name with no value, the target was lost)."""
+    name, value = last_parenthesised(body)
+    if value is None and (m := _NAME_VALUE.match(name)):
+        return m["name"].strip(), m["value"].strip()
+    return name, value
+
+
 def split_goal_cell(cell: str) -> tuple[str, list[tuple[str, str]]]:
     """(goal text, [(heading, body)]) from a goal cell: 【总体目标】… then 【L1-L2】… sections."""
     text = squash(strip_tags(cell))
@@ -70,13 +85,13 @@ def section_indicators(heading: str, body: str, start: int) -> list[Indicator]:
     items = _ITEM.split(body)
     out = []
     for k in range(1, len(items) - 1, 2):
-        name, value = last_parenthesised(items[k + 1])
+        name, value = name_and_value(items[k + 1])
         out.append(
             _indicator(start + len(out), level1, level2, name, value, f"【{heading}】指标{items[k]}:{items[k + 1]}")
         )
     if not out and body.strip():
         for piece in _other_items(body):
-            name, value = last_parenthesised(piece)
+            name, value = name_and_value(piece)
             out.append(_indicator(start + len(out), level1, level2, name, value, f"【{heading}】{piece}"))
     return out
 
@@ -85,9 +100,9 @@ _NUMBERED = re.compile(r"(?:^|(?<=[\s;；,，。)）]))(?:(\d{1,3})\s*[、.．]|
 
 
 def _other_items(body: str) -> list[str]:
-    """A section's items without 指标N: numbered 1. 1、 （1） in sequence, else parts between ； that each end
-    with their (value); else the body is one item. (Read as one, 1.机柜数量(≥77台) 2.网络链路条数(≥12条) was one
-    indicator named by both, valued by the last.)"""
+    """A section's items without 指标N: numbered 1. 1、 （1） in sequence, else parts between ； that each print
+    their value ((value) at the end, or after = or a colon); else the body is one item. (Read as one,
+    1.机柜数量(≥77台) 2.网络链路条数(≥12条) was one indicator named by both, valued by the last.)"""
     starts: list[tuple[int, int]] = []
     for m in _NUMBERED.finditer(body):
         if int(m[1] or m[2]) == len(starts) + 1:
@@ -96,7 +111,7 @@ def _other_items(body: str) -> list[str]:
         ends = [s for s, _ in starts[1:]] + [len(body)]
         return [body[b:e] for (_, b), e in zip(starts, ends, strict=True)]
     pieces = [p.strip() for p in re.split(r"[;；]", body) if p.strip()]
-    if len(pieces) >= 2 and all(p.rstrip(_TRAILING).endswith((")", "）")) for p in pieces):
+    if len(pieces) >= 2 and all(name_and_value(p)[1] is not None for p in pieces):
         return pieces
     return [body]
 

@@ -5,6 +5,8 @@ Grammar of one item (full- or half-width punctuation, spaces optional)::
     N、[<L1 code>-]<L1 name>：[<L2 code>-]<L2 name>[：；]<name>；实施周期指标值:<v>[；年度指标值:<v>]。
 
 The type codes may be left out (1、产出指标：数量指标：…): the names then decide the type, as in the other layouts.
+The types may be parted by / (1、1-产出指标/11-数量指标/…), and an item may print its name and value without a
+label, parted by a colon or an equals sign (…：培训人次：500人次, …/培训人次=≥500人次; half- or full-width).
 
 Items follow each other in numbering order. A ``。`` may stand inside a value, so an item ends
 only where the next number in sequence begins. The item's final ``。`` is punctuation and is
@@ -29,11 +31,11 @@ from etl.transform.target_values import parse_target_value
 
 # an item starts at 1-3 digits, then 、 . or ．, then a type code or a level-1 type's name and a colon (1、1-产出指标：,
 # 1、产出指标：); the mark is scanned for, then the digits read backwards: see _item_starts
-_NAMED_TYPE = r"[^\W\d_]{1,10}指标\s*[:：]"  # a type by its name alone: 产出指标：, 满意度指标：
+_NAMED_TYPE = r"[^\W\d_]{1,10}指标\s*[:：/／]"  # a type by its name alone: 产出指标：, 满意度指标：, 产出指标/
 _ITEM_MARK = re.compile(rf"[、.．]\s*(?=\d{{1,2}}\s*-|{_NAMED_TYPE})")
 _BEFORE_ITEM = frozenset("。.;> \t\n\r\f\v")  # an item number starts the cell or follows one of these
 # after anything else, only when a level-1 type follows: N、1-产出指标： (or N、产出指标：)
-_TYPE_FOLLOWS = re.compile(rf"\s*(?:\d{{1,2}}\s*[-－][^:：;；。]{{0,12}}指标\s*[:：]|{_NAMED_TYPE})")
+_TYPE_FOLLOWS = re.compile(rf"\s*(?:\d{{1,2}}\s*[-－][^:：;；。]{{0,12}}指标\s*[:：/／]|{_NAMED_TYPE})")
 # the level-1 and level-2 types, each with its code or without (1-产出指标：11-数量指标：, 产出指标：数量指标：)
 _TYPES = (
     r"^(?:(?P<l1c>\d{1,2})\s*[-－]\s*)?(?P<l1n>[^:：;；]+?)\s*[:：]\s*"
@@ -144,13 +146,18 @@ def _item_fields(body: str) -> tuple | str:
     """An item's fields after ``seq`` (Indicator's order), or why it cannot be read. Cached by the body's text:
     the same items recur across projects, years and departments (254,000 items, 52,000 distinct, on 2,000
     GENERATED tables)."""
-    stripped = body[:-1] if body.endswith(("。", ".")) else body
+    stripped = _without_end(body)
     if stripped.startswith("一级指标"):  # 一级指标：产出指标；二级指标：数量指标；三级指标：…；指标值：…
         stripped = _unlabelled(stripped)
+    stripped = _paired_values(_colon_types(stripped))
     m = _ITEM.match(stripped)
     if m is not None and not _RUN_TOGETHER.search(m["name"]):
         name, period_text, annual_text = m["name"], m["period"], m["annual"]
-    elif (m := _ITEM_ANY_ORDER.match(stripped)) is not None and (values := _values(m["values"])) is not None:
+    elif (
+        (m := _ITEM_ANY_ORDER.match(stripped)) is not None
+        and not _RUN_TOGETHER.search(m["name"])  # 培训人次=实施周期指标值:…；年度指标值:…: the labels read loosely
+        and (values := _values(m["values"])) is not None
+    ):
         name, (period_text, annual_text) = m["name"], values  # 年度指标值 first, or alone (a one-year project)
     elif (m := _ITEM_LOOSE.match(stripped)) is not None and (values := _loose_values(m)) is not None:
         name, (period_text, annual_text) = m["name"], values
@@ -171,24 +178,71 @@ def _item_fields(body: str) -> tuple | str:
 
 
 _RUN_TOGETHER = re.compile(r"(?:实施周期|年度)指标值\s*[:：]")
+_END = re.compile(r"[\s;；]*[。.]?[\s;；]*$")  # an item's final 。 and a ； or ; printed after the last value
+
+
+def _without_end(body: str) -> str:
+    """The item without its closing punctuation: 。 (or .) and ；, in either order (…年度指标值:500人次；。 read
+    500人次； as a value in words, its number and unit lost)."""
+    return _END.sub("", body, count=1)
+
+
+# the level-1 and level-2 types parted by / (1-产出指标/11-数量指标/培训人次=500人次), as some systems print the path
+_SLASHED = re.compile(
+    r"^((?:\d{1,2}\s*[-－]\s*)?[^\W\d_]{1,10}指标)\s*[/／]\s*((?:\d{1,2}\s*[-－]\s*)?[^:：;；/／=＝]{1,16}?)\s*[/／]\s*"
+)
+
+
+def _colon_types(text: str) -> str:
+    """产出指标/数量指标/名称… -> 产出指标：数量指标：名称… (the slashes the types are parted by, read as colons)."""
+    m = _SLASHED.match(text)
+    return f"{m[1]}：{m[2]}：{text[m.end() :]}" if m else text
+
+
+# two labels over two values (实施周期指标值/年度指标值:2000人次/500人次), each value without a slash of its own
+_PAIRED = re.compile(
+    r"(?P<l1>(?:实施周期|实施期|年度)指标值)\s*[/／、]\s*(?P<l2>(?:实施周期|实施期|年度)指标值)\s*[:：=＝]\s*"
+    r"(?P<v1>[^/／;；]+?)\s*[/／]\s*(?P<v2>[^/／;；]+?)$"
+)
+
+
+def _paired_values(text: str) -> str:
+    """…；实施周期指标值/年度指标值:2000人次/500人次 -> …；实施周期指标值:2000人次；年度指标值:500人次 (read as
+    they were, the period value was "/" and the annual one 2000人次/500人次)."""
+    m = _PAIRED.search(text)
+    if m is None or m["l1"] == m["l2"]:
+        return text
+    return f"{text[: m.start()]}{m['l1']}:{m['v1']}；{m['l2']}:{m['v2']}"
+
+
 # the same item with its values in another order, or the annual one alone: …名称；年度指标值:…[；实施周期指标值:…]
 _ITEM_ANY_ORDER = re.compile(
     _TYPES + r"(?P<name>.*?)\s*[;；]\s*(?P<values>年度指标值\s*[:：].*)$",
     re.S,
 )
-_VALUE_LABEL = re.compile(r"\s*[;；,，。]?\s*(实施周期|年度)指标值\s*[:：]\s*")
+_VALUE_LABEL = re.compile(r"\s*[;；,，。]?\s*(实施周期|实施期|年度)指标值\s*[:：]\s*")
 
 
 # tried last (only for an item the grammar above does not read): other labels (指标值, 目标值, 年度目标值,
-# 实施期指标值), a comma or a space before a label (some separator: 年度目标值达成率 is a name), = after it
+# 实施期指标值), a comma, colon, = or a space before a label (some separator: 年度目标值达成率 is a name), = after it
 _LOOSE_LABEL = r"(?:实施周期指标值|实施期指标值|年度指标值|年度目标值|指标值|目标值)"
+_EQUALS = r"(?<![<>＜＞!！])[=＝]"  # = or ＝ as a separator: not the = of a comparison sign (>=, <=)
 _ITEM_LOOSE = re.compile(
-    _TYPES + rf"(?P<name>.+?)(?:\s*[;；,，]\s*|\s+)(?P<label1>{_LOOSE_LABEL})\s*[:：=＝]?\s*(?P<value1>.*?)"
+    _TYPES + rf"(?P<name>.+?)(?:\s*(?:[;；,，:：]|{_EQUALS})\s*|\s+)"
+    rf"(?P<label1>{_LOOSE_LABEL})\s*[:：=＝]?\s*(?P<value1>.*?)"
     rf"(?:\s*[;；,，。]?\s*(?P<label2>{_LOOSE_LABEL})\s*[:：=＝]?\s*(?P<value2>.*?))?\s*$",
     re.S,
 )
-# no label at all: the types, the name, a colon and the value (…：11-数量指标：慰问人次：12人), one colon after the name
-_ITEM_COLON = re.compile(_TYPES + r"(?P<name>[^:：;；]+?)\s*[:：]\s*(?P<value>[^:：;；]+?)\s*$", re.S)
+# no label at all: the types, the name, a colon or = and the value (…：11-数量指标：慰问人次：12人, 慰问人次=≥12人,
+# 慰问人次 ＝ 12人), one colon after the name (培训人次>=500 has none: refused). The name may hold an = when a colon
+# follows it (得分(=各项之和)：≥90分): a value holds no colon, but a colon between two digits is a time or a ratio,
+# never the separator (响应时间=≤2:00 was the name 响应时间=≤2 valued 00, a target of 0)
+_DIGITS_COLON = r"(?<=\d)[:：](?=\d)"
+_NO_COLON = rf"(?:[^:：;；]|{_DIGITS_COLON})"
+_ITEM_COLON = re.compile(
+    _TYPES + rf"(?P<name>{_NO_COLON}+?)\s*(?:(?<!\d)[:：]|[:：](?!\d)|{_EQUALS})\s*(?P<value>{_NO_COLON}+?)\s*$",
+    re.S,
+)
 _LABELLED = re.compile(
     r"^一级指标(?:名称)?\s*[:：]\s*(?P<l1>[^:：;；,，]+?)\s*[;；,，]\s*二级指标(?:名称)?\s*[:：]\s*(?P<l2>[^:：;；,，]+?)"
     r"\s*[;；,，]\s*三级指标(?:名称)?\s*[:：]\s*(?P<rest>.+)$",
@@ -218,9 +272,11 @@ def _loose_values(m: re.Match[str]) -> tuple[str | None, str] | None:
 
 
 def _values(text: str) -> tuple[str | None, str] | None:
-    """(period, annual) from 年度指标值:…[；实施周期指标值:…]; None when a label is printed twice."""
+    """(period, annual) from 年度指标值:…[；实施周期指标值:…] (or 实施期指标值:, read after 年度指标值 as part of
+    its value: the period value was lost); None when a label is printed twice."""
     parts = _VALUE_LABEL.split(text)  # ['', '年度', value, '实施周期', value]
-    found = dict(zip(parts[1::2], (v.strip() for v in parts[2::2]), strict=True))
+    labels = (label.replace("实施期", "实施周期") for label in parts[1::2])
+    found = dict(zip(labels, (v.strip() for v in parts[2::2]), strict=True))
     if len(found) != len(parts) // 2 or "年度" not in found:
         return None
     return found.get("实施周期"), found["年度"]

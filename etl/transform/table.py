@@ -36,14 +36,27 @@ _ROW_NUMBER = re.compile(r"^[\d一二三四五六七八九十百（）()、.．\
 _AMOUNTISH = re.compile(r"^[-+]?[\d,]+(?:\.\d+)?\s*(?:万元|元|万)?$")
 _OPERATORS = frozenset({"", "≥", "≤", "=", "＝", ">", "<", "＞", "＜", "≧", "≦", ">=", "<=", "定性", "定量", "无"})
 _GROUP_CODE = re.compile(r"^(?P<code>\d{3,})\s*[-－—]\s*(?P<name>\S.*)$")
-_DOC = r"[\u4e00-\u9fff]{1,8}\s*[\[【〔(（]\s*\d{4}\s*[\]】〕)）]\s*第?\s*\d{1,4}\s*号"
+# words a project name may begin with 文 (文化站…, 文物保护…): after …号 the 文 is the name's, not the reference's 号文
+_WEN_WORDS = "化物明艺体旅献史书档印创娱秘字具博教卫保联广宣稿电"
+_DOC = (
+    r"[\u4e00-\u9fff]{1,8}\s*[\[【〔(（]\s*\d{4}\s*[\]】〕)）]\s*第?\s*\d{1,4}\s*号"
+    rf"(?:文件|文(?![{_WEN_WORDS}]))?+"  # …79号文 / …79号文件: the document referred to (possessive: never a name 文)
+)
 # 穗财政【2023】79号…, （穗财政【2023】79号）…, 穗财政[2023]第79号-…; and the name first: …经费（穗财政【2023】79号）
 _TRANSFER_DOC = re.compile(rf"^[(（]?(?P<doc>{_DOC})[)）]?\s*[-－—:：、]?\s*(?P<name>\S.*)$")
 _TRANSFER_DOC_AFTER = re.compile(rf"^(?P<name>\S.*?)\s*[(（](?P<doc>{_DOC})[)）]$")
 
 
 def split_transfer_doc(printed: str) -> tuple[str | None, str]:
-    """穗财政【2023】79号专职人民调解服务项目经费 -> (穗财政【2023】79号, 专职人民调解服务项目经费)."""
+    """穗财政【2023】79号专职人民调解服务项目经费 -> (穗财政【2023】79号, 专职人民调解服务项目经费).
+
+    Only a document with its issuer and year (穗财政【2023】79号, 粤财社〔2022〕5号) is set apart: a bare number
+    (12号楼维修, 79号文法律顾问经费) is part of the name. A reference written …号文 or …号文件 keeps 文/文件 in
+    the document: 穗财政【2023】79号文法律顾问经费 -> (穗财政【2023】79号文, 法律顾问经费). Cut after 号, the name
+    was 文法律顾问经费, another name than next year's 穗财政【2024】12号法律顾问经费 (法律顾问经费), so one project read
+    as two (or linked only by a fuzzy score); left whole, every year's document number would part the years the same
+    way. The document and the name together still print what the table printed. A name beginning with a word of
+    文 (…79号文化站建设经费) keeps its 文."""
     if "号" not in printed:
         return None, printed
     m = _TRANSFER_DOC.match(printed) or _TRANSFER_DOC_AFTER.match(printed)
