@@ -8,6 +8,7 @@ Before: 1-产出指标/11-数量指标/培训人次=500人次 (a packed 绩效�
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 
 from etl.model import SourceTable
 from etl.transform.bracket import section_indicators
-from etl.transform.indicators import ItemError, parse_indicators
+from etl.transform.indicators import ItemError, _without_end, parse_indicators
 from etl.transform.pipeline import run_file
 
 LABEL = "GENERATED inline table (invented projects and values, not a real table)"
@@ -219,3 +220,14 @@ def test_bracket_items_keep_their_readings() -> None:
         got = [(i.name, i.annual.text) for i in section_indicators("产出指标-数量指标", body, 1)]
         assert got == want, body
     assert section_indicators("产出指标-数量指标", "指标1:机柜数量=77台", 1)[0].annual.number == Decimal(77)
+
+
+_END_AS_REGEX = re.compile(r"[\s;；]*[。.]?[\s;；]*$")  # what _without_end does, as the regular expression it was
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=["a", "5", "人", "。", ".", "；", ";", " ", "\u3000", "\n", "\t"], max_size=12))
+def test_an_items_end_is_cut_as_the_regular_expression_cut_it(text: str) -> None:
+    """_without_end strips with string methods (the regex was tried from every position of every item): the same
+    result, one 。 or . among any ；, ; and whitespace at the end."""
+    assert _without_end(text) == _END_AS_REGEX.sub("", text, count=1)
