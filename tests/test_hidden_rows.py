@@ -164,3 +164,31 @@ def test_hidden_rows_are_found_in_the_one_read_of_the_sheet(
     monkeypatch.setattr(WorkSheetParser, "parse", lambda self: parses.append(1) or parse(self))
     assert len(process_file(path).rejects) == 1
     assert len(parses) == 1
+
+
+def test_a_hidden_unit_line_that_disagrees_is_refused_not_read(tmp_path: Path) -> None:
+    """(review-r) GENERATED: a stale 单位：元 hidden above the shown 单位：万元 was read as the table's unit (the
+    first one wins): every amount / 10,000, loaded and reconciled. Two units above one table are now refused."""
+    path = _filed(tmp_path, "two-units.xlsx")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    indicator = "1、1-产出指标：11-数量指标：人数；实施周期指标值:5人；年度指标值:5人。"
+    for row in [
+        [LABEL],
+        [TITLE],
+        [DEPARTMENT],
+        ["单位：元"],
+        [UNIT],
+        ["项目名称", "总计", "财政拨款", "绩效目标", "绩效指标"],
+        ["合计", 30, 30],
+        ["项目甲", 10, 10, "目标", indicator],
+        ["项目乙", 20, 20, "目标", indicator],
+    ]:
+        sheet.append(row)
+    sheet.row_dimensions[4].hidden = True
+    book.save(path)
+    result = CliRunner().invoke(app, ["check", str(path)])
+    assert result.exit_code == 3, result.output
+    assert "amount unit disagrees: the lines above the table say 单位：元 and 单位：万元" in " ".join(
+        result.output.split()
+    )

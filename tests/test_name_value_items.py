@@ -113,6 +113,9 @@ def test_forms_read_before_read_the_same(tail: str, want: tuple) -> None:
         # two labels over two values: the period value was "/", the annual one both values
         ("培训人次；实施周期指标值/年度指标值:2000人次/500人次", ("培训人次", "2000人次", "500人次")),
         ("培训人次；年度指标值/实施期指标值：≥500人次/≥2000人次。", ("培训人次", "≥2000人次", "≥500人次")),
+        # (review-r, GENERATED) each value with the same per-unit: the period value was "/", the annual one both
+        ("处理件数；实施周期指标值/年度指标值:20件/月/10件/月", ("处理件数", "20件/月", "10件/月")),
+        ("培训人次；实施周期指标值/年度指标值:2000人/次/500人/次。", ("培训人次", "2000人/次", "500人/次")),
         # 实施期指标值 after 年度指标值 was read into the annual value
         ("培训人次；年度指标值:≥500人次；实施期指标值:≥2000人次", ("培训人次", "≥2000人次", "≥500人次")),
     ],

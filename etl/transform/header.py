@@ -50,6 +50,7 @@ class Header:
     source_unit: str | None
     year_in_text: int | None
     is_generated: bool
+    other_unit: str | None = None  # a second 单位 line above the table naming another unit (a stale title line)
 
 
 def _title_line(preamble: list[tuple[int, str]]) -> str:
@@ -77,6 +78,7 @@ def _title_year(folded: str) -> re.Match[str] | None:
 
 def parse_header(preamble: list[tuple[int, str]]) -> Header:
     title, department, unit, year, generated = _title_line(preamble), None, None, None, False
+    other: str | None = None
     for _, line in preamble:
         if line.startswith(GENERATED_MARK):
             generated = True
@@ -88,7 +90,9 @@ def parse_header(preamble: list[tuple[int, str]]) -> Header:
             end = m.start("name") + len(name[: cut.start() if cut else len(name)].rstrip())
             department = line[m.start("name") : end].strip() or department
         if m := _UNIT.search(folded) or _UNIT_LOOSE.search(folded) or _UNIT_ALONE.match(folded.strip()):
-            unit = unit or ("万元" if m.group("unit") == "万" else m.group("unit"))
+            said = "万元" if m.group("unit") == "万" else m.group("unit")
+            other = other or (said if unit and said != unit else None)
+            unit = unit or said
         if line == title:
             if (m := _title_year(folded) or _YEAR_IN_BRACKETS.search(folded)) and is_budget_year(
                 int(m.group(1))
@@ -96,7 +100,7 @@ def parse_header(preamble: list[tuple[int, str]]) -> Header:
                 year = int(m.group(1))
         elif year is None and (m := _YEAR_LINE.match(folded)) and is_budget_year(int(m.group(1) or m.group(2))):
             year = int(m.group(1) or m.group(2))  # a title's year on its own line: ( 2024 年度)
-    return Header(title, department, unit, year, generated)
+    return Header(title, department, unit, year, generated, other)
 
 
 def folder_year(path: Path | str) -> int | None:
@@ -142,6 +146,9 @@ UNIT_NOT_PRINTED = "amount unit not printed: read in 万元, the default"
 def table_with_unit(grid: Grid, header: Header, year: int | None, column_unit: str | None) -> SourceTable:
     """new_table in the unit amount_unit settles; a unit printed nowhere (no line, no column header) is noted, so
     normalise can tell a table in 元 read in the default 万元 (every amount x 10,000) by its amounts."""
+    if header.other_unit:  # 单位：元 and 单位：万元 above one table: one is wrong (x or / 10,000), nothing says which
+        said = f"the lines above the table say 单位：{header.source_unit} and 单位：{header.other_unit}"
+        raise TableRefused(grid.path, f"amount unit disagrees: {said}")
     table = new_table(grid, header, year, amount_unit(grid.path, header.source_unit, column_unit))
     if not (header.source_unit or column_unit):
         table.notes.append(UNIT_NOT_PRINTED)

@@ -216,9 +216,12 @@ def _colon_types(text: str) -> str:
 
 
 # two labels over two values (实施周期指标值/年度指标值:2000人次/500人次), each value without a slash of its own
+# or both with the same per-unit (20件/月/10件/月; read as before, the period value was "/")
 _PAIRED = re.compile(
     r"(?P<l1>(?:实施周期|实施期|年度)指标值)\s*[/／、]\s*(?P<l2>(?:实施周期|实施期|年度)指标值)\s*[:：=＝]\s*"
-    r"(?P<v1>[^/／;；]+?)\s*[/／]\s*(?P<v2>[^/／;；]+?)$"
+    r"(?:(?P<v1>[^/／;；]+?)\s*[/／]\s*(?P<v2>[^/／;；]+?)"
+    # or each value with the same per-unit (20件/月/10件/月, 2000人/次/500人/次): the middle slash parts them
+    r"|(?P<w1>[^/／;；]+?[/／](?P<per>[^\d/／;；]+?))\s*[/／]\s*(?P<w2>[^/／;；]+?[/／](?P=per)))$"
 )
 
 
@@ -230,7 +233,8 @@ def _paired_values(text: str) -> str:
     m = _PAIRED.search(text)
     if m is None or m["l1"] == m["l2"]:
         return text
-    return f"{text[: m.start()]}{m['l1']}:{m['v1']}；{m['l2']}:{m['v2']}"
+    v1, v2 = (m["v1"], m["v2"]) if m["v1"] is not None else (m["w1"], m["w2"])
+    return f"{text[: m.start()]}{m['l1']}:{v1}；{m['l2']}:{v2}"
 
 
 # the same item with its values in another order, or the annual one alone: …名称；年度指标值:…[；实施周期指标值:…]
