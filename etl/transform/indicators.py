@@ -196,7 +196,9 @@ def _without_end(body: str) -> str:
     500人次； as a value in words, its number and unit lost). String methods, not a regular expression anchored at
     the end: re.sub tried it from every position of every item (7% of the parse)."""
     if not body or (body[-1] not in _ENDS and not body[-1].isspace()):
-        return body  # (most items)
+        return body
+    if len(body) > 1 and body[-1] in "。." and body[-2] not in _ENDS and not body[-2].isspace():
+        return body[:-1]  # (most items: one 。 after the value)
     text = _without_separators(body)
     return _without_separators(text[:-1]) if text.endswith(("。", ".")) else text
 

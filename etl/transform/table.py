@@ -37,10 +37,12 @@ _AMOUNTISH = re.compile(r"^[-+]?[\d,]+(?:\.\d+)?\s*(?:万元|元|万)?$")
 _OPERATORS = frozenset({"", "≥", "≤", "=", "＝", ">", "<", "＞", "＜", "≧", "≦", ">=", "<=", "定性", "定量", "无"})
 _GROUP_CODE = re.compile(r"^(?P<code>\d{3,})\s*[-－—]\s*(?P<name>\S.*)$")
 # words a project name may begin with 文 (文化站…, 文物保护…): after …号 the 文 is the name's, not the reference's 号文
-_WEN_WORDS = "化物明艺体旅献史书档印创娱秘字具博教卫保联广宣稿电"
+# a name that begins with one of these words of 文 keeps it: 文化, 文物 …, and places (文昌, 文山, 文峰, 文庙)
+_WEN_WORDS = "化物明艺体旅献史书档印创娱秘字具博教卫保联广宣稿电昌山峰庙"
+_WENJIAN_WORDS = "柜夹袋盒架箱"  # 文件柜购置经费: a name beginning with 文件 (a file cabinet), not a document 号文件
 _DOC = (
     r"[\u4e00-\u9fff]{1,8}\s*[\[【〔(（]\s*\d{4}\s*[\]】〕)）]\s*第?\s*\d{1,4}\s*号"
-    rf"(?:文件|文(?![{_WEN_WORDS}]))?+"  # …79号文 / …79号文件: the document referred to (possessive: never a name 文)
+    rf"(?:文件(?![{_WENJIAN_WORDS}])|文(?![件{_WEN_WORDS}]))?+"  # …79号文 / …79号文件: the document referred to
 )
 # 穗财政【2023】79号…, （穗财政【2023】79号）…, 穗财政[2023]第79号-…; and the name first: …经费（穗财政【2023】79号）
 _TRANSFER_DOC = re.compile(rf"^[(（]?(?P<doc>{_DOC})[)）]?\s*[-－—:：、]?\s*(?P<name>\S.*)$")
