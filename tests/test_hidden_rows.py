@@ -111,6 +111,38 @@ def test_a_hidden_row_of_an_xls_is_not_loaded_and_is_recorded(tmp_path: Path, gr
     assert (len(table.projects), table.n_targets, table.reconciled) == (22, 110, True)
 
 
+def test_an_xls_whose_formatting_cannot_be_read_says_its_hidden_rows_were_read(
+    tmp_path: Path, grid: tuple, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An old .xls whose formats xlrd cannot read gives no row or column info: what it hides is read, and the notes
+    say so instead of nothing (found by the round's review)."""
+    import xlrd
+    import xlwt
+
+    from etl.extract.workbook import NO_FORMATS_NOTE
+
+    header, rows = grid
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("表")
+    for r, line in enumerate([[LABEL], [TITLE], [DEPARTMENT], [UNIT], header, *rows]):
+        for c, value in enumerate(line):
+            if value:
+                sheet.write(r, c, _number(value) if 1 <= c <= 4 else value)
+    path = _filed(tmp_path, "tianhe-sfj.xls")
+    book.save(str(path))
+    opened = xlrd.open_workbook
+
+    def no_formats(*args: object, **kwargs: object) -> object:
+        if kwargs.get("formatting_info"):
+            raise xlrd.XLRDError("formatting_info=True not yet implemented")  # as xlrd says for an old BIFF
+        return opened(*args, **kwargs)
+
+    monkeypatch.setattr(xlrd, "open_workbook", no_formats)
+    table = process_file(path)
+    assert NO_FORMATS_NOTE in table.notes
+    assert (len(table.projects), table.reconciled) == (22, True)
+
+
 def test_a_hidden_row_on_a_second_sheet_is_named_by_its_sheet(tmp_path: Path, grid: tuple) -> None:
     header, rows = grid
     book = openpyxl.Workbook()

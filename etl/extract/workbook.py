@@ -256,6 +256,12 @@ def _xlsx_sheets(path: Path, data: bytes, notes: list[str]) -> Iterable[Sheet]:
             archive.close()
 
 
+NO_FORMATS_NOTE = (
+    "the workbook's formatting could not be read (an old .xls): hidden rows and columns were read as shown, "
+    "numbers without their formats"
+)
+
+
 def _xls_sheets(path: Path, data: bytes, notes: list[str]) -> Iterable[Sheet]:
     import xlrd
 
@@ -269,6 +275,7 @@ def _xls_sheets(path: Path, data: bytes, notes: list[str]) -> Iterable[Sheet]:
     except Exception:  # formats xlrd cannot read (an old BIFF version): the values without them
         book = xlrd.open_workbook(file_contents=data, ragged_rows=True)
         formats = False
+        notes.append(NO_FORMATS_NOTE)
 
     def number_format(sheet: xlrd.sheet.Sheet, r: int, c: int) -> str | None:
         fmt = book.format_map.get(book.xf_list[sheet.cell_xf_index(r, c)].format_key) if formats else None
