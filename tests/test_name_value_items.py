@@ -116,6 +116,12 @@ def test_forms_read_before_read_the_same(tail: str, want: tuple) -> None:
         # (review-r, GENERATED) each value with the same per-unit: the period value was "/", the annual one both
         ("处理件数；实施周期指标值/年度指标值:20件/月/10件/月", ("处理件数", "20件/月", "10件/月")),
         ("培训人次；实施周期指标值/年度指标值:2000人/次/500人/次。", ("培训人次", "2000人/次", "500人/次")),
+        # one value under both labels: the period value was "/" (or 、), the annual one the value
+        ("培训人次；实施周期指标值/年度指标值:2000人次", ("培训人次", "2000人次", "2000人次")),
+        ("评价；实施周期指标值、年度指标值=≥95%", ("评价", "≥95%", "≥95%")),
+        # and one value with its per-unit under both: not 20件 and 月
+        ("处理件数；实施周期指标值/年度指标值:20件/月。", ("处理件数", "20件/月", "20件/月")),
+        ("评价等级；实施周期指标值/年度指标值:优/良", ("评价等级", "优", "良")),  # two values without numbers
         # 实施期指标值 after 年度指标值 was read into the annual value
         ("培训人次；年度指标值:≥500人次；实施期指标值:≥2000人次", ("培训人次", "≥2000人次", "≥500人次")),
     ],

@@ -226,16 +226,27 @@ _PAIRED = re.compile(
     r"|(?P<w1>[^/／;；]+?[/／](?P<per>[^\d/／;；]+?))\s*[/／]\s*(?P<w2>[^/／;；]+?[/／](?P=per)))$"
 )
 
+_PAIRED_ONE = re.compile(
+    r"(?P<l1>(?:实施周期|实施期|年度)指标值)\s*[/／、]\s*(?P<l2>(?:实施周期|实施期|年度)指标值)\s*[:：=＝]\s*"
+    r"(?P<v>[^/／;；]+?)$"
+)
+_DIGIT = re.compile(r"\d")
+
 
 def _paired_values(text: str) -> str:
     """…；实施周期指标值/年度指标值:2000人次/500人次 -> …；实施周期指标值:2000人次；年度指标值:500人次 (read as
     they were, the period value was "/" and the annual one 2000人次/500人次)."""
-    if "/" not in text and "／" not in text:  # (a search of every item otherwise)
+    if "/" not in text and "／" not in text and "指标值、" not in text:  # (a search of every item otherwise)
         return text
-    m = _PAIRED.search(text)
+    m = _PAIRED.search(text) or _PAIRED_ONE.search(text)
     if m is None or m["l1"] == m["l2"]:
         return text
-    v1, v2 = (m["v1"], m["v2"]) if m["v1"] is not None else (m["w1"], m["w2"])
+    if m.re is _PAIRED_ONE:  # one value under both labels (…/年度指标值:2000人次): the period's and the year's
+        v1 = v2 = m["v"]
+    elif m["v1"] is not None and _DIGIT.search(m["v1"]) and not _DIGIT.search(m["v2"]):
+        v1 = v2 = f"{m['v1']}/{m['v2']}"  # 20件/月 under both labels: one value and its per-unit, not 20件 and 月
+    else:
+        v1, v2 = (m["v1"], m["v2"]) if m["v1"] is not None else (m["w1"], m["w2"])
     return f"{text[: m.start()]}{m['l1']}:{v1}；{m['l2']}:{v2}"
 
 
