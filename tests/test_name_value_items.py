@@ -240,3 +240,22 @@ def test_an_items_end_is_cut_as_the_regular_expression_cut_it(text: str) -> None
     """_without_end strips with string methods (the regex was tried from every position of every item): the same
     result, one 。 or . among any ；, ; and whitespace at the end."""
     assert _without_end(text) == _END_AS_REGEX.sub("", text, count=1)
+
+
+@pytest.mark.parametrize(
+    ("tail", "period", "annual"),
+    [
+        (
+            "培训人次；实施周期指标值:2000；年度指标值:500；计量单位:人次",
+            ("2000", "人次", "label"),
+            ("500", "人次", "label"),
+        ),
+        ("培训人次；年度指标值:≥500；单位：人次。", (None, None, None), ("≥500", "人次", "label")),
+        ("培训人次；年度指标值:≥500人；度量单位:人次", (None, None, None), ("≥500人", "人", "value")),  # its own stays
+    ],
+)
+def test_a_unit_under_its_own_label_is_the_values_unit(tail: str, period: tuple, annual: tuple) -> None:
+    """…；年度指标值:500；计量单位:人次 was the text "500；计量单位:人次", its number and unit lost."""
+    [item] = parse_indicators(HEAD + tail)
+    assert (item.period.text, item.period.unit, item.period.unit_source) == period
+    assert (item.annual.text, item.annual.unit, item.annual.unit_source) == annual

@@ -22,9 +22,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import lru_cache
 
-from etl.model import Indicator
+from etl.model import Indicator, TargetValue
 from etl.text import fold, squash, strip_tags
 from etl.transform.indicator_types import resolve_type
 from etl.transform.target_values import parse_target_value
@@ -149,6 +150,7 @@ def _item_fields(body: str) -> tuple | str:
     stripped = _without_end(body)
     if stripped.startswith("一级指标"):  # 一级指标：产出指标；二级指标：数量指标；三级指标：…；指标值：…
         stripped = _unlabelled(stripped)
+    stripped, unit = _unit_labelled(stripped)
     stripped = _paired_values(_colon_types(stripped))
     m = _ITEM.match(stripped)
     if m is not None and not _RUN_TOGETHER.search(m["name"]):
@@ -172,12 +174,33 @@ def _item_fields(body: str) -> tuple | str:
     lenient = m.re is _ITEM_LOOSE or m.re is _ITEM_COLON
     if lenient and key.startswith("?"):  # a lenient reading that found no known type: a misreading
         return _why_not(fold(stripped))
-    period = parse_target_value(period_text or None, name)
-    annual = parse_target_value(annual_text or None, name)
+    period = _with_unit(parse_target_value(period_text or None, name), unit)
+    annual = _with_unit(parse_target_value(annual_text or None, name), unit)
     return (l1c, m["l1n"], l2c, m["l2n"], name, period, annual, body, key, misparented)
 
 
 _RUN_TOGETHER = re.compile(r"(?:实施周期|年度)指标值\s*[:：]")
+# the unit under a label of its own after the values: …；年度指标值:500；计量单位:人次 (the value was read as the text
+# 500；计量单位:人次, its number and unit lost)
+_UNIT_LABEL = re.compile(r"\s*[;；,，]\s*(?:计量单位|度量单位|单位)\s*[:：]\s*(?P<unit>[^\s;；,，:：。]{1,8})\s*$")
+
+
+def _unit_labelled(item: str) -> tuple[str, str | None]:
+    """The item without a unit printed under its own label at its end, and that unit."""
+    if "单位" not in item:
+        return item, None
+    m = _UNIT_LABEL.search(item)
+    return (item[: m.start()], m["unit"]) if m else (item, None)
+
+
+def _with_unit(value: TargetValue, unit: str | None) -> TargetValue:
+    """A number read without a unit of its own takes the item's labelled unit (unit_source 'label'); a unit printed
+    in the value stays."""
+    if unit is None or value.status != "quantitative" or value.unit_source == "value":
+        return value
+    return replace(value, unit=unit, unit_source="label")
+
+
 _SEPARATORS = ";；"
 _ENDS = ";；。."
 
