@@ -174,8 +174,10 @@ def _item_fields(body: str) -> tuple | str:
     lenient = m.re is _ITEM_LOOSE or m.re is _ITEM_COLON
     if lenient and key.startswith("?"):  # a lenient reading that found no known type: a misreading
         return _why_not(fold(stripped))
-    period = _with_unit(parse_target_value(period_text or None, name), unit)
-    annual = _with_unit(parse_target_value(annual_text or None, name), unit)
+    period = parse_target_value(period_text or None, name)
+    annual = parse_target_value(annual_text or None, name)
+    if unit is not None:
+        period, annual = _with_unit(period, unit), _with_unit(annual, unit)
     return (l1c, m["l1n"], l2c, m["l2n"], name, period, annual, body, key, misparented)
 
 
@@ -193,10 +195,10 @@ def _unit_labelled(item: str) -> tuple[str, str | None]:
     return (item[: m.start()], m["unit"]) if m else (item, None)
 
 
-def _with_unit(value: TargetValue, unit: str | None) -> TargetValue:
+def _with_unit(value: TargetValue, unit: str) -> TargetValue:
     """A number read without a unit of its own takes the item's labelled unit (unit_source 'label'); a unit printed
     in the value stays."""
-    if unit is None or value.status != "quantitative" or value.unit_source == "value":
+    if value.status != "quantitative" or value.unit_source == "value":
         return value
     return replace(value, unit=unit, unit_source="label")
 
