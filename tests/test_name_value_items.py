@@ -66,9 +66,13 @@ def test_a_name_and_its_value_after_an_equals_sign(tail: str, want: tuple) -> No
         "1、1-产出指标／11-数量指标／培训人次＝500人次。",
         "1、产出指标/数量指标/培训人次=500人次",
         "1、1-产出指标 / 11-数量指标 / 培训人次；实施周期指标值:500人次；年度指标值:500人次",
+        # parted by dashes (the hunts' open find of round 13): refused before
+        "1、产出指标-数量指标-培训人次=500人次",
+        "1、1-产出指标-11-数量指标-培训人次：500人次",
+        "1、产出指标－数量指标－培训人次；年度指标值:500人次",
     ],
 )
-def test_types_parted_by_slashes(cell: str) -> None:
+def test_types_parted_by_slashes_or_dashes(cell: str) -> None:
     [(key, name, _, annual, _, number)] = _read(cell)
     assert (key, name, annual, number) == ("11", "培训人次", "500人次", 500)
 
@@ -259,3 +263,13 @@ def test_a_unit_under_its_own_label_is_the_values_unit(tail: str, period: tuple,
     [item] = parse_indicators(HEAD + tail)
     assert (item.period.text, item.period.unit, item.period.unit_source) == period
     assert (item.annual.text, item.annual.unit, item.annual.unit_source) == annual
+
+
+def test_dashed_types_do_not_take_a_dash_in_a_name() -> None:
+    """A dash inside a name (培训人次-线上) under colon-parted types stays in the name; items parted by dashes number
+    on (2、产出指标－质量指标－…)."""
+    cell = "1、1-产出指标：11-数量指标：培训人次-线上；年度指标值:500人次；2、产出指标－质量指标－合格率=100%"
+    assert [(key, name, annual) for key, name, _, annual, _, _ in _read(cell)] == [
+        ("11", "培训人次-线上", "500人次"),
+        ("12", "合格率", "100%"),
+    ]

@@ -32,11 +32,12 @@ from etl.transform.target_values import parse_target_value
 
 # an item starts at 1-3 digits, then 、 . or ．, then a type code or a level-1 type's name and a colon (1、1-产出指标：,
 # 1、产出指标：); the mark is scanned for, then the digits read backwards: see _item_starts
-_NAMED_TYPE = r"[^\W\d_]{1,10}指标\s*[:：/／]"  # a type by its name alone: 产出指标：, 满意度指标：, 产出指标/
+# a type by its name alone: 产出指标：, 满意度指标：, 产出指标/, 产出指标-
+_NAMED_TYPE = r"[^\W\d_]{1,10}指标\s*[:：/／\-－—]"
 _ITEM_MARK = re.compile(rf"[、.．]\s*(?=\d{{1,2}}\s*-|{_NAMED_TYPE})")
 _BEFORE_ITEM = frozenset("。.;> \t\n\r\f\v")  # an item number starts the cell or follows one of these
 # after anything else, only when a level-1 type follows: N、1-产出指标： (or N、产出指标：)
-_TYPE_FOLLOWS = re.compile(rf"\s*(?:\d{{1,2}}\s*[-－][^:：;；。]{{0,12}}指标\s*[:：/／]|{_NAMED_TYPE})")
+_TYPE_FOLLOWS = re.compile(rf"\s*(?:\d{{1,2}}\s*[-－][^:：;；。]{{0,12}}指标\s*[:：/／\-－—]|{_NAMED_TYPE})")
 # the level-1 and level-2 types, each with its code or without (1-产出指标：11-数量指标：, 产出指标：数量指标：)
 _TYPES = (
     r"^(?:(?P<l1c>\d{1,2})\s*[-－]\s*)?(?P<l1n>[^:：;；]+?)\s*[:：]\s*"
@@ -234,11 +235,22 @@ _SLASHED = re.compile(
 )
 
 
+# the same parted by dashes (产出指标-数量指标-名称=值, 1-产出指标-11-数量指标-名称：值): the level-2 type then ends in
+# 指标, as a dash is also a code's (11-数量指标) and may be a name's
+_DASHED = re.compile(
+    r"^((?:\d{1,2}\s*[-－]\s*)?[^\W\d_]{1,10}指标)\s*[-－—]\s*((?:\d{1,2}\s*[-－]\s*)?[^\W\d_]{1,14}指标)\s*[-－—]\s*"
+)
+
+
 def _colon_types(text: str) -> str:
-    """产出指标/数量指标/名称… -> 产出指标：数量指标：名称… (the slashes the types are parted by, read as colons)."""
-    if "/" not in text and "／" not in text:  # (most items: the match costs more than this test)
+    """产出指标/数量指标/名称… -> 产出指标：数量指标：名称… (the slashes the types are parted by, read as colons), and
+    产出指标-数量指标-名称… likewise."""
+    if "/" in text or "／" in text:  # (most items hold neither: the match costs more than these tests)
+        m = _SLASHED.match(text)
+    elif "指标-" in text or "指标－" in text or "指标—" in text:
+        m = _DASHED.match(text)
+    else:
         return text
-    m = _SLASHED.match(text)
     return f"{m[1]}：{m[2]}：{text[m.end() :]}" if m else text
 
 
