@@ -365,7 +365,8 @@ def test_failed_gate_prints_one_line_per_problem(tmp_path: Path, engine: str) ->
     assert proc.returncode == 4, err
     assert "Traceback" not in err and "RunFailed" not in err, err
     assert err.splitlines() == [
-        f"totals do not reconcile in {root / BROKEN.name}: see fact_reconciliation (load_id 1)",
+        f"totals do not reconcile in {root / BROKEN.name}: see fact_reconciliation (load_id 1); 1 rejected row in "
+        "load_reject may hold the difference",
         "quality check failed: projects_have_targets (1 rows): Every project has performance targets in every "
         "budget year it has a budget.",
         "quality check failed: totals_reconcile (4 rows): The totals of every current table reconcile "

@@ -183,6 +183,25 @@ def test_the_reject_reaches_the_warehouse_and_check(tmp_path: Path, grid: tuple)
     assert logged == [("loaded", 22, 1)]
 
 
+def test_totals_short_of_a_hidden_project_point_at_its_reject(tmp_path: Path, grid: tuple) -> None:
+    """A project row hidden while the shown 合计 still counts it: the row is rejected, the totals do not reconcile
+    (exit 4), and the line saying so points at the rejected row (found by the round's review)."""
+    header, rows = grid
+    path = _filed(tmp_path / "raw", "tianhe-sfj.xlsx")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for line in [LABEL, TITLE, DEPARTMENT, UNIT]:
+        sheet.append([line])
+    _append(sheet, header)
+    for row in rows:
+        _append(sheet, row)
+    sheet.row_dimensions[sheet.max_row].hidden = True  # the last project, which the 合计 above counts
+    book.save(path)
+    result = CliRunner().invoke(app, ["load", str(path), "-w", str(tmp_path / "wh" / "w.duckdb")])
+    assert result.exit_code == 4, result.output
+    assert "1 rejected row in load_reject may hold the difference" in result.output
+
+
 def test_hidden_rows_are_found_in_the_one_read_of_the_sheet(
     tmp_path: Path, grid: tuple, monkeypatch: pytest.MonkeyPatch
 ) -> None:

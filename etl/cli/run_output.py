@@ -102,11 +102,18 @@ def _one_line(text: str) -> str:
     return _LINE_BREAKS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
+def _rejected(n_rejects: int) -> str:
+    """Rows the table rejected (a hidden row, an unreadable one) may be what the totals miss: say where they are."""
+    if not n_rejects:
+        return ""
+    return f"; {n_rejects} rejected row{'s' if n_rejects > 1 else ''} in load_reject may hold the difference"
+
+
 def _problems(report: RunReport, err: Console) -> None:
     """One line per problem (never wrapped: a line is a problem, for people and for grep)."""
     lines = [f"refused {r.path}{f' ({r.refusal_kind})' if r.refusal_kind else ''}: {r.message}" for r in report.refused]
     lines += [
-        f"totals do not reconcile in {r.path}: see fact_reconciliation (load_id {r.load_id})"
+        f"totals do not reconcile in {r.path}: see fact_reconciliation (load_id {r.load_id}){_rejected(r.n_rejects)}"
         for r in report.unreconciled
     ]
     lines += [f"quality check failed: {c.name} ({c.n_rows} rows): {c.description}" for c in report.failed_checks]
