@@ -14,6 +14,7 @@ import pytest
 from etl.extract.columns import canonical_column, header_positions
 from etl.model import SourceTable
 from etl.transform.pipeline import run_file
+from tests.inline_tables import write_text_table
 
 INDICATORS = "1、1-产出指标：11-数量指标：慰问人次；实施周期指标值:12人；年度指标值:12人。"
 
@@ -161,11 +162,7 @@ def test_a_part_split_in_a_two_row_header(tmp_path: Path) -> None:
 
 
 def _refusal(tmp_path: Path, header: str, row: str) -> str | None:
-    lines = ["项目支出绩效目标表", "部门名称：某区司法局", "单位：万元", header]
-    lines.append(f"{row}\t保障工作正常开展。\t{INDICATORS}")
-    path = tmp_path / "2024" / "table.txt"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path = write_text_table(tmp_path, "某区司法局", header, f"{row}\t保障工作正常开展。\t{INDICATORS}")
     return getattr(run_file(path), "reason", None)
 
 

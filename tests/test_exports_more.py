@@ -65,23 +65,11 @@ from etl.extract.workbook import cell_text
 from etl.model import SourceTable, TableRefused
 from etl.transform.normalise import to_yuan
 from etl.transform.pipeline import process_file
+from tests.inline_tables import cell_number, filed
 from tests.layout_facts import parsed_facts
 
 TITLE, DEPARTMENT, UNIT = "项目支出绩效目标表（含转移支付项目）", "部门名称：广州市天河区司法局", "单位：万元"
 LABEL = "GENERATED from data/raw/2024/tianhe-sfj.txt (not a real table)"
-
-
-def _filed(tmp_path: Path, name: str) -> Path:
-    path = tmp_path / "2024" / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _number(text: str) -> float | str | None:
-    try:
-        return float(text.replace(",", ""))
-    except ValueError:
-        return text or None
 
 
 def _sheet(book: openpyxl.Workbook, title: str, header: list[str], rows: list[list[str]], lines: list[str]):
@@ -91,7 +79,7 @@ def _sheet(book: openpyxl.Workbook, title: str, header: list[str], rows: list[li
         sheet.append([line])
     sheet.append(header)
     for row in rows:
-        sheet.append([row[0], *(_number(c) for c in row[1:5]), *(c or None for c in row[5:])])
+        sheet.append([row[0], *(cell_number(c) for c in row[1:5]), *(c or None for c in row[5:])])
     return sheet
 
 
@@ -102,7 +90,7 @@ def test_a_table_continued_on_a_second_sheet_is_read_whole(tmp_path: Path, grid:
     _sheet(book, "第一页", header, rows[:10], [TITLE, DEPARTMENT, UNIT])
     _sheet(book, "第二页", header, rows[10:], [TITLE, DEPARTMENT, UNIT])
     book.create_sheet("填报说明").append(["注：本表金额单位为万元。"])
-    path = _filed(tmp_path, "tianhe-sfj.xlsx")
+    path = filed(tmp_path, "tianhe-sfj.xlsx")
     book.save(path)
     table = process_file(path)
     assert len(table.projects) == 22 and table.n_targets == 110
@@ -116,7 +104,7 @@ def test_sheets_of_two_departments_are_refused_not_joined(tmp_path: Path, grid: 
     book.remove(book.active)
     _sheet(book, "司法局", header, rows[:10], [TITLE, DEPARTMENT, UNIT])
     _sheet(book, "民政局", header, rows[10:], [TITLE, "部门名称：广州市天河区民政局", UNIT])
-    path = _filed(tmp_path, "two.xlsx")
+    path = filed(tmp_path, "two.xlsx")
     book.save(path)
     with pytest.raises(TableRefused, match="民政局"):
         process_file(path)
@@ -128,7 +116,7 @@ def test_sheets_of_two_years_are_refused_not_joined(tmp_path: Path, grid: tuple)
     book.remove(book.active)
     _sheet(book, "2024年", header, rows[:10], ["2024年项目支出绩效目标表", DEPARTMENT, UNIT])
     _sheet(book, "2023年", header, rows[10:], ["2023年项目支出绩效目标表", DEPARTMENT, UNIT])
-    path = _filed(tmp_path, "two-years.xlsx")
+    path = filed(tmp_path, "two-years.xlsx")
     book.save(path)
     with pytest.raises(TableRefused, match="2023"):
         process_file(path)
@@ -142,7 +130,7 @@ def test_a_hidden_sheet_is_not_read(tmp_path: Path, grid: tuple, original: Sourc
     old.sheet_state = "hidden"
     _sheet(book, "绩效目标表", header, rows, [TITLE, DEPARTMENT, UNIT])
     book.active = 1
-    path = _filed(tmp_path, "tianhe-sfj.xlsx")
+    path = filed(tmp_path, "tianhe-sfj.xlsx")
     book.save(path)
     assert parsed_facts(process_file(path)) == parsed_facts(original)
 
@@ -165,7 +153,7 @@ def test_percent_formatted_cells_read_as_shown(tmp_path: Path) -> None:
             sheet.cell(row, 10).value = None
         if len(line) == width and line[10].isdigit():  # 权重 20 -> 20%
             sheet.cell(row, 11, int(line[10]) / 100).number_format = "0.0%"
-    path = _filed(tmp_path, "jingyan-per-row.xlsx")
+    path = filed(tmp_path, "jingyan-per-row.xlsx")
     book.save(path)
     table, printed = process_file(path), process_file(text, 2024)
     assert parsed_facts(table) == parsed_facts(printed)
@@ -236,7 +224,7 @@ def test_a_table_in_two_parts_each_with_its_header_is_read_whole(
     tmp_path: Path, grid: tuple, original: SourceTable, suffix: str
 ) -> None:
     header, rows = grid
-    path = _filed(tmp_path, f"tianhe-sfj.{suffix}")
+    path = filed(tmp_path, f"tianhe-sfj.{suffix}")
     lines = [LABEL, TITLE, DEPARTMENT, UNIT]
     if suffix == "html":
         first, second = _html_table(header, rows[:10]), _html_table(header, rows[10:])
@@ -253,7 +241,7 @@ def test_a_table_in_two_parts_each_with_its_header_is_read_whole(
 @pytest.mark.parametrize("suffix", ["html", "docx"])
 def test_tables_of_two_departments_in_one_page_are_refused(tmp_path: Path, grid: tuple, suffix: str) -> None:
     header, rows = grid
-    path = _filed(tmp_path, f"two.{suffix}")
+    path = filed(tmp_path, f"two.{suffix}")
     other = "部门名称：广州市天河区民政局"
     if suffix == "html":
         first, second = _html_table(header, rows[:10]), _html_table(header, rows[10:])
@@ -281,7 +269,7 @@ def test_the_amount_unit_line_as_printed(tmp_path: Path, grid: tuple, lines: lis
     if unit == "元":  # the amounts printed in yuan
         yuan = lambda c: f"{Decimal(c.replace(',', '')) * 10000:,.2f}" if c else ""  # noqa: E731
         rows = [[r[0], *map(yuan, r[1:5]), *r[5:]] for r in rows]
-    path = _filed(tmp_path, "t.txt")
+    path = filed(tmp_path, "t.txt")
     text = "\n".join([LABEL, TITLE, *lines, *("\t".join(r) for r in [header, *rows])])
     path.write_text(text + "\n", encoding="utf-8")
     table = process_file(path)
@@ -295,7 +283,7 @@ def test_the_amount_unit_in_a_header_cell(tmp_path: Path, grid: tuple, suffix: s
     header = [header[0], *(h + suffix for h in header[1:5]), *header[5:]]
     yuan = lambda c: f"{Decimal(c.replace(',', '')) * 10000:,.2f}" if c else ""  # noqa: E731
     rows = [[r[0], *map(yuan, r[1:5]), *r[5:]] for r in rows]
-    path = _filed(tmp_path, "t.txt")
+    path = filed(tmp_path, "t.txt")
     path.write_text("\n".join([LABEL, TITLE, DEPARTMENT, *("\t".join(r) for r in [header, *rows])]) + "\n", "utf-8")
     table = process_file(path)
     assert table.source_unit == "元" and table.reconciled and len(table.projects) == 22
@@ -309,7 +297,7 @@ def test_a_per_row_export_with_short_rows_resaved_as_a_workbook(tmp_path: Path, 
 
     text = Path(__file__).parent / "fixtures" / "layouts_real" / "2024" / "jingyan-per-row.txt"
     lines = [[int(c) if c.isdigit() else c for c in line.split("\t")] for line in text.read_text("utf-8").splitlines()]
-    path = _filed(tmp_path, f"jingyan-per-row.{suffix}")
+    path = filed(tmp_path, f"jingyan-per-row.{suffix}")
     if suffix == "xlsx":
         book = openpyxl.Workbook()
         for line in [[LABEL], *lines]:
@@ -340,7 +328,7 @@ def test_per_row_projects_of_the_same_name_in_two_units(tmp_path: Path) -> None:
         "820002-某镇卫生院\t党建工作经费\t30000\t开展党建学习\t产出指标\t数量指标\t学习次数\t≥\t6\t次",
         "820002-某镇卫生院\t党建工作经费\t30000\t开展党建学习\t满意度指标\t服务对象满意度指标\t职工满意度\t≥\t90\t%",
     ]
-    path = _filed(tmp_path, "same-name.txt")
+    path = filed(tmp_path, "same-name.txt")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     table = process_file(path)
     got = [(p.unit_name, p.project_name, p.amounts["total"], [i.name for i in p.indicators]) for p in table.projects]
@@ -361,7 +349,7 @@ def test_a_sum_of_wan_amounts_with_four_decimals(tmp_path: Path) -> None:
     sheet.append(["合计", 10606.7522, 10606.7522])
     sheet.append(["镇域内基础设施建设", 6923.3552, 6923.3552, None, None, "改善基础设施", item])
     sheet.append(["乡村振兴项目", 3683.397, 3683.397, None, None, "振兴乡村", item])
-    path = _filed(tmp_path, "ningxiang.xlsx")
+    path = filed(tmp_path, "ningxiang.xlsx")
     book.save(path)
     # what Excel stores for =SUM(B7:B8) (17 digits; openpyxl writes the short form): 6923.3552 + 3683.397
     assert repr(6923.3552 + 3683.397) == "10606.752199999999"
@@ -386,7 +374,7 @@ def test_a_two_row_header_with_a_label_over_the_indicator_columns(tmp_path: Path
     at = first.index("一级指标")
     lines[2] = first[:at] + ["绩效指标"] + [""] * (len(first) - at - 1)
     lines[3] = second[:at] + first[at:]
-    path = _filed(tmp_path, "two-row.txt")
+    path = filed(tmp_path, "two-row.txt")
     path.write_text("\n".join([LABEL, *("\t".join(r) for r in lines)]) + "\n", encoding="utf-8")
     table, printed = process_file(path), process_file(text, 2024)
     assert table.layout == "per_row_export" and table.n_targets == 3
@@ -407,7 +395,7 @@ def test_bracket_headings_with_the_level_1_type_on_its_own(tmp_path: Path) -> No
 
         return re.sub(r"【([^】-]+指标)-([^】]+)】", one, line)
 
-    path = _filed(tmp_path, "jxj-bracket.txt")
+    path = filed(tmp_path, "jxj-bracket.txt")
     changed = [split_headings(line) for line in text.read_text(encoding="utf-8").splitlines()]
     assert "【产出指标】【数量指标】指标1:机柜数量(≥77台)" in "\n".join(changed)
     path.write_text("\n".join([LABEL, *changed]) + "\n", encoding="utf-8")
@@ -427,7 +415,7 @@ def test_a_word_row_starting_further_right(tmp_path: Path, grid: tuple, original
         else:
             body += f"<w:tr>{cells([str(n - 1), *row])}</w:tr>"
     lines = "".join(map(_para, (TITLE, DEPARTMENT, UNIT)))
-    path = _word(_filed(tmp_path, "tianhe-sfj.docx"), f"{lines}<w:tbl>{body}</w:tbl>")
+    path = _word(filed(tmp_path, "tianhe-sfj.docx"), f"{lines}<w:tbl>{body}</w:tbl>")
     assert parsed_facts(process_file(path)) == parsed_facts(original)
 
 
@@ -437,7 +425,7 @@ def test_a_unit_column_merged_over_its_projects(tmp_path: Path, grid: tuple, ori
     projects = [r for r in rows[2:]]  # without 合计 and the unit row
     lines = [["单位名称", *header], ["", *rows[0]]]
     lines += [[unit if n == 0 else "", *r] for n, r in enumerate(projects)]
-    path = _filed(tmp_path, "unit-column.txt")
+    path = filed(tmp_path, "unit-column.txt")
     path.write_text("\n".join([LABEL, TITLE, DEPARTMENT, UNIT, *("\t".join(r) for r in lines)]) + "\n", "utf-8")
     table = process_file(path)
     assert len(table.projects) == 22 and {p.unit_name for p in table.projects} == {unit}
@@ -448,7 +436,7 @@ def test_per_row_weights_printed_with_points(tmp_path: Path) -> None:
     text = Path(__file__).parent / "fixtures" / "layouts_real" / "2024" / "jingyan-per-row.txt"
     lines = [line.split("\t") for line in text.read_text(encoding="utf-8").splitlines()]
     lines = [[*r[:-2], f"{r[-2]}分", r[-1]] if r[-1] in ("正向", "反向") else r for r in lines]
-    path = _filed(tmp_path, "points.txt")
+    path = filed(tmp_path, "points.txt")
     path.write_text("\n".join([LABEL, *("\t".join(r) for r in lines)]) + "\n", encoding="utf-8")
     table, printed = process_file(path), process_file(text, 2024)
     assert parsed_facts(table) == parsed_facts(printed) and not table.rejects
@@ -460,7 +448,7 @@ def test_per_row_weights_printed_with_points(tmp_path: Path) -> None:
 def test_amount_units_that_disagree_are_refused(tmp_path: Path, grid: tuple) -> None:
     header, rows = grid
     header = [header[0], *(h + "（元）" for h in header[1:5]), *header[5:]]
-    path = _filed(tmp_path, "t.txt")
+    path = filed(tmp_path, "t.txt")
     text = "\n".join([LABEL, TITLE, DEPARTMENT, UNIT, *("\t".join(r) for r in [header, *rows])])
     path.write_text(text + "\n", "utf-8")
     with pytest.raises(TableRefused, match="amount unit disagrees"):
@@ -481,7 +469,7 @@ def test_word_content_controls_are_read_through(tmp_path: Path, grid: tuple, ori
         else:
             body += f"<w:tr>{''.join(map(tc, row))}</w:tr>"
     lines = para(TITLE) + sdt(para(DEPARTMENT)) + para(UNIT)
-    path = _word(_filed(tmp_path, "tianhe-sfj.docx"), f"{lines}<w:tbl>{body}</w:tbl>")
+    path = _word(filed(tmp_path, "tianhe-sfj.docx"), f"{lines}<w:tbl>{body}</w:tbl>")
     assert parsed_facts(process_file(path)) == parsed_facts(original)
 
 
@@ -504,7 +492,7 @@ def test_word_tabs_and_line_breaks_inside_a_paragraph(
         ) + "</w:p></w:tc>"
     )
     body = "".join("<w:tr>" + "".join(cell(i, c) for i, c in enumerate(r)) + "</w:tr>" for r in [header, *rows])
-    path = _word(_filed(tmp_path, "tianhe-sfj.docx"), para(TITLE) + dept + para(UNIT) + f"<w:tbl>{body}</w:tbl>")
+    path = _word(filed(tmp_path, "tianhe-sfj.docx"), para(TITLE) + dept + para(UNIT) + f"<w:tbl>{body}</w:tbl>")
     table = process_file(path)
     assert table.department_name == "广州市天河区司法局"
     assert parsed_facts(table) == parsed_facts(original)
@@ -519,7 +507,7 @@ def test_a_title_cell_of_several_lines(tmp_path: Path, grid: tuple, original: So
     sheet.merge_cells("A2:G2")
     for row in [header, *rows]:
         sheet.append([c or None for c in row])
-    path = _filed(tmp_path, "title.xlsx")
+    path = filed(tmp_path, "title.xlsx")
     book.save(path)
     table = process_file(path)
     assert (table.department_name, table.title) == ("广州市天河区司法局（本级）", TITLE)
@@ -534,7 +522,7 @@ def test_a_workbook_whose_dimension_understates_the_sheet(
     book = openpyxl.Workbook()
     book.remove(book.active)
     _sheet(book, "绩效目标表", header, rows, [TITLE, DEPARTMENT, UNIT])
-    path = _filed(tmp_path, "tianhe-sfj.xlsx")
+    path = filed(tmp_path, "tianhe-sfj.xlsx")
     book.save(path)
     with zipfile.ZipFile(path) as archive:
         parts = {name: archive.read(name) for name in archive.namelist()}
@@ -568,9 +556,9 @@ def test_a_page_of_forms_whose_navigation_links_look_alikes(tmp_path: Path, link
     from tests.fixtures.layouts_real import forms
 
     page = forms.to_html([forms.FORM_A, forms.FORM_B], "GENERATED")
-    plain = _filed(tmp_path, "forms.html")
+    plain = filed(tmp_path, "forms.html")
     plain.write_text(page, encoding="utf-8")
-    linked = _filed(tmp_path, "linked/forms.html")
+    linked = filed(tmp_path, "linked/forms.html")
     linked.write_text(page.replace("<p>GENERATED fixture</p>", f"<p>GENERATED fixture</p><a>{link}</a>"), "utf-8")
     assert parsed_facts(process_file(linked, 2024)) == parsed_facts(process_file(plain, 2024))
 
@@ -579,7 +567,7 @@ def test_forms_of_two_departments_in_one_file_are_refused(tmp_path: Path) -> Non
     from tests.fixtures.layouts_real import forms
 
     other = forms._replace(forms.FORM_G_2, {"嘉峪关市文化和旅游局": "嘉峪关市教育局"})
-    path = _filed(tmp_path, "forms.html")
+    path = filed(tmp_path, "forms.html")
     path.write_text(forms.to_html([forms.FORM_G, other], "GENERATED"), encoding="utf-8")
     with pytest.raises(TableRefused, match="嘉峪关市教育局"):
         process_file(path, 2023)
@@ -598,7 +586,7 @@ def test_per_row_period_values_take_the_comparison_and_the_unit(tmp_path: Path) 
         "\t\t\t满意度指标\t服务对象满意度指标\t满意度\t≥\t90\t95\t%",
         "\t\t\t效益指标\t社会效益指标\t教学质量\t≥\t长期\t5\t%",
     ]
-    path = _filed(tmp_path, "period.txt")
+    path = filed(tmp_path, "period.txt")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     [project] = process_file(path).projects
     got = [(i.period.text, i.period.comparison, i.period.unit, i.annual.text) for i in project.indicators]
@@ -608,7 +596,7 @@ def test_per_row_period_values_take_the_comparison_and_the_unit(tmp_path: Path) 
 @pytest.mark.parametrize("suffix", ["html", "xlsx"])
 def test_a_table_continued_without_its_header(tmp_path: Path, grid: tuple, original: SourceTable, suffix: str) -> None:
     header, rows = grid
-    path = _filed(tmp_path, f"tianhe-sfj.{suffix}")
+    path = filed(tmp_path, f"tianhe-sfj.{suffix}")
     other = [["序号", "说明"], ["1", "本表金额单位为万元"]]  # a notes table or sheet after: not a continuation
     if suffix == "html":
         head = "".join(f"<p>{t}</p>" for t in (LABEL, TITLE, DEPARTMENT, UNIT))
@@ -622,7 +610,7 @@ def test_a_table_continued_without_its_header(tmp_path: Path, grid: tuple, origi
         _sheet(book, "Sheet1", header, rows[:12], [TITLE, DEPARTMENT, UNIT])
         second = book.create_sheet("Sheet2")
         for row in rows[12:]:
-            second.append([row[0], *(_number(c) for c in row[1:5]), *(c or None for c in row[5:])])
+            second.append([row[0], *(cell_number(c) for c in row[1:5]), *(c or None for c in row[5:])])
         notes = book.create_sheet("说明")
         for row in other:
             notes.append(row)
@@ -642,7 +630,7 @@ def test_subtotal_rows_after_each_units_projects(tmp_path: Path, headings: bool)
         lines.append(f"{unit}\t\t\t\t" if headings else f"{unit}\t{total}\t{total}\t\t")
         lines += [f"{name}\t{amount}\t{amount}\t目标\t{item}" for name, amount in projects]
         lines.append(f"小计\t{total}\t{total}\t\t")
-    path = _filed(tmp_path, "subtotals.txt")
+    path = filed(tmp_path, "subtotals.txt")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     table = process_file(path)
     assert table.reconciled and not table.rejects

@@ -21,6 +21,7 @@ from etl.load.run import run_load
 from etl.model import SourceTable
 from etl.transform.pipeline import process_file
 from etl.warehouse.connect import connect
+from tests.inline_tables import cell_number, filed
 from tests.layout_facts import parsed_facts
 
 LABEL = "GENERATED from the real sample tianhe-sfj.txt (not a real table)"
@@ -30,21 +31,8 @@ STALE_RAW = "业务装备购置经费\t20\t20\t\t\t旧的绩效目标（已撤�
 REASON = "hidden row in the workbook (sheet {!r}, row {}): not loaded"
 
 
-def _filed(tmp_path: Path, name: str) -> Path:
-    path = tmp_path / "2024" / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _number(text: str) -> float | str | None:
-    try:
-        return float(text.replace(",", ""))
-    except ValueError:
-        return text or None
-
-
 def _append(sheet: openpyxl.worksheet.worksheet.Worksheet, row: list[str]) -> int:
-    sheet.append([row[0], *(_number(c) for c in row[1:5]), *(c or None for c in row[5:])])
+    sheet.append([row[0], *(cell_number(c) for c in row[1:5]), *(c or None for c in row[5:])])
     return sheet.max_row
 
 
@@ -77,7 +65,7 @@ def _workbook(path: Path, grid: tuple, autofilter: bool = False) -> dict[str, in
 def test_a_hidden_row_is_not_loaded_and_is_recorded(
     tmp_path: Path, grid: tuple, original: SourceTable, autofilter: bool
 ) -> None:
-    path = _filed(tmp_path, "tianhe-sfj.xlsx")
+    path = filed(tmp_path, "tianhe-sfj.xlsx")
     at = _workbook(path, grid, autofilter)
     table = process_file(path)
     assert [(r.line_no, r.reason, r.raw_text) for r in table.rejects] == [
@@ -101,10 +89,10 @@ def test_a_hidden_row_of_an_xls_is_not_loaded_and_is_recorded(tmp_path: Path, gr
     for r, line in enumerate(lines):
         for c, value in enumerate(line):
             if value:
-                sheet.write(r, c, _number(value) if 1 <= c <= 4 else value)
+                sheet.write(r, c, cell_number(value) if 1 <= c <= 4 else value)
     sheet.row(9).hidden = True  # the stale row (row 10)
     sheet.row(len(lines)).hidden = True  # an empty row
-    path = _filed(tmp_path, "tianhe-sfj.xls")
+    path = filed(tmp_path, "tianhe-sfj.xls")
     book.save(str(path))
     table = process_file(path)
     assert [(r.line_no, r.reason) for r in table.rejects] == [(10, REASON.format("表", 10))]
@@ -127,8 +115,8 @@ def test_an_xls_whose_formatting_cannot_be_read_says_its_hidden_rows_were_read(
     for r, line in enumerate([[LABEL], [TITLE], [DEPARTMENT], [UNIT], header, *rows]):
         for c, value in enumerate(line):
             if value:
-                sheet.write(r, c, _number(value) if 1 <= c <= 4 else value)
-    path = _filed(tmp_path, "tianhe-sfj.xls")
+                sheet.write(r, c, cell_number(value) if 1 <= c <= 4 else value)
+    path = filed(tmp_path, "tianhe-sfj.xls")
     book.save(str(path))
     opened = xlrd.open_workbook
 
@@ -156,7 +144,7 @@ def test_a_hidden_row_on_a_second_sheet_is_named_by_its_sheet(tmp_path: Path, gr
             _append(sheet, row)
     hidden = _append(second, STALE)
     second.row_dimensions[hidden].hidden = True
-    path = _filed(tmp_path, "tianhe-sfj.xlsx")
+    path = filed(tmp_path, "tianhe-sfj.xlsx")
     book.save(path)
     table = process_file(path)
     assert [(r.line_no, r.reason) for r in table.rejects] == [(100_000 + hidden, REASON.format("第二页", hidden))]
@@ -164,7 +152,7 @@ def test_a_hidden_row_on_a_second_sheet_is_named_by_its_sheet(tmp_path: Path, gr
 
 
 def test_the_reject_reaches_the_warehouse_and_check(tmp_path: Path, grid: tuple) -> None:
-    path = _filed(tmp_path / "raw", "tianhe-sfj.xlsx")
+    path = filed(tmp_path / "raw", "tianhe-sfj.xlsx")
     at = _workbook(path, grid)
     result = CliRunner().invoke(app, ["check", str(path)])
     assert result.exit_code == 5
@@ -187,7 +175,7 @@ def test_totals_short_of_a_hidden_project_point_at_its_reject(tmp_path: Path, gr
     """A project row hidden while the shown 合计 still counts it: the row is rejected, the totals do not reconcile
     (exit 4), and the line saying so points at the rejected row (found by the round's review)."""
     header, rows = grid
-    path = _filed(tmp_path / "raw", "tianhe-sfj.xlsx")
+    path = filed(tmp_path / "raw", "tianhe-sfj.xlsx")
     book = openpyxl.Workbook()
     sheet = book.active
     for line in [LABEL, TITLE, DEPARTMENT, UNIT]:
@@ -208,7 +196,7 @@ def test_hidden_rows_are_found_in_the_one_read_of_the_sheet(
     """The sheet's XML is parsed once: the hidden flags come from the pass that reads the cells."""
     from openpyxl.worksheet._reader import WorkSheetParser
 
-    path = _filed(tmp_path, "tianhe-sfj.xlsx")
+    path = filed(tmp_path, "tianhe-sfj.xlsx")
     _workbook(path, grid)
     parses = []
     parse = WorkSheetParser.parse
@@ -220,7 +208,7 @@ def test_hidden_rows_are_found_in_the_one_read_of_the_sheet(
 def test_a_hidden_unit_line_that_disagrees_is_refused_not_read(tmp_path: Path) -> None:
     """(review-r) GENERATED: a stale 单位：元 hidden above the shown 单位：万元 was read as the table's unit (the
     first one wins): every amount / 10,000, loaded and reconciled. Two units above one table are now refused."""
-    path = _filed(tmp_path, "two-units.xlsx")
+    path = filed(tmp_path, "two-units.xlsx")
     book = openpyxl.Workbook()
     sheet = book.active
     indicator = "1、1-产出指标：11-数量指标：人数；实施周期指标值:5人；年度指标值:5人。"

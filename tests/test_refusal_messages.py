@@ -5,15 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from etl.transform.pipeline import run_file
+from tests.inline_tables import write_text_table
 
 
 def _reason(tmp_path: Path, packed: str) -> str | None:
     header = "项目名称\t总计\t财政拨款\t绩效目标\t绩效指标"
-    lines = ["项目支出绩效目标表", "部门名称：某局", "单位：万元", header]
-    lines.append(f"慰问经费\t1.20\t1.20\t做好慰问。\t{packed}")
-    path = tmp_path / "2024" / "table.txt"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path = write_text_table(tmp_path, "某局", header, f"慰问经费\t1.20\t1.20\t做好慰问。\t{packed}")
     return getattr(run_file(path), "reason", None)
 
 
