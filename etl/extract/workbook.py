@@ -281,8 +281,7 @@ def _xls_sheets(path: Path, data: bytes, notes: list[str]) -> Iterable[Sheet]:
         fmt = book.format_map.get(book.xf_list[sheet.cell_xf_index(r, c)].format_key) if formats else None
         return fmt.format_str if fmt else None
 
-    def cells(sheet: xlrd.sheet.Sheet, r: int) -> Iterable[tuple[object, str | None]]:
-        hidden = {c for c, info in sheet.colinfo_map.items() if info.hidden} if formats else set()
+    def cells(sheet: xlrd.sheet.Sheet, r: int, hidden: set[int]) -> Iterable[tuple[object, str | None]]:
         for c, (value, kind) in enumerate(zip(sheet.row_values(r), sheet.row_types(r), strict=True)):
             if c in hidden:  # a column Excel does not show (see hidden_columns)
                 continue
@@ -296,9 +295,10 @@ def _xls_sheets(path: Path, data: bytes, notes: list[str]) -> Iterable[Sheet]:
         visible = sheet.visibility == 0
         rows, hidden = [], set()
         hides = {r for r, info in sheet.rowinfo_map.items() if info.hidden} if formats else set()
+        columns = {c for c, info in sheet.colinfo_map.items() if info.hidden} if formats else set()  # (hidden)
         for r in range(sheet.nrows if visible else 0):
             budget.add(sheet.row_len(r) or 1)
-            rows.append((r + 1, _row_texts(sheet.name, r + 1, cells(sheet, r), notes)))
+            rows.append((r + 1, _row_texts(sheet.name, r + 1, cells(sheet, r, columns), notes)))
             if r in hides and any(text.strip() for text in rows[-1][1]):
                 hidden.add(r + 1)  # a hidden row holding text (see _stored_rows)
         yield Sheet(sheet.name, visible, rows, frozenset(hidden))

@@ -20,6 +20,7 @@ from etl.model import AggregateRow, Grid, GridRow, Indicator, ProjectRow, Reject
 from etl.text import fold, squash, strip_tags
 from etl.transform.header import parse_header, table_with_unit
 from etl.transform.indicator_types import resolve_type
+from etl.transform.indicators import EQUALS
 from etl.transform.per_row import split_code
 from etl.transform.table import GRAND_TOTAL_NAMES, split_transfer_doc, sub_header, with_sub_header
 from etl.transform.target_values import parse_target_value
@@ -48,7 +49,7 @@ def last_parenthesised(body: str) -> tuple[str, str | None]:
 
 # name, then : ： = or ＝ (not the = of >= or <=), then a value holding no colon: the name may hold an = when a colon
 # follows it (得分(=各项之和)：≥90分)
-_NAME_VALUE = re.compile(r"^(?P<name>.+?)\s*(?:[:：]|(?<![<>＜＞!！])[=＝])\s*(?P<value>[^:：]+?)$", re.S)
+_NAME_VALUE = re.compile(rf"^(?P<name>.+?)\s*(?:[:：]|{EQUALS})\s*(?P<value>[^:：]+?)$", re.S)
 
 
 def name_and_value(body: str) -> tuple[str, str | None]:

@@ -230,16 +230,13 @@ def _without_end(body: str) -> str:
 
 
 # the level-1 and level-2 types parted by / (1-产出指标/11-数量指标/培训人次=500人次), as some systems print the path
-_SLASHED = re.compile(
-    r"^((?:\d{1,2}\s*[-－]\s*)?[^\W\d_]{1,10}指标)\s*[/／]\s*((?:\d{1,2}\s*[-－]\s*)?[^:：;；/／=＝]{1,16}?)\s*[/／]\s*"
-)
+_LEVEL1 = r"((?:\d{1,2}\s*[-－]\s*)?[^\W\d_]{1,10}指标)"  # a level-1 type, with its code or without
+_SLASHED = re.compile(rf"^{_LEVEL1}\s*[/／]\s*((?:\d{{1,2}}\s*[-－]\s*)?[^:：;；/／=＝]{{1,16}}?)\s*[/／]\s*")
 
 
 # the same parted by dashes (产出指标-数量指标-名称=值, 1-产出指标-11-数量指标-名称：值): the level-2 type then ends in
 # 指标, as a dash is also a code's (11-数量指标) and may be a name's
-_DASHED = re.compile(
-    r"^((?:\d{1,2}\s*[-－]\s*)?[^\W\d_]{1,10}指标)\s*[-－—]\s*((?:\d{1,2}\s*[-－]\s*)?[^\W\d_]{1,14}指标)\s*[-－—]\s*"
-)
+_DASHED = re.compile(rf"^{_LEVEL1}\s*[-－—]\s*((?:\d{{1,2}}\s*[-－]\s*)?[^\W\d_]{{1,14}}指标)\s*[-－—]\s*")
 
 
 def _colon_types(text: str) -> str:
@@ -256,17 +253,14 @@ def _colon_types(text: str) -> str:
 
 # two labels over two values (实施周期指标值/年度指标值:2000人次/500人次), each value without a slash of its own
 # or both with the same per-unit (20件/月/10件/月; read as before, the period value was "/")
+_TWO_LABELS = r"(?P<l1>(?:实施周期|实施期|年度)指标值)\s*[/／、]\s*(?P<l2>(?:实施周期|实施期|年度)指标值)\s*[:：=＝]\s*"
 _PAIRED = re.compile(
-    r"(?P<l1>(?:实施周期|实施期|年度)指标值)\s*[/／、]\s*(?P<l2>(?:实施周期|实施期|年度)指标值)\s*[:：=＝]\s*"
-    r"(?:(?P<v1>[^/／;；]+?)\s*[/／]\s*(?P<v2>[^/／;；]+?)"
+    _TWO_LABELS + r"(?:(?P<v1>[^/／;；]+?)\s*[/／]\s*(?P<v2>[^/／;；]+?)"
     # or each value with the same per-unit (20件/月/10件/月, 2000人/次/500人/次): the middle slash parts them
     r"|(?P<w1>[^/／;；]+?[/／](?P<per>[^\d/／;；]+?))\s*[/／]\s*(?P<w2>[^/／;；]+?[/／](?P=per)))$"
 )
 
-_PAIRED_ONE = re.compile(
-    r"(?P<l1>(?:实施周期|实施期|年度)指标值)\s*[/／、]\s*(?P<l2>(?:实施周期|实施期|年度)指标值)\s*[:：=＝]\s*"
-    r"(?P<v>[^/／;；]+?)$"
-)
+_PAIRED_ONE = re.compile(_TWO_LABELS + r"(?P<v>[^/／;；]+?)$")  # one value under both labels
 _DIGIT = re.compile(r"\d")
 
 
@@ -298,9 +292,9 @@ _VALUE_LABEL = re.compile(r"\s*[;；,，。]?\s*(实施周期|实施期|年度)�
 # tried last (only for an item the grammar above does not read): other labels (指标值, 目标值, 年度目标值,
 # 实施期指标值), a comma, colon, = or a space before a label (some separator: 年度目标值达成率 is a name), = after it
 _LOOSE_LABEL = r"(?:实施周期指标值|实施期指标值|年度指标值|年度目标值|指标值|目标值)"
-_EQUALS = r"(?<![<>＜＞!！])[=＝]"  # = or ＝ as a separator: not the = of a comparison sign (>=, <=)
+EQUALS = r"(?<![<>＜＞!！])[=＝]"  # = or ＝ as a separator: not the = of a comparison sign (>=, <=)
 _ITEM_LOOSE = re.compile(
-    _TYPES + rf"(?P<name>.+?)(?:\s*(?:[;；,，:：]|{_EQUALS})\s*|\s+)"
+    _TYPES + rf"(?P<name>.+?)(?:\s*(?:[;；,，:：]|{EQUALS})\s*|\s+)"
     rf"(?P<label1>{_LOOSE_LABEL})\s*[:：=＝]?\s*(?P<value1>.*?)"
     rf"(?:\s*[;；,，。]?\s*(?P<label2>{_LOOSE_LABEL})\s*[:：=＝]?\s*(?P<value2>.*?))?\s*$",
     re.S,
@@ -312,7 +306,7 @@ _ITEM_LOOSE = re.compile(
 _DIGITS_COLON = r"(?<=\d)[:：](?=\d)"
 _NO_COLON = rf"(?:[^:：;；]|{_DIGITS_COLON})"
 _ITEM_COLON = re.compile(
-    _TYPES + rf"(?P<name>{_NO_COLON}+?)\s*(?:(?<!\d)[:：]|[:：](?!\d)|{_EQUALS})\s*(?P<value>{_NO_COLON}+?)\s*$",
+    _TYPES + rf"(?P<name>{_NO_COLON}+?)\s*(?:(?<!\d)[:：]|[:：](?!\d)|{EQUALS})\s*(?P<value>{_NO_COLON}+?)\s*$",
     re.S,
 )
 _LABELLED = re.compile(
