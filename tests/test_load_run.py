@@ -4,6 +4,7 @@ changed, note disappeared files, record every run, and the data-quality gate on 
 from __future__ import annotations
 
 import gc
+import hashlib
 import io
 import json
 import os
@@ -105,6 +106,48 @@ def test_an_unchanged_file_is_not_hashed_again_and_an_edit_is_seen(
         ("2024", "unchanged"),
         ("2025", "replaced"),
     ]
+
+
+def test_a_first_load_hashes_each_file_once_as_it_parses_it(
+    two_years: Path, warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A path the warehouse has never recorded is parsed whatever its bytes, so the plan does not read it: the
+    parser's sha256 is recorded, with the stat the plan noted before the parser read the file."""
+    monkeypatch.setattr(incremental, "RACY_SECONDS", -3600)
+    hashed: list[Path] = []
+    monkeypatch.setattr(incremental, "file_sha256", lambda path: hashed.append(path) or "")
+    assert run(two_years, warehouse).by_status == {"loaded": 2}
+    assert hashed == []
+    rows = query(warehouse, "SELECT source_path, source_sha256, source_stat FROM load_log ORDER BY source_path")
+    assert [(Path(p), sha) for p, sha, _ in rows] == [
+        (f, hashlib.sha256(f.read_bytes()).hexdigest()) for f in sorted(two_years.rglob("*.txt"))
+    ]
+    assert all(stat == incremental.stat_key(p) for p, _, stat in rows)
+    assert run(two_years, warehouse).by_status == {"unchanged": 2} and hashed == []
+
+
+def test_a_file_edited_between_the_plan_and_its_parse_is_recorded_as_parsed(
+    two_years: Path, warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stat is noted before the parser reads the file, so an edit in between shows in the next run's stat:
+    that run hashes the file again, finds the bytes it loaded, and leaves them."""
+    monkeypatch.setattr(incremental, "RACY_SECONDS", -3600)
+    edited = two_years / "2025" / "tianhe-sfj.txt"
+    parse = load_run.parsed_batches
+
+    def edit_then_parse(*args: object, **kwargs: object) -> object:
+        text = edited.read_text(encoding="utf-8")
+        edited.write_text(text.replace("更新购置设备", "更新并购置设备"), encoding="utf-8")
+        return parse(*args, **kwargs)
+
+    monkeypatch.setattr(load_run, "parsed_batches", edit_then_parse)
+    run(two_years, warehouse)
+    monkeypatch.setattr(load_run, "parsed_batches", parse)
+    sha, stat = query(warehouse, "SELECT source_sha256, source_stat FROM load_log WHERE budget_year = 2025")[0]
+    assert sha == hashlib.sha256(edited.read_bytes()).hexdigest() and stat != incremental.stat_key(str(edited))
+    assert run(two_years, warehouse).by_status == {"unchanged": 2}
+    edited_goals = "SELECT budget_year FROM fact_project_budget WHERE goal_text LIKE '%更新并购置设备%'"
+    assert query(warehouse, edited_goals) == [(2025,)]
 
 
 def test_a_file_changed_within_racy_seconds_is_always_hashed(tmp_path: Path) -> None:
@@ -280,7 +323,11 @@ def test_workers_ignore_an_etl_folder_in_the_working_directory(two_years: Path, 
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     done = subprocess.run(
         [str(jixiao), "load", str(two_years), "-w", str(warehouse), "--workers", "2", "--json"],
-        capture_output=True, text=True, cwd=elsewhere, env=env, timeout=120,
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        env=env,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["n_loaded"] == 2

@@ -270,7 +270,7 @@ def _steps(
     report.results += found.unusable + found.skipped
     progress.current().start(report.n_files, report.n_skipped)
     if found.todo:
-        _load(con, report, found.todo, options, on_batch)
+        _load(con, report, found, options, on_batch)
         _end_bulk_load(con)
     record_stats(con, found)
     if found.gone:
@@ -283,11 +283,17 @@ def _steps(
 
 
 def _load(
-    con: duckdb.DuckDBPyConnection, report: RunReport, todo: list[Path], options: RunOptions, on_batch: BatchHook | None
+    con: duckdb.DuckDBPyConnection,
+    report: RunReport,
+    found: SourcePlan,
+    options: RunOptions,
+    on_batch: BatchHook | None,
 ) -> None:
-    """One transaction per batch of changed files, each linked to the run; parsing runs ahead in the workers."""
+    """One transaction per batch of changed files, each linked to the run; parsing runs ahead in the workers.
+    The sha256 the parser read of each file goes back to the plan (files it did not hash: SourcePlan.read)."""
     with older_objects_frozen():
-        for files, batch, refusals in parsed_batches(todo, options.year, options.batch_size, options.workers):
+        for files, batch, refusals in parsed_batches(found.todo, options.year, options.batch_size, options.workers):
+            found.read([(t.path, t.sha256) for t in batch.tables] + [(r.path, r.sha256) for r in refusals])
             results = load_batch(con, batch, refusals, run_id=report.run_id)
             report.results += results
             done = sum(r.n_projects + r.n_targets for r in results if r.status in WRITTEN)
