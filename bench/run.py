@@ -25,6 +25,7 @@ from typing import Any
 from bench import cli, postgres, report, targets
 from bench.corpus import CORPUS_ROOT, ensure_copies, ensure_corpus
 from bench.queries import VIEWS
+from etl.settings import FILES_PER_BATCH
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
@@ -89,7 +90,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--large", type=int, default=10000, help="tables in L (default 10000)")
     ap.add_argument("--seed", type=int, default=6)
     ap.add_argument("--workers", type=int, default=2, help="parsing processes (default 2)")
-    ap.add_argument("--batch-size", type=int, default=250, help="files per transaction (default 250)")
+    ap.add_argument(
+        "--batch-size", type=int, default=FILES_PER_BATCH, help=f"files per transaction (default {FILES_PER_BATCH})"
+    )
     ap.add_argument("--corpus-root", type=Path, default=CORPUS_ROOT)
     ap.add_argument("--scratch", type=Path, default=Path("/tmp/jixiao-bench"), help="warehouses go here")
     ap.add_argument("--out", type=Path, default=RESULTS, help="JSON results (default bench/results/latest.json)")

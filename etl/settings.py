@@ -26,9 +26,12 @@ MIGRATIONS_DIR = _resource_dir("migrations")
 DEFAULT_SOURCES = Path("data") / "raw"
 DEFAULT_WAREHOUSE = Path("warehouse") / "jixiao.duckdb"
 DEFAULT_ALIASES = Path("data") / "project_aliases.csv"
-# files per load transaction (CLI, flows, run_load): on L, 250 against 200 took 34.4-37.6 s against 37.3-41.2 s
-# (`jixiao load`, alternating runs), with the same peak memory as measured at 250 (770 MiB; 400: 872 MiB)
-FILES_PER_BATCH = 250
+# files per load transaction (CLI, flows, run_load). Each transaction has a fixed cost in the loader (the candidate
+# query over the history, the commit), so fewer are cheaper: on L (`bench.measure load`, two alternating pairs,
+# round 14) 500 took 26.0-27.2 s against 27.6-28.1 at 250, the loader 19.3-19.5 CPU s against 21.6-22.6, the peak
+# 812-856 MiB against 761-766 (S 629-635 against 586-596). The first transaction is smaller and each is parsed in
+# parts of at most 125 files (etl.load.batches): whole halves of 500 raised the workers' peak by 70 MiB.
+FILES_PER_BATCH = 500
 MIN_YEAR, MAX_YEAR = 1990, 2100  # a budget year, from --year, a folder name or a title: one rule for all
 
 

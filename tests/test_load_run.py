@@ -402,3 +402,32 @@ def test_on_batch_gets_each_committed_batch(two_years: Path, warehouse: Path) ->
 
     report = run(two_years, warehouse, batch_size=1, on_batch=committed)
     assert seen == [[("loaded", 1)], [("loaded", 2)]] and report.by_status == {"loaded": 2}
+
+
+def test_a_batch_is_parsed_in_parts_and_the_first_batch_is_one_part(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With workers, the loader starts writing once the first part per worker is parsed (a first batch of 500 kept
+    it waiting while a core idled), and a worker never parses more than PART_FILES files of a batch at once."""
+    from concurrent.futures import Future
+
+    files = []
+    for n in range(700):
+        (path := tmp_path / f"{n:03d}.txt").write_text("", encoding="utf-8")  # refused at once: "empty file"
+        files.append(path)
+    parts: list[int] = []
+
+    class InlinePool:
+        def submit(self, fn: object, part: list[Path], year: int | None) -> Future:
+            parts.append(len(part))
+            done: Future = Future()
+            done.set_result(batches.parse_chunk(part, year))
+            return done
+
+    monkeypatch.setattr(batches, "worker_pool", lambda workers: InlinePool())
+    got = list(batches.parsed_batches(files, batch_size=500, workers=2))
+    assert [len(f) for f, _, _ in got] == [125, 500, 75]
+    assert [len(refusals) for _, _, refusals in got] == [125, 500, 75]
+    assert [r.path for _, _, refusals in got for r in refusals] == [str(p) for p in files]
+    assert parts == [63, 62, 125, 125, 125, 125, 38, 37]
+    assert [len(f) for f, _, _ in batches.parsed_batches(files[:3], batch_size=2, workers=2)] == [2, 1]
