@@ -27,10 +27,10 @@ DEFAULT_SOURCES = Path("data") / "raw"
 DEFAULT_WAREHOUSE = Path("warehouse") / "jixiao.duckdb"
 DEFAULT_ALIASES = Path("data") / "project_aliases.csv"
 # files per load transaction (CLI, flows, run_load). Each transaction has a fixed cost in the loader (the candidate
-# query over the history, the commit), so fewer are cheaper: on L (`bench.measure load`, two alternating pairs,
-# round 14) 500 took 26.0-27.2 s against 27.6-28.1 at 250, the loader 19.3-19.5 CPU s against 21.6-22.6, the peak
-# 812-856 MiB against 761-766 (S 629-635 against 586-596). The first transaction is smaller and each is parsed in
-# parts of at most 125 files (etl.load.batches): whole halves of 500 raised the workers' peak by 70 MiB.
+# query over the history, the commit), so fewer are cheaper: on L (`bench.measure load`, round 14) 500 took 26.0-27.9
+# s in six runs, the loader 19.3-20.8 CPU s, the peak 812-856 MiB, against 27.6-28.1 s, 21.6-22.6 CPU s and 761-766
+# MiB at 250 in two runs between them (S 629-635 against 586-596 MiB). The first transaction is smaller and each
+# is parsed in parts of at most 125 files (etl.load.batches): whole halves of 500 raised the peak to 884-901 MiB.
 FILES_PER_BATCH = 500
 MIN_YEAR, MAX_YEAR = 1990, 2100  # a budget year, from --year, a folder name or a title: one rule for all
 
