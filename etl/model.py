@@ -49,6 +49,7 @@ class TableRefused(Exception):
         self.kind = kind
         self.layout = layout
         self.layout_score: float | None = None
+        self.sha256: str | None = None  # of the bytes refused, once they were read (etl.transform.pipeline)
 
 
 @dataclass(slots=True)

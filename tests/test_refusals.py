@@ -4,6 +4,7 @@ error, a conflict and a refusal made by an older parser are parsed again; a fina
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import duckdb
@@ -59,13 +60,38 @@ def test_the_kinds_are_one_list() -> None:
         ("cols.txt", "项目名称\t财政拨款\t绩效目标\t绩效指标\n".encode(), RefusalKind.UNSUPPORTED_LAYOUT, "lacks"),
     ],
 )
-def test_run_file_gives_a_refusal_its_kind(tmp_path: Path, name: str, data: bytes, kind: str, reason: str) -> None:
+def test_run_file_gives_a_refusal_its_kind(
+    tmp_path: Path, name: str, data: bytes, kind: str, reason: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "2024" / name
     path.parent.mkdir()
     path.write_bytes(data)
+    monkeypatch.setattr(pipeline, "file_sha256", _read_again)
     refusal = run_file(path)
     assert isinstance(refusal, Refusal)
     assert (refusal.kind, reason in refusal.reason) == (kind, True), refusal.reason
+    assert refusal.sha256 == hashlib.sha256(data).hexdigest()  # of the bytes refused, not read a second time
+
+
+def _read_again(path: Path) -> str:
+    raise AssertionError(f"{path} was read again to log its refusal")
+
+
+def test_a_refusal_is_logged_under_the_bytes_refused_when_the_file_changes_meanwhile(
+    sample_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Logged under the new bytes, the refusal made the next run skip them unread (as refused) though nobody had
+    parsed them; under the bytes refused, the next run reads the new bytes."""
+    read = sample_copy.read_bytes()
+
+    def edited_then_refused(grid: object, year: int | None) -> None:
+        sample_copy.write_bytes(read.replace("更新购置设备".encode(), "更新并购置设备".encode()))
+        raise TableRefused(sample_copy, "refused by this test")
+
+    monkeypatch.setattr(pipeline, "STEPS", (*pipeline.STEPS[:1], ("parse", edited_then_refused)))
+    refusal = run_file(sample_copy)
+    assert isinstance(refusal, Refusal) and refusal.reason == "refused by this test"
+    assert refusal.sha256 == hashlib.sha256(read).hexdigest() != hashlib.sha256(sample_copy.read_bytes()).hexdigest()
 
 
 def test_a_parser_bug_is_an_internal_error(sample_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:

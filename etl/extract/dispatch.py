@@ -8,7 +8,7 @@ from pathlib import Path
 
 from etl.extract.delimited import read_csv, read_delimited
 from etl.extract.docx import read_docx
-from etl.extract.encoding import MAX_FILE_BYTES, open_regular, stated_bytes
+from etl.extract.encoding import MAX_FILE_BYTES, open_regular, sha256_of, stated_bytes
 from etl.extract.html_table import read_html
 from etl.extract.pdf import read_pdf
 from etl.extract.workbook import read_workbook
@@ -40,6 +40,15 @@ def read_grid(path: Path) -> Grid:
             data = b"".join(stated_bytes(f))  # no more than stat says: a pseudo-file may never end
     except OSError as exc:
         raise TableRefused(path, f"cannot read file: {exc.strerror or exc}") from None
+    try:
+        return _grid_of(path, data)
+    except TableRefused as exc:
+        if exc.sha256 is None:  # the bytes refused, not whatever the file holds by the time it is logged
+            exc.sha256 = sha256_of(data)
+        raise
+
+
+def _grid_of(path: Path, data: bytes) -> Grid:
     if not data.strip():
         raise TableRefused(path, "empty file")
     reader = READERS.get(path.suffix.lower())

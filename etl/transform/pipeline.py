@@ -34,7 +34,12 @@ def process_file(path: Path | str, year: int | None = None) -> SourceTable:
     """Run every step on one file. Raises TableRefused when the table as a whole is unusable."""
     value: Any = Path(path)
     for name, step in STEPS:
-        value = step(value, year) if name == "parse" else step(value)
+        try:
+            value = step(value, year) if name == "parse" else step(value)
+        except TableRefused as exc:
+            if exc.sha256 is None:  # refused after the read: the grid or table carries the bytes' sha256
+                exc.sha256 = getattr(value, "sha256", None) or None
+            raise
     return value
 
 
@@ -43,13 +48,16 @@ def run_file(path: Path | str, year: int | None = None) -> SourceTable | Refusal
 
     A TableRefused keeps its kind (bad_input unless the raiser said otherwise); any other exception is a
     bug in the parser, an ``internal_error``, which incremental runs never skip (the next release may read it).
+    A refusal is logged under the sha256 of the bytes refused: hashed again after the parse, a file edited in
+    between was logged as refused under its new bytes, which the next run then skipped unread.
     """
     try:
         return process_file(path, year)
     except TableRefused as exc:
         reason = exc.reason if exc.line_no is None else f"line {exc.line_no}: {exc.reason}"
         filed = _filed(path, year)
-        return Refusal(str(path), file_sha256(Path(path)), reason, filed, exc.kind, exc.layout, exc.layout_score)
+        sha = exc.sha256 if exc.sha256 is not None else file_sha256(Path(path))  # unread (too large, unreadable)
+        return Refusal(str(path), sha, reason, filed, exc.kind, exc.layout, exc.layout_score)
     except Exception as exc:  # a bug must not take the other files down with it
         reason = f"internal error while parsing: {type(exc).__name__}: {exc}"
         return Refusal(str(path), file_sha256(Path(path)), reason, _filed(path, year), RefusalKind.INTERNAL_ERROR)
