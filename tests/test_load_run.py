@@ -431,3 +431,10 @@ def test_a_batch_is_parsed_in_parts_and_the_first_batch_is_one_part(
     assert [r.path for _, _, refusals in got for r in refusals] == [str(p) for p in files]
     assert parts == [63, 62, 125, 125, 125, 125, 38, 37]
     assert [len(f) for f, _, _ in batches.parsed_batches(files[:3], batch_size=2, workers=2)] == [2, 1]
+
+    parts.clear()  # in one process: batches of batch_size, each parsed PART_FILES files at a time
+    real = batches.parse_chunk
+    monkeypatch.setattr(batches, "parse_chunk", lambda part, year=None: parts.append(len(part)) or real(part, year))
+    got = list(batches.parsed_batches(files, batch_size=500, workers=1))
+    assert [len(f) for f, _, _ in got] == [500, 200] and parts == [125, 125, 125, 125, 125, 75]
+    assert [r.path for _, _, refusals in got for r in refusals] == [str(p) for p in files]

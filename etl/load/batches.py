@@ -188,7 +188,7 @@ def parsed_batches(
     workers = worker_count(workers, len(files))
     if workers <= 1:
         for files_of_batch in chunks(files, batch_size):
-            yield (files_of_batch, *parse_chunk(files_of_batch, year))
+            yield (files_of_batch, *_parsed_in_parts(files_of_batch, year))
         return
     first = min(batch_size, PART_FILES)
     batches = [list(files[:first]), *chunks(files[first:], batch_size)] if files else []
@@ -204,6 +204,15 @@ def parsed_batches(
         for _, futures in pending:
             for f in futures:
                 f.cancel()
+
+
+def _parsed_in_parts(files: list[Path], year: int | None) -> tuple[FrameBatch, list[Refusal]]:
+    """A batch parsed in this process PART_FILES files at a time, as the workers do: a part's parsed objects (far
+    larger than its frames) are freed before the next part is read."""
+    done = [parse_chunk(part, year) for part in chunks(files, PART_FILES)]
+    if len(done) == 1:
+        return done[0]
+    return concat([batch for batch, _ in done]), [r for _, refusals in done for r in refusals]
 
 
 def _submit(files: list[Path], year: int | None, workers: int) -> list[Future]:
