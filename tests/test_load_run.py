@@ -438,3 +438,29 @@ def test_a_batch_is_parsed_in_parts_and_the_first_batch_is_one_part(
     got = list(batches.parsed_batches(files, batch_size=500, workers=1))
     assert [len(f) for f, _, _ in got] == [500, 200] and parts == [125, 125, 125, 125, 125, 75]
     assert [r.path for _, _, refusals in got for r in refusals] == [str(p) for p in files]
+
+
+def test_a_batch_and_a_part_hold_a_bounded_number_of_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder of large tables gets fewer to a transaction and to a worker's part: the loader's frames grow with the
+    bytes parsed. A file larger than the limit has a run of its own; one too large to read counts for nothing."""
+    sizes = [40, 40, 40, 100, 10, 10, 10, 10, 0]
+    files = []
+    for n, size in enumerate(sizes):
+        (path := tmp_path / f"{n}.txt").write_bytes(b"x" * size)
+        files.append(path)
+    assert [[int(p.stem) for p in run] for run in batches.runs(files, 3, 100)] == [
+        [0, 1],
+        [2],
+        [3],
+        [4, 5, 6],
+        [7, 8],
+    ]
+    monkeypatch.setattr(batches, "MAX_FILE_BYTES", 99)  # file 3 is refused unread: it weighs nothing
+    assert [len(run) for run in batches.runs(files, 10, 100)] == [2, 7]
+    monkeypatch.undo()
+
+    monkeypatch.setattr(batches, "BATCH_BYTES", 100)
+    monkeypatch.setattr(batches, "PART_BYTES", 50)
+    got = list(batches.parsed_batches(files, batch_size=500, workers=1))
+    assert [[int(p.stem) for p in f] for f, _, _ in got] == [[0, 1], [2], [3], [4, 5, 6, 7, 8]]
+    assert [r.path for _, _, refusals in got for r in refusals] == [str(p) for p in files]

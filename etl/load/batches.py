@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from etl.extract.encoding import MAX_FILE_BYTES
 from etl.load import children
 from etl.model import Refusal, SourceTable
 from etl.settings import FILES_PER_BATCH
@@ -38,11 +39,6 @@ def use_the_system_allocator() -> None:
 
 
 use_the_system_allocator()  # at import: in the loader, and in the fork server, which preloads this module
-
-
-def chunks(items: Sequence[Path], size: int) -> Iterator[list[Path]]:
-    for i in range(0, len(items), size):
-        yield list(items[i : i + size])
 
 
 @contextmanager
@@ -173,6 +169,11 @@ AHEAD = 1  # batches parsed ahead of the one being written, with workers
 # part are its peak memory), and with workers the first batch holds no more, so the loader starts writing as soon
 # as one part per worker is parsed (a first batch of 500 kept the loader waiting for 0.8 s while a core idled)
 PART_FILES = 125
+# and the source bytes a batch and a part hold at most (a batch of 500 of L's tables is 19 MB, a part 4.8 MB): a
+# folder of tables much larger than L's would otherwise put as many of them in one transaction, and its frames in
+# the loader grow with their bytes (about 4 MB of memory for each MB of text)
+BATCH_BYTES = 32 * 2**20
+PART_BYTES = 8 * 2**20
 
 
 def parsed_batches(
@@ -187,11 +188,12 @@ def parsed_batches(
     """
     workers = worker_count(workers, len(files))
     if workers <= 1:
-        for files_of_batch in chunks(files, batch_size):
+        for files_of_batch in runs(files, batch_size, BATCH_BYTES):
             yield (files_of_batch, *_parsed_in_parts(files_of_batch, year))
         return
-    first = min(batch_size, PART_FILES)
-    batches = [list(files[:first]), *chunks(files[first:], batch_size)] if files else []
+    first = runs(files, min(batch_size, PART_FILES), PART_BYTES)[:1]
+    done = sum(map(len, first))
+    batches = [*first, *runs(files[done:], batch_size, BATCH_BYTES)]
     pending: deque[tuple[list[Path], list[Future]]] = deque()
     try:
         for files_of_batch in batches:
@@ -206,18 +208,43 @@ def parsed_batches(
                 f.cancel()
 
 
+def runs(files: Sequence[Path], max_files: int, max_bytes: int) -> list[list[Path]]:
+    """The files in order, in runs of at most max_files files and max_bytes of them by their size on disk (a run
+    holds one file at least, however large). A file that cannot be read, or is too large to be read at all, counts
+    for nothing: it is refused unread."""
+    found: list[list[Path]] = []
+    run: list[Path] = []
+    held = 0
+    for path in files:
+        size = _size(path)
+        if run and (len(run) >= max_files or held + size > max_bytes):
+            found.append(run)
+            run, held = [], 0
+        run.append(path)
+        held += size
+    return [*found, run] if run else found
+
+
+def _size(path: Path) -> int:
+    try:
+        size = os.stat(path).st_size
+    except OSError:
+        return 0
+    return size if size <= MAX_FILE_BYTES else 0
+
+
 def _parsed_in_parts(files: list[Path], year: int | None) -> tuple[FrameBatch, list[Refusal]]:
     """A batch parsed in this process PART_FILES files at a time, as the workers do: a part's parsed objects (far
     larger than its frames) are freed before the next part is read."""
-    done = [parse_chunk(part, year) for part in chunks(files, PART_FILES)]
+    done = [parse_chunk(part, year) for part in runs(files, PART_FILES, PART_BYTES)]
     if len(done) == 1:
         return done[0]
     return concat([batch for batch, _ in done]), [r for _, refusals in done for r in refusals]
 
 
 def _submit(files: list[Path], year: int | None, workers: int) -> list[Future]:
-    """The batch in parts, one per worker at least and of at most PART_FILES files."""
-    parts = list(chunks(files, min(PART_FILES, ceil(len(files) / workers))))
+    """The batch in parts, one per worker at least, of at most PART_FILES files and PART_BYTES."""
+    parts = runs(files, min(PART_FILES, ceil(len(files) / workers)), PART_BYTES)
     return [worker_pool(workers).submit(parse_chunk, part, year) for part in parts]
 
 
