@@ -153,17 +153,6 @@ def _yield_to_the_loader() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C at the terminal is the loader's to handle, not a worker's
 
 
-def parse_parallel(
-    files: Sequence[Path], year: int | None = None, workers: int = 1
-) -> tuple[FrameBatch, list[Refusal]]:
-    """One batch of files parsed over the workers and gathered again, so it still loads in one transaction."""
-    workers = worker_count(workers, len(files))
-    if workers <= 1 or len(files) < 2:
-        return parse_chunk(files, year)
-    _, batch, refusals = _gather(list(files), _submit(list(files), year, workers))
-    return batch, refusals
-
-
 AHEAD = 1  # batches parsed ahead of the one being written, with workers
 # files a worker parses in one task: a batch is parsed in parts of at most this many files (a worker's frames of a
 # part are its peak memory), and with workers the first batch holds no more, so the loader starts writing as soon
@@ -171,7 +160,8 @@ AHEAD = 1  # batches parsed ahead of the one being written, with workers
 PART_FILES = 125
 # and the source bytes a batch and a part hold at most (a batch of 500 of L's tables is 19 MB, a part 4.8 MB): a
 # folder of tables much larger than L's would otherwise put as many of them in one transaction, and its frames in
-# the loader grow with their bytes (about 4 MB of memory for each MB of text)
+# the loader grow with their bytes (from 250 to 500 of L's files a batch, 19 MB more in flight, the loader's peak
+# rose by 76 MiB: about 4 MB for each MB of text)
 BATCH_BYTES = 32 * 2**20
 PART_BYTES = 8 * 2**20
 
@@ -186,18 +176,20 @@ def parsed_batches(
     are parsed while the caller writes this one (memory stays bounded whatever the corpus size). Work still queued
     when the caller stops early is cancelled.
     """
+    sizes = [_size(path) for path in files]  # each file stat'ed once, for the batches and their parts
     workers = worker_count(workers, len(files))
     if workers <= 1:
-        for files_of_batch in runs(files, batch_size, BATCH_BYTES):
-            yield (files_of_batch, *_parsed_in_parts(files_of_batch, year))
+        for r in _ranges(sizes, batch_size, BATCH_BYTES):
+            files_of_batch = list(files[r.start : r.stop])
+            yield (files_of_batch, *_parsed_in_parts(files_of_batch, sizes[r.start : r.stop], year))
         return
-    first = runs(files, min(batch_size, PART_FILES), PART_BYTES)[:1]
-    done = sum(map(len, first))
-    batches = [*first, *runs(files[done:], batch_size, BATCH_BYTES)]
+    first = next(_ranges(sizes, min(batch_size, PART_FILES), PART_BYTES), range(0))
+    batches = [r for r in (first, *_ranges(sizes, batch_size, BATCH_BYTES, start=first.stop)) if r]
     pending: deque[tuple[list[Path], list[Future]]] = deque()
     try:
-        for files_of_batch in batches:
-            pending.append((files_of_batch, _submit(files_of_batch, year, workers)))
+        for r in batches:
+            files_of_batch = list(files[r.start : r.stop])
+            pending.append((files_of_batch, _submit(files_of_batch, sizes[r.start : r.stop], year, workers)))
             if len(pending) > AHEAD:
                 yield _gather(*pending.popleft())
         while pending:
@@ -208,21 +200,24 @@ def parsed_batches(
                 f.cancel()
 
 
-def runs(files: Sequence[Path], max_files: int, max_bytes: int) -> list[list[Path]]:
+def runs(files: Sequence[Path], max_files: int, max_bytes: int, sizes: Sequence[int] | None = None) -> list[list[Path]]:
     """The files in order, in runs of at most max_files files and max_bytes of them by their size on disk (a run
     holds one file at least, however large). A file that cannot be read, or is too large to be read at all, counts
-    for nothing: it is refused unread."""
-    found: list[list[Path]] = []
-    run: list[Path] = []
-    held = 0
-    for path in files:
-        size = _size(path)
-        if run and (len(run) >= max_files or held + size > max_bytes):
-            found.append(run)
-            run, held = [], 0
-        run.append(path)
-        held += size
-    return [*found, run] if run else found
+    for nothing: it is refused unread. ``sizes``: the files' sizes when already known (see _size)."""
+    sizes = [_size(path) for path in files] if sizes is None else sizes
+    return [list(files[r.start : r.stop]) for r in _ranges(sizes, max_files, max_bytes)]
+
+
+def _ranges(sizes: Sequence[int], max_files: int, max_bytes: int, start: int = 0) -> Iterator[range]:
+    """The positions of runs (see runs) from ``start`` on, one after the other."""
+    begin, held = start, 0
+    for at in range(start, len(sizes)):
+        if at > begin and (at - begin >= max_files or held + sizes[at] > max_bytes):
+            yield range(begin, at)
+            begin, held = at, 0
+        held += sizes[at]
+    if begin < len(sizes):
+        yield range(begin, len(sizes))
 
 
 def _size(path: Path) -> int:
@@ -233,18 +228,18 @@ def _size(path: Path) -> int:
     return size if size <= MAX_FILE_BYTES else 0
 
 
-def _parsed_in_parts(files: list[Path], year: int | None) -> tuple[FrameBatch, list[Refusal]]:
+def _parsed_in_parts(files: Sequence[Path], sizes: Sequence[int], year: int | None) -> tuple[FrameBatch, list[Refusal]]:
     """A batch parsed in this process PART_FILES files at a time, as the workers do: a part's parsed objects (far
     larger than its frames) are freed before the next part is read."""
-    done = [parse_chunk(part, year) for part in runs(files, PART_FILES, PART_BYTES)]
+    done = [parse_chunk(part, year) for part in runs(files, PART_FILES, PART_BYTES, sizes)]
     if len(done) == 1:
         return done[0]
     return concat([batch for batch, _ in done]), [r for _, refusals in done for r in refusals]
 
 
-def _submit(files: list[Path], year: int | None, workers: int) -> list[Future]:
+def _submit(files: list[Path], sizes: Sequence[int], year: int | None, workers: int) -> list[Future]:
     """The batch in parts, one per worker at least, of at most PART_FILES files and PART_BYTES."""
-    parts = runs(files, min(PART_FILES, ceil(len(files) / workers)), PART_BYTES)
+    parts = runs(files, min(PART_FILES, ceil(len(files) / workers)), PART_BYTES, sizes)
     return [worker_pool(workers).submit(parse_chunk, part, year) for part in parts]
 
 

@@ -187,13 +187,8 @@ def _item_fields(body: str) -> tuple | str:
     annual = parse_target_value(annual_text or None, name)
     if unit is not None:
         period, annual = _with_unit(period, unit), _with_unit(annual, unit)
-    l1n, l2n = _shared(m["l1n"]), _shared(m["l2n"])
-    return (intern(l1c), l1n, intern(l2c), l2n, name, period, annual, body, key, misparented)
-
-
-def _shared(text: str | None) -> str | None:
-    """The one copy of a printed type name (see ITEM_CACHE_SIZE)."""
-    return None if text is None else intern(text)
+    types = intern(l1c), intern(m["l1n"]), intern(l2c), intern(m["l2n"])  # one copy of each (see ITEM_CACHE_SIZE)
+    return (*types, name, period, annual, body, key, misparented)
 
 
 _RUN_TOGETHER = re.compile(r"(?:实施周期|年度)指标值\s*[:：]")
