@@ -464,3 +464,76 @@ def test_a_batch_and_a_part_hold_a_bounded_number_of_bytes(tmp_path: Path, monke
     got = list(batches.parsed_batches(files, batch_size=500, workers=1))
     assert [[int(p.stem) for p in f] for f, _, _ in got] == [[0, 1], [2], [3], [4, 5, 6, 7, 8]]
     assert [r.path for _, _, refusals in got for r in refusals] == [str(p) for p in files]
+
+
+def test_a_batch_that_runs_out_of_memory_is_written_again_with_more(
+    two_years: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The loader's small DuckDB memory limit (writer.MEMORY_FLOOR_MB) costs a batch that outgrows it another try
+    with the floor doubled, not the load: a failed try is rolled back whole, the one that succeeds writes what a
+    load with room writes, and the next batches keep the floor reached."""
+    from etl.load import writer
+
+    roomy = run(two_years, tmp_path / "roomy.duckdb", batch_size=1)
+    tries: list[str] = []
+    real = writer._planned_and_written
+
+    def tried(*args: object) -> object:
+        try:
+            out = real(*args)
+        except Exception as exc:
+            tries.append(type(exc).__name__)
+            raise
+        tries.append("written")
+        return out
+
+    monkeypatch.setattr(writer, "MEMORY_FLOOR_MB", 1)
+    monkeypatch.setattr(writer, "_planned_and_written", tried)
+    tight = run(two_years, tmp_path / "tight.duckdb", batch_size=1)
+    doublings = tries.index("written")
+    assert doublings >= 1 and set(tries[:doublings]) == {"OutOfMemoryException"}
+    assert tries[doublings:] == ["written", "written"]  # the second batch started with the floor the first reached
+    assert (tight.outcome, tight.by_status) == (roomy.outcome, roomy.by_status) == ("succeeded", {"loaded": 2})
+    assert numbered(tmp_path / "tight.duckdb") == numbered(tmp_path / "roomy.duckdb")
+
+
+def numbered(warehouse: Path) -> dict[str, list[tuple]]:
+    """Every row of every table but the run history, each load_id and project_id replaced by its rank: a
+    rolled-back try has drawn numbers from the sequences, which DuckDB does not give back."""
+    from tests.test_load import TABLES
+
+    ranks = {
+        "load_id": "(SELECT count(*) FROM load_log x WHERE x.load_id <= t.load_id) AS load_id",
+        "project_id": "(SELECT count(*) FROM dim_project x WHERE x.project_id <= t.project_id) AS project_id",
+    }
+    out = {}
+    for table in TABLES:
+        sql = f"SELECT column_name FROM duckdb_columns() WHERE table_name = '{table}'"
+        columns = {c for (c,) in query(warehouse, sql)}
+        replaced = [rank for name, rank in ranks.items() if name in columns]
+        replace = f" REPLACE ({', '.join(replaced)})" if replaced else ""
+        exclude = " EXCLUDE (loaded_at)" if "loaded_at" in columns else ""
+        out[table] = query(warehouse, f"SELECT *{exclude}{replace} FROM {table} t ORDER BY ALL")
+    return out
+
+
+def test_the_final_checkpoint_that_runs_out_of_memory_is_run_again_with_more() -> None:
+    """The batches are committed when the load's checkpoint runs: out of memory under the load's limit, it runs
+    again under DuckDB's own."""
+    import duckdb
+
+    class Connection:
+        def __init__(self) -> None:
+            self.statements: list[str] = []
+
+        def execute(self, sql: str) -> None:
+            self.statements.append(sql)
+            if sql == "CHECKPOINT" and self.statements.count(sql) == 1:
+                raise duckdb.OutOfMemoryException("could not allocate block")
+
+    con = Connection()
+    load_run._end_bulk_load(con)  # type: ignore[arg-type]
+    assert con.statements == [
+        "RESET threads", "CHECKPOINT", "RESET memory_limit", "CHECKPOINT", "RESET memory_limit",
+        "RESET checkpoint_threshold",
+    ]

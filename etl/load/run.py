@@ -314,7 +314,11 @@ def _end_bulk_load(con: duckdb.DuckDBPyConnection) -> None:
     if getattr(con, "dialect", "duckdb") != "duckdb":
         return
     con.execute("RESET threads")
-    con.execute("CHECKPOINT")
+    try:
+        con.execute("CHECKPOINT")
+    except duckdb.OutOfMemoryException:  # the batches are committed (in the WAL): checkpoint them with more room
+        con.execute("RESET memory_limit")
+        con.execute("CHECKPOINT")
     for setting in ("memory_limit", "checkpoint_threshold"):
         con.execute(f"RESET {setting}")
 
