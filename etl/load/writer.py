@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 import duckdb
 import pandas as pd
@@ -35,6 +35,7 @@ from etl.warehouse.schema import metadata
 CHECKPOINT_THRESHOLD = "64MB"
 MEMORY_FLOOR_MB = 64  # DuckDB's buffer pool while loading, plus the in-memory indexes (default: 80% of RAM)
 MEMORY_FLOOR_VARIABLE = "jixiao_memory_floor_mb"  # this connection's floor once a batch outgrew MEMORY_FLOOR_MB
+T = TypeVar("T")
 MEMORY_DOUBLINGS = 7  # a batch that runs out of memory is tried again at 2x, 4x … 128x the floor (64 MB -> 8 GB)
 FACT_TABLES = ("fact_target", "fact_project_budget", "fact_table_aggregate", "fact_reconciliation")
 
@@ -283,18 +284,22 @@ def load_batch(
 
         return writer_postgres.load_batch(con, batch, refusals, run_id)
     bulk_load_settings(con)
-    for more_room in (*([True] * MEMORY_DOUBLINGS), False):
-        try:
-            plan, load_ids = _planned_and_written(con, batch, refusals, run_id)
-            break
-        except duckdb.OutOfMemoryException:  # rolled back: planned and written again with more memory
-            if not more_room:
-                raise
-            _double_memory_floor(con)
+    plan, load_ids = _with_room(con, lambda: _planned_and_written(con, batch, refusals, run_id))
     if load_ids is None:
         return plan.results
-    _drop_nameless_projects(con)
+    _with_room(con, lambda: _drop_nameless_projects(con))
     return with_load_ids(plan, load_ids)
+
+
+def _with_room(con: duckdb.DuckDBPyConnection, step: Callable[[], T]) -> T:
+    """``step()``, tried again with the memory floor doubled while DuckDB runs out of memory, up to MEMORY_DOUBLINGS
+    times; a step is a transaction rolled back whole or a single statement, so a try that failed left nothing."""
+    for _ in range(MEMORY_DOUBLINGS):
+        try:
+            return step()
+        except duckdb.OutOfMemoryException:
+            _double_memory_floor(con)
+    return step()
 
 
 def _planned_and_written(
