@@ -345,7 +345,7 @@ def bulk_load_settings(con: duckdb.DuckDBPyConnection) -> None:
       since the last checkpoint stays in the buffer pool, so the threshold goes with the memory limit.
     - memory_limit: the buffer pool otherwise keeps every block written (+500 MB at 10,000 tables); the
       limit grows with the in-memory primary-key indexes (see _memory_limit_mb). 64 MB and a 64 MB
-      threshold instead of 128 and 128 lowered the peak of L (10,000 tables) by about 80 MB and left the
+      threshold instead of 128 and 128 lowered the peak of L (10,000 tables) by 60-80 MB and left the
       smaller corpus's and the time as they were (two alternating pairs each). At 32 MB the first batch's
       candidate query ran out of memory. A batch that does is rolled back and written again with the floor
       doubled, for the rest of the connection (load_batch, _double_memory_floor): a warehouse or a batch
