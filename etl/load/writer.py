@@ -35,9 +35,9 @@ from etl.warehouse.schema import metadata
 CHECKPOINT_THRESHOLD = "64MB"
 MEMORY_FLOOR_MB = 64  # DuckDB's buffer pool while loading, plus the in-memory indexes (default: 80% of RAM)
 MEMORY_FLOOR_VARIABLE = "jixiao_memory_floor_mb"  # this connection's floor once a batch outgrew MEMORY_FLOOR_MB
-T = TypeVar("T")
 MEMORY_DOUBLINGS = 7  # a batch that runs out of memory is tried again at 2x, 4x … 128x the floor (64 MB -> 8 GB)
 FACT_TABLES = ("fact_target", "fact_project_budget", "fact_table_aggregate", "fact_reconciliation")
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
