@@ -46,16 +46,13 @@ def test_staged_frames_have_the_schemas_columns(frame: str, table, sample_batch:
 
 
 def test_a_batch_pickles_as_it_was(sample_batch: frames.FrameBatch) -> None:
-    """Workers send batches to the loader packed (one compressed Arrow buffer, pickled as it is, unpacked when the
-    loader writes the batch), and a batch pickles the same way: every frame comes back with the same values,
+    """Workers send batches to the loader pickled (through Arrow): every frame comes back with the same values,
     dtypes and index, and an empty batch too."""
     for batch in (sample_batch, frames.to_frames([])):
-        packed = pickle.loads(pickle.dumps(batch.packed()))
-        assert isinstance(packed, frames.PackedFrames)
-        for back in (pickle.loads(pickle.dumps(batch)), packed.unpacked()):
-            assert back.tables == batch.tables
-            for name in frames.FrameBatch.FRAMES:
-                pd.testing.assert_frame_equal(getattr(back, name), getattr(batch, name))
+        back = pickle.loads(pickle.dumps(batch))
+        assert back.tables == batch.tables
+        for name in frames.FrameBatch.FRAMES:
+            pd.testing.assert_frame_equal(getattr(back, name), getattr(batch, name))
     assert sample_batch.targets["occurrence"].dtype == "Int64"
 
 

@@ -25,7 +25,7 @@ from etl.load import children
 from etl.model import Refusal, SourceTable
 from etl.settings import FILES_PER_BATCH
 from etl.signals import sigint_handled_by
-from etl.transform.frames import FrameBatch, PackedFrames, concat, to_frames
+from etl.transform.frames import FrameBatch, concat, to_frames
 from etl.transform.pipeline import run_file
 
 DEFAULT_BATCH = FILES_PER_BATCH
@@ -83,12 +83,6 @@ def parse_chunk(paths: Sequence[Path], year: int | None = None) -> tuple[FrameBa
     """Parse files into load-ready frames (runs in a worker process: frames pickle far cheaper than objects)."""
     with no_cyclic_gc():
         return _parsed_frames(paths, year)
-
-
-def parse_packed(paths: Sequence[Path], year: int | None = None) -> tuple[PackedFrames, list[Refusal]]:
-    """parse_chunk, its frames packed for the trip to the loader (a worker's task; see PackedFrames)."""
-    batch, refusals = parse_chunk(paths, year)
-    return batch.packed(), refusals
 
 
 def _parsed_frames(paths: Sequence[Path], year: int | None) -> tuple[FrameBatch, list[Refusal]]:
@@ -246,11 +240,11 @@ def _parsed_in_parts(files: Sequence[Path], sizes: Sequence[int], year: int | No
 def _submit(files: list[Path], sizes: Sequence[int], year: int | None, workers: int) -> list[Future]:
     """The batch in parts, one per worker at least, of at most PART_FILES files and PART_BYTES."""
     parts = runs(files, min(PART_FILES, ceil(len(files) / workers)), PART_BYTES, sizes)
-    return [worker_pool(workers).submit(parse_packed, part, year) for part in parts]
+    return [worker_pool(workers).submit(parse_chunk, part, year) for part in parts]
 
 
 def _gather(files: list[Path], futures: list[Future]) -> tuple[list[Path], FrameBatch, list[Refusal]]:
-    done = [(packed.unpacked(), refusals) for packed, refusals in (f.result() for f in futures)]
+    done = [f.result() for f in futures]
     if len(done) == 1:
         return (files, *done[0])
     return files, concat([batch for batch, _ in done]), [r for _, refusals in done for r in refusals]
