@@ -14,6 +14,26 @@ from pathlib import Path
 
 AMOUNT_COLUMNS: tuple[str, ...] = ("total", "fiscal", "special_account", "other")
 
+# The amount units a table may print (单位：万元 above it, 总计（元） in a column header, 1.5亿元 in a cell), each
+# in yuan: the one list every reader builds its patterns from. A unit printed without 元 (单位：万, 单位：亿) is read
+# as its 元 form (AMOUNT_UNIT_SHORT). Another currency (美元, 港元) is no unit of these: a table that prints one is
+# refused, never read in the default 万元 (as a table in 亿元 was, before 亿元 was one: 10,000 times too small).
+UNIT_TO_YUAN: dict[str, Decimal] = {
+    "元": Decimal(1),
+    "百元": Decimal(100),
+    "千元": Decimal(1000),
+    "万元": Decimal(10) ** 4,
+    "十万元": Decimal(10) ** 5,
+    "百万元": Decimal(10) ** 6,
+    "千万元": Decimal(10) ** 7,
+    "亿元": Decimal(10) ** 8,
+}
+MAX_YUAN = Decimal(10) ** 16  # DECIMAL(18, 2) holds less than this: an amount, and any sum of a table's amounts
+AMOUNT_UNIT_SHORT: dict[str, str] = {"万": "万元", "亿": "亿元", "千": "千元", "百万": "百万元", "千万": "千万元"}
+# the units as a regex alternation, the longest first (千万元 before 万元 before 元)
+AMOUNT_UNITS = "|".join(sorted(UNIT_TO_YUAN, key=len, reverse=True))
+AMOUNT_UNITS_OR_SHORT = "|".join(sorted([*UNIT_TO_YUAN, *AMOUNT_UNIT_SHORT], key=len, reverse=True))
+
 
 class RefusalKind(StrEnum):
     """Why a file was refused whole (load_log.refusal_kind). The one list of kinds.

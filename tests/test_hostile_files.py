@@ -367,3 +367,29 @@ def test_an_xls_of_too_many_stored_cells_is_refused_before_xlrd_builds_them(
 
     monkeypatch.setattr(xlrd, "open_workbook", never)
     assert _refusal(path) == "too large to read: more than 10,000 cells (10,240 stored)"
+
+
+def test_a_word_document_with_damaged_compressed_data_is_bad_input_not_a_parser_bug(tmp_path: Path) -> None:
+    """Bytes flipped inside word/document.xml's deflate data: zlib's error was an internal_error, which incremental
+    runs never skip (the file was parsed again every night); it is the file's fault, so bad_input."""
+    data = bytearray(DOCX.read_bytes())
+    with zipfile.ZipFile(DOCX) as archive:
+        info = archive.getinfo("word/document.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)  # the member's compressed bytes
+    kinds = set()
+    for at in range(start + 50, start + info.compress_size - 50, max(1, info.compress_size // 40)):
+        broken = data.copy()
+        broken[at : at + 4] = bytes(b ^ 0xA5 for b in broken[at : at + 4])
+        (damaged := tmp_path / "2024" / f"d{at}.docx").parent.mkdir(parents=True, exist_ok=True)
+        damaged.write_bytes(bytes(broken))
+        result = run_file(damaged)
+        kinds.add(result.kind if isinstance(result, Refusal) else "read")
+    assert "internal_error" not in kinds and "bad_input" in kinds
+
+
+def test_xlrd_says_nothing_on_standard_output(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    """A cut-off .xls made xlrd print its sector-size warning on stdout, which broke `jixiao load --json`."""
+    (cut := tmp_path / "2024" / "t.xls").parent.mkdir(parents=True)
+    cut.write_bytes((LAYOUTS / "tianhe-sfj.xls").read_bytes()[:25940])
+    assert isinstance(run_file(cut), Refusal)
+    assert capfd.readouterr().out == ""

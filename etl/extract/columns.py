@@ -7,11 +7,13 @@ import re
 from functools import cache
 from pathlib import Path
 
+from etl.model import AMOUNT_UNITS
 from etl.text import header_key
 
 COLUMN_MAP_FILE = Path(__file__).with_name("columns.csv")
 REQUIRED_COLUMNS = ("project_name", "total")
-_UNIT_SUFFIX = re.compile(r"\((?:单位:|金额单位:)?(?:人民币)?(万元|千元|元)\)$")  # 总计(万元), 总计(单位:元)
+# 总计(万元), 总计(单位:元); another 元 (总计(美元)) is kept as printed, and the table refused for it
+_UNIT_SUFFIX = re.compile(rf"\((?:单位:|金额单位:)?(?:人民币)?({AMOUNT_UNITS}|[\u4e00-\u9fff]{{1,3}}元)\)$")
 
 
 @cache

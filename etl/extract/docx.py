@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -145,7 +146,9 @@ def read_docx(path: Path, data: bytes) -> Grid:
         root = etree.fromstring(xml, parser=etree.XMLParser(resolve_entities=False, huge_tree=True))
     except TableRefused:
         raise
-    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, OSError, ValueError) as exc:
+    except (NotImplementedError, RuntimeError) as exc:  # a compression method zipfile lacks; encrypted
+        raise TableRefused(path, f"cannot read the Word document: {exc}"[:500]) from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, etree.XMLSyntaxError, OSError, ValueError) as exc:
         raise TableRefused(path, f"cannot read the Word document: {type(exc).__name__}: {exc}"[:500]) from None
     body = root.find(f"{W}body")
     if body is None:

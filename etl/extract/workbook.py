@@ -269,11 +269,12 @@ def _xls_sheets(path: Path, data: bytes, notes: list[str]) -> Iterable[Sheet]:
     if (stored := stored_cells(data)) is not None and stored > limit:  # before xlrd builds them all
         raise TableRefused(path, f"too large to read: more than {limit:,} cells ({stored:,} stored)")
     # ragged_rows: a row ends at its last stored cell (formatted blanks count), as _xlsx_cells ends it
+    quiet = io.StringIO()  # xlrd prints its warnings (a cut-off file's sector size) to stdout: not into --json
     try:
-        book = xlrd.open_workbook(file_contents=data, formatting_info=True, ragged_rows=True)
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, ragged_rows=True, logfile=quiet)
         formats = True
     except Exception:  # formats xlrd cannot read (an old BIFF version): the values without them
-        book = xlrd.open_workbook(file_contents=data, ragged_rows=True)
+        book = xlrd.open_workbook(file_contents=data, ragged_rows=True, logfile=quiet)
         formats = False
         notes.append(NO_FORMATS_NOTE)
 

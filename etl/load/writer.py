@@ -185,9 +185,7 @@ def _claimed_elsewhere(t: frames.TableMeta, owner: str | None) -> Refusal | None
     return Refusal(t.path, t.sha256, reason, t.budget_year, RefusalKind.CONFLICT, t.layout or None, t.layout_score)
 
 
-def _cut_short(
-    con: duckdb.DuckDBPyConnection, batch: frames.FrameBatch, i: int, held: _Held | None
-) -> Refusal | None:
+def _cut_short(con: duckdb.DuckDBPyConnection, batch: frames.FrameBatch, i: int, held: _Held | None) -> Refusal | None:
     """A new version of a loaded table that prints the loaded version's 合计 but only the first of its projects,
     which do not add up to it, is that table cut off at a row's end (a broken download): it does not replace the
     table. The rows a cut leaves are complete, so only the totals and the missing tail tell. (A corrected table
@@ -284,11 +282,47 @@ def load_batch(
 
         return writer_postgres.load_batch(con, batch, refusals, run_id)
     bulk_load_settings(con)
+    try:
+        return _written(con, batch, refusals, run_id)
+    except duckdb.ConversionException:
+        return _each_alone(con, batch, refusals, run_id)
+
+
+def _written(
+    con: duckdb.DuckDBPyConnection, batch: frames.FrameBatch, refusals: Sequence[Refusal], run_id: int | None
+) -> list[FileResult]:
     plan, load_ids = _with_room(con, lambda: _planned_and_written(con, batch, refusals, run_id))
     if load_ids is None:
         return plan.results
     _with_room(con, lambda: _drop_nameless_projects(con))
     return with_load_ids(plan, load_ids)
+
+
+def _each_alone(
+    con: duckdb.DuckDBPyConnection, batch: frames.FrameBatch, refusals: Sequence[Refusal], run_id: int | None
+) -> list[FileResult]:
+    """A batch that holds a value the warehouse cannot store (DuckDB's ConversionException: a number beyond its
+    column's type that the parser let through) is written again a table at a time, each in its own transaction,
+    and a table that fails alone is refused with DuckDB's reason, as an internal error (the parser should have
+    refused it; the file is read again by the next release). One such file failed the whole load, run after run."""
+    nothing = batch.select([])
+    results = _written(con, nothing, refusals, run_id) if refusals else []
+    for i, table in enumerate(batch.tables):
+        try:
+            results += _written(con, batch.select([i]), (), run_id)
+        except duckdb.ConversionException as exc:
+            reason = f"the warehouse cannot store a value of it: {' '.join(str(exc).split())}"[:2000]
+            refused = Refusal(
+                table.path,
+                table.sha256,
+                reason,
+                table.budget_year,
+                RefusalKind.INTERNAL_ERROR,
+                table.layout or None,
+                table.layout_score,
+            )
+            results += _written(con, nothing, [refused], run_id)
+    return results
 
 
 def _with_room(con: duckdb.DuckDBPyConnection, step: Callable[[], T]) -> T:

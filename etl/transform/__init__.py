@@ -13,5 +13,8 @@
 # read, decimal commas read or refused), a workbook's hidden rows not loaded but rejected, an unruled PDF's numbers
 # between a unit (comparison, type) column and a numbers column given to the latter (fix-h2); packed and bracket
 # items written 名称=值 / 名称：值 without a label, types parted by /, a ； after the last value, a transfer document
-# written …号文/…号文件 (fix-h1)
-PARSER_VERSION = 7
+# written …号文/…号文件 (fix-h1); 8: amounts in 亿元, 百万元, 千万元, 十万元 and 百元 read, another currency
+# (美元) refused, a space inside an amount no number, a target number DECIMAL(18, 4) cannot hold kept as text, a
+# weight that is no plain number rejected, a table whose sums the warehouse cannot hold refused, a damaged Word
+# document bad_input
+PARSER_VERSION = 8

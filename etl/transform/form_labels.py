@@ -7,13 +7,14 @@ import re
 from functools import cache, lru_cache
 from pathlib import Path
 
+from etl.model import AMOUNT_UNITS
 from etl.text import header_key
 
 LABEL_FILE = Path(__file__).with_name("layouts") / "form_labels.csv"
 _PAREN = re.compile(r"\([^()]*\)")
 _ENUM = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[、.])")
 _COLON = re.compile(r"([:：])")
-_UNIT_IN_LABEL = re.compile(r"\((?:单位:)?(万元|千元|元)\)")
+_UNIT_IN_LABEL = re.compile(rf"\((?:单位:)?({AMOUNT_UNITS}|[\u4e00-\u9fff]{{1,3}}元)\)")
 
 
 @cache

@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from etl.model import Grid, SourceTable, TableRefused
+from etl.model import AMOUNT_UNIT_SHORT, AMOUNT_UNITS, AMOUNT_UNITS_OR_SHORT, Grid, SourceTable, TableRefused
 from etl.settings import MAX_YEAR, MIN_YEAR, is_budget_year
 from etl.text import fold
 
@@ -23,18 +23,23 @@ _DEPARTMENT = re.compile(
 # and a 10 MB one (a 13 KB workbook) failed the load, every file of the run with it, with DuckDB out of memory
 MAX_DEPARTMENT_CHARS = 32767
 # 单位：万元, 金额单位:元, 单位：人民币元, 单位（元）; not 预算单位/填报单位/编制单位：元谋县… (a place named 元…)
-_UNIT = re.compile(r"(?<![算报制设施管用行])(?:金额|货币|计量)?单位\s*[:(]\s*(?:人民币\s*)?(?P<unit>万元|千元|元)")
+_UNIT = re.compile(rf"(?<![算报制设施管用行])(?:金额|货币|计量)?单位\s*[:(]\s*(?:人民币\s*)?(?P<unit>{AMOUNT_UNITS})")
 # 单位为元, 单位/元, 单位 万元, 单位：万 (the unit not followed by another CJK character: 单位 元谋县 is no unit), and a
 # line that is only the unit: 万元, (元), 单位元. Without them the table was read in 万元, a table in 元 x 10,000
 _UNIT_LOOSE = re.compile(
-    r"(?<![算报制设施管用行])(?:金额|货币|计量)?单位\s*(?:[:(/]|为|\s)\s*(?:人民币\s*)?(?P<unit>万元|千元|元|万)(?![\u4e00-\u9fff])"
+    rf"(?<![算报制设施管用行])(?:金额|货币|计量)?单位\s*(?:[:(/]|为|\s)\s*(?:人民币\s*)?(?P<unit>{AMOUNT_UNITS_OR_SHORT})"
+    r"(?![\u4e00-\u9fff])"
 )
-_UNIT_ALONE = re.compile(r"^\(?\s*(?:(?:金额)?单位\s*)?(?:人民币\s*)?(?P<unit>万元|千元|元)\s*\)?$")
+_UNIT_ALONE = re.compile(rf"^\(?\s*(?:(?:金额)?单位\s*)?(?:人民币\s*)?(?P<unit>{AMOUNT_UNITS})\s*\)?$")
+# a unit of no table's (单位：美元, 单位：万美元, 单位：港元): kept as printed, so the table is refused for it
+_OTHER_UNIT = re.compile(
+    r"(?<![算报制设施管用行])(?:金额|货币|计量)?单位\s*[:(/]\s*(?P<unit>[\u4e00-\u9fff]{1,3}元)(?![\u4e00-\u9fff])"
+)
 # another label printed on the department's line (部门名称：X    单位：万元, a workbook's cells joined): the name ends
 # before it. Searched for, then the spaces before it trimmed: no quantifier over spaces before a choice (a line
 # padded with 2,000 spaces, as pdftotext -layout prints, took 83 s to fail that way)
 _NEXT_LABEL = re.compile(
-    r"(?:\(\s*)?(?:金额|计量)?单位\s*:\s*(?:万元|千元|元)\b"
+    rf"(?:\(\s*)?(?:金额|计量)?单位\s*:\s*(?:{AMOUNT_UNITS})\b"
     r"|(?<=\s)(?:金额单位|计量单位|单位|填报日期|编制日期|日期|填报人|联系人|联系电话|电话)\s*:"
 )
 _YEAR_IN_TEXT = re.compile(r"((?:19|20)\d\d)\s*年(?:度)?")  # before 绩效目标 or 预算: see _title_year
@@ -89,18 +94,22 @@ def parse_header(preamble: list[tuple[int, str]]) -> Header:
             cut = _NEXT_LABEL.search(name)
             end = m.start("name") + len(name[: cut.start() if cut else len(name)].rstrip())
             department = line[m.start("name") : end].strip() or department
-        if m := _UNIT.search(folded) or _UNIT_LOOSE.search(folded) or _UNIT_ALONE.match(folded.strip()):
-            said = "万元" if m.group("unit") == "万" else m.group("unit")
+        if m := _unit_said(folded):
+            said = AMOUNT_UNIT_SHORT.get(m.group("unit"), m.group("unit"))
             other = other or (said if unit and said != unit else None)
             unit = unit or said
         if line == title:
-            if (m := _title_year(folded) or _YEAR_IN_BRACKETS.search(folded)) and is_budget_year(
-                int(m.group(1))
-            ):
+            if (m := _title_year(folded) or _YEAR_IN_BRACKETS.search(folded)) and is_budget_year(int(m.group(1))):
                 year = int(m.group(1))
         elif year is None and (m := _YEAR_LINE.match(folded)) and is_budget_year(int(m.group(1) or m.group(2))):
             year = int(m.group(1) or m.group(2))  # a title's year on its own line: ( 2024 年度)
     return Header(title, department, unit, year, generated, other)
+
+
+def _unit_said(folded: str) -> re.Match[str] | None:
+    """The amount unit a line above the table prints: one of the tables' units, else another 元 (美元)."""
+    found = _UNIT.search(folded) or _UNIT_LOOSE.search(folded) or _UNIT_ALONE.match(folded.strip())
+    return found or _OTHER_UNIT.search(folded)
 
 
 def folder_year(path: Path | str) -> int | None:

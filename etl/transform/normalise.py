@@ -6,21 +6,29 @@ import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from etl.model import AMOUNT_COLUMNS, Reject, SourceTable, TableRefused
+from etl.model import (
+    AMOUNT_COLUMNS,
+    AMOUNT_UNIT_SHORT,
+    AMOUNT_UNITS_OR_SHORT,
+    MAX_YUAN,
+    UNIT_TO_YUAN,
+    Reject,
+    SourceTable,
+    TableRefused,
+)
 from etl.text import fold, fold_number
 from etl.transform.header import UNIT_NOT_PRINTED
 
-UNIT_TO_YUAN: dict[str, Decimal] = {
-    "元": Decimal(1),
-    "千元": Decimal(1000),
-    "万元": Decimal(10000),
-    "万": Decimal(10000),
-    "千": Decimal(1000),
-}
+# a unit printed in a cell: any of the tables' units, also without its 元 (万, 千, 亿)
+CELL_UNIT_TO_YUAN: dict[str, Decimal] = UNIT_TO_YUAN | {s: UNIT_TO_YUAN[u] for s, u in AMOUNT_UNIT_SHORT.items()}
 FEN = Decimal("0.01")
-MAX_YUAN = Decimal(10) ** 16  # DECIMAL(18, 2) holds less than this
 _NIL = re.compile(r"^[-—–―/／]*$")  # nothing printed, or a dash or slash for it (-, —, ——, –, /)
-_AMOUNT = re.compile(r"^(?P<num>[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(?P<unit>万元|千元|元|万|千)?$")
+_AMOUNT = re.compile(rf"^(?P<num>[-+]?(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?)\s*(?P<unit>{AMOUNT_UNITS_OR_SHORT})?$")
+
+
+# a space between two digits, or beside the decimal point, is a thousands separator at most: read as a comma, so
+# only groups of three pass (1 485.34); 82 60, 8 2.60 or 82 . 60 are no number (they were read as 8260, 82.60)
+_SPACE_IN_NUMBER = re.compile(r"(?<=[\d.])\s+(?=[\d.])")
 
 
 class AmountError(ValueError):
@@ -30,14 +38,15 @@ class AmountError(ValueError):
 @lru_cache(maxsize=1 << 14)
 def to_yuan(cell: str, source_unit: str) -> Decimal:
     """'1,485.34' in 万元 -> Decimal('14853400.00'); '' -> 0; a unit in the cell wins (cached: amounts recur)."""
-    text = fold_number(fold(cell)).replace(" ", "").removeprefix("¥").removeprefix("￥")  # Excel's currency format
+    text = fold_number(fold(cell)).strip().removeprefix("¥").removeprefix("￥")  # Excel's currency format
+    text = _SPACE_IN_NUMBER.sub(",", text).replace(" ", "")  # 1 485.34 as 1,485.34; 82 60 as 82,60: not a number
     if _NIL.match(text):
         return Decimal("0.00")
     m = _AMOUNT.match(text)
     if m is None:
         raise AmountError(f"amount {cell!r} is not a number")
     try:
-        value = Decimal(m.group("num").replace(",", "")) * UNIT_TO_YUAN[m.group("unit") or source_unit]
+        value = Decimal(m.group("num").replace(",", "")) * CELL_UNIT_TO_YUAN[m.group("unit") or source_unit]
     except (InvalidOperation, KeyError) as exc:
         raise AmountError(f"amount {cell!r} cannot be read ({exc})") from None
     if value < 0:
@@ -77,8 +86,9 @@ def _with_second_columns(out: dict[str, Decimal], raw: dict[str, str], unit: str
 
 def normalise_amounts(table: SourceTable) -> SourceTable:
     """Fill every row's yuan amounts; a project with an unreadable amount becomes a reject."""
-    if table.source_unit not in UNIT_TO_YUAN:
-        raise TableRefused(table.path, f"unknown amount unit {table.source_unit!r}")
+    if table.source_unit not in CELL_UNIT_TO_YUAN:
+        known = "、".join(UNIT_TO_YUAN)
+        raise TableRefused(table.path, f"unknown amount unit {table.source_unit!r} (the units read: {known})")
     for agg in table.aggregates:
         try:
             agg.amounts = _amounts(agg.raw_amounts, table.source_unit)

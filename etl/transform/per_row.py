@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from etl.model import GridRow, Indicator, ProjectRow
 from etl.text import fold, squash, strip_tags
 from etl.transform.indicator_types import resolve_type
-from etl.transform.target_values import parse_target_value
+from etl.transform.target_values import fits_target_number, parse_target_value
 
 INDICATOR_COLUMNS = ("level1", "level2", "indicator_name", "comparison", "value", "period_value", "unit")
 _CODED = re.compile(r"^(?P<code>\d{1,2})\s*[-－—.、]\s*(?P<name>\S.*)$")
@@ -77,13 +77,18 @@ def _is_number(text: str) -> bool:
     return bool(re.fullmatch(r"[-+]?\d+(?:,\d{3})*(?:\.\d+)?", text.strip()))
 
 
+_WEIGHT = re.compile(r"\d+(?:\.\d+)?")  # 20, 20.00 (after 20%, 20分 lose their sign): no NaN, 1e30 or -5
+
+
 def _weight(text: str) -> Decimal | None:
+    """A weight (权重) as printed, 20, 20%, 20分: a plain number fact_target's DECIMAL(18, 4) holds."""
     if not text:
         return None
-    try:
-        return Decimal(text.strip().rstrip("%％分").replace(",", ""))  # 20, 20%, 20分
-    except InvalidOperation:
-        raise RowError(f"weight {text!r} is not a number") from None
+    plain = text.strip().rstrip("%％分").replace(",", "").strip()
+    weight = Decimal(plain) if _WEIGHT.fullmatch(plain) else None
+    if weight is None or not fits_target_number(weight):
+        raise RowError(f"weight {text!r} is not a number from 0 to 10^14 with at most four decimals")
+    return weight
 
 
 def indicator_from_row(cursor: ProjectCursor, row: GridRow, positions: dict[str, int]) -> Indicator:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from etl.model import AMOUNT_COLUMNS, AggregateRow, Finding, SourceTable
+from etl.model import AMOUNT_COLUMNS, MAX_YUAN, AggregateRow, Finding, SourceTable, TableRefused
 
 FUNDING_COLUMNS = ("fiscal", "special_account", "other")
 
@@ -101,6 +101,15 @@ def _category_findings(table: SourceTable) -> list[Finding]:
 
 
 def reconcile(table: SourceTable) -> SourceTable:
-    """Attach every reconciliation finding (passing ones too) to the table."""
+    """Attach every reconciliation finding (passing ones too) to the table. Each amount is under MAX_YUAN, but a sum
+    of them may not be: a table whose sums the warehouse cannot hold (DECIMAL(18, 2)) is refused, not loaded (it
+    failed the load, every run)."""
     table.findings = _row_findings(table) + _unit_findings(table) + _grand_findings(table) + _category_findings(table)
+    if too_large := next((f for f in table.findings if f.actual_yuan >= MAX_YUAN), None):  # so the difference is held
+        raise TableRefused(
+            table.path,
+            f"{too_large.scope}: the amounts add up to {too_large.actual_yuan} yuan ({too_large.check}), more than the"
+            " warehouse holds (under 10^16 yuan)",
+            too_large.line_no,
+        )
     return table

@@ -66,6 +66,15 @@ MAX_TARGET_NUMBER = Decimal(10) ** 14
 MISSING = TargetValue(text=None, status="missing")
 
 
+TARGET_PLACES = Decimal("0.0001")
+
+
+def fits_target_number(number: Decimal) -> bool:
+    """Whether fact_target's DECIMAL(18, 4) holds the number exactly: finite, under 10^14 either side of zero, and
+    no finer than 0.0001 (-99999999999999999999 failed the whole load, every run; ≥0.00001 was stored as 0)."""
+    return number.is_finite() and abs(number) < MAX_TARGET_NUMBER and number == number.quantize(TARGET_PLACES)
+
+
 @lru_cache(maxsize=1 << 14)
 def name_unit(indicator_name: str) -> str | None:
     """A unit printed at the end of an indicator name: 时间（小时） -> 小时, 合格率（%） -> %."""
@@ -105,6 +114,6 @@ def _read_value(text: str) -> TargetValue:
     unit = m.group("unit")
     unit = _UNIT_WORDS.get(unit, unit) if unit else None
     number = Decimal(m.group("num").replace(",", ""))
-    if number >= MAX_TARGET_NUMBER:  # fact_target holds DECIMAL(18, 4): keep such a value as text only
+    if not fits_target_number(number):  # fact_target holds DECIMAL(18, 4): keep such a value as text only
         return TargetValue(text=text, status="qualitative")
     return TargetValue(text, comparison, number, unit, "value" if unit else None, "quantitative")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from etl.model import AggregateRow, ProjectRow, SourceTable
-from etl.transform.normalise import UNIT_TO_YUAN
+from etl.transform.normalise import CELL_UNIT_TO_YUAN
 from etl.transform.table import split_transfer_doc, unit_name
 
 ZERO = Decimal("0.00")
@@ -52,7 +52,7 @@ def _units(table: SourceTable) -> list[_Unit]:
     for p in table.projects:
         total, count = filed.get(p.unit_name, (ZERO, 0))
         filed[p.unit_name] = (total + p.amounts["total"], count + 1)
-    step = PRINTED_STEP * UNIT_TO_YUAN.get(table.source_unit, 1)
+    step = PRINTED_STEP * CELL_UNIT_TO_YUAN.get(table.source_unit, 1)
     units = []
     for row in (a for a in table.aggregates if a.kind == "unit_subtotal"):
         total = row.amounts["total"] if _printed(row) else ZERO
