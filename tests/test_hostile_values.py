@@ -122,3 +122,28 @@ def test_a_table_the_warehouse_cannot_store_is_refused_alone_and_the_batch_loads
     assert [row[:2] for row in log] == [("loaded", None), ("refused", "internal_error")]
     assert "cannot store a value" in log[1][2] and "DECIMAL(18,4)" in log[1][2]
     assert _rows(warehouse, "SELECT count(DISTINCT load_id) FROM fact_target") == [(1,)]
+
+
+def _with_column(header: str, value: object) -> str:
+    """The sample with one more column: ``header`` in the header row, ``value(cells)`` in every other grid row."""
+    lines = []
+    for line in SAMPLE.read_text(encoding="utf-8").split("\n"):
+        cells = line.split("\t")
+        if len(cells) >= 7:
+            line += "\t" + (header if cells[0].startswith("项目名称") else value(cells))  # type: ignore[operator]
+        lines.append(line)
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize(
+    ("header", "value", "named"),
+    [("总计", lambda cells: "999.00", "总计"), ("绩效指标", lambda cells: cells[6][::-1], "绩效指标")],
+)
+def test_a_column_named_twice_that_holds_other_values_refuses_the_table(
+    tmp_path: Path, header: str, value: object, named: str
+) -> None:
+    """A second 总计 of other numbers was dropped without a word (the table loaded, reconciled); a second 绩效指标
+    refused the file as "cell(s) beyond the header's columns". Which of the two is the table's is not known."""
+    refused = run_file(_copy(tmp_path, _with_column(header, value)))
+    assert refused.kind == RefusalKind.UNSUPPORTED_LAYOUT
+    assert f"the header names '{named}' twice" in refused.reason and "they differ on line" in refused.reason

@@ -25,6 +25,7 @@ from etl.model import (
     TableRefused,
 )
 from etl.text import NOTE_LINE, fold, squash, strip_tags
+from etl.transform.doubled_columns import refuse_doubled_columns
 from etl.transform.header import parse_header, table_with_unit
 from etl.transform.indicators import ItemError, parse_indicators, split_items
 from etl.transform.per_row import ProjectCursor, RowError, add_indicator, has_indicator, is_per_row
@@ -95,6 +96,7 @@ def parse_grid(grid: Grid, year: int | None = None) -> SourceTable:
     elif grid.source_format == "pdf":
         rows = join_page_breaks(rows, positions)
     rows = drop_repeated_headers(rows, positions)
+    refuse_doubled_columns(grid.path, grid.rows[0].cells, rows, positions)
     if not is_per_row(positions):
         rows = join_continued_indicators(rows, positions)
     amounts = (*AMOUNT_COLUMNS, *(c for c in positions if "+" in c))  # and a part's second column (fiscal+5)
