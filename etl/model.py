@@ -159,10 +159,16 @@ class ProjectRow:
     amounts: dict[str, Decimal] = field(default_factory=dict)
     raw_period_total: str = ""  # the single-project form's 中期/实施期 amount, as printed
     period_total: Decimal | None = None
+    cells: list[str] = field(default_factory=list, repr=False)  # the grid row it was read from, when it had one
 
     @property
     def is_transfer_payment(self) -> bool:
         return self.transfer_doc_no is not None
+
+    @property
+    def raw_text(self) -> str:
+        """Its row as printed (cells parted by tabs), for a reject of the whole project: else its name."""
+        return "\t".join(self.cells)[:2000] or self.printed_name
 
 
 @dataclass(slots=True, frozen=True)

@@ -147,3 +147,13 @@ def test_a_column_named_twice_that_holds_other_values_refuses_the_table(
     refused = run_file(_copy(tmp_path, _with_column(header, value)))
     assert refused.kind == RefusalKind.UNSUPPORTED_LAYOUT
     assert f"the header names '{named}' twice" in refused.reason and "they differ on line" in refused.reason
+
+
+def test_a_project_rejected_whole_keeps_its_row_as_raw_text(tmp_path: Path) -> None:
+    """An amount or duplicate reject recorded only the project's name as load_reject.raw_text, not the row."""
+    text = SAMPLE.read_text(encoding="utf-8").replace("维修维护费\t82.60\t82.60", "维修维护费\t82 60\t82.60", 1)
+    table = process_file(_copy(tmp_path, text))
+    [reject] = table.rejects
+    assert reject.raw_text.startswith("机关业务用房和司法所维修维护费\t82 60\t82.60\t")
+    assert "1、1-产出指标" in reject.raw_text
+    assert "total: amount '82 60' is not a number" in reject.reason

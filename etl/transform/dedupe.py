@@ -13,7 +13,7 @@ def reject_duplicate_projects(table: SourceTable) -> SourceTable:
         key = name_key(table.department_name, p.unit_name, p.transfer_doc_no, p.project_name)
         if key in first_line:
             reason = f"duplicate project {p.printed_name!r} (first at line {first_line[key]})"
-            table.rejects.append(Reject(str(table.path), p.line_no, p.printed_name, reason))
+            table.rejects.append(Reject(str(table.path), p.line_no, p.raw_text, reason))
             continue
         first_line[key] = p.line_no
         kept.append(p)

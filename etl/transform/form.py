@@ -484,7 +484,7 @@ def _add_form(table: SourceTable, form: Form, dept: str, default_unit: str) -> N
         table.projects.append(project_row)
     else:
         reason = f"{project_row.project_name}: no target could be read from the form's indicator grid"
-        table.rejects.append(Reject(str(table.path), project_row.line_no, project_row.printed_name, reason))
+        table.rejects.append(Reject(str(table.path), project_row.line_no, project_row.raw_text, reason))
 
 
 def _label_text(cell: str) -> str:

@@ -101,7 +101,7 @@ def normalise_amounts(table: SourceTable) -> SourceTable:
             if project.raw_period_total:
                 project.period_total = to_yuan(project.raw_period_total, table.source_unit)
         except AmountError as exc:
-            table.rejects.append(Reject(str(table.path), project.line_no, project.printed_name, str(exc)))
+            table.rejects.append(Reject(str(table.path), project.line_no, project.raw_text, str(exc)))
             continue
         kept.append(project)
     table.projects = kept

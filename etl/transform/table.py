@@ -520,6 +520,7 @@ def _project(table: SourceTable, row: GridRow, name: str, raw: dict[str, str], g
         transfer_doc_no=doc,
         raw_amounts=raw,
         goal_text=goal,
+        cells=row.cells,
     )
     for item in parse_indicators(packed):
         if isinstance(item, ItemError):
