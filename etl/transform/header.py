@@ -137,6 +137,9 @@ def budget_year(path: Path, header: Header, override: int | None = None) -> int:
         return folder
     if header.year_in_text:
         return header.year_in_text
+    if folder := next((p for p in reversed(Path(os.path.abspath(path)).parent.parts) if _YEAR_DIR.match(p)), None):
+        outside = f"its folder {folder}/ is outside {MIN_YEAR}..{MAX_YEAR}"
+        raise TableRefused(path, f"no budget year: {outside}; file it under its year or pass --year")
     raise TableRefused(path, "no budget year: file it under a year folder (data/raw/<year>/) or pass --year")
 
 
