@@ -15,7 +15,7 @@ from rich.console import Console
 
 from etl.load import interrupt
 from etl.settings import DEFAULT_SOURCES, FILES_PER_BATCH, MAX_YEAR, MIN_YEAR
-from etl.warehouse.backend import label, mask, warehouse_spec
+from etl.warehouse.backend import label, mask, spec_problem, storable, warehouse_spec
 
 EXIT_BUSY = 7  # another load holds the warehouse (2 is Typer's: a wrong argument or option)
 EXIT_CODES = (
@@ -50,9 +50,26 @@ def _file_above(path: Path) -> Path | None:
     return None
 
 
+EMPTY_PATH = "an empty path (an unset variable?)"
+
+
+def _utf8_text(value: str | None) -> str | None:
+    """A text argument with bytes that are not UTF-8 (the shell passes them on as lone surrogates) is a wrong one:
+    it failed deep in DuckDB ('cannot encode str as UTF-8', exit 1) once it reached a query."""
+    if value is not None and (shown := storable(value)) != value:
+        raise typer.BadParameter(f"{shown}: not UTF-8 text (shown with \\xNN escapes); check the script's encoding")
+    return value
+
+
 def _warehouse_file(value: str | None) -> str | None:
-    """A DuckDB warehouse named by a folder, or below a file, is a wrong argument (it failed later with DuckDB's
-    'Is a directory', or FileExistsError)."""
+    """The warehouse, checked before anything is opened or created beside it: an empty one (an unset variable: it
+    silently meant the default warehouse), one no engine can open (spec_problem: checked on what --warehouse,
+    $JIXIAO_WAREHOUSE or the default resolves to), a folder, or a path below a file (those failed later with
+    DuckDB's 'Is a directory', or FileExistsError) are wrong arguments."""
+    if value == "":
+        raise typer.BadParameter(f"{EMPTY_PATH}; name the warehouse file, or leave the option out for the default")
+    if problem := spec_problem(warehouse_spec(value)):
+        raise typer.BadParameter(_warehouse_source(value) + mask(problem))
     if value and "://" not in value and Path(value).is_dir():
         example = Path(value) / "jixiao.duckdb"
         raise typer.BadParameter(f"{value} is a folder: name the warehouse file in it, e.g. {example}")
@@ -61,11 +78,25 @@ def _warehouse_file(value: str | None) -> str | None:
     return value
 
 
-def _out_folder(value: Path) -> Path:
-    """An --out folder below a file is a wrong argument, as an --out that is a file is (Typer's file_okay)."""
-    if blocker := _file_above(value):
-        raise typer.BadParameter(f"{value} cannot be created: {blocker} is a file, not a folder")
-    return value
+def _warehouse_source(value: str | None) -> str:
+    """Where a warehouse that was not given came from, for a message about it."""
+    if value:
+        return ""
+    return "$JIXIAO_WAREHOUSE: " if os.environ.get("JIXIAO_WAREHOUSE") else "the default warehouse, below this folder: "
+
+
+def _out_path(value: str | Path) -> Path:
+    """An --out as given: an empty one (an unset variable) is a wrong argument, not the current folder, which
+    Path("") is (the files were written where the command ran); a file, or a path below one, is one too (Typer's
+    file_okay said the first, before this parser took its place: only a parser tells "" from ".")."""
+    if value == "":
+        raise typer.BadParameter(f"{EMPTY_PATH}; name a folder for the files, or '.' for this one")
+    if Path(value).is_file():
+        raise typer.BadParameter(f"{storable(str(value))} is a file, not a folder: name a folder for the files")
+    if blocker := _file_above(Path(value)):  # below a file: as a file itself
+        shown, above = storable(str(value)), storable(str(blocker))
+        raise typer.BadParameter(f"{shown} cannot be created: {above} is a file, not a folder")
+    return Path(value)
 
 
 WarehouseOpt = Annotated[
@@ -83,9 +114,8 @@ OutOpt = Annotated[
     typer.Option(
         "--out",
         help="Folder for the .html, .xlsx and .md files.",
-        file_okay=False,
-        dir_okay=True,
-        callback=_out_folder,
+        parser=_out_path,
+        metavar="FOLDER",
     ),
 ]
 
@@ -94,10 +124,11 @@ def _source_path(value: str) -> Path:
     """A path argument as given; an empty one (an unset shell variable: jixiao load "$SRC") is a wrong argument,
     not the current folder, which Path("") is: a load walked and loaded everything below the folder it ran in."""
     if not value:
-        raise typer.BadParameter("an empty path (an unset variable?); name a file or folder, or '.' for this one")
+        raise typer.BadParameter(f"{EMPTY_PATH}; name a file or folder, or '.' for this one")
     return Path(value)
 
 
+TimezoneOpt = typer.Option(help="Time zone of the cron schedule.", callback=_utf8_text)
 YearOpt = Annotated[
     int | None,
     typer.Option("--year", min=MIN_YEAR, max=MAX_YEAR, help="Budget year for every file (default: from its folder)."),
@@ -169,9 +200,9 @@ def serve(
         list[Path] | None, typer.Argument(help="Files or folders (default: data/raw).", parser=_source_path)
     ] = None,
     warehouse: WarehouseOpt = None,
-    cron: Annotated[str, typer.Option(help="When to run (cron, in --timezone).")] = "0 2 * * *",
-    timezone: Annotated[str, typer.Option(help="Time zone of the cron schedule.")] = "Asia/Shanghai",
-    name: Annotated[str, typer.Option(help="Deployment name (jixiao-load/<name>).")] = "nightly",
+    cron: Annotated[str, typer.Option(help="When to run (cron, in --timezone).", callback=_utf8_text)] = "0 2 * * *",
+    timezone: Annotated[str, TimezoneOpt] = "Asia/Shanghai",
+    name: Annotated[str, typer.Option(help="Deployment name (jixiao-load/<name>).", callback=_utf8_text)] = "nightly",
     workers: Annotated[int, typer.Option(min=1, max=64, help="Parsing processes.")] = 1,
     prune: Annotated[bool, typer.Option(help="Take out the facts of files that disappeared.")] = False,
     with_server: Annotated[bool, typer.Option(help="Also start a Prefect API server (127.0.0.1).")] = False,
@@ -221,12 +252,17 @@ def deploy(
     ] = None,
     warehouse: WarehouseOpt = None,
     shards: Annotated[int, typer.Option(min=1, max=1024, help="Shard flow runs per load.")] = 4,
-    pool: Annotated[str, typer.Option(help="Prefect work pool (prefect work-pool create NAME --type process).")] = (
-        "jixiao"
-    ),
-    cron: Annotated[str | None, typer.Option(help="Schedule (cron, in --timezone); none: run by hand.")] = None,
-    timezone: Annotated[str, typer.Option(help="Time zone of the cron schedule.")] = "Asia/Shanghai",
-    name: Annotated[str, typer.Option(help="Deployment name (jixiao-load-sharded/<name>).")] = "nightly-sharded",
+    pool: Annotated[
+        str,
+        typer.Option(help="Prefect work pool (prefect work-pool create NAME --type process).", callback=_utf8_text),
+    ] = "jixiao",
+    cron: Annotated[
+        str | None, typer.Option(help="Schedule (cron, in --timezone); none: run by hand.", callback=_utf8_text)
+    ] = None,
+    timezone: Annotated[str, TimezoneOpt] = "Asia/Shanghai",
+    name: Annotated[
+        str, typer.Option(help="Deployment name (jixiao-load-sharded/<name>).", callback=_utf8_text)
+    ] = "nightly-sharded",
     workers: Annotated[int, typer.Option(min=1, max=64, help="Parsing processes per shard.")] = 1,
 ) -> None:
     """Register the sharded load on a Prefect work pool: each shard is a flow run any worker can take.
@@ -271,7 +307,7 @@ def _no_traceback(what: str) -> Iterator[None]:
     try:
         yield
     except WarehouseBusy as exc:
-        err.print(f"{what}: {mask(str(exc))}", markup=False, highlight=False, soft_wrap=True)
+        err.print(f"{what}: {_said(exc)}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_BUSY) from None
     except KeyboardInterrupt:
         raise _interrupted(what) from None
@@ -281,11 +317,16 @@ def _no_traceback(what: str) -> Iterator[None]:
         if interrupt.was_interrupted(exc):  # Ctrl-C, passed on by DuckDB as its own error
             raise _interrupted(what) from None
         if isinstance(exc, NoWarehouse) or type(exc).__name__ == "SourceMissing":  # a path that is not there
-            err.print(f"{what}: {mask(str(exc))}", markup=False, highlight=False, soft_wrap=True)
+            err.print(f"{what}: {_said(exc)}", markup=False, highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None  # (a load still records its run as failed: a share may be unmounted)
-        text = mask(" ".join(f"{type(exc).__name__}: {exc}".split()))
+        text = " ".join(f"{type(exc).__name__}: {_said(exc)}".split())
         err.print(f"{what} failed: {text} (JIXIAO_DEBUG=1 shows the traceback)", markup=False, soft_wrap=True)
         raise typer.Exit(1) from None
+
+
+def _said(exc: BaseException) -> str:
+    """An error's words as printed: any URL's password masked, bytes that are not UTF-8 (a path's) as \\xNN."""
+    return storable(mask(str(exc)))
 
 
 def _interrupted(what: str) -> typer.Exit:
@@ -311,13 +352,15 @@ def check(
     with _no_traceback("check"):
         results = check_files(paths, year)
     for line in report_lines(results):
-        typer.echo(line)
+        typer.echo(storable(line))  # a name that is not UTF-8 as \\xNN, as a load's refusal shows it
     raise typer.Exit(exit_code(results))
 
 
 @app.command()
 def report(
-    department: Annotated[str, typer.Option("--department", help="Department name as printed (部门名称).")],
+    department: Annotated[
+        str, typer.Option("--department", help="Department name as printed (部门名称).", callback=_utf8_text)
+    ],
     from_year: Annotated[int, typer.Option("--from", help="First budget year.")],
     to_year: Annotated[int, typer.Option("--to", help="Last budget year.")],
     out: OutOpt = Path("out"),
@@ -326,10 +369,12 @@ def report(
     """Year-over-year diff report of one department: HTML page, Excel workbook, Markdown (also printed)."""
     from etl.load.names import link_rule  # no pandas: the report imports it in parallel (write_report)
     from etl.report import NoData, write_report
+    from etl.warehouse.connect import reading
 
-    with _no_traceback("report"):
+    target = warehouse_spec(warehouse)
+    with _no_traceback("report"), reading(target):  # a jixiao warehouse, or a clear no (never migrated)
         try:
-            files = write_report(department, from_year, to_year, out, warehouse_spec(warehouse), link_rule)
+            files = write_report(department, from_year, to_year, out, target, link_rule)
         except NoData as exc:
             files, reason = None, str(exc)
     if files is None:
@@ -341,7 +386,9 @@ def report(
 
 @app.command()
 def audit(
-    department: Annotated[str | None, typer.Option("--department", help="Department (default: all).")] = None,
+    department: Annotated[
+        str | None, typer.Option("--department", help="Department (default: all).", callback=_utf8_text)
+    ] = None,
     year: Annotated[int | None, typer.Option("--year", help="Budget year (default: all).")] = None,
     out: OutOpt = Path("out"),
     warehouse: WarehouseOpt = None,
@@ -351,10 +398,12 @@ def audit(
     Prints the Markdown of one department (the score card and the rules' counts only for all departments).
     """
     from etl.report.audit import NoAudit, write_audit
+    from etl.warehouse.connect import reading
 
-    with _no_traceback("audit"):
+    target = warehouse_spec(warehouse)
+    with _no_traceback("audit"), reading(target):  # a jixiao warehouse, or a clear no (never migrated)
         try:
-            files, reason = write_audit(department, year, out, warehouse_spec(warehouse)), ""
+            files, reason = write_audit(department, year, out, target), ""
         except NoAudit as exc:
             files, reason = None, str(exc)
     if files is None:
@@ -377,10 +426,13 @@ def db_upgrade(warehouse: WarehouseOpt = None) -> None:
 
 @db_app.command("grant-reader")
 def db_grant_reader(
-    name: Annotated[str, typer.Argument(help="Role to create or update (letters, digits, underscores).")],
+    name: Annotated[
+        str, typer.Argument(help="Role to create or update (letters, digits, underscores).", callback=_utf8_text)
+    ],
     warehouse: WarehouseOpt = None,
     password_env: Annotated[
-        str | None, typer.Option(help="Name of an environment variable holding the role's password.")
+        str | None,
+        typer.Option(help="Name of an environment variable holding the role's password.", callback=_utf8_text),
     ] = None,
 ) -> None:
     """PostgreSQL only: a read-only login role for analysts (SELECT on every table and view, now and later)."""

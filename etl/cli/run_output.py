@@ -11,12 +11,14 @@ import errno
 import json
 import os
 import re
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
 from etl import progress
+from etl.warehouse.backend import storable
 
 if TYPE_CHECKING:
     from etl.load.run import RunReport
@@ -49,11 +51,23 @@ def run(use_prefect: bool | None, sink: progress.ProgressSink, **kwargs: Any) ->
 
 def show(report: RunReport, target: str, out: Console, err: Console, quiet: bool, as_json: bool) -> None:
     if as_json:
-        out.file.write(json.dumps(report.as_json(), ensure_ascii=False, default=str) + "\n")
+        out.file.write(json.dumps(_storable(report.as_json()), ensure_ascii=False, default=str) + "\n")
     elif not quiet:
         _files_table(report, target, out)
-        out.print(f"run {report.run_id}: {report.outcome}: {report.message()}", markup=False, highlight=False)
+        out.print(f"run {report.run_id}: {report.outcome}: {storable(report.message())}", markup=False, highlight=False)
     _problems(report, err)
+
+
+def _storable(value: Any) -> Any:
+    """The JSON summary's strings storable: a path that is not UTF-8 (a folder named on the command line, in
+    the message) went out as raw bytes, and the document was no UTF-8 JSON any more."""
+    if isinstance(value, str):
+        return storable(value)
+    if isinstance(value, dict):
+        return {storable(k) if isinstance(k, str) else k: _storable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_storable(v) for v in value]
+    return value
 
 
 def _files_table(report: RunReport, target: str, out: Console) -> None:
@@ -98,8 +112,8 @@ _LINE_BREAKS = re.compile(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
 
 def _one_line(text: str) -> str:
     """A name as one table row: a line break in it (a file named with a newline) shown escaped, as \\n, not
-    splitting its row over two lines."""
-    return _LINE_BREAKS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    splitting its row over two lines; bytes that are not UTF-8 as \\xNN."""
+    return _LINE_BREAKS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), storable(text))
 
 
 def _rejected(n_rejects: int) -> str:
@@ -119,10 +133,11 @@ def _problems(report: RunReport, err: Console) -> None:
     lines += [f"quality check failed: {c.name} ({c.n_rows} rows): {c.description}" for c in report.failed_checks]
     kept = "pruned" if report.pruned else "data kept"
     lines += [f"source file disappeared: {p} ({kept})" for p in report.disappeared]
+    lines += [f"could not read {p} ({why}): files recorded under it kept" for p, why in report.unreadable.items()]
     if report.error:
         lines.append(f"run {report.run_id} failed: {report.error}")
     for line in lines:
-        err.print(_LINE_BREAKS.sub(" ", line), markup=False, highlight=False, soft_wrap=True)
+        err.print(_LINE_BREAKS.sub(" ", storable(line)), markup=False, highlight=False, soft_wrap=True)
 
 
 RUN_COLUMNS = "run_id, started_at, outcome, n_files, n_loaded, n_replaced, n_unchanged, n_refused, n_disappeared"
@@ -132,14 +147,17 @@ def runs_lines(warehouse: str | Path, limit: int) -> list[str]:
     """Which copy was read, one line per run (newest first), then the failed checks of the newest run.
 
     The working copy is the truth: when no load holds it, it is read (and runs whose process is gone are
-    closed as 'interrupted' first); while a load runs, the analysts' copy is read and the first line says so.
+    closed as 'interrupted' first, which may migrate a jixiao warehouse of an older revision); while a load runs,
+    the analysts' copy is read and the first line says so. A file or database that is no jixiao warehouse is
+    refused (NotAWarehouse) before anything is written to it or beside it.
     """
     from etl.load.history import close_interrupted
     from etl.warehouse.backend import is_url, label
-    from etl.warehouse.connect import NoWarehouse, WarehouseBusy, connect, writing
+    from etl.warehouse.connect import NoWarehouse, WarehouseBusy, connect_existing, writing
     from etl.warehouse.publish import published_path
 
     if is_url(warehouse):  # PostgreSQL: the shared database is the one copy
+        connect_existing(warehouse).close()
         with writing(warehouse, 0) as con:
             close_interrupted(con)
             return [f"read from the shared database {label(warehouse)}", *_runs_lines(con, limit)]
@@ -147,9 +165,13 @@ def runs_lines(warehouse: str | Path, limit: int) -> list[str]:
     note = "a load holds the working copy now"
     if warehouse.is_file():
         try:
-            with writing(warehouse, 0) as con:
-                close_interrupted(con)
-                return [f"read from the working copy {warehouse}", *_runs_lines(con, limit)]
+            with _lock_if_any(warehouse):
+                connect_existing(warehouse, published=False).close()
+                with writing(warehouse, 0) as con:  # (the lock is re-entrant)
+                    close_interrupted(con)
+                    return [f"read from the working copy {warehouse}", *_runs_lines(con, limit)]
+        except NoWarehouse:
+            raise
         except WarehouseBusy:
             pass
         except OSError as exc:  # a read-only folder, or another user's: its lock file cannot be taken (it failed)
@@ -159,12 +181,22 @@ def runs_lines(warehouse: str | Path, limit: int) -> list[str]:
     copy = published_path(warehouse)
     if not copy.is_file():
         raise NoWarehouse(f"no warehouse at {warehouse}: load some tables first (jixiao load) or pass --warehouse")
-    con = connect(copy, read_only=True, published=False)
+    con = connect_existing(copy, published=False)
     try:
         note += "; runs after the last publish are not shown"
         return [f"read from the analysts' copy {copy} ({note})", *_runs_lines(con, limit)]
     finally:
         con.close()
+
+
+def _lock_if_any(working: Path) -> AbstractContextManager[None]:
+    """The writer lock for runs' look at the working file, when there is a lock file to take (jixiao made it: a
+    warehouse it loaded or migrated), so that look never holds DuckDB's lock while a load opens or migrates the
+    file (a load with --wait 0, or a migration, would fail on it); no lock for a file without one, which may be
+    anyone's: taking it left a .lock file beside a file runs then refused."""
+    from etl.warehouse.locking import lock_path, writer_lock
+
+    return writer_lock(working, 0) if lock_path(working).exists() else nullcontext()
 
 
 def _runs_lines(con: Any, limit: int) -> list[str]:

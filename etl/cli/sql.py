@@ -7,11 +7,12 @@ import sys
 from rich.console import Console
 from rich.table import Table
 
-from etl.warehouse.connect import connect
+from etl.warehouse.connect import connect_existing
 
 
 def main(query: str) -> None:
-    con = connect(read_only=True)
+    """Print the query's result; a file that is no jixiao warehouse is refused (connect_existing), not read."""
+    con = connect_existing()
     try:
         result = con.execute(query)
         table = Table(*[d[0] for d in result.description])

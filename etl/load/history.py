@@ -19,6 +19,7 @@ from datetime import datetime
 import duckdb
 import psutil
 
+from etl.warehouse.backend import storable
 from etl.warehouse.quality import CheckResult
 from etl.warehouse.schema import RUN_COUNTS
 
@@ -33,15 +34,17 @@ def _process_start(pid: int) -> float | None:
 
 
 def start_run(con: duckdb.DuckDBPyConnection, source_paths: Sequence[str], flow_run_id: str | None = None) -> int:
-    """Close the runs whose process is gone, then insert a 'running' row (with this process) and return its run_id."""
+    """Close the runs whose process is gone, then insert a 'running' row (with this process) and return its run_id.
+    The paths are recorded storable (a name that is not UTF-8 with \\xNN escapes): as given, one such name failed
+    the whole run here, before the plan could refuse that file alone."""
     close_interrupted(con)
     run_id = con.execute("SELECT nextval('seq_run_id')").fetchone()[0]
     zeros = ", ".join("0" for _ in RUN_COUNTS)
-    pid = os.getpid()
+    pid, paths = os.getpid(), storable("\n".join(map(str, source_paths)))
     con.execute(
         "INSERT INTO load_run (run_id, flow_run_id, started_at, outcome, source_paths, pid, host, process_started, "
         f"{', '.join(RUN_COUNTS)}) VALUES (?, ?, ?, 'running', ?, ?, ?, ?, {zeros})",
-        [run_id, flow_run_id, datetime.now(), "\n".join(map(str, source_paths)), pid, HOST, _process_start(pid)],
+        [run_id, flow_run_id, datetime.now(), paths, pid, HOST, _process_start(pid)],
     )
     return int(run_id)
 
@@ -155,7 +158,8 @@ def finish_run(
     n_check_failures: int | None,
     message: str,
 ) -> None:
-    """Close the run: finish time, outcome, counts and a message a person can read in the morning."""
+    """Close the run: finish time, outcome, counts and a message a person can read in the morning (storable: it
+    may name a path that is not UTF-8, 'source path(s) not found: …', and the run must still be closed)."""
     assignments = ", ".join(f"{name} = ?" for name in RUN_COUNTS)
     con.execute(
         f"UPDATE load_run SET finished_at = ?, outcome = ?, n_check_failures = ?, message = ?, {assignments} "
@@ -164,7 +168,7 @@ def finish_run(
             datetime.now(),
             outcome,
             n_check_failures,
-            message[:MESSAGE_LIMIT],
+            storable(message)[:MESSAGE_LIMIT],
             *(int(counts.get(name, 0)) for name in RUN_COUNTS),
             run_id,
         ],

@@ -13,7 +13,12 @@ each. ctime cannot be set back by copying tools (cp -p, rsync -t set mtime only)
 within RACY_SECONDS of the stat is never trusted, so an edit within the clock's tick is hashed.
 Files whose current load's source is gone are noted
 as disappeared (once the run's own loads are in, see still_disappeared); their data stays unless
-the run is asked to prune them.
+the run is asked to prune them. A file under a folder or link the walk could not read (a link to an unmounted
+share, a link loop, a folder it may not list: etl.extract.discover.Discovery) is not gone, only unseen: never
+disappeared, never pruned, and the run names the path it could not read.
+
+A current load is skipped only when it holds the year the run would load the file under (--year, else its year
+folder's): a table loaded with --year 2023 from a 2024 folder is read again, under 2024, by the next plain run.
 
 The loader's own check (etl.load.writer.plan_batch: same bytes for a (department, year) are 'unchanged')
 stays the safety net for everything this module lets through.
@@ -30,11 +35,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl.extract.discover import discover_paths, not_regular_files
+from etl.extract.discover import discover_tree, not_regular_files
 from etl.extract.encoding import NOT_REGULAR, file_sha256
 from etl.load.writer import FileResult, registered
 from etl.model import RefusalKind
 from etl.transform import PARSER_VERSION
+from etl.transform.header import folder_year
 
 KNOWN_SQL = """
     SELECT load_id, source_path, source_sha256, status, budget_year, department_name,
@@ -99,6 +105,7 @@ class SourcePlan:
     hashes: dict[str, str] = field(default_factory=dict)
     stats: dict[str, str] = field(default_factory=dict)  # path -> stat of the files hashed now (to record)
     pending_stats: dict[str, str] = field(default_factory=dict)  # path -> stat of a file the parser will hash
+    unreadable: dict[str, str] = field(default_factory=dict)  # folder or link the walk could not read -> why
 
     def read(self, hashes: Iterable[tuple[str, str]]) -> None:
         """The sha256 the parser read for files planned unhashed (path, sha256): their noted stat is recorded
@@ -121,19 +128,38 @@ def known_files(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], list[Kn
     return known
 
 
-def _skippable(candidates: list[KnownFile], year: int | None) -> KnownFile | None:
-    """A current load is skippable unless --year asks for another year or an older parser version read it (its
-    facts may be what that parser got wrong); a refusal unless --year asks for another year than it was refused
-    under, or the refusal is not final (an internal error, a conflict with another file, or made by an older
-    parser version: see KnownFile.refusal_is_final)."""
+def _skippable(candidates: list[KnownFile], year: int | None, filed_year: int | None = None) -> KnownFile | None:
+    """A current load is skippable when it holds the year this run would load the file under, the effective year:
+    --year (year), else its year folder's (filed_year), else (no year folder) whatever the table said, which
+    only parsing can tell, so any (when only --year was compared, a load made with --year 2023 from a 2024 folder
+    was skipped by every plain run after it, its facts left under 2023). Nor is a load skippable when an older
+    parser version read it (its facts may be what that parser got wrong).
+
+    A refusal is skippable when final (not an internal error, a conflict with another file, or made by an older
+    parser version: see KnownFile.refusal_is_final), unless --year asks for another year than it was refused
+    under. A plain run skips it whatever year it was refused under: a final refusal is about the bytes, and a
+    refusal read again under another year, refused alike, is not logged again (once per file, bytes, kind and
+    parser version), so that run and every one after it would parse the file again."""
     for k in candidates:
-        if k.status == "refused" and not k.refusal_is_final:
+        if k.status == "refused":
+            if k.refusal_is_final and (year is None or k.budget_year == year):
+                return k
             continue
-        if k.status == "loaded" and k.parser_version != PARSER_VERSION:
+        if k.parser_version != PARSER_VERSION:
             continue  # read by an older parser: parsed again, and its table replaced (writer.plan_batch)
-        if k.budget_year == year or year is None:
+        wanted = year if year is not None else filed_year
+        if wanted is None or k.budget_year == wanted:
             return k
     return None
+
+
+def _folder_year(path: str, years: dict[str, int | None]) -> int | None:
+    """The year of the file's year folder (etl.transform.header.folder_year), once per folder: a no-op run over
+    10,000 files asks it of every file it skips, and builds no Path for them."""
+    folder = os.path.dirname(path)
+    if folder not in years:
+        years[folder] = folder_year(path)
+    return years[folder]
 
 
 def plan_sources(
@@ -155,25 +181,28 @@ def plan_sources(
     missing = [str(p) for p in paths if not Path(p).exists()]
     if missing:
         raise SourceMissing(f"source path(s) not found: {', '.join(missing)}")
-    plan = SourcePlan(files=discover_paths(paths))
+    found = discover_tree(paths)
+    plan = SourcePlan(files=found.files, unreadable=found.unreadable)
     plan.files, plan.unusable = _usable(plan.files, paths)
     known = known_files(con)
     recorded_paths = {path for path, _ in known}
     if on_unrecorded is not None:
         on_unrecorded(len(plan.files) if full else sum(p not in recorded_paths for p in plan.files))
     recorded = {(k.path, k.source_stat): k.sha256 for ks in known.values() for k in ks if k.source_stat}
+    folder_years: dict[str, int | None] = {}
     for path in plan.files:
         if full or path not in recorded_paths:  # parsed whatever its bytes: hashed by the parser as it reads them
             _unhashed(plan, path)
             continue
         sha = plan.hashes[path] = _sha256(plan, path, recorded)
-        hit = None if not sha else _skippable(known.get((path, sha), []), year)
+        candidates = known.get((path, sha)) if sha else None
+        hit = _skippable(candidates, year, _folder_year(path, folder_years)) if candidates else None
         if hit is None:
             plan.todo.append(Path(path))
         else:
             plan.skipped.append(hit.as_result())
     current = [k for ks in known.values() for k in ks if k.status == "loaded"]
-    plan.gone = gone_sources(current, _roots_with_files(paths, plan.files), set(plan.files))
+    plan.gone = gone_sources(current, _roots_with_files(paths, plan.files), set(plan.files), plan.unreadable)
     return plan
 
 
@@ -270,13 +299,21 @@ def _roots_with_files(roots: Sequence[Path | str], files: Sequence[str]) -> list
     return kept
 
 
-def gone_sources(current: list[KnownFile], roots: Sequence[Path | str], seen: Collection[str]) -> list[KnownFile]:
-    """Current loads whose source file, under one of the roots, no longer exists."""
+def gone_sources(
+    current: list[KnownFile], roots: Sequence[Path | str], seen: Collection[str], unreadable: Collection[str] = ()
+) -> list[KnownFile]:
+    """Current loads whose source file, under one of the roots, no longer exists; not those at or under a path the
+    walk could not read (unreadable: a dangling link, a link loop, a folder it may not list): os.path.exists says
+    False for them too, and --prune took the facts of a whole linked share out while it was unmounted."""
     prefixes = tuple(os.path.abspath(r) + os.sep for r in roots)
+    unseen = tuple(u + os.sep for u in unreadable)  # as the walk reached them: absolute, never resolved
     return [
         k
         for k in current
-        if k.path not in seen and (k.path + os.sep).startswith(prefixes) and not os.path.exists(k.path)
+        if k.path not in seen
+        and (k.path + os.sep).startswith(prefixes)
+        and not (k.path + os.sep).startswith(unseen)
+        and not os.path.exists(k.path)
     ]
 
 

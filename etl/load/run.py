@@ -57,6 +57,7 @@ class RunReport:
     n_written: int = 0
     disappeared: list[str] = field(default_factory=list)
     pruned: list[str] = field(default_factory=list)
+    unreadable: dict[str, str] = field(default_factory=dict)  # folder or link the walk could not read -> why
     checks: list[CheckResult] = field(default_factory=list)
     error: str | None = None
     flow_run_id: str | None = None
@@ -138,6 +139,9 @@ class RunReport:
         if self.disappeared:
             kept = "facts pruned" if self.pruned else "data kept"
             parts.append(f"{len(self.disappeared)} source file(s) disappeared ({kept}): " + "; ".join(self.disappeared))
+        if self.unreadable:  # what is recorded under them is unseen, not gone (etl.load.incremental.gone_sources)
+            unread = "; ".join(f"{path} ({why})" for path, why in self.unreadable.items())
+            parts.append(f"{len(self.unreadable)} folder(s) or link(s) could not be read (files kept): {unread}")
         return "; ".join(parts) or "ok"
 
     def as_json(self) -> dict[str, Any]:
@@ -151,6 +155,7 @@ class RunReport:
             "checks": [{**asdict(c), "passed": c.passed} for c in self.checks],
             "checks_from_run": self.checks_from_run,
             "disappeared": self.disappeared,
+            "unreadable": self.unreadable,
             "files": [asdict(r) for r in self.results if r.status != "unchanged"],
         }
 
@@ -268,6 +273,7 @@ def _steps(
     )
     report.n_files, report.n_skipped = len(found.files) + len(found.unusable), len(found.skipped) + len(found.unusable)
     report.results += found.unusable + found.skipped
+    report.unreadable = found.unreadable
     progress.current().start(report.n_files, report.n_skipped)
     if found.todo:
         _load(con, report, found, options, on_batch)

@@ -25,7 +25,7 @@ _PASSWORD_IN_URL = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.-]*://[^:/@\s]*):(?
 
 
 class UnsupportedWarehouse(ValueError):
-    """A warehouse URL of an engine jixiao does not write to."""
+    """A warehouse URL of an engine jixiao does not write to, or a name no engine can open (spec_problem)."""
 
 
 def is_url(spec: str | Path | None) -> bool:
@@ -35,6 +35,30 @@ def is_url(spec: str | Path | None) -> bool:
 def mask(text: str) -> str:
     """Any URL's password in text replaced by ***."""
     return _PASSWORD_IN_URL.sub(lambda m: f"{m['head']}:***@", text)
+
+
+def storable(text: str) -> str:
+    """Text as the warehouse can store it (and a terminal show it): bytes that are not UTF-8, which Python hands on
+    from a file name or an argument as lone surrogates, written as \\xNN (the plan shows a refused name so). DuckDB
+    and psycopg refuse lone surrogates ('cannot encode str as UTF-8'), which failed a whole run naming one file."""
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate no file name decodes to: its code point, escaped
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def spec_problem(spec: str) -> str | None:
+    """Why no engine can open the warehouse named spec (warehouse_spec's answer), else None; asked before anything
+    is created beside it:
+    - bytes that are not UTF-8: DuckDB's binding failed with 'std::bad_cast' (exit 1, the lock file left behind);
+    - a backslash in a file path on POSIX: DuckDB (2.0) reads it as a folder separator, so /tmp/a\\b.duckdb
+      would be /tmp/a/b.duckdb ('Cannot open file', a stray lock file behind) or, worse, another warehouse."""
+    if (shown := storable(spec)) != spec:
+        return f"{shown}: the name is not UTF-8 text (shown with \\xNN escapes): neither DuckDB nor PostgreSQL opens it"
+    if os.sep == "/" and not is_url(spec) and "\\" in spec:  # (on Windows it is one)
+        read_as = spec.replace("\\", "/")
+        return f"{spec}: DuckDB reads a backslash as a folder separator (it would open {read_as}); name one without it"
+    return None
 
 
 def warehouse_spec(override: str | Path | None = None) -> str:
@@ -113,6 +137,8 @@ def resolve(spec: str | Path | Warehouse | None = None) -> Warehouse:
     if spec is not None and not isinstance(spec, str | Path):
         return spec
     chosen = warehouse_spec(spec)
+    if problem := spec_problem(chosen):
+        raise UnsupportedWarehouse(mask(problem))
     if not is_url(chosen):
         return DuckDBWarehouse(Path(chosen))
     scheme = chosen.split("://", 1)[0].split("+", 1)[0].lower()
