@@ -9,6 +9,7 @@ import io
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import weakref
@@ -348,7 +349,11 @@ def test_a_worker_that_may_not_lower_its_priority_still_parses(monkeypatch: pyte
         raise PermissionError("not allowed here")
 
     monkeypatch.setattr(batches.os, "nice", refused)
-    batches._yield_to_the_loader()
+    handler = signal.getsignal(signal.SIGINT)
+    try:
+        batches._yield_to_the_loader()
+    finally:  # it ignores Ctrl-C, as a worker does: not for the tests after this one (tests/test_interrupt.py)
+        signal.signal(signal.SIGINT, handler)
 
 
 def test_the_worker_pool_starts_while_the_run_plans_only_for_files_it_has_not_seen(
