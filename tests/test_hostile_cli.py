@@ -256,3 +256,16 @@ def test_runs_still_brings_a_jixiao_warehouse_of_an_older_revision_to_head(loade
     assert result.output.splitlines()[1].startswith("run 1 ") and "succeeded" in result.output
     with connect(loaded, read_only=True, published=False) as con:
         assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == head_revision()
+
+
+def test_quiet_names_a_table_that_loaded_with_rows_rejected(tmp_path: Path) -> None:
+    """`load -q` (problems only) said nothing of a table that reconciled but left an indicator out (load_reject)."""
+    sample = PROJECT_ROOT / "data" / "raw" / "2024" / "tianhe-sfj.txt"
+    (folder := tmp_path / "raw" / "2024").mkdir(parents=True)
+    text = sample.read_text(encoding="utf-8").replace("实施周期指标值:≥8；年度指标值:≥8。", "坏", 1)
+    (folder / "t.txt").write_text(text, encoding="utf-8")
+    result = jixiao("load", str(folder.parent), "-w", str(tmp_path / "w.duckdb"), "-q")
+    assert result.exit_code == 0  # type: ignore[attr-defined]
+    assert result.output.splitlines() == [  # type: ignore[attr-defined]
+        f"1 row(s) rejected in {folder / 't.txt'}: see load_reject (load_id 1)"
+    ]

@@ -130,6 +130,9 @@ def _problems(report: RunReport, err: Console) -> None:
         f"totals do not reconcile in {r.path}: see fact_reconciliation (load_id {r.load_id}){_rejected(r.n_rejects)}"
         for r in report.unreconciled
     ]
+    lines += [  # --quiet said nothing of them
+        f"{r.n_rejects} row(s) rejected in {r.path}: see load_reject (load_id {r.load_id})" for r in report.with_rejects
+    ]
     lines += [f"quality check failed: {c.name} ({c.n_rows} rows): {c.description}" for c in report.failed_checks]
     kept = "pruned" if report.pruned else "data kept"
     lines += [f"source file disappeared: {p} ({kept})" for p in report.disappeared]

@@ -77,6 +77,11 @@ class RunReport:
     def unreconciled(self) -> list[FileResult]:
         return [r for r in self.results if r.reconciliation_failures and r.status in WRITTEN]
 
+    @property
+    def with_rejects(self) -> list[FileResult]:
+        """Written files that reconcile but left rows out (load_reject): the unreconciled say their rejects."""
+        return [r for r in self.results if r.n_rejects and r.status in WRITTEN and not r.reconciliation_failures]
+
     def rows(self, attr: str) -> int:
         """A count (n_projects, n_targets, n_rejects) summed over the files this run wrote."""
         return sum(getattr(r, attr) for r in self.results if r.status in WRITTEN)
