@@ -10,7 +10,7 @@ from pathlib import Path
 
 from etl.model import AMOUNT_UNIT_SHORT, AMOUNT_UNITS, AMOUNT_UNITS_OR_SHORT, Grid, SourceTable, TableRefused
 from etl.settings import MAX_YEAR, MIN_YEAR, is_budget_year
-from etl.text import fold
+from etl.text import fold, fold_key
 
 GENERATED_MARK = "# jixiao-synth:"
 _DEPARTMENT = re.compile(
@@ -56,6 +56,7 @@ class Header:
     year_in_text: int | None
     is_generated: bool
     other_unit: str | None = None  # a second 单位 line above the table naming another unit (a stale title line)
+    other_department: str | None = None  # a second 部门名称 (same label) naming another department
 
 
 def _title_line(preamble: list[tuple[int, str]]) -> str:
@@ -84,6 +85,8 @@ def _title_year(folded: str) -> re.Match[str] | None:
 def parse_header(preamble: list[tuple[int, str]]) -> Header:
     title, department, unit, year, generated = _title_line(preamble), None, None, None, False
     other: str | None = None
+    named: dict[str, str] = {}  # label (部门名称, 预算单位 …) -> the name it printed, to tell two departments apart
+    other_department: str | None = None
     for _, line in preamble:
         if line.startswith(GENERATED_MARK):
             generated = True
@@ -93,7 +96,11 @@ def parse_header(preamble: list[tuple[int, str]]) -> Header:
             name = folded[m.start("name") : m.end("name")]
             cut = _NEXT_LABEL.search(name)
             end = m.start("name") + len(name[: cut.start() if cut else len(name)].rstrip())
-            department = line[m.start("name") : end].strip() or department
+            printed = line[m.start("name") : end].strip()
+            label = fold_key(folded[: m.start("name")]).rstrip(":")
+            if printed and fold_key(named.setdefault(label, printed)) != fold_key(printed):
+                other_department = other_department or f"{label}：{named[label]} and {label}：{printed}"
+            department = printed or department
         if m := _unit_said(folded):
             said = AMOUNT_UNIT_SHORT.get(m.group("unit"), m.group("unit"))
             other = other or (said if unit and said != unit else None)
@@ -103,13 +110,26 @@ def parse_header(preamble: list[tuple[int, str]]) -> Header:
                 year = int(m.group(1))
         elif year is None and (m := _YEAR_LINE.match(folded)) and is_budget_year(int(m.group(1) or m.group(2))):
             year = int(m.group(1) or m.group(2))  # a title's year on its own line: ( 2024 年度)
-    return Header(title, department, unit, year, generated, other)
+    return Header(title, department, unit, year, generated, other, other_department)
 
 
 def _unit_said(folded: str) -> re.Match[str] | None:
     """The amount unit a line above the table prints: one of the tables' units, else another 元 (美元)."""
     found = _UNIT.search(folded) or _UNIT_LOOSE.search(folded) or _UNIT_ALONE.match(folded.strip())
     return found or _OTHER_UNIT.search(folded)
+
+
+def department_in_row(cells: list[str]) -> str | None:
+    """The department a grid row names as a title line does (部门名称：X alone in the row), else None: the second
+    table of a file that holds two (a text dump, one sheet) reads its title lines as rows."""
+    filled = [c for c in cells if c.strip()]
+    if len(filled) != 1 or not (m := _DEPARTMENT_LINE.match(fold(filled[0].strip()))):
+        return None
+    return m["name"].strip() or None
+
+
+# a department's own label (not 单位名称 or 预算单位: a unit's heading row inside a table may print those)
+_DEPARTMENT_LINE = re.compile(r"^(?:部门名称|主管部门(?:名称)?|预算部门(?:名称)?)\s*:\s*(?P<name>.+)$")
 
 
 def folder_year(path: Path | str) -> int | None:
@@ -186,6 +206,8 @@ def new_table(
     """An empty SourceTable for a grid: where it came from, its year, department and unit, and the reader's notes
     and rejects (every layout starts its table here, so none of them drops a field such as the notes)."""
     name = department if department is not None else header.department_name or ""
+    if header.other_department:  # two tables run together, or a stale line: the last one won, silently
+        raise TableRefused(grid.path, f"the lines above the table name two departments: {header.other_department}")
     if len(name) > MAX_DEPARTMENT_CHARS:
         reason = f"department name of {len(name):,} characters (the limit is {MAX_DEPARTMENT_CHARS}): {name[:40]}…"
         raise TableRefused(grid.path, reason)

@@ -112,10 +112,19 @@ def normalise_amounts(table: SourceTable) -> SourceTable:
 YUAN_LIKE_MEDIAN = Decimal(10) ** 8  # 1亿元: a department's median project is not that large; 元 read as 万元 is
 
 
+_FINER_THAN_FEN = re.compile(rf"\.\d{{3,}}\s*(?:{AMOUNT_UNITS_OR_SHORT})?\s*$")  # 10606.7522, 10606.7522万元 (a form's)
+
+
+def _finer_than_fen(table: SourceTable) -> bool:
+    """Whether an amount is printed with more than two decimals (10606.7522): no amount in 元 is, so the table is not
+    in 元 (a single-project form of 1.06亿元 in 万元, with no unit printed, was refused as one)."""
+    return any(_FINER_THAN_FEN.search(fold_number(p.raw_amounts.get("total", ""))) for p in table.projects)
+
+
 def refuse_yuan_read_as_wan(table: SourceTable) -> None:
     """A table that prints its unit nowhere is read in 万元; when its median project then comes to 1亿元 or more,
     the amounts are almost surely 元 (each x 10,000 in 万元): refused, never loaded 10,000 times too large."""
-    if UNIT_NOT_PRINTED not in table.notes or not table.projects:
+    if UNIT_NOT_PRINTED not in table.notes or not table.projects or _finer_than_fen(table):
         return
     totals = sorted(p.amounts["total"] for p in table.projects)
     median = totals[len(totals) // 2]

@@ -24,9 +24,9 @@ from etl.model import (
     SourceTable,
     TableRefused,
 )
-from etl.text import NOTE_LINE, fold, squash, strip_tags
+from etl.text import NOTE_LINE, fold, fold_key, squash, strip_tags
 from etl.transform.doubled_columns import refuse_doubled_columns
-from etl.transform.header import parse_header, table_with_unit
+from etl.transform.header import clean_department, department_in_row, parse_header, table_with_unit
 from etl.transform.indicators import ItemError, parse_indicators, split_items
 from etl.transform.per_row import ProjectCursor, RowError, add_indicator, has_indicator, is_per_row
 from etl.transform.truncation import refuse_if_truncated
@@ -97,6 +97,7 @@ def parse_grid(grid: Grid, year: int | None = None) -> SourceTable:
         rows = join_page_breaks(rows, positions)
     rows = drop_repeated_headers(rows, positions)
     refuse_doubled_columns(grid.path, grid.rows[0].cells, rows, positions)
+    _refuse_a_second_table(table, rows)
     if not is_per_row(positions):
         rows = join_continued_indicators(rows, positions)
     amounts = (*AMOUNT_COLUMNS, *(c for c in positions if "+" in c))  # and a part's second column (fiscal+5)
@@ -108,6 +109,16 @@ def parse_grid(grid: Grid, year: int | None = None) -> SourceTable:
     if not table.department_name:
         table.department_name = _first_unit(table) or _refuse_no_department(grid.path)
     return table
+
+
+def _refuse_a_second_table(table: SourceTable, rows: list[GridRow]) -> None:
+    """A row that names another department as a title line does (部门名称：X) starts a second table: its projects
+    were filed under the first department, in the first table's unit, and the load said nothing."""
+    for row in rows:
+        named = department_in_row(row.cells)
+        if named and table.department_name and fold_key(named) != fold_key(clean_department(table.department_name)):
+            said = f"line {row.line_no} names {named}, after the table of {table.department_name}"
+            raise TableRefused(table.path, f"several tables in one file: {said}; load each from a file of its own")
 
 
 _MONEY = re.compile(r"资金|拨款|收入|预算|金额|经费|结转|结余|补助|投资")
