@@ -269,3 +269,28 @@ def test_quiet_names_a_table_that_loaded_with_rows_rejected(tmp_path: Path) -> N
     assert result.output.splitlines() == [  # type: ignore[attr-defined]
         f"1 row(s) rejected in {folder / 't.txt'}: see load_reject (load_id 1)"
     ]
+
+
+def test_control_characters_and_markdown_in_names_reach_the_audit_and_report_files_harmless(tmp_path: Path) -> None:
+    """A BEL in a project name (a Word .doc text dump's cell end) failed `jixiao audit` for every department (openpyxl
+    refuses it); a department named with Markdown or HTML went raw into the .md files' headings and cells."""
+    sample = PROJECT_ROOT / "data" / "raw" / "2024" / "tianhe-sfj.txt"
+    named = "广州市<b>天河</b>区**司法**局_[x](javascript:1)"
+    text = sample.read_text(encoding="utf-8").replace("业务装备购置经费", "业务装备\x07购置经费", 1)
+    for year in (2023, 2024):
+        (folder := tmp_path / "raw" / str(year)).mkdir(parents=True)
+        (folder / "t.txt").write_text(text.replace("广州市天河区司法局", named), encoding="utf-8")
+    warehouse, out = str(tmp_path / "w.duckdb"), tmp_path / "out"
+    assert jixiao("load", str(tmp_path / "raw"), "-w", warehouse, "-q").exit_code == 0  # type: ignore[attr-defined]
+    audit = jixiao("audit", "-w", warehouse, "--out", str(out))
+    assert audit.exit_code == 0, audit.output  # type: ignore[attr-defined]
+    years = ["--from", "2023", "--to", "2024"]
+    report = jixiao("report", "-w", warehouse, "--department", named, *years, "--out", str(out))
+    assert report.exit_code == 0, report.output  # type: ignore[attr-defined]
+    assert len(list(out.glob("audit-*.xlsx"))) == 1 and len(list(out.glob("report-*.xlsx"))) == 1
+    for md in out.glob("*.md"):
+        text = md.read_text(encoding="utf-8")
+        assert "<b>" not in text and "**司法**" not in text and "\x07" not in text
+        assert not re.search(r"(?<!\\)\]\(javascript", text)  # [x](javascript:1) escaped, no link
+    [report_md] = out.glob("report-*.md")
+    assert report_md.read_text(encoding="utf-8").startswith(r"# 广州市&lt;b&gt;天河&lt;/b&gt;区\*\*司法\*\*局\_\[x\]")

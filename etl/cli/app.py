@@ -296,7 +296,7 @@ def runs(
     with _no_traceback("runs"):
         lines = cli_run.runs_lines(warehouse_spec(warehouse), limit)
     for line in lines:
-        typer.echo(line)
+        typer.echo(cli_run.printable(line))
 
 
 @contextmanager

@@ -54,7 +54,8 @@ def show(report: RunReport, target: str, out: Console, err: Console, quiet: bool
         out.file.write(json.dumps(_storable(report.as_json()), ensure_ascii=False, default=str) + "\n")
     elif not quiet:
         _files_table(report, target, out)
-        out.print(f"run {report.run_id}: {report.outcome}: {storable(report.message())}", markup=False, highlight=False)
+        said = printable(report.message())
+        out.print(f"run {report.run_id}: {report.outcome}: {said}", markup=False, highlight=False)
     _problems(report, err)
 
 
@@ -108,12 +109,20 @@ def _by_department(results: list) -> list[tuple[str, list]]:
 
 
 _LINE_BREAKS = re.compile(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
+# the other control characters a name may hold (ESC, BEL: a terminal acts on ESC ] 0 ; … BEL, retitling the window),
+# shown escaped (\x1b) wherever a name is printed
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]+")
+
+
+def printable(text: str) -> str:
+    """Text as the terminal shows it, not acts on it: control characters escaped; bytes that are not UTF-8 as \\xNN."""
+    return _CONTROLS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), storable(text))
 
 
 def _one_line(text: str) -> str:
     """A name as one table row: a line break in it (a file named with a newline) shown escaped, as \\n, not
     splitting its row over two lines; bytes that are not UTF-8 as \\xNN."""
-    return _LINE_BREAKS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), storable(text))
+    return _LINE_BREAKS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), printable(text))
 
 
 def _rejected(n_rejects: int) -> str:
@@ -140,7 +149,7 @@ def _problems(report: RunReport, err: Console) -> None:
     if report.error:
         lines.append(f"run {report.run_id} failed: {report.error}")
     for line in lines:
-        err.print(_LINE_BREAKS.sub(" ", storable(line)), markup=False, highlight=False, soft_wrap=True)
+        err.print(_LINE_BREAKS.sub(" ", printable(line)), markup=False, highlight=False, soft_wrap=True)
 
 
 RUN_COLUMNS = "run_id, started_at, outcome, n_files, n_loaded, n_replaced, n_unchanged, n_refused, n_disappeared"

@@ -17,6 +17,7 @@ import duckdb
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from etl.warehouse.audit_views import RULE_COLUMNS, SEVERITIES, Rule, rules
@@ -206,6 +207,8 @@ def _cells(sheet: Any, row: tuple[Any, ...], bold: bool = False) -> list[Any]:
     is wrapped so that it stays text, never a formula (the others go as plain values: much faster)."""
     out: list[Any] = []
     for value in row:
+        if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value):  # a BEL in a name: openpyxl refuses it
+            value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
         if bold or (isinstance(value, str) and value[:1] in FORMULA_STARTS):
             cell = WriteOnlyCell(sheet, value=value)
             cell.data_type = "s" if isinstance(value, str) else cell.data_type
@@ -236,12 +239,15 @@ def workbook(data: AuditData, path: Path) -> Path:
 
 
 def _md(value: Any) -> str:
-    return cell_text(value).replace("|", "\\|").replace("\n", " ")
+    from etl.report.render import md_text  # (render imports the report's reading, which the audit does not need)
+
+    return md_text(cell_text(value))
 
 
 def summary(data: AuditData) -> str:
     headers, rows = score_rows(data)
-    lines = [f"# {data.title}", "", "## 评分卡", "", "| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines = [f"# {_md(data.title)}", "", "## 评分卡", ""]
+    lines += ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     lines += ["| " + " | ".join(_md(v) for v in row) + " |" for row in rows]
     lines += ["", "## 规则", "", "| 规则 | 级别 | 发现数 | 说明 |", "|---|---|---:|---|"]
     lines += [f"| {r} | {s} | {n} | {_md(why)} |" for r, s, n, why in rule_counts(data)]

@@ -65,13 +65,23 @@ def workbook(tables: list[Table], path: Path) -> Path:
     return path
 
 
+_MD_ACTIVE = str.maketrans({c: f"\\{c}" for c in "\\`*_[]|#"} | {"<": "&lt;", ">": "&gt;", "\n": " ", "\r": " "})
+
+
+def md_text(value: Any) -> str:
+    """A value as Markdown text: the characters Markdown acts on escaped (a department named
+    广州市<script>…</script>局 or **粗**[链](javascript:…) went raw into the heading and the table cells; only | was
+    escaped), control characters shown as U+FFFD."""
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", cell_text(value)).translate(_MD_ACTIVE)
+
+
 def _text_safe(value: Any) -> Any:
     """Text without the control characters a workbook cannot hold (openpyxl refuses them)."""
     return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value) if isinstance(value, str) else value
 
 
 def markdown(data: ReportData, tables: list[Table], counts: dict) -> str:
-    lines = [f"# {data.department}：{data.from_year}–{data.to_year} 年度对比", ""]
+    lines = [f"# {md_text(data.department)}：{data.from_year}–{data.to_year} 年度对比", ""]
     if data.generated_years:
         lines += [
             f"> {'、'.join(map(str, data.generated_years))} 年为程序生成的数据（GENERATED），非公开发布表格。",
@@ -84,5 +94,5 @@ def markdown(data: ReportData, tables: list[Table], counts: dict) -> str:
         lines.append("| " + " | ".join(table.headers) + " |")
         lines.append("|" + "---|" * len(table.headers))
         for row in table.rows:
-            lines.append("| " + " | ".join(cell_text(v).replace("|", "\\|") for v in row) + " |")
+            lines.append("| " + " | ".join(md_text(v) for v in row) + " |")
     return "\n".join(lines) + "\n"

@@ -193,10 +193,11 @@ _STAMP = re.compile(r"\s*[(（]\s*(?:盖章|公章|章|签章|单位盖章)\s*[)
 
 
 def clean_department(name: str) -> str:
-    """The department's name as printed, less a stamp's place after it and any character that prints nothing: one
-    department's tables (the same name with an invisible character in it) were two departments, both loaded."""
-    if not name.isascii():
-        name = "".join(c for c in name if unicodedata.category(c) != "Cf")
+    """The department's name as printed, less a stamp's place after it and any character that prints nothing (a
+    format or a control character): one department's tables (the same name with an invisible character in it) were
+    two departments, both loaded; an ESC sequence in it was echoed to the terminal."""
+    if not name.isascii() or not name.isprintable():  # Cf, and the controls (Cc: ESC, BEL) too
+        name = "".join(c for c in name if unicodedata.category(c) not in ("Cf", "Cc"))
     return _STAMP.sub("", name).strip()
 
 
