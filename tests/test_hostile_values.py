@@ -157,3 +157,14 @@ def test_a_project_rejected_whole_keeps_its_row_as_raw_text(tmp_path: Path) -> N
     assert reject.raw_text.startswith("机关业务用房和司法所维修维护费\t82 60\t82.60\t")
     assert "1、1-产出指标" in reject.raw_text
     assert "total: amount '82 60' is not a number" in reject.reason
+
+
+def test_an_alias_file_not_in_utf8_stops_the_load_naming_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """It said only "UnicodeDecodeError: 'utf-8' codec can't decode byte 0xb9", not which file (nothing is written)."""
+    aliases = tmp_path / "aliases.csv"
+    aliases.write_bytes("department_name,name,same_as,note\n广州市天河区司法局,甲,乙,\n".encode("gbk"))
+    monkeypatch.setenv("JIXIAO_ALIASES", str(aliases))
+    source = _copy(tmp_path, SAMPLE.read_text(encoding="utf-8"))
+    with pytest.raises(ValueError, match=f"the alias file {aliases} cannot be read .*: save it as UTF-8 CSV"):
+        run_load([str(source.parent.parent)], tmp_path / "w.duckdb")
+    assert _rows(tmp_path / "w.duckdb", "SELECT count(*) FROM fact_project_budget") == [(0,)]

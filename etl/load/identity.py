@@ -110,6 +110,10 @@ def compare(new: dict, candidate: dict, threshold: float = FUZZY_THRESHOLD) -> E
     return Evidence(method, score, shared, docs[0] == docs[1], similarity, nearness)
 
 
+class AliasFileError(ValueError):
+    """The analyst alias file exists but is no UTF-8 CSV: the load stops (its links would be made without it)."""
+
+
 def read_aliases(path: Path | str | None = None) -> pd.DataFrame:
     """The analyst alias file (department_name, name, same_as, note); empty when there is none.
 
@@ -120,8 +124,11 @@ def read_aliases(path: Path | str | None = None) -> pd.DataFrame:
     chosen = Path(path) if path else aliases_path()
     if not chosen.is_file():
         return pd.DataFrame(columns=list(ALIAS_COLUMNS))
-    with chosen.open(encoding="utf-8-sig", newline="") as fh:
-        rows = [r for r in csv.DictReader(fh) if (r.get("name") or "").strip()]
+    try:
+        with chosen.open(encoding="utf-8-sig", newline="") as fh:
+            rows = [r for r in csv.DictReader(fh) if (r.get("name") or "").strip()]
+    except (UnicodeDecodeError, csv.Error) as exc:  # it said only "'utf-8' codec can't decode byte 0xb9", not where
+        raise AliasFileError(f"the alias file {chosen} cannot be read ({exc}): save it as UTF-8 CSV") from None
     frame = pd.DataFrame(rows, columns=list(ALIAS_COLUMNS)).fillna("")
     return frame.map(str.strip)
 
