@@ -61,3 +61,29 @@ def test_two_department_lines_above_one_table_are_refused(tmp_path: Path) -> Non
     )
     reason = _refused(_file(tmp_path, text)).reason
     assert "the lines above the table name two departments: 部门名称：广州市天河区司法局 and" in reason
+
+
+def _scaled_workbook(tmp_path: Path, number_format: str, unit_line: str) -> Path:
+    """The sample workbook with its amounts stored in 元 and shown through ``number_format`` under ``unit_line``."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(PROJECT_ROOT / "tests" / "fixtures" / "layouts" / "2024" / "tianhe-sfj.xlsx")
+    sheet = book["绩效目标表"]
+    sheet["A3"] = unit_line
+    for row in sheet.iter_rows(min_row=5, min_col=2, max_col=5):
+        for cell in row:
+            if cell.value not in (None, ""):
+                cell.value, cell.number_format = round(float(cell.value) * 10000, 2), number_format
+    (target := tmp_path / "2024" / "scaled.xlsx").parent.mkdir(parents=True, exist_ok=True)
+    book.save(target)
+    return target
+
+
+def test_a_workbook_number_format_that_shows_thousands_is_read_as_shown(tmp_path: Path) -> None:
+    """#,##0.00, shows 826000 as 826.00: the table said 单位：千元 and loaded 1,000 times too large, reconciled."""
+    table = run_file(_scaled_workbook(tmp_path, "#,##0.00,", "单位：千元"))
+    assert isinstance(table, SourceTable) and table.source_unit == "千元"
+    grand = next(a for a in table.aggregates if a.kind == "grand_total")
+    assert grand.amounts["total"] == 14853400  # 1,485.34 万元, in yuan
+    tricked = _refused(_scaled_workbook(tmp_path, '0!.0,"万"', "单位：万元"))  # 82.6万 by a literal point: refused
+    assert "scales values and prints a character among the digits" in tricked.reason

@@ -61,6 +61,14 @@ def _utf8_text(value: str | None) -> str | None:
     return value
 
 
+def _department(value: str | None) -> str | None:
+    """A department as the parser stores it (etl.transform.header.clean_department: no control or format character,
+    no stamp's place): a name typed as printed, ESC or zero-width space included, finds its department."""
+    from etl.transform.header import clean_department
+
+    return None if _utf8_text(value) is None else clean_department(value)
+
+
 def _warehouse_file(value: str | None) -> str | None:
     """The warehouse, checked before anything is opened or created beside it: an empty one (an unset variable: it
     silently meant the default warehouse), one no engine can open (spec_problem: checked on what --warehouse,
@@ -359,7 +367,7 @@ def check(
 @app.command()
 def report(
     department: Annotated[
-        str, typer.Option("--department", help="Department name as printed (部门名称).", callback=_utf8_text)
+        str, typer.Option("--department", help="Department name as printed (部门名称).", callback=_department)
     ],
     from_year: Annotated[int, typer.Option("--from", help="First budget year.")],
     to_year: Annotated[int, typer.Option("--to", help="Last budget year.")],
@@ -387,7 +395,7 @@ def report(
 @app.command()
 def audit(
     department: Annotated[
-        str | None, typer.Option("--department", help="Department (default: all).", callback=_utf8_text)
+        str | None, typer.Option("--department", help="Department (default: all).", callback=_department)
     ] = None,
     year: Annotated[int | None, typer.Option("--year", help="Budget year (default: all).")] = None,
     out: OutOpt = Path("out"),

@@ -46,6 +46,22 @@ def is_percent_format(number_format: str | None) -> bool:
     return bool(number_format) and "%" in _LITERALS.sub("", number_format)
 
 
+# a number format's scaler: commas after its last digit placeholder divide the value shown by 1,000 each
+# (#,##0.00, shows 826000 as 826.00: a table in 千元 whose cells hold 元; it loaded 1,000 times too large)
+_SCALER = re.compile(r"[0#?](,+)(?=[^0#?]*$)")
+
+
+def format_scale(number_format: str | None) -> int:
+    """How many times a number format divides the value shown by 1,000 (0: none). A scaler beside a character the
+    format prints among the digits (0!.0, shows 826000 as 82.6: 万 by a trick) is refused, never read 10 times off."""
+    numeric = _LITERALS.sub("", (number_format or "").split(";")[0])
+    if (m := _SCALER.search(numeric)) is None:
+        return 0
+    if "!" in numeric:
+        raise ValueError(f"a number format that scales values and prints a character among the digits: {number_format}")
+    return len(m.group(1))
+
+
 def excel_digits(value: float) -> str:
     """A double to at most 15 significant digits, as Excel shows it, without an exponent: 1200.0 -> '1200'."""
     if not math.isfinite(value):
@@ -69,6 +85,8 @@ def cell_text(value: object, number_format: str | None = None) -> str:
         return f"{shown:f}%"
     if isinstance(value, dt.datetime) and value.time() == dt.time(0):
         value = value.date()
+    if isinstance(value, int | float) and (scale := format_scale(number_format)):  # as Excel shows it: / 1,000
+        return f"{Decimal(excel_digits(float(value))).scaleb(-3 * scale).normalize():f}"
     if isinstance(value, float):
         fen = to_fen(value)
         return excel_digits(value if fen is None else fen)
@@ -132,7 +150,9 @@ def _row_texts(sheet: str, row_no: int, cells: Iterable[tuple[object, str | None
         text = cell_text(value, number_format)
         if isinstance(value, float) and not text.endswith("%") and len(notes) < 20 and math.isfinite(value):
             where = f"sheet {sheet!r} row {row_no} column {col}: {value!r} read as"
-            if to_fen(value) is not None:
+            if format_scale(number_format):
+                notes.append(f"{where} {text} (its number format {number_format} shows it in thousands)")
+            elif to_fen(value) is not None:
                 notes.append(f"{where} {to_fen(value):.2f} (binary double rounded to fen)")
             elif Decimal(text) != Decimal(repr(value)):
                 notes.append(f"{where} {text} (binary double shown to 15 digits, as Excel shows it)")
