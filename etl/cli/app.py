@@ -369,8 +369,8 @@ def report(
     department: Annotated[
         str, typer.Option("--department", help="Department name as printed (部门名称).", callback=_department)
     ],
-    from_year: Annotated[int, typer.Option("--from", help="First budget year.")],
-    to_year: Annotated[int, typer.Option("--to", help="Last budget year.")],
+    from_year: Annotated[int, typer.Option("--from", min=MIN_YEAR, max=MAX_YEAR, help="First budget year.")],
+    to_year: Annotated[int, typer.Option("--to", min=MIN_YEAR, max=MAX_YEAR, help="Last budget year.")],
     out: OutOpt = Path("out"),
     warehouse: WarehouseOpt = None,
 ) -> None:
@@ -397,7 +397,9 @@ def audit(
     department: Annotated[
         str | None, typer.Option("--department", help="Department (default: all).", callback=_department)
     ] = None,
-    year: Annotated[int | None, typer.Option("--year", help="Budget year (default: all).")] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", min=MIN_YEAR, max=MAX_YEAR, help="Budget year (default: all).")
+    ] = None,
     out: OutOpt = Path("out"),
     warehouse: WarehouseOpt = None,
 ) -> None:
