@@ -293,4 +293,4 @@ def test_control_characters_and_markdown_in_names_reach_the_audit_and_report_fil
         assert "<b>" not in text and "**司法**" not in text and "\x07" not in text
         assert not re.search(r"(?<!\\)\]\(javascript", text)  # [x](javascript:1) escaped, no link
     [report_md] = out.glob("report-*.md")
-    assert report_md.read_text(encoding="utf-8").startswith(r"# 广州市&lt;b&gt;天河&lt;/b&gt;区\*\*司法\*\*局\_\[x\]")
+    assert report_md.read_text(encoding="utf-8").startswith(r"# 广州市&lt;b&gt;天河&lt;/b&gt;区\*\*司法\*\*局_\[x\]")

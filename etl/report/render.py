@@ -65,7 +65,8 @@ def workbook(tables: list[Table], path: Path) -> Path:
     return path
 
 
-_MD_ACTIVE = str.maketrans({c: f"\\{c}" for c in "\\`*_[]|#"} | {"<": "&lt;", ">": "&gt;", "\n": " ", "\r": " "})
+# (not _ or #: vague_value stays readable on a terminal; an underscore inside a word and a # inside a line do nothing)
+_MD_ACTIVE = str.maketrans({c: f"\\{c}" for c in "\\`*[]|"} | {"<": "&lt;", ">": "&gt;", "\n": " ", "\r": " "})
 
 
 def md_text(value: Any) -> str:
