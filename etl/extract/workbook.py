@@ -11,6 +11,7 @@ import warnings
 import zipfile
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -51,6 +52,7 @@ def is_percent_format(number_format: str | None) -> bool:
 _SCALER = re.compile(r"[0#?](,+)(?=[^0#?]*$)")
 
 
+@lru_cache(maxsize=256)  # asked of every number cell; a workbook holds a handful of formats
 def format_scale(number_format: str | None) -> int:
     """How many times a number format divides the value shown by 1,000 (0: none). A scaler beside a character the
     format prints among the digits (0!.0, shows 826000 as 82.6: 万 by a trick) is refused, never read 10 times off."""

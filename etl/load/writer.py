@@ -182,7 +182,7 @@ def _claimed_elsewhere(t: frames.TableMeta, owner: str | None) -> Refusal | None
         f"{CLAIMED_ELSEWHERE} ({owner}) that still exists: {t.department_name} {t.budget_year}; "
         "replace that file, or remove one of the two"
     )
-    return Refusal(t.path, t.sha256, reason, t.budget_year, RefusalKind.CONFLICT, t.layout or None, t.layout_score)
+    return t.refused(reason, RefusalKind.CONFLICT)
 
 
 def _cut_short(con: duckdb.DuckDBPyConnection, batch: frames.FrameBatch, i: int, held: _Held | None) -> Refusal | None:
@@ -206,7 +206,7 @@ def _cut_short(con: duckdb.DuckDBPyConnection, batch: frames.FrameBatch, i: int,
         f"{t.n_projects} of its {held.n_projects} projects, which do not add up to it; the loaded table "
         f"({held.path}) stays"
     )
-    return Refusal(t.path, t.sha256, reason, t.budget_year, RefusalKind.BAD_INPUT, t.layout or None, t.layout_score)
+    return t.refused(reason, RefusalKind.BAD_INPUT)
 
 
 def plan_batch(con: duckdb.DuckDBPyConnection, batch: frames.FrameBatch, refusals: Sequence[Refusal]) -> _Plan:
@@ -238,9 +238,7 @@ def plan_batch(con: duckdb.DuckDBPyConnection, batch: frames.FrameBatch, refusal
         key = table_key(t.department_name, t.budget_year)
         if key in claimed:
             reason = f"{IN_THE_SAME_RUN} ({claimed[key]}): {t.department_name} {t.budget_year}"
-            refusals.append(
-                Refusal(t.path, t.sha256, reason, t.budget_year, RefusalKind.CONFLICT, t.layout or None, t.layout_score)
-            )
+            refusals.append(t.refused(reason, RefusalKind.CONFLICT))
             continue
         held = current.get(key)
         held = held if held and held.load_id not in replaced else None
@@ -312,15 +310,7 @@ def _each_alone(
             results += _written(con, batch.select([i]), (), run_id)
         except duckdb.ConversionException as exc:
             reason = f"the warehouse cannot store a value of it: {' '.join(str(exc).split())}"[:2000]
-            refused = Refusal(
-                table.path,
-                table.sha256,
-                reason,
-                table.budget_year,
-                RefusalKind.INTERNAL_ERROR,
-                table.layout or None,
-                table.layout_score,
-            )
+            refused = table.refused(reason, RefusalKind.INTERNAL_ERROR)
             results += _written(con, nothing, [refused], run_id)
     return results
 

@@ -191,14 +191,14 @@ def department(form: Form) -> tuple[str, str]:
     return text[m.end() :].strip(), re.sub(r"\D", "", m.group(0))
 
 
-def unit_of(form: Form, default: str | None, path: Path | str = "") -> str | None:
-    """万元 / 元 from a label such as 项目资金 (万元) or 中期市财政预算(万元); else ``default`` (the header's unit).
-    Labels that name different units (中期…(万元) over 本年度…(元)) are a refusal: every amount was read in the
-    first label's, one of them 10,000 times off."""
+def unit_of(form: Form, path: Path | str = "") -> str | None:
+    """万元 / 元 from a label such as 项目资金 (万元) or 中期市财政预算(万元); None when no label names one. Labels
+    that name different units (中期…(万元) over 本年度…(元)) are a refusal: every amount was read in the first
+    label's, one of them 10,000 times off."""
     said = {u for row in form.rows[: form.grid_at] for cell in row.cells if cell and (u := unit_in_label(cell))}
     if len(said) > 1:
         raise TableRefused(path, f"amount unit disagrees: the form's labels say {' and '.join(sorted(said))}")
-    return next(iter(said), default)
+    return next(iter(said), None)
 
 
 def _clean_level(text: str) -> str:
@@ -423,13 +423,14 @@ def parse_form_table(grid: Grid, year: int | None = None) -> SourceTable:
     if not dept:
         raise TableRefused(grid.path, "no department: the form names no 主管部门 / 预算部门 / 预算单位")
     _refuse_several_departments(grid, forms)
-    printed = header.source_unit or next(filter(None, (unit_of(f, None, grid.path) for f in forms)), None)
+    labels = [unit_of(form, grid.path) for form in forms]  # each form's own unit, read once
+    printed = header.source_unit or next(filter(None, labels), None)
     unit = printed or "万元"
-    table = new_table(grid, header, year, unit_of(forms[0], unit, grid.path) or unit, department=dept)
+    table = new_table(grid, header, year, labels[0] or unit, department=dept)
     if printed is None:  # read in 万元, as the other layouts: normalise refuses it when its amounts say 元
         table.notes.append(UNIT_NOT_PRINTED)
-    for form in forms:
-        _add_form(table, form, dept, header.source_unit or unit)
+    for form, label in zip(forms, labels, strict=True):
+        _add_form(table, form, dept, label or header.source_unit or unit)
     if not table.projects:
         reasons = "; ".join(dict.fromkeys(r.reason for r in table.rejects[:3]))
         raise TableRefused(
@@ -472,7 +473,7 @@ def _titles(forms: list[Form]) -> list[tuple[int, str]]:
     return out
 
 
-def _add_form(table: SourceTable, form: Form, dept: str, default_unit: str) -> None:
+def _add_form(table: SourceTable, form: Form, dept: str, unit: str) -> None:
     name = form.first("project_name")
     line_no = form.rows[0].line_no
     if not name:
@@ -483,7 +484,7 @@ def _add_form(table: SourceTable, form: Form, dept: str, default_unit: str) -> N
     if form.grid_at is None:
         table.rejects.append(Reject(str(table.path), line_no, name, f"{name}: form has no indicator grid"))
         return
-    project_row, rejects = project(form, str(table.path), dept, unit_of(form, default_unit, table.path) or default_unit)
+    project_row, rejects = project(form, str(table.path), dept, unit)
     table.rejects.extend(rejects)
     if project_row.indicators:
         table.projects.append(project_row)

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from etl.model import AMOUNT_COLUMNS, Indicator, Refusal, SourceTable, TargetValue
+from etl.model import AMOUNT_COLUMNS, Indicator, Refusal, RefusalKind, SourceTable, TargetValue
 from etl.text import fold_key, folded
 from etl.transform import PARSER_VERSION
 from etl.warehouse import schema
@@ -265,6 +265,10 @@ class TableMeta:
     layout: str = ""
     layout_score: float | None = None
     notes: str | None = None
+
+    def refused(self, reason: str, kind: RefusalKind) -> Refusal:
+        """This table refused whole by the loader (a conflict, a cut-off download, a value it cannot store)."""
+        return Refusal(self.path, self.sha256, reason, self.budget_year, kind, self.layout or None, self.layout_score)
 
 
 def table_meta(t: SourceTable) -> TableMeta:

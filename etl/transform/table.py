@@ -26,7 +26,7 @@ from etl.model import (
 )
 from etl.text import NOTE_LINE, fold, fold_key, squash, strip_tags
 from etl.transform.doubled_columns import refuse_doubled_columns
-from etl.transform.header import clean_department, department_in_row, parse_header, table_with_unit
+from etl.transform.header import department_in_row, parse_header, table_with_unit
 from etl.transform.indicators import ItemError, parse_indicators, split_items
 from etl.transform.per_row import ProjectCursor, RowError, add_indicator, has_indicator, is_per_row
 from etl.transform.truncation import refuse_if_truncated
@@ -114,9 +114,10 @@ def parse_grid(grid: Grid, year: int | None = None) -> SourceTable:
 def _refuse_a_second_table(table: SourceTable, rows: list[GridRow]) -> None:
     """A row that names another department as a title line does (部门名称：X) starts a second table: its projects
     were filed under the first department, in the first table's unit, and the load said nothing."""
+    own = fold_key(table.department_name)  # already cleaned (header.new_table)
     for row in rows:
         named = department_in_row(row.cells)
-        if named and table.department_name and fold_key(named) != fold_key(clean_department(table.department_name)):
+        if named and own and fold_key(named) != own:
             said = f"line {row.line_no} names {named}, after the table of {table.department_name}"
             raise TableRefused(table.path, f"several tables in one file: {said}; load each from a file of its own")
 
