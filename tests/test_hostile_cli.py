@@ -72,6 +72,17 @@ def test_a_file_named_on_the_command_line_that_is_not_utf8_is_refused_alone(samp
 
 
 @POSIX_ONLY
+def test_check_refuses_a_file_whose_name_is_not_utf8_as_a_load_would(sample_copy: Path, tmp_path: Path) -> None:
+    """`check` (a dry run of a load) said OK for it, while the load refuses it."""
+    odd = _latin1_name(tmp_path / "f" / "2024", b"lat\xe9.txt")
+    odd.parent.mkdir(parents=True)
+    shutil.copy(sample_copy, odd)
+    result = jixiao("check", str(tmp_path / "f"))
+    assert result.exit_code == 3, result.output
+    assert result.output.startswith("REFUSED") and "lat\\xe9.txt" in result.output and "not UTF-8" in result.output
+
+
+@POSIX_ONLY
 def test_a_missing_path_that_is_not_utf8_is_not_found_and_the_run_recorded(tmp_path: Path) -> None:
     """It ended in exit 1 (the run could not even be recorded), not the usual 'source path(s) not found' exit 2."""
     warehouse = tmp_path / "wh.duckdb"
@@ -219,6 +230,51 @@ def test_a_read_command_leaves_a_file_that_is_no_warehouse_as_it_is(
     assert result.exit_code == 2 and said in result.output.replace("\n", " "), result.output
     assert other.read_bytes() == before and _entries(scratch) == ["other.duckdb"]
     assert not (tmp_path / "o").exists()
+
+
+def _newer_revision(path: Path) -> None:
+    with duckdb.connect(str(path)) as con:
+        con.execute("CREATE TABLE alembic_version (version_num VARCHAR)")
+        con.execute("INSERT INTO alembic_version VALUES ('9999_from_the_future')")
+
+
+def _own_dim_project(path: Path) -> None:
+    with duckdb.connect(str(path)) as con:
+        con.execute("CREATE TABLE dim_project (x VARCHAR)")
+
+
+@pytest.mark.parametrize(
+    ("make", "said"),
+    [
+        (_own_load_log, "is not a jixiao warehouse: it holds tables of its own (load_log)"),
+        (_own_dim_project, "is not a jixiao warehouse: it holds tables of its own (dim_project)"),
+        (_newer_revision, "its schema revision '9999_from_the_future' is none this installation knows"),
+        (_not_duckdb, "is not a jixiao warehouse: not a DuckDB database file"),
+    ],
+)
+def test_a_load_leaves_a_file_that_is_no_warehouse_as_it_is(
+    sample_copy: Path, make: object, said: str, tmp_path: Path
+) -> None:
+    """`load` made jixiao's tables in someone else's DuckDB file, or failed on a table name it shares ("Table with
+    name dim_project already exists") or on a revision it does not know (Alembic's "Can't locate revision"), exit 1.
+    Now: exit 2 with what the file is, and the file's bytes as they were."""
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    other = scratch / "other.duckdb"
+    make(other)  # type: ignore[operator]
+    before = other.read_bytes()
+    result = jixiao("load", str(sample_copy), "-w", str(other), "--quiet")
+    assert result.exit_code == 2 and said in result.output.replace("\n", " "), result.output
+    assert other.read_bytes() == before
+
+
+def test_an_empty_duckdb_file_is_made_a_warehouse(sample_copy: Path, tmp_path: Path) -> None:
+    """What the check keeps: a DuckDB file with nothing in it is a new warehouse."""
+    target = tmp_path / "new.duckdb"
+    duckdb.connect(str(target)).close()
+    assert jixiao("load", str(sample_copy), "-w", str(target), "--quiet").exit_code == 0
+    with connect(target, read_only=True, published=False) as con:
+        assert con.execute("SELECT count(*) FROM dim_project").fetchone()[0] == 22
 
 
 def test_the_demo_query_refuses_a_file_that_is_no_warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

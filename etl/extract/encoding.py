@@ -42,6 +42,17 @@ def stated_bytes(f: BinaryIO) -> Iterator[bytes]:
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # a larger file is refused unread (etl.extract.dispatch.read_grid)
 NOT_REGULAR = "not a regular file (a pipe, socket or device)"
+NOT_UTF8_NAME = "its name is not UTF-8 text, so the warehouse cannot record it: rename the file"
+
+
+def shown_if_not_utf8(path: str) -> str | None:
+    """The path with \\xNN escapes when its name is not UTF-8 (os.scandir's surrogate escapes), else None: such a
+    file is refused by a load (the warehouse cannot store its path) and by `jixiao check` alike."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(path).decode("utf-8", "backslashreplace")
+    return None
 
 
 def open_regular(path: Path | str) -> BinaryIO:

@@ -36,7 +36,7 @@ import duckdb
 import pandas as pd
 
 from etl.extract.discover import discover_tree, not_regular_files
-from etl.extract.encoding import NOT_REGULAR, file_sha256
+from etl.extract.encoding import NOT_REGULAR, NOT_UTF8_NAME, file_sha256, shown_if_not_utf8
 from etl.load.writer import FileResult, registered
 from etl.model import RefusalKind
 from etl.transform import PARSER_VERSION
@@ -225,12 +225,8 @@ def _usable(files: list[str], named: Sequence[Path | str]) -> tuple[list[str], l
     pipes = not_regular_files(named)
     usable, refused = [], []
     for path in files:
-        try:
-            path.encode("utf-8")
-        except UnicodeEncodeError:
-            shown = os.fsencode(path).decode("utf-8", "backslashreplace")
-            why = "its name is not UTF-8 text, so the warehouse cannot record it: rename the file"
-            refused.append(FileResult(shown, "refused", message=why))
+        if shown := shown_if_not_utf8(path):
+            refused.append(FileResult(shown, "refused", message=NOT_UTF8_NAME))
             continue
         if path in pipes:
             refused.append(FileResult(path, "refused", message=NOT_REGULAR))

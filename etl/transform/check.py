@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from etl.extract.discover import discover, not_regular_files
-from etl.extract.encoding import NOT_REGULAR
+from etl.extract.encoding import NOT_REGULAR, NOT_UTF8_NAME, shown_if_not_utf8
 from etl.model import Refusal, RefusalKind, SourceTable
 from etl.transform.pipeline import run_file
 
@@ -20,10 +20,16 @@ _RAW_CHARS = 120
 
 def check_files(paths: Sequence[Path | str], year: int | None = None) -> list[SourceTable | Refusal]:
     pipes = not_regular_files(paths)
-    return [
-        Refusal(str(p), "", NOT_REGULAR, year, RefusalKind.BAD_INPUT) if str(p) in pipes else run_file(p, year)
-        for p in discover(paths)
-    ]
+    return [_checked(p, year, pipes) for p in discover(paths)]
+
+
+def _checked(path: Path, year: int | None, pipes: set[str]) -> SourceTable | Refusal:
+    """What a load makes of one file (etl.load.incremental._usable refuses the first two before parsing)."""
+    if shown := shown_if_not_utf8(str(path)):
+        return Refusal(shown, "", NOT_UTF8_NAME, year, RefusalKind.BAD_INPUT)
+    if str(path) in pipes:
+        return Refusal(str(path), "", NOT_REGULAR, year, RefusalKind.BAD_INPUT)
+    return run_file(path, year)
 
 
 def _table_lines(t: SourceTable) -> Iterator[str]:

@@ -164,6 +164,7 @@ def open_for_load(path: Path | None = None, wait_seconds: float = 0) -> duckdb.D
     the macros, views and type seed when their files changed since the last build (a build takes 0.1-0.2 s;
     the check, a millisecond), so a load always runs with this installation's views."""
     warehouse_path(path).parent.mkdir(parents=True, exist_ok=True)
+    _duckdb_database(warehouse_path(path))  # a file that is no DuckDB database, said as such (not DuckDB's IO Error)
     con = duckdb_connect(path, wait_seconds=wait_seconds)
     if current_revision(con) != head_revision():
         con.close()
@@ -200,6 +201,7 @@ def duckdb_upgrade(path: Path | None = None, wait_seconds: float = 60) -> str:
 
     path = warehouse_path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    _refuse_foreign(path)
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     # DuckDB's vacuum off: at the checkpoint that ends a migration, it rewrote every table of the loader's
@@ -222,6 +224,38 @@ def duckdb_upgrade(path: Path | None = None, wait_seconds: float = 60) -> str:
     finally:
         engine.dispose()
     return head_revision()
+
+
+def _refuse_foreign(path: Path) -> None:
+    """NotAWarehouse, before Alembic touches the file, for a DuckDB file that is not a jixiao warehouse of a known
+    revision: one holding tables of its own and no schema revision (a load made jixiao's tables in it, or failed half
+    way on a table name it shares), or one whose revision no migration here names (a newer jixiao's, or another
+    program's: Alembic said "Can't locate revision", exit 1). An empty file or database is made a warehouse."""
+    if not path.is_file():
+        return
+    _duckdb_database(path)
+    con = duckdb_connect(path)
+    try:
+        revision = current_revision(con)
+        if revision is None and con.execute(_USER_TABLES).fetchone():
+            raise NotAWarehouse(_not_jixiao(con, str(path)))
+    finally:
+        con.close()
+    if revision is not None and revision not in known_revisions():
+        raise NotAWarehouse(
+            f"{path} was written by another program or a newer jixiao: its schema revision {revision!r} is none "
+            f"this installation knows (its newest is {head_revision()!r}); left as it is: upgrade jixiao or pass "
+            "--warehouse"
+        )
+
+
+@cache
+def known_revisions() -> frozenset[str]:
+    """Every migration's revision id, read from the migration files (as head_revision reads them)."""
+    found = set()
+    for version in MIGRATIONS_DIR.joinpath("versions").glob("*.py"):
+        found.update(v for kind, v in _REVISION.findall(version.read_text(encoding="utf-8")) if kind == "revision")
+    return frozenset(found)
 
 
 def duckdb_connect(
