@@ -202,6 +202,11 @@ def test_last_parenthesised_part_is_the_value() -> None:
     assert last_parenthesised("机柜数量(≥77台)") == ("机柜数量", "≥77台")
     assert last_parenthesised("培训(线上)场次(≥3场);") == ("培训(线上)场次", "≥3场")
     assert last_parenthesised("没有值") == ("没有值", None)
+    # a remark after the number's brackets stays with the name; two words in brackets: the last is the value
+    assert last_parenthesised("机柜数量(≥77台)(含备用)") == ("机柜数量(含备用)", "≥77台")
+    assert last_parenthesised("培训人次（≥500人次）（全年）；") == ("培训人次（全年）", "≥500人次")
+    assert last_parenthesised("群众满意度(线上)(良好)") == ("群众满意度(线上)", "良好")
+    assert last_parenthesised("覆盖(2个街道)(≥95%)") == ("覆盖(2个街道)", "≥95%")
 
 
 def test_per_row_export_with_omitted_merged_cells(root: Path) -> None:

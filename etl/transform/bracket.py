@@ -33,8 +33,24 @@ _TRAILING = " \t\r\n;；,，。、"
 
 
 def last_parenthesised(body: str) -> tuple[str, str | None]:
-    """机柜数量(≥77台) -> ('机柜数量', '≥77台'); a body with no closing bracket at its end has no value."""
-    text = body.rstrip(_TRAILING)
+    """机柜数量(≥77台) -> ('机柜数量', '≥77台'); a body with no closing bracket at its end has no value. A remark
+    printed after a number's brackets is the name's, not the target: 机柜数量(≥77台)(含备用) -> ('机柜数量(含备用)',
+    '≥77台') (it was read as the target 含备用, the number lost)."""
+    text = body.strip().rstrip(_TRAILING)
+    name, value = _split_last(text)
+    if value is None or _NUMBER.search(value):
+        return name, value
+    before, earlier = _split_last(name)
+    if earlier is not None and _NUMBER.search(earlier):
+        return before + text[len(name) :].strip(), earlier  # the remark with its brackets as printed
+    return name, value
+
+
+_NUMBER = re.compile(r"\d")
+
+
+def _split_last(text: str) -> tuple[str, str | None]:
+    """The text before its last bracketed part, and that part's content (None when it does not end with one)."""
     if not text.endswith((")", "）")):
         return text.strip(), None
     depth = 0
