@@ -47,6 +47,7 @@ from etl.load.names import (
 )
 from etl.settings import aliases_path
 from etl.text import folded
+from etl.transform.header import clean_department
 
 ALIAS_COLUMNS = ("department_name", "name", "same_as", "note")
 NEW_NAME_COLUMNS = ("name_key", "department_name", "unit_name", "project_name", "transfer_doc_no", "budget_year")
@@ -129,8 +130,9 @@ def read_aliases(path: Path | str | None = None) -> pd.DataFrame:
             rows = [r for r in csv.DictReader(fh) if (r.get("name") or "").strip()]
     except (UnicodeDecodeError, csv.Error) as exc:  # it said only "'utf-8' codec can't decode byte 0xb9", not where
         raise AliasFileError(f"the alias file {chosen} cannot be read ({exc}): save it as UTF-8 CSV") from None
-    frame = pd.DataFrame(rows, columns=list(ALIAS_COLUMNS)).fillna("")
-    return frame.map(str.strip)
+    frame = pd.DataFrame(rows, columns=list(ALIAS_COLUMNS)).fillna("").map(str.strip)
+    frame["department_name"] = frame["department_name"].map(clean_department)  # any spelling: the stored one
+    return frame
 
 
 def alias_departments(aliases: pd.DataFrame) -> list[str]:

@@ -18,7 +18,7 @@ import re
 from etl.extract.columns import header_positions
 from etl.model import AggregateRow, Grid, GridRow, Indicator, ProjectRow, Reject, SourceTable, TableRefused
 from etl.text import fold, squash, strip_tags
-from etl.transform.header import parse_header, table_with_unit
+from etl.transform.header import clean_department, parse_header, table_with_unit
 from etl.transform.indicator_types import resolve_type
 from etl.transform.indicators import EQUALS
 from etl.transform.per_row import split_code
@@ -170,6 +170,7 @@ def parse_bracket_table(grid: Grid, year: int | None = None) -> SourceTable:
     for row in rows:
         unit = _row(table, row, positions, unit)
     _kinds(table)
+    table.department_name = clean_department(table.department_name)  # a department row's name, as a title's
     if not table.department_name:
         raise TableRefused(grid.path, "no department: neither a 部门名称 line nor a department row")
     return table

@@ -10,11 +10,11 @@ from pathlib import Path
 
 from etl.model import AMOUNT_UNIT_SHORT, AMOUNT_UNITS, AMOUNT_UNITS_OR_SHORT, Grid, SourceTable, TableRefused
 from etl.settings import MAX_YEAR, MIN_YEAR, is_budget_year
-from etl.text import fold, fold_key
+from etl.text import NOTE_LINE, fold, fold_key
 
 GENERATED_MARK = "# jixiao-synth:"
 _DEPARTMENT = re.compile(
-    r"^(?:部门名称|单位名称|(?:预算单位|主管部门|预算部门)(?:名称)?|填报单位)\s*(?:\(盖章\)\s*)?:\s*"
+    r"^\"?(?:部门名称|单位名称|(?:预算单位|主管部门|预算部门)(?:名称)?|填报单位)\s*(?:\(盖章\)\s*)?:\s*"
     r"(?:[\[【]\s*\d+\s*[\]】]\s*|\d{3,}\s*[-－—]\s*)?(?P<name>\S.*)$"
 )  # a code before the name ([017], 219-) is left out; the spaces after the name are trimmed after the match (a lazy
 # name before \s*$, or \s* on both sides of an optional part, tried each space of a run against the rest of it:
@@ -87,17 +87,14 @@ def parse_header(preamble: list[tuple[int, str]]) -> Header:
     other: str | None = None
     named: dict[str, str] = {}  # label (部门名称, 预算单位 …) -> the name it printed, to tell two departments apart
     other_department: str | None = None
-    for _, line in preamble:
+    for i, (_, line) in enumerate(preamble):
         if line.startswith(GENERATED_MARK):
             generated = True
             continue
         folded = fold(line)
         if m := _DEPARTMENT.match(folded):
-            name = folded[m.start("name") : m.end("name")]
-            cut = _NEXT_LABEL.search(name)
-            end = m.start("name") + len(name[: cut.start() if cut else len(name)].rstrip())
-            printed = line[m.start("name") : end].strip()
-            label = fold_key(folded[: m.start("name")]).rstrip(":")
+            printed = _wrapped_name(preamble, i, line[m.start("name") :], quoted=line.startswith('"'))
+            label = fold_key(folded[: m.start("name")]).lstrip('"').rstrip(":")
             if printed and fold_key(named.setdefault(label, printed)) != fold_key(printed):
                 other_department = other_department or f"{label}：{named[label]} and {label}：{printed}"
             department = printed or department
@@ -113,6 +110,59 @@ def parse_header(preamble: list[tuple[int, str]]) -> Header:
     return Header(title, department, unit, year, generated, other, other_department)
 
 
+def _until_label(text: str) -> tuple[str, bool]:
+    """The text before the next label it prints (单位：万元, 填报日期：…), trimmed, and whether one ended it."""
+    folded = fold(text)
+    cut = _NEXT_LABEL.search(folded)
+    return text[: cut.start() if cut else len(text)].strip(), cut is not None
+
+
+# The rest of a department's name wrapped onto the next line (a cell's Alt+Enter: 广州市天河区 / 司法局, or a quoted
+# cell of a text dump): a short line of a name's characters only (no colon: no label; no year; no unit) and none of
+# the words the other title lines print (项目支出绩效目标表, （2024年度）, 单位：万元, 公开, 附件 …).
+MAX_WRAPPED_LINES = 3
+MAX_NAME_PART_CHARS = 40
+_NAME_PART = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaffA-Za-z0-9Ａ-Ｚａ-ｚ０-９()〔〕【】、·\s]+")  # folded
+_NOT_IN_A_NAME_PART = ("绩效", "预算", "支出", "年度", "单位", "公开", "附件", "说明", "目录")
+
+
+def _name_part(text: str) -> bool:
+    """Whether a line can be the rest of a wrapped department name rather than another title line."""
+    if not text or len(text) > MAX_NAME_PART_CHARS:
+        return False
+    folded = fold(text)
+    if not _NAME_PART.fullmatch(folded) or folded.endswith("表") or any(w in folded for w in _NOT_IN_A_NAME_PART):
+        return False
+    return not (_YEAR_IN_TEXT.search(folded) or _unit_said(folded) or NOTE_LINE.match(folded))
+
+
+def _wrapped_name(lines: list[tuple[int, str]], i: int, name: str, quoted: bool = False) -> str:
+    """The department name line i prints from ``name`` on (up to the next label), joined with nothing between
+    with the lines its cell wrapped it onto: the next lines of the same row (a title cell's lines), of the next row
+    (the wrap printed as separate lines), or up to its closing quote (a text dump's quoted cell). The name's
+    lines never hold a line break that means anything; a following title line (单位：万元, （2024年度）, the
+    table's title) is never read as a part of it."""
+    printed, cut = _until_label(name)
+    quoted = quoted or printed.startswith('"')
+    open_quote = quoted and not (len(printed) > 1 and printed.endswith('"'))
+    parts, row = [printed.strip('"').strip() if quoted else printed], lines[i][0]
+    if quoted and not open_quote:  # the quoted cell ends on its line: "部门名称：X"
+        return parts[0]
+    for n, line in lines[i + 1 : i + 1 + MAX_WRAPPED_LINES]:
+        if cut or not (open_quote or n in (row, row + 1)):
+            break
+        part, cut = _until_label(line)
+        closing = open_quote and part.endswith('"')
+        part = part.rstrip('"').strip() if open_quote else part
+        if not _name_part(part):
+            break
+        parts.append(part)
+        row, open_quote = n, open_quote and not closing
+        if quoted and not open_quote:
+            break
+    return "".join(parts)
+
+
 def _unit_said(folded: str) -> re.Match[str] | None:
     """The amount unit a line above the table prints: one of the tables' units, else another 元 (美元)."""
     found = _UNIT.search(folded) or _UNIT_LOOSE.search(folded) or _UNIT_ALONE.match(folded.strip())
@@ -120,12 +170,16 @@ def _unit_said(folded: str) -> re.Match[str] | None:
 
 
 def department_in_row(cells: list[str]) -> str | None:
-    """The department a grid row names as a title line does (部门名称：X alone in the row), else None: the second
-    table of a file that holds two (a text dump, one sheet) reads its title lines as rows."""
+    """The department a grid row names as a title line does (部门名称：X alone in the row, its name's lines joined
+    when the cell wraps it), else None: the second table of a file that holds two (a text dump, one sheet) reads
+    its title lines as rows."""
     filled = [c for c in cells if c.strip()]
-    if len(filled) != 1 or not (m := _DEPARTMENT_LINE.match(fold(filled[0].strip()))):
+    if len(filled) != 1:
         return None
-    return m["name"].strip() or None
+    lines = [(0, part.strip()) for part in filled[0].splitlines() if part.strip()]
+    if not (m := _DEPARTMENT_LINE.match(fold(lines[0][1]))):
+        return None
+    return _wrapped_name(lines, 0, lines[0][1][m.start("name") :]) or None
 
 
 # a department's own label (not 单位名称 or 预算单位: a unit's heading row inside a table may print those)
@@ -192,13 +246,23 @@ def table_with_unit(grid: Grid, header: Header, year: int | None, column_unit: s
 _STAMP = re.compile(r"\s*[(（]\s*(?:盖章|公章|章|签章|单位盖章)\s*[)）]\s*$")
 
 
+_PARENTHESES = str.maketrans({"(": "（", ")": "）"})
+
+
 def clean_department(name: str) -> str:
-    """The department's name as printed, less a stamp's place after it and any character that prints nothing (a
-    format or a control character): one department's tables (the same name with an invisible character in it) were
-    two departments, both loaded; an ESC sequence in it was echoed to the terminal."""
+    """The department's one spelling, as the loader stores it and the views pair its years on: the name as printed
+    less a stamp's place after it and any character that prints nothing (a format or a control character), folded
+    as etl.text.fold_key folds it (every space and line break dropped, full-width ASCII forms as ASCII: ＡＢ１ -> AB1),
+    then its parentheses full-width, as government documents print them: （区外事局）.
+
+    One department's tables (the same name with an invisible character in it) were two departments, both loaded;
+    an ESC sequence in it was echoed to the terminal; 广州市天河区 司法局 in one year and 广州市天河区司法局 (or
+    (区外事局) and （区外事局）) in the next were two departments in the year-over-year views, with no pairs.
+    Its fold_key is the printed name's (less those characters): the projects' keys (etl.transform.frames.name_key)
+    and the replacement unit (etl.load.writer.table_key) are what they were, for every spelling."""
     if not name.isascii() or not name.isprintable():  # Cf, and the controls (Cc: ESC, BEL) too
         name = "".join(c for c in name if unicodedata.category(c) not in ("Cf", "Cc"))
-    return _STAMP.sub("", name).strip()
+    return _STAMP.sub("", fold_key(name)).translate(_PARENTHESES)
 
 
 def new_table(
