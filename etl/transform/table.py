@@ -26,7 +26,7 @@ from etl.model import (
 )
 from etl.text import NOTE_LINE, fold, fold_key, squash, strip_tags
 from etl.transform.doubled_columns import refuse_doubled_columns
-from etl.transform.header import department_in_row, parse_header, table_with_unit
+from etl.transform.header import clean_department, department_in_row, parse_header, table_with_unit
 from etl.transform.indicators import ItemError, parse_indicators, split_items
 from etl.transform.per_row import ProjectCursor, RowError, add_indicator, has_indicator, is_per_row
 from etl.transform.truncation import refuse_if_truncated
@@ -41,29 +41,128 @@ _GROUP_CODE = re.compile(r"^(?P<code>\d{3,})\s*[-－—]\s*(?P<name>\S.*)$")
 # a name that begins with one of these words of 文 keeps it: 文化, 文物 …, and places (文昌, 文山, 文峰, 文庙)
 _WEN_WORDS = "化物明艺体旅献史书档印创娱秘字具博教卫保联广宣稿电昌山峰庙"
 _WENJIAN_WORDS = "柜夹袋盒架箱"  # 文件柜购置经费: a name beginning with 文件 (a file cabinet), not a document 号文件
-_DOC = (
-    r"[\u4e00-\u9fff]{1,8}\s*[\[【〔(（]\s*\d{4}\s*[\]】〕)）]\s*第?\s*\d{1,4}\s*号"
-    rf"(?:文件(?![{_WENJIAN_WORDS}])|文(?![件{_WEN_WORDS}]))?+"  # …79号文 / …79号文件: the document referred to
+_OPEN = r"\[【〔(（［﹝〖"
+_CLOSE = r"\]】〕)）］﹞〗"
+_SEP = r"\-－—–:：、,，;；/|"
+_WEN = rf"(?:文件(?![{_WENJIAN_WORDS}])|文(?![件{_WEN_WORDS}]))?+"  # …79号文 / …79号文件: the document referred to
+_NUMBER = rf"第?\s*\d{{1,4}}(?:\s*[、,，]\s*\d{{1,4}})*\s*号{_WEN}"  # 79号, 第 79 号, 79、80号 (…号文)
+# a reference but its issuer, 【2023】79号 (the issuer, read to its left, is found apart: _issuer_start)
+_CORE = re.compile(rf"[{_OPEN}]\s*\d{{4}}\s*[{_CLOSE}]\s*{_NUMBER}")
+# a further number of the same issuer: 穗财政【2023】79号、80号, …79号及〔2023〕80号 (not …79号、1号线…, 2号楼…)
+_CONT = re.compile(
+    rf"\s*(?:[、,，;；/]|以及|及|和|与)\s*(?P<ref>(?:[{_OPEN}]\s*\d{{4}}\s*[{_CLOSE}]\s*)?{_NUMBER})(?![楼线栋幢座室院])"
 )
-# 穗财政【2023】79号…, （穗财政【2023】79号）…, 穗财政[2023]第79号-…; and the name first: …经费（穗财政【2023】79号）
-_TRANSFER_DOC = re.compile(rf"^[(（]?(?P<doc>{_DOC})[)）]?\s*[-－—:：、]?\s*(?P<name>\S.*)$")
-_TRANSFER_DOC_AFTER = re.compile(rf"^(?P<name>\S.*?)\s*[(（](?P<doc>{_DOC})[)）]$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_WORD = re.compile(r"[^\W_]")
+_JOINER = re.compile(r"以及|及|和|与|并")
+# words before a reference: 根据, 依据, 按照 … 文号 go with it (dropped from the name); 提前下达, 下达 … are the
+# project's own wording (kept in the name); either way the issuer begins after them
+_LEAD_DROPPED = "根据|依据|按照|依照|文号|按"
+_LEAD_KEPT = "提前下达|提前拨付|转下达|下达|拨付|预拨|追加|安排"
+_LEAD = re.compile(rf"{_LEAD_DROPPED}|{_LEAD_KEPT}")
+_LEAD_ONLY = re.compile(rf"(?:{_LEAD_KEPT}|的|\s|[{_SEP}{_OPEN}{_CLOSE}])*")
+# an issuer glued to the name before it (法律援助经费穗财预〔2023〕12号) begins with a place or 财/国: 穗财预, 财预
+_ISSUER_FIRST = frozenset("京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤琼川蜀贵黔云滇陕秦甘陇青宁新藏桂蒙穗深珠莞佛财国")
+_MAX_ISSUER = 8
+_GLUED_ISSUER = 6
+# the name is cleaned with a hole where each run of references stood
+_HOLE = "\x00"
+_HOLES = re.compile(rf"{_HOLE}(?:\s*(?:[、,，;；/+＋]|以及|及|和|与|并)?\s*{_HOLE})+")  # 79号、穗财政【2023】80号
+_HOLE_LEAD = re.compile(rf"(?:{_LEAD_DROPPED})\s*[:：]?\s*{_HOLE}")  # 根据穗财政…, 文号：穗财政…
+_HOLE_TAIL = re.compile(  # …79号下达的, （穗财政…79号下达）: the reference's verb
+    rf"{_HOLE}\s*(?:精神|要求|规定)?(?:提前下达|转下达|下达|拨付|安排|分配|追加)(?:的|(?=\s*[{_CLOSE}]|\s*$))"
+)
+_HOLE_BRACKETED = re.compile(rf"[{_OPEN}]\s*{_HOLE}\s*[{_CLOSE}]")
+_HOLE_FIRST = re.compile(rf"^[\s{_OPEN}]*{_HOLE}[\s{_CLOSE}{_SEP}]*")
+_HOLE_LAST = re.compile(rf"[\s{_OPEN}{_SEP}]*{_HOLE}[\s{_CLOSE}]*$")
+_HOLE_INSIDE = re.compile(rf"\s*([{_SEP}])?\s*{_HOLE}\s*([{_SEP}])?\s*")
+
+
+def _issuer_start(printed: str, bracket: int, floor: int, name_follows: bool) -> int | None:
+    """Where the issuer of the reference whose year opens at ``bracket`` begins; None: it has none.
+
+    The issuer is the run of CJK characters before the bracket, not reaching back past ``floor`` (the end of the
+    previous reference); a joiner (及, 和) just after that reference and a word leading the reference (根据,
+    提前下达 …) are not the issuer's. Led by a separator or bracket, such a word, or the start of the text with
+    the name after the reference, the whole run is the issuer (up to eight characters: 穗财政, 粤财社); glued to
+    the text before it (法律援助经费穗财预〔2023〕12号, 2024年穗财政【2023】79号…) the issuer begins at its first
+    place or 财/国 among the last six characters."""
+    end = bracket
+    while end > floor and printed[end - 1].isspace():
+        end -= 1
+    start = end
+    while start > floor and _CJK.match(printed[start - 1]):
+        start -= 1
+    at_text_start = not printed[:start].strip(_OPEN + " \t")
+    bounded = (at_text_start and name_follows) or (start > floor and not _WORD.match(printed[start - 1]))
+    if floor and start == floor and (joiner := _JOINER.match(printed, start, end)):
+        start, bounded = joiner.end(), True
+    if (lead := max((m.end() for m in _LEAD.finditer(printed, start, end)), default=None)) is not None:
+        start, bounded = lead, True  # the last such word: 根据穗财政…, 提前下达穗财政…
+    if start == end:
+        return None
+    if bounded and end - start <= _MAX_ISSUER:
+        return start
+    return next((i for i in range(max(start, end - _GLUED_ISSUER), end - 1) if printed[i] in _ISSUER_FIRST), None)
+
+
+def _references(printed: str) -> tuple[list[str], list[tuple[int, int]]]:
+    """The document references printed, in order, and the spans they take (a run of them: one span)."""
+    refs: list[str] = []
+    spans: list[tuple[int, int]] = []
+    floor = pos = 0
+    while core := _CORE.search(printed, pos):
+        end = core.end()
+        more = []
+        while cont := _CONT.match(printed, end):
+            more.append(cont.group("ref"))
+            end = cont.end()
+        start = _issuer_start(printed, core.start(), floor, bool(_WORD.search(printed, end)))
+        if start is None:
+            pos = core.start() + 1
+            continue
+        refs += [printed[start : core.end()], *more]
+        spans.append((start, end))
+        floor = pos = end
+    return refs, spans
 
 
 def split_transfer_doc(printed: str) -> tuple[str | None, str]:
     """穗财政【2023】79号专职人民调解服务项目经费 -> (穗财政【2023】79号, 专职人民调解服务项目经费).
 
-    Only a document with its issuer and year (穗财政【2023】79号, 粤财社〔2022〕5号) is set apart: a bare number
-    (12号楼维修, 79号文法律顾问经费) is part of the name. A reference written …号文 or …号文件 keeps 文/文件 in
-    the document: 穗财政【2023】79号文法律顾问经费 -> (穗财政【2023】79号文, 法律顾问经费). Cut after 号, the name
-    was 文法律顾问经费, another name than next year's 穗财政【2024】12号法律顾问经费 (法律顾问经费), so one project read
-    as two (or linked only by a fuzzy score); left whole, every year's document number would part the years the same
-    way. The document and the name together still print what the table printed. A name beginning with a word of
-    文 (…79号文化站建设经费) keeps its 文."""
+    Every document reference with its issuer and year is set apart, wherever it is printed and however many:
+    before the name (（穗财政【2023】79号）…, 穗财政[2023]第79号-…), after it (…经费（穗财政【2023】79号）,
+    …经费-穗财预〔2023〕12号), several (穗财政【2023】79号、80号…, 穗财预〔2023〕12号及穗财预〔2023〕15号…,
+    穗财政【2023】79号,穗财政【2023】80号…); the document is the references as printed, joined by 、 in printed
+    order, and the name what remains, without the brackets, separators and joiners the references leave, and
+    without the words that belong to a reference (根据…, 依据…, 文号：…, …下达的). A word of the project's own
+    (提前下达2024年…资金) stays.
+    Brackets 【】〔〕[]［］()（）﹝﹞〖〗, 第79号, spaces inside the reference are read alike.
+
+    A bare number (12号楼维修, 79号文法律顾问经费) is part of the name, and a name that would be only a document
+    (or a word leading it) is not split. A reference written …号文 or …号文件 keeps 文/文件 in the document:
+    穗财政【2023】79号文法律顾问经费 -> (穗财政【2023】79号文, 法律顾问经费). Cut after 号, the name was 文法律顾问经费,
+    another name than next year's 穗财政【2024】12号法律顾问经费 (法律顾问经费), so one project read as two (or linked
+    only by a fuzzy score). A name beginning with a word of 文 (…79号文化站建设经费) keeps its 文. The row keeps
+    the name as printed (printed_name)."""
     if "号" not in printed:
         return None, printed
-    m = _TRANSFER_DOC.match(printed) or _TRANSFER_DOC_AFTER.match(printed)
-    return (m.group("doc"), m.group("name").strip()) if m else (None, printed)
+    refs, spans = _references(printed)
+    if not refs:
+        return None, printed
+    text = printed
+    for start, end in reversed(spans):
+        text = f"{text[:start]}{_HOLE}{text[end:]}"
+    text = _HOLES.sub(_HOLE, text)
+    text = _HOLE_LEAD.sub(_HOLE, text)
+    text = _HOLE_TAIL.sub(_HOLE, text)
+    text = _HOLE_BRACKETED.sub(_HOLE, text)
+    text = _HOLE_FIRST.sub("", text, count=1)
+    text = _HOLE_LAST.sub("", text, count=1)
+    name = _HOLE_INSIDE.sub(lambda m: m[1] if m[1] and m[2] else "", text).strip()
+    if not _WORD.search(name) or _LEAD_ONLY.fullmatch(name):
+        return None, printed
+    return "、".join(r.strip() for r in refs), name
 
 
 def parse_grid(grid: Grid, year: int | None = None) -> SourceTable:
@@ -107,7 +206,7 @@ def parse_grid(grid: Grid, year: int | None = None) -> SourceTable:
     _group_rows(table)
     refuse_unknown_parts(table, header_rows, rows, positions)
     if not table.department_name:
-        table.department_name = _first_unit(table) or _refuse_no_department(grid.path)
+        table.department_name = clean_department(_first_unit(table) or _refuse_no_department(grid.path))
     return table
 
 
