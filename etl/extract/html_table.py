@@ -4,12 +4,19 @@ such tables, one per unit, are joined: see join_tables).
 Text before that table (title, 部门名称, 单位 lines, and the page's boilerplate) is the preamble.
 Cells spanning rows or columns (rowspan/colspan) are flattened like merged Excel cells: the text
 stays in the first position and the others are empty.
+
+What the page hides is treated as a workbook's hidden rows, columns and sheets (etl/extract/hidden_rows.py): a
+hidden row below the header row is not loaded but rejected, a hidden cell is not read, a hidden table not at all. A
+footnote marker after an amount (12.5<sup>1</sup>) is not read into it (see _unmarked).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from lxml import etree, html
 
@@ -21,10 +28,10 @@ from etl.extract.grid_rows import (
     has_header,
     header_width,
     join_tables,
-    split_at_header,
     split_rows,
 )
-from etl.model import Grid, RefusalKind, TableRefused
+from etl.extract.hidden_rows import HiddenCells, PageHiding, drop_marked_rows, shown
+from etl.model import AMOUNT_UNITS_OR_SHORT, Grid, RefusalKind, TableRefused
 
 _SKIP_TEXT_IN = {"script", "style", "head", "title", "noscript"}
 MAX_SPAN = 1000
@@ -39,40 +46,165 @@ def _span(cell: html.HtmlElement, attr: str) -> int:
 
 
 _BLOCKS = ("p", "div", "li")
+_MARKS = ("sup", "sub")
+# an amount but for what is set above or below its line (12.5<sup>1</sup>, 1,485.34<sup>注</sup>, 82.60万元<sup>*</sup>)
+_AMOUNT_SHAPED = re.compile(rf"^[-+]?[¥￥]?\d[\d,，.．\s]*(?:{AMOUNT_UNITS_OR_SHORT})?$")
+# what a footnote marker is: 1, 12, a, *, †, ①, [1], (1), 注1
+_FOOTNOTE = re.compile(r"^[\[(（【]?\s*(?:注\s*)?(?:\d{1,2}|[a-z]|[*＊※†‡§#¶]{1,3}|[①-⑳])\s*[\])）】]?$", re.IGNORECASE)
+_BREAKS_AND_MARKS = ("br", *_BLOCKS, *_MARKS)
+Footnote = tuple[str, str]  # (the cell with its marks, as read)
 
 
-def cell_text(td: html.HtmlElement) -> str:
+def cell_text(td: html.HtmlElement, footnotes: list[Footnote] | None = None) -> str:
     """The cell's text with a line break for each <br> and after each paragraph (<p>, <div>, <li>) inside it:
-    text_content() alone runs "…100%<br>2、1-产出指标…" together, and a packed list's items with it."""
-    for node in td.iter("br", *_BLOCKS):
-        if node is not td:
+    text_content() alone runs "…100%<br>2、1-产出指标…" together, and a packed list's items with it.
+
+    A footnote marker set above or below an amount (<sup>, <sub>) is not part of it: see _unmarked."""
+    marks = []
+    for node in td.iter(*_BREAKS_AND_MARKS):
+        if node is td:
+            continue
+        if node.tag in _MARKS:
+            marks.append(node)
+        else:
             node.tail = "\n" + (node.tail or "")
-    return td.text_content()
+    text = td.text_content()
+    return _unmarked(td, marks, text, footnotes) if marks else text
 
 
-def table_rows(table: html.HtmlElement, budget: Budget | None = None) -> list[NumberedRow]:
-    """The table's own rows (not those of nested tables), spans flattened."""
+def _segments(td: html.HtmlElement, marks: list[html.HtmlElement]) -> list[tuple[str, html.HtmlElement | None]]:
+    """The cell's texts in order, each with the outermost <sup> or <sub> it is in (None: on the line)."""
+    inside: dict[html.HtmlElement, html.HtmlElement] = {}
+    for mark in marks:  # (in document order: an outer mark before the marks inside it)
+        if mark not in inside:
+            inside.update((node, mark) for node in mark.iter())
+    out = []
+    for text in td.xpath(".//text()"):
+        parent = text.getparent()
+        out.append((str(text), inside.get(parent if text.is_text else parent.getparent())))
+    return out
+
+
+def _unmarked(td: html.HtmlElement, marks: list[html.HtmlElement], text: str, footnotes: list[Footnote] | None) -> str:
+    """An amount's cell with <sup>/<sub> in it (12.5<sup>1</sup>, which text_content() reads as 12.51): the amount
+    without its marks when they are footnote markers after it (1, *, †, ①, [1], 注1: a bare number only raised and
+    after an amount with a decimal point, else 1,485<sup>34</sup> could be 1,485.34, 10<sup>4</sup> ten thousand
+    and 14.0<sub>7</sub> 14.07), noted;
+    otherwise the marks written ^(…) and _(…) (12^(1).5, 826000^(1)), which no amount is, so the row is rejected
+    with the cell as printed. Any other cell (500m<sup>2</sup>, a name) reads as before, marks run in."""
+    segments = _segments(td, marks)
+    base = "".join(t for t, mark in segments if mark is None)
+    if not _AMOUNT_SHAPED.match(base.strip()):
+        return text
+    texts: dict[html.HtmlElement, str] = {}  # each mark's text
+    after = False  # text after a marker: the marker is inside the amount or before it
+    for t, mark in segments:
+        if mark is not None:
+            texts[mark] = texts.get(mark, "") + t
+        elif t.strip() and any(v.strip() for v in texts.values()):
+            after = True
+    markers = [(mark.tag, v.strip()) for mark, v in texts.items() if v.strip()]
+    if not markers:
+        return text
+    bare = [tag for tag, m in markers if m.isdecimal()]  # 1, 12: only raised, after an amount with a decimal point
+    if after or not all(_FOOTNOTE.match(m) for _, m in markers) or (bare and ("sub" in bare or "." not in base)):
+        return _marked(segments)
+    if footnotes is not None:
+        footnotes.append((_marked(segments).strip(), base.strip()))
+    return base
+
+
+_WRITTEN = {"sup": "^({})", "sub": "_({})"}
+
+
+def _marked(segments: list[tuple[str, html.HtmlElement | None]]) -> str:
+    """The cell with its marks written as plain text does (12^(1).5, 1_(2)): as tags, the readers' strip_tags would
+    leave a space, which is a thousands separator (1<sup>485</sup> read as 1,485)."""
+    out: list[str] = []
+    now: html.HtmlElement | None = None
+    texts: list[str] = []
+    for t, mark in [*segments, ("", None)]:
+        if mark is not now:
+            out += [_WRITTEN[now.tag].format("".join(texts).strip())] if now is not None else []
+            now, texts = mark, []
+        (texts if mark is not None else out).append(t)
+    return "".join(out)
+
+
+@dataclass(slots=True)
+class Reading:
+    """A page's tables being read: what the page hides (None: nothing, then nothing is looked at), the number of
+    the table read, and what was left out of its cells, for the notes."""
+
+    hiding: PageHiding | None = None
+    table: int = 1
+    footnotes: list[str] = field(default_factory=list)
+    hidden_cells: list[str] = field(default_factory=list)
+    hidden_rows: int = 0
+    hidden_tables: list[int] = field(default_factory=list)
+
+    def hides_row(self, tr: html.HtmlElement) -> bool:
+        """A row hidden itself or by its <tbody>, <thead> or <tfoot>."""
+        if self.hiding is None:
+            return False
+        group = tr.getparent()
+        return self.hiding.hides(tr) or (group is not None and group.tag != "table" and self.hiding.hides(group))
+
+    def notes(self) -> list[str]:
+        notes = []
+        if self.footnotes:
+            notes.append(f"footnote markers left out of amounts: {shown(self.footnotes)}")
+        if self.hidden_tables:
+            tables = shown([f"table {n}" for n in self.hidden_tables])
+            notes.append(f"hidden tables not read (as a workbook's hidden sheets): {tables}")
+        if self.hidden_cells:
+            notes.append(f"hidden cells not read (as a workbook's hidden columns): {shown(self.hidden_cells)}")
+        return notes
+
+
+def _row_cells(tr: html.HtmlElement, pending: dict[int, int], budget: Budget, reading: Reading) -> list[str]:
+    """A row's cells, the columns a rowspan above covers empty; a cell the page hides is not read (the cells after it
+    move left, as a browser shows them)."""
+    cells: list[str] = []
+    footnotes: list[Footnote] = []
+    col = 0
+    hiding = reading.hiding
+    for td in tr.xpath("./td | ./th"):
+        if hiding is not None and hiding.hides(td):
+            if text := " ".join(td.text_content().split()):
+                reading.hidden_cells.append(f"line {tr.sourceline or 0} {text[:40]!r}")
+            continue
+        while pending.get(col, 0) > 0:
+            cells.append("")
+            pending[col] -= 1
+            col += 1
+        down = _span(td, "rowspan") - 1
+        across = _span(td, "colspan")
+        budget.add(across, rows=0)
+        for i in range(across):
+            cells.append(cell_text(td, footnotes) if i == 0 else "")
+            if down:
+                pending[col] = down
+            col += 1
+    if footnotes:
+        reading.footnotes += [f"line {tr.sourceline or 0} {marked!r} read as {base}" for marked, base in footnotes]
+    return cells
+
+
+def table_rows(
+    table: html.HtmlElement, budget: Budget | None = None, reading: Reading | None = None
+) -> list[NumberedRow]:
+    """The table's own rows (not those of nested tables), spans flattened; a row the page hides is read, its cells
+    HiddenCells (see drop_marked_rows)."""
     budget = budget or Budget(Path("(table)"))
+    reading = reading or Reading()
     rows: list[NumberedRow] = []
     pending: dict[int, int] = {}  # column -> rows still covered by a rowspan above
-    for tr in table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr"):
-        cells: list[str] = []
-        col = 0
-        for td in tr.xpath("./td | ./th"):
-            while pending.get(col, 0) > 0:
-                cells.append("")
-                pending[col] -= 1
-                col += 1
-            down = _span(td, "rowspan") - 1
-            across = _span(td, "colspan")
-            budget.add(across, rows=0)
-            for i in range(across):
-                cells.append(cell_text(td) if i == 0 else "")
-                if down:
-                    pending[col] = down
-                col += 1
+    for number, tr in enumerate(table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr"), start=1):
+        cells = _row_cells(tr, pending, budget, reading)
         # columns to the right still covered from above (found once a row: a scan of them for each column was
         # quadratic, and 40 cells colspan=rowspan=1000 over 1,000 empty rows, 10 KB, ran for ever)
+        col = len(cells)
         last = max((c for c, v in pending.items() if v > 0), default=-1)
         budget.add(max(0, last + 1 - col))
         for c in range(col, last + 1):
@@ -80,6 +212,10 @@ def table_rows(table: html.HtmlElement, budget: Budget | None = None) -> list[Nu
                 pending[c] -= 1
             cells.append("")
         pending = {c: v for c, v in pending.items() if v > 0}
+        if reading.hides_row(tr):
+            cells = HiddenCells(cells)
+            cells.where = (str(reading.table), number)
+            reading.hidden_rows += 1
         rows.append((tr.sourceline or 0, cells))
     return _monotone(rows)
 
@@ -92,21 +228,26 @@ def _monotone(rows: list[NumberedRow]) -> list[NumberedRow]:
     return out
 
 
-def _texts_before(table: html.HtmlElement) -> Iterator[tuple[html.HtmlElement, str]]:
+def _texts_before(
+    table: html.HtmlElement, hidden: set[html.HtmlElement] | None = None
+) -> Iterator[tuple[html.HtmlElement, str]]:
     """The text before the table in document order, each with the element it is the text or the tail of (what
-    lxml's getparent() gives for such a text). A walk: libxml2's preceding:: axis is quadratic (500,000 <p> before
-    the tables, a 4.5 MB page, ran for minutes)."""
+    lxml's getparent() gives for such a text), but for the text in and around a hidden table (see _Hidden). A walk:
+    libxml2's preceding:: axis is quadratic (500,000 <p> before the tables, a 4.5 MB page, ran for minutes)."""
+    inside = 0  # hidden elements the walk is in
     for event, element in etree.iterwalk(table.getroottree().getroot(), events=("start", "end")):
         if element is table:
             return
-        if text := element.text if event == "start" else element.tail:
+        if hidden and element in hidden:
+            inside += 1 if event == "start" else -1
+        if inside == 0 and (text := element.text if event == "start" else element.tail):
             yield element, text
 
 
-def _preamble(table: html.HtmlElement) -> list[NumberedRow]:
+def _preamble(table: html.HtmlElement, hidden: set[html.HtmlElement] | None = None) -> list[NumberedRow]:
     lines: list[NumberedRow] = []
     captions = [(node.getparent(), str(node)) for node in table.xpath("./caption//text()")]
-    for parent, text in [*_texts_before(table), *captions]:
+    for parent, text in [*_texts_before(table, hidden), *captions]:
         if parent is None or parent.tag in _SKIP_TEXT_IN or not isinstance(parent.tag, str):
             continue
         for part in text.splitlines():
@@ -119,7 +260,7 @@ class _TextsBetweenTables:
     """The page's text outside every table, read in one walk: before(table) gives the lines since the table asked
     for last (the paragraphs that introduce a unit's table), so a page of many tables costs one walk, not one each."""
 
-    def __init__(self, doc: html.HtmlElement) -> None:
+    def __init__(self, doc: html.HtmlElement, hidden: set[html.HtmlElement] | None = None) -> None:
         self.lines: list[tuple[int, NumberedRow]] = []  # (position in the walk, line)
         self.at: dict[html.HtmlElement, int] = {}  # each table's position
         depth = 0
@@ -129,10 +270,10 @@ class _TextsBetweenTables:
             elif event == "start":
                 if element.tag == "table":
                     self.at[element] = position
-                    depth += 1
+                depth += element.tag == "table" or bool(hidden and element in hidden)  # (text in a hidden one: none)
                 text = element.text
             else:
-                depth -= element.tag == "table"
+                depth -= element.tag == "table" or bool(hidden and element in hidden)
                 text = element.tail
             if text and depth == 0 and not (event == "start" and element.tag in _SKIP_TEXT_IN):
                 line = element.sourceline or 0
@@ -148,39 +289,96 @@ class _TextsBetweenTables:
         return found
 
 
+class _Hidden(NamedTuple):
+    """The tables a page hides, and the outermost hidden elements that hold them (a <div> with the stale table and
+    its title lines: none of their text is read)."""
+
+    tables: set[html.HtmlElement]
+    around: set[html.HtmlElement]
+
+
+def _hidden_tables(tables: list[html.HtmlElement], hiding: PageHiding | None) -> _Hidden:
+    """The tables a page hides, themselves or by an element around them: not read, as a workbook's hidden sheet is
+    not. Each table's ancestors are looked at once (what is known of one is not asked again for the next table: a
+    page's depth is at most libxml2's 256, its tables many)."""
+    found = _Hidden(set(), set())
+    if hiding is None:
+        return found
+    root_of: dict[html.HtmlElement, html.HtmlElement | None] = {}  # element -> the outermost hidden one it is in
+    for table in tables:
+        chain, node = [], table
+        while node is not None and node not in root_of:
+            chain.append(node)
+            node = node.getparent()
+        root = root_of[node] if node is not None else None
+        for element in reversed(chain):
+            root = root if root is not None or not hiding.hides(element) else element
+            root_of[element] = root
+        if root is not None:
+            found.tables.add(table)
+            found.around.add(root)
+    return found
+
+
+def _grid(path: Path, data: bytes, encoding: str, rows: list[NumberedRow], reading: Reading, header: bool) -> Grid:
+    """The Grid of the rows read, the rows the page hides left out (see drop_marked_rows)."""
+    rejects, notes = [], reading.notes()
+    if reading.hidden_rows:
+        rows, rejects, framing = drop_marked_rows(path, rows)
+        notes += framing
+    preamble, grid, raw = split_rows(rows)
+    return Grid(
+        path,
+        preamble,
+        grid if header else [],
+        encoding=encoding,
+        sha256=sha256_of(data),
+        source_format="html",
+        raw_rows=None if header else raw,
+        notes=notes,
+        rejects=rejects,
+    )
+
+
 def read_html(path: Path, data: bytes) -> Grid:
     text, encoding = decode(data, path)
     if (tags := text.count("<")) > MAX_TAGS:  # 2 M <br> in one cell, an 8 MB page, took 740 MB
         raise TableRefused(path, f"HTML too large ({tags:,} tags; the limit is {MAX_TAGS:,})")
     try:
-        doc = html.document_fromstring(text.encode("utf-8"), parser=html.HTMLParser(encoding="utf-8"))
+        page = text.encode("utf-8")
+        doc = html.document_fromstring(page, parser=html.HTMLParser(encoding="utf-8"))
     except (etree.ParserError, ValueError) as exc:
         raise TableRefused(path, f"HTML cannot be parsed: {exc}") from None
-    tables = doc.xpath("//table")
+    reading = Reading(PageHiding.of(page, doc))
+    numbered = list(enumerate(doc.xpath("//table"), start=1))  # (numbered among all: "table n" is the page's n-th)
+    hidden = _hidden_tables([table for _, table in numbered], reading.hiding)
+    tables = [(n, table) for n, table in numbered if table not in hidden.tables]
+    reading.hidden_tables = [n for n, table in numbered if table in hidden.tables] if hidden.tables else []
     budget = Budget(path)
     read: dict[html.HtmlElement, list[NumberedRow]] = {}  # each table read once (cell_text marks its line breaks)
     parts: list[tuple[str, list[NumberedRow]]] = []
     width = 0
     between: _TextsBetweenTables | None = None  # walked once, for a second table with a header row
-    for n, table in enumerate(tables, start=1):
-        rows = read[table] = table_rows(table, budget)
+    for n, table in tables:
+        reading.table = n
+        rows = read[table] = table_rows(table, budget, reading)
         if has_header(rows):  # several tables with a header row (a table per unit): joined
             if parts:
-                between = between or _TextsBetweenTables(doc)
-            parts.append((f"table {n}", (between.before(table) if between else _preamble(table)) + rows))
+                between = between or _TextsBetweenTables(doc, hidden.around)
+            parts.append((f"table {n}", (between.before(table) if between else _preamble(table, hidden.around)) + rows))
             width = header_width(rows)
         elif parts and continues(rows, width):  # a long table cut into two, the second without its header
             parts.append((f"table {n}", rows))
         elif parts:
             width = 0  # another table between: what follows it continues nothing
     if parts:
-        preamble, grid = split_at_header(_monotone(join_tables(path, parts)) if len(parts) > 1 else parts[0][1])
-        return Grid(path, preamble, grid, encoding=encoding, sha256=sha256_of(data), source_format="html")
+        rows = _monotone(join_tables(path, parts)) if len(parts) > 1 else parts[0][1]
+        return _grid(path, data, encoding, rows, reading, header=True)
     if not tables:
-        reason = "no table with a header row (项目名称 | 总计 | …) among 0 table(s): no table in the page"
+        shown_tables = f"{len(hidden.tables)} hidden, none shown" if hidden.tables else "no table in the page"
+        reason = f"no table with a header row (项目名称 | 总计 | …) among 0 table(s): {shown_tables}"
         raise TableRefused(path, reason, kind=RefusalKind.NOT_A_TARGET_TABLE)
     # no column header row: every table's rows in order (forms one after another), text before them
-    leaves = [t for t in tables if not t.xpath(".//table")] or tables
-    rows = _preamble(leaves[0]) + _monotone([row for table in leaves for row in read[table]])
-    preamble, _, raw = split_rows(rows)
-    return Grid(path, preamble, [], encoding=encoding, sha256=sha256_of(data), source_format="html", raw_rows=raw)
+    leaves = [t for _, t in tables if not t.xpath(".//table")] or [t for _, t in tables]
+    rows = _preamble(leaves[0], hidden.around) + _monotone([row for table in leaves for row in read[table]])
+    return _grid(path, data, encoding, rows, reading, header=False)
