@@ -31,8 +31,14 @@ RULE_IDS = {
     "annual_exceeds_period",
     "period_annual_unit_mismatch",
     "direction_suspicious",
+    "placeholder_value",
+    "missing_indicator_name",
+    "missing_goal",
 }
-PROJECT_RULES = {"missing_level1", "low_quantitative_share"}
+PROJECT_RULES = {"missing_level1", "low_quantitative_share", "missing_goal"}
+# rules tools/synth.py's audit_table does not plant yet (tests/test_audit_placeholders.py plants them in the
+# real table instead)
+NOT_PLANTED_BY_SYNTH = {"placeholder_value", "missing_indicator_name", "missing_goal"}
 
 
 def findings(warehouse: Path) -> list[tuple]:
@@ -80,7 +86,7 @@ def test_vocabularies_are_safe_patterns() -> None:
     rows = vocabulary()
     assert {name for name, _, _ in rows} >= {
         "vague_words", "input_indicators", "countable_units", "unit_synonyms", "high_is_good_rates",
-        "low_is_good_rates", "cost_words", "thresholds",
+        "low_is_good_rates", "cost_words", "thresholds", "placeholder_values",
     }  # fmt: skip
     for name, term, _ in rows:
         assert not re.search(r"[%_\s]", term) or name == "thresholds", (name, term)
@@ -152,7 +158,7 @@ def test_generated_planted_faults_found_with_no_false_alarm(planted: tuple[Path,
     warehouse, table = planted
     got = {(r, s, p, q) for r, s, p, q, _, _, _ in findings(warehouse)}
     want = {(e["rule_id"], e["severity"], e["project"], e["seq"]) for e in table.manifest["audit"]["planted"]}
-    assert {e["rule_id"] for e in table.manifest["audit"]["planted"]} == RULE_IDS
+    assert {e["rule_id"] for e in table.manifest["audit"]["planted"]} >= RULE_IDS - NOT_PLANTED_BY_SYNTH
     assert got == want
     clean = set(table.manifest["audit"]["clean_projects"])
     assert not {p for _, _, p, _ in got} & clean

@@ -1,0 +1,89 @@
+-- rule_id: missing_goal
+-- severity: error
+-- grain: project
+-- rationale: a project with targets or an amount prints no 绩效目标 (empty, or only a placeholder of placeholder_values.csv such as / or 无, in either width), so what the money is for is not said. A table that prints no goal for any of its projects (no 绩效目标 column, as in some per-row exports) is not flagged: the column is absent, not left empty.
+-- source: 财预〔2021〕101号 (a project's 绩效目标 states the outputs and effects expected of the money) and 财预〔2015〕88号 (申报绩效目标)
+-- the marks (value 'mark': /, —, - …) as one string, folded like the texts: a text of marks alone, any
+-- number of them (——, --, //), is a placeholder, and a word is one with its marks dropped (N/A is NA)
+with marks as (
+    select coalesce(string_agg(upper(translate(translate(
+            term,
+            '！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～',
+            '!"#$%&''()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~'),
+            ' 　,.;:!?"''()“”‘’、。' || chr(9) || chr(10) || chr(13), '')), ''), '') as mark_chars
+    from audit_vocabulary
+    where list_name = 'placeholder_values' and value = 'mark'
+),
+
+-- the placeholder words (无, 不适用, N/A …), folded like the texts
+words as (
+    select distinct translate(upper(translate(translate(
+            term,
+            '！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～',
+            '!"#$%&''()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~'),
+            ' 　,.;:!?"''()“”‘’、。' || chr(9) || chr(10) || chr(13), '')), marks.mark_chars, '') as word
+    from audit_vocabulary
+    cross join marks
+    where list_name = 'placeholder_values' and value <> 'mark'
+),
+
+-- whether the project's table prints a goal for any of its projects: a window over the department, the
+-- year and the load (not a second scan), so that a filter on them reaches the scan
+projects as (
+    select
+        projects.*,
+        max(projects.goal_text) over (
+            partition by projects.department_name, projects.budget_year, projects.load_id
+        ) as table_goal_text
+    from v_audit_base_project as projects
+),
+
+-- only a short goal (12 characters at most as printed) can be empty or a placeholder: the others never
+-- reach the folding or the word list
+short_goals as (
+    select
+        projects.*,
+        translate(
+            upper(translate(translate(
+                coalesce(projects.goal_text, ''),
+                '！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～',
+                '!"#$%&''()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~'),
+                ' 　,.;:!?"''()“”‘’、。' || chr(9) || chr(10) || chr(13), '')),
+            marks.mark_chars, '') as goal_placeholder_key
+    from projects
+    cross join marks
+    where
+        length(coalesce(projects.goal_text, '')) <= 12
+        and projects.table_goal_text <> ''
+        and (projects.target_count > 0 or projects.has_amount = 1)
+),
+
+-- a left join, not an IN subquery, so that a filter on the department, the year or the load reaches the scan
+missing as (
+    select short_goals.*
+    from short_goals
+    left join words on short_goals.goal_placeholder_key = words.word
+    where short_goals.goal_placeholder_key = '' or words.word is not null
+)
+
+select
+    'missing_goal' as rule_id,
+    'error' as severity,
+    department_name,
+    unit_name,
+    budget_year,
+    project_id,
+    project_name,
+    cast(null as integer) as seq,
+    cast(null as varchar) as indicator_name,
+    cast(null as varchar) as target_text,
+    case
+        when coalesce(trim(goal_text), '') = '' then '未填绩效目标'
+        else '绩效目标“' || goal_text || '”只是占位符'
+    end
+    || case
+        when target_count > 0 then '（项目有 ' || cast(target_count as varchar) || ' 个绩效指标）'
+        else '（项目有预算金额）'
+    end as message,
+    load_id
+from missing
