@@ -16,5 +16,8 @@
 # written …号文/…号文件 (fix-h1); 8: amounts in 亿元, 百万元, 千万元, 十万元 and 百元 read, another currency
 # (美元) refused, a space inside an amount no number, a target number DECIMAL(18, 4) cannot hold kept as text, a
 # weight that is no plain number rejected, a table whose sums the warehouse cannot hold refused, a damaged Word
-# document bad_input
-PARSER_VERSION = 8
+# document bad_input; 9: one stored spelling of a department (spaces dropped, widths folded, parentheses full-width),
+# a department name wrapped in its cell read whole, transfer documents split wherever printed (after the name,
+# several), a remark after a bracket value kept with the name, an HTML page's hidden rows rejected and its hidden
+# cells and tables not read, a footnote marker after an HTML amount not read into it, nested unit levels reconciled
+PARSER_VERSION = 9

@@ -1,5 +1,9 @@
 """Reconcile a table's totals: 合计 against units and projects, and each row's 总计 against its funding.
 
+Units can nest (etl.transform.unit_rows.nest_units): a department row over its units is checked against the unit
+rows under it (and its own projects, if it has any), and the 合计 against the outermost unit rows only; every
+project is still counted once, under its innermost unit, in its unit's check and in the 合计's.
+
 Every check becomes a :class:`~etl.model.Finding`; a mismatch is reported and recorded, never
 silently accepted, and never a reason to drop data.
 """
@@ -10,6 +14,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from etl.model import AMOUNT_COLUMNS, MAX_YUAN, AggregateRow, Finding, SourceTable, TableRefused
+from etl.transform.unit_rows import Nesting, filed_under, nest_units
 
 FUNDING_COLUMNS = ("fiscal", "special_account", "other")
 
@@ -44,20 +49,30 @@ def _row_findings(table: SourceTable) -> list[Finding]:
     ]
 
 
-def _unit_findings(table: SourceTable) -> list[Finding]:
+def _unit_findings(table: SourceTable, nesting: Nesting) -> list[Finding]:
+    """Each unit row against its projects; a row summing unit rows against them (and its own projects, if any)."""
+    filed = filed_under(table)
     findings = []
     for unit in (a for a in table.aggregates if a.kind == "unit_subtotal" and _printed(a)):
-        members = [p.amounts for p in table.projects if p.unit_name == unit.name]
+        members = [p.amounts for p in filed.get(id(unit), [])]
+        kids = [k.amounts for k in nesting.children.get(id(unit), [])]
+        check = "unit_subtotal=sum(projects)"
+        if kids:
+            check = "unit_subtotal=sum(unit_subtotals+projects)" if members else "unit_subtotal=sum(unit_subtotals)"
         findings += [
-            Finding("unit_subtotal=sum(projects)", unit.name, c, unit.line_no, unit.amounts[c], _sum(members, c))
+            Finding(check, unit.name, c, unit.line_no, unit.amounts[c], _sum(kids, c) + _sum(members, c))
             for c in AMOUNT_COLUMNS
         ]
     return findings
 
 
-def _grand_findings(table: SourceTable) -> list[Finding]:
+def _grand_findings(table: SourceTable, nesting: Nesting) -> list[Finding]:
     findings = []
-    units = [a.amounts for a in table.aggregates if a.kind == "unit_subtotal" and _printed(a)]
+    units = [
+        a.amounts
+        for a in table.aggregates
+        if a.kind == "unit_subtotal" and _printed(a) and id(a) not in nesting.parent  # the outermost unit rows
+    ]
     projects = [p.amounts for p in table.projects]
     for grand in (a for a in table.aggregates if a.kind == "grand_total" and _printed(a)):
         for c in AMOUNT_COLUMNS:
@@ -104,7 +119,13 @@ def reconcile(table: SourceTable) -> SourceTable:
     """Attach every reconciliation finding (passing ones too) to the table. Each amount is under MAX_YUAN, but a sum
     of them may not be: a table whose sums the warehouse cannot hold (DECIMAL(18, 2)) is refused, not loaded (it
     failed the load, every run)."""
-    table.findings = _row_findings(table) + _unit_findings(table) + _grand_findings(table) + _category_findings(table)
+    nesting = nest_units(table)
+    table.findings = (
+        _row_findings(table)
+        + _unit_findings(table, nesting)
+        + _grand_findings(table, nesting)
+        + _category_findings(table)
+    )
     if too_large := next((f for f in table.findings if f.actual_yuan >= MAX_YUAN), None):  # so the difference is held
         raise TableRefused(
             table.path,

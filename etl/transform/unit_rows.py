@@ -9,10 +9,16 @@ Such a row becomes a project with no targets (the quality gate's projects_have_t
 projects go back to the unit above. A heading without amounts (其中：转移支付项目) inside a unit that adds up
 only with the projects after it stays a heading, and those projects go back to the unit. A row under 合计 with no
 project before or under it stays a unit: a table cut off after it is refused (truncation.refuse_if_empty).
+
+Units can nest: a department row (广州市天河区教育局, or its 本级) between the 合计 and its units prints the sum of
+the unit rows under it, its projects being filed under them. :func:`nest_units` tells such a row from a unit (the
+reconcile step checks it against the rows under it, and the 合计 against the outermost rows only); it does not
+change the table.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -33,6 +39,14 @@ class _Unit:
     adds_up: bool  # within the rounding of its projects' printed amounts
 
 
+@dataclass(slots=True, frozen=True)
+class Nesting:
+    """Unit rows counted in the unit row above them (a department over its units), by the rows' identity."""
+
+    parent: dict[int, AggregateRow]  # a nested unit row -> the row whose total counts it
+    children: dict[int, list[AggregateRow]]  # a row summing unit rows -> those rows (one level down), in order
+
+
 def settle_unit_rows(table: SourceTable) -> SourceTable:
     """Give back the rows the sums show to be projects, and the projects under a heading to their unit."""
     for _ in range(len(table.aggregates)):  # each pass settles at least one row, or ends
@@ -47,12 +61,17 @@ def _printed(row: AggregateRow) -> bool:
     return bool(row.raw_amounts.get("total", "").strip())
 
 
+def _step(table: SourceTable) -> Decimal:
+    """The last printed digit of an amount, in yuan: a row may be off by one such step a row it sums."""
+    return PRINTED_STEP * CELL_UNIT_TO_YUAN.get(table.source_unit, 1)
+
+
 def _units(table: SourceTable) -> list[_Unit]:
     filed: dict[str, tuple[Decimal, int]] = {}
     for p in table.projects:
         total, count = filed.get(p.unit_name, (ZERO, 0))
         filed[p.unit_name] = (total + p.amounts["total"], count + 1)
-    step = PRINTED_STEP * CELL_UNIT_TO_YUAN.get(table.source_unit, 1)
+    step = _step(table)
     units = []
     for row in (a for a in table.aggregates if a.kind == "unit_subtotal"):
         total = row.amounts["total"] if _printed(row) else ZERO
@@ -113,3 +132,80 @@ def _demote(table: SourceTable, found: list[tuple[AggregateRow | None, list[Aggr
         project.unit_name = homes.get(project.unit_name, project.unit_name)
     table.aggregates = [a for a in table.aggregates if id(a) not in gone]
     table.projects.sort(key=lambda p: p.line_no)
+
+
+def nest_units(table: SourceTable) -> Nesting:
+    """Which printed unit rows sum the unit rows after them rather than projects: a row that does not add up to
+    the projects filed under it does so when its total is theirs plus the totals of the rows right after it, each of
+    which adds up in turn (to its projects, or as such a row itself), within a printed step per row summed. A row
+    that adds up to its own projects is a unit, whatever follows; a row summing nothing is never nested."""
+    step, placed = _step(table), filed_under(table)
+    units = []
+    for row in (a for a in table.aggregates if a.kind == "unit_subtotal" and _printed(a)):
+        under = placed.get(id(row), [])
+        total = sum((p.amounts["total"] for p in under), ZERO)
+        units.append(
+            _Unit(row, row.amounts["total"], total, len(under), abs(row.amounts["total"] - total) <= step * len(under))
+        )
+    ends = _subtree_ends(units, step)
+    nesting = Nesting({}, {})
+    for i, unit in enumerate(units):
+        end = ends[i]
+        if end is None or end == i + 1:
+            continue  # it does not add up (reported as it is), or a unit of projects
+        kids: list[AggregateRow] = []
+        j = i + 1
+        while j < end:
+            kids.append(units[j].row)
+            nesting.parent[id(units[j].row)] = unit.row
+            j = ends[j] or end  # a row inside the range adds up (it was summed), so ends[j] is set
+        nesting.children[id(unit.row)] = kids
+    return nesting
+
+
+def _subtree_ends(units: list[_Unit], step: Decimal) -> list[int | None]:
+    """For each unit row, where the rows it sums end (the next row's index for a unit of projects), or None when
+    it adds up neither way. From the last row up, so a row's rows below are settled first (no recursion)."""
+    ends: list[int | None] = [None] * len(units)
+    for i in range(len(units) - 1, -1, -1):
+        ends[i] = i + 1 if units[i].adds_up else _group_end(units, ends, i, step)
+    return ends
+
+
+def _group_end(units: list[_Unit], ends: list[int | None], i: int, step: Decimal) -> int | None:
+    """Where the rows end that the row at i sums with its own projects, taking the rows after it (each with the
+    rows it sums) until its total is reached: None when a row that does not add up comes first, the total is
+    overshot, or the rows run out."""
+    unit = units[i]
+    missing, summed, j = unit.total - unit.under, 0, i + 1
+    while j < len(units) and missing > step * (unit.count + summed):
+        end = ends[j]
+        if end is None:
+            return None
+        missing -= units[j].total
+        summed += 1
+        j = end
+    return j if summed and abs(missing) <= step * (unit.count + summed) else None
+
+
+def filed_under(table: SourceTable) -> dict[int, list[ProjectRow]]:
+    """The projects filed under each unit row (by the row's identity), in order: those of its unit's name. Of rows
+    of one name printing different amounts (a department row over its 本级 printed with the department's name), a
+    project goes to the last one above it, as the parse step filed it (else the first); rows of one name printing
+    the same amounts (a unit row printed again) each count all of them."""
+    named: dict[str, list[AggregateRow]] = {}
+    for row in (a for a in table.aggregates if a.kind == "unit_subtotal"):
+        named.setdefault(row.name, []).append(row)
+    lines = {
+        name: [r.line_no for r in rows]
+        for name, rows in named.items()
+        if len(rows) > 1 and any(r.amounts != rows[0].amounts for r in rows)
+    }
+    placed: dict[int, list[ProjectRow]] = {}
+    for project in table.projects:
+        rows = named.get(project.unit_name, [])
+        if project.unit_name in lines:
+            rows = [rows[max(bisect_left(lines[project.unit_name], project.line_no) - 1, 0)]]
+        for row in rows:
+            placed.setdefault(id(row), []).append(project)
+    return placed
