@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from etl.model import AMOUNT_COLUMNS, MAX_YUAN, AggregateRow, Finding, SourceTable, TableRefused
-from etl.transform.unit_rows import Nesting, filed_under, nest_units
+from etl.transform.unit_rows import Nesting, nest_units
 
 FUNDING_COLUMNS = ("fiscal", "special_account", "other")
 
@@ -51,7 +51,7 @@ def _row_findings(table: SourceTable) -> list[Finding]:
 
 def _unit_findings(table: SourceTable, nesting: Nesting) -> list[Finding]:
     """Each unit row against its projects; a row summing unit rows against them (and its own projects, if any)."""
-    filed = filed_under(table)
+    filed = nesting.filed
     findings = []
     for unit in (a for a in table.aggregates if a.kind == "unit_subtotal" and _printed(a)):
         members = [p.amounts for p in filed.get(id(unit), [])]

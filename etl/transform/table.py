@@ -127,6 +127,27 @@ def _references(printed: str) -> tuple[list[str], list[tuple[int, int]]]:
     return refs, spans
 
 
+# the common printing, read by one match (0.7 µs against 7 for the general reading, which gives the same):
+# one reference first, its issuer at most 8 characters and no word of a lead-in (根据, 提前下达 …), then a name
+# that holds no other 号, begins with a word's character and not with the reference's verb (下达的 …)
+_LEADING_DOC = re.compile(
+    rf"^[(（]?(?P<doc>[\u4e00-\u9fff]{{1,8}}\s*[\[【〔(（]\s*\d{{4}}\s*[\]】〕)）]\s*第?\s*\d{{1,4}}\s*号{_WEN})"
+    r"[)）]?\s*[-－—:：、]?\s*(?P<name>\S.*)$"
+)
+_REFERENCE_VERBS = ("精神", "要求", "规定", "提前下达", "转下达", "下达", "拨付", "安排", "分配", "追加")
+
+
+def _one_leading_doc(printed: str) -> tuple[str, str] | None:
+    """split_transfer_doc's result for the common printing 穗财政【2023】79号名称, else None (read in full)."""
+    m = _LEADING_DOC.match(printed)
+    if m is None:
+        return None
+    doc, name = m["doc"], m["name"].strip()
+    if "号" in name or _LEAD.search(doc) or not _WORD.match(name) or name.startswith(_REFERENCE_VERBS):
+        return None
+    return None if _LEAD_ONLY.fullmatch(name) else (doc.strip(), name)
+
+
 def split_transfer_doc(printed: str) -> tuple[str | None, str]:
     """穗财政【2023】79号专职人民调解服务项目经费 -> (穗财政【2023】79号, 专职人民调解服务项目经费).
 
@@ -147,6 +168,8 @@ def split_transfer_doc(printed: str) -> tuple[str | None, str]:
     the name as printed (printed_name)."""
     if "号" not in printed:
         return None, printed
+    if found := _one_leading_doc(printed):
+        return found
     refs, spans = _references(printed)
     if not refs:
         return None, printed

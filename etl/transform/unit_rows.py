@@ -45,6 +45,7 @@ class Nesting:
 
     parent: dict[int, AggregateRow]  # a nested unit row -> the row whose total counts it
     children: dict[int, list[AggregateRow]]  # a row summing unit rows -> those rows (one level down), in order
+    filed: dict[int, list[ProjectRow]]  # filed_under(table): the projects under each unit row
 
 
 def settle_unit_rows(table: SourceTable) -> SourceTable:
@@ -140,6 +141,7 @@ def nest_units(table: SourceTable) -> Nesting:
     which adds up in turn (to its projects, or as such a row itself), within a printed step per row summed. A row
     that adds up to its own projects is a unit, whatever follows; a row summing nothing is never nested."""
     step, placed = _step(table), filed_under(table)
+    nesting = Nesting({}, {}, placed)
     units = []
     for row in (a for a in table.aggregates if a.kind == "unit_subtotal" and _printed(a)):
         under = placed.get(id(row), [])
@@ -147,8 +149,9 @@ def nest_units(table: SourceTable) -> Nesting:
         units.append(
             _Unit(row, row.amounts["total"], total, len(under), abs(row.amounts["total"] - total) <= step * len(under))
         )
+    if all(unit.adds_up for unit in units):
+        return nesting  # every unit row adds up to its projects (nearly every table): none sums others
     ends = _subtree_ends(units, step)
-    nesting = Nesting({}, {})
     for i, unit in enumerate(units):
         end = ends[i]
         if end is None or end == i + 1:
