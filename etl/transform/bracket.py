@@ -35,18 +35,34 @@ _TRAILING = " \t\r\n;；,，。、"
 def last_parenthesised(body: str) -> tuple[str, str | None]:
     """机柜数量(≥77台) -> ('机柜数量', '≥77台'); a body with no closing bracket at its end has no value. A remark
     printed after a number's brackets is the name's, not the target: 机柜数量(≥77台)(含备用) -> ('机柜数量(含备用)',
-    '≥77台') (it was read as the target 含备用, the number lost)."""
+    '≥77台') (it was read as the target 含备用, the number lost). A remark is a last part without a digit, one that
+    begins with a remark's word (含, 不含, 其中, 包括, 注 …: 机柜数量(≥77台)(含2个备用)) and prints no comparison, or
+    one that prints no comparison after a part that does (系统可用性(≥99.9%)(7×24小时))."""
     text = body.strip().rstrip(_TRAILING)
     name, value = _split_last(text)
-    if value is None or _NUMBER.search(value):
+    if value is None or (_NUMBER.search(value) and not _may_be_remark(value)):
         return name, value
     before, earlier = _split_last(name)
-    if earlier is not None and _NUMBER.search(earlier):
+    if earlier is not None and _NUMBER.search(earlier) and _is_remark(value, earlier):
         return before + text[len(name) :].strip(), earlier  # the remark with its brackets as printed
     return name, value
 
 
 _NUMBER = re.compile(r"\d")
+_REMARK_WORD = re.compile(r"^(?:含|不含|包含|包括|不包括|其中|另含|另有|另|注|备注|除|即)")
+_COMPARISON = re.compile(r"[≥≤＞＜><=＝≧≦]|不少于|不低于|不高于|不超过|不多于|不大于|不小于|至少|以上|以下|以内")
+
+
+def _may_be_remark(value: str) -> bool:
+    """Whether a last bracketed part printing a digit may be a remark: it prints no comparison."""
+    return _COMPARISON.search(value) is None
+
+
+def _is_remark(value: str, earlier: str) -> bool:
+    """Whether the last bracketed part is a remark to the earlier part, which holds a digit: it holds no digit,
+    begins with a remark's word, or the earlier part prints a comparison (a last part with a digit and a comparison
+    is the value, never asked about)."""
+    return not _NUMBER.search(value) or bool(_REMARK_WORD.match(value) or _COMPARISON.search(earlier))
 
 
 def _split_last(text: str) -> tuple[str, str | None]:

@@ -141,7 +141,7 @@ def _wrapped_name(lines: list[tuple[int, str]], i: int, name: str, quoted: bool 
     with the lines its cell wrapped it onto: the next lines of the same row (a title cell's lines), of the next row
     (the wrap printed as separate lines), or up to its closing quote (a text dump's quoted cell). The name's
     lines never hold a line break that means anything; a following title line (单位：万元, （2024年度）, the
-    table's title) is never read as a part of it."""
+    table's title) is never read as a part of it, nor a line that does not end a name (see _ends_the_name)."""
     printed, cut = _until_label(name)
     quoted = quoted or printed.startswith('"')
     open_quote = quoted and not (len(printed) > 1 and printed.endswith('"'))
@@ -160,7 +160,36 @@ def _wrapped_name(lines: list[tuple[int, str]], i: int, name: str, quoted: bool 
         row, open_quote = n, open_quote and not closing
         if quoted and not open_quote:
             break
-    return "".join(parts)
+    return parts[0] + "".join(parts[1 : _wrapped_parts(parts)])
+
+
+# The last character of a department's name (广州市天河区司法局, …人民政府办公室（区外事局）, 中共…委员会, …第一中学);
+# a place (…区, …镇) or a part of a word (…人民政府办公) ends no name, nor 本级, 项目, 2024 or A
+_NAME_END = frozenset("局委会室办院所站心校学园馆队处部厅社团府庭署司行台宫场组科股盟联厂")
+# a line break inside one of a name's last words after a character that can end a name: 委|员会, 办|公室, 学|校
+_SEAMS = {"委": "员", "办": "公事", "学": "校院会", "会": "馆", "社": "区"}
+
+
+def _ends_a_name(text: str) -> bool:
+    """Whether text ends as a department's name does: its last character, or the last inside its closing brackets
+    ((区外事局)); (本级), (含转移支付项目) and (一) end none."""
+    text = fold(text).rstrip()
+    if text.endswith(")"):  # its bracket may open on the line before: 办公室（区外 / 事局）
+        text = text[text.rfind("(") + 1 : -1].rstrip()
+    return bool(text) and text[-1] in _NAME_END
+
+
+def _wrapped_parts(parts: list[str]) -> int:
+    """How many of a name's lines (the first, then the candidate lines after it) are its: up to the last one that
+    ends a name. A first line that ends a name already (广州市天河区司法局) goes on only into a bracketed part
+    ((区外事局)) or the rest of its last word (中共广州市天河区委 / 员会): a unit's line after it (本级, 第一中学) or
+    another department's is not the name's."""
+    first = fold(parts[0]).rstrip()
+    if len(parts) > 1 and _ends_a_name(first):
+        second = fold(parts[1]).lstrip()
+        if not (second.startswith("(") or second[:1] in _SEAMS.get(first[-1], "")):
+            return 1
+    return max((k + 1 for k in range(1, len(parts)) if _ends_a_name(parts[k])), default=1)
 
 
 def _unit_said(folded: str) -> re.Match[str] | None:

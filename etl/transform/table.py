@@ -69,8 +69,9 @@ _GLUED_ISSUER = 6
 _HOLE = "\x00"
 _HOLES = re.compile(rf"{_HOLE}(?:\s*(?:[、,，;；/+＋]|以及|及|和|与|并)?\s*{_HOLE})+")  # 79号、穗财政【2023】80号
 _HOLE_LEAD = re.compile(rf"(?:{_LEAD_DROPPED})\s*[:：]?\s*{_HOLE}")  # 根据穗财政…, 文号：穗财政…
-_HOLE_TAIL = re.compile(  # …79号下达的, （穗财政…79号下达）: the reference's verb
-    rf"{_HOLE}\s*(?:精神|要求|规定)?(?:提前下达|转下达|下达|拨付|安排|分配|追加)(?:的|(?=\s*[{_CLOSE}]|\s*$))"
+_HOLE_TAIL = re.compile(  # …79号下达的, （穗财政…79号下达）, …79号文件精神 (at the end): the reference's words
+    rf"{_HOLE}\s*(?:(?:精神|要求|规定)?(?:提前下达|转下达|下达|拨付|安排|分配|追加)(?:的|(?=\s*[{_CLOSE}]|\s*$))"
+    rf"|(?:精神|要求|规定)(?=\s*[{_CLOSE}]|\s*$))"
 )
 _HOLE_BRACKETED = re.compile(rf"[{_OPEN}]\s*{_HOLE}\s*[{_CLOSE}]")
 _HOLE_FIRST = re.compile(rf"^[\s{_OPEN}]*{_HOLE}[\s{_CLOSE}{_SEP}]*")
@@ -93,6 +94,7 @@ def _issuer_start(printed: str, bracket: int, floor: int, name_follows: bool) ->
     start = end
     while start > floor and _CJK.match(printed[start - 1]):
         start -= 1
+    start = _spaced(printed, start, end, floor)
     at_text_start = not printed[:start].strip(_OPEN + " \t")
     bounded = (at_text_start and name_follows) or (start > floor and not _WORD.match(printed[start - 1]))
     if floor and start == floor and (joiner := _JOINER.match(printed, start, end)):
@@ -104,6 +106,21 @@ def _issuer_start(printed: str, bracket: int, floor: int, name_follows: bool) ->
     if bounded and end - start <= _MAX_ISSUER:
         return start
     return next((i for i in range(max(start, end - _GLUED_ISSUER), end - 1) if printed[i] in _ISSUER_FIRST), None)
+
+
+def _spaced(printed: str, start: int, end: int, floor: int) -> int:
+    """Where an issuer printed one character at a time (穗 财 政〔2023〕79号, a PDF's letter-spaced text) begins, when
+    the run of CJK before the bracket is one character: it was read as 政, the rest left in the name (穗 财法律援助)."""
+    if end - start != 1:
+        return start
+    while (
+        start - 2 >= floor
+        and printed[start - 1].isspace()
+        and _CJK.match(printed[start - 2])
+        and (start - 3 < floor or not _CJK.match(printed[start - 3]))
+    ):
+        start -= 2
+    return start
 
 
 def _references(printed: str) -> tuple[list[str], list[tuple[int, int]]]:

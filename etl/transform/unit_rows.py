@@ -18,9 +18,10 @@ change the table.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import pairwise
 
 from etl.model import AggregateRow, ProjectRow, SourceTable
 from etl.transform.normalise import CELL_UNIT_TO_YUAN
@@ -193,22 +194,39 @@ def _group_end(units: list[_Unit], ends: list[int | None], i: int, step: Decimal
 
 def filed_under(table: SourceTable) -> dict[int, list[ProjectRow]]:
     """The projects filed under each unit row (by the row's identity), in order: those of its unit's name. Of rows
-    of one name printing different amounts (a department row over its 本级 printed with the department's name), a
-    project goes to the last one above it, as the parse step filed it (else the first); rows of one name printing
-    the same amounts (a unit row printed again) each count all of them."""
+    of one name, one printed right over the next with no project of the name between them is a level over it (a
+    department row over its 本级 printed with the department's name, or a department of one unit) and holds none;
+    of the others, printing different amounts, a project goes to the last one above it, as the parse step filed it
+    (else the first), and printing the same amounts (a unit row printed again) each counts all of them."""
     named: dict[str, list[AggregateRow]] = {}
     for row in (a for a in table.aggregates if a.kind == "unit_subtotal"):
         named.setdefault(row.name, []).append(row)
-    lines = {
-        name: [r.line_no for r in rows]
-        for name, rows in named.items()
-        if len(rows) > 1 and any(r.amounts != rows[0].amounts for r in rows)
-    }
+    repeated = {name: rows for name, rows in named.items() if len(rows) > 1}
+    lines: dict[str, list[int]] = {}  # the lines of a repeated name's projects (filed in line order)
+    for project in table.projects:
+        if project.unit_name in repeated:
+            lines.setdefault(project.unit_name, []).append(project.line_no)
+    split: dict[str, list[int]] = {}  # a repeated name whose projects go to the last row above them: its rows' lines
+    for name, rows in repeated.items():
+        named[name] = rows = _filing_rows(rows, sorted(lines.get(name, [])))
+        if len(rows) > 1 and any(r.amounts != rows[0].amounts for r in rows):
+            split[name] = [r.line_no for r in rows]
     placed: dict[int, list[ProjectRow]] = {}
     for project in table.projects:
         rows = named.get(project.unit_name, [])
-        if project.unit_name in lines:
-            rows = [rows[max(bisect_left(lines[project.unit_name], project.line_no) - 1, 0)]]
+        if project.unit_name in split:
+            rows = [rows[max(bisect_left(split[project.unit_name], project.line_no) - 1, 0)]]
         for row in rows:
             placed.setdefault(id(row), []).append(project)
     return placed
+
+
+def _filing_rows(rows: list[AggregateRow], lines: list[int]) -> list[AggregateRow]:
+    """The rows of one name projects can be filed under: not one printed right over the next of the name, with no
+    project of the name (at ``lines``, sorted) between them."""
+    kept = []
+    for row, after in pairwise(rows):
+        at = bisect_right(lines, row.line_no)
+        if at < len(lines) and lines[at] < after.line_no:
+            kept.append(row)
+    return [*kept, rows[-1]]
