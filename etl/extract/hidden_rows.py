@@ -104,6 +104,7 @@ def shown(items: list[str]) -> str:
 # ---- what a page hides --------------------------------------------------------------------------------------------
 
 _DISPLAY = re.compile(r"display\s*:\s*([a-z-]+)", re.IGNORECASE)
+_VISIBILITY = re.compile(r"visibility\s*:\s*([a-z-]+)", re.IGNORECASE)
 _MAY_HIDE = (b"isplay", b"ISPLAY", b"idden", b"IDDEN")
 _BRACE = re.compile(r"[{}]")
 _COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
@@ -113,17 +114,21 @@ _CLASS_SELECTOR = re.compile(r"^([a-z]*)\.([\w-]+)$", re.IGNORECASE)  # .old, tr
 
 
 def display_none(style: str) -> bool | None:
-    """Whether a style's last display declaration is none (None: it declares no display)."""
-    if "display" not in style.lower():
+    """Whether a style hides what it styles (None: it says nothing of it): its last display declaration is none, or
+    its last visibility declaration is hidden (the row keeps its place, empty, but nothing of it is shown). A style
+    that declares display or visibility otherwise shows it (display:table-row over a class that hides)."""
+    lowered = style.lower()
+    display = _DISPLAY.findall(style) if "display" in lowered else []
+    visibility = _VISIBILITY.findall(style) if "visibility" in lowered else []
+    if not display and not visibility:
         return None
-    found = _DISPLAY.findall(style)
-    return found[-1].lower() == "none" if found else None
+    return bool(display and display[-1].lower() == "none") or bool(visibility and visibility[-1].lower() == "hidden")
 
 
 def _rules(css: str) -> Iterator[tuple[str, str]]:
     """The (selector, declarations) of a style sheet's top-level rules: an @media block's (print, a small
     screen) hides only there, and is left out."""
-    css = _COMMENT.sub("", css)
+    css = _COMMENT.sub("", css).replace("<!--", " ").replace("-->", " ")  # Word's and Excel's <style><!-- … -->
     depth, start, body = 0, 0, 0
     for brace in _BRACE.finditer(css):
         if brace.group() == "{":
@@ -139,9 +144,10 @@ def _rules(css: str) -> Iterator[tuple[str, str]]:
 
 
 class PageHiding:
-    """What a page hides: an element whose style says display:none, or that has the hidden attribute, or a class
-    the page's <style> sets to display:none (a class selector, .old or tr.old; the style attribute wins over it, and
-    it over the hidden attribute, as in a browser)."""
+    """What a page hides: an element whose style says display:none (or visibility:hidden), or that has the hidden
+    attribute, or a class the page's <style> sets to display:none (a class selector, .old or tr.old; the style
+    attribute wins over it, and it over the hidden attribute, as in a browser; Word's and Excel's
+    <style><!-- … --> are read as their rules)."""
 
     def __init__(self, doc: html.HtmlElement) -> None:
         self.classes: dict[str, set[str]] = {}  # class -> the tags it hides ("": any)

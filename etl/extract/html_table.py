@@ -6,8 +6,9 @@ Cells spanning rows or columns (rowspan/colspan) are flattened like merged Excel
 stays in the first position and the others are empty.
 
 What the page hides is treated as a workbook's hidden rows, columns and sheets (etl/extract/hidden_rows.py): a
-hidden row below the header row is not loaded but rejected, a hidden cell is not read, a hidden table not at all. A
-footnote marker after an amount (12.5<sup>1</sup>) is not read into it (see _unmarked).
+hidden row below the header row is not loaded but rejected, a hidden cell is not read, nor hidden text inside a shown
+cell, a hidden table not at all. A footnote marker after an amount (12.5<sup>1</sup>) or ending a text cell
+(合计<sup>1</sup>, Word's <a href="#_ftn1">[1]</a>) is not read into it (see _unmarked).
 """
 
 from __future__ import annotations
@@ -49,10 +50,18 @@ _BLOCKS = ("p", "div", "li")
 _MARKS = ("sup", "sub")
 # an amount but for what is set above or below its line (12.5<sup>1</sup>, 1,485.34<sup>注</sup>, 82.60万元<sup>*</sup>)
 _AMOUNT_SHAPED = re.compile(rf"^[-+]?[¥￥]?\d[\d,，.．\s]*(?:{AMOUNT_UNITS_OR_SHORT})?$")
-# what a footnote marker is: 1, 12, a, *, †, ①, [1], (1), 注1
-_FOOTNOTE = re.compile(r"^[\[(（【]?\s*(?:注\s*)?(?:\d{1,2}|[a-z]|[*＊※†‡§#¶]{1,3}|[①-⑳])\s*[\])）】]?$", re.IGNORECASE)
-_BREAKS_AND_MARKS = ("br", *_BLOCKS, *_MARKS)
-Footnote = tuple[str, str]  # (the cell with its marks, as read)
+# what a footnote marker is: 1, 12, a, *, †, ①, [1], (1), 注, 注1
+_FOOTNOTE = re.compile(
+    r"^[\[(（【]?\s*(?:注\s*(?:\d{1,2}|[a-z]|[①-⑳])?|\d{1,2}|[a-z]|[*＊※†‡§#¶]{1,3}|[①-⑳])\s*[\])）】]?$", re.IGNORECASE
+)
+# a text a footnote marker may follow (经费<sup>1</sup>, 合计<sup>注</sup>, 100%<sup>1</sup>): it ends in a Chinese
+# character, CJK or full-width punctuation, or %; not 500m<sup>2</sup> or CO<sub>2</sub>, which the marks are part of
+_ENDS_AS_TEXT = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef%]$")
+# Word's footnote and endnote references: <a href="#_ftn1"><span class=MsoFootnoteReference>[1]</span></a>, raised by
+# its style sheet, not by <sup>
+_WORD_NOTE_LINK = ("#_ftn", "#_edn")
+_BREAKS_AND_MARKS = ("br", "a", *_BLOCKS, *_MARKS)
+Footnote = tuple[str, str, bool]  # (the cell with its marks, as read, whether it is an amount)
 
 
 def cell_text(td: html.HtmlElement, footnotes: list[Footnote] | None = None) -> str:
@@ -64,9 +73,9 @@ def cell_text(td: html.HtmlElement, footnotes: list[Footnote] | None = None) -> 
     for node in td.iter(*_BREAKS_AND_MARKS):
         if node is td:
             continue
-        if node.tag in _MARKS:
+        if node.tag in _MARKS or (node.tag == "a" and node.get("href", "").startswith(_WORD_NOTE_LINK)):
             marks.append(node)
-        else:
+        elif node.tag != "a":
             node.tail = "\n" + (node.tail or "")
     text = td.text_content()
     return _unmarked(td, marks, text, footnotes) if marks else text
@@ -95,7 +104,7 @@ def _unmarked(td: html.HtmlElement, marks: list[html.HtmlElement], text: str, fo
     segments = _segments(td, marks)
     base = "".join(t for t, mark in segments if mark is None)
     if not _AMOUNT_SHAPED.match(base.strip()):
-        return text
+        return _text_without_footnotes(segments, base, footnotes) or text
     texts: dict[html.HtmlElement, str] = {}  # each mark's text
     after = False  # text after a marker: the marker is inside the amount or before it
     for t, mark in segments:
@@ -110,11 +119,34 @@ def _unmarked(td: html.HtmlElement, marks: list[html.HtmlElement], text: str, fo
     if after or not all(_FOOTNOTE.match(m) for _, m in markers) or (bare and ("sub" in bare or "." not in base)):
         return _marked(segments)
     if footnotes is not None:
-        footnotes.append((_marked(segments).strip(), base.strip()))
+        footnotes.append((_marked(segments).strip(), base.strip(), True))
     return base
 
 
-_WRITTEN = {"sup": "^({})", "sub": "_({})"}
+def _text_without_footnotes(
+    segments: list[tuple[str, html.HtmlElement | None]], base: str, footnotes: list[Footnote] | None
+) -> str | None:
+    """A text cell (a name, 合计, a packed target) without the footnote markers that end it (经费<sup>1</sup>,
+    合计<sup>注</sup>, …符合规范<sup>*</sup>: they are not part of it, and 合计1 was no total row), noted; None when
+    its marks are not that (500m<sup>2</sup>, H<sub>2</sub>O, a marker with text after it): read as before."""
+    last = max((i for i, (t, mark) in enumerate(segments) if mark is None and t.strip()), default=-1)
+    tail = [(t, mark) for t, mark in segments[last + 1 :] if t.strip()]
+    if last < 0 or not tail or any(mark is None for _, mark in tail) or not _ENDS_AS_TEXT.search(base.rstrip()):
+        return None
+    if any(mark is not None and t.strip() for t, mark in segments[:last]):
+        return None  # a mark inside the text too (H<sub>2</sub>O<sup>1</sup>): read as before
+    texts: dict[html.HtmlElement, str] = {}
+    for t, mark in tail:
+        texts[mark] = texts.get(mark, "") + t  # type: ignore[index]
+    for mark, marker in texts.items():
+        if not _FOOTNOTE.match(marker.strip()) or (marker.strip().isdecimal() and mark.tag == "sub"):
+            return None
+    if footnotes is not None:
+        footnotes.append((_marked(segments).strip(), base.strip(), False))
+    return base
+
+
+_WRITTEN = {"sup": "^({})", "sub": "_({})", "a": "^({})"}
 
 
 def _marked(segments: list[tuple[str, html.HtmlElement | None]]) -> str:
@@ -139,6 +171,9 @@ class Reading:
     hiding: PageHiding | None = None
     table: int = 1
     footnotes: list[str] = field(default_factory=list)
+    text_footnotes: list[str] = field(default_factory=list)
+    hidden_inside: dict[html.HtmlElement, list] = field(default_factory=dict)  # see hidden_inside_cells
+    hidden_text: list[str] = field(default_factory=list)
     hidden_cells: list[str] = field(default_factory=list)
     hidden_rows: int = 0
     hidden_tables: list[int] = field(default_factory=list)
@@ -154,11 +189,15 @@ class Reading:
         notes = []
         if self.footnotes:
             notes.append(f"footnote markers left out of amounts: {shown(self.footnotes)}")
+        if self.text_footnotes:
+            notes.append(f"footnote markers left out of text cells: {shown(self.text_footnotes)}")
         if self.hidden_tables:
             tables = shown([f"table {n}" for n in self.hidden_tables])
             notes.append(f"hidden tables not read (as a workbook's hidden sheets): {tables}")
         if self.hidden_cells:
             notes.append(f"hidden cells not read (as a workbook's hidden columns): {shown(self.hidden_cells)}")
+        if self.hidden_text:
+            notes.append(f"hidden text in cells not read: {shown(self.hidden_text)}")
         return notes
 
 
@@ -174,6 +213,8 @@ def _row_cells(tr: html.HtmlElement, pending: dict[int, int], budget: Budget, re
             if text := " ".join(td.text_content().split()):
                 reading.hidden_cells.append(f"line {tr.sourceline or 0} {text[:40]!r}")
             continue
+        if reading.hidden_inside and (inside := reading.hidden_inside.get(td)):
+            reading.hidden_text += _drop_hidden(inside, tr)
         while pending.get(col, 0) > 0:
             cells.append("")
             pending[col] -= 1
@@ -186,9 +227,43 @@ def _row_cells(tr: html.HtmlElement, pending: dict[int, int], budget: Budget, re
             if down:
                 pending[col] = down
             col += 1
-    if footnotes:
-        reading.footnotes += [f"line {tr.sourceline or 0} {marked!r} read as {base}" for marked, base in footnotes]
+    for marked, base, amount in footnotes:
+        (reading.footnotes if amount else reading.text_footnotes).append(
+            f"line {tr.sourceline or 0} {marked!r} read as {base[:40]}"
+        )
     return cells
+
+
+_STYLED = etree.XPath("//*[@style or @class or @hidden]")
+
+
+def hidden_inside_cells(doc: html.HtmlElement, hiding: PageHiding | None) -> dict[html.HtmlElement, list]:
+    """The elements the page hides inside a cell (<span style="display:none">9</span> in 1<span…>9</span>4.07, shown
+    14.07; a withdrawn name kept hidden beside the new one), by their cell: one look at the page's styled elements,
+    not one per cell. A hidden row or cell is not among them (the nearest of table, td and th above it is its
+    table: it is read and rejected, or left out, as a row or cell), nor a row of a table nested in a cell."""
+    found: dict[html.HtmlElement, list] = {}
+    if hiding is None:
+        return found
+    for element in _STYLED(doc):
+        cell = next(element.iterancestors("table", "td", "th"), None) if hiding.hides(element) else None
+        if cell is not None and cell.tag != "table":
+            found.setdefault(cell, []).append(element)
+    return found
+
+
+def _drop_hidden(elements: list, tr: html.HtmlElement) -> list[str]:
+    """Take the hidden elements out of their cell, the text after each kept; what was taken out, for the notes."""
+    dropped: list[str] = []
+    gone: set[html.HtmlElement] = set()
+    for element in elements:  # (in document order: one inside another comes after it, and goes with it)
+        if any(above in gone for above in element.iterancestors()):
+            continue
+        if text := " ".join(element.text_content().split()):
+            dropped.append(f"line {tr.sourceline or 0} {text[:40]!r}")
+        gone.add(element)
+        element.drop_tree()
+    return dropped
 
 
 def table_rows(
@@ -350,6 +425,7 @@ def read_html(path: Path, data: bytes) -> Grid:
     except (etree.ParserError, ValueError) as exc:
         raise TableRefused(path, f"HTML cannot be parsed: {exc}") from None
     reading = Reading(PageHiding.of(page, doc))
+    reading.hidden_inside = hidden_inside_cells(doc, reading.hiding)
     numbered = list(enumerate(doc.xpath("//table"), start=1))  # (numbered among all: "table n" is the page's n-th)
     hidden = _hidden_tables([table for _, table in numbered], reading.hiding)
     tables = [(n, table) for n, table in numbered if table not in hidden.tables]

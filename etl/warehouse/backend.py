@@ -122,8 +122,10 @@ class DuckDBWarehouse:
 
     def run_lock(self, wait_seconds: float = 60) -> AbstractContextManager[Any]:
         """One run at a time: the OS lock beside the file, held from the migration to the published copy."""
+        from etl.warehouse.connect import refuse_published_copy
         from etl.warehouse.locking import writer_lock
 
+        refuse_published_copy(self.path)  # before the lock file: nothing is made beside the analysts' copy
         return writer_lock(self.path, wait_seconds)
 
     def publish(self, wait_seconds: float = 60) -> Path | None:

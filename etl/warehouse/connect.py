@@ -200,6 +200,7 @@ def duckdb_upgrade(path: Path | None = None, wait_seconds: float = 60) -> str:
     from alembic.config import Config
 
     path = warehouse_path(path)
+    refuse_published_copy(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     _refuse_foreign(path)
     config = Config()
@@ -224,6 +225,24 @@ def duckdb_upgrade(path: Path | None = None, wait_seconds: float = 60) -> str:
     finally:
         engine.dispose()
     return head_revision()
+
+
+PUBLISHED_INFIX = ".published"
+
+
+def refuse_published_copy(path: Path) -> None:
+    """NotAWarehouse for the analysts' copy passed as the working file (X.published.duckdb while X.duckdb is beside
+    it): a load wrote into the copy analysts read, published it again as X.published.published.duckdb, and the next
+    load of X.duckdb replaced the copy, its facts with it."""
+    stem = path.stem
+    if not stem.endswith(PUBLISHED_INFIX) or stem == PUBLISHED_INFIX:
+        return
+    working = path.with_name(stem[: -len(PUBLISHED_INFIX)] + path.suffix)
+    if working.is_file() and published_path(working) == path:
+        raise NotAWarehouse(
+            f"{path} is the analysts' copy of the warehouse {working}, published by every load of it; left as it is: "
+            f"pass --warehouse {working}"
+        )
 
 
 def _refuse_foreign(path: Path) -> None:
@@ -327,6 +346,7 @@ def _busy(path: Path, exc: Exception) -> Exception:
 def duckdb_writing(path: Path, wait_seconds: float = 60.0) -> Iterator[duckdb.DuckDBPyConnection]:
     """The writer lock and a write connection (migrated to head), released afterwards."""
     path = warehouse_path(path)
+    refuse_published_copy(path)
     with writer_lock(path, wait_seconds):
         con = open_for_load(path, wait_seconds=wait_seconds)
         try:

@@ -3,6 +3,7 @@
 -- grain: project
 -- rationale: a project with targets or an amount prints no 绩效目标 (empty, or only a placeholder of placeholder_values.csv such as / or 无, in either width), so what the money is for is not said. A table that prints no goal for any of its projects (no 绩效目标 column, as in some per-row exports) is not flagged: the column is absent, not left empty.
 -- source: 财预〔2021〕101号 (a project's 绩效目标 states the outputs and effects expected of the money) and 财预〔2015〕88号 (申报绩效目标)
+-- whitespace, punctuation and invisible characters (no-break space, U+200B from web editors, a BOM) are dropped;
 -- the marks (value 'mark': /, —, - …) as one string, folded like the texts: a text of marks alone, any
 -- number of them (——, --, //), is a placeholder, and a word is one with its marks dropped (N/A is NA)
 with marks as (
@@ -10,7 +11,7 @@ with marks as (
             term,
             '！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～',
             '!"#$%&''()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~'),
-            ' 　,.;:!?"''()“”‘’、。' || chr(9) || chr(10) || chr(13), '')), ''), '') as mark_chars
+            ' 　,.;:!?"''()“”‘’、。' || chr(9) || chr(10) || chr(13) || chr(160) || chr(173) || chr(8194) || chr(8195) || chr(8201) || chr(8202) || chr(8203) || chr(8204) || chr(8205) || chr(8288) || chr(65279), '')), ''), '') as mark_chars
     from audit_vocabulary
     where list_name = 'placeholder_values' and value = 'mark'
 ),
@@ -21,7 +22,7 @@ words as (
             term,
             '！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～',
             '!"#$%&''()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~'),
-            ' 　,.;:!?"''()“”‘’、。' || chr(9) || chr(10) || chr(13), '')), marks.mark_chars, '') as word
+            ' 　,.;:!?"''()“”‘’、。' || chr(9) || chr(10) || chr(13) || chr(160) || chr(173) || chr(8194) || chr(8195) || chr(8201) || chr(8202) || chr(8203) || chr(8204) || chr(8205) || chr(8288) || chr(65279), '')), marks.mark_chars, '') as word
     from audit_vocabulary
     cross join marks
     where list_name = 'placeholder_values' and value <> 'mark'
@@ -48,7 +49,7 @@ short_goals as (
                 coalesce(projects.goal_text, ''),
                 '！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～',
                 '!"#$%&''()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~'),
-                ' 　,.;:!?"''()“”‘’、。' || chr(9) || chr(10) || chr(13), '')),
+                ' 　,.;:!?"''()“”‘’、。' || chr(9) || chr(10) || chr(13) || chr(160) || chr(173) || chr(8194) || chr(8195) || chr(8201) || chr(8202) || chr(8203) || chr(8204) || chr(8205) || chr(8288) || chr(65279), '')),
             marks.mark_chars, '') as goal_placeholder_key
     from projects
     cross join marks
@@ -78,7 +79,8 @@ select
     cast(null as varchar) as indicator_name,
     cast(null as varchar) as target_text,
     case
-        when coalesce(trim(goal_text), '') = '' then '未填绩效目标'
+        when coalesce(trim(translate(goal_text, chr(160) || chr(8203) || chr(65279), '')), '') = ''
+            then '未填绩效目标'
         else '绩效目标“' || goal_text || '”只是占位符'
     end
     || case

@@ -3,6 +3,7 @@
 -- grain: target
 -- rationale: the type and the values are printed but no indicator name (empty, or only a placeholder of placeholder_values.csv such as / or 无, in either width), so what the target measures is not said; the message names the type and the value to find it by.
 -- source: 财预〔2021〕101号 (each indicator is named under its level-1 and level-2 type)
+-- whitespace, punctuation and invisible characters (no-break space, U+200B from web editors, a BOM) are dropped;
 -- the marks (value 'mark': /, —, - …) as one string, folded like the texts: a text of marks alone, any
 -- number of them (——, --, //), is a placeholder, and a word is one with its marks dropped (N/A is NA)
 with marks as (
@@ -10,7 +11,7 @@ with marks as (
             term,
             '！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～',
             '!"#$%&''()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~'),
-            ' 　,.;:!?"''()“”‘’、。' || chr(9) || chr(10) || chr(13), '')), ''), '') as mark_chars
+            ' 　,.;:!?"''()“”‘’、。' || chr(9) || chr(10) || chr(13) || chr(160) || chr(173) || chr(8194) || chr(8195) || chr(8201) || chr(8202) || chr(8203) || chr(8204) || chr(8205) || chr(8288) || chr(65279), '')), ''), '') as mark_chars
     from audit_vocabulary
     where list_name = 'placeholder_values' and value = 'mark'
 ),
@@ -21,7 +22,7 @@ words as (
             term,
             '！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～',
             '!"#$%&''()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~'),
-            ' 　,.;:!?"''()“”‘’、。' || chr(9) || chr(10) || chr(13), '')), marks.mark_chars, '') as word
+            ' 　,.;:!?"''()“”‘’、。' || chr(9) || chr(10) || chr(13) || chr(160) || chr(173) || chr(8194) || chr(8195) || chr(8201) || chr(8202) || chr(8203) || chr(8204) || chr(8205) || chr(8288) || chr(65279), '')), marks.mark_chars, '') as word
     from audit_vocabulary
     cross join marks
     where list_name = 'placeholder_values' and value <> 'mark'
@@ -37,7 +38,7 @@ short_names as (
                 targets.indicator_name,
                 '！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～',
                 '!"#$%&''()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~'),
-                ' 　,.;:!?"''()“”‘’、。' || chr(9) || chr(10) || chr(13), '')),
+                ' 　,.;:!?"''()“”‘’、。' || chr(9) || chr(10) || chr(13) || chr(160) || chr(173) || chr(8194) || chr(8195) || chr(8201) || chr(8202) || chr(8203) || chr(8204) || chr(8205) || chr(8288) || chr(65279), '')),
             marks.mark_chars, '') as name_placeholder_key
     from v_audit_base_target as targets
     cross join marks
@@ -63,7 +64,10 @@ select
     seq,
     indicator_name,
     target_text,
-    case when trim(indicator_name) = '' then '未填指标名称' else '指标名称“' || indicator_name || '”只是占位符' end
+    case
+        when trim(translate(indicator_name, chr(160) || chr(8203) || chr(65279), '')) = '' then '未填指标名称'
+        else '指标名称“' || indicator_name || '”只是占位符'
+    end
     || '（指标类型“' || coalesce(printed_level1_name, level1_name, '') || '：'
     || coalesce(printed_level2_name, level2_name, '') || '”，'
     || case

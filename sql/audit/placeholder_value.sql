@@ -3,6 +3,7 @@
 -- grain: target
 -- rationale: the annual or the period target value is only a placeholder (/, —, 无, 不适用, N/A …, placeholder_values.csv, in either width, spaces and punctuation aside; marks such as / and — in any number, or punctuation alone), which states no target; which one is named (a period placeholder with no annual value is also missing_annual_value's).
 -- source: 财预〔2021〕101号 (each indicator carries a value for the budget year and for the period); 财预〔2015〕88号 (targets specific and measurable)
+-- whitespace, punctuation and invisible characters (no-break space, U+200B from web editors, a BOM) are dropped;
 -- the marks (value 'mark': /, —, - …) as one string, folded like the texts: a text of marks alone, any
 -- number of them (——, --, //), is a placeholder, and a word is one with its marks dropped (N/A is NA)
 with marks as (
@@ -10,7 +11,7 @@ with marks as (
             term,
             '！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～',
             '!"#$%&''()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~'),
-            ' 　,.;:!?"''()“”‘’、。' || chr(9) || chr(10) || chr(13), '')), ''), '') as mark_chars
+            ' 　,.;:!?"''()“”‘’、。' || chr(9) || chr(10) || chr(13) || chr(160) || chr(173) || chr(8194) || chr(8195) || chr(8201) || chr(8202) || chr(8203) || chr(8204) || chr(8205) || chr(8288) || chr(65279), '')), ''), '') as mark_chars
     from audit_vocabulary
     where list_name = 'placeholder_values' and value = 'mark'
 ),
@@ -21,7 +22,7 @@ words as (
             term,
             '！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～',
             '!"#$%&''()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~'),
-            ' 　,.;:!?"''()“”‘’、。' || chr(9) || chr(10) || chr(13), '')), marks.mark_chars, '') as word
+            ' 　,.;:!?"''()“”‘’、。' || chr(9) || chr(10) || chr(13) || chr(160) || chr(173) || chr(8194) || chr(8195) || chr(8201) || chr(8202) || chr(8203) || chr(8204) || chr(8205) || chr(8288) || chr(65279), '')), marks.mark_chars, '') as word
     from audit_vocabulary
     cross join marks
     where list_name = 'placeholder_values' and value <> 'mark'
@@ -39,7 +40,7 @@ short_texts as (
                         targets.annual_target_text,
                         '！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～',
                         '!"#$%&''()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~'),
-                        ' 　,.;:!?"''()“”‘’、。' || chr(9) || chr(10) || chr(13), '')),
+                        ' 　,.;:!?"''()“”‘’、。' || chr(9) || chr(10) || chr(13) || chr(160) || chr(173) || chr(8194) || chr(8195) || chr(8201) || chr(8202) || chr(8203) || chr(8204) || chr(8205) || chr(8288) || chr(65279), '')),
                     marks.mark_chars, '')
         end as annual_placeholder_key,
         case
@@ -49,7 +50,7 @@ short_texts as (
                         targets.period_target_text,
                         '！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～',
                         '!"#$%&''()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~'),
-                        ' 　,.;:!?"''()“”‘’、。' || chr(9) || chr(10) || chr(13), '')),
+                        ' 　,.;:!?"''()“”‘’、。' || chr(9) || chr(10) || chr(13) || chr(160) || chr(173) || chr(8194) || chr(8195) || chr(8201) || chr(8202) || chr(8203) || chr(8204) || chr(8205) || chr(8288) || chr(65279), '')),
                     marks.mark_chars, '')
         end as period_placeholder_key
     from v_audit_base_target as targets
