@@ -3,26 +3,19 @@
 -- grain: target
 -- rationale: the type and the values are printed but no indicator name (empty, or only a placeholder of placeholder_values.csv such as / or 无, in either width), so what the target measures is not said; the message names the type and the value to find it by.
 -- source: 财预〔2021〕101号 (each indicator is named under its level-1 and level-2 type)
--- whitespace, punctuation and invisible characters (no-break space, U+200B from web editors, a BOM) are dropped;
+-- texts are compared as placeholder_fold (sql/macros) leaves them: whitespace, punctuation and invisible characters
+-- (no-break space, U+200B from web editors, a BOM) dropped, full-width forms as ASCII, upper case;
 -- the marks (value 'mark': /, —, - …) as one string, folded like the texts: a text of marks alone, any
 -- number of them (——, --, //), is a placeholder, and a word is one with its marks dropped (N/A is NA)
 with marks as (
-    select coalesce(string_agg(upper(translate(translate(
-            term,
-            '！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～',
-            '!"#$%&''()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~'),
-            ' 　,.;:!?"''()“”‘’、。' || chr(9) || chr(10) || chr(13) || chr(160) || chr(173) || chr(8194) || chr(8195) || chr(8201) || chr(8202) || chr(8203) || chr(8204) || chr(8205) || chr(8288) || chr(65279), '')), ''), '') as mark_chars
+    select coalesce(string_agg(placeholder_fold(term), ''), '') as mark_chars
     from audit_vocabulary
     where list_name = 'placeholder_values' and value = 'mark'
 ),
 
 -- the placeholder words (无, 不适用, N/A …), folded like the texts
 words as (
-    select distinct translate(upper(translate(translate(
-            term,
-            '！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～',
-            '!"#$%&''()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~'),
-            ' 　,.;:!?"''()“”‘’、。' || chr(9) || chr(10) || chr(13) || chr(160) || chr(173) || chr(8194) || chr(8195) || chr(8201) || chr(8202) || chr(8203) || chr(8204) || chr(8205) || chr(8288) || chr(65279), '')), marks.mark_chars, '') as word
+    select distinct translate(placeholder_fold(term), marks.mark_chars, '') as word
     from audit_vocabulary
     cross join marks
     where list_name = 'placeholder_values' and value <> 'mark'
@@ -33,13 +26,7 @@ words as (
 short_names as (
     select
         targets.*,
-        translate(
-            upper(translate(translate(
-                targets.indicator_name,
-                '！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～',
-                '!"#$%&''()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~'),
-                ' 　,.;:!?"''()“”‘’、。' || chr(9) || chr(10) || chr(13) || chr(160) || chr(173) || chr(8194) || chr(8195) || chr(8201) || chr(8202) || chr(8203) || chr(8204) || chr(8205) || chr(8288) || chr(65279), '')),
-            marks.mark_chars, '') as name_placeholder_key
+        translate(placeholder_fold(targets.indicator_name), marks.mark_chars, '') as name_placeholder_key
     from v_audit_base_target as targets
     cross join marks
     where not targets.is_duplicate and length(targets.indicator_name) <= 12

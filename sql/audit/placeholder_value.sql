@@ -3,26 +3,19 @@
 -- grain: target
 -- rationale: the annual or the period target value is only a placeholder (/, —, 无, 不适用, N/A …, placeholder_values.csv, in either width, spaces and punctuation aside; marks such as / and — in any number, or punctuation alone), which states no target; which one is named (a period placeholder with no annual value is also missing_annual_value's).
 -- source: 财预〔2021〕101号 (each indicator carries a value for the budget year and for the period); 财预〔2015〕88号 (targets specific and measurable)
--- whitespace, punctuation and invisible characters (no-break space, U+200B from web editors, a BOM) are dropped;
+-- texts are compared as placeholder_fold (sql/macros) leaves them: whitespace, punctuation and invisible characters
+-- (no-break space, U+200B from web editors, a BOM) dropped, full-width forms as ASCII, upper case;
 -- the marks (value 'mark': /, —, - …) as one string, folded like the texts: a text of marks alone, any
 -- number of them (——, --, //), is a placeholder, and a word is one with its marks dropped (N/A is NA)
 with marks as (
-    select coalesce(string_agg(upper(translate(translate(
-            term,
-            '！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～',
-            '!"#$%&''()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~'),
-            ' 　,.;:!?"''()“”‘’、。' || chr(9) || chr(10) || chr(13) || chr(160) || chr(173) || chr(8194) || chr(8195) || chr(8201) || chr(8202) || chr(8203) || chr(8204) || chr(8205) || chr(8288) || chr(65279), '')), ''), '') as mark_chars
+    select coalesce(string_agg(placeholder_fold(term), ''), '') as mark_chars
     from audit_vocabulary
     where list_name = 'placeholder_values' and value = 'mark'
 ),
 
 -- the placeholder words (无, 不适用, N/A …), folded like the texts
 words as (
-    select distinct translate(upper(translate(translate(
-            term,
-            '！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～',
-            '!"#$%&''()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~'),
-            ' 　,.;:!?"''()“”‘’、。' || chr(9) || chr(10) || chr(13) || chr(160) || chr(173) || chr(8194) || chr(8195) || chr(8201) || chr(8202) || chr(8203) || chr(8204) || chr(8205) || chr(8288) || chr(65279), '')), marks.mark_chars, '') as word
+    select distinct translate(placeholder_fold(term), marks.mark_chars, '') as word
     from audit_vocabulary
     cross join marks
     where list_name = 'placeholder_values' and value <> 'mark'
@@ -35,23 +28,11 @@ short_texts as (
         targets.*,
         case
             when length(targets.annual_target_text) <= 12
-                then translate(
-                    upper(translate(translate(
-                        targets.annual_target_text,
-                        '！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～',
-                        '!"#$%&''()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~'),
-                        ' 　,.;:!?"''()“”‘’、。' || chr(9) || chr(10) || chr(13) || chr(160) || chr(173) || chr(8194) || chr(8195) || chr(8201) || chr(8202) || chr(8203) || chr(8204) || chr(8205) || chr(8288) || chr(65279), '')),
-                    marks.mark_chars, '')
+                then translate(placeholder_fold(targets.annual_target_text), marks.mark_chars, '')
         end as annual_placeholder_key,
         case
             when length(targets.period_target_text) <= 12
-                then translate(
-                    upper(translate(translate(
-                        targets.period_target_text,
-                        '！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～',
-                        '!"#$%&''()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~'),
-                        ' 　,.;:!?"''()“”‘’、。' || chr(9) || chr(10) || chr(13) || chr(160) || chr(173) || chr(8194) || chr(8195) || chr(8201) || chr(8202) || chr(8203) || chr(8204) || chr(8205) || chr(8288) || chr(65279), '')),
-                    marks.mark_chars, '')
+                then translate(placeholder_fold(targets.period_target_text), marks.mark_chars, '')
         end as period_placeholder_key
     from v_audit_base_target as targets
     cross join marks
