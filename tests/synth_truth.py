@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from etl.load.identity import folded
+from etl.text import folded
 from tools import synth
 
 SEED = 1

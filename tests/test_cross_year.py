@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from etl.load.identity import folded
 from etl.load.run import run_load
+from etl.text import folded
 from etl.warehouse.connect import connect
 from tests.synth_truth import project_truth, target_truth, write_pair
 from tools import synth

@@ -145,5 +145,21 @@ def test_alias_wins_and_can_keep_apart(tmp_path: Path) -> None:
     assert _links(new, cands, aliases) == {"law": (1, "alias"), "pm": (None, "kept_apart")}
 
 
+def test_an_alias_copied_as_printed_with_its_document_after_the_name_links(tmp_path: Path) -> None:
+    """The table printed 法律顾问经费（穗财政【2023】79号）: the document is split off (transfer_doc_no), and the linker
+    compares document + name. An alias row copied from the table as printed matched nothing (it was compared
+    whole); now it is read as the table's row is, and spaced or in either width alike."""
+    alias_file = tmp_path / "aliases.csv"
+    alias_file.write_text(
+        "department_name,name,same_as,note\n"
+        f"{DEPT},法律顾问经费（穗财政【2023】79号）,律师 管理业务经费,analyst: one project\n",
+        encoding="utf-8",
+    )
+    aliases = identity.read_aliases(alias_file)
+    cands = _candidates([(1, 2023, None, "律师管理业务经费"), (2, 2023, None, "法律援助经费")])
+    new = _names([("doc", "穗财政【2023】79号", "法律顾问经费")], 2024)
+    assert _links(new, cands, aliases) == {"doc": (1, "alias")}
+
+
 def test_missing_alias_file_is_empty(tmp_path: Path) -> None:
     assert identity.read_aliases(tmp_path / "none.csv").empty

@@ -12,9 +12,9 @@ import pytest
 from bs4 import BeautifulSoup
 from openpyxl import load_workbook
 
-from etl.load.identity import folded
 from etl.load.run import run_load
 from etl.report import ReportFiles, write_report
+from etl.text import folded
 from tests.synth_truth import write_pair
 from tools import synth
 

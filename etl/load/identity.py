@@ -46,8 +46,8 @@ from etl.load.names import (
     without_funding_word,
 )
 from etl.settings import aliases_path
-from etl.text import folded
 from etl.transform.header import clean_department
+from etl.transform.table import split_transfer_doc
 
 ALIAS_COLUMNS = ("department_name", "name", "same_as", "note")
 NEW_NAME_COLUMNS = ("name_key", "department_name", "unit_name", "project_name", "transfer_doc_no", "budget_year")
@@ -147,9 +147,9 @@ class _Aliases:
         self.pairs: dict[str, list[tuple[str, str]]] = {}
         self.kept_apart: dict[str, set[str]] = {}
         for dept, name, same_as in zip(aliases["department_name"], aliases["name"], aliases["same_as"], strict=True):
-            self.pairs.setdefault(dept.strip(), []).append((folded(name), folded(same_as)))
+            self.pairs.setdefault(dept.strip(), []).append((_alias_key(name), _alias_key(same_as)))
             if same_as == "":
-                self.kept_apart.setdefault(dept, set()).add(folded(name))
+                self.kept_apart.setdefault(dept, set()).add(_alias_key(name))
 
     def targets(self, department: str, name: str) -> list[str] | None:
         """The folded names the alias file pairs with ``name``; [] = keep apart; None = no alias row."""
@@ -164,6 +164,12 @@ class _Aliases:
 
     def apart(self, department: str) -> set[str]:
         return self.kept_apart.get(department, set())
+
+
+def _alias_key(name: str) -> str:
+    """An alias file's name as the linker compares printed names: its transfer documents first, however the analyst
+    copied it (法律顾问经费（穗财政【2023】79号）, as the table printed it, is 穗财政【2023】79号法律顾问经费)."""
+    return printed(*split_transfer_doc(name)) if name else ""
 
 
 class _UnitPool:
