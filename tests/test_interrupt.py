@@ -20,6 +20,15 @@ from etl.warehouse.connect import connect
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGINT") or os.name == "nt", reason="POSIX signals")
 
 
+@pytest.fixture(autouse=True)
+def _ctrl_c_raises() -> object:
+    """SIGINT raising KeyboardInterrupt, as in a terminal: a shell's background job (`nohup … &`) starts with it
+    ignored, and the run then rightly leaves it ignored (these tests asserted Python's default handler)."""
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, before)
+
+
 def _departments(sample: Path, folder: Path, n: int) -> Path:
     text = sample.read_text(encoding="utf-8")
     (folder / "2024").mkdir(parents=True)
