@@ -5,25 +5,11 @@
 -- source: 财预〔2021〕101号 (a project's 绩效目标 states the outputs and effects expected of the money) and 财预〔2015〕88号 (申报绩效目标)
 -- texts are compared as placeholder_fold (sql/macros) leaves them: whitespace, punctuation and invisible characters
 -- (no-break space, U+200B from web editors, a BOM) dropped, full-width forms as ASCII, upper case;
--- the marks (value 'mark': /, —, - …) as one string, folded like the texts: a text of marks alone, any
--- number of them (——, --, //), is a placeholder, and a word is one with its marks dropped (N/A is NA)
-with marks as (
-    select coalesce(string_agg(placeholder_fold(term), ''), '') as mark_chars
-    from audit_vocabulary
-    where list_name = 'placeholder_values' and value = 'mark'
-),
-
--- the placeholder words (无, 不适用, N/A …), folded like the texts
-words as (
-    select distinct translate(placeholder_fold(term), marks.mark_chars, '') as word
-    from audit_vocabulary
-    cross join marks
-    where list_name = 'placeholder_values' and value <> 'mark'
-),
-
+-- the placeholder terms are read from v_audit_placeholder_marks (the marks as one string) and
+-- v_audit_placeholder_words (the words, folded, their marks dropped)
 -- whether the project's table prints a goal for any of its projects: a window over the department, the
 -- year and the load (not a second scan), so that a filter on them reaches the scan
-projects as (
+with projects as (
     select
         projects.*,
         max(projects.goal_text) over (
@@ -39,7 +25,7 @@ short_goals as (
         projects.*,
         translate(placeholder_fold(coalesce(projects.goal_text, '')), marks.mark_chars, '') as goal_placeholder_key
     from projects
-    cross join marks
+    cross join v_audit_placeholder_marks as marks
     where
         length(coalesce(projects.goal_text, '')) <= 12
         and projects.table_goal_text <> ''
@@ -50,7 +36,7 @@ short_goals as (
 missing as (
     select short_goals.*
     from short_goals
-    left join words on short_goals.goal_placeholder_key = words.word
+    left join v_audit_placeholder_words as words on short_goals.goal_placeholder_key = words.word
     where short_goals.goal_placeholder_key = '' or words.word is not null
 )
 

@@ -5,30 +5,16 @@
 -- source: 财预〔2021〕101号 (each indicator is named under its level-1 and level-2 type)
 -- texts are compared as placeholder_fold (sql/macros) leaves them: whitespace, punctuation and invisible characters
 -- (no-break space, U+200B from web editors, a BOM) dropped, full-width forms as ASCII, upper case;
--- the marks (value 'mark': /, —, - …) as one string, folded like the texts: a text of marks alone, any
--- number of them (——, --, //), is a placeholder, and a word is one with its marks dropped (N/A is NA)
-with marks as (
-    select coalesce(string_agg(placeholder_fold(term), ''), '') as mark_chars
-    from audit_vocabulary
-    where list_name = 'placeholder_values' and value = 'mark'
-),
-
--- the placeholder words (无, 不适用, N/A …), folded like the texts
-words as (
-    select distinct translate(placeholder_fold(term), marks.mark_chars, '') as word
-    from audit_vocabulary
-    cross join marks
-    where list_name = 'placeholder_values' and value <> 'mark'
-),
-
+-- the placeholder terms are read from v_audit_placeholder_marks (the marks as one string) and
+-- v_audit_placeholder_words (the words, folded, their marks dropped)
 -- only a short name (12 characters at most as printed) can be empty or a placeholder: the others never
 -- reach the folding or the word list
-short_names as (
+with short_names as (
     select
         targets.*,
         translate(placeholder_fold(targets.indicator_name), marks.mark_chars, '') as name_placeholder_key
     from v_audit_base_target as targets
-    cross join marks
+    cross join v_audit_placeholder_marks as marks
     where not targets.is_duplicate and length(targets.indicator_name) <= 12
 ),
 
@@ -36,7 +22,7 @@ short_names as (
 unnamed as (
     select short_names.*
     from short_names
-    left join words on short_names.name_placeholder_key = words.word
+    left join v_audit_placeholder_words as words on short_names.name_placeholder_key = words.word
     where short_names.name_placeholder_key = '' or words.word is not null
 )
 

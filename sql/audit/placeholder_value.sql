@@ -5,25 +5,11 @@
 -- source: 财预〔2021〕101号 (each indicator carries a value for the budget year and for the period); 财预〔2015〕88号 (targets specific and measurable)
 -- texts are compared as placeholder_fold (sql/macros) leaves them: whitespace, punctuation and invisible characters
 -- (no-break space, U+200B from web editors, a BOM) dropped, full-width forms as ASCII, upper case;
--- the marks (value 'mark': /, —, - …) as one string, folded like the texts: a text of marks alone, any
--- number of them (——, --, //), is a placeholder, and a word is one with its marks dropped (N/A is NA)
-with marks as (
-    select coalesce(string_agg(placeholder_fold(term), ''), '') as mark_chars
-    from audit_vocabulary
-    where list_name = 'placeholder_values' and value = 'mark'
-),
-
--- the placeholder words (无, 不适用, N/A …), folded like the texts
-words as (
-    select distinct translate(placeholder_fold(term), marks.mark_chars, '') as word
-    from audit_vocabulary
-    cross join marks
-    where list_name = 'placeholder_values' and value <> 'mark'
-),
-
+-- the placeholder terms are read from v_audit_placeholder_marks (the marks as one string) and
+-- v_audit_placeholder_words (the words, folded, their marks dropped)
 -- only a short text (12 characters at most as printed) can be a placeholder: the others never reach the
 -- folding or the word list
-short_texts as (
+with short_texts as (
     select
         targets.*,
         case
@@ -35,7 +21,7 @@ short_texts as (
                 then translate(placeholder_fold(targets.period_target_text), marks.mark_chars, '')
         end as period_placeholder_key
     from v_audit_base_target as targets
-    cross join marks
+    cross join v_audit_placeholder_marks as marks
     where
         not targets.is_duplicate
         and (length(targets.annual_target_text) <= 12 or length(targets.period_target_text) <= 12)
@@ -50,8 +36,8 @@ placeholder_texts as (
         coalesce(short_texts.period_placeholder_key = '' or period_word.word is not null, false)
             as period_is_placeholder
     from short_texts
-    left join words as annual_word on short_texts.annual_placeholder_key = annual_word.word
-    left join words as period_word on short_texts.period_placeholder_key = period_word.word
+    left join v_audit_placeholder_words as annual_word on short_texts.annual_placeholder_key = annual_word.word
+    left join v_audit_placeholder_words as period_word on short_texts.period_placeholder_key = period_word.word
 )
 
 select
