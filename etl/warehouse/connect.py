@@ -50,16 +50,25 @@ _REVISION = re.compile(r"""^(down_revision|revision)\s*(?::[^=\n]*)?=\s*(?:None|
 
 
 @cache
+def _migration_ids() -> tuple[frozenset[str], frozenset[str], int]:
+    """The ``revision`` and ``down_revision`` ids the migration files print, and how many files there are."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    files = list(MIGRATIONS_DIR.joinpath("versions").glob("*.py"))
+    for version in files:
+        for kind, value in _REVISION.findall(version.read_text(encoding="utf-8")):
+            (revisions if kind == "revision" else parents).add(value)
+    return frozenset(revisions), frozenset(parents), len(files)
+
+
+@cache
 def head_revision() -> str:
     """The newest migration's id. Read from the migration files' ``revision``/``down_revision`` lines when they
     form one plain chain (importing Alembic to ask costs 0.7 s on every load); else Alembic decides."""
-    revisions, parents = set(), set()
-    for version in MIGRATIONS_DIR.joinpath("versions").glob("*.py"):
-        for kind, value in _REVISION.findall(version.read_text(encoding="utf-8")):
-            (revisions if kind == "revision" else parents).add(value)
+    revisions, parents, n_files = _migration_ids()
     heads = revisions - parents
-    if len(heads) == 1 and len(revisions) == len(list(MIGRATIONS_DIR.joinpath("versions").glob("*.py"))):
-        return heads.pop()
+    if len(heads) == 1 and len(revisions) == n_files:
+        return next(iter(heads))
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head() or ""
@@ -268,13 +277,9 @@ def _refuse_foreign(path: Path) -> None:
         )
 
 
-@cache
 def known_revisions() -> frozenset[str]:
-    """Every migration's revision id, read from the migration files (as head_revision reads them)."""
-    found = set()
-    for version in MIGRATIONS_DIR.joinpath("versions").glob("*.py"):
-        found.update(v for kind, v in _REVISION.findall(version.read_text(encoding="utf-8")) if kind == "revision")
-    return frozenset(found)
+    """Every migration's revision id, read from the migration files."""
+    return _migration_ids()[0]
 
 
 def duckdb_connect(
