@@ -23,7 +23,7 @@ with projects as (
 short_goals as (
     select
         projects.*,
-        translate(placeholder_fold(coalesce(projects.goal_text, '')), marks.mark_chars, '') as goal_placeholder_key
+        placeholder_key(coalesce(projects.goal_text, ''), marks.mark_chars) as goal_placeholder_key
     from projects
     cross join v_audit_placeholder_marks as marks
     where

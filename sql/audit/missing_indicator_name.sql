@@ -12,7 +12,7 @@
 with short_names as (
     select
         targets.*,
-        translate(placeholder_fold(targets.indicator_name), marks.mark_chars, '') as name_placeholder_key
+        placeholder_key(targets.indicator_name, marks.mark_chars) as name_placeholder_key
     from v_audit_base_target as targets
     cross join v_audit_placeholder_marks as marks
     where not targets.is_duplicate and length(targets.indicator_name) <= 12

@@ -14,11 +14,11 @@ with short_texts as (
         targets.*,
         case
             when length(targets.annual_target_text) <= 12
-                then translate(placeholder_fold(targets.annual_target_text), marks.mark_chars, '')
+                then placeholder_key(targets.annual_target_text, marks.mark_chars)
         end as annual_placeholder_key,
         case
             when length(targets.period_target_text) <= 12
-                then translate(placeholder_fold(targets.period_target_text), marks.mark_chars, '')
+                then placeholder_key(targets.period_target_text, marks.mark_chars)
         end as period_placeholder_key
     from v_audit_base_target as targets
     cross join v_audit_placeholder_marks as marks
