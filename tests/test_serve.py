@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,11 +29,20 @@ DEPLOYMENT = "jixiao-load/nightly"
 RUN_TIMEOUT = 180.0
 
 
-def api(server: ServerHandle, path: str, body: dict | None = None) -> dict:
+def api(server: ServerHandle, path: str, body: dict | None = None, tries: int = 5) -> dict:
+    """One call of the server's API. A 503 is asked again after a second: the test server (SQLite) answers it when
+    its database is busy, having committed nothing (seen once under a full CI run, the test passing alone)."""
     data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(f"{server.api_url}{path}", data=data, headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read())
+    for attempt in range(tries):
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return json.loads(response.read())
+        except urllib.error.HTTPError as exc:
+            if exc.code != 503 or attempt == tries - 1:
+                raise
+            time.sleep(1.0)
+    raise AssertionError("unreachable")
 
 
 def wait_for_deployment(server: ServerHandle, serving: subprocess.Popen, timeout: float = 90) -> dict:
