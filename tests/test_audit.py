@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from etl.cli.app import app
 from etl.load.run import run_load
-from etl.report.audit import read_audit, write_audit
+from etl.report.audit import fetch, read_audit, write_audit
 from etl.warehouse.audit_views import AUDIT_DIR, RULE_COLUMNS, rules, vocabulary
 from tools import synth
 
@@ -152,6 +152,30 @@ def test_department_score_card(sample_warehouse: Path) -> None:
     assert sum(row[f"n_{r}"] for r in RULE_IDS) == row["finding_count"]
     assert row["clean_project_count"] == 3  # projects whose only finding is the advisory missing 成本
     assert str(row["quantitative_share"]) == "0.7431"
+
+
+def test_jixiao_audit_reads_what_the_views_show(planted: tuple[Path, synth.GeneratedTable]) -> None:
+    """jixiao audit evaluates the rules once (a temporary table of findings, counted for the score card): what it
+    reads is exactly what analysts read from v_target_audit and v_department_audit, and nothing is left behind."""
+    warehouse, table = planted
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        for department, year in ((table.department, table.year), (None, table.year), (None, None)):
+            data = fetch(con, department, year)
+            where = " where " + " and ".join(
+                c for c, v in (("department_name = $d", department), ("budget_year = $y", year)) if v is not None
+            )
+            args = {k: v for k, v in (("d", department), ("y", year)) if v is not None}
+            where = where if args else ""
+            card = con.execute(f"select * from v_department_audit{where} order by all", args)
+            names = [d[0] for d in card.description]
+            assert data.scorecard == [dict(zip(names, r, strict=True)) for r in card.fetchall()]
+            view = con.execute(f"select {', '.join(RULE_COLUMNS)} from v_target_audit{where}", args).fetchall()
+            assert sorted(map(str, view)) == sorted(str(tuple(f.values())) for f in data.findings)
+            assert data.findings and data.scorecard[0]["finding_count"] == len(data.findings)
+        assert con.execute("select count(*) from duckdb_tables() where temporary").fetchone() == (0,)
+    finally:
+        con.close()
 
 
 def test_generated_planted_faults_found_with_no_false_alarm(planted: tuple[Path, synth.GeneratedTable]) -> None:

@@ -20,7 +20,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-from etl.warehouse.audit_views import RULE_COLUMNS, SEVERITIES, Rule, rules
+from etl.warehouse.audit_views import RULE_COLUMNS, SEVERITIES, Rule, department_audit_sql, rules
 from etl.warehouse.connect import connect
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -103,25 +103,35 @@ def cell_text(value: Any) -> str:
 
 
 def fetch(con: duckdb.DuckDBPyConnection, department: str | None = None, year: int | None = None) -> AuditData:
-    """The findings and the score card of the department-year (None: every department, every year)."""
+    """The findings and the score card of the department-year (None: every department, every year).
+
+    The rules run once: their findings go into a temporary table (allowed on a read-only connection), and the
+    score card (v_department_audit's SQL, etl.warehouse.audit_views) counts them from there."""
     where, args = _where(con, department, year)
+    found = rules()
     try:
-        scorecard = _records(
-            con, f"select * from v_department_audit{where} order by department_name, budget_year", args
-        )
+        con.execute(f"create or replace temp table {_FINDINGS} as select * from v_target_audit{where}", args)
     except duckdb.CatalogException:
         raise NoAudit(
             "the warehouse has no audit views yet: run `jixiao load` (it re-creates the views and publishes the copy)"
         ) from None
-    if not scorecard:
-        raise NoAudit(f"no loaded table for {department or 'any department'} in {year or 'any year'}")
-    findings = _records(
-        con,
-        f"select {', '.join(RULE_COLUMNS)} from v_target_audit{where} order by department_name, budget_year, "
-        "unit_name, project_name, project_id, seq nulls first, rule_id, severity, message",
-        args,
-    )
-    return AuditData(department, year, findings, scorecard, rules())
+    try:
+        card = department_audit_sql(found, findings=_FINDINGS)
+        scorecard = _records(con, f"select * from ({card}) as card{where} order by department_name, budget_year", args)
+        if not scorecard:
+            raise NoAudit(f"no loaded table for {department or 'any department'} in {year or 'any year'}")
+        findings = _records(
+            con,
+            f"select {', '.join(RULE_COLUMNS)} from {_FINDINGS} order by department_name, budget_year, "
+            "unit_name, project_name, project_id, seq nulls first, rule_id, severity, message",
+            [],
+        )
+    finally:
+        con.execute(f"drop table if exists {_FINDINGS}")
+    return AuditData(department, year, findings, scorecard, found)
+
+
+_FINDINGS = "temp.audit_findings"  # this connection's own: nothing is written to the warehouse
 
 
 def read_audit(department: str | None, year: int | None, warehouse: Path | None = None) -> AuditData:

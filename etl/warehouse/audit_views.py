@@ -132,7 +132,10 @@ def target_audit_sql(found: list[Rule]) -> str:
     return head + "\nunion all\n".join(parts)
 
 
-def department_audit_sql(found: list[Rule]) -> str:
+def department_audit_sql(found: list[Rule], findings: str = "v_target_audit") -> str:
+    """v_department_audit's SQL; ``findings`` names the relation its findings are read from (jixiao audit reads
+    them once into a temporary table and counts them from there: every rule evaluated once, not twice)."""
+
     def count(column: str, value: str) -> str:
         return f"sum(case when {column} = {_literal(value)} then 1 else 0 end)"
 
@@ -153,7 +156,7 @@ with rows as (
     select
         department_name, budget_year, load_id, project_id, 0 as target_count, 0 as quantitative_count,
         rule_id, severity
-    from v_target_audit
+    from {findings}
 ),
 
 per_project as (
