@@ -7,6 +7,7 @@ import re
 from functools import cache
 from pathlib import Path
 
+from etl.extract.invisible import without_invisible
 from etl.model import AMOUNT_UNITS
 from etl.text import header_key
 
@@ -25,7 +26,8 @@ def column_map() -> dict[str, str]:
 
 def canonical_column(cell: str) -> tuple[str | None, str | None]:
     """Map one header cell to (canonical column, unit printed in the header or None)."""
-    key = header_key(cell).removeprefix("其中").removeprefix(":")  # 其中：财政拨款, a part of the total before it
+    # 项目名称<U+200B> from a page, a BOM before 项目名称 in files joined end to end: the characters are not read
+    key = without_invisible(header_key(cell)).removeprefix("其中").removeprefix(":")  # 其中：财政拨款: a part
     unit = None
     if m := _UNIT_SUFFIX.search(key):
         unit, key = m.group(1), key[: m.start()]

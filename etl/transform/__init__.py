@@ -19,5 +19,9 @@
 # document bad_input; 9: one stored spelling of a department (spaces dropped, widths folded, parentheses full-width),
 # a department name wrapped in its cell read whole, transfer documents split wherever printed (after the name,
 # several), a remark after a bracket value kept with the name, an HTML page's hidden rows rejected and its hidden
-# cells and tables not read, a footnote marker after an HTML amount not read into it, nested unit levels reconciled
-PARSER_VERSION = 9
+# cells and tables not read, a footnote marker after an HTML amount not read into it, nested unit levels reconciled;
+# 10: an issuer glued after a name's words split off alone, 小区(2023)3号楼 not a document, invisible characters
+# (U+200B, a BOM) not read, a unit printed only in the title read, page numbers and a title printed again at a page
+# break not rows, unquoted line breaks of a text dump joined, 合计：/总合计 the grand total, visibility:collapse, a
+# footnote marker inside a packed cell dropped, ≥95%（含）/⩾/± read
+PARSER_VERSION = 10

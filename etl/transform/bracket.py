@@ -17,12 +17,12 @@ import re
 
 from etl.extract.columns import header_positions
 from etl.model import AggregateRow, Grid, GridRow, Indicator, ProjectRow, Reject, SourceTable, TableRefused
-from etl.text import fold, squash, strip_tags
+from etl.text import squash, strip_tags
 from etl.transform.header import clean_department, parse_header, table_with_unit
 from etl.transform.indicator_types import resolve_type
 from etl.transform.indicators import EQUALS
 from etl.transform.per_row import split_code
-from etl.transform.table import GRAND_TOTAL_NAMES, split_transfer_doc, sub_header, with_sub_header
+from etl.transform.table import is_grand_total, split_transfer_doc, sub_header, with_sub_header
 from etl.transform.target_values import parse_target_value
 
 _HEADING = re.compile(r"【([^】]*)】")
@@ -210,7 +210,7 @@ def _row(table: SourceTable, row: GridRow, positions: dict[str, int], unit: str)
     goal, sections = split_goal_cell(_cell(cells, positions, "goal"))
     if sections:  # a project, whether or not a code is printed beside it
         table.projects.append(_project(row, name, unit or table.department_name, raw, goal, sections))
-    elif fold(name).replace(" ", "") in GRAND_TOTAL_NAMES:
+    elif is_grand_total(name):
         table.aggregates.append(AggregateRow(row.line_no, "grand_total", name, raw))
     elif _CODE.match(code):
         table.aggregates.append(AggregateRow(row.line_no, "unit_subtotal", name, raw, code=code))

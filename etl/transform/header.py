@@ -31,6 +31,9 @@ _UNIT_LOOSE = re.compile(
     r"(?![\u4e00-\u9fff])"
 )
 _UNIT_ALONE = re.compile(rf"^\(?\s*(?:(?:金额)?单位\s*)?(?:人民币\s*)?(?P<unit>{AMOUNT_UNITS})\s*\)?$")
+# a title ending in its unit: 项目支出绩效目标表（元）, …目标表（2024年度）(万元). Left unread, a table in 元 printing
+# its unit only there was read in the default 万元, every amount x 10,000
+_TITLE_UNIT = re.compile(rf"\(\s*(?:金额\s*)?(?:人民币\s*)?(?P<unit>{AMOUNT_UNITS})\s*\)\s*$")
 # a unit of no table's (单位：美元, 单位：万美元, 单位：港元): kept as printed, so the table is refused for it
 _OTHER_UNIT = re.compile(
     r"(?<![算报制设施管用行])(?:金额|货币|计量)?单位\s*[:(/]\s*(?P<unit>[\u4e00-\u9fff]{1,3}元)(?![\u4e00-\u9fff])"
@@ -98,7 +101,7 @@ def parse_header(preamble: list[tuple[int, str]]) -> Header:
             if printed and fold_key(named.setdefault(label, printed)) != fold_key(printed):
                 other_department = other_department or f"{label}：{named[label]} and {label}：{printed}"
             department = printed or department
-        if m := _unit_said(folded):
+        if (m := _unit_said(folded)) or (line == title and (m := _TITLE_UNIT.search(folded))):
             said = AMOUNT_UNIT_SHORT.get(m.group("unit"), m.group("unit"))
             other = other or (said if unit and said != unit else None)
             unit = unit or said

@@ -26,6 +26,7 @@ from dataclasses import replace
 from functools import lru_cache
 from sys import intern
 
+from etl.extract.invisible import visible_name
 from etl.model import Indicator, TargetValue
 from etl.text import fold, squash, strip_tags
 from etl.transform.indicator_types import resolve_type
@@ -178,6 +179,7 @@ def _item_fields(body: str) -> tuple | str:
         return _why_not(fold(stripped))
     if any(text and _RUN_TOGETHER.search(text) for text in (period_text, annual_text)):
         return "a value holds another indicator's 实施周期指标值 or 年度指标值: items run together (a number missing?)"
+    name = visible_name(name)  # 工程量<U+200B>完成率 is 工程量完成率 (see etl/transform/invisible.py)
     l1c, l2c = m["l1c"] or "", m["l2c"] or ""  # "" where the types are printed by name only
     key, misparented = resolve_type(l1c, m["l1n"], l2c, m["l2n"])
     lenient = m.re is _ITEM_LOOSE or m.re is _ITEM_COLON

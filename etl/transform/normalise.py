@@ -6,6 +6,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from etl.extract.invisible import without_invisible
 from etl.model import (
     AMOUNT_COLUMNS,
     AMOUNT_UNIT_SHORT,
@@ -23,8 +24,12 @@ from etl.transform.header import UNIT_NOT_PRINTED
 CELL_UNIT_TO_YUAN: dict[str, Decimal] = UNIT_TO_YUAN | {s: UNIT_TO_YUAN[u] for s, u in AMOUNT_UNIT_SHORT.items()}
 FEN = Decimal("0.01")
 _NIL = re.compile(r"^[-—–―/／]*$")  # nothing printed, or a dash or slash for it (-, —, ——, –, /)
-_AMOUNT = re.compile(rf"^(?P<num>[-+]?(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?)\s*(?P<unit>{AMOUNT_UNITS_OR_SHORT})?$")
+# digits are ASCII (fold_number made the full-width ones so): \d took ٣ (an Arabic-Indic 3) for 3
+_AMOUNT = re.compile(
+    rf"^(?P<num>[-+]?(?:[0-9]{{1,3}}(?:,[0-9]{{3}})+|[0-9]+)(?:\.[0-9]+)?)\s*(?P<unit>{AMOUNT_UNITS_OR_SHORT})?$"
+)
 
+_SHEET_ERROR = re.compile(r"^#(?:N/A|REF!|VALUE!|DIV/0!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA)$", re.IGNORECASE)
 
 # a space between two digits, or beside the decimal point, is a thousands separator at most: read as a comma, so
 # only groups of three pass (1 485.34); 82 60, 8 2.60 or 82 . 60 are no number (they were read as 8260, 82.60)
@@ -38,13 +43,15 @@ class AmountError(ValueError):
 @lru_cache(maxsize=1 << 14)
 def to_yuan(cell: str, source_unit: str) -> Decimal:
     """'1,485.34' in 万元 -> Decimal('14853400.00'); '' -> 0; a unit in the cell wins (cached: amounts recur)."""
-    text = fold_number(fold(cell)).strip().removeprefix("¥").removeprefix("￥")  # Excel's currency format
+    # ¥: Excel's currency format; a character that prints nothing (1.00<U+200B>, copied from a page) is not read
+    text = without_invisible(fold_number(fold(cell))).strip().removeprefix("¥").removeprefix("￥")
     text = _SPACE_IN_NUMBER.sub(",", text).replace(" ", "")  # 1 485.34 as 1,485.34; 82 60 as 82,60: not a number
     if _NIL.match(text):
         return Decimal("0.00")
     m = _AMOUNT.match(text)
     if m is None:
-        raise AmountError(f"amount {cell!r} is not a number")
+        what = "a spreadsheet's error value (its formula failed)" if _SHEET_ERROR.match(text) else "not a number"
+        raise AmountError(f"amount {cell!r} is {what}")
     try:
         value = Decimal(m.group("num").replace(",", "")) * CELL_UNIT_TO_YUAN[m.group("unit") or source_unit]
     except (InvalidOperation, KeyError) as exc:

@@ -13,10 +13,11 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from etl.extract.invisible import visible_name
 from etl.model import GridRow, Indicator, ProjectRow
 from etl.text import fold, squash, strip_tags
 from etl.transform.indicator_types import resolve_type
-from etl.transform.target_values import fits_target_number, parse_target_value
+from etl.transform.target_values import REMARK_AFTER, fits_target_number, parse_target_value
 
 INDICATOR_COLUMNS = ("level1", "level2", "indicator_name", "comparison", "value", "period_value", "unit")
 _CODED = re.compile(r"^(?P<code>\d{1,2})\s*[-－—.、]\s*(?P<name>\S.*)$")
@@ -68,9 +69,12 @@ def target_text(comparison: str, value: str, unit: str) -> str | None:
     # = | 提升 is printed 提升 (but = | 100% is =100%)
     qualitative_equal = comparison in ("=", "＝", "等于") and not _is_number(value.removesuffix("%"))
     prefix = "" if comparison in _NO_COMPARISON or value.startswith(comparison) or qualitative_equal else comparison
-    # the unit after a number, also one printed with its sign in the value cell (≥ | ≥95 | % -> ≥95%)
-    suffix = unit if unit and not value.endswith(unit) and _is_number(value.lstrip(_SIGNS)) else ""
-    return f"{prefix}{value}{suffix}"
+    # the unit after a number, also one printed with its sign in the value cell (≥ | ≥95 | % -> ≥95%), before a
+    # remark closing it (≥ | 95（含） | % -> ≥95%（含）)
+    remark = m.group() if (m := REMARK_AFTER.search(fold(value))) else ""
+    number = value[: len(value) - len(remark)]
+    suffix = unit if unit and not number.endswith(unit) and _is_number(number.lstrip(_SIGNS)) else ""
+    return f"{prefix}{number}{suffix}{value[len(number) :]}"
 
 
 def _is_number(text: str) -> bool:
@@ -97,7 +101,7 @@ def indicator_from_row(cursor: ProjectCursor, row: GridRow, positions: dict[str,
     cursor.seq += 1
     cursor.level1 = cell(cells, positions, "level1") or cursor.level1
     cursor.level2 = cell(cells, positions, "level2") or cursor.level2
-    name = cell(cells, positions, "indicator_name")
+    name = visible_name(cell(cells, positions, "indicator_name"))  # 工程量<U+200B>完成率 is 工程量完成率
     if not name:
         raise RowError("indicator row has no indicator name (三级指标)")
     if not cursor.level2:

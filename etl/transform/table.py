@@ -13,8 +13,10 @@ from etl.extract.columns import (
     header_positions,
     is_header_row,
 )
+from etl.extract.invisible import without_invisible
 from etl.model import (
     AMOUNT_COLUMNS,
+    AMOUNT_UNITS,
     AggregateRow,
     Grid,
     GridRow,
@@ -25,6 +27,7 @@ from etl.model import (
     TableRefused,
 )
 from etl.text import NOTE_LINE, fold, fold_key, squash, strip_tags
+from etl.transform.broken_lines import join_broken_lines
 from etl.transform.doubled_columns import refuse_doubled_columns
 from etl.transform.header import clean_department, department_in_row, parse_header, table_with_unit
 from etl.transform.indicators import ItemError, parse_indicators, split_items
@@ -32,6 +35,19 @@ from etl.transform.per_row import ProjectCursor, RowError, add_indicator, has_in
 from etl.transform.truncation import refuse_if_truncated
 
 GRAND_TOTAL_NAMES = frozenset({"合计", "总计", "合 计", "总 计"})
+# 合计 printed with a colon or its unit after it (合计：, 合计（万元）, 总 计:), or as 总合计: the grand total still (it
+# was a unit named 合计：, a level over the units, and the table had no 合计)
+_TOTAL_DRESSING = re.compile(rf"(?:[:：]|\((?:单位[:：]?)?(?:{AMOUNT_UNITS})\))+$")
+_TOTAL_WORDS = frozenset({"合计", "总计", "总合计"})
+
+
+def is_grand_total(name: str) -> bool:
+    """Whether a row's name says it is the table's 合计 (any spacing, a colon or a unit after it)."""
+    key = fold(name).replace(" ", "")
+    return key in GRAND_TOTAL_NAMES or (key[:1] in "合总" and _TOTAL_DRESSING.sub("", key) in _TOTAL_WORDS)
+
+
+_UNQUOTED = frozenset({"text", "pipe"})  # readers whose cells cannot hold a line break
 MAX_CELL_CHARS = 32767  # Excel's own limit for one cell
 _ROW_NUMBER = re.compile(r"^[\d一二三四五六七八九十百（）()、.．\s]*$")  # 1, 12, 一、, (三): a 序号 cell's own text
 _AMOUNTISH = re.compile(r"^[-+]?[\d,]+(?:\.\d+)?\s*(?:万元|元|万)?$")
@@ -46,11 +62,14 @@ _CLOSE = r"\]】〕)）］﹞〗"
 _SEP = r"\-－—–:：、,，;；/|"
 _WEN = rf"(?:文件(?![{_WENJIAN_WORDS}])|文(?![件{_WEN_WORDS}]))?+"  # …79号文 / …79号文件: the document referred to
 _NUMBER = rf"第?\s*\d{{1,4}}(?:\s*[、,，]\s*\d{{1,4}})*\s*号{_WEN}"  # 79号, 第 79 号, 79、80号 (…号文)
+# a word of a place after a number (3号楼, 1号线, 5号院) makes it an address unless an issuer precedes the year
+# (穗财政【2023】185号院前急救…: the name begins with 院)
+_ADDRESS = "楼线栋幢座室院"
 # a reference but its issuer, 【2023】79号 (the issuer, read to its left, is found apart: _issuer_start)
 _CORE = re.compile(rf"[{_OPEN}]\s*\d{{4}}\s*[{_CLOSE}]\s*{_NUMBER}")
 # a further number of the same issuer: 穗财政【2023】79号、80号, …79号及〔2023〕80号 (not …79号、1号线…, 2号楼…)
 _CONT = re.compile(
-    rf"\s*(?:[、,，;；/]|以及|及|和|与)\s*(?P<ref>(?:[{_OPEN}]\s*\d{{4}}\s*[{_CLOSE}]\s*)?{_NUMBER})(?![楼线栋幢座室院])"
+    rf"\s*(?:[、,，;；/]|以及|及|和|与)\s*(?P<ref>(?:[{_OPEN}]\s*\d{{4}}\s*[{_CLOSE}]\s*)?{_NUMBER})(?![{_ADDRESS}])"
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _WORD = re.compile(r"[^\W_]")
@@ -65,6 +84,13 @@ _LEAD_ONLY = re.compile(rf"(?:{_LEAD_KEPT}|的|\s|[{_SEP}{_OPEN}{_CLOSE}])*")
 _ISSUER_FIRST = frozenset("京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤琼川蜀贵黔云滇陕秦甘陇青宁新藏桂蒙穗深珠莞佛财国")
 _MAX_ISSUER = 8
 _GLUED_ISSUER = 6
+# a run of at most this many before the year is an issuer whole (穗财政, 粤财社, 粤教高函, 穗人社发); a longer one
+# holds the end of a name (法律援助穗财政【2023】79号经费): its issuer begins as a glued one does
+_SHORT_ISSUER = 4
+# (2023) in round brackets is also a name's (小区(2023)3号改造): there the issuer must read as one, a place, 财 or 国
+# or a word of the documents' kinds (中办发, 人社部函, 教财字); see _reads_as_document
+_ROUND = frozenset("(（")
+_ISSUER_WORDS = _ISSUER_FIRST | frozenset("发函办字府")
 # the name is cleaned with a hole where each run of references stood
 _HOLE = "\x00"
 _HOLES = re.compile(rf"{_HOLE}(?:\s*(?:[、,，;；/+＋]|以及|及|和|与|并)?\s*{_HOLE})+")  # 79号、穗财政【2023】80号
@@ -85,9 +111,10 @@ def _issuer_start(printed: str, bracket: int, floor: int, name_follows: bool) ->
     The issuer is the run of CJK characters before the bracket, not reaching back past ``floor`` (the end of the
     previous reference); a joiner (及, 和) just after that reference and a word leading the reference (根据,
     提前下达 …) are not the issuer's. Led by a separator or bracket, such a word, or the start of the text with
-    the name after the reference, the whole run is the issuer (up to eight characters: 穗财政, 粤财社); glued to
-    the text before it (法律援助经费穗财预〔2023〕12号, 2024年穗财政【2023】79号…) the issuer begins at its first
-    place or 财/国 among the last six characters."""
+    the name after the reference, a run of up to four characters is the issuer (穗财政, 粤财社, 粤教高函); glued to
+    the text before it (法律援助经费穗财预〔2023〕12号, 2024年穗财政【2023】79号…), or a longer run (法律援助穗财政
+    【2023】79号经费: the name's words before the issuer), the issuer begins at its first place or 财/国 among the last
+    six characters, else (中共中央办公厅) a bounded run of up to eight is the issuer whole."""
     end = bracket
     while end > floor and printed[end - 1].isspace():
         end -= 1
@@ -103,9 +130,10 @@ def _issuer_start(printed: str, bracket: int, floor: int, name_follows: bool) ->
         start, bounded = lead, True  # the last such word: 根据穗财政…, 提前下达穗财政…
     if start == end:
         return None
-    if bounded and end - start <= _MAX_ISSUER:
+    if bounded and end - start <= _SHORT_ISSUER:
         return start
-    return next((i for i in range(max(start, end - _GLUED_ISSUER), end - 1) if printed[i] in _ISSUER_FIRST), None)
+    glued = next((i for i in range(max(start, end - _GLUED_ISSUER), end - 1) if printed[i] in _ISSUER_FIRST), None)
+    return start if glued is None and bounded and end - start <= _MAX_ISSUER else glued
 
 
 def _spaced(printed: str, start: int, end: int, floor: int) -> int:
@@ -135,7 +163,7 @@ def _references(printed: str) -> tuple[list[str], list[tuple[int, int]]]:
             more.append(cont.group("ref"))
             end = cont.end()
         start = _issuer_start(printed, core.start(), floor, bool(_WORD.search(printed, end)))
-        if start is None:
+        if start is None or not _reads_as_document(printed, core, start):
             pos = core.start() + 1
             continue
         refs += [printed[start : core.end()], *more]
@@ -144,11 +172,23 @@ def _references(printed: str) -> tuple[list[str], list[tuple[int, int]]]:
     return refs, spans
 
 
+def _reads_as_document(printed: str, core: re.Match[str], start: int) -> bool:
+    """Whether a year and number are a document's: in 【】〔〕 before no address word, or after an issuer that reads
+    as one (a place, 财 or 国, or a word of the documents' kinds). 小区(2023)3号改造 and 学校【2023】3号楼改造 are
+    names; 中办发(2023)5号, 穗财政【2023】185号院前急救… are documents."""
+    after = printed[core.end() : core.end() + 1]
+    if printed[core.start()] not in _ROUND and not (after and after in _ADDRESS):
+        return True
+    return bool(_ISSUER_WORDS.intersection(printed[start : core.start()]))
+
+
 # the common printing, read by one match (0.7 µs against 7 for the general reading, which gives the same):
-# one reference first, its issuer at most 8 characters and no word of a lead-in (根据, 提前下达 …), then a name
-# that holds no other 号, begins with a word's character and not with the reference's verb (下达的 …)
+# one reference first in 【】〔〕[] (round brackets ask more of the issuer), its issuer at most 4 characters and no
+# word of a lead-in (根据, 提前下达 …), no address after 号 (3号楼), then a name that holds no other 号, begins with
+# a word's character and not with the reference's verb (下达的 …)
 _LEADING_DOC = re.compile(
-    rf"^[(（]?(?P<doc>[\u4e00-\u9fff]{{1,8}}\s*[\[【〔(（]\s*\d{{4}}\s*[\]】〕)）]\s*第?\s*\d{{1,4}}\s*号{_WEN})"
+    rf"^[(（]?(?P<doc>[\u4e00-\u9fff]{{1,{_SHORT_ISSUER}}}\s*[\[【〔]\s*\d{{4}}\s*[\]】〕]\s*第?\s*\d{{1,4}}\s*号"
+    rf"(?![{_ADDRESS}]){_WEN})"
     r"[)）]?\s*[-－—:：、]?\s*(?P<name>\S.*)$"
 )
 _REFERENCE_VERBS = ("精神", "要求", "规定", "提前下达", "转下达", "下达", "拨付", "安排", "分配", "追加")
@@ -212,7 +252,8 @@ def parse_grid(grid: Grid, year: int | None = None) -> SourceTable:
         reason = "no header row (项目名称 | 总计 | … | 绩效指标) found"
         raise TableRefused(grid.path, reason, kind=RefusalKind.NOT_A_TARGET_TABLE)
     positions, header_unit = header_positions(grid.rows[0].cells)
-    rows = [r for r in grid.rows[1:] if not _is_note(r)]
+    titles = frozenset(fold_key(line) for _, line in grid.preamble if line.strip())
+    rows = [r for r in grid.rows[1:] if not _is_note(r, titles)]
     header_rows = [grid.rows[0]]
     if rows and (sub := sub_header(rows[0].cells)):
         positions = with_sub_header(positions, sub)  # a header on two rows: 项目资金 over 资金总额 | 财政拨款 …
@@ -238,6 +279,8 @@ def parse_grid(grid: Grid, year: int | None = None) -> SourceTable:
     refuse_doubled_columns(grid.path, grid.rows[0].cells, rows, positions)
     _refuse_a_second_table(table, rows)
     if not is_per_row(positions):
+        if grid.source_format in _UNQUOTED:  # a cell's line breaks written as they are
+            rows = join_broken_lines(rows, positions, len(grid.rows[0].cells))
         rows = join_continued_indicators(rows, positions)
     amounts = (*AMOUNT_COLUMNS, *(c for c in positions if "+" in c))  # and a part's second column (fiscal+5)
     for row in rows:
@@ -303,11 +346,20 @@ _NOT_A_HEADING = frozenset("0123456789-+.,¥￥—–/０１２３４５６７�
 
 def drop_repeated_headers(rows: list[GridRow], positions: dict[str, int]) -> list[GridRow]:
     """The column header row printed again inside the table (at a page break of a Word or HTML table converted
-    from print, a text dump of several pages) is read once: it was a row without amounts, rejected twice."""
+    from print, a text dump of several pages) is read once: it was a row without amounts, rejected twice. So is the
+    second row of a header on two rows printed again under it (a row of no name: 'row has no project name')."""
     at = positions.get("total")
     if at is None:
         return rows
-    return [r for r in rows if not _repeats_header(r, at)]
+    kept: list[GridRow] = []
+    after_header = False  # the row before was a header printed again: its second row (财政拨款 | 其他资金 …) goes too
+    for r in rows:
+        if _repeats_header(r, at) or (after_header and sub_header(r.cells)):
+            after_header = True
+            continue
+        after_header = False
+        kept.append(r)
+    return kept
 
 
 def _repeats_header(row: GridRow, total_at: int) -> bool:
@@ -498,7 +550,7 @@ _FITS: dict[str, Callable[[str], bool]] = {
 
 def _starts_left(row: GridRow) -> bool:
     first = row.cells[0].strip() if row.cells else ""
-    return bool(_GROUP_CODE.match(first)) or fold(first).replace(" ", "") in GRAND_TOTAL_NAMES
+    return bool(_GROUP_CODE.match(first)) or is_grand_total(first)
 
 
 def _group_rows(table: SourceTable) -> None:
@@ -529,8 +581,10 @@ def _cell(cells: list[str], positions: dict[str, int], column: str) -> str:
     if i is None or i >= len(cells):
         return ""
     text = cells[i]
-    if "\n" in text and column not in _TEXT_COLUMNS:  # a name wrapped in its cell: 社区矫正和安置<br>帮教经费
-        text = _unwrapped(text)
+    if column not in _TEXT_COLUMNS and not text.isprintable():
+        if "\n" in text:  # a name wrapped in its cell: 社区矫正和安置<br>帮教经费
+            text = _unwrapped(text)
+        text = without_invisible(text)  # 法律援助<U+200B>经费 is the project 法律援助经费, 合<U+200B>计 the total
     return squash(strip_tags(text))
 
 
@@ -544,16 +598,28 @@ def _unwrapped(text: str) -> str:
     return "".join(parts)
 
 
-_NOTE_STARTS = frozenset("注说备填附制审数单财负联编公发打日（(第-—0123456789")
+_NOTE_STARTS = frozenset("注说备填附制审数单财负联编公发打日（(第-—0123456789共Pp")
+# a page's number as exports print it beside etl.text.NOTE_LINE's (第1页，共2页, - 1 -): 第1页/共3页, 共3页 第2页,
+# 共3页, 第二页, 2/3, Page 2 of 3
+_PAGE_LINE = re.compile(
+    r"^(?:第\s*[\d一二三四五六七八九十]+\s*页\s*[,，/／]?\s*(?:共\s*\d+\s*页)?|共\s*\d+\s*页\s*[,，/／]?\s*(?:第\s*\d+\s*页)?"
+    r"|\d+\s*[/／]\s*\d+|[Pp]age\s*\d+(?:\s*(?:of|/)\s*\d+)?)\s*$"
+)
 
 
-def _is_note(row: GridRow) -> bool:
-    """A note under the grid (注：…, 说明：…), or a line of signatures (填报人：… | 审核人：… | 填报日期：…) in
-    several cells, is not a row of the table."""
+def _is_note(row: GridRow, titles: frozenset[str] = frozenset()) -> bool:
+    """A note under the grid (注：…, 说明：…), a page's number, or a line of signatures (填报人：… | 审核人：… |
+    填报日期：…) in several cells, is not a row of the table; nor a line above the table printed again inside it
+    (``titles``: the title, 单位：万元, 部门名称：… at a page break of an export), which was a unit of no amounts that
+    took the projects after it."""
     filled = [c for c in row.cells if c.strip()]
-    if not filled or filled[0][0] not in _NOTE_STARTS:
+    if not filled:
         return False
-    return all(NOTE_LINE.match(c) for c in filled)
+    if titles and len(filled) == 1 and fold_key(filled[0]) in titles:
+        return True
+    if filled[0][0] not in _NOTE_STARTS:
+        return False
+    return all(NOTE_LINE.match(c) or _PAGE_LINE.match(c) for c in filled)
 
 
 def _row_problem(cells: list[str], positions: dict[str, int]) -> str | None:
@@ -594,7 +660,7 @@ def _classify_row(
     goal = _cell(cells, positions, "goal")
     packed = "" if per_row else _cell(cells, positions, "indicators")
     indicator = per_row and has_indicator(cells, positions)
-    if fold(name).replace(" ", "") in GRAND_TOTAL_NAMES:
+    if is_grand_total(name):
         table.aggregates.append(AggregateRow(row.line_no, "grand_total", name, raw))
         return None
     if fold(name).replace(" ", "") == "小计" and not goal and not packed and not indicator:

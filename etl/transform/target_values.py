@@ -13,6 +13,7 @@ import re
 from decimal import Decimal
 from functools import lru_cache
 
+from etl.extract.invisible import without_invisible
 from etl.model import TargetValue
 from etl.text import fold, fold_number
 
@@ -21,6 +22,7 @@ _PREFIX_WORDS = {
     ">=": ">=",
     "＞=": ">=",
     "≧": ">=",
+    "⩾": ">=",  # the slanted forms a formula editor prints
     "不少于": ">=",
     "不低于": ">=",
     "不小于": ">=",
@@ -32,6 +34,7 @@ _PREFIX_WORDS = {
     "<=": "<=",
     "＜=": "<=",
     "≦": "<=",
+    "⩽": "<=",
     "不超过": "<=",
     "不高于": "<=",
     "不大于": "<=",
@@ -57,8 +60,12 @@ _VALUE = re.compile(
     rf"^(?P<label>(?:[^\d≥≤<>＞＜=＝%+-]|[+-](?!\d))*?)\s*(?P<pre>{_PREFIX_ALT})?\s*"
     r"(?P<num>[+-]?\d+(?:,\d{3})*(?:\.\d+)?)\s*"
     r"(?P<unit>%|％|‰|[^\d\s≥≤<>＞＜=＝%,.;。、]{1,4}?)?\s*"
-    rf"(?P<post>{_SUFFIX_ALT})?[。.]?$"
+    rf"(?P<post>{_SUFFIX_ALT})?[。.;；]?$"
 )
+# a remark closing a value, of no digit: ≥95%（含）, ≥90%（含本数）, 100%(不含补考) is ≥95%, ≥90%, 100%
+REMARK_AFTER = re.compile(r"\s*\((?:含|不含|包含|包括|不包括)[^()\d]*\)\s*[。.]?$")
+# a sign before the number that says no comparison the warehouse holds (±5%, ≈95%, ~95%): not read as = 5%
+_NO_COMPARISON_SIGN = re.compile(r"[±∓≈≒≃≅~～∼]")
 _LABEL_WORD = re.compile("|".join(sorted((re.escape(w) for w in _PREFIX_WORDS if len(w) > 1), key=len, reverse=True)))
 _NAME_UNIT = re.compile(r"\((%|[^()\d含及、,]{1,3})\)\s*$")
 _UNIT_WORDS = {"％": "%", "次数": "次", "个数": "个", "场次": "场次", "人数": "人"}
@@ -103,8 +110,12 @@ def parse_target_value(text: str | None, indicator_name: str = "") -> TargetValu
 @lru_cache(maxsize=1 << 16)
 def _read_value(text: str) -> TargetValue:
     """The value alone (cached: the same few hundred values recur across thousands of tables)."""
-    m = _VALUE.match(fold_number(fold(text)))
-    if m is None or (m.group("label") and not (m.group("pre") or m.group("unit"))):
+    folded = without_invisible(fold_number(fold(text)))  # ≥<U+200B>100个, copied from a page: ≥100个 as shown
+    m = _VALUE.match(folded)
+    if m is None and ")" in folded[-3:]:
+        m = _VALUE.match(REMARK_AFTER.sub("", folded))
+    label = m.group("label") if m else ""
+    if m is None or (label and not (m.group("pre") or m.group("unit"))) or _NO_COMPARISON_SIGN.search(label):
         return TargetValue(text=text, status="qualitative")
     comparison = (
         _PREFIX_WORDS.get(m.group("pre") or "")
