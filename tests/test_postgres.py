@@ -310,6 +310,29 @@ def test_fold_key_and_to_wan_agree_on_both_engines(pg_url: str, tmp_path: Path) 
     assert {wan for _, _, wan in pg} == {Decimal("12.345678")}
 
 
+def test_the_name_head_the_linker_joins_on_agrees_on_both_engines(pg_url: str, tmp_path: Path) -> None:
+    """writer.NAME_HEAD_SQL (the candidate query's join key for a normalised link) gives on both engines what
+    writer._name_head gives in Python, and a name and its period-suffixed printing share it."""
+    from etl.load.names import normalised
+    from etl.load.writer import NAME_HEAD_SQL, _name_head
+    from etl.transform.frames import name_key
+
+    names = ["法律援助经费（2021-2023年）", "法律援助经费", "A|B（2023年）", "（2023）经费", "社区矫正(续)项目(2024年度)", "", "x"]
+    keys = [name_key("广州市天河区（区外事局）", "本级", doc, n) for n in names for doc in (None, "穗财政【2023】79号")]
+    duck_path = tmp_path / "w.duckdb"
+    from etl.warehouse.connect import upgrade
+
+    for target in (duck_path, pg_url):
+        upgrade(target)
+    values = ", ".join("(" + "'" + k.replace("'", "''") + "')" for k in keys)
+    query = f"SELECT k, {NAME_HEAD_SQL.format(name_key='k')} FROM (VALUES {values}) AS t(k)"
+    duck, pg = _rows(duck_path, query), _rows(pg_url, query)
+    assert sorted(duck) == sorted(pg)
+    heads = dict(pg)
+    assert [heads[k] for k in keys] == [_name_head(normalised(n)) for n in names for _ in range(2)]
+    assert _name_head(normalised(names[0])) == _name_head(normalised(names[1])) == "法律援助经费"
+
+
 def test_an_unknown_type_on_postgres(sample_copy: Path, pg_url: str) -> None:
     """A type the tree does not know is added before the batch (is_known = false) and its target kept; the
     same new type from a second department is not added twice."""

@@ -603,11 +603,13 @@ def _link_candidates(
     with registered(con, "stage_new_names", departments):
         if not con.execute(_ANY_HISTORY).fetchall()[0][0]:  # first loads of their departments: nothing to read
             return pd.DataFrame(columns=[*identity.CANDIDATE_COLUMNS, "name_key"], dtype=object)
+    normalised = [identity.normalised(n) for n in new["project_name"].tolist()]
     wanted = pd.DataFrame(
         {
             "department_name": new["department_name"].astype(object),
             "unit_name": new["unit_name"].astype(object),
-            "needle": ["|" + identity.normalised(n) for n in new["project_name"].tolist()],
+            "needle": [f"|{n}" for n in normalised],
+            "name_head": [_name_head(n) for n in normalised],
             "every_year": [d in alias_departments for d in new["department_name"].tolist()],
         }
     ).drop_duplicates()
@@ -631,12 +633,16 @@ def _link_candidates(
                    AND f.budget_year BETWEEN $1 - 1 AND $1 + 1)
         ),
         same_name AS (  -- name_key ends with '|' and the folded name: no folding here. A join, not EXISTS:
-            -- DuckDB's plan for the correlated EXISTS was half the query (L, batch 36: 100 -> 85 ms a call)
+            -- DuckDB's plan for the correlated EXISTS was half the query (L, batch 36: 100 -> 85 ms a call). Joined on
+            -- the name's head too (_name_head, NAME_HEAD_SQL), which a normalised link shares: on the unit alone
+            -- strpos compared every older row of a unit with every new name (5,000 projects renamed: quadratic)
             SELECT DISTINCT ON (f.project_id, f.budget_year) {columns}, CAST(NULL AS VARCHAR) AS name_key, 0 AS part,
                    CAST(NULL AS BIGINT) AS load_id, CAST(NULL AS INTEGER) AS source_line
             FROM fact_project_budget f
-            JOIN (SELECT DISTINCT department_name, unit_name, needle FROM stage_new_names WHERE NOT every_year) AS w
+            JOIN (SELECT DISTINCT department_name, unit_name, needle, name_head FROM stage_new_names
+                  WHERE NOT every_year) AS w
               ON w.department_name = f.department_name AND w.unit_name = f.unit_name
+                 AND w.name_head = {NAME_HEAD_SQL.format(name_key="f.name_key")}
             WHERE f.budget_year NOT BETWEEN $1 - 1 AND $1 + 1 AND strpos(f.name_key, w.needle) > 0
         ),
         staged AS (
@@ -654,6 +660,19 @@ def _link_candidates(
     with registered(con, "stage_new_names", wanted):
         found = con.execute(sql, [year]).df()
     return found.drop(columns=["part", "load_id", "source_line"])
+
+
+def _name_head(normalised: str) -> str:
+    """What a normalised link's two names share, computed from a new name as NAME_HEAD_SQL computes it from a loaded
+    name_key: the folded name after its last '|', up to its first '('. A loaded name normalises to ``normalised``
+    only as ``normalised`` plus a period suffix, which begins with '(' and holds no '|' (names._PERIOD), so the two
+    heads are equal: the join keeps every row the linker could link by name (its strpos test stays)."""
+    return normalised.rsplit("|", 1)[-1].split("(", 1)[0]
+
+
+# the head of name_key's folded name (department|unit|document|name): all up to the last '|' and all from the first
+# '(' after it removed; one regular expression both engines (DuckDB, PostgreSQL) read alike
+NAME_HEAD_SQL = "regexp_replace({name_key}, '^.*[|]|[(].*$', '', 'g')"
 
 
 # whether any department of the new names has a loaded fact or a name of this batch already linked: the
