@@ -317,7 +317,9 @@ def test_the_name_head_the_linker_joins_on_agrees_on_both_engines(pg_url: str, t
     from etl.load.writer import NAME_HEAD_SQL, _name_head
     from etl.transform.frames import name_key
 
-    names = ["法律援助经费（2021-2023年）", "法律援助经费", "A|B（2023年）", "（2023）经费", "社区矫正(续)项目(2024年度)", "", "x"]
+    names = ["法律援助经费（2021-2023年）", "法律援助经费", "A|B（2023年）", "（2023）经费"]
+    names += ["社区矫正(续)项目(2024年度)"]
+    names += ["", "x"]
     keys = [name_key("广州市天河区（区外事局）", "本级", doc, n) for n in names for doc in (None, "穗财政【2023】79号")]
     duck_path = tmp_path / "w.duckdb"
     from etl.warehouse.connect import upgrade

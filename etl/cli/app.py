@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
 import gc
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,7 +17,7 @@ from rich.console import Console
 
 from etl.load import interrupt
 from etl.settings import DEFAULT_SOURCES, FILES_PER_BATCH, MAX_YEAR, MIN_YEAR
-from etl.warehouse.backend import label, mask, spec_problem, storable, warehouse_spec
+from etl.warehouse.backend import home_problem, label, locale_hint, mask, spec_problem, storable, warehouse_spec
 
 EXIT_BUSY = 7  # another load holds the warehouse (2 is Typer's: a wrong argument or option)
 EXIT_CODES = (
@@ -41,6 +43,16 @@ err = Console(stderr=True)
 atexit.register(gc.freeze)
 
 
+@app.callback()
+def _tolerant_streams() -> None:
+    """Every command's output in any locale: a character the terminal's encoding cannot hold (Chinese names under
+    LC_ALL=C with PYTHONUTF8=0, PYTHONIOENCODING=ascii, a cp1252 console) is written \\uXXXX, not a traceback
+    (UnicodeEncodeError) after a load had already committed and published, its exit code lost."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError, OSError):  # not a text stream of its own (a test's)
+            stream.reconfigure(errors="backslashreplace")
+
+
 def _file_above(path: Path) -> Path | None:
     """The nearest existing folder above ``path`` that is not a folder at all (a file), else None: a warehouse or an
     --out folder under a file failed later with exit 1 and the library's words (FileExistsError, NotADirectoryError)."""
@@ -55,8 +67,12 @@ EMPTY_PATH = "an empty path (an unset variable?)"
 
 def _utf8_text(value: str | None) -> str | None:
     """A text argument with bytes that are not UTF-8 (the shell passes them on as lone surrogates) is a wrong one:
-    it failed deep in DuckDB ('cannot encode str as UTF-8', exit 1) once it reached a query."""
+    it failed deep in DuckDB ('cannot encode str as UTF-8', exit 1) once it reached a query. UTF-8 that this process
+    reads in another encoding (a C locale with PYTHONUTF8=0) is refused saying so: it said 'not UTF-8' of Chinese
+    typed in UTF-8 (and a department names the report's files, which such a process cannot create)."""
     if value is not None and (shown := storable(value)) != value:
+        if hint := locale_hint(value):
+            raise typer.BadParameter(f"{shown}: cannot be read as given{hint}")
         raise typer.BadParameter(f"{shown}: not UTF-8 text (shown with \\xNN escapes); check the script's encoding")
     return value
 
@@ -66,7 +82,12 @@ def _department(value: str | None) -> str | None:
     no stamp's place): a name typed as printed, ESC or zero-width space included, finds its department."""
     from etl.transform.header import clean_department
 
-    return None if _utf8_text(value) is None else clean_department(value)
+    text = _utf8_text(value)
+    if text is None:
+        return None
+    if not (name := clean_department(text)):  # '' or spaces: it read as no department ('any department' in audit)
+        raise typer.BadParameter("an empty name (an unset variable?); name the department as printed (部门名称)")
+    return name
 
 
 def _warehouse_file(value: str | None) -> str | None:
@@ -76,11 +97,13 @@ def _warehouse_file(value: str | None) -> str | None:
     DuckDB's 'Is a directory', or FileExistsError) are wrong arguments."""
     if value == "":
         raise typer.BadParameter(f"{EMPTY_PATH}; name the warehouse file, or leave the option out for the default")
-    if problem := spec_problem(warehouse_spec(value)):
+    if problem := home_problem(value) or spec_problem(warehouse_spec(value)):
         raise typer.BadParameter(_warehouse_source(value) + mask(problem))
     if value and "://" not in value and Path(value).is_dir():
         example = Path(value) / "jixiao.duckdb"
         raise typer.BadParameter(f"{value} is a folder: name the warehouse file in it, e.g. {example}")
+    if value and "://" not in value and Path(value).exists() and not Path(value).is_file():  # a pipe: it blocked
+        raise typer.BadParameter(f"{value} is not a regular file (a pipe, socket or device): name the warehouse file")
     if value and "://" not in value and (blocker := _file_above(Path(value))):
         raise typer.BadParameter(f"{value} cannot be created: {blocker} is a file, not a folder")
     return value
@@ -99,7 +122,7 @@ def _out_path(value: str | Path) -> Path:
     file_okay said the first, before this parser took its place: only a parser tells "" from ".")."""
     if value == "":
         raise typer.BadParameter(f"{EMPTY_PATH}; name a folder for the files, or '.' for this one")
-    if Path(value).is_file():
+    if Path(value).exists() and not Path(value).is_dir():  # a file, or /dev/null: FileExistsError, exit 1
         raise typer.BadParameter(f"{storable(str(value))} is a file, not a folder: name a folder for the files")
     if blocker := _file_above(Path(value)):  # below a file: as a file itself
         shown, above = storable(str(value)), storable(str(blocker))
@@ -379,6 +402,8 @@ def report(
     from etl.report import NoData, write_report
     from etl.warehouse.connect import reading
 
+    if from_year > to_year:  # it said "no two loaded years to compare between 2024 and 2023 (loaded: none)"
+        raise typer.BadParameter(f"--from {from_year} is after --to {to_year}", param_hint="'--from' / '--to'")
     target = warehouse_spec(warehouse)
     with _no_traceback("report"), reading(target):  # a jixiao warehouse, or a clear no (never migrated)
         try:

@@ -7,6 +7,7 @@ progress and problems go to stderr; --quiet leaves only the problems.
 
 from __future__ import annotations
 
+import codecs
 import errno
 import json
 import os
@@ -50,13 +51,22 @@ def run(use_prefect: bool | None, sink: progress.ProgressSink, **kwargs: Any) ->
 
 
 def show(report: RunReport, target: str, out: Console, err: Console, quiet: bool, as_json: bool) -> None:
-    if as_json:
-        out.file.write(json.dumps(_storable(report.as_json()), ensure_ascii=False, default=str) + "\n")
+    if as_json:  # \uXXXX where stdout cannot hold the text (a C locale): the same JSON, never a UnicodeEncodeError
+        document = json.dumps(_storable(report.as_json()), ensure_ascii=not _utf8(out.file), default=str)
+        out.file.write(document + "\n")
     elif not quiet:
         _files_table(report, target, out)
         said = printable(report.message())
         out.print(f"run {report.run_id}: {report.outcome}: {said}", markup=False, highlight=False)
     _problems(report, err)
+
+
+def _utf8(stream: Any) -> bool:
+    """Whether a text stream writes UTF-8 (a stream without an encoding, a test's buffer, is taken as UTF-8)."""
+    try:
+        return codecs.lookup(getattr(stream, "encoding", None) or "utf-8").name == "utf-8"
+    except LookupError:
+        return False
 
 
 def _storable(value: Any) -> Any:
@@ -104,7 +114,7 @@ def _files_table(report: RunReport, target: str, out: Console) -> None:
 def _by_department(results: list) -> list[tuple[str, list]]:
     groups: dict[str, list] = {}
     for r in sorted(results, key=lambda r: (r.department_name is None, r.department_name or "", r.path)):
-        groups.setdefault(r.department_name or "(refused: no department read)", []).append(r)
+        groups.setdefault(r.department_name or "(refused)", []).append(r)  # a conflict's department was read
     return list(groups.items())
 
 

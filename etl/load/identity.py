@@ -22,12 +22,18 @@ A project is claimed by at most one new name of a year, best evidence first, so 
 the same year are never merged (the transfer-payment 穗财政【2023】79号专职人民调解服务项目经费 and the
 ordinary 专职人民调解服务项目经费 of 2024 stay two). Years are linked one at a time, in either order: a
 year loaded before its predecessor links to it just the same.
+
+One part reads and writes the warehouse itself, inside the writer's transaction: settle_links, which measures
+again the links a corrected or pruned year left without their partner (see the section at the end).
 """
 
 from __future__ import annotations
 
 import csv
+import os
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -54,6 +60,7 @@ NEW_NAME_COLUMNS = ("name_key", "department_name", "unit_name", "project_name", 
 CANDIDATE_COLUMNS = ("project_id", "budget_year", *NEW_NAME_COLUMNS[1:5])
 ASSIGNMENT_COLUMNS = ("name_key", "project_id", "link_method", "link_score")
 METHOD_RANK = {"alias": 3, "normalised": 2, "fuzzy": 1}
+
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
@@ -112,7 +119,11 @@ def compare(new: dict, candidate: dict, threshold: float = FUZZY_THRESHOLD) -> E
 
 
 class AliasFileError(ValueError):
-    """The analyst alias file exists but is no UTF-8 CSV: the load stops (its links would be made without it)."""
+    """The analyst alias file cannot be used as written (not UTF-8 CSV, no header, a row that says nothing or
+    contradicts another): the load stops, before it writes (its links would be made without the file, or wrong)."""
+
+
+REQUIRED_ALIAS_COLUMNS = ALIAS_COLUMNS[:3]
 
 
 def read_aliases(path: Path | str | None = None) -> pd.DataFrame:
@@ -121,18 +132,83 @@ def read_aliases(path: Path | str | None = None) -> pd.DataFrame:
     A row says ``name`` and ``same_as`` are one project (either may be the earlier); an empty
     ``same_as`` keeps ``name`` apart from every other project: it is never linked automatically, in
     either direction (only an exact reprint of it continues its project).
-    """
+
+    Refused with the line at fault (AliasFileError): bytes that are not UTF-8, a quote left open, a first line that
+    is not the header, a row with fewer fields than department_name,name,same_as (a missing comma made a pair a
+    keep-apart row), a row without its department or name, a name paired with itself, and a name both kept
+    apart and paired; each was read silently as no alias or as another. $JIXIAO_ALIASES naming no file is refused
+    too (the default data/project_aliases.csv may be absent)."""
     chosen = Path(path) if path else aliases_path()
     if not chosen.is_file():
+        if path is None and os.environ.get("JIXIAO_ALIASES") and not chosen.exists():
+            raise AliasFileError(f"$JIXIAO_ALIASES names {chosen}, which does not exist")
+        if chosen.exists():
+            raise AliasFileError(f"the alias file {chosen} is not a file")
         return pd.DataFrame(columns=list(ALIAS_COLUMNS))
     try:
         with chosen.open(encoding="utf-8-sig", newline="") as fh:
-            rows = [r for r in csv.DictReader(fh) if (r.get("name") or "").strip()]
-    except (UnicodeDecodeError, csv.Error) as exc:  # it said only "'utf-8' codec can't decode byte 0xb9", not where
-        raise AliasFileError(f"the alias file {chosen} cannot be read ({exc}): save it as UTF-8 CSV") from None
-    frame = pd.DataFrame(rows, columns=list(ALIAS_COLUMNS)).fillna("").map(str.strip)
+            rows = _alias_rows(csv.reader(fh, strict=True), chosen)
+    except (UnicodeDecodeError, csv.Error, OSError) as exc:  # it said only "'utf-8' codec can't decode byte 0xb9"
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise AliasFileError(f"the alias file {chosen} cannot be read ({why}): save it as UTF-8 CSV") from None
+    frame = pd.DataFrame([r for _, r in rows], columns=list(ALIAS_COLUMNS)).fillna("").map(str.strip)
     frame["department_name"] = frame["department_name"].map(clean_department)  # any spelling: the stored one
+    _refuse_contradictions(frame, [n for n, _ in rows], chosen)
     return frame
+
+
+def _alias_rows(reader: Iterable[list[str]], path: Path) -> list[tuple[int, list[str]]]:
+    """(line number, [department_name, name, same_as, note]) of each row that says something, header checked."""
+    rows = iter(reader)
+    header = [h.strip() for h in next(rows, [])]
+    if not header:
+        return []
+    if not set(REQUIRED_ALIAS_COLUMNS) <= set(header):
+        found = ",".join(header)[:200]
+        raise AliasFileError(
+            f"the alias file {path} must start with the header {','.join(ALIAS_COLUMNS)} (its first line: {found})"
+        )
+    where = [header.index(c) if c in header else None for c in ALIAS_COLUMNS]
+    out = []
+    try:
+        for row in rows:
+            line = getattr(reader, "line_num", 0)
+            if not any(cell.strip() for cell in row):
+                continue  # a blank line
+            if len(row) < len(REQUIRED_ALIAS_COLUMNS):
+                raise AliasFileError(
+                    f"the alias file {path}, line {line}: {len(row)} field(s), need "
+                    f"{','.join(REQUIRED_ALIAS_COLUMNS)} (an empty same_as, written 'name,', keeps a name apart)"
+                )
+            out.append((line, [row[i] if i is not None and i < len(row) else "" for i in where]))
+    except csv.Error as exc:  # strict: a quote left open ran to the end of the file, every row after it one name
+        line = getattr(reader, "line_num", 0)
+        raise AliasFileError(f"the alias file {path}, line {line}: {exc} (a quote left open?)") from None
+    return out
+
+
+def _refuse_contradictions(frame: pd.DataFrame, lines: list[int], path: Path) -> None:
+    """A row without department or name, a name paired with itself, a name both kept apart and paired."""
+    apart: dict[tuple[str, str], int] = {}
+    paired: dict[tuple[str, str], int] = {}
+    rows = zip(lines, frame["department_name"], frame["name"], frame["same_as"], strict=True)
+    for line, dept, name, same_as in rows:
+        at = f"the alias file {path}, line {line}"
+        if not dept or not name:
+            raise AliasFileError(f"{at}: no {'department_name' if not dept else 'name'}")
+        key, other = _alias_key(name), _alias_key(same_as)
+        if key == other:
+            raise AliasFileError(f"{at}: {name} is paired with itself; leave same_as empty to keep it apart")
+        if not other:
+            apart.setdefault((dept, key), line)
+        else:
+            paired.setdefault((dept, key), line)
+            paired.setdefault((dept, other), line)
+    if both := sorted(apart.keys() & paired.keys(), key=lambda k: apart[k]):
+        dept, key = both[0]
+        raise AliasFileError(
+            f"the alias file {path}: line {apart[both[0]]} keeps {key} ({dept}) apart, line {paired[both[0]]} pairs it"
+        )
 
 
 def alias_departments(aliases: pd.DataFrame) -> list[str]:
@@ -386,3 +462,150 @@ def _greedy(name_keys: list[str], options: list[tuple], apart: set[str]) -> pd.D
     frame = pd.DataFrame(rows, columns=list(ASSIGNMENT_COLUMNS))
     frame["project_id"] = frame["project_id"].astype("Int64")
     return frame
+
+
+# ---- links settled after a replacement ------------------------------------------------------------------------------
+#
+# A name's link_method and link_score say what joined it to its project when it was linked: a name of another year
+# of that project. A corrected file (or --prune) retires a department-year's facts; a project printed there under a
+# name that is now gone, or other, can leave a name of a neighbouring year claiming a link whose partner is no longer
+# printed (律师管理业务经费 2024 'fuzzy' 100.00 against 律师管理工作经费 2023, after a corrected 2023 printed
+# 律师管理事务经费, 87.50 alike, or nothing). The writer calls printings_of_loads before it retires loads and
+# settle_links after it linked and wrote the batch, in the same transaction: the identities stay (ids survive
+# reloads); what a link says is measured again against the project's printings as they are now.
+
+LINKED = ("normalised", "fuzzy", "alias")
+Printing = tuple[int, int, str]  # project_id, budget_year, name_key
+
+_PRINTINGS = """
+    SELECT f.project_id, f.budget_year, f.name_key, f.department_name, f.unit_name, f.project_name,
+           f.transfer_doc_no, n.link_method, n.link_score
+    FROM fact_project_budget f JOIN dim_project_name n ON n.name_key = f.name_key
+    WHERE f.project_id IN (SELECT unnest(?))
+    ORDER BY f.project_id, f.budget_year
+"""
+_PRINTING_COLUMNS = (
+    "project_id", "budget_year", "name_key", "department_name", "unit_name", "project_name", "transfer_doc_no",
+    "link_method", "link_score",
+)  # fmt: skip
+
+
+def printings_of_loads(con: object, load_ids: Sequence[int]) -> set[Printing]:
+    """(project_id, budget_year, name_key) of these loads' projects: what retiring them takes out."""
+    if not load_ids:
+        return set()
+    sql = "SELECT project_id, budget_year, name_key FROM fact_project_budget WHERE load_id IN (SELECT unnest(?))"
+    return {(int(p), int(y), k) for p, y, k in con.execute(sql, [list(load_ids)]).fetchall()}
+
+
+def settle_links(con: object, retired: Collection[Printing], aliases: pd.DataFrame | None = None) -> int:
+    """Measure again the links of the projects whose printing in a retired year is gone or under another name now
+    (``retired``: printings_of_loads before the retirement); returns how many names' links changed.
+
+    A name that is its project's only one now is ``new``; a linked name (normalised, fuzzy, alias) whose stored
+    method and score no current printing of another name of its project supports gets the evidence against the
+    nearest earlier printing (else the best against any), or ``new`` when none is evidence any more. dim_project
+    takes the project's earliest printing. Runs inside the caller's transaction (DuckDB or PostgreSQL)."""
+    if not retired:
+        return 0
+    projects = sorted({p for p, _, _ in retired})
+    rows = [dict(zip(_PRINTING_COLUMNS, r, strict=True)) for r in con.execute(_PRINTINGS, [projects]).fetchall()]
+    now = {(int(r["project_id"]), int(r["budget_year"]), r["name_key"]) for r in rows}
+    changed = {p for p, y, k in retired if (p, y, k) not in now}
+    rows = [r for r in rows if int(r["project_id"]) in changed]
+    if not rows:
+        return 0
+    _set_printing_indicators(con, rows)
+    updates = relinked(rows, aliases if aliases is not None else read_aliases())
+    first = {}
+    for r in rows:  # ordered by project and year: a name's first printing
+        first.setdefault(r["name_key"], int(r["budget_year"]))
+    for method, score, key in updates:
+        con.execute(
+            "UPDATE dim_project_name SET link_method = ?, link_score = ?, linked_in_year = ? WHERE name_key = ?",
+            [method, score, first[key], key],
+        )
+    _settle_projects(con, rows)
+    return len(updates)
+
+
+def _set_printing_indicators(con: object, rows: list[dict]) -> None:
+    """Each printing's folded indicator names (the corroborated fuzzy rule compares them)."""
+    found = con.execute(
+        "SELECT project_id, budget_year, array_agg(indicator_key) FILTER (WHERE indicator_key IS NOT NULL) "
+        "FROM fact_target WHERE project_id IN (SELECT unnest(?)) GROUP BY project_id, budget_year",
+        [sorted({int(r["project_id"]) for r in rows})],
+    ).fetchall()
+    sets = {(int(p), int(y)): frozenset(names or ()) for p, y, names in found}
+    for r in rows:
+        r["indicators"] = sets.get((int(r["project_id"]), int(r["budget_year"])), frozenset())
+
+
+def relinked(rows: list[dict], aliases: pd.DataFrame) -> list[tuple[str, Decimal | None, str]]:
+    """(link_method, link_score, name_key) for each linked name of these printings (_PRINTING_COLUMNS and
+    ``indicators``, every printing of each project) whose stored link no printing of another name supports."""
+    index = _Aliases(aliases)
+    by_project: dict[int, list[dict]] = {}
+    for r in rows:
+        by_project.setdefault(int(r["project_id"]), []).append(r)
+    out = []
+    for printings in by_project.values():
+        for key in dict.fromkeys(r["name_key"] for r in printings):
+            mine = [r for r in printings if r["name_key"] == key]
+            stored = (mine[0]["link_method"], mine[0]["link_score"])
+            if stored[0] not in LINKED:
+                continue  # new and kept_apart claim no partner
+            found = _evidence(mine, [r for r in printings if r["name_key"] != key], index)
+            if any((ev.method, _stored_score(ev.score)) == stored for _, ev in found):
+                continue
+            chosen = _chosen(mine, found)
+            settled = (chosen.method, _stored_score(chosen.score)) if chosen else ("new", None)
+            if settled != stored:
+                out.append((*settled, key))
+    return out
+
+
+def _evidence(mine: list[dict], others: list[dict], aliases: _Aliases) -> list[tuple[dict, Evidence]]:
+    """The evidence that the name printed as ``mine`` continues each printing of ``others`` (None left out), as the
+    linker weighs it: the alias file first, else compare() of the two printings nearest in years."""
+    found = []
+    for other in others:
+        own = min(mine, key=lambda r: abs(int(r["budget_year"]) - int(other["budget_year"])))
+        dept, theirs = own["department_name"], printed(other["transfer_doc_no"], other["project_name"])
+        targets = aliases.targets(dept, printed(own["transfer_doc_no"], own["project_name"]))
+        nearness = -abs(int(own["budget_year"]) - int(other["budget_year"]))
+        if targets:
+            ev = Evidence("alias", 100.0, 1.0, True, 100.0, nearness) if theirs in targets else None
+        else:
+            ev = None if theirs in aliases.apart(dept) else compare(own, other)
+        if ev is not None:
+            found.append((other, ev))
+    return found
+
+
+def _chosen(mine: list[dict], found: list[tuple[dict, Evidence]]) -> Evidence | None:
+    """The best evidence against an earlier printing (what a load in year order records), else against any."""
+    first = min(int(r["budget_year"]) for r in mine)
+    earlier = [ev for other, ev in found if int(other["budget_year"]) < first]
+    pool = earlier or [ev for _, ev in found]
+    return max(pool, key=lambda ev: ev.rank) if pool else None
+
+
+def _stored_score(score: float | None) -> Decimal | None:
+    """A score as link_score stores it (DECIMAL(5, 2))."""
+    return None if score is None else Decimal(f"{score:.2f}")
+
+
+def _settle_projects(con: object, rows: list[dict]) -> None:
+    """dim_project of each settled project: its earliest printing now (the name it was made under may be gone)."""
+    first: dict[int, dict] = {}
+    for r in rows:  # ordered by project and year
+        first.setdefault(int(r["project_id"]), r)
+    for pid, r in first.items():
+        con.execute(
+            "UPDATE dim_project SET unit_name = ?, project_name = ?, transfer_doc_no = ?, first_year = ? "
+            "WHERE project_id = ? AND NOT (unit_name = ? AND project_name = ? AND first_year = ? "
+            "AND coalesce(transfer_doc_no, '') = coalesce(?, ''))",
+            [r["unit_name"], r["project_name"], r["transfer_doc_no"], int(r["budget_year"]), pid,
+             r["unit_name"], r["project_name"], int(r["budget_year"]), r["transfer_doc_no"]],
+        )  # fmt: skip

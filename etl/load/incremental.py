@@ -26,7 +26,9 @@ stays the safety net for everything this module lets through.
 
 from __future__ import annotations
 
+import codecs
 import os
+import sys
 import time
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -41,6 +43,7 @@ from etl.load.writer import FileResult, registered
 from etl.model import RefusalKind
 from etl.transform import PARSER_VERSION
 from etl.transform.header import folder_year
+from etl.warehouse.backend import storable
 
 KNOWN_SQL = """
     SELECT load_id, source_path, source_sha256, status, budget_year, department_name,
@@ -182,9 +185,10 @@ def plan_sources(
     if missing:
         raise SourceMissing(f"source path(s) not found: {', '.join(missing)}")
     found = discover_tree(paths)
+    known = known_files(con)
+    refuse_misread_names(paths, found.files, [path for path, _ in known])
     plan = SourcePlan(files=found.files, unreadable=found.unreadable)
     plan.files, plan.unusable = _usable(plan.files, paths)
-    known = known_files(con)
     recorded_paths = {path for path, _ in known}
     if on_unrecorded is not None:
         on_unrecorded(len(plan.files) if full else sum(p not in recorded_paths for p in plan.files))
@@ -204,6 +208,29 @@ def plan_sources(
     current = [k for ks in known.values() for k in ks if k.status == "loaded"]
     plan.gone = gone_sources(current, _roots_with_files(paths, plan.files), set(plan.files), plan.unreadable)
     return plan
+
+
+class NamesMisread(ValueError):
+    """This process reads file names in an encoding that is not UTF-8, and the run meets names it cannot read."""
+
+
+def refuse_misread_names(roots: Sequence[Path | str], files: Sequence[str], recorded: Iterable[str]) -> None:
+    """NamesMisread when this process reads file names in another encoding than UTF-8 (a C or POSIX locale with
+    PYTHONUTF8=0: ascii; a Latin-1 locale) and a file found, or one recorded under the run's folders, has a name
+    that is not ASCII. Such a process misreads every such name: a Chinese file name was refused as 'not UTF-8',
+    its recorded load taken for a file that disappeared (os.path.exists cannot encode its name), and --prune took
+    its facts out. A run of ASCII names only is read as ever."""
+    encoding = sys.getfilesystemencoding()
+    if codecs.lookup(encoding).name == "utf-8":
+        return
+    prefixes = tuple(os.path.abspath(r) + os.sep for r in roots)
+    under = (p for p in recorded if (p + os.sep).startswith(prefixes))
+    if name := next((p for p in [*map(str, roots), *files, *under] if not p.isascii()), None):
+        raise NamesMisread(
+            f"this process reads file names as {encoding} (a C or POSIX locale with PYTHONUTF8=0?), so it cannot "
+            f"read names such as {storable(name)}: nothing was loaded or pruned; run jixiao with PYTHONUTF8=1 or "
+            "LANG=C.UTF-8"
+        )
 
 
 def _unhashed(plan: SourcePlan, path: str) -> None:

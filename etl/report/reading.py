@@ -83,10 +83,7 @@ def fetch(con: duckdb.DuckDBPyConnection, department: str, from_year: int, to_ye
             "views and publishes the copy)"
         ) from None
     if not projects:
-        loaded = ", ".join(str(r["budget_year"]) for r in years) or "none"
-        raise NoData(
-            f"{department}: no two loaded years to compare between {from_year} and {to_year} (loaded: {loaded})"
-        )
+        raise NoData(_nothing_to_compare(con, department, from_year, to_year))
     targets, _ = _records(con, TARGETS_SQL, args)
     generated = tuple(int(y) for y, flag in con.execute(GENERATED_SQL, args).fetchall() if flag)
     try:
@@ -94,6 +91,22 @@ def fetch(con: duckdb.DuckDBPyConnection, department: str, from_year: int, to_ye
     except duckdb.CatalogException:  # a warehouse created before the audit views
         audit, audit_columns = None, ()
     return ReportData(department, from_year, to_year, years, projects, targets, generated, audit, audit_columns)
+
+
+def _nothing_to_compare(con: duckdb.DuckDBPyConnection, department: str, from_year: int, to_year: int) -> str:
+    """Why there is no report, with the years the warehouse holds for the department (it said 'loaded: none' of a
+    department loaded in 2023 and 2024 when the range missed them), or that it holds none at all."""
+    rows = con.execute(
+        "select distinct budget_year from load_log where status = 'loaded' and department_name = ? order by 1",
+        [department],
+    ).fetchall()
+    held = [int(y) for (y,) in rows]
+    inside = ", ".join(str(y) for y in held if from_year <= y <= to_year) or "none"
+    if not held:
+        where = "no table of it is loaded: name it as its 部门名称 line prints it"
+    else:
+        where = "its loaded years: " + ", ".join(map(str, held))
+    return f"{department}: no two loaded years to compare between {from_year} and {to_year} (loaded: {inside}; {where})"
 
 
 def read_report(warehouse: str | Path | None, department: str, from_year: int, to_year: int) -> ReportData:

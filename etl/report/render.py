@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import secrets
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -61,8 +64,20 @@ def workbook(tables: list[Table], path: Path) -> Path:
                     cell.data_type = "s"  # text is text: never a formula (=HYPERLINK(…), +, -, @ …)
         for letter, width in zip("ABCDEFG", (12, 40, 40, 16, 16, 16, 14), strict=False):
             sheet.column_dimensions[letter].width = width
-    book.save(path)
+    save_whole(book.save, path)
     return path
+
+
+def save_whole(save: Callable[[Path], object], path: Path) -> None:
+    """``save(temporary)`` beside ``path``, then the temporary file renamed over it: a workbook whose save failed
+    (a full disk, a kill mid-write) leaves the previous file as it was, never a truncated one Excel cannot open."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")  # made by save: umask's mode
+    try:
+        save(temporary)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 # (not _ or #: vague_value stays readable on a terminal; an underscore inside a word and a # inside a line do nothing)

@@ -9,8 +9,10 @@ it. Every message shows :func:`label` (the URL with its password masked), never 
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
+import sys
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
@@ -47,6 +49,35 @@ def storable(text: str) -> str:
         return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
+def _as_utf8(text: str) -> str | None:
+    """A name or argument this process decoded in a locale that is not UTF-8 (C or POSIX with PYTHONUTF8=0, where
+    Python hands on every non-ASCII byte as a lone surrogate), read as UTF-8; None when its bytes are not UTF-8."""
+    try:
+        return os.fsencode(text).decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return None
+
+
+def locale_hint(text: str) -> str:
+    """What to do when a name is UTF-8 but this process reads names in another encoding (sys.getfilesystemencoding)."""
+    encoding = sys.getfilesystemencoding()
+    if codecs.lookup(encoding).name == "utf-8" or _as_utf8(text) is None:
+        return ""
+    return (
+        f" (its bytes are UTF-8, but this process reads names as {encoding}: a C or POSIX locale with PYTHONUTF8=0?"
+        " run jixiao with PYTHONUTF8=1 or LANG=C.UTF-8)"
+    )
+
+
+def home_problem(given: str | Path | None) -> str | None:
+    """Why a warehouse given as ~/… (the argument, else $JIXIAO_WAREHOUSE) cannot be placed: $HOME set but empty (a
+    service's HOME=), where Python reads ~ as the root folder: ~/wh.duckdb was made as /wh.duckdb."""
+    text = str(given or os.environ.get("JIXIAO_WAREHOUSE") or "")
+    if (text == "~" or text.startswith("~/")) and os.environ.get("HOME") == "":
+        return f"{text}: $HOME is empty, so ~ would be the root folder; set HOME or name the warehouse in full"
+    return None
+
+
 def spec_problem(spec: str) -> str | None:
     """Why no engine can open the warehouse named spec (warehouse_spec's answer), else None; asked before anything
     is created beside it:
@@ -54,6 +85,8 @@ def spec_problem(spec: str) -> str | None:
     - a backslash in a file path on POSIX: DuckDB (2.0) reads it as a folder separator, so /tmp/a\\b.duckdb
       would be /tmp/a/b.duckdb ('Cannot open file', a stray lock file behind) or, worse, another warehouse."""
     if (shown := storable(spec)) != spec:
+        if hint := locale_hint(spec):
+            return f"{shown}: the name cannot be passed on as it is{hint}"
         return f"{shown}: the name is not UTF-8 text (shown with \\xNN escapes): neither DuckDB nor PostgreSQL opens it"
     if os.sep == "/" and not is_url(spec) and "\\" in spec:  # (on Windows it is one)
         read_as = spec.replace("\\", "/")
@@ -122,10 +155,11 @@ class DuckDBWarehouse:
 
     def run_lock(self, wait_seconds: float = 60) -> AbstractContextManager[Any]:
         """One run at a time: the OS lock beside the file, held from the migration to the published copy."""
-        from etl.warehouse.connect import refuse_published_copy
+        from etl.warehouse.connect import refuse_published_copy, refuse_special_file
         from etl.warehouse.locking import writer_lock
 
         refuse_published_copy(self.path)  # before the lock file: nothing is made beside the analysts' copy
+        refuse_special_file(self.path)  # nor beside a pipe, which the run would wait on for ever
         return writer_lock(self.path, wait_seconds)
 
     def publish(self, wait_seconds: float = 60) -> Path | None:
@@ -139,7 +173,7 @@ def resolve(spec: str | Path | Warehouse | None = None) -> Warehouse:
     if spec is not None and not isinstance(spec, str | Path):
         return spec
     chosen = warehouse_spec(spec)
-    if problem := spec_problem(chosen):
+    if problem := home_problem(spec) or spec_problem(chosen):
         raise UnsupportedWarehouse(mask(problem))
     if not is_url(chosen):
         return DuckDBWarehouse(Path(chosen))

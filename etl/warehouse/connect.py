@@ -7,6 +7,7 @@ The public functions take a path or a URL and go through :func:`etl.warehouse.ba
 from __future__ import annotations
 
 import re
+import stat
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -118,10 +119,23 @@ def reading(path: str | Path | None = None, *, published: bool = True) -> Iterat
 DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of a DuckDB database file (after its header's checksum)
 
 
+def refuse_special_file(path: Path) -> None:
+    """NotAWarehouse for a warehouse path that is there but is no regular file or folder: a named pipe, a socket, a
+    device. Opened to read its first bytes, a pipe blocked the run for ever (holding its lock, a .lock file made
+    beside it)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        raise NotAWarehouse(f"{path} is not a jixiao warehouse: not a regular file (a pipe, socket or device)")
+
+
 def _duckdb_database(path: Path) -> None:
     """NotAWarehouse for a file that is no DuckDB database at all, before DuckDB opens it: for a SQLite file DuckDB
     went to download its SQLite extension, for others it said 'not a valid DuckDB database file' (both exit 1). A
     file that cannot be read, or is not there, is left to DuckDB's own message."""
+    refuse_special_file(path)
     try:
         with path.open("rb") as fh:
             head = fh.read(len(DUCKDB_MAGIC) + 8)
