@@ -9,7 +9,7 @@ engineer; the report of round 18 gives the exact change):
   it: with nothing in its place, in dim_project_name; with 律师管理事务经费 in its place (87.50 alike),
   v_project_budget_yoy showed the pair 'fuzzy' 100.00; with 律师管理业务经费 itself, a name printed in both years
   still said 'fuzzy'; dim_project kept the withdrawn name as the project's. etl.load.identity.settle_links measures
-  the links again; the writer has to call it in the batch's transaction (xfail until then).
+  the links again; the writer calls it in the batch's transaction.
 """
 
 from __future__ import annotations
@@ -141,22 +141,12 @@ def test_settle_links_runs_on_postgres(tmp_path: Path, pg_url: str) -> None:
     assert query(pg_url, LINK_OF_2024, [NAME_2024]) == [SETTLED["律师管理事务经费"][0]]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="etl/load/writer.py (not this round's to edit) must call identity.printings_of_loads before _retire and "
-    "identity.settle_links after _drop_orphans, in write_plan and in prune_loads",
-)
 @pytest.mark.parametrize("partner", list(SETTLED), ids=["other-partner", "partner-gone", "same-name"])
 def test_a_corrected_year_leaves_no_stale_link_in_a_neighbouring_year(tmp_path: Path, partner: str | None) -> None:
     warehouse, _ = _loaded_then_corrected(tmp_path, partner)
     _assert_settled(warehouse, partner)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="etl/load/writer.py (not this round's to edit) must call identity.printings_of_loads before _retire and "
-    "identity.settle_links after _drop_orphans in prune_loads",
-)
 def test_a_pruned_year_leaves_no_stale_link_in_a_neighbouring_year(tmp_path: Path) -> None:
     raw, warehouse = two_years(tmp_path), tmp_path / "wh.duckdb"
     run_load([raw], warehouse)
@@ -256,11 +246,6 @@ def test_the_same_bytes_under_two_names_load_once_whatever_the_batch(tmp_path: P
     assert facts(tmp_path / "together.duckdb")[:4] == counts[:4] and len(counts[4]) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="etl/load/writer.py plan_batch refuses the second of two files with the same bytes in one batch as a "
-    "conflict (IN_THE_SAME_RUN); the README says an exact copy of the owner is 'unchanged' wherever it comes",
-)
 @pytest.mark.parametrize("how", ["copy", "symlink", "hardlink"])
 def test_an_exact_twin_in_the_same_batch_is_unchanged_not_a_conflict(tmp_path: Path, how: str) -> None:
     """The first run exited 3 ('refused: 1 file', kind conflict, recorded) and every later run 0 ('unchanged'); with
@@ -466,11 +451,6 @@ def test_a_workbook_whose_save_fails_leaves_the_one_before(tmp_path: Path) -> No
     assert path.read_bytes()[:2] == b"PK" and [p.name for p in tmp_path.iterdir()] == ["report.xlsx"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="etl/report/__init__.py write_report (and etl/report/audit.py write_audit) write the .html and .md in "
-    "place before the .xlsx: write all three beside their names first (render.save_whole), then rename them",
-)
 def test_a_report_that_fails_half_way_leaves_the_files_before_it(
     loaded_two_years: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -490,6 +470,30 @@ def test_a_report_that_fails_half_way_leaves_the_files_before_it(
     with pytest.raises(OSError, match="No space left"):
         write_report(DEPARTMENT, 2023, 2024, out, loaded_two_years)
     assert {p.read_text(encoding="utf-8") for p in (files.html, files.xlsx, files.markdown)} == {"the report before"}
+    assert sorted(out.iterdir()) == sorted((files.html, files.xlsx, files.markdown))  # no temporary left behind
+
+
+def test_an_audit_that_fails_half_way_leaves_the_files_before_it(
+    loaded_two_years: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """write_audit wrote its .html and .md in place before the .xlsx, as write_report did: a workbook that could
+    not be written left this audit's page beside the last audit's workbook."""
+    from etl.report import audit
+
+    out = tmp_path / "out"
+    files = audit.write_audit(DEPARTMENT, 2024, out, loaded_two_years)
+    for path in (files.html, files.xlsx, files.markdown):
+        path.write_text("the audit before", encoding="utf-8")
+
+    def full_disk(data: object, path: Path) -> Path:
+        path.write_bytes(b"half a workbo")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(audit, "workbook", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        audit.write_audit(DEPARTMENT, 2024, out, loaded_two_years)
+    assert {p.read_text(encoding="utf-8") for p in (files.html, files.xlsx, files.markdown)} == {"the audit before"}
+    assert sorted(out.iterdir()) == sorted((files.html, files.xlsx, files.markdown))  # no temporary left behind
 
 
 # ---- file modes ----------------------------------------------------------------------------------------------------

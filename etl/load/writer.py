@@ -231,13 +231,16 @@ def plan_batch(con: duckdb.DuckDBPyConnection, batch: frames.FrameBatch, refusal
     replaced: list[int] = []
     decided: dict[int, FileResult] = {}
     refusals = list(refusals)
-    claimed: dict[tuple[str, int], str] = {}
+    claimed: dict[tuple[str, int], tuple[str, str]] = {}  # the table's key -> the path and bytes that write it
     order = sorted(range(len(batch.tables)), key=lambda i: batch.tables[i].path not in by_path)
     for i in order:
         t = batch.tables[i]
         key = table_key(t.department_name, t.budget_year)
+        if key in claimed and claimed[key][1] == t.sha256:  # an exact copy of the file that writes it (a link)
+            decided[i] = _result(t, "unchanged")
+            continue
         if key in claimed:
-            reason = f"{IN_THE_SAME_RUN} ({claimed[key]}): {t.department_name} {t.budget_year}"
+            reason = f"{IN_THE_SAME_RUN} ({claimed[key][0]}): {t.department_name} {t.budget_year}"
             refusals.append(t.refused(reason, RefusalKind.CONFLICT))
             continue
         held = current.get(key)
@@ -248,7 +251,7 @@ def plan_batch(con: duckdb.DuckDBPyConnection, batch: frames.FrameBatch, refusal
         if conflict := _claimed_elsewhere(t, held.path if held else None) or _cut_short(con, batch, i, held):
             refusals.append(conflict)
             continue
-        claimed[key] = t.path  # only a file that writes the table holds it (a refused one must not shadow a copy)
+        claimed[key] = (t.path, t.sha256)  # only a file that writes it holds it (a refused one must not shadow a copy)
         own = [lid for lid in by_path.get(t.path, []) if not held or lid != held.load_id]
         replaced += ([held.load_id] if held else []) + own
         keep.append(i)
@@ -412,6 +415,7 @@ def write_plan(con: duckdb.DuckDBPyConnection, plan: _Plan, run_id: int | None =
     """Write a planned batch inside the caller's transaction; returns the new tables' load_ids."""
     batch = plan.batch
     load_ids = _next_ids(con, "seq_load_id", len(batch.tables))
+    retired = identity.printings_of_loads(con, plan.replaced_ids)
     _retire(con, plan.replaced_ids)
     _insert_load_log(con, batch.tables, load_ids)
     refusal_ids = _insert_refusals(con, plan.refusals)
@@ -427,6 +431,7 @@ def write_plan(con: duckdb.DuckDBPyConnection, plan: _Plan, run_id: int | None =
         _insert_lineage(con, batch, ids)
     if plan.replaced_ids:  # only retired facts can leave a name unused (an anti-join per batch cost 2 s on L)
         _drop_orphans(con)
+        identity.settle_links(con, retired)  # a link whose partner printing is gone or renamed is measured again
     return load_ids
 
 
@@ -828,9 +833,11 @@ def prune_loads(con: duckdb.DuckDBPyConnection, load_ids: Sequence[int], run_id:
     note = "source file disappeared; facts pruned" + ("" if run_id is None else f" by run {run_id}")
     con.execute("BEGIN TRANSACTION")
     try:
+        retired = identity.printings_of_loads(con, ids)
         _retire(con, ids)
         con.execute("UPDATE load_log SET message = ? WHERE load_id IN (SELECT unnest(?))", [note, ids])
         _drop_orphans(con)
+        identity.settle_links(con, retired)
         con.execute("COMMIT")
     except BaseException:
         rollback(con)
