@@ -163,3 +163,51 @@ def test_an_alias_copied_as_printed_with_its_document_after_the_name_links(tmp_p
 
 def test_missing_alias_file_is_empty(tmp_path: Path) -> None:
     assert identity.read_aliases(tmp_path / "none.csv").empty
+
+
+def _plausible_one_by_one(pool: identity._UnitPool, new: dict, threshold: float) -> list[dict]:
+    """The rule _UnitPool.plausible keeps, spelled as it was before its names were scored together: every pooled
+    name scored for the one new name, the same normalised name in any year, a near one in adjacent years."""
+    import numpy as np
+    from rapidfuzz import fuzz, process
+
+    from etl.load.names import CORROBORATED_THRESHOLD, distinctive, normalised, without_funding_word
+
+    a = normalised(new["project_name"])
+    x = distinctive(a, pool.department)
+    plain = process.cdist([x], pool.plain, scorer=fuzz.ratio, dtype=np.float64)[0]
+    loose = process.cdist([without_funding_word(x)], pool.loose, scorer=fuzz.ratio, dtype=np.float64)[0]
+    near = (plain >= threshold - 0.01) | (np.maximum(plain, loose) >= CORROBORATED_THRESHOLD - 0.01)
+    found = []
+    for i, name in enumerate(pool.names):
+        if name == a:
+            found += pool.rows[name]
+        elif near[i]:
+            found += [(p, r) for p, r in pool.rows[name] if abs(int(new["budget_year"]) - int(r["budget_year"])) <= 1]
+    return [r for _, r in sorted(found, key=lambda pr: pr[0])]
+
+
+def test_a_unit_s_new_names_scored_together_find_what_one_by_one_finds() -> None:
+    """300 GENERATED names of one unit over three years against 300 new ones (reworded, renamed, reprinted with a
+    period, new): prepare() in chunks gives each the rows the one-by-one rule gives, in the same order."""
+    import random
+
+    rng = random.Random(18)
+    words = ["法律", "援助", "社区", "矫正", "普法", "宣传", "调解", "经费", "专项", "工作", "业务", "补助", "维修"]
+    bases = ["".join(rng.sample(words, rng.randint(2, 5))) for _ in range(300)]
+    rows = [
+        {"project_id": i, "budget_year": 2021 + i % 3, "department_name": DEPT, "unit_name": DEPT,
+         "project_name": b + ("（2021-2023年）" if i % 7 == 0 else ""), "transfer_doc_no": None}
+        for i, b in enumerate(bases)
+    ]  # fmt: skip
+    pool = identity._UnitPool(rows, DEPT)
+    news = [
+        {"name_key": f"k{i}", "budget_year": 2024, "project_name": rng.choice([b, b + "经费", b[::-1], "新" + b[1:]])}
+        for i, b in enumerate(bases)
+    ]
+    threshold = identity.FUZZY_THRESHOLD
+    pool.prepare(news, threshold)
+    assert len(pool._prepared) == len(news)
+    for new in news:
+        assert pool.plausible(new, threshold) == _plausible_one_by_one(pool, new, threshold)
+    assert sum(len(_plausible_one_by_one(pool, n, threshold)) for n in news) > 100  # not a trivial agreement
