@@ -77,16 +77,17 @@ def write_report(
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-read") as pool:
         pending = pool.submit(read_report, warehouse, department, from_year, to_year)
         from etl.report.charts import budget_chart
-        from etl.report.render import html_page, markdown, workbook
+        from etl.report.render import html_page, markdown, saved_together, workbook
         from etl.report.tables import change_counts, report_tables
 
         data = pending.result()
     tables, counts = report_tables(data, link_rule), change_counts(data)
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = out_dir / report_stem(department, from_year, to_year)
-    html = stem.with_suffix(".html")
-    html.write_text(html_page(data, tables, budget_chart(data), counts), encoding="utf-8")
+    html, xlsx, md = (stem.with_suffix(suffix) for suffix in (".html", ".xlsx", ".md"))
     text = markdown(data, tables, counts)
-    md = stem.with_suffix(".md")
-    md.write_text(text, encoding="utf-8")
-    return ReportFiles(html, workbook(tables, stem.with_suffix(".xlsx")), md, text)
+    with saved_together(html, xlsx, md) as (html_part, xlsx_part, md_part):  # all three written, or none
+        html_part.write_text(html_page(data, tables, budget_chart(data), counts), encoding="utf-8")
+        md_part.write_text(text, encoding="utf-8")
+        workbook(tables, xlsx_part)
+    return ReportFiles(html, xlsx, md, text)

@@ -286,15 +286,18 @@ def write_audit(
     department: str | None, year: int | None, out_dir: Path, warehouse: Path | None = None
 ) -> AuditFiles:
     """Audit the department-year (None: all) from the warehouse (read-only) and write the three files."""
+    from etl.report.render import saved_together  # (imported by markdown's _md anyway)
+
     data = read_audit(department, year, warehouse)
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = out_dir / _stem(department, year)
-    html = stem.with_suffix(".html")
-    html.write_text(html_page(data), encoding="utf-8")
+    html, xlsx, md = (stem.with_suffix(suffix) for suffix in (".html", ".xlsx", ".md"))
     text = markdown(data)
-    md = stem.with_suffix(".md")
-    md.write_text(text, encoding="utf-8")
-    return AuditFiles(html, workbook(data, stem.with_suffix(".xlsx")), md, text, summary(data))
+    with saved_together(html, xlsx, md) as (html_part, xlsx_part, md_part):  # all three written, or none
+        html_part.write_text(html_page(data), encoding="utf-8")
+        md_part.write_text(text, encoding="utf-8")
+        workbook(data, xlsx_part)
+    return AuditFiles(html, xlsx, md, text, summary(data))
 
 
 __all__ = ["SEVERITIES", "AuditData", "AuditFiles", "NoAudit", "fetch", "read_audit", "write_audit"]

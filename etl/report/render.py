@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -71,13 +72,23 @@ def workbook(tables: list[Table], path: Path) -> Path:
 def save_whole(save: Callable[[Path], object], path: Path) -> None:
     """``save(temporary)`` beside ``path``, then the temporary file renamed over it: a workbook whose save failed
     (a full disk, a kill mid-write) leaves the previous file as it was, never a truncated one Excel cannot open."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")  # made by save: umask's mode
-    try:
+    with saved_together(path) as (temporary,):
         save(temporary)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+
+
+@contextmanager
+def saved_together(*paths: Path) -> Iterator[tuple[Path, ...]]:
+    """A temporary name beside each of ``paths`` for the body to write; when it returns, each renamed over its
+    path, one after another; when it raises, the temporaries removed and the files before left as they were (a
+    report whose workbook failed no longer leaves its page beside the last report's workbook)."""
+    temporaries = tuple(p.with_name(f".{p.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp") for p in paths)
+    try:  # (made by the body: umask's mode)
+        yield temporaries
+        for temporary, path in zip(temporaries, paths, strict=True):
+            os.replace(temporary, path)
+    finally:
+        for temporary in temporaries:
+            temporary.unlink(missing_ok=True)  # (none left once all are renamed)
 
 
 # (not _ or #: vague_value stays readable on a terminal; an underscore inside a word and a # inside a line do nothing)
