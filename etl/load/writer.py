@@ -675,9 +675,10 @@ def _name_head(normalised: str) -> str:
     return normalised.rsplit("|", 1)[-1].split("(", 1)[0]
 
 
-# the head of name_key's folded name (department|unit|document|name): all up to the last '|' and all from the first
-# '(' after it removed; one regular expression both engines (DuckDB, PostgreSQL) read alike
-NAME_HEAD_SQL = "regexp_replace({name_key}, '^.*[|]|[(].*$', '', 'g')"
+# the head of name_key's folded name (department|unit|document|name): its last '|'-part, up to its first '('; plain
+# string functions both engines (DuckDB, PostgreSQL 14+) read alike. Computed for every older row the join reads: a
+# regular expression (regexp_replace) cost 5.5 times as much, 2 CPU s over L's load
+NAME_HEAD_SQL = "split_part(split_part({name_key}, '|', -1), '(', 1)"
 
 
 # whether any department of the new names has a loaded fact or a name of this batch already linked: the
