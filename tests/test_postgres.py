@@ -291,20 +291,28 @@ def test_two_loads_of_100_departments_at_once(tmp_path: Path, pg_url: str, sampl
     assert "新增" in result.output or "new" in result.output
 
 
+def _on_both_engines(tmp_path: Path, pg_url: str, texts: list[str], query: str) -> tuple[list[tuple], list[tuple]]:
+    """``query`` over the texts as a one-column table ``s`` (its ``{values}``), on a new DuckDB warehouse and on the
+    PostgreSQL one, both at the head revision (the macros the views call): the rows of each."""
+    from etl.warehouse.connect import upgrade
+
+    duck_path = tmp_path / "w.duckdb"
+    for target in (duck_path, pg_url):
+        upgrade(target)
+    values = ", ".join("(" + "'" + t.replace("'", "''") + "')" for t in texts)
+    sql = query.format(values=f"(VALUES {values}) AS t(s)")
+    return _rows(duck_path, sql), _rows(pg_url, sql)
+
+
 def test_fold_key_and_to_wan_agree_on_both_engines(pg_url: str, tmp_path: Path) -> None:
     """sql/macros/postgres/ defines the macros the views call, with DuckDB's results (and Python's)."""
     from etl.text import fold_key
 
     samples = ["（全角）：；，　空格", "ＡＢＣ１２３", "a\tb\nc\u00a0d\u2003e", "穗财政【2023】79号", "", "plain"]
     samples += [chr(c) for c in range(0xFF01, 0xFF5F)] + ["x" + chr(c) + "y" for c in (0x85, 0x1680, 0x2028, 0x3000)]
-    duck_path = tmp_path / "w.duckdb"
-    from etl.warehouse.connect import upgrade
-
-    for target in (duck_path, pg_url):
-        upgrade(target)
-    values = ", ".join("(" + "'" + s.replace("'", "''") + "')" for s in samples)
-    query = f"SELECT s, fold_key(s), to_wan(CAST(123456.78 AS DECIMAL(18, 2))) FROM (VALUES {values}) AS t(s)"
-    duck, pg = _rows(duck_path, query), _rows(pg_url, query)
+    duck, pg = _on_both_engines(
+        tmp_path, pg_url, samples, "SELECT s, fold_key(s), to_wan(CAST(123456.78 AS DECIMAL(18, 2))) FROM {values}"
+    )
     assert duck == pg
     assert all(folded == fold_key(text) for text, folded, _ in pg)
     assert {wan for _, _, wan in pg} == {Decimal("12.345678")}
@@ -321,14 +329,8 @@ def test_the_name_head_the_linker_joins_on_agrees_on_both_engines(pg_url: str, t
     names += ["社区矫正(续)项目(2024年度)"]
     names += ["", "x"]
     keys = [name_key("广州市天河区（区外事局）", "本级", doc, n) for n in names for doc in (None, "穗财政【2023】79号")]
-    duck_path = tmp_path / "w.duckdb"
-    from etl.warehouse.connect import upgrade
-
-    for target in (duck_path, pg_url):
-        upgrade(target)
-    values = ", ".join("(" + "'" + k.replace("'", "''") + "')" for k in keys)
-    query = f"SELECT k, {NAME_HEAD_SQL.format(name_key='k')} FROM (VALUES {values}) AS t(k)"
-    duck, pg = _rows(duck_path, query), _rows(pg_url, query)
+    head = NAME_HEAD_SQL.format(name_key="s")
+    duck, pg = _on_both_engines(tmp_path, pg_url, keys, f"SELECT s, {head} FROM {{values}}")
     assert sorted(duck) == sorted(pg)
     heads = dict(pg)
     assert [heads[k] for k in keys] == [_name_head(normalised(n)) for n in names for _ in range(2)]

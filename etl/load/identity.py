@@ -308,10 +308,15 @@ def _alias_options(new: dict, pool: list[dict], targets: list[str]) -> list[tupl
     for cand in pool:
         if printed(cand["transfer_doc_no"], cand["project_name"]) not in targets:
             continue
-        ev = Evidence("alias", 100.0, 1.0, True, 100.0, -abs(int(new["budget_year"]) - int(cand["budget_year"])))
+        ev = _alias_evidence(-abs(int(new["budget_year"]) - int(cand["budget_year"])))
         if cand["project_id"] not in best or ev.rank > best[cand["project_id"]].rank:
             best[cand["project_id"]] = ev
     return [(ev.rank, pid, ev) for pid, ev in best.items()]
+
+
+def _alias_evidence(nearness: int) -> Evidence:
+    """What an alias row says of two printings ``nearness`` (minus the years between them) apart: the strongest link."""
+    return Evidence("alias", 100.0, 1.0, True, 100.0, nearness)
 
 
 class _Pools:
@@ -609,7 +614,7 @@ def _evidence(mine: list[dict], others: list[dict], aliases: _Aliases) -> list[t
         targets = aliases.targets(dept, printed(own["transfer_doc_no"], own["project_name"]))
         nearness = -abs(int(own["budget_year"]) - int(other["budget_year"]))
         if targets:
-            ev = Evidence("alias", 100.0, 1.0, True, 100.0, nearness) if theirs in targets else None
+            ev = _alias_evidence(nearness) if theirs in targets else None
         else:
             ev = None if theirs in aliases.apart(dept) else compare(own, other)
         if ev is not None:

@@ -26,7 +26,6 @@ stays the safety net for everything this module lets through.
 
 from __future__ import annotations
 
-import codecs
 import os
 import sys
 import time
@@ -43,7 +42,7 @@ from etl.load.writer import FileResult, registered
 from etl.model import RefusalKind
 from etl.transform import PARSER_VERSION
 from etl.transform.header import folder_year
-from etl.warehouse.backend import storable
+from etl.warehouse.backend import reads_names_as_utf8, storable
 
 KNOWN_SQL = """
     SELECT load_id, source_path, source_sha256, status, budget_year, department_name,
@@ -220,9 +219,9 @@ def refuse_misread_names(roots: Sequence[Path | str], files: Sequence[str], reco
     that is not ASCII. Such a process misreads every such name: a Chinese file name was refused as 'not UTF-8',
     its recorded load taken for a file that disappeared (os.path.exists cannot encode its name), and --prune took
     its facts out. A run of ASCII names only is read as ever."""
-    encoding = sys.getfilesystemencoding()
-    if codecs.lookup(encoding).name == "utf-8":
+    if reads_names_as_utf8():
         return
+    encoding = sys.getfilesystemencoding()
     prefixes = tuple(os.path.abspath(r) + os.sep for r in roots)
     under = (p for p in recorded if (p + os.sep).startswith(prefixes))
     if name := next((p for p in [*map(str, roots), *files, *under] if not p.isascii()), None):

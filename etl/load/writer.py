@@ -416,6 +416,7 @@ def write_plan(con: duckdb.DuckDBPyConnection, plan: _Plan, run_id: int | None =
     batch = plan.batch
     load_ids = _next_ids(con, "seq_load_id", len(batch.tables))
     retired = identity.printings_of_loads(con, plan.replaced_ids)
+    aliases = identity.read_aliases()  # once a batch: linking and settling read the same file
     _retire(con, plan.replaced_ids)
     _insert_load_log(con, batch.tables, load_ids)
     refusal_ids = _insert_refusals(con, plan.refusals)
@@ -426,12 +427,12 @@ def write_plan(con: duckdb.DuckDBPyConnection, plan: _Plan, run_id: int | None =
         projects = _with_load_id(batch.projects, ids)
         targets = _with_load_id(batch.targets, ids)
         _insert_unknown_types(con, targets)
-        _link_projects(con, projects, targets)
+        _link_projects(con, projects, targets, aliases)
         _insert_facts(con, projects, targets)
         _insert_lineage(con, batch, ids)
     if plan.replaced_ids:  # only retired facts can leave a name unused (an anti-join per batch cost 2 s on L)
         _drop_orphans(con)
-        identity.settle_links(con, retired)  # a link whose partner printing is gone or renamed is measured again
+        identity.settle_links(con, retired, aliases)  # a link whose partner printing is gone or renamed: measured again
     return load_ids
 
 
@@ -524,7 +525,9 @@ def _insert_unknown_types(con: duckdb.DuckDBPyConnection, targets: pd.DataFrame)
         )
 
 
-def _link_projects(con: duckdb.DuckDBPyConnection, projects: pd.DataFrame, targets: pd.DataFrame) -> None:
+def _link_projects(
+    con: duckdb.DuckDBPyConnection, projects: pd.DataFrame, targets: pd.DataFrame, aliases: pd.DataFrame
+) -> None:
     """Give each published name a project identity: the one it already has, a linked one, else a new one.
 
     Years are linked one after the other, so names of an earlier year of this batch are candidates
@@ -533,7 +536,6 @@ def _link_projects(con: duckdb.DuckDBPyConnection, projects: pd.DataFrame, targe
     indicator sets only for the new names and the candidate rows the linker compares.
     """
     con.register("stage_projects", projects)
-    aliases = identity.read_aliases()
     alias_departments = set(identity.alias_departments(aliases))
     names = _IndicatorNames(targets)
     for year in sorted(projects["budget_year"].unique()):

@@ -58,10 +58,15 @@ def _as_utf8(text: str) -> str | None:
         return None
 
 
+def reads_names_as_utf8() -> bool:
+    """Whether this process decodes file names and arguments as UTF-8 (not a C or POSIX locale with PYTHONUTF8=0)."""
+    return codecs.lookup(sys.getfilesystemencoding()).name == "utf-8"
+
+
 def locale_hint(text: str) -> str:
     """What to do when a name is UTF-8 but this process reads names in another encoding (sys.getfilesystemencoding)."""
     encoding = sys.getfilesystemencoding()
-    if codecs.lookup(encoding).name == "utf-8" or _as_utf8(text) is None:
+    if reads_names_as_utf8() or _as_utf8(text) is None:
         return ""
     return (
         f" (its bytes are UTF-8, but this process reads names as {encoding}: a C or POSIX locale with PYTHONUTF8=0?"
