@@ -34,3 +34,26 @@ def test_benchmark_runs_at_a_tiny_size(tmp_path: Path) -> None:
     assert results["audit_L"]["exit_code"] == 0 and results["audit_L"]["query_s"] > 0
     assert {t["target"] for t in doc["targets"]} >= {"full load of L, s (no Prefect)", "time(L) / time(S)"}
     assert "GENERATED" in next((tmp_path / "corpus").rglob("*.txt")).read_text(encoding="utf-8")
+
+
+def test_the_renaming_benchmark_loads_what_it_generates(tmp_path: Path) -> None:
+    """bench.renaming's corpus: labelled GENERATED, most names new each year, and a load of it reconciles and links
+    the names kept (the loader's CPU it prints is of a real load)."""
+    from bench.renaming import loader_cpu, renamed_corpus
+    from etl.warehouse.connect import connect
+
+    folder = renamed_corpus(60, [2023, 2024, 2025], root=tmp_path)
+    files = sorted(folder.rglob("*.txt"))
+    assert len(files) == 3 and all(f.read_text(encoding="utf-8").startswith("# jixiao-synth: GENERATED") for f in files)
+    assert loader_cpu([files[-1]], tmp_path / "w.duckdb", before=files[:-1]) > 0
+    con = connect(tmp_path / "w.duckdb", read_only=True)
+    try:
+        counts = con.execute(
+            "select count(*) filter (where status = 'continued'), count(*) filter (where status = 'new') "
+            "from v_project_budget_yoy where budget_year = 2025"
+        ).fetchone()
+        failed = con.execute("select count(*) from fact_reconciliation where not passed").fetchone()[0]
+    finally:
+        con.close()
+    assert failed == 0
+    assert 0 < counts[0] < counts[1]  # most names new, the rest continued under the same name
