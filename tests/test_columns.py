@@ -199,3 +199,25 @@ def test_a_project_column_of_mixed_types_still_makes_the_targets_frame() -> None
     targets = frames.target_rows([table, other])
     assert len(targets) == 2 * table.n_targets
     assert set(targets["budget_year"]) == {table.budget_year}
+
+
+def test_indicator_keys_and_occurrences_count_a_name_printed_twice_in_seq_order() -> None:
+    """indicator_key and occurrence (what v_target_yoy pairs on): 1 for a name printed once; 1, 2 … in seq order for
+    a name printed again with another target (widths folded alike); None for the parser's exact repeats."""
+    import dataclasses
+
+    table = process_file(SAMPLE)
+    project = next(p for p in table.projects if len(p.indicators) >= 3)
+    a, b, c = project.indicators[:3]
+    renamed = [
+        dataclasses.replace(c, seq=1, name="培训 人次"),  # printed first in the cell, numbered last: seq order counts
+        dataclasses.replace(a, seq=3, name="培训人次"),
+        dataclasses.replace(b, seq=2, name="培训人次", is_duplicate=True),
+    ]
+    twice = dataclasses.replace(project, indicators=renamed)
+    once = dataclasses.replace(project, indicators=[a, b, c])
+    targets = frames.target_rows([dataclasses.replace(table, projects=[twice, once])])
+    occurrences = [None if pd.isna(o) else int(o) for o in targets["occurrence"]]
+    got = list(zip(targets["seq"], targets["indicator_key"], occurrences, strict=True))
+    assert got[:3] == [(1, "培训人次", 1), (3, "培训人次", 2), (2, "培训人次", None)]
+    assert [o for _, _, o in got[3:]] == [1, 1, 1]

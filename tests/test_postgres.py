@@ -368,3 +368,34 @@ def test_a_no_op_runs_its_checks_on_postgres(sample_copy: Path, pg_url: str, mon
     assert (first.outcome, again.outcome, again.exit_code) == ("succeeded", "unchanged", 0)
     assert again.checks_from_run is None and len(calls) == 2
     assert _rows(pg_url, "SELECT count(*) FROM load_run WHERE checks_fingerprint IS NOT NULL") == [(2,)]
+
+
+def test_settled_links_are_written_in_one_statement_on_both_engines(two_years: list[Path], pg_url: str,
+                                                                     warehouse: Path) -> None:
+    """identity.settle_links writes its links and dim_project's names with one UPDATE each (lists zipped by
+    unnest): several names at once, a score and none, a document number and none, on both engines."""
+    from etl.load import identity
+
+    load_files(two_years, warehouse)
+    keys = sorted(k for (k,) in _rows(warehouse, "SELECT name_key FROM dim_project_name"))[:3]
+    ids = sorted(p for (p,) in _rows(warehouse, "SELECT project_id FROM dim_project"))[:2]
+    links = [keys, ["fuzzy", "new", "alias"], ["87.50", None, "100.00"], [2023, 2024, 2023]]
+    names = [ids, ["单位甲", "单位乙"], ["项目甲", "项目乙"], ["穗财政【2023】79号", None], [2023, 2024]]
+    link_rows = "SELECT name_key, link_method, link_score, linked_in_year FROM dim_project_name ORDER BY 1"
+    name_rows = "SELECT project_id, unit_name, project_name, transfer_doc_no, first_year FROM dim_project ORDER BY 1"
+    found = []
+    for target in (warehouse, pg_url):
+        if target == pg_url:
+            load_files(two_years, target)
+        with connect(target, published=False) as con:  # the working copy: nothing is published here
+            con.execute("BEGIN TRANSACTION")
+            con.execute(identity._RELINK, links)
+            con.execute(identity._RENAME_PROJECTS, names)
+            con.execute("COMMIT")
+            found.append([sorted(con.execute(q).fetchall()) for q in (link_rows, name_rows)])
+    assert found[0] == found[1]
+    got = {r[0]: r[1:] for r in found[0][0]}
+    assert [got[k] for k in keys] == [("fuzzy", Decimal("87.50"), 2023), ("new", None, 2024),
+                                      ("alias", Decimal("100.00"), 2023)]  # fmt: skip
+    got = {r[0]: r[1:] for r in found[0][1]}
+    assert [got[p] for p in ids] == [("单位甲", "项目甲", "穗财政【2023】79号", 2023), ("单位乙", "项目乙", None, 2024)]

@@ -559,13 +559,32 @@ def settle_links(con: object, retired: Collection[Printing], aliases: pd.DataFra
     first = {}
     for r in rows:  # ordered by project and year: a name's first printing
         first.setdefault(r["name_key"], int(r["budget_year"]))
-    for method, score, key in updates:
+    if updates:
         con.execute(
-            "UPDATE dim_project_name SET link_method = ?, link_score = ?, linked_in_year = ? WHERE name_key = ?",
-            [method, score, first[key], key],
+            _RELINK,
+            [
+                [key for _, _, key in updates],
+                [method for method, _, _ in updates],
+                [None if score is None else str(score) for _, score, _ in updates],
+                [first[key] for _, _, key in updates],
+            ],
         )
     _settle_projects(con, rows)
     return len(updates)
+
+
+# the settled links in one statement (both engines; one UPDATE a name cost 1.7 ms): the columns travel as lists,
+# zipped by unnest, the scores as exact text
+_RELINK = """
+    UPDATE dim_project_name
+    SET link_method = u.link_method, link_score = u.link_score, linked_in_year = u.linked_in_year
+    FROM (
+        SELECT unnest(CAST(? AS VARCHAR[])) AS name_key, unnest(CAST(? AS VARCHAR[])) AS link_method,
+               CAST(unnest(CAST(? AS VARCHAR[])) AS DECIMAL(5, 2)) AS link_score,
+               unnest(CAST(? AS INTEGER[])) AS linked_in_year
+    ) AS u
+    WHERE dim_project_name.name_key = u.name_key
+"""
 
 
 def _set_printing_indicators(con: object, rows: list[dict]) -> None:
@@ -636,15 +655,36 @@ def _stored_score(score: float | None) -> Decimal | None:
 
 
 def _settle_projects(con: object, rows: list[dict]) -> None:
-    """dim_project of each settled project: its earliest printing now (the name it was made under may be gone)."""
+    """dim_project of each settled project: its earliest printing now (the name it was made under may be gone).
+    One statement for all of them; a project already so named is left as it is."""
     first: dict[int, dict] = {}
     for r in rows:  # ordered by project and year
         first.setdefault(int(r["project_id"]), r)
-    for pid, r in first.items():
-        con.execute(
-            "UPDATE dim_project SET unit_name = ?, project_name = ?, transfer_doc_no = ?, first_year = ? "
-            "WHERE project_id = ? AND NOT (unit_name = ? AND project_name = ? AND first_year = ? "
-            "AND coalesce(transfer_doc_no, '') = coalesce(?, ''))",
-            [r["unit_name"], r["project_name"], r["transfer_doc_no"], int(r["budget_year"]), pid,
-             r["unit_name"], r["project_name"], int(r["budget_year"]), r["transfer_doc_no"]],
-        )  # fmt: skip
+    if not first:
+        return
+    chosen = list(first.values())
+    con.execute(
+        _RENAME_PROJECTS,
+        [
+            list(first),
+            [r["unit_name"] for r in chosen],
+            [r["project_name"] for r in chosen],
+            [r["transfer_doc_no"] for r in chosen],
+            [int(r["budget_year"]) for r in chosen],
+        ],
+    )
+
+
+_RENAME_PROJECTS = """
+    UPDATE dim_project SET unit_name = u.unit_name, project_name = u.project_name,
+        transfer_doc_no = u.transfer_doc_no, first_year = u.first_year
+    FROM (
+        SELECT unnest(CAST(? AS BIGINT[])) AS project_id, unnest(CAST(? AS VARCHAR[])) AS unit_name,
+               unnest(CAST(? AS VARCHAR[])) AS project_name, unnest(CAST(? AS VARCHAR[])) AS transfer_doc_no,
+               unnest(CAST(? AS INTEGER[])) AS first_year
+    ) AS u
+    WHERE dim_project.project_id = u.project_id
+      AND NOT (dim_project.unit_name = u.unit_name AND dim_project.project_name = u.project_name
+               AND dim_project.first_year = u.first_year
+               AND coalesce(dim_project.transfer_doc_no, '') = coalesce(u.transfer_doc_no, ''))
+"""
