@@ -341,7 +341,7 @@ def test_a_process_that_misreads_chinese_file_names_prunes_nothing(tmp_path: Pat
     assert cli("load", raw, "-w", warehouse, "-q").returncode == 0
     before = facts(warehouse)
     done = cli("load", raw, "-w", warehouse, "-q", "--prune", env=C_LOCALE)
-    assert done.returncode == 1 and "reads file names as ascii" in said(done) and "PYTHONUTF8=1" in said(done)
+    assert done.returncode == 2 and "reads file names as ascii" in said(done) and "PYTHONUTF8=1" in said(done)
     assert facts(warehouse) == before
     assert query(warehouse, "SELECT outcome FROM load_run ORDER BY run_id DESC LIMIT 1") == [("failed",)]
     done = cli("load", raw / "2024" / "b.txt", "-w", warehouse, "-q", env=C_LOCALE)  # ASCII names only: as ever
@@ -521,14 +521,14 @@ def test_an_unreadable_file_among_good_ones_is_refused_alone_and_read_once_it_ca
 
 @POSIX_ONLY
 def test_a_warehouse_in_a_folder_that_cannot_be_written(tmp_path: Path) -> None:
-    """What holds: a load there ends in one line naming the lock file it could not make (exit 1), nothing made; the
-    read commands read a warehouse already there (runs from the working copy without taking its lock)."""
+    """What holds: a load there ends in one line saying the folder is not writable (exit 2, round 19: it was 1), nothing
+    made; the read commands read a warehouse already there (runs from the working copy without taking its lock)."""
     raw, folder = two_years(tmp_path), tmp_path / "wh"
     folder.mkdir()
     folder.chmod(0o555)
     try:
         done = cli_unprivileged("load", raw, "-w", folder / "new.duckdb", "-q")
-        assert done.returncode == 1 and "Permission denied" in said(done) and b"Traceback" not in done.stderr
+        assert done.returncode == 2 and "Permission denied" in said(done) and b"Traceback" not in done.stderr
         assert list(folder.iterdir()) == []
     finally:
         folder.chmod(0o755)
@@ -539,7 +539,7 @@ def test_a_warehouse_in_a_folder_that_cannot_be_written(tmp_path: Path) -> None:
             done = cli_unprivileged(*command, "-w", folder / "wh.duckdb")
             assert done.returncode == 0, said(done)
         done = cli_unprivileged("load", raw, "-w", folder / "wh.duckdb", "-q")
-        assert done.returncode == 1 and "Permission denied" in said(done)
+        assert done.returncode == 2 and "Permission denied" in said(done)
     finally:
         folder.chmod(0o755)
 

@@ -4,20 +4,30 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import errno
 import gc
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, NoReturn
 
 import typer
-from rich.console import Console
 
+from etl.cli.run_output import QuietOnBrokenPipe
 from etl.load import interrupt
 from etl.settings import DEFAULT_SOURCES, FILES_PER_BATCH, MAX_YEAR, MIN_YEAR
-from etl.warehouse.backend import home_problem, label, locale_hint, mask, spec_problem, storable, warehouse_spec
+from etl.warehouse.backend import (
+    home_problem,
+    label,
+    locale_hint,
+    mask,
+    spec_problem,
+    storable,
+    too_long,
+    warehouse_spec,
+)
 
 EXIT_BUSY = 7  # another load holds the warehouse (2 is Typer's: a wrong argument or option)
 EXIT_CODES = (
@@ -34,8 +44,8 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Warehouse schema commands.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-console = Console()
-err = Console(stderr=True)
+console = QuietOnBrokenPipe()
+err = QuietOnBrokenPipe(stderr=True)
 # a command's objects are frozen as the process exits, so the interpreter's final collection does not scan them
 # all (medians of five alternating runs on L: no-op load 1.96 -> 1.72 s, report 0.83 -> 0.75 s, audit 0.76 ->
 # 0.65 s). Cycles left at exit are not finalised; nothing relies on that: the commands close their connections
@@ -93,20 +103,38 @@ def _department(value: str | None) -> str | None:
 def _warehouse_file(value: str | None) -> str | None:
     """The warehouse, checked before anything is opened or created beside it: an empty one (an unset variable: it
     silently meant the default warehouse), one no engine can open (spec_problem: checked on what --warehouse,
-    $JIXIAO_WAREHOUSE or the default resolves to), a folder, or a path below a file (those failed later with
-    DuckDB's 'Is a directory', or FileExistsError) are wrong arguments."""
+    $JIXIAO_WAREHOUSE or the default resolves to), a name too long to make, a folder, a pipe, a path below a file or
+    below a folder this user may not search (those failed later with DuckDB's 'Is a directory', FileExistsError or
+    'File name too long', or here with a traceback: PermissionError) are wrong arguments."""
     if value == "":
         raise typer.BadParameter(f"{EMPTY_PATH}; name the warehouse file, or leave the option out for the default")
-    if problem := home_problem(value) or spec_problem(warehouse_spec(value)):
+    if problem := home_problem(value) or spec_problem(spec := warehouse_spec(value)):
         raise typer.BadParameter(_warehouse_source(value) + mask(problem))
-    if value and "://" not in value and Path(value).is_dir():
-        example = Path(value) / "jixiao.duckdb"
-        raise typer.BadParameter(f"{value} is a folder: name the warehouse file in it, e.g. {example}")
-    if value and "://" not in value and Path(value).exists() and not Path(value).is_file():  # a pipe: it blocked
-        raise typer.BadParameter(f"{value} is not a regular file (a pipe, socket or device): name the warehouse file")
-    if value and "://" not in value and (blocker := _file_above(Path(value))):
-        raise typer.BadParameter(f"{value} cannot be created: {blocker} is a file, not a folder")
+    if "://" not in spec and (problem := _path_problem(spec, _warehouse_file_problem)):
+        raise typer.BadParameter(_warehouse_source(value) + problem)
     return value
+
+
+def _path_problem(path: str, problem: Callable[[str], str | None]) -> str | None:
+    """problem(path), or the system's words when a folder on the way cannot be searched (Path.exists and is_dir
+    raise on it: a traceback, exit 1)."""
+    try:
+        return problem(path)
+    except OSError as exc:
+        return f"{storable(path)} cannot be looked at: {exc.strerror or type(exc).__name__}"
+
+
+def _warehouse_file_problem(path: str) -> str | None:
+    """Why a DuckDB warehouse cannot be at path (see _warehouse_file), else None."""
+    if problem := too_long(path):
+        return problem
+    if Path(path).is_dir():
+        return f"{path} is a folder: name the warehouse file in it, e.g. {Path(path) / 'jixiao.duckdb'}"
+    if Path(path).exists() and not Path(path).is_file():  # a pipe: it blocked
+        return f"{path} is not a regular file (a pipe, socket or device): name the warehouse file"
+    if blocker := _file_above(Path(path)):
+        return f"{path} cannot be created: {blocker} is a file, not a folder"
+    return None
 
 
 def _warehouse_source(value: str | None) -> str:
@@ -118,16 +146,34 @@ def _warehouse_source(value: str | None) -> str:
 
 def _out_path(value: str | Path) -> Path:
     """An --out as given: an empty one (an unset variable) is a wrong argument, not the current folder, which
-    Path("") is (the files were written where the command ran); a file, or a path below one, is one too (Typer's
-    file_okay said the first, before this parser took its place: only a parser tells "" from ".")."""
+    Path("") is (the files were written where the command ran); so is a file, a path below one, and a folder the
+    files cannot be written to (_out_problem). Typer's file_okay said the first, before this parser took its place:
+    only a parser tells "" from "."."""
     if value == "":
         raise typer.BadParameter(f"{EMPTY_PATH}; name a folder for the files, or '.' for this one")
-    if Path(value).exists() and not Path(value).is_dir():  # a file, or /dev/null: FileExistsError, exit 1
-        raise typer.BadParameter(f"{storable(str(value))} is a file, not a folder: name a folder for the files")
-    if blocker := _file_above(Path(value)):  # below a file: as a file itself
-        shown, above = storable(str(value)), storable(str(blocker))
-        raise typer.BadParameter(f"{shown} cannot be created: {above} is a file, not a folder")
+    if problem := _path_problem(str(value), _out_problem):
+        raise typer.BadParameter(problem)
     return Path(value)
+
+
+def _out_problem(value: str) -> str | None:
+    """Why the report's files cannot be written into the folder value, asked before the warehouse is read (each
+    failed after it, exit 1: FileExistsError for a file, /dev/null or a link to a folder that is not there, 'File
+    name too long', PermissionError for a folder this user cannot write or a read-only mount)."""
+    from etl.warehouse.backend import unwritable_folder
+
+    out, shown = Path(value), storable(value)
+    if problem := too_long(value):  # (before Path.exists, which raises on it)
+        return problem
+    if out.exists() and not out.is_dir():
+        return f"{shown} is a file, not a folder: name a folder for the files"
+    if out.is_symlink() and not out.exists():
+        return f"{shown} is a link to {storable(os.readlink(out))}, which is not there (or a link loop): name a folder"
+    if blocker := _file_above(out):  # below a file: as a file itself
+        return f"{shown} cannot be created: {storable(str(blocker))} is a file, not a folder"
+    if why := unwritable_folder(out):
+        return f"{shown} cannot be written: {why}: name a folder for the files that you can write"
+    return None
 
 
 WarehouseOpt = Annotated[
@@ -156,6 +202,8 @@ def _source_path(value: str) -> Path:
     not the current folder, which Path("") is: a load walked and loaded everything below the folder it ran in."""
     if not value:
         raise typer.BadParameter(f"{EMPTY_PATH}; name a file or folder, or '.' for this one")
+    if (shown := storable(value)) != value and (hint := locale_hint(value)):  # (serve and deploy pass it on as text)
+        raise typer.BadParameter(f"{shown}: cannot be read as given{hint}")
     return Path(value)
 
 
@@ -209,6 +257,7 @@ def load(
     target = warehouse_spec(warehouse)
     sink = cli_run.choose_sink(err, quiet, as_json)
     with _no_traceback("load"), interrupt.watching():
+        _writable(target, cli_run.wants_prefect(use_prefect))  # before a flow run, its server, or anything
         report = cli_run.run(
             use_prefect,
             sink,
@@ -221,7 +270,8 @@ def load(
             full=full,
             wait_seconds=wait,
         )
-    cli_run.show(report, label(target), console, err, quiet, as_json)
+    with _printing():  # the run is recorded: a reader gone (| head) leaves its exit code as it is
+        cli_run.show(report, label(target), console, err, quiet, as_json)
     raise typer.Exit(report.exit_code)
 
 
@@ -326,17 +376,48 @@ def runs(
 
     with _no_traceback("runs"):
         lines = cli_run.runs_lines(warehouse_spec(warehouse), limit)
-    for line in lines:
-        typer.echo(cli_run.printable(line))
+    with _printing():
+        for line in lines:
+            typer.echo(cli_run.printable(line))
+
+
+def _writable(target: str, prefect: bool = False) -> None:
+    """A DuckDB warehouse this process cannot write (a read-only folder or mount, a file or lock of another user's),
+    a file that is no warehouse, and a PREFECT_API_URL that is no URL are refused before any work (exit 2): the first
+    failed on the lock file (PermissionError, exit 1), the last after Prefect was imported ('Failed to reach API at
+    garbage/', exit 1)."""
+    from etl.warehouse.backend import is_url
+    from etl.warehouse.connect import refuse_before_writing
+
+    if not is_url(target):
+        refuse_before_writing(Path(target))
+    api = os.environ.get("PREFECT_API_URL", "").strip()
+    if prefect and api and not api.lower().startswith(("http://", "https://")):
+        raise WrongSetting(
+            f"PREFECT_API_URL={storable(api)} is not an http(s) URL of a Prefect server: set it to one "
+            "(http://127.0.0.1:4200/api), or unset it (or --no-prefect) to run without Prefect"
+        )
+
+
+class WrongSetting(ValueError):
+    """An environment variable that cannot mean anything: a wrong argument given another way (exit 2)."""
+
+
+_UNREACHABLE_API = "Failed to reach API at"
 
 
 @contextmanager
 def _no_traceback(what: str) -> Iterator[None]:
     """A busy warehouse or an unexpected failure ends in one clear line, not a traceback."""
-    from etl.warehouse.connect import NoWarehouse, WarehouseBusy
+    from etl.warehouse.backend import NamesMisread
+    from etl.warehouse.connect import NoWarehouse, WarehouseBusy, WarehouseUnwritable
 
+    with interrupt.watching():  # (empty) a signal noted by an earlier command of this process is forgotten: in one
+        pass  # process (tests, a library's caller) `runs` failing on an unreachable server said 'interrupted', exit 130
     try:
         yield
+    except typer.Exit:  # a command's own exit code, said already (a RuntimeError: not an unexpected failure)
+        raise
     except WarehouseBusy as exc:
         err.print(f"{what}: {_said(exc)}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_BUSY) from None
@@ -347,12 +428,34 @@ def _no_traceback(what: str) -> Iterator[None]:
             raise
         if interrupt.was_interrupted(exc):  # Ctrl-C, passed on by DuckDB as its own error
             raise _interrupted(what) from None
-        if isinstance(exc, NoWarehouse) or type(exc).__name__ == "SourceMissing":  # a path that is not there
+        usage = NoWarehouse | WarehouseUnwritable | WrongSetting | NamesMisread
+        if isinstance(exc, usage) or type(exc).__name__ == "SourceMissing":
             err.print(f"{what}: {_said(exc)}", markup=False, highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None  # (a load still records its run as failed: a share may be unmounted)
         text = " ".join(f"{type(exc).__name__}: {_said(exc)}".split())
+        if _UNREACHABLE_API in text:  # PREFECT_API_URL names no server that answers
+            text += "; start the server PREFECT_API_URL names, or run without Prefect: unset it, or --no-prefect"
         err.print(f"{what} failed: {text} (JIXIAO_DEBUG=1 shows the traceback)", markup=False, soft_wrap=True)
         raise typer.Exit(1) from None
+
+
+@contextmanager
+def _printing() -> Iterator[None]:
+    """A command's result written to stdout (and flushed, so that a failure shows here, not at the interpreter's
+    exit): a reader that went away (`jixiao check … | grep -m1 REFUSED`, `| head`) ends the output silently and the
+    command's exit code stands (Click made it 1, "an unexpected failure", of a load that had committed, or of a
+    check that had found a refusal); stdout that cannot be written (a full disk: `> /dev/full`) is one line and exit
+    1 (it was a traceback)."""
+    try:
+        yield
+        sys.stdout.flush()
+    except OSError as exc:
+        with contextlib.suppress(OSError, ValueError):  # the interpreter's own flush at exit writes nowhere now
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        if exc.errno != errno.EPIPE:
+            with contextlib.suppress(OSError):  # (stderr may be as full)
+                err.print(f"could not write the output: {_said(exc)}", markup=False, highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from None
 
 
 def _said(exc: BaseException) -> str:
@@ -378,13 +481,47 @@ def check(
     Exit code: 0 clean, 3 a file would be refused, 5 a row would be rejected, 4 totals do not reconcile,
     6 a project has no targets (a load's quality gate would fail).
     """
+    from etl.cli.run_output import one_line
     from etl.transform.check import check_files, exit_code, report_lines
 
-    with _no_traceback("check"):
-        results = check_files(paths, year)
-    for line in report_lines(results):
-        typer.echo(storable(line))  # a name that is not UTF-8 as \\xNN, as a load's refusal shows it
+    with _no_traceback("check"), interrupt.watching():  # SIGTERM as Ctrl-C: one line, exit 143
+        files = _files_to_check(paths)
+        results = check_files(files, year)
+    with _printing():  # (a name's line break, ESC or bytes that are not UTF-8 escaped, as a load shows them)
+        for line in report_lines(results):
+            typer.echo(one_line(line))
     raise typer.Exit(exit_code(results))
+
+
+def _files_to_check(paths: list[Path]) -> list[str]:
+    """The files check reads, found as a load finds them (etl.extract.discover.discover_tree), or exit 2 as a load
+    exits: a path that is not there was a refused file (exit 3); under a locale that misreads names a Chinese file
+    name was refused as 'not UTF-8'. What the walk could not read, and a walk that found nothing, are said (they
+    were silent: an empty mount point checked clean)."""
+    from etl.cli.run_output import one_line
+    from etl.extract.discover import discover_tree, missing_message, unreachable
+    from etl.extract.dispatch import SUPPORTED_SUFFIXES
+    from etl.warehouse.backend import misread_name
+
+    if missing := unreachable(paths):
+        _usage_error("check", missing_message(missing))
+    found = discover_tree(paths)
+    if said := misread_name([*map(str, paths), *found.files]):
+        _usage_error("check", said)
+    for path, why in found.unreadable.items():
+        err.print(one_line(f"could not read {path} ({why}): files under it not checked"), markup=False, soft_wrap=True)
+    if not found.files:
+        where = ", ".join(map(str, paths))
+        err.print(one_line(f"no table files ({' '.join(SUPPORTED_SUFFIXES)}) found under {where}"), markup=False)
+    return found.files
+
+
+def _usage_error(what: str, message: str) -> NoReturn:
+    """One line and exit 2: the command cannot run as it was given."""
+    from etl.cli.run_output import one_line
+
+    err.print(f"{what}: {one_line(message)}", markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(2)
 
 
 @app.command()
@@ -405,7 +542,8 @@ def report(
     if from_year > to_year:  # it said "no two loaded years to compare between 2024 and 2023 (loaded: none)"
         raise typer.BadParameter(f"--from {from_year} is after --to {to_year}", param_hint="'--from' / '--to'")
     target = warehouse_spec(warehouse)
-    with _no_traceback("report"), reading(target):  # a jixiao warehouse, or a clear no (never migrated)
+    # SIGTERM as Ctrl-C (exit 143): it ended the process at once, the report's temporary files left in --out
+    with _no_traceback("report"), interrupt.watching(), reading(target):  # a jixiao warehouse, or a clear no
         try:
             files = write_report(department, from_year, to_year, out, target, link_rule)
         except NoData as exc:
@@ -413,8 +551,7 @@ def report(
     if files is None:
         err.print(reason, markup=False)
         raise typer.Exit(2)
-    typer.echo(files.markdown_text)
-    err.print(f"wrote {files.html}, {files.xlsx} and {files.markdown}", markup=False, highlight=False, soft_wrap=True)
+    _show_written(files.markdown_text, files)
 
 
 @app.command()
@@ -436,7 +573,7 @@ def audit(
     from etl.warehouse.connect import reading
 
     target = warehouse_spec(warehouse)
-    with _no_traceback("audit"), reading(target):  # a jixiao warehouse, or a clear no (never migrated)
+    with _no_traceback("audit"), interrupt.watching(), reading(target):  # (as report's)
         try:
             files, reason = write_audit(department, year, out, target), ""
         except NoAudit as exc:
@@ -444,8 +581,19 @@ def audit(
     if files is None:
         err.print(reason, markup=False)
         raise typer.Exit(2)
-    typer.echo(files.markdown_text if department else files.summary_text)
-    err.print(f"wrote {files.html}, {files.xlsx} and {files.markdown}", markup=False, highlight=False, soft_wrap=True)
+    _show_written(files.markdown_text if department else files.summary_text, files)
+
+
+def _show_written(text: str, files: Any) -> None:
+    """The Markdown on stdout and the files written on stderr, as the terminal shows them, not acts on them: a
+    control character the Markdown keeps (C1's CSI, U+009B, which terminals read as ESC [) escaped, as in a load's
+    table."""
+    from etl.cli.run_output import printable
+
+    with _printing():
+        typer.echo(printable(text))
+    wrote = f"wrote {files.html}, {files.xlsx} and {files.markdown}"
+    err.print(printable(wrote), markup=False, highlight=False, soft_wrap=True)
 
 
 @db_app.command("upgrade")
@@ -455,8 +603,10 @@ def db_upgrade(warehouse: WarehouseOpt = None) -> None:
 
     target = warehouse_spec(warehouse)
     with _no_traceback("db upgrade"):
+        _writable(target)
         revision = upgrade(target)
-    console.print(f"{label(target)}: schema at revision {revision}", markup=False, highlight=False)
+    with _printing():
+        console.print(f"{label(target)}: schema at revision {revision}", markup=False, highlight=False)
 
 
 @db_app.command("grant-reader")

@@ -12,9 +12,11 @@ import errno
 import json
 import os
 import re
+import sys
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from rich.console import Console
 
@@ -29,7 +31,43 @@ def choose_sink(err: Console, quiet: bool, as_json: bool) -> progress.ProgressSi
     """A progress bar on a terminal, one line per batch in a log, nothing with --quiet or --json."""
     if quiet or as_json:
         return progress.NullSink()
-    return progress.RichSink() if err.is_terminal else progress.LineSink()
+    return progress.RichSink() if err.is_terminal else progress.LineSink(Forgiving(sys.stderr))
+
+
+class Forgiving:
+    """A text stream for progress lines that never fails the run: a reader that went away (`jixiao load 2>&1 | head`)
+    or a full disk under the log made the next line raise (BrokenPipeError) inside the run, which was recorded as
+    failed (its tables loaded, its quality gate not run) and exited 1. Once a write fails, nothing more is tried."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream, self.gone = stream, False
+
+    def write(self, text: str) -> int:
+        self._try(self.stream.write, text)
+        return len(text)
+
+    def flush(self) -> None:
+        self._try(self.stream.flush)
+
+    def _try(self, call: Callable[..., object], *args: str) -> None:
+        if self.gone:
+            return
+        try:
+            call(*args)
+        except (OSError, ValueError):  # (ValueError: the stream was closed)
+            self.gone = True
+
+
+class QuietOnBrokenPipe(Console):
+    """A Console whose reader may go away (| head): Rich's own answer, SystemExit(1), ended a load after it had
+    committed with exit 1, skipped its problems' lines, and wrote stdout's further lines to /dev/null. Now stdout
+    raises BrokenPipeError for the command to end its output (etl.cli.app._printing) with its own exit code;
+    stderr (the problems) just goes quiet."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        if not self.stderr:
+            raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
 
 
 def wants_prefect(use_prefect: bool | None) -> bool:
@@ -51,14 +89,16 @@ def run(use_prefect: bool | None, sink: progress.ProgressSink, **kwargs: Any) ->
 
 
 def show(report: RunReport, target: str, out: Console, err: Console, quiet: bool, as_json: bool) -> None:
-    if as_json:  # \uXXXX where stdout cannot hold the text (a C locale): the same JSON, never a UnicodeEncodeError
-        document = json.dumps(_storable(report.as_json()), ensure_ascii=not _utf8(out.file), default=str)
-        out.file.write(document + "\n")
-    elif not quiet:
-        _files_table(report, target, out)
-        said = printable(report.message())
-        out.print(f"run {report.run_id}: {report.outcome}: {said}", markup=False, highlight=False)
-    _problems(report, err)
+    try:
+        if as_json:  # \uXXXX where stdout cannot hold the text (a C locale): the same JSON, never a UnicodeEncodeError
+            document = json.dumps(_storable(report.as_json()), ensure_ascii=not _utf8(out.file), default=str)
+            out.file.write(document + "\n")
+        elif not quiet:
+            _files_table(report, target, out)
+            said = printable(report.message())
+            out.print(f"run {report.run_id}: {report.outcome}: {said}", markup=False, highlight=False)
+    finally:  # the problems, on stderr, also when stdout's reader went away
+        _problems(report, err)
 
 
 def _utf8(stream: Any) -> bool:
@@ -99,13 +139,13 @@ def _files_table(report: RunReport, target: str, out: Console) -> None:
         for col, w in others.items():
             table.add_column(col, width=w, no_wrap=True, justify="left" if col in ("status", "ok") else "right")
         for department, rows in _by_department(written):
-            name = Text(_one_line(department), style="bold")
+            name = Text(one_line(department), style="bold")
             name.truncate(width, overflow="ellipsis")
             table.add_row(name)
             for r in rows:
                 ok = "-" if r.status == "refused" else "yes" if not r.reconciliation_failures else "NO"
                 cells = (r.budget_year or "", r.n_projects, r.n_targets, r.n_rejects)
-                table.add_row(Text("  " + _one_line(Path(r.path).name)), r.status, *map(str, cells), ok)
+                table.add_row(Text("  " + one_line(Path(r.path).name)), r.status, *map(str, cells), ok)
         out.print(table)
     if unchanged:
         out.print(f"{unchanged} file(s) unchanged (skipped)")
@@ -129,7 +169,7 @@ def printable(text: str) -> str:
     return _CONTROLS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), storable(text))
 
 
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
     """A name as one table row: a line break in it (a file named with a newline) shown escaped, as \\n, not
     splitting its row over two lines; bytes that are not UTF-8 as \\xNN."""
     return _LINE_BREAKS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), printable(text))
@@ -184,7 +224,7 @@ def runs_lines(warehouse: str | Path, limit: int) -> list[str]:
             close_interrupted(con)
             return [f"read from the shared database {label(warehouse)}", *_runs_lines(con, limit)]
     warehouse = Path(warehouse)
-    note = "a load holds the working copy now"
+    note = _LOAD_HOLDS_IT
     if warehouse.is_file():
         try:
             with _lock_if_any(warehouse):
@@ -202,11 +242,34 @@ def runs_lines(warehouse: str | Path, limit: int) -> list[str]:
             note = f"the working copy's lock cannot be taken: {exc.strerror}"
     copy = published_path(warehouse)
     if not copy.is_file():
-        raise NoWarehouse(f"no warehouse at {warehouse}: load some tables first (jixiao load) or pass --warehouse")
+        return _without_copy(warehouse, note, limit)
     con = connect_existing(copy, published=False)
     try:
         note += "; runs after the last publish are not shown"
         return [f"read from the analysts' copy {copy} ({note})", *_runs_lines(con, limit)]
+    finally:
+        con.close()
+
+
+_LOAD_HOLDS_IT = "a load holds the working copy now"
+
+
+def _without_copy(warehouse: Path, note: str, limit: int) -> list[str]:
+    """The runs when the working file could not be read under its lock and there is no published copy. It said 'no
+    warehouse at X' (exit 2) of a warehouse a load was creating, or of one in a folder this user cannot write: now a
+    load that holds it is said as such (WarehouseBusy, exit 7), and a lock that cannot be taken for want of rights
+    reads the working file read-only (DuckDB's own lock says whether another user's load writes it)."""
+    from etl.warehouse.connect import NoWarehouse, WarehouseBusy, connect_existing
+
+    if not warehouse.is_file():
+        raise NoWarehouse(f"no warehouse at {warehouse}: load some tables first (jixiao load) or pass --warehouse")
+    if note == _LOAD_HOLDS_IT:
+        raise WarehouseBusy(
+            f"a load holds the warehouse {warehouse}, which has no published copy yet: run again when it has finished"
+        )
+    con = connect_existing(warehouse, published=False)
+    try:
+        return [f"read from the working copy {warehouse} ({note}; read-only)", *_runs_lines(con, limit)]
     finally:
         con.close()
 

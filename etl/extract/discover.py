@@ -9,11 +9,19 @@ reachable both ways is read under its own path.
 What the walk cannot read is said, never skipped silently (Discovery.unreadable): a link whose target is gone (an
 unmounted share linked into the tree), a link loop, a folder it may not list. A file recorded under such a path
 is unknown this run, not disappeared (etl.load.incremental.gone_sources).
+
+jixiao's own outputs found under a folder are not sources: `jixiao report` and `jixiao audit` write
+report-<slug>-<hash>-<from>-<to>.html|.xlsx and audit-<slug>-<hash>|all-<year>|all.html|.xlsx (etl.report), and
+written into a folder that loads walk, each was refused on every later load as 'not a target table' (exit 3).
+They are told by their whole name (is_own_output), never by their contents; a file named on the command line is
+read whatever its name.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -53,6 +61,43 @@ def discover_tree(paths: Sequence[Path | str]) -> Discovery:
         else:
             found.add(os.path.abspath(p))
     return Discovery(sorted(found), dict(sorted(unreadable.items())))
+
+
+def unreachable(paths: Sequence[Path | str]) -> dict[str, str]:
+    """The named paths that are not there, or cannot be looked at, -> why (the system's words: 'No such file or
+    directory', 'Too many levels of symbolic links', 'File name too long', 'Permission denied'). Path.exists raised
+    on the last two, a load failing with OSError (exit 1) instead of naming the path (exit 2)."""
+    why: dict[str, str] = {}
+    for p in (os.fspath(Path(x)) for x in paths):  # Path: "" is the current folder, as discover_tree reads it
+        try:
+            os.stat(p)
+        except OSError as exc:
+            why[p] = exc.strerror or type(exc).__name__
+        except ValueError:  # a NUL in the name: no system call takes it
+            why[p] = "a NUL character in the name"
+    return why
+
+
+def missing_message(missing: dict[str, str]) -> str:
+    """'source path(s) not found: a, b' for named paths that are not there (unreachable's answer); the system's words
+    for any other reason (a link loop, a name too long, a folder that may not be searched). The names as given:
+    whoever prints the message shows bytes that are not UTF-8 (etl.warehouse.backend.storable)."""
+    absent = [p for p, why in missing.items() if why == os.strerror(errno.ENOENT)]
+    other = [f"{p} ({why})" for p, why in missing.items() if why != os.strerror(errno.ENOENT)]
+    said = [f"source path(s) not found: {', '.join(absent)}"] if absent else []
+    return "; ".join(said + ([f"source path(s) cannot be read: {', '.join(other)}"] if other else []))
+
+
+# the report's and the audit's file names (etl.report.report_stem, etl.report.audit._stem): the slug is letters and
+# digits joined by single underscores (or 'department'), the hash 8 hex digits of the name's SHA-256
+_SLUG = r"[^\W_]+(?:_[^\W_]+)*-[0-9a-f]{8}"
+_OWN_OUTPUT = re.compile(rf"(?:report-{_SLUG}-\d{{4}}-\d{{4}}|audit-(?:{_SLUG}|all)-(?:\d{{4}}|all))\.(?:html|xlsx)")
+_OWN_PREFIXES = ("report-", "audit-")
+
+
+def is_own_output(name: str) -> bool:
+    """Whether a file name is one jixiao's report or audit writes (see the module's doc)."""
+    return name.startswith(_OWN_PREFIXES) and _OWN_OUTPUT.fullmatch(name) is not None
 
 
 def not_regular_files(paths: Sequence[Path | str]) -> set[str]:
@@ -118,7 +163,8 @@ def walk(top: str, seen: set[tuple[int, int]], unreadable: dict[str, str] | None
             if _is_dir(entry):
                 (linked_dirs if entry.is_symlink() else real_dirs).append(entry.path)
             elif _is_supported_file(entry):
-                files.append(entry.path)
+                if not is_own_output(entry.name):  # a report written into the tree: not a source
+                    files.append(entry.path)
             elif unreadable is not None and (why := _unreachable_link(entry)) is not None:
                 unreadable[entry.path] = why
     return files

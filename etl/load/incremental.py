@@ -27,7 +27,6 @@ stays the safety net for everything this module lets through.
 from __future__ import annotations
 
 import os
-import sys
 import time
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -36,13 +35,13 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl.extract.discover import discover_tree, not_regular_files
+from etl.extract.discover import discover_tree, missing_message, not_regular_files, unreachable
 from etl.extract.encoding import NOT_REGULAR, NOT_UTF8_NAME, file_sha256, shown_if_not_utf8
 from etl.load.writer import FileResult, registered
 from etl.model import RefusalKind
 from etl.transform import PARSER_VERSION
 from etl.transform.header import folder_year
-from etl.warehouse.backend import reads_names_as_utf8, storable
+from etl.warehouse.backend import NamesMisread, misread_name, reads_names_as_utf8
 
 KNOWN_SQL = """
     SELECT load_id, source_path, source_sha256, status, budget_year, department_name,
@@ -180,9 +179,8 @@ def plan_sources(
     hashed, gets the number of files that will be parsed whatever their bytes: those whose path the warehouse
     has no record of (every file with full=True).
     """
-    missing = [str(p) for p in paths if not Path(p).exists()]
-    if missing:
-        raise SourceMissing(f"source path(s) not found: {', '.join(missing)}")
+    if missing := unreachable(paths):
+        raise SourceMissing(missing_message(missing))
     found = discover_tree(paths)
     known = known_files(con)
     refuse_misread_names(paths, found.files, [path for path, _ in known])
@@ -209,27 +207,16 @@ def plan_sources(
     return plan
 
 
-class NamesMisread(ValueError):
-    """This process reads file names in an encoding that is not UTF-8, and the run meets names it cannot read."""
-
-
 def refuse_misread_names(roots: Sequence[Path | str], files: Sequence[str], recorded: Iterable[str]) -> None:
-    """NamesMisread when this process reads file names in another encoding than UTF-8 (a C or POSIX locale with
-    PYTHONUTF8=0: ascii; a Latin-1 locale) and a file found, or one recorded under the run's folders, has a name
-    that is not ASCII. Such a process misreads every such name: a Chinese file name was refused as 'not UTF-8',
-    its recorded load taken for a file that disappeared (os.path.exists cannot encode its name), and --prune took
-    its facts out. A run of ASCII names only is read as ever."""
+    """NamesMisread (etl.warehouse.backend.misread_name) when this process reads file names in another encoding than
+    UTF-8 and a root, a file found or one recorded under the run's folders has a name that is not ASCII: such a
+    process took a recorded Chinese name for a file that disappeared, and --prune took its facts out."""
     if reads_names_as_utf8():
         return
-    encoding = sys.getfilesystemencoding()
     prefixes = tuple(os.path.abspath(r) + os.sep for r in roots)
     under = (p for p in recorded if (p + os.sep).startswith(prefixes))
-    if name := next((p for p in [*map(str, roots), *files, *under] if not p.isascii()), None):
-        raise NamesMisread(
-            f"this process reads file names as {encoding} (a C or POSIX locale with PYTHONUTF8=0?), so it cannot "
-            f"read names such as {storable(name)}: nothing was loaded or pruned; run jixiao with PYTHONUTF8=1 or "
-            "LANG=C.UTF-8"
-        )
+    if said := misread_name([*map(str, roots), *files, *under], "nothing was loaded or pruned"):
+        raise NamesMisread(said)
 
 
 def _unhashed(plan: SourcePlan, path: str) -> None:

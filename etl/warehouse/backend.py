@@ -13,7 +13,7 @@ import codecs
 import os
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,6 +72,98 @@ def locale_hint(text: str) -> str:
         f" (its bytes are UTF-8, but this process reads names as {encoding}: a C or POSIX locale with PYTHONUTF8=0?"
         " run jixiao with PYTHONUTF8=1 or LANG=C.UTF-8)"
     )
+
+
+class NamesMisread(ValueError):
+    """This process reads file names in an encoding that is not UTF-8, and the run meets names it cannot read."""
+
+
+def misread_name(names: Iterable[str], done: str = "nothing was read") -> str | None:
+    """What to say when this process reads file names in another encoding than UTF-8 (a C or POSIX locale with
+    PYTHONUTF8=0: ascii; a Latin-1 locale) and one of ``names`` is not ASCII, else None. Such a process misreads
+    every such name: a Chinese file name was refused as 'not UTF-8' (by `load` and by `check`), and a recorded load
+    taken for a file that disappeared. Names of ASCII only are read as ever."""
+    if reads_names_as_utf8():
+        return None
+    if (name := next((n for n in names if not n.isascii()), None)) is None:
+        return None
+    return (
+        f"this process reads file names as {sys.getfilesystemencoding()} (a C or POSIX locale with PYTHONUTF8=0?), "
+        f"so it cannot read names such as {storable(name)}: {done}; run jixiao with PYTHONUTF8=1 or "
+        "LANG=C.UTF-8"
+    )
+
+
+class WarehouseUnwritable(PermissionError):
+    """The warehouse (or the folder that holds or would hold it) cannot be written by this process: said before any
+    work, instead of failing on the lock file it makes first (PermissionError, exit 1)."""
+
+
+def unwritable(path: Path) -> str | None:
+    """Why a DuckDB warehouse at path cannot be written by this process (os.access: the real user's rights, a
+    read-only mount), else None: the file, its lock file, or the nearest folder that is there (where the file, its
+    lock, its published copy and any missing folders are made). A few stats a run, never per file."""
+    from etl.warehouse.locking import lock_path  # (no import cycle at module level)
+
+    for existing in (path, lock_path(path)):
+        if existing.is_file() and not os.access(existing, os.W_OK):
+            return f"{existing} cannot be written ({_denied(existing.parent)})"
+    if why := unwritable_folder(path.parent):
+        return f"the warehouse {path} cannot be made or written: {why}"
+    return None
+
+
+def unwritable_folder(folder: Path) -> str | None:
+    """Why nothing can be made in folder (or, when it is not there yet, in the nearest folder above it that is, where
+    it would be made) by this process, else None."""
+    there = next((p for p in (folder, *folder.absolute().parents) if p.exists()), None)
+    if there is None or not there.is_dir() or os.access(there, os.W_OK | os.X_OK):
+        return None
+    return f"the folder {there} is not writable ({_denied(there)})"
+
+
+def _denied(folder: Path) -> str:
+    """The system's words for a write refused in folder: a read-only mount, else a permission."""
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return "Read-only file system"
+    except (OSError, AttributeError):  # (no statvfs on Windows)
+        pass
+    return "Permission denied"
+
+
+NAME_MAX = 255  # bytes of one name on ext4, XFS, btrfs, APFS, NTFS (characters): the common limit
+
+
+def too_long(path: str | Path) -> str | None:
+    """Why a path cannot be made at all (a name over the file system's limit, PC_NAME_MAX, or the whole over
+    PC_PATH_MAX), else None: asked of a warehouse or an --out before anything is opened, which failed deep in the
+    command with 'File name too long' (exit 1)."""
+    text = os.fspath(path)
+    folder = next((p for p in Path(text).absolute().parents if p.exists()), Path("/"))
+    limit, whole = _limits(folder)
+    for name in Path(text).parts:
+        if _n_bytes(name) > limit:
+            return f"{storable(text)}: the name {storable(name[:40])}… is longer than the {limit} bytes a name can have"
+    if _n_bytes(os.path.abspath(text)) >= whole:
+        return f"{storable(text)[:80]}…: the path is longer than the {whole} bytes a path can have"
+    return None
+
+
+def _n_bytes(text: str) -> int:
+    """Bytes of a name as the system gets it (a name that is not UTF-8 by its own bytes)."""
+    try:
+        return len(text.encode("utf-8", "surrogateescape"))
+    except UnicodeEncodeError:  # a surrogate no file name decodes to: counted as three bytes
+        return len(text.encode("utf-8", "surrogatepass"))
+
+
+def _limits(folder: Path) -> tuple[int, int]:
+    """(longest name, longest path) in bytes on folder's file system."""
+    try:
+        return os.pathconf(folder, "PC_NAME_MAX"), os.pathconf(folder, "PC_PATH_MAX")
+    except (OSError, ValueError, AttributeError):  # (no pathconf on Windows)
+        return NAME_MAX, 4096
 
 
 def home_problem(given: str | Path | None) -> str | None:
@@ -160,11 +252,12 @@ class DuckDBWarehouse:
 
     def run_lock(self, wait_seconds: float = 60) -> AbstractContextManager[Any]:
         """One run at a time: the OS lock beside the file, held from the migration to the published copy."""
-        from etl.warehouse.connect import refuse_published_copy, refuse_special_file
+        from etl.warehouse.connect import refuse_before_writing
         from etl.warehouse.locking import writer_lock
 
-        refuse_published_copy(self.path)  # before the lock file: nothing is made beside the analysts' copy
-        refuse_special_file(self.path)  # nor beside a pipe, which the run would wait on for ever
+        # before the lock file: nothing is made beside the analysts' copy, a pipe (which the run would wait on for
+        # ever), a file that is no warehouse, nor tried in a folder this process cannot write
+        refuse_before_writing(self.path)
         return writer_lock(self.path, wait_seconds)
 
     def publish(self, wait_seconds: float = 60) -> Path | None:

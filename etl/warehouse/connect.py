@@ -20,7 +20,7 @@ import duckdb
 from etl.settings import MIGRATIONS_DIR, warehouse_path
 from etl.signals import sigint_deferred
 from etl.warehouse import views
-from etl.warehouse.backend import DuckDBWarehouse, resolve
+from etl.warehouse.backend import DuckDBWarehouse, WarehouseUnwritable, resolve, unwritable
 from etl.warehouse.locking import WarehouseBusy, writer_lock
 from etl.warehouse.publish import creation_config, published_path, sql_string, without_progress_bar
 
@@ -28,6 +28,7 @@ __all__ = [
     "NoWarehouse",
     "NotAWarehouse",
     "WarehouseBusy",
+    "WarehouseUnwritable",
     "connect",
     "connect_existing",
     "open_for_load",
@@ -131,6 +132,26 @@ def refuse_special_file(path: Path) -> None:
         raise NotAWarehouse(f"{path} is not a jixiao warehouse: not a regular file (a pipe, socket or device)")
 
 
+def refuse_before_writing(path: Path) -> None:
+    """What a command that writes the DuckDB warehouse at path refuses before it makes anything beside it (the lock
+    file first): the analysts' copy, a pipe or device, a file that is no DuckDB database (NotAWarehouse; a
+    .lock.lock was left beside a file that was no warehouse), and a file or folder this process cannot write
+    (WarehouseUnwritable: it failed on the lock file, 'PermissionError', exit 1)."""
+    refuse_published_copy(path)
+    refuse_special_file(path)
+    if _size(path):  # (an empty file may be a warehouse another run is creating now: checked under the lock)
+        _duckdb_database(path)
+    if problem := unwritable(path):
+        raise WarehouseUnwritable(f"{problem}: name a warehouse in a folder you can write (--warehouse)")
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 def _duckdb_database(path: Path) -> None:
     """NotAWarehouse for a file that is no DuckDB database at all, before DuckDB opens it: for a SQLite file DuckDB
     went to download its SQLite extension, for others it said 'not a valid DuckDB database file' (both exit 1). A
@@ -223,7 +244,7 @@ def duckdb_upgrade(path: Path | None = None, wait_seconds: float = 60) -> str:
     from alembic.config import Config
 
     path = warehouse_path(path)
-    refuse_published_copy(path)
+    refuse_before_writing(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     _refuse_foreign(path)
     config = Config()
