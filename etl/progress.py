@@ -38,7 +38,7 @@ class LineSink:
     """One line per batch, for logs: `jixiao load: 400/10000 files, 88000 rows, 12.3 s`."""
 
     def __init__(self, stream: TextIO | None = None) -> None:
-        self.stream = stream or sys.stderr
+        self.stream: TextIO | None = stream or sys.stderr
         self.total = self.done = self.rows = 0
         self.started = time.monotonic()
 
@@ -56,7 +56,14 @@ class LineSink:
         pass
 
     def _line(self, text: str) -> None:
-        print(f"jixiao load: {text}, {time.monotonic() - self.started:.1f} s", file=self.stream, flush=True)
+        """A progress line is never worth the load: a reader gone (`| head`), a full disk or a stream that cannot
+        encode the line is not the run's failure, and its later lines are dropped."""
+        if self.stream is None:
+            return
+        try:
+            print(f"jixiao load: {text}, {time.monotonic() - self.started:.1f} s", file=self.stream, flush=True)
+        except (OSError, ValueError, UnicodeError):  # ValueError: the stream was closed
+            self.stream = None
 
 
 class RichSink:

@@ -236,6 +236,22 @@ def test_line_progress_for_logs(two_years: Path, warehouse: Path) -> None:
     assert "132 rows" in lines[0]
 
 
+def test_line_progress_to_a_reader_gone_never_fails_the_load(two_years: Path, warehouse: Path) -> None:
+    """A log reader that went away (a broken pipe) or a closed stream: the lines stop, the load goes on and succeeds."""
+
+    class Gone(io.StringIO):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    closed = io.StringIO()
+    closed.close()
+    for stream in (Gone(), closed):
+        sink = progress.LineSink(stream)
+        with progress.reporting(sink):
+            report = run(two_years, warehouse, batch_size=1, full=True)
+        assert report.exit_code == 0 and sink.stream is None
+
+
 def test_cli_json_and_quiet(two_years: Path, warehouse: Path) -> None:
     runner = CliRunner()
     first = runner.invoke(app, ["load", str(two_years), "-w", str(warehouse), "--no-prefect", "--json"])
