@@ -21,6 +21,7 @@ Found (each test below failed before its fix; the report of round 19 gives the d
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -252,6 +253,10 @@ def test_reports_written_into_a_source_folder_are_not_loaded_as_tables(tmp_path:
     done = cli("load", raw, "-w", warehouse, "-q")
     assert (done.returncode, said(done)) == (0, ""), said(done)
     assert query(warehouse, "SELECT count(*) FROM load_log WHERE status = 'refused'") == [(0,)]
+    done = cli("load", raw, "-w", warehouse, "--json")  # passed over, but said: nothing under the sources goes unsaid
+    run = json.loads(done.stdout)
+    assert run["own_outputs"] == [str(p) for p in written]
+    assert "6 jixiao report or audit file(s) under the sources not read" in run["message"]
     assert [p.name for p in discover([raw])] == ["tianhe-sfj.txt", "tianhe-sfj.txt"]
     assert cli("check", raw).returncode == 0
     assert cli("check", written[0]).returncode == 3  # named: read, and refused as what it is

@@ -48,6 +48,7 @@ class Discovery:
 
     files: list[str] = field(default_factory=list)
     unreadable: dict[str, str] = field(default_factory=dict)
+    own_outputs: list[str] = field(default_factory=list)  # jixiao's report and audit files found, not read
 
 
 def discover_tree(paths: Sequence[Path | str]) -> Discovery:
@@ -55,12 +56,13 @@ def discover_tree(paths: Sequence[Path | str]) -> Discovery:
     found: set[str] = set()
     seen: set[tuple[int, int]] = set()
     unreadable: dict[str, str] = {}
+    own: list[str] = []
     for p in (os.fspath(Path(x)) for x in paths):  # Path: "" is the current folder, as before
         if os.path.isdir(p):
-            found.update(walk(os.path.abspath(p), seen, unreadable))
+            found.update(walk(os.path.abspath(p), seen, unreadable, own))
         else:
             found.add(os.path.abspath(p))
-    return Discovery(sorted(found), dict(sorted(unreadable.items())))
+    return Discovery(sorted(found), dict(sorted(unreadable.items())), sorted(set(own)))
 
 
 def unreachable(paths: Sequence[Path | str]) -> dict[str, str]:
@@ -139,11 +141,17 @@ def _unreachable_link(entry: os.DirEntry) -> str | None:
     return None
 
 
-def walk(top: str, seen: set[tuple[int, int]], unreadable: dict[str, str] | None = None) -> list[str]:
+def walk(
+    top: str,
+    seen: set[tuple[int, int]],
+    unreadable: dict[str, str] | None = None,
+    own_outputs: list[str] | None = None,
+) -> list[str]:
     """Supported files under top; each real folder is read once (seen holds the device and inode of the folders
     read, across calls: os.path.realpath, a pure-Python walk of every component, made a 1,500-deep tree take 33 s).
     A folder it cannot list and a link it cannot follow go to unreadable (path -> why) when given: skipped silently,
-    a dangling link to an unmounted share made its recorded files look deleted, and --prune took their facts out."""
+    a dangling link to an unmounted share made its recorded files look deleted, and --prune took their facts out.
+    jixiao's own report and audit files are left out, and listed in own_outputs when given (a run says so)."""
     files: list[str] = []
     real_dirs: deque[str] = deque([top])
     linked_dirs: deque[str] = deque()
@@ -165,6 +173,8 @@ def walk(top: str, seen: set[tuple[int, int]], unreadable: dict[str, str] | None
             elif _is_supported_file(entry):
                 if not is_own_output(entry.name):  # a report written into the tree: not a source
                     files.append(entry.path)
+                elif own_outputs is not None:
+                    own_outputs.append(entry.path)
             elif unreadable is not None and (why := _unreachable_link(entry)) is not None:
                 unreadable[entry.path] = why
     return files

@@ -107,6 +107,7 @@ class SourcePlan:
     stats: dict[str, str] = field(default_factory=dict)  # path -> stat of the files hashed now (to record)
     pending_stats: dict[str, str] = field(default_factory=dict)  # path -> stat of a file the parser will hash
     unreadable: dict[str, str] = field(default_factory=dict)  # folder or link the walk could not read -> why
+    own_outputs: list[str] = field(default_factory=list)  # jixiao's report and audit files found under the sources
 
     def read(self, hashes: Iterable[tuple[str, str]]) -> None:
         """The sha256 the parser read for files planned unhashed (path, sha256): their noted stat is recorded
@@ -184,7 +185,7 @@ def plan_sources(
     found = discover_tree(paths)
     known = known_files(con)
     refuse_misread_names(paths, found.files, [path for path, _ in known])
-    plan = SourcePlan(files=found.files, unreadable=found.unreadable)
+    plan = SourcePlan(files=found.files, unreadable=found.unreadable, own_outputs=found.own_outputs)
     plan.files, plan.unusable = _usable(plan.files, paths)
     recorded_paths = {path for path, _ in known}
     if on_unrecorded is not None:

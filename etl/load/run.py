@@ -58,6 +58,7 @@ class RunReport:
     disappeared: list[str] = field(default_factory=list)
     pruned: list[str] = field(default_factory=list)
     unreadable: dict[str, str] = field(default_factory=dict)  # folder or link the walk could not read -> why
+    own_outputs: list[str] = field(default_factory=list)  # jixiao's report and audit files under the sources: not read
     checks: list[CheckResult] = field(default_factory=list)
     error: str | None = None
     flow_run_id: str | None = None
@@ -147,6 +148,9 @@ class RunReport:
         if self.unreadable:  # what is recorded under them is unseen, not gone (etl.load.incremental.gone_sources)
             unread = "; ".join(f"{path} ({why})" for path, why in self.unreadable.items())
             parts.append(f"{len(self.unreadable)} folder(s) or link(s) could not be read (files kept): {unread}")
+        if self.own_outputs:  # said, so that nothing under the sources goes unread unsaid
+            named = "; ".join(self.own_outputs[:3]) + (" …" if len(self.own_outputs) > 3 else "")
+            parts.append(f"{len(self.own_outputs)} jixiao report or audit file(s) under the sources not read: {named}")
         return "; ".join(parts) or "ok"
 
     def as_json(self) -> dict[str, Any]:
@@ -161,6 +165,7 @@ class RunReport:
             "checks_from_run": self.checks_from_run,
             "disappeared": self.disappeared,
             "unreadable": self.unreadable,
+            "own_outputs": self.own_outputs,
             "files": [asdict(r) for r in self.results if r.status != "unchanged"],
         }
 
@@ -278,7 +283,7 @@ def _steps(
     )
     report.n_files, report.n_skipped = len(found.files) + len(found.unusable), len(found.skipped) + len(found.unusable)
     report.results += found.unusable + found.skipped
-    report.unreadable = found.unreadable
+    report.unreadable, report.own_outputs = found.unreadable, found.own_outputs
     progress.current().start(report.n_files, report.n_skipped)
     if found.todo:
         _load(con, report, found, options, on_batch)
