@@ -133,8 +133,9 @@ class Indicator:
 
 @dataclass(slots=True)
 class AggregateRow:
-    """A 合计 row (kind ``grand_total``), a unit subtotal row (``unit_subtotal``) or a category subtotal
-    of a department list (``category``: 其他运转类, 本级项目, 特定目标类)."""
+    """A 合计 row (kind ``grand_total``), a unit subtotal row (``unit_subtotal``), a category subtotal
+    of a department list (``category``: 其他运转类, 本级项目, 特定目标类), or a page break's total (``page_subtotal``:
+    本页合计; ``running_total``: 累计, 过次页; see etl/transform/page_totals.py)."""
 
     line_no: int
     kind: str

@@ -129,6 +129,12 @@ def display_none(style: str) -> bool | None:
     )
 
 
+def _collapses(style: str) -> bool | None:
+    """Whether a style's last visibility declaration is collapse (None: it declares no visibility)."""
+    visibility = _VISIBILITY.findall(style) if "isibility" in style.lower() else []
+    return visibility[-1].lower() == "collapse" if visibility else None
+
+
 def _rules(css: str) -> Iterator[tuple[str, str]]:
     """The (selector, declarations) of a style sheet's top-level rules: an @media block's (print, a small
     screen) hides only there, and is left out."""
@@ -155,13 +161,18 @@ class PageHiding:
 
     def __init__(self, doc: html.HtmlElement) -> None:
         self.classes: dict[str, set[str]] = {}  # class -> the tags it hides ("": any)
+        self.collapsing: dict[str, set[str]] = {}  # class -> the tags it collapses (a <col>'s visibility:collapse)
         for css in doc.xpath(_SCREEN_STYLES):
             for selector, declarations in _rules(str(css)):
                 said = display_none(declarations)
+                collapse = _collapses(declarations)
                 for part in selector.split(",") if said is not None else ():
                     if m := _CLASS_SELECTOR.match(part.strip()):
                         tags = self.classes.setdefault(m[2], set())
                         (tags.add if said else tags.discard)(m[1].lower())
+                        if collapse is not None:
+                            tags = self.collapsing.setdefault(m[2], set())
+                            (tags.add if collapse else tags.discard)(m[1].lower())
 
     @staticmethod
     def of(page: bytes, doc: html.HtmlElement) -> PageHiding | None:
@@ -179,3 +190,17 @@ class PageHiding:
                 if tags and ("" in tags or element.tag in tags):
                     return True
         return element.get("hidden") is not None
+
+    def collapses(self, column: html.HtmlElement) -> bool:
+        """Whether a <col> or <colgroup> takes its columns out: visibility:collapse, in its style or by a class (the
+        style wins). Only collapse: a browser shows a column's cells whatever else its <col> says (display:none,
+        visibility:hidden, the hidden attribute), for the cells are not the column's children."""
+        style = column.get("style")
+        if style and (said := _collapses(style)) is not None:
+            return said
+        if self.collapsing and (names := column.get("class")):
+            for name in names.split():
+                tags = self.collapsing.get(name)
+                if tags and ("" in tags or column.tag in tags):
+                    return True
+        return False

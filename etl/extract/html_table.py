@@ -238,9 +238,47 @@ class Reading:
         return notes
 
 
-def _row_cells(tr: html.HtmlElement, pending: dict[int, int], budget: Budget, reading: Reading) -> list[str]:
+def collapsed_columns(table: html.HtmlElement, hiding: PageHiding | None) -> frozenset[int]:
+    """The columns a table's <col> or <colgroup> takes out (visibility:collapse: a withdrawn column kept beside the
+    one replacing it), counted as the columns a row's cells cover (colspan, span=). None looked for on a page that
+    hides nothing (hiding is None), nor past the MAX_SPAN columns a span may say."""
+    if hiding is None:
+        return frozenset()
+    out: set[int] = set()
+    col = 0
+    for group in table.xpath("./colgroup | ./col"):
+        members = group.xpath("./col") if group.tag == "colgroup" else []
+        whole = group.tag == "colgroup" and hiding.collapses(group)
+        for element in members or [group]:
+            width = _span(element, "span")
+            if whole or hiding.collapses(element):
+                out.update(range(col, min(col + width, MAX_SPAN)))
+            col += width
+            if col >= MAX_SPAN:
+                return frozenset(out)
+    return frozenset(out)
+
+
+def _shown_columns(cells: list[str], collapsed: frozenset[int]) -> list[str]:
+    """The row without its collapsed columns (they were empty, or their text went to a shown column: _place)."""
+    return [c for i, c in enumerate(cells) if i not in collapsed] if collapsed else cells
+
+
+def _place(col: int, across: int, collapsed: frozenset[int]) -> int | None:
+    """Where a cell's text goes among the columns it covers: the first shown one (a cell over a collapsed column and
+    a shown one is shown, as a browser clips it), None when every one is collapsed."""
+    return next((c for c in range(col, col + across) if c not in collapsed), None)
+
+
+def _row_cells(
+    tr: html.HtmlElement,
+    pending: dict[int, int],
+    budget: Budget,
+    reading: Reading,
+    collapsed: frozenset[int] = frozenset(),
+) -> list[str]:
     """A row's cells, the columns a rowspan above covers empty; a cell the page hides is not read (the cells after it
-    move left, as a browser shows them)."""
+    move left, as a browser shows them), nor one in collapsed columns only (left empty, the column taken out after)."""
     cells: list[str] = []
     footnotes: list[Footnote] = []
     col = 0
@@ -259,11 +297,14 @@ def _row_cells(tr: html.HtmlElement, pending: dict[int, int], budget: Budget, re
         down = _span(td, "rowspan") - 1
         across = _span(td, "colspan")
         budget.add(across, rows=0)
-        for i in range(across):
-            cells.append(cell_text(td, footnotes) if i == 0 else "")
+        at = _place(col, across, collapsed) if collapsed else col
+        if at is None and (text := " ".join(td.text_content().split())):
+            reading.hidden_cells.append(f"line {tr.sourceline or 0} {text[:40]!r}")
+        for i in range(col, col + across):
+            cells.append(cell_text(td, footnotes) if i == at else "")
             if down:
-                pending[col] = down
-            col += 1
+                pending[i] = down
+        col += across
     for marked, base, amount in footnotes:
         (reading.footnotes if amount else reading.text_footnotes).append(
             f"line {tr.sourceline or 0} {marked!r} read as {base[:40]}"
@@ -312,8 +353,9 @@ def table_rows(
     reading = reading or Reading()
     rows: list[NumberedRow] = []
     pending: dict[int, int] = {}  # column -> rows still covered by a rowspan above
+    collapsed = collapsed_columns(table, reading.hiding)
     for number, tr in enumerate(table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr"), start=1):
-        cells = _row_cells(tr, pending, budget, reading)
+        cells = _row_cells(tr, pending, budget, reading, collapsed)
         # columns to the right still covered from above (found once a row: a scan of them for each column was
         # quadratic, and 40 cells colspan=rowspan=1000 over 1,000 empty rows, 10 KB, ran for ever)
         col = len(cells)
@@ -324,6 +366,7 @@ def table_rows(
                 pending[c] -= 1
             cells.append("")
         pending = {c: v for c, v in pending.items() if v > 0}
+        cells = _shown_columns(cells, collapsed)
         if reading.hides_row(tr):
             cells = HiddenCells(cells)
             cells.where = (str(reading.table), number)

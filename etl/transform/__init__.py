@@ -23,5 +23,9 @@
 # 10: an issuer glued after a name's words split off alone, 小区(2023)3号楼 not a document, invisible characters
 # (U+200B, a BOM) not read, a unit printed only in the title read, page numbers and a title printed again at a page
 # break not rows, unquoted line breaks of a text dump joined, 合计：/总合计 the grand total, visibility:collapse, a
-# footnote marker inside a packed cell dropped, ≥95%（含）/⩾/± read
-PARSER_VERSION = 10
+# footnote marker inside a packed cell dropped, ≥95%（含）/⩾/± read; 11: page-break totals (本页合计, 累计, 过次页)
+# kept as aggregates of their own kinds and checked, collapsed HTML columns not read, a unit in the header's second
+# row read, two units in one header or unit line refused, a bracket heading without its 】 or a value without its )
+# read, bracket headings printed in other brackets ([ ], 〔〕 …) read as 【】, a unit line under the table read (or
+# refused when it contradicts), a text dump's row broken inside a name or an amount joined
+PARSER_VERSION = 11

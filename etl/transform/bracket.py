@@ -18,14 +18,48 @@ import re
 from etl.extract.columns import header_positions
 from etl.model import AggregateRow, Grid, GridRow, Indicator, ProjectRow, Reject, SourceTable, TableRefused
 from etl.text import squash, strip_tags
-from etl.transform.header import clean_department, parse_header, table_with_unit
+from etl.transform.header import (
+    clean_department,
+    column_unit,
+    parse_header,
+    table_with_unit,
+    without_unit_lines,
+)
 from etl.transform.indicator_types import resolve_type
 from etl.transform.indicators import EQUALS
+from etl.transform.page_totals import page_row_kind
 from etl.transform.per_row import split_code
 from etl.transform.table import is_grand_total, split_transfer_doc, sub_header, with_sub_header
 from etl.transform.target_values import parse_target_value
 
-_HEADING = re.compile(r"【([^】]*)】")
+# a heading 【L1-L2】; one whose 】 was left out ends before its first item (【产出指标-质量指标指标1:…): it ran to the
+# next heading's 】, the section's items read as a type named 质量指标指标1:设备完好率(≥0.97比例) 【产出指标-时效指标
+_HEADING = re.compile(r"【([^【】]*?)(?:】|(?=指标\s*\d{1,3}\s*[:：]))")
+# the brackets a heading is printed in: 【产出指标-数量指标】 as in the lists seen, and the pairs other exports print
+# ([…], ［…］, 〔…〕, 〖…〗, {…}); read as 【…】 (with them the list was read as a packed one, its projects with no
+# targets)
+HEADING_BRACKETS: tuple[tuple[str, str], ...] = (
+    ("【", "】"),
+    ("[", "]"),
+    ("［", "］"),
+    ("〔", "〕"),
+    ("〖", "〗"),
+    ("{", "}"),
+    ("｛", "｝"),
+    ("﹝", "﹞"),
+)
+_OTHER_BRACKETS = HEADING_BRACKETS[1:]
+_ANY_BRACKET = re.escape("".join(o + c for o, c in HEADING_BRACKETS))
+# another pair is a heading only around a heading's words, a type's (…指标) or the goal's (总体目标): never a document
+# number (穗财政〔2023〕79号) or a value's note ([注1]); closed by its own bracket, or (like 【) left open before 指标1:
+_OTHER_HEADING = re.compile(
+    "|".join(
+        rf"{re.escape(o)}\s*([^{_ANY_BRACKET}]{{0,40}}?(?:指标|目标))\s*(?:{re.escape(c)}|(?=指标\s*\d{{1,3}}\s*[:：]))"
+        for o, c in _OTHER_BRACKETS
+    )
+)
+_OTHER_OPENINGS = frozenset(o for o, _ in _OTHER_BRACKETS)
+_OTHER_CLOSINGS = frozenset(c for _, c in _OTHER_BRACKETS)
 _ITEM = re.compile(r"(?:^|(?<=[\s;；,，。)）]))指标\s*(\d{1,3})\s*[:：]\s*")
 _TYPE_SEP = re.compile(r"\s*[-－—/]\s*")
 _CODE = re.compile(r"^\d{2,}$")
@@ -66,9 +100,10 @@ def _is_remark(value: str, earlier: str) -> bool:
 
 
 def _split_last(text: str) -> tuple[str, str | None]:
-    """The text before its last bracketed part, and that part's content (None when it does not end with one)."""
+    """The text before its last bracketed part, and that part's content (None when it does not end with one). A last
+    part whose closing bracket was left out is one when it reads as a target (机柜数量(≥77台: it was the name)."""
     if not text.endswith((")", "）")):
-        return text.strip(), None
+        return _unclosed(text)
     depth = 0
     for i in range(len(text) - 1, -1, -1):
         ch = text[i]
@@ -77,6 +112,17 @@ def _split_last(text: str) -> tuple[str, str | None]:
         if depth == 0:
             return text[:i].strip(), text[i + 1 : -1].strip()
     return text.strip(), None
+
+
+_UNCLOSED = re.compile(r"^(?P<name>.*\S)\s*[(（](?P<value>[^()（）]*(?:\d|[≥≤＞＜><=＝≧≦])[^()（）]*)$", re.S)
+
+
+def _unclosed(text: str) -> tuple[str, str | None]:
+    """机柜数量(≥77台 -> ('机柜数量', '≥77台'): a last bracket never closed, holding a digit or a comparison."""
+    if "(" not in text and "（" not in text:
+        return text.strip(), None
+    m = _UNCLOSED.match(text.strip())
+    return (m["name"].strip(), m["value"].strip()) if m else (text.strip(), None)
 
 
 # name, then : ： = or ＝ (not the = of >= or <=), then a value holding no colon: the name may hold an = when a colon
@@ -93,10 +139,42 @@ def name_and_value(body: str) -> tuple[str, str | None]:
     return name, value
 
 
+def with_heading_brackets(text: str) -> str:
+    """The text with its headings in another pair of brackets ([产出指标-数量指标], 〔总体目标〕) printed in 【】, as
+    split_goal_cell reads them; the text as it is when it has none of those brackets (the common case)."""
+    if _OTHER_OPENINGS.isdisjoint(text):
+        return text
+    return _OTHER_HEADING.sub(_as_heading, text)
+
+
+def _as_heading(m: re.Match[str]) -> str:
+    """【words】 for a heading (【words when left open, as 【 left open is read); the text as printed for words in
+    brackets inside a goal or an item (按[考核指标]完成, 实现[年度目标]), as another pair also prints notes: a heading
+    is a type's pair (产出指标-数量指标), or words an item or a heading follows, or the goal's words (总体目标) first
+    in the cell."""
+    words, closed = next(g for g in m.groups() if g is not None), m.group(0)[-1] in _OTHER_CLOSINGS
+    if words.endswith("目标"):
+        heading = not m.string[: m.start()].strip()
+    else:
+        heading = not closed or bool(_TYPE_SEP.search(words) or _SECTION_STARTS.match(m.string, m.end()))
+    if not heading:
+        return m.group(0)
+    return f"【{words}】" if closed else f"【{words}"
+
+
+# what follows a heading: an item (指标1:, 1. 1、 （1）; not 1.5), another heading, or the end of the cell
+_SECTION_STARTS = re.compile(rf"\s*(?:指标\s*\d{{1,3}}\s*[:：]|[(（]?\d{{1,3}}\s*[、.．)）](?!\d)|[{_ANY_BRACKET}]|$)")
+
+
+def has_bracket_sections(cell: str) -> bool:
+    """Whether a goal cell holds an indicator section under a heading in another pair of brackets
+    ([产出指标-数量指标]指标1:…): a goal text that only prints such a bracket (穗财政〔2023〕79号) holds none."""
+    return "指标" in cell and not _OTHER_OPENINGS.isdisjoint(cell) and bool(split_goal_cell(cell)[1])
+
+
 def split_goal_cell(cell: str) -> tuple[str, list[tuple[str, str]]]:
     """(goal text, [(heading, body)]) from a goal cell: 【总体目标】… then 【L1-L2】… sections."""
-    text = squash(strip_tags(cell))
-    parts = _HEADING.split(text)
+    parts = _HEADING.split(with_heading_brackets(squash(strip_tags(cell))))
     goal = [parts[0].strip()] if parts[0].strip() else []
     sections = []
     level1 = ""  # 【产出指标】【数量指标】指标1:…: a level-1 heading with nothing under it, then the level-2 one
@@ -177,13 +255,13 @@ def _indicator(seq: int, level1: str, level2: str, name: str, value: str | None,
 def parse_bracket_table(grid: Grid, year: int | None = None) -> SourceTable:
     """Grid -> SourceTable: coded group rows and category rows are aggregates, rows with targets projects."""
     header = parse_header(grid.preamble)
-    positions, header_unit = header_positions(grid.rows[0].cells)
-    table = table_with_unit(grid, header, year, header_unit)
-    rows = grid.rows[1:]
+    positions = header_positions(grid.rows[0].cells)[0]
+    rows, header_rows = grid.rows[1:], grid.rows[:1]
     if rows and (sub := sub_header(rows[0].cells)):
-        positions, rows = with_sub_header(positions, sub), rows[1:]
+        positions, rows, header_rows = with_sub_header(positions, sub), rows[1:], grid.rows[:2]
+    table = table_with_unit(grid, header, year, column_unit(grid.path, header_rows))
     unit = ""
-    for row in rows:
+    for row in without_unit_lines(rows):  # 单位：元 under the table: read (or refused) as the unit, not a row
         unit = _row(table, row, positions, unit)
     _kinds(table)
     table.department_name = clean_department(table.department_name)  # a department row's name, as a title's
@@ -210,6 +288,8 @@ def _row(table: SourceTable, row: GridRow, positions: dict[str, int], unit: str)
     goal, sections = split_goal_cell(_cell(cells, positions, "goal"))
     if sections:  # a project, whether or not a code is printed beside it
         table.projects.append(_project(row, name, unit or table.department_name, raw, goal, sections))
+    elif page := page_row_kind(name):  # 本页合计 at a page break: no category of the projects after it
+        table.aggregates.append(AggregateRow(row.line_no, page, name, raw))
     elif is_grand_total(name):
         table.aggregates.append(AggregateRow(row.line_no, "grand_total", name, raw))
     elif _CODE.match(code):

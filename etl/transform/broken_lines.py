@@ -36,6 +36,8 @@ def join_broken_lines(rows: list[GridRow], positions: dict[str, int], width: int
         row, taken = rows[i], 0
         if len(row.cells) - 1 in broken_at and row.cells[-1].strip():
             taken = _completed(rows, i, width, positions) if len(row.cells) < width else _more_items(rows, i, positions)
+        elif 1 < len(row.cells) < width and row.cells[-1].strip():
+            taken = _completed(rows, i, width, positions, joined_fits=True)
         out.append(_joined(rows[i : i + taken + 1]) if taken else row)
         i += taken + 1
     return out
@@ -49,16 +51,21 @@ def _one_cell_lines(rows: list[GridRow], start: int) -> int:
     return n
 
 
-def _completed(rows: list[GridRow], i: int, width: int, positions: dict[str, int]) -> int:
+def _completed(rows: list[GridRow], i: int, width: int, positions: dict[str, int], joined_fits: bool = False) -> int:
     """The lines after the short row i that complete it: lines of one cell, then one whose cells fill the columns
     left exactly, each a cell its column can hold (0: none does; a row that leaves out its empty cells, followed by a
-    short row of its own, 调解经费 | 2.00, puts an amount where the indicators go)."""
+    short row of its own, 调解经费 | 2.00, puts an amount where the indicators go). With ``joined_fits`` (a cell
+    other than a goal or indicators broken: a name, 社区矫正和安置 / 帮教经费, or an amount, 82. / 60) the broken cell
+    joined must fit its column too: a row of amounts that leaves out its empty cells (司法局 | 83.60), followed by a
+    short row, would put that row's name in an amount."""
     lines = _one_cell_lines(rows, i + 1)
     last = i + 1 + lines
     if last >= len(rows) or len(rows[i].cells) + len(rows[last].cells) - 1 != width:
         return 0
     start = len(rows[i].cells)  # the columns the last line fills after the broken cell
     placed = {at: rows[last].cells[at - start + 1] for at in range(start, width)}
+    if joined_fits:
+        placed[start - 1] = "".join(_joined(rows[i : last + 1]).cells[start - 1].split())
     return lines + 1 if all(_fits(column, placed.get(at, "")) for column, at in positions.items()) else 0
 
 

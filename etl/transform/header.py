@@ -8,7 +8,16 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from etl.model import AMOUNT_UNIT_SHORT, AMOUNT_UNITS, AMOUNT_UNITS_OR_SHORT, Grid, SourceTable, TableRefused
+from etl.extract.columns import header_units
+from etl.model import (
+    AMOUNT_UNIT_SHORT,
+    AMOUNT_UNITS,
+    AMOUNT_UNITS_OR_SHORT,
+    Grid,
+    GridRow,
+    SourceTable,
+    TableRefused,
+)
 from etl.settings import MAX_YEAR, MIN_YEAR, is_budget_year
 from etl.text import NOTE_LINE, fold, fold_key
 
@@ -103,7 +112,7 @@ def parse_header(preamble: list[tuple[int, str]]) -> Header:
             department = printed or department
         if (m := _unit_said(folded)) or (line == title and (m := _TITLE_UNIT.search(folded))):
             said = AMOUNT_UNIT_SHORT.get(m.group("unit"), m.group("unit"))
-            other = other or (said if unit and said != unit else None)
+            other = other or (said if unit and said != unit else None) or _second_unit(folded, m.end(), said)
             unit = unit or said
         if line == title:
             if (m := _title_year(folded) or _YEAR_IN_BRACKETS.search(folded)) and is_budget_year(int(m.group(1))):
@@ -195,6 +204,16 @@ def _wrapped_parts(parts: list[str]) -> int:
     return max((k + 1 for k in range(1, len(parts)) if _ends_a_name(parts[k])), default=1)
 
 
+# a second unit right after the first (单位：元/万元, 单位：万元或元): which one the amounts are in is not said
+_SECOND_UNIT = re.compile(rf"\s*(?:[/、,]|或)\s*(?:人民币\s*)?(?P<unit>{AMOUNT_UNITS})")
+
+
+def _second_unit(folded: str, end: int, said: str) -> str | None:
+    """Another amount unit printed right after the one a line says (单位：元/万元): the line names two."""
+    m = _SECOND_UNIT.match(folded, end)
+    return m.group("unit") if m and m.group("unit") != said else None
+
+
 def _unit_said(folded: str) -> re.Match[str] | None:
     """The amount unit a line above the table prints: one of the tables' units, else another 元 (美元)."""
     found = _UNIT.search(folded) or _UNIT_LOOSE.search(folded) or _UNIT_ALONE.match(folded.strip())
@@ -261,16 +280,85 @@ def amount_unit(path: Path, line_unit: str | None, column_unit: str | None) -> s
 UNIT_NOT_PRINTED = "amount unit not printed: read in 万元, the default"
 
 
+def column_unit(path: Path, header_rows: list[GridRow]) -> str | None:
+    """The amount unit the header's cells print, on its first row or its second (资金总额（元） under 项目资金): the
+    second row's was not read, and a table printing its unit only there was read in the default 万元. Two that
+    disagree (总计（万元） beside 财政拨款（元）) are a refusal: the first was read for every column, without a word."""
+    units = list(dict.fromkeys(u for row in header_rows for u in header_units(row.cells)))
+    if len(units) > 1:
+        said = f"the column headers say ({units[0]}) and ({units[1]})"
+        raise TableRefused(path, f"amount unit disagrees: {said}", header_rows[0].line_no)
+    return units[0] if units else None
+
+
 def table_with_unit(grid: Grid, header: Header, year: int | None, column_unit: str | None) -> SourceTable:
     """new_table in the unit amount_unit settles; a unit printed nowhere (no line, no column header) is noted, so
-    normalise can tell a table in 元 read in the default 万元 (every amount x 10,000) by its amounts."""
+    normalise can tell a table in 元 read in the default 万元 (every amount x 10,000) by its amounts. A unit line
+    under the table (单位：元 after the 合计) is the unit when nothing above states one, and a refusal when it
+    contradicts what does (see unit_under_table)."""
     if header.other_unit:  # 单位：元 and 单位：万元 above one table: one is wrong (x or / 10,000), nothing says which
         said = f"the lines above the table say 单位：{header.source_unit} and 单位：{header.other_unit}"
         raise TableRefused(grid.path, f"amount unit disagrees: {said}")
-    table = new_table(grid, header, year, amount_unit(grid.path, header.source_unit, column_unit))
-    if not (header.source_unit or column_unit):
+    under = unit_under_table(grid, header.source_unit, column_unit)
+    line_unit = header.source_unit or (under[1] if under else None)
+    table = new_table(grid, header, year, amount_unit(grid.path, line_unit, column_unit))
+    if not (line_unit or column_unit):
         table.notes.append(UNIT_NOT_PRINTED)
+    elif under and not (header.source_unit or column_unit):
+        table.notes.append(f"amount unit read from the line under the table (line {under[0]}: 单位：{under[1]})")
     return table
+
+
+# a line stating the amount unit, printed under the table's last row: 单位：元, 金额单位:万元, (单位:元), 单位为元,
+# 注：单位：万元, 注：本表金额单位为元。 (folded); an unknown unit (单位：美元) too, refused as one above the table is
+_UNIT_NOTE = re.compile(
+    r"^(?:(?:注|说明|备注)\s*[:\d]?\s*)?(?:本表\s*)?\(?\s*(?:金额|货币|资金)?单位\s*(?:[:/]|为)?\s*(?:人民币\s*)?"
+    rf"(?P<unit>{AMOUNT_UNITS_OR_SHORT}|[\u4e00-\u9fff]{{1,3}}元)\s*\)?\s*[。.]?$"
+)
+MAX_LINES_UNDER = 5  # lines under the last row looked through for a unit line (notes, signatures, a page number)
+
+
+def unit_line(cells: list[str]) -> str | None:
+    """The unit a row of one filled cell states when that cell is a unit line (单位：元, 注：单位：万元), else None."""
+    filled = [c for c in cells if c.strip()]
+    if len(filled) != 1 or "单位" not in filled[0]:
+        return None
+    m = _UNIT_NOTE.match(fold(filled[0]).strip())
+    return AMOUNT_UNIT_SHORT.get(m.group("unit"), m.group("unit")) if m else None
+
+
+def without_unit_lines(rows: list[GridRow]) -> list[GridRow]:
+    """The rows less the unit lines printed under the last one (unit_under_table reads or refuses them)."""
+    end = len(rows)
+    while end and unit_line(rows[end - 1].cells) is not None:
+        end -= 1
+    return rows[:end]
+
+
+def unit_under_table(grid: Grid, above: str | None, column: str | None) -> tuple[int, str] | None:
+    """(line, unit) of a unit line under the table's last row (among the notes there), when the lines above the table
+    and its column headers state no unit; None when there is none or it agrees with them. It was read as a last row
+    cut short ("truncated mid-row"), or as a note (注：单位：元) while the table loaded in the default 万元.
+
+    A unit line there that contradicts the unit stated above or in a column header, or another such line, is a
+    refusal: one of them is wrong (x or / 10,000) and nothing says which."""
+    said: list[tuple[int, str]] = []
+    for row in reversed(grid.rows[-MAX_LINES_UNDER:]):
+        if row is grid.rows[0]:
+            break
+        if (unit := unit_line(row.cells)) is not None:
+            said.append((row.line_no, unit))
+        elif any(c.strip() for c in row.cells) and not all(NOTE_LINE.match(c) for c in row.cells if c.strip()):
+            break  # the table's last row: a unit line is looked for below it only
+    said.reverse()  # in printed order: the first is the one the others are told against
+    printed = above or column
+    for line_no, unit in said:
+        if unit != (printed or said[0][1]):
+            where = f"the lines above the table say 单位：{above}" if above else f"a column header says ({column})"
+            where = where if printed else f"line {said[0][0]} under the table says 单位：{said[0][1]}"
+            reason = f"amount unit disagrees: {where}, line {line_no} under the table says 单位：{unit}"
+            raise TableRefused(grid.path, reason, line_no)
+    return None if printed or not said else said[0]
 
 
 # a stamp's place printed after the name (部门名称：X（盖章）), and characters that print nothing (U+200B zero-width

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from etl.model import AMOUNT_COLUMNS, MAX_YUAN, AggregateRow, Finding, SourceTable, TableRefused
+from etl.transform.page_totals import PAGE_KINDS, PAGE_SUBTOTAL
 from etl.transform.unit_rows import Nesting, nest_units
 
 FUNDING_COLUMNS = ("fiscal", "special_account", "other")
@@ -103,7 +104,7 @@ def _grand_findings(table: SourceTable, nesting: Nesting) -> list[Finding]:
 def _category_findings(table: SourceTable) -> list[Finding]:
     """A category row (其他运转类, 特定目标类 …) against the projects printed under it, up to the next group row."""
     findings = []
-    bounds = sorted(a.line_no for a in table.aggregates)
+    bounds = sorted(a.line_no for a in table.aggregates if a.kind not in PAGE_KINDS)  # a page's total ends no category
     for cat in (a for a in table.aggregates if a.kind == "category" and _printed(a)):
         end = next((b for b in bounds if b > cat.line_no), None)
         members = [p.amounts for p in table.projects if p.line_no > cat.line_no and (end is None or p.line_no < end)]
@@ -112,6 +113,23 @@ def _category_findings(table: SourceTable) -> list[Finding]:
                 "category=sum(projects)", cat.name, "total", cat.line_no, cat.amounts["total"], _sum(members, "total")
             )
         )
+    return findings
+
+
+def _page_findings(table: SourceTable) -> list[Finding]:
+    """A page's total (本页合计) against the projects since the page total before it; a running total (累计, 承前页,
+    过次页) against every project before it. One pass over the projects, in line order."""
+    findings = []
+    projects = sorted(table.projects, key=lambda p: p.line_no)
+    i, page_start = 0, 0
+    for row in sorted((a for a in table.aggregates if a.kind in PAGE_KINDS and _printed(a)), key=lambda a: a.line_no):
+        while i < len(projects) and projects[i].line_no < row.line_no:
+            i += 1
+        counted = [p.amounts for p in projects[page_start if row.kind == PAGE_SUBTOTAL else 0 : i]]
+        check = f"{row.kind}=sum(projects)"
+        findings += [Finding(check, row.name, c, row.line_no, row.amounts[c], _sum(counted, c)) for c in AMOUNT_COLUMNS]
+        if row.kind == PAGE_SUBTOTAL:
+            page_start = i
     return findings
 
 
@@ -125,6 +143,7 @@ def reconcile(table: SourceTable) -> SourceTable:
         + _unit_findings(table, nesting)
         + _grand_findings(table, nesting)
         + _category_findings(table)
+        + _page_findings(table)
     )
     if too_large := next((f for f in table.findings if f.actual_yuan >= MAX_YUAN), None):  # so the difference is held
         raise TableRefused(

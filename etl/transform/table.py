@@ -29,8 +29,9 @@ from etl.model import (
 from etl.text import NOTE_LINE, fold, fold_key, squash, strip_tags
 from etl.transform.broken_lines import join_broken_lines
 from etl.transform.doubled_columns import refuse_doubled_columns
-from etl.transform.header import clean_department, department_in_row, parse_header, table_with_unit
+from etl.transform.header import clean_department, column_unit, department_in_row, parse_header, table_with_unit
 from etl.transform.indicators import ItemError, parse_indicators, split_items
+from etl.transform.page_totals import PAGE_KINDS, page_row_kind
 from etl.transform.per_row import ProjectCursor, RowError, add_indicator, has_indicator, is_per_row
 from etl.transform.truncation import refuse_if_truncated
 
@@ -251,7 +252,7 @@ def parse_grid(grid: Grid, year: int | None = None) -> SourceTable:
     if not grid.rows:
         reason = "no header row (项目名称 | 总计 | … | 绩效指标) found"
         raise TableRefused(grid.path, reason, kind=RefusalKind.NOT_A_TARGET_TABLE)
-    positions, header_unit = header_positions(grid.rows[0].cells)
+    positions = header_positions(grid.rows[0].cells)[0]
     titles = frozenset(fold_key(line) for _, line in grid.preamble if line.strip())
     rows = [r for r in grid.rows[1:] if not _is_note(r, titles)]
     header_rows = [grid.rows[0]]
@@ -268,7 +269,7 @@ def parse_grid(grid: Grid, year: int | None = None) -> SourceTable:
             grid.rows[0].line_no,
             RefusalKind.UNSUPPORTED_LAYOUT,
         )
-    table = table_with_unit(grid, header, year, header_unit)
+    table = table_with_unit(grid, header, year, column_unit(grid.path, header_rows))
     cursor: ProjectCursor | None = None
     if is_per_row(positions):
         rows = right_align_short_rows(rows, len(grid.rows[0].cells), positions)
@@ -379,13 +380,23 @@ def join_page_breaks(rows: list[GridRow], positions: dict[str, int], page_rows: 
         first_on_page = r.line_no % page_rows <= 2
         nameless = not (r.cells[name_at].strip() if name_at < len(r.cells) else "")
         if out and first_on_page and nameless and any(c.strip() for c in r.cells):
-            prev = out[-1]
+            at = _continued(out, name_at)
+            prev = out[at]
             width = max(len(prev.cells), len(r.cells))
             cells = [_cat(_at(prev.cells, i), _at(r.cells, i)) for i in range(width)]
-            out[-1] = GridRow(prev.line_no, cells)
+            out[at] = GridRow(prev.line_no, cells)
             continue
         out.append(r)
     return out
+
+
+def _continued(rows: list[GridRow], name_at: int) -> int:
+    """The row a page's nameless first row continues: the last one, or the one before the page's totals printed
+    under it (本页合计, 过次页: the rest of the broken row was run into the total)."""
+    at = len(rows) - 1
+    while at > 0 and page_row_kind(_at(rows[at].cells, name_at).strip()):
+        at -= 1
+    return at
 
 
 _COMPARISONS = frozenset({"≥", "≤", "=", "＝", ">", "<", "＞", "＜", "≧", "≦", ">=", "<="})
@@ -550,7 +561,7 @@ _FITS: dict[str, Callable[[str], bool]] = {
 
 def _starts_left(row: GridRow) -> bool:
     first = row.cells[0].strip() if row.cells else ""
-    return bool(_GROUP_CODE.match(first)) or is_grand_total(first)
+    return bool(_GROUP_CODE.match(first)) or is_grand_total(first) or page_row_kind(first) is not None
 
 
 def _group_rows(table: SourceTable) -> None:
@@ -660,15 +671,9 @@ def _classify_row(
     goal = _cell(cells, positions, "goal")
     packed = "" if per_row else _cell(cells, positions, "indicators")
     indicator = per_row and has_indicator(cells, positions)
-    if is_grand_total(name):
-        table.aggregates.append(AggregateRow(row.line_no, "grand_total", name, raw))
-        return None
-    if fold(name).replace(" ", "") == "小计" and not goal and not packed and not indicator:
-        _closing_subtotal(table, row, raw)
-        return None
-    if not goal and not packed and not indicator:
-        table.aggregates.append(AggregateRow(row.line_no, "unit_subtotal", name, raw))
-        return None
+    if is_grand_total(name) or not (goal or packed or indicator):
+        # a page break's total: the project it interrupts goes on (a per-row export's next rows)
+        return cursor if _file_aggregate(table, row, name, raw) in PAGE_KINDS else None
     project = _project(table, row, name, raw, goal, packed)
     if unit:
         project.unit_name = unit_name(unit)
@@ -679,6 +684,19 @@ def _classify_row(
     if indicator:
         _add_row_indicator(table, cursor, row, positions)
     return cursor
+
+
+def _file_aggregate(table: SourceTable, row: GridRow, name: str, raw: dict[str, str]) -> str:
+    """File a 合计 row, or a row of amounts without a goal or targets: a page break's total (本页合计, 累计), the
+    table's 合计, 小计 closing a unit, else a unit's subtotal. The kind filed."""
+    if (kind := page_row_kind(name)) is None and is_grand_total(name):
+        kind = "grand_total"
+    if kind is None and fold(name).replace(" ", "") == "小计":
+        _closing_subtotal(table, row, raw)
+        return "小计"
+    kind = kind or "unit_subtotal"
+    table.aggregates.append(AggregateRow(row.line_no, kind, name, raw))
+    return kind
 
 
 def _continues(project: ProjectRow, cells: list[str], positions: dict[str, int], name: str, unit: str) -> bool:
@@ -714,7 +732,8 @@ def _merged_unit(table: SourceTable) -> str | None:
     if not table.projects:
         return None
     previous = table.projects[-1]
-    if any(a.line_no > previous.line_no for a in table.aggregates[-1:]):
+    last = next((a for a in reversed(table.aggregates) if a.kind not in PAGE_KINDS), None)  # not a page's total
+    if last is not None and last.line_no > previous.line_no:
         return None
     return previous.unit_name
 

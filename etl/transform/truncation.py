@@ -6,9 +6,12 @@ import re
 
 from etl.model import GridRow, SourceTable, TableRefused
 from etl.text import squash, strip_tags
+from etl.transform.header import without_unit_lines
 from etl.transform.indicators import ItemError, parse_item, split_items
+from etl.transform.page_totals import PAGE_KINDS
 
 _OPEN_TAG = re.compile(r"<[^<>]*$")
+_CLOSING_KINDS = frozenset({"grand_total", *PAGE_KINDS})
 
 
 def _key_column(positions: dict[str, int]) -> int:
@@ -46,15 +49,17 @@ def _ends_unlike_the_others(rows: list[GridRow], column: int) -> bool:
 
 def _closing_total(table: SourceTable, last: GridRow, positions: dict[str, int]) -> bool:
     """The 合计 row printed under the projects, its empty cells after the amounts left out (合计 | 1,485.34 |
-    1,485.34): complete as far as it prints (an amount cut short fails the reconciliation of the totals)."""
+    1,485.34): complete as far as it prints (an amount cut short fails the reconciliation of the totals); so is the
+    last page's 本页合计 or 累计 printed so."""
     if not table.aggregates or table.aggregates[-1].line_no != last.line_no:
         return False
     total = positions.get("total")
-    return table.aggregates[-1].kind == "grand_total" and total is not None and len(last.cells) > total
+    return table.aggregates[-1].kind in _CLOSING_KINDS and total is not None and len(last.cells) > total
 
 
 def refuse_if_truncated(table: SourceTable, rows: list[GridRow], positions: dict[str, int]) -> None:
     """Refuse the table when its last row stops short of its columns or inside its last indicator."""
+    rows = _without_unit_lines(table, rows)
     if not rows:
         return
     last = rows[-1]
@@ -72,6 +77,19 @@ def refuse_if_truncated(table: SourceTable, rows: list[GridRow], positions: dict
             raise TableRefused(table.path, unreadable, last.line_no)
         if packed and (_last_item_broken(packed) or _ends_unlike_the_others(rows, positions["indicators"])):
             raise TableRefused(table.path, "truncated mid-row: the last row ends inside an indicator", last.line_no)
+
+
+def _without_unit_lines(table: SourceTable, rows: list[GridRow]) -> list[GridRow]:
+    """The rows less the unit lines printed under the last one (单位：元 after the 合计: header.table_with_unit read
+    the unit from them, or refused them), and what was filed from them taken back: they are notes, not a last row cut
+    short (refused as "truncated mid-row") nor a unit of no amounts."""
+    kept = without_unit_lines(rows)
+    if len(kept) == len(rows):
+        return rows  # (the common case)
+    lines = {r.line_no for r in rows[len(kept) :]}
+    table.aggregates[:] = [a for a in table.aggregates if a.line_no not in lines]
+    table.rejects[:] = [r for r in table.rejects if r.line_no not in lines]
+    return kept
 
 
 def _none_readable(packed: str) -> str | None:

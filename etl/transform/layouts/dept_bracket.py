@@ -1,5 +1,6 @@
 """The department list with bracket-packed indicators: 单位编码 | 单位名称(项目类别/支出项目) | 年度预算安排 |
-项目内容 | 绩效目标, the goal cell holding 【总体目标】… 【产出指标-数量指标】指标1:机柜数量(≥77台) ….
+项目内容 | 绩效目标, the goal cell holding 【总体目标】… 【产出指标-数量指标】指标1:机柜数量(≥77台) … (or its
+headings in another pair of brackets, etl.transform.bracket.HEADING_BRACKETS).
 
 Scored from the header row and the goal cells of the first rows; parsed by etl.transform.bracket.
 """
@@ -19,8 +20,16 @@ def score(grid: Grid) -> float:
     from etl.transform.table import header_columns
 
     goal = header_columns(grid.rows[:2])["goal"]
-    cells = (r.cells[goal] for r in grid.rows[1:SCAN_ROWS] if len(r.cells) > goal)
-    return 1.0 if any("【" in c and "指标" in c for c in cells) else 0.3
+    cells = [r.cells[goal] for r in grid.rows[1:SCAN_ROWS] if len(r.cells) > goal]
+    return 1.0 if any("【" in c and "指标" in c for c in cells) or _other_brackets(cells) else 0.3
+
+
+def _other_brackets(cells: list[str]) -> bool:
+    """Headings printed in other brackets ([产出指标-数量指标]指标1:…, 〖…〗, 〔…〕): the list was read as a packed one
+    (no 绩效指标 column), its projects loaded with no targets. Asked only when no 【 heading is printed."""
+    from etl.transform.bracket import has_bracket_sections
+
+    return any(has_bracket_sections(c) for c in cells)
 
 
 def parse(grid: Grid, year: int | None = None) -> SourceTable:
