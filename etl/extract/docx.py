@@ -33,22 +33,85 @@ MAX_XML_TAGS = 3_000_000
 
 
 _RUN_BREAKS = {f"{W}tab": "\t", f"{W}br": "\n", f"{W}cr": "\n"}
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+# what Word does not show: a tracked deletion or the place a tracked move left (their runs read as the text was before
+# the change: 9 moved away before 14.07 read 914.07), and the fallback copy of content it shows another way
+# (mc:AlternateContent's VML copy of a text box: the text read twice)
+_UNSHOWN = frozenset({f"{W}del", f"{W}moveFrom", f"{MC}Fallback"})
+_OFF = frozenset({"0", "false", "off"})
+# Word's w:sym of the Symbol font (Insert > Symbol): the character at that place of the font, for those a target value
+# prints (≥8 read as 8 lost its comparison); other fonts' symbols (Wingdings ticks) are not text of a table
+_SYMBOL_FONT = {0xA3: "≤", 0xB3: "≥", 0x3C: "<", 0x3E: ">", 0x3D: "=", 0xB9: "≠", 0xBB: "≈", 0xB1: "±", 0xB4: "×",
+                0xB8: "÷", 0x25: "%", 0x2B: "+", 0x2D: "−", 0x2E: ".", 0x2C: ",", 0xB0: "°",
+                **{c: chr(c) for c in range(0x30, 0x3A)}}
+
+
+def _hidden(run: etree._Element) -> bool:
+    """Whether a run is hidden text (w:rPr/w:vanish, not turned off): not shown or printed, so not read (a hidden 9
+    inside 14.07 read 194.07)."""
+    vanish = run.find(f"{W}rPr/{W}vanish")
+    return vanish is not None and vanish.get(f"{W}val", "true").lower() not in _OFF
+
+
+def _symbol(sym: etree._Element) -> str:
+    """The character a w:sym stands for: its code itself below the fonts' private area, else the Symbol font's."""
+    try:
+        code = int(sym.get(f"{W}char", ""), 16)
+    except ValueError:
+        return ""
+    if code < 0xE000:
+        return chr(code)
+    if (sym.get(f"{W}font") or "").strip().lower() == "symbol":
+        return _SYMBOL_FONT.get(code & 0xFF, "")
+    return ""
+
+
+def _shown(node: etree._Element) -> Iterator[etree._Element]:
+    """The node's descendants Word shows, in document order: what _UNSHOWN holds and hidden runs are left out. Walked
+    with a stack, not by recursion: a cell's runs can be wrapped 2,000 deep (smart tags, fields)."""
+    stack = [iter(node)]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+        elif isinstance(child.tag, str) and child.tag not in _UNSHOWN and not (child.tag == f"{W}r" and _hidden(child)):
+            yield child
+            stack.append(iter(child))
 
 
 def _text(node: etree._Element) -> str:
-    """The text of the runs: a tab (部门名称：X<tab>填报日期：…) and a line break inside a paragraph are kept, not run
-    together with the text after them (a w:tab of the paragraph's properties is a tab stop, not text)."""
+    """The text of the runs Word shows: a tab (部门名称：X<tab>填报日期：…) and a line break inside a paragraph are
+    kept, not run together with the text after them (a w:tab of the paragraph's properties is a tab stop, not
+    text)."""
     parts = []
-    for el in node.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}cr"):
-        if el.tag == f"{W}t":
+    for el in _shown(node):
+        if el.tag == f"{W}p" and parts:  # a paragraph of a text box anchored in this one: a line of its own
+            parts.append("\n")
+        elif el.tag == f"{W}t":
             parts.append(el.text or "")
-        elif el.getparent() is not None and el.getparent().tag == f"{W}r":
+        elif el.tag == f"{W}sym":
+            parts.append(_symbol(el))
+        elif el.tag in _RUN_BREAKS and el.getparent() is not None and el.getparent().tag == f"{W}r":
             parts.append(_RUN_BREAKS[el.tag])
     return "".join(parts)
 
 
+def _paragraphs(node: etree._Element) -> Iterator[etree._Element]:
+    """The paragraphs of a cell, those of a table nested in it too, but not those inside a paragraph (a text box's:
+    its anchor's text holds them; listed again, they were read twice). Walked with a stack, as _shown."""
+    stack = [iter(node)]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+        elif child.tag == f"{W}p":
+            yield child
+        elif isinstance(child.tag, str) and child.tag not in _UNSHOWN:
+            stack.append(iter(child))
+
+
 def _cell_text(tc: etree._Element) -> str:
-    return "\n".join(_text(p) for p in tc.iter(f"{W}p")).strip()
+    return "\n".join(_text(p) for p in _paragraphs(tc)).strip()
 
 
 def _span(tc: etree._Element) -> tuple[int, bool]:
@@ -70,13 +133,18 @@ _WRAPPERS = frozenset({f"{W}sdt", f"{W}sdtContent", f"{W}customXml"})
 
 def _children(node: etree._Element, *tags: str) -> Iterator[etree._Element]:
     """The node's children of those tags, in order, including those wrapped in content controls (w:sdt, a form's
-    fill-in fields: a title paragraph, a row, a cell, a whole table) or w:customXml."""
+    fill-in fields: a title paragraph, a row, a cell, a whole table) or w:customXml, however deep (walked with a
+    stack: by recursion, 1,000 wrappers were an internal error)."""
     wanted = {f"{W}{t}" for t in tags}
-    for child in node:
-        if child.tag in wanted:
+    stack = [iter(node)]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+        elif child.tag in wanted:
             yield child
         elif child.tag in _WRAPPERS:
-            yield from _children(child, *tags)
+            stack.append(iter(child))
 
 
 def _grid_before(tr: etree._Element) -> int:

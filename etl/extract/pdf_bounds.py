@@ -20,6 +20,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
+from pdfminer.layout import LTContainer
 from pdfminer.pdfinterp import PDFPageInterpreter
 from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream, stream_value
 from pdfplumber.page import Page, PDFPageAggregatorWithMarkedContent
@@ -79,19 +80,37 @@ def inflated_size(stream: PDFStream, left: int) -> int:
     return len(stream.get_data())
 
 
+INVISIBLE = frozenset({3, 7})  # text rendering modes that paint nothing (neither fill nor stroke; clip only)
+
+
 class _CountingDevice(PDFPageAggregatorWithMarkedContent):
-    """pdfplumber's page device, counting what it is given to draw."""
+    """pdfplumber's page device, counting what it is given to draw, and which characters it draws invisibly."""
 
     def __init__(self, budget: LayoutBudget, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.budget = budget
+        self.hiding = False
+        self.invisible: set[int] = set()  # id() of the characters drawn in an invisible rendering mode
+        self.shown = 0
 
     def render_string(self, textstate: Any, seq: Any, ncs: Any, graphicstate: Any) -> None:
         """Counted a string at a time, before its characters are drawn (one call per character cost the reading of
         a PDF 3-5%): a byte a character, two in a multi-byte (CID) font."""
         width = 2 if textstate.font is not None and textstate.font.is_multibyte() else 1
         self.budget.draw(sum(len(s) for s in seq if isinstance(s, bytes)) // width)
-        super().render_string(textstate, seq, ncs, graphicstate)
+        self.hiding = textstate.render in INVISIBLE
+        try:
+            super().render_string(textstate, seq, ncs, graphicstate)
+        finally:
+            self.hiding = False
+
+    def render_char(self, *args: Any, **kwargs: Any) -> float:
+        adv: float = super().render_char(*args, **kwargs)
+        if self.hiding:
+            self.invisible.add(id(self.cur_item._objs[-1]))
+        else:
+            self.shown += 1
+        return adv
 
     def paint_path(self, gstate: Any, stroke: bool, fill: bool, evenodd: bool, path: Any) -> None:
         self.budget.draw(max(1, len(path)))
@@ -112,9 +131,24 @@ class _CountingInterpreter(PDFPageInterpreter):
         super().execute(streams)
 
 
+def _drop(layout: LTContainer, unwanted: set[int]) -> None:
+    """Take the objects of those id()s out of the layout tree (a form's objects sit in an LTFigure)."""
+    stack = [layout]
+    while stack:
+        container = stack.pop()
+        container._objs = [obj for obj in container._objs if id(obj) not in unwanted]
+        stack.extend(obj for obj in container._objs if isinstance(obj, LTContainer))
+
+
 def lay_out(page: Page, budget: LayoutBudget) -> None:
     """Build the page's layout as pdfplumber's Page.layout does (pdfplumber 0.11), within the budget, and leave it
-    where Page.layout finds it (its cache, ``_layout``): every later look at the page uses it."""
+    where Page.layout finds it (its cache, ``_layout``): every later look at the page uses it.
+
+    Text drawn invisibly (rendering mode 3) on a page that prints text is left out, as a viewer shows it: a hidden
+    9 inside 14.07 read 194.07. A page whose text is all invisible (a scan's OCR layer) keeps it, as before."""
     device = _CountingDevice(budget, page.pdf.rsrcmgr, pageno=page.page_number, laparams=page.pdf.laparams)
     _CountingInterpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
-    page._layout = device.get_result()
+    layout = device.get_result()
+    if device.invisible and device.shown:
+        _drop(layout, device.invisible)
+    page._layout = layout

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
+import itertools
 import math
 import re
 import warnings
@@ -19,7 +20,7 @@ from etl.extract import grid_rows
 from etl.extract.encoding import sha256_of
 from etl.extract.grid_rows import Budget, NumberedRow, continues, header_width, join_tables, split_rows
 from etl.extract.hidden_rows import Hidden, drop_hidden_rows
-from etl.extract.xls_cells import stored_cells
+from etl.extract.xls_cells import Stored, stored_records
 from etl.model import Grid, TableRefused
 
 SHEET_ROW_OFFSET = 100_000
@@ -209,11 +210,13 @@ def _stored_rows(sheet: Any) -> Iterator[tuple[int, tuple[Any, ...], bool]]:
     """A read-only sheet's stored rows, (row number, cells, hidden), in the one pass over its XML that openpyxl's
     iter_rows makes (read-only iter_rows with the dimensions reset, openpyxl 3.1.5, pinned), plus each <row>'s
     hidden="1" (hidden by hand, or filtered out by an autofilter), which read-only mode does not keep: its parser
-    holds a row's attributes in row_dimensions as it reads the row. A row numbered at or before the row before it
-    is skipped, as iter_rows skips it."""
+    holds a row's attributes in row_dimensions as it reads the row. Every row is given, in the order stored (iter_rows
+    skips a row numbered at or before the one before it: a row stored out of order was lost, see _sheet_rows), each
+    as wide as its rightmost cell (iter_rows ends a row at its last cell stored: cells stored right to left were
+    lost but the first)."""
     from openpyxl.worksheet._reader import WorkSheetParser
 
-    book, last = sheet.parent, 0
+    book = sheet.parent
     with sheet._get_source() as src:
         parser = WorkSheetParser(
             src, sheet._shared_strings, data_only=book.data_only, epoch=book.epoch,
@@ -221,9 +224,19 @@ def _stored_rows(sheet: Any) -> Iterator[tuple[int, tuple[Any, ...], bool]]:
         )
         for number, cells in parser.parse():
             attributes = parser.row_dimensions.pop(str(number), None) or {}
-            if number > last:
-                last = number
-                yield number, sheet._get_row(cells), attributes.get("hidden") in ("1", "true")
+            width = max((cell["column"] for cell in cells), default=0)
+            yield number, sheet._get_row(cells, max_col=width), attributes.get("hidden") in ("1", "true")
+
+
+def _in_row_order(sheet: str, rows: list[NumberedRow], path: Path) -> list[NumberedRow]:
+    """Rows stored out of order, as Excel shows them: by their numbers. A number stored twice with text in both is
+    refused: which of them the sheet shows is not for the reader to guess."""
+    rows = sorted(rows, key=lambda row: row[0])
+    for (before, _), (number, _) in itertools.pairwise(rows):
+        if number == before:
+            reason = f"sheet {sheet!r} stores row {number} twice (a damaged file): open it in Excel and save it"
+            raise TableRefused(path, reason, number)
+    return rows
 
 
 def _sheet_rows(
@@ -235,10 +248,10 @@ def _sheet_rows(
     sheet took 75 s and 5.6 GB); the rows the file does not hold count against the budget."""
     rows: list[NumberedRow] = []
     hidden: set[int] = set()
-    last = 0
+    last, ordered = 0, True
     for i, row, row_hidden in _stored_rows(sheet):
-        budget.add(i - last - 1, rows=0)  # rows the file does not hold (a million of them before XFD1048576)
-        last = i
+        budget.add(max(0, i - last - 1), rows=0)  # rows the file does not hold (a million of them before XFD1048576)
+        ordered, last = ordered and i > last, max(last, i)
         if not row:
             budget.add(1, rows=0)
             continue
@@ -251,6 +264,8 @@ def _sheet_rows(
             rows.append((i, _row_texts(sheet.title, i, cells, notes)))
             if row_hidden:
                 hidden.add(i)
+    if not ordered:
+        rows = _in_row_order(sheet.title, rows, budget.path)
     return rows, frozenset(hidden)
 
 
@@ -284,12 +299,28 @@ NO_FORMATS_NOTE = (
 )
 
 
+def _refuse_xls_before_reading(path: Path, stored: Stored | None) -> None:
+    """Before xlrd builds the cells: too many of them, or formulas never computed (see etl/extract/xls_cells.py).
+
+    Every formula caching the empty string is what a writer that does not calculate leaves (xlwt); a workbook that
+    computed some of them to the empty string (=IF(…,"",…)) computed others to something."""
+    if stored is None:
+        return
+    if stored.cells > (limit := grid_rows.MAX_CELLS):
+        raise TableRefused(path, f"too large to read: more than {limit:,} cells ({stored.cells:,} stored)")
+    if stored.formulas and stored.empty_formulas == stored.formulas:
+        shown = ", ".join(stored.empty_refs) + (" …" if stored.formulas > len(stored.empty_refs) else "")
+        raise TableRefused(
+            path,
+            f"formula cell(s) without a computed value ({shown}): open the workbook in Excel or LibreOffice and "
+            "save it, so that the values are stored",
+        )
+
+
 def _xls_sheets(path: Path, data: bytes, notes: list[str]) -> Iterable[Sheet]:
     import xlrd
 
-    limit = grid_rows.MAX_CELLS
-    if (stored := stored_cells(data)) is not None and stored > limit:  # before xlrd builds them all
-        raise TableRefused(path, f"too large to read: more than {limit:,} cells ({stored:,} stored)")
+    _refuse_xls_before_reading(path, stored_records(data))
     # ragged_rows: a row ends at its last stored cell (formatted blanks count), as _xlsx_cells ends it
     quiet = io.StringIO()  # xlrd prints its warnings (a cut-off file's sector size) to stdout: not into --json
     try:

@@ -27,5 +27,7 @@
 # kept as aggregates of their own kinds and checked, collapsed HTML columns not read, a unit in the header's second
 # row read, two units in one header or unit line refused, a bracket heading without its 】 or a value without its )
 # read, bracket headings printed in other brackets ([ ], 〔〕 …) read as 【】, a unit line under the table read (or
-# refused when it contradicts), a text dump's row broken inside a name or an amount joined
+# refused when it contradicts), a text dump's row broken inside a name or an amount joined; Word's hidden, deleted,
+# moved-away and fallback text not read and its w:sym read, an .xls of uncomputed formulas refused, workbook rows and
+# cells stored out of order read in order, a PDF ruled cell by cell read, invisible PDF text not read
 PARSER_VERSION = 11
