@@ -113,15 +113,31 @@ def test_word_alternate_content_and_text_boxes_are_read_once(tmp_path: Path) -> 
     assert "业务装备购置经费（注）" in names and "法制业务经费（注）" in names
 
 
-def test_a_symbol_font_comparison_in_word_is_read(tmp_path: Path) -> None:
-    """≥ inserted from the Symbol font is a w:sym, not text: ≥8 was read as 8 (=)."""
+@pytest.mark.parametrize("code", ["F0B3", "B3"])
+def test_a_symbol_font_comparison_in_word_is_read(tmp_path: Path, code: str) -> None:
+    """≥ inserted from the Symbol font is a w:sym, not text: ≥8 was read as 8 (=); written without the private area's
+    F000 (round 19's review), it was read as ³8, "= 8"."""
     cell = next(c for row in ROWS for c in row if "年度指标值:≥8。" in c)
     head, tail = cell.split("年度指标值:≥8", 1)
-    runs = _run(head + "年度指标值:") + '<w:r><w:sym w:font="Symbol" w:char="F0B3"/></w:r>' + _run("8" + tail)
+    runs = _run(head + "年度指标值:") + f'<w:r><w:sym w:font="Symbol" w:char="{code}"/></w:r>' + _run("8" + tail)
     table = process_file(_docx(_filed(tmp_path, "tianhe-sfj.docx"), {cell: runs}))
     _loaded_whole(table)
     annual = next(i.annual for p in table.projects for i in p.indicators if i.name.startswith("每月到社区"))
     assert (annual.text, annual.comparison) == ("≥8", ">=")
+
+
+def test_a_wingdings_symbol_is_no_text() -> None:
+    """A tick from Wingdings (FC, with or without F000) is a picture, not ü; a symbol of no symbol font is its code."""
+    from lxml import etree
+
+    from etl.extract.docx import W, _symbol
+
+    def sym(font: str, char: str) -> etree._Element:
+        node = etree.Element(f"{W}sym", {f"{W}font": font, f"{W}char": char})
+        return node
+
+    assert [_symbol(sym("Wingdings", c)) for c in ("FC", "F0FC")] == ["", ""]
+    assert (_symbol(sym("Symbol", "A3")), _symbol(sym("宋体", "2265"))) == ("≤", "≥")
 
 
 def test_deeply_wrapped_word_content_is_read_not_an_internal_error(tmp_path: Path) -> None:
@@ -323,3 +339,26 @@ def test_a_page_of_only_invisible_text_keeps_it(tmp_path: Path) -> None:
         page = opened.pages[0]
         lay_out(page, LayoutBudget(path, path.stat().st_size))
         assert "".join(c["text"] for c in page.chars) == "GENERATED OCR 1485.34"
+
+
+def test_an_ocr_layer_beside_a_printed_page_number_is_kept(tmp_path: Path) -> None:
+    """A scan's invisible OCR text on a page that also prints a page number: the whole layer was dropped for the one
+    shown line (round 19's review), and the page's rows lost; only invisible text in among shown text is left out."""
+    import pdfplumber
+    from reportlab.pdfgen import canvas
+
+    from etl.extract.pdf_bounds import LayoutBudget, lay_out
+
+    path = _filed(tmp_path, "ocr.pdf")
+    pdf = canvas.Canvas(str(path))
+    text = pdf.beginText(50, 700)
+    text.setTextRenderMode(3)
+    text.textOut("GENERATED OCR 1485.34")
+    pdf.drawText(text)
+    pdf.drawString(290, 30, "- 1 -")
+    pdf.showPage()
+    pdf.save()
+    with pdfplumber.open(path) as opened:
+        page = opened.pages[0]
+        lay_out(page, LayoutBudget(path, path.stat().st_size))
+        assert "".join(c["text"] for c in page.chars) == "GENERATED OCR 1485.34- 1 -"

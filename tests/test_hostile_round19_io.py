@@ -27,7 +27,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -402,12 +401,11 @@ def test_markdown_printed_shows_c1_controls_escaped(tmp_path: Path) -> None:
     assert "\x9b" in next((tmp_path / "out").glob("*.md")).read_text(encoding="utf-8")  # the file keeps the name
 
 
-def test_timing_of_the_own_output_test_is_negligible() -> None:
-    """The walk asks is_own_output of every supported name: 10,000 names in well under 20 ms."""
-    names = [f"tianhe-{i}.txt" for i in range(10_000)]
-    started = time.perf_counter()
+def test_ordinary_names_are_never_own_outputs() -> None:
+    """The walk asks is_own_output of every supported name; a table's name never is one (its cost is the benchmark's
+    to measure: the no-op re-run over L, not a timed test)."""
+    names = [f"tianhe-{i}.txt" for i in range(1_000)] + ["report.html", "audit.xlsx", "report-2024.html"]
     assert not any(map(is_own_output, names))
-    assert time.perf_counter() - started < 0.02
 
 
 def test_a_signal_an_earlier_command_noted_is_not_this_command_s(tmp_path: Path) -> None:

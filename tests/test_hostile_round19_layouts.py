@@ -251,10 +251,13 @@ def test_a_unit_line_under_a_per_row_export_contradicting_the_one_above_is_refus
     assert "amount unit disagrees: the lines above the table say 单位：元, line 8" in refusal.reason
 
 
-def test_a_unit_line_under_a_bracket_list_is_no_row(tmp_path: Path) -> None:
-    """before: in 万元 with the line rejected ("row has no name")."""
-    table = _table(tmp_path, _bracket_list(BRACKET_GOAL, unit="", under=("单位：元",)))
-    assert table.source_unit == "元" and table.rejects == [] and table.reconciled
+@pytest.mark.parametrize("under", [("单位：元",), ("单位：元", "注：本表由财务科填报"), ("单位：元", "制表人：张三")])
+def test_a_unit_line_under_a_bracket_list_is_no_row(tmp_path: Path, under: tuple[str, ...]) -> None:
+    """before: in 万元 with the line rejected ("row has no name"); followed by a note (round 19's review), it was read
+    as the unit and rejected as a row all the same."""
+    table = _table(tmp_path, _bracket_list(BRACKET_GOAL, unit="", under=under))
+    assert table.source_unit == "元" and table.reconciled
+    assert not [r for r in table.rejects if "单位" in r.raw_text]
     assert [p.amounts["total"] for p in table.projects] == [Decimal("1.00"), Decimal("2.00")]
 
 

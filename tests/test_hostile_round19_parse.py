@@ -144,6 +144,21 @@ def test_running_totals_count_every_project_before_them(tmp_path: Path) -> None:
     assert [k for k, _ in _kinds(table)].count("running_total") == 3
 
 
+def test_a_page_ended_by_a_running_total_alone_starts_the_next_pages_count(tmp_path: Path) -> None:
+    """Page 1 closed by 过次页 with no 本页合计: page 2's 本页合计 counts its own projects, not page 1's too (it had
+    counted 甲 and failed, the table not reconciled). Found by round 19's review."""
+    rows = [
+        _total("合计", "6.00"),
+        _row("甲经费", "1.00"),
+        _total("过次页", "1.00"),
+        _total("承前页", "1.00"),
+        _row("乙经费", "5.00"),
+        _total("本页合计", "5.00"),
+    ]
+    table = _table(tmp_path, _text(rows))
+    assert table.reconciled and not [f for f in table.findings if not f.passed]
+
+
 def test_a_page_total_that_does_not_add_up_is_a_finding(tmp_path: Path) -> None:
     """A project lost at a page break shows in the page's check (the row stays an aggregate, never a project)."""
     rows = [_total("合计", "3.00"), _row("甲经费", "1.00"), _row("乙经费", "2.00"), _total("本页合计", "4.00")]
@@ -267,7 +282,8 @@ def test_a_collapsed_column_is_not_read(tmp_path: Path, cols: str, style: str) -
     ],
 )
 def test_a_column_not_collapsed_is_read(tmp_path: Path, cols: str) -> None:
-    assert isinstance(_read(tmp_path, _page(_ROWS, cols), "table.html"), Refusal)  # 总计 twice, differing
+    refusal = _read(tmp_path, _page(_ROWS, cols), "table.html")  # both 总计 columns read: they differ
+    assert isinstance(refusal, Refusal) and "the header names '总计' twice" in refusal.reason
 
 
 def test_a_cell_over_a_collapsed_and_a_shown_column_is_read(tmp_path: Path) -> None:
@@ -324,13 +340,17 @@ def test_header_cells_of_one_row_naming_two_units_are_refused(tmp_path: Path) ->
     assert isinstance(refusal, Refusal) and "column headers say (万元) and (元)" in refusal.reason
 
 
-@pytest.mark.parametrize("line", ["单位：元/万元", "单位：万元、元", "金额单位：万元或元"])
+@pytest.mark.parametrize(
+    "line", ["单位：元/万元", "单位：万元、元", "金额单位：万元或元", "单位：元 / 万元（保留两位小数）"]
+)
 def test_a_unit_line_naming_two_units_is_refused(tmp_path: Path, line: str) -> None:
     refusal = _read(tmp_path, _text([_total("合计", "1.00"), _row("甲经费", "1.00")], (LABEL, TITLE, DEPARTMENT, line)))
     assert isinstance(refusal, Refusal) and "amount unit disagrees" in refusal.reason
 
 
-@pytest.mark.parametrize("line", ["单位：万元、%", "单位：万元（保留两位小数）", "金额单位：人民币万元"])
+@pytest.mark.parametrize(
+    "line", ["单位：万元、%", "单位：万元（保留两位小数）", "金额单位：人民币万元", "单位：万元，元以下保留两位"]
+)  # the last: one unit, and how it is rounded (round 19's review: it was refused)
 def test_a_unit_line_with_other_words_is_read(tmp_path: Path, line: str) -> None:
     table = _table(tmp_path, _text([_total("合计", "1.00"), _row("甲经费", "1.00")], (LABEL, TITLE, DEPARTMENT, line)))
     assert table.source_unit == "万元" and table.projects[0].amounts["total"] == WAN
@@ -352,3 +372,12 @@ def test_a_value_without_its_closing_bracket_is_the_target(tmp_path: Path) -> No
     table = _table(tmp_path, _bracket(rows))
     read = [(i.name, i.annual.text, i.annual.number) for i in table.projects[0].indicators]
     assert read == [("机柜数量", "≥77台", 77), ("网络链路条数", "≥12条", 12)]
+
+
+def test_a_target_column_in_yuan_is_no_second_amount_unit() -> None:
+    """年度指标值（元） beside 总计（万元） is the unit of a target, not the table's (round 19's review: a header naming
+    both was refused as two units); a column that is no known one still says its unit (项目资金(元) over its parts)."""
+    from etl.extract.columns import header_units
+
+    assert header_units(["项目名称", "总计（万元）", "财政拨款", "年度指标值（元）", "计量单位（元）"]) == ["万元"]
+    assert header_units(["项目名称", "项目资金(元)", "财政拨款（万元）"]) == ["元", "万元"]

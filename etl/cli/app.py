@@ -412,8 +412,9 @@ def _no_traceback(what: str) -> Iterator[None]:
     from etl.warehouse.backend import NamesMisread
     from etl.warehouse.connect import NoWarehouse, WarehouseBusy, WarehouseUnwritable
 
-    with interrupt.watching():  # (empty) a signal noted by an earlier command of this process is forgotten: in one
-        pass  # process (tests, a library's caller) `runs` failing on an unreachable server said 'interrupted', exit 130
+    # a signal noted by an earlier command of this process (tests, a library's caller) is forgotten: `runs` failing on
+    # an unreachable server said 'interrupted', exit 130
+    interrupt.forget()
     try:
         yield
     except typer.Exit:  # a command's own exit code, said already (a RuntimeError: not an unexpected failure)

@@ -13,10 +13,9 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
@@ -28,34 +27,11 @@ if TYPE_CHECKING:
 
 
 def choose_sink(err: Console, quiet: bool, as_json: bool) -> progress.ProgressSink:
-    """A progress bar on a terminal, one line per batch in a log, nothing with --quiet or --json."""
+    """A progress bar on a terminal, one line per batch in a log (a line it cannot write stops the lines, never the
+    run: progress.LineSink), nothing with --quiet or --json."""
     if quiet or as_json:
         return progress.NullSink()
-    return progress.RichSink() if err.is_terminal else progress.LineSink(Forgiving(sys.stderr))
-
-
-class Forgiving:
-    """A text stream for progress lines that never fails the run: a reader that went away (`jixiao load 2>&1 | head`)
-    or a full disk under the log made the next line raise (BrokenPipeError) inside the run, which was recorded as
-    failed (its tables loaded, its quality gate not run) and exited 1. Once a write fails, nothing more is tried."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream, self.gone = stream, False
-
-    def write(self, text: str) -> int:
-        self._try(self.stream.write, text)
-        return len(text)
-
-    def flush(self) -> None:
-        self._try(self.stream.flush)
-
-    def _try(self, call: Callable[..., object], *args: str) -> None:
-        if self.gone:
-            return
-        try:
-            call(*args)
-        except (OSError, ValueError):  # (ValueError: the stream was closed)
-            self.gone = True
+    return progress.RichSink() if err.is_terminal else progress.LineSink(sys.stderr)
 
 
 class QuietOnBrokenPipe(Console):

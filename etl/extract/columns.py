@@ -8,7 +8,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from etl.extract.invisible import without_invisible
-from etl.model import AMOUNT_UNITS
+from etl.model import AMOUNT_COLUMNS, AMOUNT_UNITS
 from etl.text import header_key
 
 COLUMN_MAP_FILE = Path(__file__).with_name("columns.csv")
@@ -54,8 +54,15 @@ def is_header_row(cells: list[str]) -> bool:
 
 
 def header_units(cells: list[str]) -> list[str]:
-    """The amount units the header cells print (总计（万元）, 项目资金(元) over its columns), in order."""
-    return [unit for cell in cells if "元" in cell and (unit := canonical_column(cell)[1])]
+    """The amount units the header cells print (总计（万元）, 项目资金(元) over its columns), in order: a known
+    column that holds no amount says the unit of what it holds (年度指标值（元）: a target's), not the table's."""
+    units = []
+    for cell in cells:
+        if "元" in cell:
+            column, unit = canonical_column(cell)
+            if unit and (column is None or column in AMOUNT_COLUMNS):
+                units.append(unit)
+    return units
 
 
 PART_COLUMNS = ("fiscal", "special_account", "other")  # the parts of 总计

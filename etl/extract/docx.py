@@ -54,16 +54,23 @@ def _hidden(run: etree._Element) -> bool:
 
 
 def _symbol(sym: etree._Element) -> str:
-    """The character a w:sym stands for: its code itself below the fonts' private area, else the Symbol font's."""
+    """The character a w:sym stands for. In the Symbol font, the font's character at that place, whether Word wrote
+    the code in the private area (F0B3) or not (B3: chr(0xB3) is ³, and ≥90% was read as ³90%, "= 90%"); another
+    symbol font's (Wingdings: a tick at FC, not ü) is no text of a table; with no symbol font, the code itself."""
     try:
         code = int(sym.get(f"{W}char", ""), 16)
     except ValueError:
         return ""
-    if code < 0xE000:
-        return chr(code)
-    if (sym.get(f"{W}font") or "").strip().lower() == "symbol":
-        return _SYMBOL_FONT.get(code & 0xFF, "")
-    return ""
+    font = (sym.get(f"{W}font") or "").strip().lower()
+    if font == "symbol":
+        return _SYMBOL_FONT.get(code & 0xFF, "") if code <= 0xFF or 0xF000 <= code <= 0xF0FF else ""
+    if font in _SYMBOL_FONTS or code >= 0xE000:
+        return ""
+    return chr(code)
+
+
+# fonts whose places hold pictures, not the characters of their codes
+_SYMBOL_FONTS = frozenset({"wingdings", "wingdings 2", "wingdings 3", "webdings", "marlett", "zapfdingbats"})
 
 
 def _shown(node: etree._Element) -> Iterator[etree._Element]:

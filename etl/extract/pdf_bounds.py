@@ -20,7 +20,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from pdfminer.layout import LTContainer
+from pdfminer.layout import LTChar, LTContainer
 from pdfminer.pdfinterp import PDFPageInterpreter
 from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream, stream_value
 from pdfplumber.page import Page, PDFPageAggregatorWithMarkedContent
@@ -144,11 +144,53 @@ def lay_out(page: Page, budget: LayoutBudget) -> None:
     """Build the page's layout as pdfplumber's Page.layout does (pdfplumber 0.11), within the budget, and leave it
     where Page.layout finds it (its cache, ``_layout``): every later look at the page uses it.
 
-    Text drawn invisibly (rendering mode 3) on a page that prints text is left out, as a viewer shows it: a hidden
-    9 inside 14.07 read 194.07. A page whose text is all invisible (a scan's OCR layer) keeps it, as before."""
+    Text drawn invisibly (rendering mode 3) in among shown text is left out, as a viewer shows it: a hidden 9 inside
+    14.07 read 194.07. Invisible text elsewhere is kept: a scan's OCR layer, on a page that also prints a page number
+    or a stamp (dropped whole for one shown character, the page's rows were lost)."""
     device = _CountingDevice(budget, page.pdf.rsrcmgr, pageno=page.page_number, laparams=page.pdf.laparams)
     _CountingInterpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
     layout = device.get_result()
     if device.invisible and device.shown:
-        _drop(layout, device.invisible)
+        _drop(layout, _among_shown(layout, device.invisible))
     page._layout = layout
+
+
+def _chars(layout: LTContainer) -> list[LTChar]:
+    found, stack = [], [layout]
+    while stack:
+        for obj in stack.pop()._objs:
+            if isinstance(obj, LTChar):
+                found.append(obj)
+            elif isinstance(obj, LTContainer):
+                stack.append(obj)
+    return found
+
+
+def _among_shown(layout: LTContainer, invisible: set[int]) -> set[int]:
+    """The invisible characters (id()s) that overlap shown text on its line or touch it (a gap under a character's
+    width): what would read as part of a shown word or number. Shown characters are bucketed by their line's height
+    band, so a page of both kinds is not compared pairwise."""
+    chars = _chars(layout)
+    bands: dict[int, list[LTChar]] = {}
+    for c in chars:
+        if id(c) not in invisible:
+            for band in range(int(c.y0 // _BAND), int(c.y1 // _BAND) + 1):
+                bands.setdefault(band, []).append(c)
+    hidden = set()
+    for h in (c for c in chars if id(c) in invisible):
+        near = {id(s): s for b in range(int(h.y0 // _BAND), int(h.y1 // _BAND) + 1) for s in bands.get(b, ())}
+        if any(_beside(h, s) for s in near.values()):
+            hidden.add(id(h))
+    return hidden
+
+
+_BAND = 4.0  # points: the height of a bucket of shown characters
+
+
+def _beside(a: LTChar, b: LTChar) -> bool:
+    """On one line (vertical overlap of half the shorter one's height) and touching or overlapping across."""
+    overlap = min(a.y1, b.y1) - max(a.y0, b.y0)
+    if overlap < 0.5 * min(a.height, b.height):
+        return False
+    gap = max(a.x0, b.x0) - min(a.x1, b.x1)
+    return gap < max(a.width, b.width)

@@ -35,12 +35,18 @@ def _on_signal(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
+def forget() -> None:
+    """Forget a signal seen by an earlier command of this process (tests, a library's caller): a command starts
+    with a clean slate, or its own failure is taken for an interruption (exit 130)."""
+    _seen.clear()
+    _cause[0] = "Ctrl-C"
+
+
 @contextmanager
 def watching() -> Iterator[None]:
     """Note SIGINT and SIGTERM while the block runs (and raise KeyboardInterrupt where Python code runs). SIGTERM only
     while nothing else has claimed it: a Prefect flow run's own handler (cancellation from the server) stays."""
-    _seen.clear()
-    _cause[0] = "Ctrl-C"
+    forget()
     ours = signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, _on_signal)
     with sigint_handled_by(_on_signal), handled_by(signal.SIGTERM, _on_signal) if ours else nullcontext():
         yield

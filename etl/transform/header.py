@@ -204,8 +204,10 @@ def _wrapped_parts(parts: list[str]) -> int:
     return max((k + 1 for k in range(1, len(parts)) if _ends_a_name(parts[k])), default=1)
 
 
-# a second unit right after the first (单位：元/万元, 单位：万元或元): which one the amounts are in is not said
-_SECOND_UNIT = re.compile(rf"\s*(?:[/、,]|或)\s*(?:人民币\s*)?(?P<unit>{AMOUNT_UNITS})")
+# a second unit right after the first (单位：元/万元, 单位：万元或元): which one the amounts are in is not said. It ends
+# its clause (the line, a bracket, a stop): 单位：万元，元以下保留两位 names one unit and how it is rounded
+_CLAUSE_END = r"(?=\s*(?:$|[()（）;；。.,，:：]))"
+_SECOND_UNIT = re.compile(rf"\s*(?:[/、,]|或)\s*(?:人民币\s*)?(?P<unit>{AMOUNT_UNITS}){_CLAUSE_END}")
 
 
 def _second_unit(folded: str, end: int, said: str) -> str | None:
@@ -315,7 +317,6 @@ _UNIT_NOTE = re.compile(
     r"^(?:(?:注|说明|备注)\s*[:\d]?\s*)?(?:本表\s*)?\(?\s*(?:金额|货币|资金)?单位\s*(?:[:/]|为)?\s*(?:人民币\s*)?"
     rf"(?P<unit>{AMOUNT_UNITS_OR_SHORT}|[\u4e00-\u9fff]{{1,3}}元)\s*\)?\s*[。.]?$"
 )
-MAX_LINES_UNDER = 5  # lines under the last row looked through for a unit line (notes, signatures, a page number)
 
 
 def unit_line(cells: list[str]) -> str | None:
@@ -328,11 +329,18 @@ def unit_line(cells: list[str]) -> str | None:
 
 
 def without_unit_lines(rows: list[GridRow]) -> list[GridRow]:
-    """The rows less the unit lines printed under the last one (unit_under_table reads or refuses them)."""
+    """The rows less the unit lines printed under the last one, among the notes there: the lines unit_under_table
+    reads or refuses them from (a unit line followed by 注：… had been read as the unit and rejected as a row too)."""
     end = len(rows)
-    while end and unit_line(rows[end - 1].cells) is not None:
+    while end and _under_the_table(rows[end - 1].cells):
         end -= 1
-    return rows[:end]
+    return rows[:end] + [r for r in rows[end:] if unit_line(r.cells) is None]
+
+
+def _under_the_table(cells: list[str]) -> bool:
+    """A unit line, a note (注：…, 制表人：…) or an empty line: what may follow a table's last row."""
+    filled = [c for c in cells if c.strip()]
+    return unit_line(cells) is not None or all(NOTE_LINE.match(c) for c in filled)
 
 
 def unit_under_table(grid: Grid, above: str | None, column: str | None) -> tuple[int, str] | None:
@@ -343,12 +351,10 @@ def unit_under_table(grid: Grid, above: str | None, column: str | None) -> tuple
     A unit line there that contradicts the unit stated above or in a column header, or another such line, is a
     refusal: one of them is wrong (x or / 10,000) and nothing says which."""
     said: list[tuple[int, str]] = []
-    for row in reversed(grid.rows[-MAX_LINES_UNDER:]):
-        if row is grid.rows[0]:
-            break
+    for row in reversed(grid.rows[1:]):  # the lines under the last row: notes, signatures, a page number, units
         if (unit := unit_line(row.cells)) is not None:
             said.append((row.line_no, unit))
-        elif any(c.strip() for c in row.cells) and not all(NOTE_LINE.match(c) for c in row.cells if c.strip()):
+        elif not _under_the_table(row.cells):
             break  # the table's last row: a unit line is looked for below it only
     said.reverse()  # in printed order: the first is the one the others are told against
     printed = above or column

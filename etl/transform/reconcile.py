@@ -117,8 +117,9 @@ def _category_findings(table: SourceTable) -> list[Finding]:
 
 
 def _page_findings(table: SourceTable) -> list[Finding]:
-    """A page's total (本页合计) against the projects since the page total before it; a running total (累计, 承前页,
-    过次页) against every project before it. One pass over the projects, in line order."""
+    """A page's total (本页合计) against the projects since the page-break total before it (本页合计, 过次页,
+    承前页 …); a running total (累计, 承前页, 过次页) against every project before it. One pass over the projects, in
+    line order."""
     findings = []
     projects = sorted(table.projects, key=lambda p: p.line_no)
     i, page_start = 0, 0
@@ -128,8 +129,7 @@ def _page_findings(table: SourceTable) -> list[Finding]:
         counted = [p.amounts for p in projects[page_start if row.kind == PAGE_SUBTOTAL else 0 : i]]
         check = f"{row.kind}=sum(projects)"
         findings += [Finding(check, row.name, c, row.line_no, row.amounts[c], _sum(counted, c)) for c in AMOUNT_COLUMNS]
-        if row.kind == PAGE_SUBTOTAL:
-            page_start = i
+        page_start = i  # any page-break total ends its page: 过次页 with no 本页合计 too
     return findings
 
 
