@@ -127,6 +127,13 @@ def record_checks(
 CARRIED_OUTCOMES = ("succeeded", "unchanged")  # a run whose checks all passed and that ended normally
 
 
+def previous_ended_normally(con: duckdb.DuckDBPyConnection, run_id: int) -> bool:
+    """Whether the run before ``run_id`` ended normally (CARRIED_OUTCOMES), or there was none: a run killed or failed
+    between a commit and the clean-up after it (writer.drop_nameless_projects) may have left work undone."""
+    row = con.execute("SELECT outcome FROM load_run WHERE run_id < ? ORDER BY run_id DESC LIMIT 1", [run_id]).fetchone()
+    return row is None or row[0] in CARRIED_OUTCOMES
+
+
 def previous_checks(
     con: duckdb.DuckDBPyConnection, run_id: int, fingerprint: str
 ) -> tuple[int, dict[str, CheckResult]] | None:

@@ -31,11 +31,11 @@ from etl.extract.dispatch import SUPPORTED_SUFFIXES
 from etl.load import history, interrupt
 from etl.load.batches import DEFAULT_BATCH, older_objects_frozen, parsed_batches, start_workers
 from etl.load.incremental import KnownFile, SourcePlan, plan_sources, record_stats, still_disappeared
-from etl.load.writer import FileResult, load_batch, prune_loads, rollback
+from etl.load.writer import FileResult, drop_nameless_projects, load_batch, prune_loads, rollback
 from etl.warehouse import quality, seal, views
 from etl.warehouse.backend import DuckDBWarehouse, Warehouse, resolve
 from etl.warehouse.connect import head_revision
-from etl.warehouse.publish import PublishFailed
+from etl.warehouse.publish import PublishFailed, WarehouseDamaged, is_damage, published_path
 from etl.warehouse.quality import CheckResult
 
 WAIT_SECONDS = 60.0
@@ -65,6 +65,7 @@ class RunReport:
     checks_from_run: int | None = None  # the run whose check results this one carried over (_gate)
     interrupted: bool = False  # Ctrl-C or SIGTERM ended it (etl.load.interrupt)
     interrupted_by: str = "Ctrl-C"
+    damaged: bool = False  # DuckDB found the working file damaged: the analysts' copy is left as it was
 
     @property
     def by_status(self) -> Counter[str]:
@@ -218,12 +219,27 @@ def run_load(
             with interrupt.watching():
                 failure = _recorded(con, report, options, on_batch, untouched_since)
             left = _left_as(con, target)
-        _publish(target, report, wait_seconds)  # the connection is closed (and checkpointed) first
-        if isinstance(target, DuckDBWarehouse):
-            seal.seal(target.path, report.run_id, left)  # only if the file is still as the run left it
+        if not report.damaged:  # a damaged working file is never copied over the analysts' last good copy
+            _publish(target, report, wait_seconds)  # the connection is closed (and checkpointed) first
+            if isinstance(target, DuckDBWarehouse):
+                seal.seal(target.path, report.run_id, left)  # only if the file is still as the run left it
     if failure is not None:
         raise failure
     return report
+
+
+def _damaged(con: duckdb.DuckDBPyConnection, report: RunReport, exc: BaseException) -> WarehouseDamaged:
+    """The error of a run that found the working file damaged (etl.warehouse.publish.is_damage), saying that the
+    analysts' copy, the last good state, was left as it was: run_load does not publish it over."""
+    [(path,)] = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()
+    report.damaged = True
+    report.error += (
+        f"; the working file is damaged: the analysts' copy {published_path(path)} was left as it was (copy it back "
+        "over the working file, and the next load reads again what changed since)"
+    )
+    damaged = WarehouseDamaged(report.error)
+    damaged.__cause__ = exc
+    return damaged
 
 
 def _sealed_run(target: Warehouse) -> int | None:
@@ -262,6 +278,8 @@ def _recorded(
             rollback(con)  # the batch it stopped in, if DuckDB left its transaction open
         else:
             report.error = f"{type(exc).__name__}: {exc}"
+            if is_damage(exc) and isinstance(con, duckdb.DuckDBPyConnection):
+                exc = _damaged(con, report, exc)
         try:
             _finish(con, report)
         except Exception as also:  # the original error is the one to report
@@ -278,6 +296,8 @@ def _steps(
     on_batch: BatchHook | None,
     untouched_since: int | None = None,
 ) -> None:
+    if not history.previous_ended_normally(con, report.run_id):
+        drop_nameless_projects(con)  # what a run killed right after a commit left: a project without a name
     found: SourcePlan = plan_sources(
         con, report.source_paths, options.year, options.full, lambda n: start_workers(options.workers, n)
     )

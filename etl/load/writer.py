@@ -295,7 +295,7 @@ def _written(
     plan, load_ids = _with_room(con, lambda: _planned_and_written(con, batch, refusals, run_id))
     if load_ids is None:
         return plan.results
-    _with_room(con, lambda: _drop_nameless_projects(con))
+    _with_room(con, lambda: drop_nameless_projects(con))
     return with_load_ids(plan, load_ids)
 
 
@@ -813,14 +813,15 @@ def _insert_lineage(con: duckdb.DuckDBPyConnection, batch: frames.FrameBatch, id
 
 
 def _drop_orphans(con: duckdb.DuckDBPyConnection) -> None:
-    """A name no fact uses any more (a corrected file renamed or dropped it) goes; see _drop_nameless_projects."""
+    """A name no fact uses any more (a corrected file renamed or dropped it) goes; see drop_nameless_projects."""
     con.execute("DELETE FROM dim_project_name WHERE name_key NOT IN (SELECT name_key FROM fact_project_budget)")
 
 
-def _drop_nameless_projects(con: duckdb.DuckDBPyConnection) -> None:
+def drop_nameless_projects(con: duckdb.DuckDBPyConnection) -> None:
     """A project left with no name goes, after the commit that removed its names: DuckDB refuses to delete
     a parent row in the transaction that deleted its children (dim_project_name -> dim_project). A crash
-    in between leaves only a nameless dim_project row, which the next load removes."""
+    in between leaves only a nameless dim_project row: the next load that writes removes it, and the next run after
+    one that did not end normally (etl.load.run._steps)."""
     con.execute("DELETE FROM dim_project WHERE project_id NOT IN (SELECT project_id FROM dim_project_name)")
 
 
@@ -828,7 +829,7 @@ def prune_loads(con: duckdb.DuckDBPyConnection, load_ids: Sequence[int], run_id:
     """Take the facts of loads whose source file disappeared out of the warehouse.
 
     Their load_log rows stay, marked superseded with a message saying why (the history is never deleted).
-    Projects left without a name go after the commit (see _drop_nameless_projects).
+    Projects left without a name go after the commit (see drop_nameless_projects).
     """
     if not load_ids:
         return
@@ -845,4 +846,4 @@ def prune_loads(con: duckdb.DuckDBPyConnection, load_ids: Sequence[int], run_id:
     except BaseException:
         rollback(con)
         raise
-    _drop_nameless_projects(con)
+    drop_nameless_projects(con)

@@ -59,7 +59,7 @@ def load_batch(
             return plan.results
         load_ids = writer.write_plan(con, plan, run_id)
         if plan.replaced_ids:  # only a replacement can leave a project without names; in the same transaction
-            writer._drop_nameless_projects(con)
+            writer.drop_nameless_projects(con)
         con.execute("COMMIT")
     except BaseException as exc:
         _rollback(con)

@@ -85,6 +85,22 @@ class PublishFailed(OSError):
     """The analysts' copy could not be written (disk full, say): the old copy stays, the run is failed."""
 
 
+# DuckDB's words for a working file it found damaged on disk (a block whose checksum fails, a file cut short): a
+# plain duckdb.Error or IOException, no class of its own, so the message is all there is to tell it by
+_DAMAGE_SIGNS = ("corrupt database file", "could not read enough bytes")
+
+
+class WarehouseDamaged(RuntimeError):
+    """DuckDB found the working file damaged during a run: the run is failed, and the analysts' copy left as it was."""
+
+
+def is_damage(exc: BaseException | None) -> bool:
+    """Whether ``exc`` is DuckDB finding the database file damaged. A run that met such an error must not publish:
+    the copy is a byte copy of the working file, and it replaced the analysts' last good copy with the damaged one
+    (their only way back to the data)."""
+    return isinstance(exc, duckdb.Error) and any(sign in str(exc).lower() for sign in _DAMAGE_SIGNS)
+
+
 def publish(working: Path | str | None = None, wait_seconds: float = PUBLISH_WAIT_SECONDS) -> Path | None:
     """Publish the analysts' copy where the engine needs one (DuckDB); return its path, or None (PostgreSQL:
     analysts read the shared database itself, MVCC gives them whole batches only)."""
