@@ -202,3 +202,22 @@ def test_is_damage_reads_only_duckdbs_damage() -> None:
     assert is_damage(duckdb.IOException('IO Error: Could not read enough bytes from file "x"'))
     assert not is_damage(duckdb.IOException("IO Error: No space left on device"))
     assert not is_damage(OSError("Corrupt database file"))  # not DuckDB's
+
+
+def test_a_moved_file_takes_its_new_path_and_is_skipped_again(tmp_path: Path) -> None:
+    """A file moved to another folder (the same bytes) was 'unchanged' under its load, which kept the old path: every
+    later run read and parsed it again (never skipped by its stat), and v_load_status showed a path not there."""
+    raw, warehouse = two_years(tmp_path), tmp_path / "wh.duckdb"
+    assert run_load([raw], warehouse).exit_code == 0
+    before = facts(warehouse)
+    old = raw / "2024" / "tianhe-sfj.txt"
+    new = raw / "moved" / "2024" / "tianhe-sfj.txt"
+    new.parent.mkdir(parents=True)
+    shutil.move(old, new)
+    moved = run_load([raw], warehouse)
+    assert (moved.exit_code, moved.by_status["unchanged"], moved.disappeared) == (0, 2, [])
+    paths = [p for (p,) in query(warehouse, "SELECT source_path FROM load_log WHERE status = 'loaded' ORDER BY 1")]
+    assert str(new) in paths and str(old) not in paths
+    again = run_load([raw], warehouse)
+    assert (again.exit_code, again.n_skipped, again.n_files) == (0, 2, 2)  # neither file parsed
+    assert facts(warehouse) == before

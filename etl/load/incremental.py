@@ -276,6 +276,21 @@ def _sha256(plan: SourcePlan, path: str, recorded: dict[tuple[str, str], str]) -
     return sha
 
 
+def follow_moves(con: duckdb.DuckDBPyConnection, gone: Sequence[KnownFile], results: Sequence[FileResult]) -> int:
+    """A current load whose file is gone from its path while the same bytes were found under another ('unchanged'
+    under the old load: a file moved to another folder) takes the new path; returns how many. The load kept the old
+    path, so its file was never skipped before parsing again: every later run read and parsed it (a tree of 10,000
+    moved files was a whole load's parse every night), and v_load_status showed a path that is not there."""
+    gone_paths = {k.load_id: k.path for k in gone if k.status == "loaded"}
+    moved: dict[int, str] = {}
+    for r in sorted(results, key=lambda r: r.path):  # the same bytes under two new paths: the first takes it
+        if r.status == "unchanged" and r.load_id in gone_paths and r.path != gone_paths[r.load_id]:
+            moved.setdefault(r.load_id, r.path)
+    for load_id, path in moved.items():  # rare (a reorganised tree): a statement each, on either engine
+        con.execute("UPDATE load_log SET source_path = ?, source_stat = NULL WHERE load_id = ?", [path, load_id])
+    return len(moved)
+
+
 def record_stats(con: duckdb.DuckDBPyConnection, plan: SourcePlan) -> None:
     """Record the stat of every file hashed by this run beside its current load or refusal of the same bytes
     (after the run's loads, so a file that changed between the hash and its parse matches no row)."""

@@ -30,7 +30,7 @@ from etl import progress
 from etl.extract.dispatch import SUPPORTED_SUFFIXES
 from etl.load import history, interrupt
 from etl.load.batches import DEFAULT_BATCH, older_objects_frozen, parsed_batches, start_workers
-from etl.load.incremental import KnownFile, SourcePlan, plan_sources, record_stats, still_disappeared
+from etl.load.incremental import KnownFile, SourcePlan, follow_moves, plan_sources, record_stats, still_disappeared
 from etl.load.writer import FileResult, drop_nameless_projects, load_batch, prune_loads, rollback
 from etl.warehouse import quality, seal, views
 from etl.warehouse.backend import DuckDBWarehouse, Warehouse, resolve
@@ -308,6 +308,7 @@ def _steps(
     if found.todo:
         _load(con, report, found, options, on_batch)
         _end_bulk_load(con)
+    follow_moves(con, found.gone, report.results)  # before the stats: a moved file's stat goes with its new path
     record_stats(con, found)
     if found.gone:
         matched = {r.load_id for r in report.results if r.status == "unchanged" and r.load_id is not None}
