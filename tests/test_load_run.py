@@ -560,3 +560,33 @@ def test_the_final_checkpoint_that_runs_out_of_memory_is_run_again_with_more() -
         "RESET threads", "CHECKPOINT", "RESET memory_limit", "CHECKPOINT", "RESET memory_limit",
         "RESET checkpoint_threshold",
     ]
+
+
+def test_the_mmap_threshold_is_set_where_the_c_library_allows_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """batches.fixed_mmap_threshold calls glibc's mallopt(M_MMAP_THRESHOLD, 4 MiB) (here: glibc), and is a no-op
+    where the C library has no mallopt, never an error at import."""
+    import ctypes
+
+    from etl.load import batches
+
+    calls: list[tuple[int, int]] = []
+
+    class Function:  # a C function as ctypes gives it: argtypes may be set
+        argtypes: list | None = None
+
+        def __call__(self, param: int, value: int) -> int:
+            calls.append((param, value))
+            return 1
+
+    class Libc:
+        mallopt = Function()
+
+    monkeypatch.setattr(ctypes, "CDLL", lambda name: Libc())
+    batches.fixed_mmap_threshold()
+    assert calls == [(batches.M_MMAP_THRESHOLD, 4 << 20)]
+
+    def no_library(name: object) -> object:
+        raise OSError("no C library here")
+
+    monkeypatch.setattr(ctypes, "CDLL", no_library)
+    batches.fixed_mmap_threshold()  # nothing raised
