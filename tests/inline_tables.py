@@ -3,7 +3,10 @@ rows, and a cell's number as a workbook stores it."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
+
+from etl.model import Refusal, SourceTable
 
 
 def filed(tmp_path: Path, name: str, year: str = "2024") -> Path:
@@ -27,3 +30,34 @@ def write_text_table(tmp_path: Path, department: str, header: str, row: str) -> 
     path = filed(tmp_path, "table.txt")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+# ---- a GENERATED packed table written inline (the hostile-input tests of rounds 18 and 19) ---------------------------
+
+LABEL = "GENERATED inline table (invented projects, not a real table)"
+TITLE, DEPARTMENT, UNIT = "项目支出绩效目标表", "部门名称：某区司法局", "单位：万元"
+HEADER = ["项目名称（资金使用单位）", "总计", "财政拨款", "财政专户拨款", "其他资金", "绩效目标", "绩效指标"]
+ITEM = "1、1-产出指标：11-数量指标：服务村居数；实施周期指标值:≥100个；年度指标值:≥100个。"
+GOAL = "为村居提供法律服务。"
+WAN = Decimal(10_000)
+
+
+def project_row(name: str, total: str, goal: str = GOAL, item: str = ITEM) -> list[str]:
+    """One row of HEADER's columns: the total all 财政拨款 (a row without goal and item: 合计, a unit, a page total)."""
+    return [name, total, total, "", "", goal, item]
+
+
+def read_inline(tmp_path: Path, content: str | bytes, name: str = "table.txt") -> SourceTable | Refusal:
+    """The content filed as 2024/<name> and read through the public path (pipeline.run_file)."""
+    from etl.transform.pipeline import run_file
+
+    path = filed(tmp_path, name)
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    return run_file(path)
+
+
+def parsed_inline(tmp_path: Path, content: str | bytes, name: str = "table.txt") -> SourceTable:
+    """read_inline's table, which must not be refused."""
+    table = read_inline(tmp_path, content, name)
+    assert isinstance(table, SourceTable), table
+    return table

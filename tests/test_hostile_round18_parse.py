@@ -34,18 +34,20 @@ from etl.model import Refusal, SourceTable
 from etl.transform.pipeline import run_file
 from etl.transform.table import split_transfer_doc
 from etl.transform.target_values import parse_target_value
-from tests.inline_tables import filed
-
-LABEL = "GENERATED inline table (invented projects, not a real table)"
-TITLE, DEPARTMENT, UNIT = "项目支出绩效目标表", "部门名称：某区司法局", "单位：万元"
-HEADER = ["项目名称（资金使用单位）", "总计", "财政拨款", "财政专户拨款", "其他资金", "绩效目标", "绩效指标"]
-ITEM = "1、1-产出指标：11-数量指标：服务村居数；实施周期指标值:≥100个；年度指标值:≥100个。"
-GOAL = "为村居提供法律服务。"
-WAN = Decimal(10_000)
-
-
-def _row(name: str, total: str, goal: str = GOAL, item: str = ITEM) -> list[str]:
-    return [name, total, total, "", "", goal, item]
+from tests.inline_tables import (
+    DEPARTMENT,
+    GOAL,
+    HEADER,
+    ITEM,
+    LABEL,
+    TITLE,
+    UNIT,
+    WAN,
+    filed,
+)
+from tests.inline_tables import parsed_inline as _table
+from tests.inline_tables import project_row as _row
+from tests.inline_tables import read_inline as _read
 
 
 def _unit(name: str, total: str) -> list[str]:
@@ -62,18 +64,6 @@ def _text(rows: list[list[str]] | list[str], preamble: tuple[str, ...] = (LABEL,
     lines = [*preamble, "\t".join(HEADER)]
     lines += [r if isinstance(r, str) else "\t".join(r) for r in rows]
     return "\n".join(lines) + "\n"
-
-
-def _read(tmp_path: Path, content: str | bytes, name: str = "table.txt") -> SourceTable | Refusal:
-    path = filed(tmp_path, name)
-    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
-    return run_file(path)
-
-
-def _table(tmp_path: Path, content: str | bytes, name: str = "table.txt") -> SourceTable:
-    table = _read(tmp_path, content, name)
-    assert isinstance(table, SourceTable), table
-    return table
 
 
 def _projects(table: SourceTable) -> dict[str, Decimal]:

@@ -319,9 +319,9 @@ def test_invisible_pdf_text_inside_an_amount_is_not_read(tmp_path: Path) -> None
     _loaded_whole(table)
 
 
-def test_a_page_of_only_invisible_text_keeps_it(tmp_path: Path) -> None:
-    """A scan's OCR layer is invisible text and nothing else: it is read as before (not taken for a page without
-    text)."""
+def _ocr_page_chars(tmp_path: Path, shown: str | None = None) -> str:
+    """The text lay_out leaves of a page whose OCR layer (invisible text) reads GENERATED OCR 1485.34, and that prints
+    ``shown`` at its foot (a page number) when given."""
     import pdfplumber
     from reportlab.pdfgen import canvas
 
@@ -333,32 +333,23 @@ def test_a_page_of_only_invisible_text_keeps_it(tmp_path: Path) -> None:
     text.setTextRenderMode(3)
     text.textOut("GENERATED OCR 1485.34")
     pdf.drawText(text)
+    if shown:
+        pdf.drawString(290, 30, shown)
     pdf.showPage()
     pdf.save()
     with pdfplumber.open(path) as opened:
         page = opened.pages[0]
         lay_out(page, LayoutBudget(path, path.stat().st_size))
-        assert "".join(c["text"] for c in page.chars) == "GENERATED OCR 1485.34"
+        return "".join(c["text"] for c in page.chars)
+
+
+def test_a_page_of_only_invisible_text_keeps_it(tmp_path: Path) -> None:
+    """A scan's OCR layer is invisible text and nothing else: it is read as before (not taken for a page without
+    text)."""
+    assert _ocr_page_chars(tmp_path) == "GENERATED OCR 1485.34"
 
 
 def test_an_ocr_layer_beside_a_printed_page_number_is_kept(tmp_path: Path) -> None:
     """A scan's invisible OCR text on a page that also prints a page number: the whole layer was dropped for the one
     shown line (round 19's review), and the page's rows lost; only invisible text in among shown text is left out."""
-    import pdfplumber
-    from reportlab.pdfgen import canvas
-
-    from etl.extract.pdf_bounds import LayoutBudget, lay_out
-
-    path = _filed(tmp_path, "ocr.pdf")
-    pdf = canvas.Canvas(str(path))
-    text = pdf.beginText(50, 700)
-    text.setTextRenderMode(3)
-    text.textOut("GENERATED OCR 1485.34")
-    pdf.drawText(text)
-    pdf.drawString(290, 30, "- 1 -")
-    pdf.showPage()
-    pdf.save()
-    with pdfplumber.open(path) as opened:
-        page = opened.pages[0]
-        lay_out(page, LayoutBudget(path, path.stat().st_size))
-        assert "".join(c["text"] for c in page.chars) == "GENERATED OCR 1485.34- 1 -"
+    assert _ocr_page_chars(tmp_path, "- 1 -") == "GENERATED OCR 1485.34- 1 -"

@@ -22,22 +22,10 @@ import pytest
 from etl.model import Refusal, SourceTable
 from etl.transform.bracket import HEADING_BRACKETS, split_goal_cell, with_heading_brackets
 from etl.transform.pipeline import run_file
-from tests.inline_tables import filed
-
-LABEL = "GENERATED inline table (invented projects, not a real table)"
-WAN = Decimal(10_000)
-
-
-def _read(tmp_path: Path, content: str, name: str = "table.txt") -> SourceTable | Refusal:
-    path = filed(tmp_path, name)
-    path.write_bytes(content.encode("utf-8"))
-    return run_file(path)
-
-
-def _table(tmp_path: Path, content: str, name: str = "table.txt") -> SourceTable:
-    table = _read(tmp_path, content, name)
-    assert isinstance(table, SourceTable), table
-    return table
+from tests.inline_tables import GOAL, ITEM, LABEL, WAN, filed
+from tests.inline_tables import parsed_inline as _table
+from tests.inline_tables import project_row as _row
+from tests.inline_tables import read_inline as _read
 
 
 def _refusal(tmp_path: Path, content: str, name: str = "table.txt") -> Refusal:
@@ -133,8 +121,6 @@ def test_a_document_number_in_a_goal_stays_in_the_goal(tmp_path: Path) -> None:
 
 
 PACKED_HEADER = ["项目名称（资金使用单位）", "总计", "财政拨款", "财政专户拨款", "其他资金", "绩效目标", "绩效指标"]
-ITEM = "1、1-产出指标：11-数量指标：服务村居数；实施周期指标值:≥100个；年度指标值:≥100个。"
-GOAL = "为村居提供法律服务。"
 
 
 def _packed(
@@ -145,10 +131,6 @@ def _packed(
 ) -> str:
     lines = [LABEL, "项目支出绩效目标表", "部门名称：某区司法局", *([unit] if unit else [])]
     return "\n".join([*lines, "\t".join(header), *("\t".join(r) for r in rows), *under]) + "\n"
-
-
-def _row(name: str, total: str, goal: str = GOAL, item: str = ITEM) -> list[str]:
-    return [name, total, total, "", "", goal, item]
 
 
 def test_a_packed_list_whose_values_print_square_brackets_stays_packed(tmp_path: Path) -> None:

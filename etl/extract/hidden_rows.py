@@ -168,11 +168,9 @@ class PageHiding:
                 collapse = _collapses(declarations)
                 for part in selector.split(",") if said is not None else ():
                     if m := _CLASS_SELECTOR.match(part.strip()):
-                        tags = self.classes.setdefault(m[2], set())
-                        (tags.add if said else tags.discard)(m[1].lower())
+                        _rule(self.classes, m[2], m[1].lower(), said)
                         if collapse is not None:
-                            tags = self.collapsing.setdefault(m[2], set())
-                            (tags.add if collapse else tags.discard)(m[1].lower())
+                            _rule(self.collapsing, m[2], m[1].lower(), collapse)
 
     @staticmethod
     def of(page: bytes, doc: html.HtmlElement) -> PageHiding | None:
@@ -184,12 +182,7 @@ class PageHiding:
         style = element.get("style")
         if style and (said := display_none(style)) is not None:
             return said
-        if self.classes and (names := element.get("class")):
-            for name in names.split():
-                tags = self.classes.get(name)
-                if tags and ("" in tags or element.tag in tags):
-                    return True
-        return element.get("hidden") is not None
+        return _by_class(self.classes, element) or element.get("hidden") is not None
 
     def collapses(self, column: html.HtmlElement) -> bool:
         """Whether a <col> or <colgroup> takes its columns out: visibility:collapse, in its style or by a class (the
@@ -198,9 +191,20 @@ class PageHiding:
         style = column.get("style")
         if style and (said := _collapses(style)) is not None:
             return said
-        if self.collapsing and (names := column.get("class")):
-            for name in names.split():
-                tags = self.collapsing.get(name)
-                if tags and ("" in tags or column.tag in tags):
-                    return True
-        return False
+        return _by_class(self.collapsing, column)
+
+
+def _rule(rules: dict[str, set[str]], name: str, tag: str, applies: bool) -> None:
+    """A class rule of the page's <style> (tag "" for .name alone): a later rule that says otherwise takes it back."""
+    tags = rules.setdefault(name, set())
+    (tags.add if applies else tags.discard)(tag)
+
+
+def _by_class(rules: dict[str, set[str]], element: html.HtmlElement) -> bool:
+    """Whether one of the element's classes has a rule (PageHiding.classes or .collapsing) for any tag or its own."""
+    if rules and (names := element.get("class")):
+        for name in names.split():
+            tags = rules.get(name)
+            if tags and ("" in tags or element.tag in tags):
+                return True
+    return False
