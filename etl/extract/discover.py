@@ -11,7 +11,7 @@ unmounted share linked into the tree), a link loop, a folder it may not list. A 
 is unknown this run, not disappeared (etl.load.incremental.gone_sources).
 
 jixiao's own outputs found under a folder are not sources: `jixiao report` and `jixiao audit` write
-report-<slug>-<hash>-<from>-<to>.html|.xlsx and audit-<slug>-<hash>|all-<year>|all.html|.xlsx (etl.report), and
+report-<slug>-<hash>-<from>-<to>.html|.xlsx and audit-<slug>-<hash>|all-<year>|all.html|.xlsx (etl.output_names), and
 written into a folder that loads walk, each was refused on every later load as 'not a target table' (exit 3).
 They are told by their whole name (is_own_output), never by their contents; a file named on the command line is
 read whatever its name.
@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import errno
 import os
-import re
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from etl.extract.dispatch import SUPPORTED_SUFFIXES
+from etl.output_names import is_own_output
 
 
 def discover(paths: Sequence[Path | str]) -> list[Path]:
@@ -88,18 +88,6 @@ def missing_message(missing: dict[str, str]) -> str:
     other = [f"{p} ({why})" for p, why in missing.items() if why != os.strerror(errno.ENOENT)]
     said = [f"source path(s) not found: {', '.join(absent)}"] if absent else []
     return "; ".join(said + ([f"source path(s) cannot be read: {', '.join(other)}"] if other else []))
-
-
-# the report's and the audit's file names (etl.report.report_stem, etl.report.audit._stem): the slug is letters and
-# digits joined by single underscores (or 'department'), the hash 8 hex digits of the name's SHA-256
-_SLUG = r"[^\W_]+(?:_[^\W_]+)*-[0-9a-f]{8}"
-_OWN_OUTPUT = re.compile(rf"(?:report-{_SLUG}-\d{{4}}-\d{{4}}|audit-(?:{_SLUG}|all)-(?:\d{{4}}|all))\.(?:html|xlsx)")
-_OWN_PREFIXES = ("report-", "audit-")
-
-
-def is_own_output(name: str) -> bool:
-    """Whether a file name is one jixiao's report or audit writes (see the module's doc)."""
-    return name.startswith(_OWN_PREFIXES) and _OWN_OUTPUT.fullmatch(name) is not None
 
 
 def not_regular_files(paths: Sequence[Path | str]) -> set[str]:

@@ -8,18 +8,17 @@ imports pandas (its import alone was a third of the report's second).
 
 from __future__ import annotations
 
-import hashlib
-import re
-import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from etl.output_names import department_slug, output_paths, report_stem
+
 if TYPE_CHECKING:
     from etl.report.tables import LinkRule
 
-__all__ = ["NoData", "ReportData", "ReportFiles", "write_report"]
+__all__ = ["NoData", "ReportData", "ReportFiles", "department_slug", "report_stem", "write_report"]
 
 
 def __getattr__(name: str) -> Any:
@@ -37,26 +36,6 @@ class ReportFiles:
     xlsx: Path
     markdown: Path
     markdown_text: str
-
-
-SLUG_CHARS = 40  # at most 40 characters of the name (120 bytes in UTF-8): far below the 255-byte limit
-
-
-def report_stem(department: str, from_year: int, to_year: int) -> str:
-    """A safe, bounded file name stem, unique per department: report-<slug>-<hash>-<from>-<to>."""
-    return f"report-{department_slug(department)}-{from_year}-{to_year}"
-
-
-def department_slug(department: str) -> str:
-    """<slug>-<hash> of a department name, for file names (the report's and the audit's).
-
-    The slug keeps letters and digits of the name (any script) and turns every run of anything else (dots,
-    slashes, spaces, control characters) into one '_', cut to SLUG_CHARS; the hash, the first 8 hex digits
-    of the SHA-256 of the full name, tells apart names whose slugs agree (天河区v1.甲局 / 天河区v1.乙局 differ
-    anyway; a 10,000-character name and its 10,001-character sibling do too)."""
-    slug = re.sub(r"[\W_]+", "_", unicodedata.normalize("NFKC", department)).strip("_")[:SLUG_CHARS].strip("_")
-    digest = hashlib.sha256(department.encode("utf-8")).hexdigest()[:8]
-    return f"{slug or 'department'}-{digest}"
 
 
 def write_report(
@@ -83,8 +62,7 @@ def write_report(
         data = pending.result()
     tables, counts = report_tables(data, link_rule), change_counts(data)
     out_dir.mkdir(parents=True, exist_ok=True)
-    stem = out_dir / report_stem(department, from_year, to_year)
-    html, xlsx, md = (stem.with_suffix(suffix) for suffix in (".html", ".xlsx", ".md"))
+    html, xlsx, md = output_paths(out_dir, report_stem(department, from_year, to_year))
     text = markdown(data, tables, counts)
     with saved_together(html, xlsx, md) as (html_part, xlsx_part, md_part):  # all three written, or none
         html_part.write_text(html_page(data, tables, budget_chart(data), counts), encoding="utf-8")

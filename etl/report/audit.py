@@ -275,23 +275,14 @@ def markdown(data: AuditData) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _stem(department: str | None, year: int | None) -> str:
-    """audit-<slug>-<hash>-<year> (etl.report.department_slug: safe, bounded, unique per department)."""
-    from etl.report import department_slug
-
-    return f"audit-{department_slug(department) if department else 'all'}-{year or 'all'}"
-
-
-def write_audit(
-    department: str | None, year: int | None, out_dir: Path, warehouse: Path | None = None
-) -> AuditFiles:
+def write_audit(department: str | None, year: int | None, out_dir: Path, warehouse: Path | None = None) -> AuditFiles:
     """Audit the department-year (None: all) from the warehouse (read-only) and write the three files."""
+    from etl.output_names import audit_stem, output_paths
     from etl.report.render import saved_together  # (imported by markdown's _md anyway)
 
     data = read_audit(department, year, warehouse)
     out_dir.mkdir(parents=True, exist_ok=True)
-    stem = out_dir / _stem(department, year)
-    html, xlsx, md = (stem.with_suffix(suffix) for suffix in (".html", ".xlsx", ".md"))
+    html, xlsx, md = output_paths(out_dir, audit_stem(department, year))
     text = markdown(data)
     with saved_together(html, xlsx, md) as (html_part, xlsx_part, md_part):  # all three written, or none
         html_part.write_text(html_page(data), encoding="utf-8")
