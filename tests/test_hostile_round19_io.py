@@ -271,8 +271,8 @@ def test_only_jixiaos_own_output_names_are_passed_over(name: str) -> None:
 
 
 def test_every_name_report_and_audit_write_is_recognised() -> None:
-    from etl.output_names import audit_stem as _stem
-    from etl.output_names import report_stem
+    from etl.settings import audit_stem as _stem
+    from etl.settings import report_stem
 
     for department in (DEPARTMENT, "a.b c", "", "!!!", "区" * 100, "x_y", "广州市<script>局"):
         for stem in (report_stem(department, 2023, 2024), _stem(department, 2024), _stem(department, None)):

@@ -11,7 +11,7 @@ unmounted share linked into the tree), a link loop, a folder it may not list. A 
 is unknown this run, not disappeared (etl.load.incremental.gone_sources).
 
 jixiao's own outputs found under a folder are not sources: `jixiao report` and `jixiao audit` write
-report-<slug>-<hash>-<from>-<to>.html|.xlsx and audit-<slug>-<hash>|all-<year>|all.html|.xlsx (etl.output_names), and
+report-<slug>-<hash>-<from>-<to>.html|.xlsx and audit-<slug>-<hash>|all-<year>|all.html|.xlsx (etl.settings), and
 written into a folder that loads walk, each was refused on every later load as 'not a target table' (exit 3).
 They are told by their whole name (is_own_output), never by their contents; a file named on the command line is
 read whatever its name.
@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from etl.extract.dispatch import SUPPORTED_SUFFIXES
-from etl.output_names import is_own_output
+from etl.settings import is_own_output
 
 
 def discover(paths: Sequence[Path | str]) -> list[Path]:

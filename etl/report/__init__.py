@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from etl.output_names import department_slug, output_paths, report_stem
+from etl.settings import department_slug, output_paths, report_stem
 
 if TYPE_CHECKING:
     from etl.report.tables import LinkRule

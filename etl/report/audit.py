@@ -277,8 +277,8 @@ def markdown(data: AuditData) -> str:
 
 def write_audit(department: str | None, year: int | None, out_dir: Path, warehouse: Path | None = None) -> AuditFiles:
     """Audit the department-year (None: all) from the warehouse (read-only) and write the three files."""
-    from etl.output_names import audit_stem, output_paths
     from etl.report.render import saved_together  # (imported by markdown's _md anyway)
+    from etl.settings import audit_stem, output_paths
 
     data = read_audit(department, year, warehouse)
     out_dir.mkdir(parents=True, exist_ok=True)
