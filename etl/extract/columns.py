@@ -13,8 +13,12 @@ from etl.text import header_key
 
 COLUMN_MAP_FILE = Path(__file__).with_name("columns.csv")
 REQUIRED_COLUMNS = ("project_name", "total")
-# 总计(万元), 总计(单位:元); another 元 (总计(美元)) is kept as printed, and the table refused for it
-_UNIT_SUFFIX = re.compile(rf"\((?:单位:|金额单位:)?(?:人民币)?({AMOUNT_UNITS}|[\u4e00-\u9fff]{{1,3}}元)\)$")
+# 总计(万元), 总计(单位:元), 总计【万元】, 总计[万元], 总计/万元; another 元 (总计(美元)) is kept as printed, and the
+# table refused for it
+_UNIT_SUFFIX = re.compile(
+    rf"(?:[(\[【](?:单位:|金额单位:)?(?:人民币)?({AMOUNT_UNITS}|[\u4e00-\u9fff]{{1,3}}元)[)\]】]|/({AMOUNT_UNITS}))$"
+)
+_BARE_UNIT = re.compile(rf"({AMOUNT_UNITS})$")  # 总计万元, 总计 万元: the unit after a known name, no bracket
 
 
 @cache
@@ -33,6 +37,8 @@ def canonical_column(cell: str) -> tuple[str | None, str | None]:
     key = without_invisible(header_key(cell)).removeprefix("其中").removeprefix(":")  # 其中：财政拨款: a part
     unit = None
     if m := _UNIT_SUFFIX.search(key):
+        unit, key = m.group(1) or m.group(2), key[: m.start()]
+    elif key not in column_map() and (m := _BARE_UNIT.search(key)) and key[: m.start()] in column_map():
         unit, key = m.group(1), key[: m.start()]
     return column_map().get(key), unit
 

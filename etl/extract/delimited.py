@@ -41,7 +41,31 @@ def split_lines(text: str, sep: str, path: Path) -> list[NumberedRow]:
             cells = cells[1:-1]
         budget.add(len(cells))
         rows.append((line_no, cells))
+    return rejoin_broken_header(rows)
+
+
+def rejoin_broken_header(rows: list[NumberedRow]) -> list[NumberedRow]:
+    """A header cell holding a line break, written unquoted (项目名称（资金使用 / 单位）| 总计 | …, or … |
+    绩效指标（指标名称 / 及指标值）): the header row is broken over two lines, and the file was refused (no header row),
+    or its last column was unknown and every row rejected. The two lines are one row when the cell joined at the break
+    is a known column its first half is not, and the joined row names more known columns than either line alone; only
+    among the first lines, before or at the header row."""
+    for i in range(min(len(rows) - 1, HEAD_RECORDS)):
+        (line_no, first), (_, second) = rows[i], rows[i + 1]
+        half, rest = first[-1].strip(), second[0].strip()
+        if rest and len(half) + len(rest) < 40 and canonical_column(half + rest)[0] and not canonical_column(half)[0]:
+            joined = [*first[:-1], half + rest, *second[1:]]
+            if _known_columns(joined) > max(_known_columns(first), _known_columns(second)):
+                return [*rows[:i], (line_no, joined), *rows[i + 2 :]]
+        if is_header_row([c.strip() for c in first]):
+            break
     return rows
+
+
+def _known_columns(cells: list[str]) -> int:
+    """How many known columns a header row names (0: the cells are no header row)."""
+    stripped = [c.strip() for c in cells]
+    return sum(1 for c in stripped if canonical_column(c)[0]) if is_header_row(stripped) else 0
 
 
 def _sniffed(text: str, path: Path) -> tuple[str, list[NumberedRow] | None]:

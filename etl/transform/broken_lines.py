@@ -10,7 +10,12 @@ Two shapes tell a broken cell, and only in a text dump (a CSV, a workbook or a p
   that cell's too;
 - the row is whole and its last cell is the packed 绩效指标: lines of one cell after it are its lines when they read
   as more of its items (more items, more targets, fewer errors); a line that adds nothing (a unit's heading printed
-  without separators, 其中：…) stays a row.
+  without separators, 其中：…) stays a row;
+- the row is a whole project row whose name stops short (社区矫正和安置: no word a name ends with, or a bracket left
+  open) and the one line of one cell after it, before a row of its own, is the rest of that name (帮教经费, 2025年）:
+  a word a name ends with, no longer than the name's first line, nothing a heading prints (其中, a colon, a number,
+  a unit's or a category's word). A page dumped line by line prints a name wrapped in its cell so; the line had
+  been a heading of no amounts, and the project loaded under half its name.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import re
 
 from etl.model import AMOUNT_COLUMNS, GridRow, Indicator
 from etl.transform.indicators import parse_indicators
+from etl.transform.per_row import has_indicator
 
 MAX_BROKEN_LINES = 50  # lines one cell is looked for over: a cell of a project's targets is not longer
 _TEXT_COLUMNS = ("goal", "indicators")
@@ -38,9 +44,102 @@ def join_broken_lines(rows: list[GridRow], positions: dict[str, int], width: int
             taken = _completed(rows, i, width, positions) if len(row.cells) < width else _more_items(rows, i, positions)
         elif 1 < len(row.cells) < width and row.cells[-1].strip():
             taken = _completed(rows, i, width, positions, joined_fits=True)
+        if not taken and len(row.cells) == width and (rest := _name_rest(rows, i, positions)):
+            out.append(_with_name(row, positions["project_name"], rest))
+            i += 2
+            continue
         out.append(_joined(rows[i : i + taken + 1]) if taken else row)
         i += taken + 1
     return out
+
+
+# the words a project's name ends with (…经费, …补贴, …服务, …项目, …(2022-2025年))
+_NAME_END = re.compile(
+    r"(?:经费|费用?|资金|补贴|补助|奖励|奖补|项目|工程|服务|购置|建设|维护|运维|保障|工作|运行|款|金|[)）])$"
+)
+# what a heading prints that the rest of a name does not: 其中：…, 一、…, (一)…, 1.…, a colon, a category's word
+# (运转类, 本级项目, 转移支付, 专项业务费, 项目支出 …)
+_HEADING = re.compile(
+    r"^(?:其中|[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．\s])|[:：]"
+    r"|类|本级|转移支付|部门|单位|合计|小计|专项|业务费|支出|运转"
+)
+
+
+def _name_rest(rows: list[GridRow], i: int, positions: dict[str, int]) -> str:
+    """The rest of the whole row i's name printed on the line after it (see the module's docstring), or ''."""
+    at = positions.get("project_name", 0)
+    if i + 1 >= len(rows) or not _named(rows[i], positions) or not _is_project(rows[i], positions):
+        return ""
+    line = rows[i + 1].cells
+    filled = [k for k, c in enumerate(line) if c.strip()]
+    if len(line) > at + 1 or len(filled) != 1 or filled[0] not in (0, at):
+        return ""
+    name, rest = " ".join(rows[i].cells[at].split()), " ".join(line[filled[0]].split())
+    after = rows[i + 2].cells if i + 2 < len(rows) else None
+    return rest if _rests(name, rest) and (after is None or sum(1 for c in after if c.strip()) > 1) else ""
+
+
+def _rests(name: str, rest: str) -> bool:
+    """Whether ``rest`` ends the name ``name`` stopped short of, and cannot be a heading."""
+    if len(rest) > len(name) or _HEADING.search(rest) or not _NAME_END.search(rest):
+        return False
+    return _stops_short(name)
+
+
+def _stops_short(name: str) -> bool:
+    """Whether a name stops short of its end: a bracket left open, or no word a name ends with."""
+    opened = name.count("(") + name.count("（") > name.count(")") + name.count("）")
+    return opened or not _NAME_END.search(name)
+
+
+def join_wrapped_names(rows: list[GridRow], positions: dict[str, int]) -> list[GridRow]:
+    """A one-indicator-per-row export dumped line by line: a project's name wrapped onto the line after its first
+    row (乡村道路 | 800000 | … / 养护) is the rest of the name when the name stops short (see _stops_short) and the
+    project's next indicator rows follow it (no heading stands among a project's rows: the line had been a unit of no
+    amounts, and those rows rejected as having no project), the line holding no number, or when it ends a name as in
+    a department list (see _rests)."""
+    at = positions.get("project_name", 0)
+    out: list[GridRow] = []
+    i = 0
+    while i < len(rows):
+        row = rows[i]
+        if i + 1 < len(rows) and (rest := _per_row_rest(rows, i, at, positions)):
+            out.append(_with_name(row, at, rest))
+            i += 2
+            continue
+        out.append(row)
+        i += 1
+    return out
+
+
+def _per_row_rest(rows: list[GridRow], i: int, at: int, positions: dict[str, int]) -> str:
+    name = " ".join(rows[i].cells[at].split()) if at < len(rows[i].cells) else ""
+    line = rows[i + 1].cells
+    filled = [k for k, c in enumerate(line) if c.strip()]
+    if not name or len(filled) != 1 or filled[0] not in (0, at) or not has_indicator(rows[i].cells, positions):
+        return ""
+    rest = " ".join(line[filled[0]].split())
+    after = rows[i + 2] if i + 2 < len(rows) else None
+    if after is not None and not _cell_at(after, at) and has_indicator(after.cells, positions):
+        plain = not _HEADING.search(rest) and not any(c.isdigit() or c == "%" for c in rest)
+        return rest if plain and len(rest) <= len(name) and _stops_short(name) else ""
+    ends = after is None or sum(1 for c in after.cells if c.strip()) > 1
+    return rest if ends and _rests(name, rest) else ""
+
+
+def _cell_at(row: GridRow, at: int) -> str:
+    return row.cells[at].strip() if at < len(row.cells) else ""
+
+
+def _is_project(row: GridRow, positions: dict[str, int]) -> bool:
+    """A project's row: it prints a goal or indicators (a unit's row or a heading prints neither)."""
+    return any(row.cells[positions[c]].strip() for c in _TEXT_COLUMNS if c in positions)
+
+
+def _with_name(row: GridRow, at: int, rest: str) -> GridRow:
+    cells = list(row.cells)
+    cells[at] = cells[at].rstrip() + rest
+    return GridRow(row.line_no, cells)
 
 
 def _one_cell_lines(rows: list[GridRow], start: int) -> int:

@@ -26,8 +26,8 @@ from etl.model import (
     SourceTable,
     TableRefused,
 )
-from etl.text import NOTE_LINE, fold, fold_key, squash, strip_tags
-from etl.transform.broken_lines import join_broken_lines
+from etl.text import NOTE_LINE, fold, fold_key, header_key, squash, strip_tags
+from etl.transform.broken_lines import join_broken_lines, join_wrapped_names
 from etl.transform.doubled_columns import refuse_doubled_columns
 from etl.transform.header import clean_department, column_unit, department_in_row, parse_header, table_with_unit
 from etl.transform.indicators import ItemError, parse_indicators, split_items
@@ -39,13 +39,17 @@ GRAND_TOTAL_NAMES = frozenset({"合计", "总计", "合 计", "总 计"})
 # 合计 printed with a colon or its unit after it (合计：, 合计（万元）, 总 计:), or as 总合计: the grand total still (it
 # was a unit named 合计：, a level over the units, and the table had no 合计)
 _TOTAL_DRESSING = re.compile(rf"(?:[:：]|\((?:单位[:：]?)?(?:{AMOUNT_UNITS})\))+$")
-_TOTAL_WORDS = frozenset({"合计", "总计", "总合计"})
+# …and the words of the whole table's total a department may print instead (项目合计, 全部合计, 合计数): they were a
+# unit named so, the department's name when no 部门名称 line printed one
+_TOTAL_WORDS = frozenset(
+    {"合计", "总计", "总合计", "项目合计", "全部合计", "合计数", "总计数", "项目总计", "全部项目合计"}
+)
 
 
 def is_grand_total(name: str) -> bool:
     """Whether a row's name says it is the table's 合计 (any spacing, a colon or a unit after it)."""
     key = fold(name).replace(" ", "")
-    return key in GRAND_TOTAL_NAMES or (key[:1] in "合总" and _TOTAL_DRESSING.sub("", key) in _TOTAL_WORDS)
+    return key in GRAND_TOTAL_NAMES or (key[:1] in "合总项全" and _TOTAL_DRESSING.sub("", key) in _TOTAL_WORDS)
 
 
 _UNQUOTED = frozenset({"text", "pipe"})  # readers whose cells cannot hold a line break
@@ -256,10 +260,11 @@ def parse_grid(grid: Grid, year: int | None = None) -> SourceTable:
     titles = frozenset(fold_key(line) for _, line in grid.preamble if line.strip())
     rows = [r for r in grid.rows[1:] if not _is_note(r, titles)]
     header_rows = [grid.rows[0]]
-    if rows and (sub := sub_header(rows[0].cells)):
-        positions = with_sub_header(positions, sub)  # a header on two rows: 项目资金 over 资金总额 | 财政拨款 …
-        header_rows.append(rows[0])
+    if rows and (second := second_header_row(grid.rows[0].cells, rows[0].cells)):
+        positions = with_sub_header(positions, sub_header(second))  # a header on two rows: 项目资金 over 资金总额 | …
+        header_rows.append(GridRow(rows[0].line_no, second))
         rows = rows[1:]
+    positions = packed_value(positions)
     # an export of targets may print no amounts at all: its projects are read with 0 (the header says so)
     missing = [c for c in REQUIRED_COLUMNS if c not in positions and not (c == "total" and is_per_row(positions))]
     if missing:
@@ -274,21 +279,26 @@ def parse_grid(grid: Grid, year: int | None = None) -> SourceTable:
     if is_per_row(positions):
         rows = right_align_short_rows(rows, len(grid.rows[0].cells), positions)
         positions = infer_target_columns(grid.rows[0].cells, rows, positions)
+        if grid.source_format in _UNQUOTED:  # a name wrapped onto a line of its own
+            rows = join_wrapped_names(rows, positions)
     elif grid.source_format == "pdf":
         rows = join_page_breaks(rows, positions)
-    rows = drop_repeated_headers(rows, positions)
+    rows = drop_repeated_headers(rows, positions, grid.rows[0].cells)
     refuse_doubled_columns(grid.path, grid.rows[0].cells, rows, positions)
     _refuse_a_second_table(table, rows)
     if not is_per_row(positions):
         if grid.source_format in _UNQUOTED:  # a cell's line breaks written as they are
             rows = join_broken_lines(rows, positions, len(grid.rows[0].cells))
         rows = join_continued_indicators(rows, positions)
+    rows = restore_leading_cells(rows, positions, len(grid.rows[0].cells))
     amounts = (*AMOUNT_COLUMNS, *(c for c in positions if "+" in c))  # and a part's second column (fiscal+5)
+    named = max(i for r in header_rows for i, c in enumerate(r.cells) if c.strip())  # (a remark column: 备注)
     for row in rows:
-        cursor = _classify_row(table, row, positions, cursor, amounts)
+        cursor = _classify_row(table, row, positions, cursor, amounts, named)
     refuse_if_truncated(table, rows, positions)
     _group_rows(table)
     refuse_unknown_parts(table, header_rows, rows, positions)
+    refuse_unknown_targets(table, header_rows, rows, positions)
     if not table.department_name:
         table.department_name = clean_department(_first_unit(table) or _refuse_no_department(grid.path))
     return table
@@ -338,6 +348,39 @@ def refuse_unknown_parts(
             raise TableRefused(table.path, reason, project.line_no, RefusalKind.UNSUPPORTED_LAYOUT)
 
 
+_TARGET_VALUE = re.compile(r"(?:指标|目标)值$")
+_BRACKETED = re.compile(r"[(\[【][^()\[\]【】]*[)\]】]")
+
+
+def refuse_unknown_targets(
+    table: SourceTable, header_rows: list[GridRow], rows: list[GridRow], positions: dict[str, int]
+) -> None:
+    """A column whose header names a goal (项目年度绩效目标, 绩效目标【年度】) where the map found none, or a target
+    value (全年指标值, …目标值) in a one-indicator-per-row export, that the column map does not know, holding text:
+    its cells were left unread and every project loaded without its goal or targets, saying nothing. Refused, naming
+    the column, to be added to the map (etl/extract/columns.csv)."""
+    known = set(positions.values())
+    for header in header_rows:
+        for i, cell in enumerate(header.cells):
+            if i in known or not cell.strip() or canonical_column(cell)[0] is not None:
+                continue
+            what = _unread_targets(_BRACKETED.sub("", header_key(cell)), positions)
+            if what and any(squash(_at(r.cells, i)) for r in rows):
+                said = f"column {squash(cell)!r} holds {what} but is no column the map knows"
+                reason = f"{said}: add its name to etl/extract/columns.csv"
+                raise TableRefused(table.path, reason, header.line_no, RefusalKind.UNSUPPORTED_LAYOUT)
+
+
+def _unread_targets(key: str, positions: dict[str, int]) -> str | None:
+    """What an unknown header cell's column would hold that the table then loads without: target values beside the
+    per-row columns, goals or packed indicators where the map found no such column."""
+    if is_per_row(positions):
+        return "target values" if _TARGET_VALUE.search(key) else None
+    if "目标" in key and "goal" not in positions:
+        return "goals"
+    return "indicators" if "指标" in key and "indicators" not in positions else None
+
+
 def _nonzero(text: str) -> bool:
     return any(c in "123456789" for c in text)
 
@@ -345,22 +388,45 @@ def _nonzero(text: str) -> bool:
 _NOT_A_HEADING = frozenset("0123456789-+.,¥￥—–/０１２３４５６７８９")
 
 
-def drop_repeated_headers(rows: list[GridRow], positions: dict[str, int]) -> list[GridRow]:
+def drop_repeated_headers(
+    rows: list[GridRow], positions: dict[str, int], header: list[str] | None = None
+) -> list[GridRow]:
     """The column header row printed again inside the table (at a page break of a Word or HTML table converted
     from print, a text dump of several pages) is read once: it was a row without amounts, rejected twice. So is the
-    second row of a header on two rows printed again under it (a row of no name: 'row has no project name')."""
+    second row of a header on two rows printed again under it (a row of no name: 'row has no project name'), and a
+    header printed again broken over two lines at a cell's line break (项目名称（资金使用 / 单位）| 总计 | …: a unit
+    named 项目名称（资金使用 and a rejected row)."""
     at = positions.get("total")
     if at is None:
         return rows
     kept: list[GridRow] = []
     after_header = False  # the row before was a header printed again: its second row (财政拨款 | 其他资金 …) goes too
-    for r in rows:
-        if _repeats_header(r, at) or (after_header and sub_header(r.cells)):
-            after_header = True
-            continue
-        after_header = False
-        kept.append(r)
+    i = 0
+    while i < len(rows):
+        r = rows[i]
+        if _repeats_header(r, at) or (after_header and (sub_header(r.cells) or second_header_row(header, r.cells))):
+            after_header, i = True, i + 1
+        elif i + 1 < len(rows) and _repeats_broken_header(r, rows[i + 1], at):
+            after_header, i = True, i + 2
+        else:
+            after_header, i = False, i + 1
+            kept.append(r)
     return kept
+
+
+def _repeats_broken_header(first: GridRow, second: GridRow, total_at: int) -> bool:
+    """Whether two rows joined at a line break (the first's last cell and the second's first) are the header."""
+    seam = len(first.cells) - 1
+    if seam < 0 or not second.cells or not first.cells[-1].strip() or not second.cells[0].strip():
+        return False
+    if total_at == seam:
+        total = first.cells[-1].strip() + second.cells[0].strip()
+    else:
+        total = (first.cells[total_at] if total_at < seam else _at(second.cells, total_at - seam)).strip()
+    if not total or total[0] in _NOT_A_HEADING or canonical_column(total)[0] != "total":  # (the common case)
+        return False
+    joined = first.cells[-1].strip() + second.cells[0].strip()
+    return _repeats_header(GridRow(first.line_no, [*first.cells[:-1], joined, *second.cells[1:]]), total_at)
 
 
 def _repeats_header(row: GridRow, total_at: int) -> bool:
@@ -491,6 +557,24 @@ def sub_header(cells: list[str]) -> dict[str, int]:
     return found if len(found) >= 2 else {}
 
 
+def second_header_row(header: list[str] | None, cells: list[str]) -> list[str] | None:
+    """The cells of a header's second row under ``header``, or None when they are not one. A text export that
+    leaves out a row's empty first cells prints 总计 | 财政拨款 | … under 项目名称 | 项目资金 | | | …: read as a 总计
+    row (refused, '财政拨款' is not a number); its cells are put back under the label spanning them (项目资金 and the
+    empty cells after it), the only place they fit."""
+    if sub_header(cells):
+        return cells
+    if not header or not cells or not cells[0].strip():
+        return None
+    for shift in range(1, 4):
+        shifted = [""] * shift + cells
+        filled = [i for i, c in enumerate(shifted) if c.strip()]
+        under = [_at(header, i).strip() for i in filled]
+        if under[0] and not any(under[1:]) and sub_header(shifted):
+            return shifted
+    return None
+
+
 def with_sub_header(positions: dict[str, int], sub: dict[str, int]) -> dict[str, int]:
     """The columns of a header on two rows. 绩效指标 over 一级指标 | 二级指标 | 三级指标 | 指标值 is the label of the
     per-row columns under it, not a packed 绩效指标 column."""
@@ -504,9 +588,22 @@ def header_columns(rows: list[GridRow]) -> dict[str, int]:
     """The header's columns, with its second row's when it has one (see sub_header)."""
     positions = header_positions(rows[0].cells)[0] if rows else {}
     second = next((r for r in rows[1:] if not _is_note(r)), None)
-    if second is not None and (sub := sub_header(second.cells)):
-        return with_sub_header(positions, sub)
-    return positions
+    if second is not None and (cells := second_header_row(rows[0].cells, second.cells)):
+        return packed_value(with_sub_header(positions, sub_header(cells)))
+    return packed_value(positions)
+
+
+_INDICATOR_NAMING = frozenset({"indicators", "indicator_name", "level1", "level2", "period_value"})
+
+
+def packed_value(positions: dict[str, int]) -> dict[str, int]:
+    """A value column (绩效指标值) with no indicator's name or type beside it holds a department list's packed
+    indicators: read as its 绩效指标 (the list had been read without targets, the column left unread)."""
+    if "value" not in positions or _INDICATOR_NAMING.intersection(positions):
+        return positions
+    found = {c: i for c, i in positions.items() if c != "value"}
+    found["indicators"] = positions["value"]
+    return found
 
 
 def right_align_short_rows(rows: list[GridRow], width: int, positions: dict[str, int]) -> list[GridRow]:
@@ -522,21 +619,39 @@ def right_align_short_rows(rows: list[GridRow], width: int, positions: dict[str,
     out = []
     for r in rows:
         if len(r.cells) < width and not _starts_left(r):
-            right = [""] * (width - len(r.cells)) + r.cells
-            left = r.cells + [""] * (width - len(r.cells))
-            r = GridRow(r.line_no, right if _plausible(right, positions) >= _plausible(left, positions) else left)
+            r = GridRow(r.line_no, _placed(r.cells, width, positions))
         out.append(r)
     return out
 
 
-def _plausible(cells: list[str], positions: dict[str, int]) -> int:
-    """How well cells sit in the columns: +1 for each filled cell of the kind its column holds, -1 otherwise."""
-    score = 0
+def _placed(cells: list[str], width: int, positions: dict[str, int]) -> list[str]:
+    """A short row's cells placed right (its merged cells left out) or left (its trailing empty cells left out),
+    whichever sits better; when both put a cell where it cannot be, at the offset that sits best (a row leaving
+    out both, 质量指标 | 合格率 | ≥ | 95 | % without its empty 权重 and 指标方向: right-aligned, 质量指标 was the
+    comparison and % the direction, the indicator rejected; left-aligned, a project named 质量指标)."""
+    gap = width - len(cells)
+    right, left = [""] * gap + cells, cells + [""] * gap
+    (right_fit, right_off), (left_fit, left_off) = _plausible(right, positions), _plausible(left, positions)
+    best, fit, off = (right, right_fit, right_off) if right_fit >= left_fit else (left, left_fit, left_off)
+    if off:  # a cell misplaced either way: the offsets between
+        for shift in range(1, gap):
+            middle = [""] * shift + cells + [""] * (gap - shift)
+            if (middle_fit := _plausible(middle, positions))[0] > fit:
+                best, fit = middle, middle_fit[0]
+    return best
+
+
+def _plausible(cells: list[str], positions: dict[str, int]) -> tuple[int, int]:
+    """How well cells sit in the columns: +1 for each filled cell of the kind its column holds, -1 otherwise; and
+    how many sit where they cannot."""
+    score = misfits = 0
     for column, i in positions.items():
         text = squash(cells[i]) if i < len(cells) else ""
         if text and (check := _FITS.get(column)):
-            score += 1 if check(text) else -1
-    return score
+            fits = check(text)
+            score += 1 if fits else -1
+            misfits += not fits
+    return score, misfits
 
 
 def _is_amount(text: str) -> bool:
@@ -557,6 +672,25 @@ _FITS: dict[str, Callable[[str], bool]] = {
     "weight": lambda t: bool(re.fullmatch(r"[\d.]+%?", t)),
     "direction": lambda t: t in ("正向", "反向", "正", "反", "逆向"),
 }
+
+
+def restore_leading_cells(rows: list[GridRow], positions: dict[str, int], width: int) -> list[GridRow]:
+    """A text export that leaves out a row's empty first cells (序号 or an empty column before 项目名称, empty in a
+    合计, unit or group row): the row is short, its name in the 序号 column and its first amount under 项目名称. It was
+    read as a unit named 1,485.34 that took every project, and the 合计 was lost. Such a row (a name first, not a row
+    number or code, an amount where the name goes) gets its leading cells back."""
+    at = positions.get("project_name", 0)
+    if not at or all(len(r.cells) >= width for r in rows):
+        return rows
+    return [GridRow(r.line_no, [""] * at + r.cells) if _leading_cells_left_out(r, at, width) else r for r in rows]
+
+
+def _leading_cells_left_out(row: GridRow, at: int, width: int) -> bool:
+    cells = row.cells
+    if len(cells) + at > width or len(cells) <= at:
+        return False
+    first, under_name = squash(cells[0]), squash(cells[at])
+    return bool(first) and not _ROW_NUMBER.match(first) and not _is_amount(first) and _is_amount(under_name)
 
 
 def _starts_left(row: GridRow) -> bool:
@@ -633,8 +767,10 @@ def _is_note(row: GridRow, titles: frozenset[str] = frozenset()) -> bool:
     return all(NOTE_LINE.match(c) or _PAGE_LINE.match(c) for c in filled)
 
 
-def _row_problem(cells: list[str], positions: dict[str, int]) -> str | None:
-    if extra := [c for c in cells[max(positions.values()) + 1 :] if c.strip()]:
+def _row_problem(cells: list[str], positions: dict[str, int], named: int = 0) -> str | None:
+    """What makes a row unreadable: text beyond the last column the header names (known or not: a 备注 column the
+    map leaves unread is no reason), or a cell longer than a spreadsheet's."""
+    if extra := [c for c in cells[max(*positions.values(), named) + 1 :] if c.strip()]:
         return f"{len(extra)} cell(s) beyond the header's columns"
     if (longest := max((len(c) for c in cells), default=0)) > MAX_CELL_CHARS:
         return f"a cell of {longest} characters exceeds the limit of {MAX_CELL_CHARS}"
@@ -647,9 +783,11 @@ def _classify_row(
     positions: dict[str, int],
     cursor: ProjectCursor | None,
     amounts: tuple[str, ...] = AMOUNT_COLUMNS,
+    named: int = 0,
 ) -> ProjectCursor | None:
-    """File the row as an aggregate, a project or (per-row layout) an indicator of the current project."""
-    if reason := _row_problem(row.cells, positions):
+    """File the row as an aggregate, a project or (per-row layout) an indicator of the current project; ``named``:
+    the last column the header names."""
+    if reason := _row_problem(row.cells, positions, named):
         table.rejects.append(_reject(table, row, reason))
         return cursor
     cells = row.cells

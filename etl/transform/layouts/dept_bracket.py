@@ -20,7 +20,8 @@ def score(grid: Grid) -> float:
     from etl.transform.table import header_columns
 
     goal = header_columns(grid.rows[:2])["goal"]
-    cells = [r.cells[goal] for r in grid.rows[1:SCAN_ROWS] if len(r.cells) > goal]
+    # the goal cell, or a shorter row's last: a row leaving out its empty code cell prints its goal a column left
+    cells = [r.cells[min(goal, len(r.cells) - 1)] for r in grid.rows[1:SCAN_ROWS] if r.cells]
     return 1.0 if any("【" in c and "指标" in c for c in cells) or _other_brackets(cells) else 0.3
 
 
