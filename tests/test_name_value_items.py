@@ -222,13 +222,14 @@ def test_a_bracket_list_with_name_equals_value_items_loads_its_targets(tmp_path:
 
 
 def test_bracket_items_keep_their_readings() -> None:
-    """A value in brackets still wins; a part without any value keeps the parts one item."""
+    """A value in brackets still wins; a part without any value keeps the parts one item; a comparison glued to a
+    name is its target (not a name/value separator: 培训人次 >= 500人次, not 培训人次> = 500人次)."""
     for body, want in [
         ("指标1:满意度（=满意/总数）(≥90%)", [("满意度（=满意/总数）", "≥90%")]),
         ("指标1:得分(=各项之和)：≥90分", [("得分(=各项之和)", "≥90分")]),
         ("设备完好；运行稳定(达标)", [("设备完好；运行稳定", "达标")]),
         ("设备完好；运行稳定=达标", [("设备完好；运行稳定", "达标")]),
-        ("指标1:培训人次>=500人次", [("培训人次>=500人次", None)]),
+        ("指标1:培训人次>=500人次", [("培训人次", ">=500人次")]),  # a target glued to its name (round 20)
     ]:
         got = [(i.name, i.annual.text) for i in section_indicators("产出指标-数量指标", body, 1)]
         assert got == want, body

@@ -25,7 +25,7 @@ from etl.transform.header import (
     table_with_unit,
     without_unit_lines,
 )
-from etl.transform.indicator_types import resolve_type
+from etl.transform.indicator_types import is_level1_name, is_level2_name, resolve_type
 from etl.transform.indicators import EQUALS
 from etl.transform.page_totals import page_row_kind
 from etl.transform.per_row import split_code
@@ -33,8 +33,11 @@ from etl.transform.table import is_grand_total, split_transfer_doc, sub_header, 
 from etl.transform.target_values import parse_target_value
 
 # a heading 【L1-L2】; one whose 】 was left out ends before its first item (【产出指标-质量指标指标1:…): it ran to the
-# next heading's 】, the section's items read as a type named 质量指标指标1:设备完好率(≥0.97比例) 【产出指标-时效指标
-_HEADING = re.compile(r"【([^【】]*?)(?:】|(?=指标\s*\d{1,3}\s*[:：]))")
+# next heading's 】, the section's items read as a type named 质量指标指标1:设备完好率(≥0.97比例) 【产出指标-时效指标;
+# or before a first item numbered 1. or 1、 after its type (【产出指标-数量指标1.机柜数量…: kept in the goal)
+_HEADING = re.compile(
+    r"【([^【】]*?)(?:】|(?=指标\s*\d{1,3}\s*[:：])|(?<=指标)(?=\s*(?:指标\s*)?1\s*(?:、|[.．](?!\d))))"
+)
 # the brackets a heading is printed in: 【产出指标-数量指标】 as in the lists seen, and the pairs other exports print
 # ([…], ［…］, 〔…〕, 〖…〗, {…}); read as 【…】 (with them the list was read as a packed one, its projects with no
 # targets)
@@ -60,7 +63,8 @@ _OTHER_HEADING = re.compile(
 )
 _OTHER_OPENINGS = frozenset(o for o, _ in _OTHER_BRACKETS)
 _OTHER_CLOSINGS = frozenset(c for _, c in _OTHER_BRACKETS)
-_ITEM = re.compile(r"(?:^|(?<=[\s;；,，。)）]))指标\s*(\d{1,3})\s*[:：]\s*")
+# an item: 指标1: (or 指标1、 指标1. as other lists print it: 指标1.机柜数量(≥77台) 指标2.… was one indicator)
+_ITEM = re.compile(r"(?:^|(?<=[\s;；,，。)）]))指标\s*(\d{1,3})\s*(?:[:：、]|[.．](?!\d))\s*")
 _TYPE_SEP = re.compile(r"\s*[-－—/]\s*")
 _CODE = re.compile(r"^\d{2,}$")
 _TRAILING = " \t\r\n;；,，。、"
@@ -132,11 +136,39 @@ _NAME_VALUE = re.compile(rf"^(?P<name>.+?)\s*(?:[:：]|{EQUALS})\s*(?P<value>[^:
 
 def name_and_value(body: str) -> tuple[str, str | None]:
     """机柜数量(≥77台) -> ('机柜数量', '≥77台'); without a value in brackets, 培训人次=≥500人次 ->
-    ('培训人次', '≥500人次') (read as one name with no value, the target was lost)."""
+    ('培训人次', '≥500人次') (read as one name with no value, the target was lost), or a target glued to the name
+    after its comparison sign: 机柜数量≥77台 -> ('机柜数量', '≥77台')."""
     name, value = last_parenthesised(body)
     if value is None and (m := _NAME_VALUE.match(name)):
         return m["name"].strip(), m["value"].strip()
+    if value is None or (_REMARK_WORD.match(value) and not _NUMBER.search(value)):  # 覆盖率≥95%（含）
+        glued = _GLUED.match(body.strip().rstrip(_TRAILING))
+        if glued and parse_target_value(glued["value"]).status == "quantitative":
+            return glued["name"].strip(), glued["value"].strip()
+    if value is None and (m := _TARGET_THEN_WORDS.match(name)) and _is_remark_after(m["after"]):
+        return f"{m['name']}{m['after']}".strip(), m["value"].strip()  # 机柜数量(≥77台)详见附件: the name's words
     return name, value
+
+
+# a bracketed target (a comparison or a percent in it) and words after it: 机柜数量(≥77台)详见附件 (no value: the
+# target was lost into the name)
+_TARGET_THEN_WORDS = re.compile(
+    r"^(?P<name>.*?\S)\s*[(（](?P<value>[^()（）]*(?:[≥≤＞＜><=＝≧≦%％]|不少于|不低于|不超过|不高于|至少)[^()（）]*)[)）]"
+    r"(?P<after>[^()（）]+)$",
+    re.S,
+)
+
+
+def _is_remark_after(words: str) -> bool:
+    """Words after a target that are a remark to the name: none of them a digit (详见附件), or a remark's words
+    first (含2个备用)."""
+    words = words.strip()
+    return bool(words) and (not _NUMBER.search(words) or bool(_REMARK_WORD.match(words)))
+
+
+# a name without a digit or a bracket, then a target beginning with its comparison sign (响应时间≤24小时, 满意度＞90%)
+_SIGNS = "≥≤＞＜><≧≦⩾⩽"
+_GLUED = re.compile(rf"^(?P<name>[^\d()（）{_SIGNS}]*[^\d\s()（）{_SIGNS}])\s*(?P<value>[{_SIGNS}].*)$", re.S)
 
 
 def with_heading_brackets(text: str) -> str:
@@ -163,7 +195,10 @@ def _as_heading(m: re.Match[str]) -> str:
 
 
 # what follows a heading: an item (指标1:, 1. 1、 （1）; not 1.5), another heading, or the end of the cell
-_SECTION_STARTS = re.compile(rf"\s*(?:指标\s*\d{{1,3}}\s*[:：]|[(（]?\d{{1,3}}\s*[、.．)）](?!\d)|[{_ANY_BRACKET}]|$)")
+_SECTION_STARTS = re.compile(
+    rf"\s*(?:指标\s*\d{{1,3}}\s*(?:[:：、]|[.．](?!\d))|[(（]?\d{{1,3}}\s*[、.．)）](?!\d)|[\u2460-\u249b]"
+    rf"|[一二三四五六七八九十]{{1,3}}\s*、|[{_ANY_BRACKET}]|$)"
+)
 
 
 def has_bracket_sections(cell: str) -> bool:
@@ -173,64 +208,258 @@ def has_bracket_sections(cell: str) -> bool:
 
 
 def split_goal_cell(cell: str) -> tuple[str, list[tuple[str, str]]]:
-    """(goal text, [(heading, body)]) from a goal cell: 【总体目标】… then 【L1-L2】… sections."""
-    parts = _HEADING.split(with_heading_brackets(squash(strip_tags(cell))))
-    goal = [parts[0].strip()] if parts[0].strip() else []
-    sections = []
+    """(goal text, [(heading, body)]) from a goal cell: 【总体目标】… then 【L1-L2】… sections. A heading naming
+    one type (【数量指标】, 【产出指标】) heads that type's items, a level 2 under the level 1 above it (else its
+    parent in the type tree); an empty or general one (【】, 【绩效指标】) heads items of no type when they read as
+    items."""
+    goal, sections = [], []
     level1 = ""  # 【产出指标】【数量指标】指标1:…: a level-1 heading with nothing under it, then the level-2 one
-    for k in range(1, len(parts) - 1, 2):
-        heading, body = parts[k].strip(), parts[k + 1].strip()
-        if "指标" in heading and _TYPE_SEP.search(heading):
-            sections.append((heading, body))
-        elif "指标" in heading and not body:
-            level1 = heading
-        elif "指标" in heading and _ITEM.search(body):  # 【数量指标】指标1:… (the level 1 above it, or none)
-            sections.append((f"{level1}-{heading}" if level1 else f"-{heading}", body))
-        elif body:
-            goal.append(body)
+    for heading, body in _headed_parts(with_heading_brackets(squash(strip_tags(cell)))):
+        items, section = _section_body(body), None
+        if heading is not None:
+            section, level1 = _section(heading, items, level1)
+        if section is not None:
+            sections += _level2_parts(section, items)
+        elif heading is None or items:  # (not the - of 【产出指标】-【数量指标】)
+            goal += [body.strip()] if body.strip() else []
     return " ".join(goal), sections
+
+
+# 【words】 that are no heading: a digit without a heading's words, as a document's year (穗财政【2023】79号) or a
+# remark (【含2个机房】) prints: kept in the text (a heading, their words were lost and the text after them moved)
+_NO_HEADING = re.compile(r"^(?!.*(?:指标|目标)).*\d", re.S)
+
+
+def _headed_parts(text: str) -> list[tuple[str | None, str]]:
+    """[(None, text before the first heading), (heading, its body) …]."""
+    parts: list[tuple[str | None, str]] = []
+    heading, at = None, 0
+    for m in _HEADING.finditer(text):
+        if _NO_HEADING.match(m[1]):
+            continue
+        parts.append((heading, text[at : m.start()]))
+        heading, at = m[1].strip().strip(":：").strip(), m.end()
+    parts.append((heading, text[at:]))
+    return parts
+
+
+def _section_body(body: str) -> str:
+    """A section's body without a colon after its heading (【数量指标】：1.…); none when it prints no word or number
+    (【产出指标】-【数量指标】)."""
+    body = body.strip().lstrip(":：").strip()
+    return body if _WORD.search(body) else ""
+
+
+_WORD = re.compile(r"\w")
+_UNTYPED = frozenset({"", "指标", "绩效指标"})  # a heading over indicators that names no type
+
+
+def _section(heading: str, body: str, level1: str) -> tuple[str | None, str]:
+    """(The section heading, L1-L2, of the items under a heading, None when its body is goal text; the level 1 the
+    headings after it are under.) 【产出指标-数量指标】 as printed; 【数量指标】 -数量指标, or 产出指标-数量指标
+    under 【产出指标】 with nothing under it; 【产出指标】1.… 产出指标- (a level 1 alone); 【】 and 【绩效指标】 no
+    type when their items read as items: numbered sentences (【】1.保障运行。2.提升服务。) are a goal's
+    (1.机柜数量(≥77台) 2.… are items: each prints its value). A goal's heading (【总体目标】) is none."""
+    if heading in _UNTYPED:
+        return ("" if body and _reads_as_items(body) else None), level1
+    l1, l2 = _split_heading(heading)
+    if l1 and l2:  # a pair: 产出指标-数量指标 as before, or two types' names parted otherwise (产出指标：数量指标)
+        pair = ("指标" in heading and _TYPE_SEP.search(heading)) or (_type_like(l1) and _type_like(l2))
+        return (heading, l1) if pair else (None, level1)
+    name = l1 or l2
+    if not _type_like(name):
+        return None, level1
+    if not body:
+        return None, name
+    if not _type_name(name) and not _reads_as_items(body):  # 【考核指标】 over sentences: a goal's
+        return None, level1
+    bare = split_code(name)[1]
+    if is_level1_name(bare) and not is_level2_name(bare):
+        return f"{name}-", ""  # its own items: the headings after it are its siblings (满意度指标 is no level 2 of it)
+    return f"{level1}-{name}", level1
+
+
+# a level 2 printed inside a level 1's body, with a colon: 【产出指标】数量指标：1.机柜数量(≥77台) … 质量指标：…
+_LEVEL2_IN_BODY = re.compile(r"(?:^|(?<=[\s;；,，。)）]))([^\W\d_]{2,16}指标)\s*[:：]\s*")
+
+
+def _level2_parts(section: str, body: str) -> list[tuple[str, str]]:
+    """A level-1 section (产出指标-) whose body begins with a level 2 and a colon, cut at each level 2 so printed (each
+    item was named 数量指标：机柜数量, or 数量指标 valued 机柜数量≥77台); any other section as it is."""
+    if not section.endswith("-"):
+        return [(section, body)]
+    cuts = [m for m in _LEVEL2_IN_BODY.finditer(body) if is_level2_name(m[1])]
+    if not cuts or cuts[0].start() != 0:
+        return [(section, body)]
+    ends = [m.start() for m in cuts[1:]] + [len(body)]
+    return [(f"{section}{m[1]}", body[m.end() : end].strip()) for m, end in zip(cuts, ends, strict=True)]
+
+
+def _type_like(name: str) -> bool:
+    """A type's name: one ending in 指标, or one the type tree knows (产出, 数量); not 总体目标 or 注."""
+    return split_code(name)[1].endswith("指标") or _type_name(name)
+
+
+def _type_name(name: str) -> bool:
+    """产出, 数量, 社会效益 …: a name the type tree knows at either level (a heading printed without 指标)."""
+    bare = split_code(name)[1]
+    return is_level1_name(bare) or is_level2_name(bare)
+
+
+def _reads_as_items(body: str) -> bool:
+    """Whether a body under a heading of no type is indicators: items (指标1:, or numbered 1. 1、 （1） ①) each
+    printing its value, in brackets at its end or, as a target (a number), after = or a colon."""
+    if _ITEM.search(body):
+        return True
+    pieces = _numbered_items(body)
+    return bool(pieces) and all(_prints_value(p) for p in pieces)
+
+
+def _prints_value(item: str) -> bool:
+    if last_parenthesised(item)[1] is not None:
+        return True
+    value = name_and_value(item)[1]
+    return value is not None and parse_target_value(value).status == "quantitative"
 
 
 def section_indicators(heading: str, body: str, start: int) -> list[Indicator]:
     level1, level2 = _split_heading(heading)
+    printed = heading.strip("-")  # 【数量指标】 as printed, not 【-数量指标】
     items = _ITEM.split(body)
+    pieces = [(f"指标{items[k]}:", items[k + 1]) for k in range(1, len(items) - 1, 2)]
+    if not pieces and body.strip():
+        pieces = [("", piece) for piece in _other_items(body)]
     out = []
-    for k in range(1, len(items) - 1, 2):
-        name, value = name_and_value(items[k + 1])
-        out.append(
-            _indicator(start + len(out), level1, level2, name, value, f"【{heading}】指标{items[k]}:{items[k + 1]}")
-        )
-    if not out and body.strip():
-        for piece in _other_items(body):
-            name, value = name_and_value(piece)
-            out.append(_indicator(start + len(out), level1, level2, name, value, f"【{heading}】{piece}"))
+    for mark, piece in pieces:
+        types, text = ((level1, level2), piece) if level1 or level2 else _types_in_item(piece)
+        name, value = name_and_value(text)
+        out.append(_indicator(start + len(out), *types, name, value, f"【{printed}】{mark}{piece}"))
     return out
 
 
-_NUMBERED = re.compile(r"(?:^|(?<=[\s;；,，。)）]))(?:(\d{1,3})\s*[、.．]|[（(](\d{1,3})[)）])\s*")
+def _types_in_item(item: str) -> tuple[tuple[str, str], str]:
+    """((level 1, level 2), the rest) of an item under a heading of no type (【】, 【绩效指标】) that begins with two
+    types' names (it was named 产出指标-数量指标-机柜数量, of no type); else (('', ''), the item)."""
+    m = _TYPES_IN_ITEM.match(item)
+    if m and is_level1_name(split_code(m[1])[1]) and is_level2_name(split_code(m[2])[1]):
+        return (m[1], m[2]), item[m.end() :]
+    return ("", ""), item
+
+
+# an item's number after a boundary: 1、 1. 1．, (1) （1） 1) 1）, ① ⑴ ⒈, or 一、 (not 1.5, a number's point)
+_NUMBERED = re.compile(
+    r"(?:^|(?<=[\s;；,，。)）]))(?:(?P<d>\d{1,3})\s*(?:、|[.．](?!\d)|[)）])|[（(](?P<b>\d{1,3})[)）]"
+    r"|(?P<c>[\u2460-\u2473\u2474-\u2487\u2488-\u249b])|(?P<h>[一二三四五六七八九十]{1,3})\s*、)\s*"
+)
+# an item's number run on from the value before it, without a boundary (1.机柜数量：≥77台2.网络链路条数：≥12条: one
+# item named 机柜数量：≥77台2.网络链路条数); read only after an item that prints its value
+_RUN_ON = re.compile(r"(?<![\d\s;；,，。)）])(?P<d>\d{1,3})\s*(?:、|[.．](?!\d))(?P<b>)(?P<c>)(?P<h>)\s*")
+_HAN_DIGITS = {c: k for k, c in enumerate("一二三四五六七八九", 1)}
+
+
+def _item_number(m: re.Match[str]) -> int:
+    """The number of an item mark: 3 for 3、 （3） ③ ⑶ ⒊ or 三、 (十二、 is 12); 0 for none (十十、)."""
+    if m["d"] or m["b"]:
+        return int(m["d"] or m["b"])
+    if m["c"]:
+        return (ord(m["c"]) - 0x2460) % 20 + 1
+    tens, _, units = m["h"].rpartition("十")
+    if "十" not in m["h"]:
+        return _HAN_DIGITS.get(units, 0) if len(units) == 1 else 0
+    if "十" in tens or len(tens) > 1 or len(units) > 1:
+        return 0
+    return (_HAN_DIGITS.get(tens, 0) if tens else 1) * 10 + (_HAN_DIGITS.get(units, 0) if units else 0)
+
+
+def _numbered_items(body: str) -> list[str]:
+    """The items of a body numbered from its start 1, 2, 3 … in sequence (1. 1、 （1） ① 一、), without their
+    numbers; [] when it is not so numbered."""
+    starts: list[tuple[int, int]] = []
+    for m in sorted((*_NUMBERED.finditer(body), *_RUN_ON.finditer(body)), key=lambda m: m.start()):
+        if _item_number(m) != len(starts) + 1:
+            continue
+        if m.re is _RUN_ON and not (starts and _ends_with_value(body[starts[-1][1] : m.start()])):
+            continue  # 第2、3季度, (≥77台)含2、3号: no item, as the text before it does not end with its value
+        starts.append((m.start(), m.end()))
+    if not starts or body[: starts[0][0]].strip():
+        return []
+    ends = [s for s, _ in starts[1:]] + [len(body)]
+    return [body[b:e] for (_, b), e in zip(starts, ends, strict=True)]
+
+
+def _ends_with_value(item: str) -> bool:
+    value = name_and_value(item)[1]
+    return value is not None and item.rstrip().endswith(value)
 
 
 def _other_items(body: str) -> list[str]:
-    """A section's items without 指标N: numbered 1. 1、 （1） in sequence, else parts between ； that each print
-    their value ((value) at the end, or after = or a colon); else the body is one item. (Read as one,
-    1.机柜数量(≥77台) 2.网络链路条数(≥12条) was one indicator named by both, valued by the last.)"""
-    starts: list[tuple[int, int]] = []
-    for m in _NUMBERED.finditer(body):
-        if int(m[1] or m[2]) == len(starts) + 1:
-            starts.append((m.start(), m.end()))
-    if len(starts) >= 2 and not body[: starts[0][0]].strip():
-        ends = [s for s, _ in starts[1:]] + [len(body)]
-        return [body[b:e] for (_, b), e in zip(starts, ends, strict=True)]
-    pieces = [p.strip() for p in re.split(r"[;；]", body) if p.strip()]
+    """A section's items without 指标N: numbered 1. 1、 （1） ① in sequence, else parts between ； that each print
+    their value ((value) at the end, or after = or a colon), else parts after a target in brackets (机柜数量(≥77台)，
+    网络链路条数(≥12条)); else the body is one item. (Read as one, 1.机柜数量(≥77台) 2.网络链路条数(≥12条) was one
+    indicator named by both, valued by the last.)"""
+    if numbered := _numbered_items(body):
+        return numbered
+    pieces = [p.strip() for p in _outside_brackets(body, ";；") if p.strip()]
     if len(pieces) >= 2 and all(name_and_value(p)[1] is not None for p in pieces):
+        return pieces
+    return _after_targets(body)
+
+
+def _outside_brackets(text: str, separators: str) -> list[str]:
+    """The text cut at each separator outside round brackets: 机柜数量(≥77台；含备用)；网络链路条数(≥12条) is two parts
+    (cut inside the bracket too, no part read as a value and the two were one indicator)."""
+    parts, depth, at = [], 0, 0
+    for i, ch in enumerate(text):
+        depth = max(0, depth + (ch in "(（") - (ch in ")）"))
+        if ch in separators and depth == 0:
+            parts.append(text[at:i])
+            at = i + 1
+    return [*parts, text[at:]]
+
+
+# a closing bracket, then a comma, 、 or a space before the next item
+_AFTER_BRACKET = re.compile(r"(?<=[)）])\s*[,，、\s]\s*(?=\S)")
+
+
+def _after_targets(body: str) -> list[str]:
+    """The body cut after each bracketed target (a digit or a comparison in it) followed by a comma, 、 or a space,
+    when every part has a name and a value; else the body as one item (宣传(线上)，培训(≥3场) is one)."""
+    pieces, at = [], 0
+    for m in _AFTER_BRACKET.finditer(body):
+        value = last_parenthesised(body[at : m.start()])[1]
+        if value is not None and (_NUMBER.search(value) or _COMPARISON.search(value)):
+            pieces.append(body[at : m.start()])
+            at = m.end()
+    pieces.append(body[at:])
+    if len(pieces) >= 2 and all(all(name_and_value(p)) for p in pieces):
         return pieces
     return [body]
 
 
+# a heading's two levels, each with its code or without, parted by - — / : ， ； (产出指标-数量指标, 产出指标：数量指标,
+# 1-产出指标-11-数量指标, 产出指标——数量指标); labels before them (一级指标：产出指标；二级指标：数量指标) dropped
+_LEVEL_SEP = "-－—–/／:：,，;；"
+_LEVELS = re.compile(
+    rf"^(?P<l1>(?:\d{{1,2}}\s*[-－—–]\s*)?[^{_LEVEL_SEP}]*?)\s*(?:[{_LEVEL_SEP}]+\s*(?P<l2>.*?))?\s*$", re.S
+)
+_LEVEL_LABEL = re.compile(r"[一二]级指标(?:名称)?\s*[:：]\s*")
+# an item of no heading's type printing its own: 产出指标-数量指标-机柜数量(≥77台), 产出指标：数量指标：…
+_TYPE_NAME = rf"([^{_LEVEL_SEP}]{{1,16}}?)\s*[{_LEVEL_SEP}]+\s*"
+_TYPES_IN_ITEM = re.compile(rf"^\s*{_TYPE_NAME}{_TYPE_NAME}")
+
+
 def _split_heading(heading: str) -> tuple[str, str]:
-    """产出指标-数量指标 -> (产出指标, 数量指标)."""
-    parts = _TYPE_SEP.split(heading, maxsplit=1)
-    return (parts[0], parts[1]) if len(parts) == 2 else (heading, "")
+    """产出指标-数量指标 -> (产出指标, 数量指标); 1-产出指标-11-数量指标 -> (1-产出指标, 11-数量指标) (it was (1,
+    产出指标-11-数量指标), an unknown type); -数量指标 -> ('', 数量指标); 产出指标- -> (产出指标, '')."""
+    m = _LEVELS.match(_LEVEL_LABEL.sub("", heading).strip())
+    if m is None:
+        return heading, ""
+    return _COUNTED.sub("", m["l1"]).strip(), _COUNTED.sub("", m["l2"] or "").strip()
+
+
+# a score or a count after a type's name: 产出指标（50分）, 数量指标(共2项) (an unknown type 数量指标(共2项)); words
+# without a digit stay (时效指标(工期指标…) is a name the type tree knows)
+_COUNTED = re.compile(r"\s*[(（][^()（）]*\d[^()（）]*[)）]\s*$")
 
 
 def _indicator(seq: int, level1: str, level2: str, name: str, value: str | None, raw: str) -> Indicator:

@@ -52,8 +52,9 @@ def _aliases() -> dict[tuple[str, str], str]:
 
 
 def _name_key(name: str) -> str:
+    """数量 -> 数量指标; a type not printed ("") stays "" (it was 指标, a type of that name in dim_indicator_type)."""
     key = header_key(name)
-    return key if key.endswith("指标") else key + "指标"
+    return key if not key or key.endswith("指标") else key + "指标"
 
 
 def canonical_name(level: str, name: str) -> str:
@@ -70,6 +71,17 @@ def _by_level2_name() -> dict[str, IndicatorType]:
 def is_level2_name(name: str) -> bool:
     """数量指标, 社会效益, 服务对象满意度指标 …: a name the tree knows as a level-2 type."""
     return canonical_name("2", name) in _by_level2_name()
+
+
+@cache
+def _level1_names() -> frozenset[str]:
+    return frozenset(t.level1_name for t in type_tree().values())
+
+
+def is_level1_name(name: str) -> bool:
+    """产出指标, 效果指标, 满意度指标 …: a name the tree knows as a level-1 type (满意度指标 and 成本指标 are level-2
+    names too)."""
+    return canonical_name("1", name) in _level1_names()
 
 
 @cache

@@ -48,7 +48,7 @@ _TYPES = (
 _ITEM = re.compile(
     _TYPES
     + r"(?P<name>.*?)\s*[;；]\s*实施周期指标值\s*[:：]\s*(?P<period>.*?)"
-    r"(?:\s*[;；,，。]?\s*年度指标值\s*[:：]\s*(?P<annual>.*?))?\s*$",  # ；, or a comma, 。 or nothing
+    r"(?:\s*[;；,，。:：]?\s*年度指标值\s*[:：]\s*(?P<annual>.*?))?\s*$",  # ；, a comma, 。, a colon or nothing
     re.S,
 )
 
@@ -247,7 +247,7 @@ _SLASHED = re.compile(rf"^{_LEVEL1}\s*[/／]\s*((?:\d{{1,2}}\s*[-－]\s*)?[^:：
 
 # the same parted by dashes (产出指标-数量指标-名称=值, 1-产出指标-11-数量指标-名称：值): the level-2 type then ends in
 # 指标, as a dash is also a code's (11-数量指标) and may be a name's
-_DASHED = re.compile(rf"^{_LEVEL1}\s*[-－—]\s*((?:\d{{1,2}}\s*[-－]\s*)?[^\W\d_]{{1,14}}指标)\s*[-－—]\s*")
+_DASHED = re.compile(rf"^{_LEVEL1}\s*[-－—]+\s*((?:\d{{1,2}}\s*[-－]\s*)?[^\W\d_]{{1,14}}指标)\s*[-－—]+\s*")
 
 
 def _colon_types(text: str) -> str:
@@ -297,7 +297,7 @@ _ITEM_ANY_ORDER = re.compile(
     _TYPES + r"(?P<name>.*?)\s*[;；]\s*(?P<values>年度指标值\s*[:：].*)$",
     re.S,
 )
-_VALUE_LABEL = re.compile(r"\s*[;；,，。]?\s*(实施周期|实施期|年度)指标值\s*[:：]\s*")
+_VALUE_LABEL = re.compile(r"\s*[;；,，。:：]?\s*(实施周期|实施期|年度)指标值\s*[:：]\s*")
 
 
 # tried last (only for an item the grammar above does not read): other labels (指标值, 目标值, 年度目标值,
@@ -307,7 +307,7 @@ EQUALS = r"(?<![<>＜＞!！])[=＝]"  # = or ＝ as a separator: not the = of a
 _ITEM_LOOSE = re.compile(
     _TYPES + rf"(?P<name>.+?)(?:\s*(?:[;；,，:：]|{EQUALS})\s*|\s+)"
     rf"(?P<label1>{_LOOSE_LABEL})\s*[:：=＝]?\s*(?P<value1>.*?)"
-    rf"(?:\s*[;；,，。]?\s*(?P<label2>{_LOOSE_LABEL})\s*[:：=＝]?\s*(?P<value2>.*?))?\s*$",
+    rf"(?:\s*[;；,，。:：]?\s*(?P<label2>{_LOOSE_LABEL})\s*[:：=＝]?\s*(?P<value2>.*?))?\s*$",
     re.S,
 )
 # no label at all: the types, the name, a colon or = and the value (…：11-数量指标：慰问人次：12人, 慰问人次=≥12人,

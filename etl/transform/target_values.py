@@ -21,6 +21,8 @@ _PREFIX_WORDS = {
     "≥": ">=",
     ">=": ">=",
     "＞=": ">=",
+    "＞＝": ">=",  # the full-width = a Chinese input method types (＞＝90% was text only)
+    ">＝": ">=",
     "≧": ">=",
     "⩾": ">=",  # the slanted forms a formula editor prints
     "不少于": ">=",
@@ -33,6 +35,8 @@ _PREFIX_WORDS = {
     "≤": "<=",
     "<=": "<=",
     "＜=": "<=",
+    "＜＝": "<=",
+    "<＝": "<=",
     "≦": "<=",
     "⩽": "<=",
     "不超过": "<=",
@@ -59,11 +63,18 @@ _SUFFIX_ALT = "|".join(sorted(map(re.escape, _SUFFIX_WORDS), key=len, reverse=Tr
 _VALUE = re.compile(
     rf"^(?P<label>(?:[^\d≥≤<>＞＜=＝%+-]|[+-](?!\d))*?)\s*(?P<pre>{_PREFIX_ALT})?\s*"
     r"(?P<num>[+-]?\d+(?:,\d{3})*(?:\.\d+)?)\s*"
-    r"(?P<unit>%|％|‰|[^\d\s≥≤<>＞＜=＝%,.;。、]{1,4}?)?\s*"
-    rf"(?P<post>{_SUFFIX_ALT})?[。.;；]?$"
+    r"(?P<unit>%|％|‰|[^\d\s≥≤<>＞＜=＝%,.;。、:：]{1,4}?)?\s*"  # (≥100个：年度指标值… had the unit 个:)
+    rf"(?P<post>{_SUFFIX_ALT})?[。.;；,，、:：]*$"  # ≥90%， before the next item, ≥90%。； were text only
 )
 # a remark closing a value, of no digit: ≥95%（含）, ≥90%（含本数）, 100%(不含补考) is ≥95%, ≥90%, 100%
 REMARK_AFTER = re.compile(r"\s*\((?:含|不含|包含|包括|不包括)[^()\d]*\)\s*[。.]?$")
+# such a remark anywhere, or after a comma at the end, dropped before reading: ≥100个(含) had the unit 个(含);
+# 90%（含）以上 and ≥77台，含备用 were text only
+_REMARK_WORDS = r"(?:含|不含|包含|包括|不包括)"
+_REMARK = re.compile(rf"\s*\({_REMARK_WORDS}[^()\d]*\)|\s*[,;；]\s*{_REMARK_WORDS}[^()\d,;；]*$")
+# a period value printing its years first: 2022-2025年累计≥400个 (read only when a comparison follows: 2024年12月
+# stays text)
+_YEARS = re.compile(r"^\d{4}\s*(?:[-—–~～至到]\s*\d{4}\s*)?年度?")
 # a sign before the number that says no comparison the warehouse holds (±5%, ≈95%, ~95%): not read as = 5%
 _NO_COMPARISON_SIGN = re.compile(r"[±∓≈≒≃≅~～∼]")
 _LABEL_WORD = re.compile("|".join(sorted((re.escape(w) for w in _PREFIX_WORDS if len(w) > 1), key=len, reverse=True)))
@@ -107,13 +118,20 @@ def parse_target_value(text: str | None, indicator_name: str = "") -> TargetValu
     return value
 
 
+def _compared(m: re.Match[str] | None) -> re.Match[str] | None:
+    """The match when it prints a comparison (≥, 以上, or a word such as 不少于 among its leading words)."""
+    return m if m is not None and (m["pre"] or m["post"] or _LABEL_WORD.search(m["label"])) else None
+
+
 @lru_cache(maxsize=1 << 16)
 def _read_value(text: str) -> TargetValue:
     """The value alone (cached: the same few hundred values recur across thousands of tables)."""
     folded = without_invisible(fold_number(fold(text)))  # ≥<U+200B>100个, copied from a page: ≥100个 as shown
+    if "含" in folded or "括" in folded:  # (a remark's words: 含, 包括; the search costs more than these tests)
+        folded = _REMARK.sub("", folded)
     m = _VALUE.match(folded)
-    if m is None and ")" in folded[-3:]:
-        m = _VALUE.match(REMARK_AFTER.sub("", folded))
+    if m is None and (years := _YEARS.match(folded)):
+        m = _compared(_VALUE.match(folded[years.end() :]))
     label = m.group("label") if m else ""
     if m is None or (label and not (m.group("pre") or m.group("unit"))) or _NO_COMPARISON_SIGN.search(label):
         return TargetValue(text=text, status="qualitative")
