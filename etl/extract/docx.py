@@ -3,9 +3,9 @@
 Paragraphs before the first table are header lines (title, 部门名称, 单位). Every table row is a row
 of cells; a cell spanning columns (w:gridSpan) or continuing a vertical merge (w:vMerge without
 "restart") arrives empty but the first, like merged Excel cells; the grid columns a row leaves out before its
-first cell (w:gridBefore) arrive empty. Paragraphs inside one cell are
-joined with a line break, as an Excel cell's lines are (a packed indicator list often puts each item in a
-paragraph of its own, without a final 。: joined without one, the items ran together).
+first cell (w:gridBefore) arrive empty; an amount spanning amount columns is read in each (grid_rows.Spreading).
+Paragraphs inside one cell are joined with a line break, as an Excel cell's lines are (a packed indicator list often
+puts each item in a paragraph of its own, without a final 。: joined without one, the items ran together).
 Tables follow each other in the grid in document order (forms one after another); text between
 them is dropped, and a later table's repeated column header row is read once (join_tables). An old
 binary .doc is not read (it is refused by its suffix).
@@ -22,7 +22,9 @@ from pathlib import Path
 from lxml import etree
 
 from etl.extract.encoding import sha256_of
-from etl.extract.grid_rows import Budget, NumberedRow, has_header, join_tables, split_rows
+from etl.extract.grid_rows import Budget, NumberedRow, has_header, join_tables, split_rows, with_spans
+from etl.extract.hidden_rows import shown
+from etl.extract.invisible import AMOUNT_SHAPED, AMOUNT_WITH_POINT, FOOTNOTE_MARK, is_white_rgb
 from etl.model import Grid, TableRefused
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -32,7 +34,9 @@ MAX_XML_BYTES = 256 * 1024 * 1024
 MAX_XML_TAGS = 3_000_000
 
 
-_RUN_BREAKS = {f"{W}tab": "\t", f"{W}br": "\n", f"{W}cr": "\n"}
+# what a run's marks print: a tab, a line break, and a non-breaking hyphen (Ctrl+Shift+-, which keeps -5% or
+# 2023-2025 on one line: left out, ≥-5% read ≥5%)
+_RUN_BREAKS = {f"{W}tab": "\t", f"{W}br": "\n", f"{W}cr": "\n", f"{W}noBreakHyphen": "-"}
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 # what Word does not show: a tracked deletion or the place a tracked move left (their runs read as the text was before
 # the change: 9 moved away before 14.07 read 914.07), and the fallback copy of content it shows another way
@@ -135,6 +139,13 @@ def _span(tc: etree._Element) -> tuple[int, bool]:
     return columns, merge is not None and merge.get(f"{W}val", "continue") != "restart"
 
 
+def _continues_across(tc: etree._Element) -> bool:
+    """Whether a cell continues the one before it, merged across the two the older way (w:hMerge without "restart",
+    as Word 2003 and converters write it, not w:gridSpan): its text is not shown, as a continued w:vMerge's is not."""
+    merge = tc.find(f"{W}tcPr/{W}hMerge")
+    return merge is not None and merge.get(f"{W}val", "continue") != "restart"
+
+
 _WRAPPERS = frozenset({f"{W}sdt", f"{W}sdtContent", f"{W}customXml"})
 
 
@@ -168,13 +179,22 @@ def _table_rows(table: etree._Element, start: int, budget: Budget) -> list[Numbe
     for n, tr in enumerate(_children(table, "tr"), start=start):
         cells: list[str] = [""] * _grid_before(tr)  # a row that starts further right (w:gridBefore): empty cells
         budget.add(len(cells), rows=0)
+        spans: dict[int, int] = {}  # a cell across grid columns (w:gridSpan): see grid_rows.SpannedCells
+        last = -1  # where the cell before begins
         for tc in _children(tr, "tc"):
             columns, continued = _span(tc)
             budget.add(columns, rows=0)
+            if last >= 0 and _continues_across(tc):  # the cell before merged across this one (w:hMerge): one cell
+                spans[last] = len(cells) + columns - last
+                cells.extend([""] * columns)
+                continue
+            last = len(cells)
+            if columns > 1 and not continued:
+                spans[last] = columns
             cells.append("" if continued else _cell_text(tc))
             cells.extend([""] * (columns - 1))
         budget.add(0)
-        rows.append((n, cells))
+        rows.append((n, with_spans(cells, spans)))
     return rows
 
 
@@ -209,26 +229,289 @@ def document_parts(body: etree._Element, budget: Budget) -> list[list[NumberedRo
     return parts
 
 
+def _part(path: Path, archive: zipfile.ZipFile, name: str) -> etree._Element | None:
+    """A part of the package parsed (None when absent), within the size and tag limits, entities not expanded."""
+    try:
+        info = archive.getinfo(name)
+    except KeyError:
+        if name == "word/document.xml":
+            raise
+        return None
+    if info.file_size > MAX_XML_BYTES:
+        raise TableRefused(path, f"{name} too large ({info.file_size} bytes)")
+    xml = archive.read(info)
+    if (tags := xml.count(b"<")) > MAX_XML_TAGS:
+        raise TableRefused(path, f"{name} too large ({tags:,} tags; the limit is {MAX_XML_TAGS:,})")
+    return etree.fromstring(xml, parser=etree.XMLParser(resolve_entities=False, huge_tree=True))
+
+
 def read_docx(path: Path, data: bytes) -> Grid:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            info = archive.getinfo("word/document.xml")
-            if info.file_size > MAX_XML_BYTES:
-                raise TableRefused(path, f"word/document.xml too large ({info.file_size} bytes)")
-            xml = archive.read(info)
-        if (tags := xml.count(b"<")) > MAX_XML_TAGS:
-            raise TableRefused(path, f"word/document.xml too large ({tags:,} tags; the limit is {MAX_XML_TAGS:,})")
-        root = etree.fromstring(xml, parser=etree.XMLParser(resolve_entities=False, huge_tree=True))
+            root = _part(path, archive, "word/document.xml")
+            styles = _part(path, archive, "word/styles.xml")
     except TableRefused:
         raise
     except (NotImplementedError, RuntimeError) as exc:  # a compression method zipfile lacks; encrypted
         raise TableRefused(path, f"cannot read the Word document: {exc}"[:500]) from None
     except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, etree.XMLSyntaxError, OSError, ValueError) as exc:
         raise TableRefused(path, f"cannot read the Word document: {type(exc).__name__}: {exc}"[:500]) from None
-    body = root.find(f"{W}body")
+    body = root.find(f"{W}body") if root is not None else None
     if body is None:
         raise TableRefused(path, "cannot read the Word document: no body")
+    hide_styled(root, body, styles)
+    marks = raised_runs(body)
     parts = document_parts(body, Budget(path))
     rows = join_tables(path, [(f"table {i + 1}", part) for i, part in enumerate(parts)]) if len(parts) > 1 else parts[0]
-    preamble, grid, raw = split_rows(rows)
-    return Grid(path, preamble, grid, encoding="binary", sha256=sha256_of(data), source_format="docx", raw_rows=raw)
+    notes: list[str] = []
+    preamble, grid, raw = split_rows(rows, notes)
+    notes += [f"footnote markers left out of amounts: {shown(marks)}"] if marks else []
+    return Grid(
+        path, preamble, grid, encoding="binary", sha256=sha256_of(data), source_format="docx", raw_rows=raw, notes=notes
+    )
+
+
+# ---- text hidden by a style, and white text ---------------------------------------------------------------------
+
+
+def _on(el: etree._Element | None) -> bool | None:
+    """A toggle property's value (w:vanish): None when not set."""
+    return None if el is None else el.get(f"{W}val", "true").lower() not in _OFF
+
+
+def _white(color: str | None) -> bool:
+    """Whether a w:color value (RRGGBB, or auto) prints as white."""
+    if not color or len(color) != 6:
+        return False
+    try:
+        return is_white_rgb(tuple(int(color[i : i + 2], 16) / 255 for i in (0, 2, 4)))
+    except ValueError:
+        return False
+
+
+def _shades(pr: etree._Element | None) -> bool:
+    """Whether run, paragraph, cell or table properties put a colour behind the text (w:shd filled or patterned,
+    w:highlight): white text on it is seen."""
+    if pr is None:
+        return False
+    for shd in pr.iterchildren(f"{W}shd"):
+        fill, pattern = (shd.get(f"{W}fill") or "auto").lower(), (shd.get(f"{W}val") or "clear").lower()
+        if (fill != "auto" and not _white(fill)) or pattern not in {"clear", "nil"} or shd.get(f"{W}themeFill"):
+            return True
+    highlight = pr.find(f"{W}highlight")
+    return highlight is not None and (highlight.get(f"{W}val") or "none").lower() not in {"none", "white"}
+
+
+def _on_attr(style: etree._Element) -> bool:
+    return (style.get(f"{W}default") or "").lower() in {"1", "true", "on"}
+
+
+class _Styles:
+    """word/styles.xml as it bears on what is shown: for a style, its w:vanish, its w:color and whether it shades its
+    text, each its own or from the styles it is based on (w:basedOn); the default paragraph style; the defaults."""
+
+    def __init__(self, root: etree._Element | None) -> None:
+        styles = root.iterchildren(f"{W}style") if root is not None else ()
+        self.by_id = {s.get(f"{W}styleId"): s for s in styles}
+        first = {s.get(f"{W}type"): k for k, s in reversed(self.by_id.items()) if _on_attr(s)}  # the first of each type
+        self.default_paragraph, self.default_table = first.get("paragraph"), first.get("table")
+        defaults = root.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr") if root is not None else None
+        self.vanish = bool(_on(defaults.find(f"{W}vanish"))) if defaults is not None else False
+        color = defaults.find(f"{W}color") if defaults is not None else None
+        self.color = color.get(f"{W}val") if color is not None else None
+        self._cache: dict[tuple[str | None, str], object] = {}
+
+    def _chain(self, sid: str | None) -> Iterator[etree._Element]:
+        seen: set[str] = set()
+        while sid in self.by_id and sid not in seen and len(seen) < 64:
+            seen.add(sid)  # type: ignore[arg-type]
+            style = self.by_id[sid]
+            yield style
+            based = style.find(f"{W}basedOn")
+            sid = based.get(f"{W}val") if based is not None else None
+
+    def vanish_of(self, sid: str | None) -> bool:
+        if (sid, "vanish") not in self._cache:
+            found = (_on(s.find(f"{W}rPr/{W}vanish")) for s in self._chain(sid))
+            self._cache[sid, "vanish"] = next((v for v in found if v is not None), False)
+        return bool(self._cache[sid, "vanish"])
+
+    def color_of(self, sid: str | None) -> str | None:
+        if (sid, "color") not in self._cache:
+            found = (s.find(f"{W}rPr/{W}color") for s in self._chain(sid))
+            self._cache[sid, "color"] = next((c.get(f"{W}val") for c in found if c is not None), None)
+        return self._cache[sid, "color"]  # type: ignore[return-value]
+
+    def shades(self, sid: str | None) -> bool:
+        """Whether the style (or one it is based on) shades anything: a table style's shading of any part of the
+        table (its header row, banded rows) counts for the whole table."""
+        if (sid, "shades") not in self._cache:
+            self._cache[sid, "shades"] = any(
+                _shades(pr) for s in self._chain(sid) for pr in s.iter(f"{W}rPr", f"{W}pPr", f"{W}tcPr", f"{W}tblPr")
+            )
+        return bool(self._cache[sid, "shades"])
+
+
+_WALKED = (f"{W}p", f"{W}tc", f"{W}tr", f"{W}tbl", f"{W}txbxContent", f"{W}r")
+_PROPERTIES = {f"{W}tc": f"{W}tcPr", f"{W}tr": f"{W}tblPrEx", f"{W}tbl": f"{W}tblPr"}
+
+
+def _style_id(pr: etree._Element | None, tag: str) -> str | None:
+    el = pr.find(f"{W}{tag}") if pr is not None else None
+    return el.get(f"{W}val") if el is not None else None
+
+
+def hide_styled(root: etree._Element, body: etree._Element, styles_xml: etree._Element | None) -> None:
+    """Mark as hidden (a w:vanish of its own, which _hidden reads) each run Word does not show though its own
+    properties do not say so:
+
+    - hidden by its character style (w:rStyle) or its paragraph's style (w:pStyle, else the default paragraph
+      style), directly or through w:basedOn: a toggle property, so the two (and the document's defaults) cancel when
+      both set it; a run's own w:vanish, on or off, decides alone;
+    - white (w:color FFFFFF, its own or its styles') with nothing coloured behind it: no shading or highlight of the
+      run, its paragraph, a cell, row or table around it, no table style that shades, not in a text box, no page
+      background colour;
+    - a content control's placeholder text (_placeholders).
+
+    Nothing is walked when neither a style hides text nor anything is white (the common document)."""
+    styles = _Styles(styles_xml)
+    background = root.find(f"{W}background")
+    dark_page = background is not None and not _white(background.get(f"{W}color"))
+    any_hidden = styles_xml is not None and styles_xml.find(f".//{W}vanish") is not None
+    any_white = not dark_page and any(
+        _white(c.get(f"{W}val")) for x in (root, styles_xml) if x is not None for c in x.iter(f"{W}color")
+    )
+    unshown = _placeholders(body) + (list(_unshown_runs(body, styles, any_white)) if any_hidden or any_white else [])
+    for run in unshown:
+        _vanish(run)
+
+
+def _vanish(run: etree._Element) -> None:
+    pr = run.find(f"{W}rPr")
+    if pr is None:
+        pr = etree.SubElement(run, f"{W}rPr")
+        run.insert(0, pr)
+    etree.SubElement(pr, f"{W}vanish")
+
+
+def _placeholders(body: etree._Element) -> list[etree._Element]:
+    """The runs of the content controls that show their placeholder text (w:showingPlcHdr: 单击或点击此处输入文字。,
+    a form's field left empty): read, a target's value or a unit's name was that sentence; the field is empty."""
+    found = []
+    for sdt in body.iter(f"{W}sdt"):
+        if _on(sdt.find(f"{W}sdtPr/{W}showingPlcHdr")) and (content := sdt.find(f"{W}sdtContent")) is not None:
+            found += content.iter(f"{W}r")
+    return found
+
+
+def _unshown_runs(body: etree._Element, styles: _Styles, any_white: bool) -> Iterator[etree._Element]:
+    """The runs hide_styled hides, found in one walk of the body (a stack of the paragraphs, cells and tables around
+    each run)."""
+    paragraphs: list[tuple[str | None, bool]] = []  # (style, shaded) of the paragraphs around, innermost last
+    shaded = [False]  # whether a cell or table around shades its text
+    for event, el in etree.iterwalk(body, events=("start", "end"), tag=_WALKED):
+        if el.tag == f"{W}r":
+            if event == "start" and paragraphs and _unshown(el, paragraphs[-1], shaded[-1], styles, any_white):
+                yield el
+        elif event == "end":
+            (paragraphs if el.tag == f"{W}p" else shaded).pop()
+        elif el.tag == f"{W}p":
+            pr = el.find(f"{W}pPr")
+            sid = _style_id(pr, "pStyle") or styles.default_paragraph
+            paragraphs.append((sid, _shades(pr) or styles.shades(sid)))
+        else:
+            shaded.append(shaded[-1] or _container_shades(el, styles))
+
+
+def _container_shades(el: etree._Element, styles: _Styles) -> bool:
+    """Whether a cell, a row (w:tblPrEx) or a table (its own w:shd, its style's or the default table style's) shades
+    the text in it; a text box counts as shaded (its shape's fill, white text on a dark banner, is not read)."""
+    if el.tag == f"{W}txbxContent":
+        return True
+    pr = el.find(_PROPERTIES[el.tag])
+    if _shades(pr):
+        return True
+    sid = (_style_id(pr, "tblStyle") or styles.default_table) if el.tag == f"{W}tbl" else None
+    return sid is not None and styles.shades(sid)
+
+
+def _unshown(
+    run: etree._Element, paragraph: tuple[str | None, bool], shaded: bool, styles: _Styles, any_white: bool
+) -> bool:
+    pr = run.find(f"{W}rPr")
+    own = _on(pr.find(f"{W}vanish")) if pr is not None else None
+    if own:
+        return False  # hidden already (_hidden)
+    psid, pshaded = paragraph
+    rsid = _style_id(pr, "rStyle")
+    if own is None and styles.vanish ^ styles.vanish_of(psid) ^ (rsid is not None and styles.vanish_of(rsid)):
+        return True  # a run's own w:vanish, on or off, decides alone
+    if not any_white or shaded or pshaded or _shades(pr) or (rsid is not None and styles.shades(rsid)):
+        return False
+    own = pr.find(f"{W}color") if pr is not None else None
+    color = own.get(f"{W}val") if own is not None else None
+    for source in (rsid, psid):
+        color = color or (styles.color_of(source) if source is not None else None)
+    return _white(color or styles.color)
+
+
+# ---- raised marks -----------------------------------------------------------------------------------------------
+
+_RAISED = {"superscript": "^({})", "subscript": "_({})"}
+
+
+def raised_runs(body: etree._Element) -> list[str]:
+    """Runs set above or below the line (w:vertAlign) right after a digit, taken as HTML's <sup> and <sub> are: a
+    footnote marker (1, *, ①, [1], 注1) raised after an amount with a decimal point, the last thing in its paragraph,
+    is hidden (14.07¹ read 14.071, a wrong amount loaded without a word), and noted (returned: "14.07^(1) read as
+    14.07"); any other such run after an amount is written ^(…) or _(…) (10^(4), 14.0_(7)), which no amount is, so
+    its row is rejected naming the cell as printed. In a text (500m², 经费¹, 年度指标值:100¹) it reads as before.
+    Each paragraph holding such runs is read once."""
+    notes: list[str] = []
+    paragraphs: dict[etree._Element, list[tuple[etree._Element, str]]] = {}
+    for align in body.iter(f"{W}vertAlign"):
+        run, where = _run_of(align), (align.get(f"{W}val") or "").lower()
+        paragraph = next(run.iterancestors(f"{W}p"), None) if run is not None and where in _RAISED else None
+        if paragraph is not None:
+            paragraphs.setdefault(paragraph, []).append((run, where))  # type: ignore[arg-type]
+    for paragraph, runs in paragraphs.items():
+        text, spans = _spans(paragraph)
+        last = len(text.rstrip())  # the end of the paragraph's last text
+        for run, where in runs:
+            if run not in spans:  # hidden, or no text
+                continue
+            start, end = spans[run]
+            mark, number = text[start:end].strip(), text[:start].strip() if start <= 64 else ""
+            if not AMOUNT_SHAPED.match(number) or not text[start - 1 : start].isdigit() or not mark:
+                continue  # in a name or a target (年度指标值:100¹): as before
+            if where == "superscript" and last <= end and AMOUNT_WITH_POINT.match(number) and FOOTNOTE_MARK.match(mark):
+                _vanish(run)
+                notes.append(f"{number}^({mark}) read as {number}")
+                continue
+            texts = run.findall(f"{W}t")
+            for t in texts:
+                t.text = ""
+            texts[0].text = _RAISED[where].format(mark)
+    return notes
+
+
+def _run_of(align: etree._Element) -> etree._Element | None:
+    """The run whose own properties (w:r/w:rPr) hold the w:vertAlign, not a style's or a paragraph mark's."""
+    pr = align.getparent()
+    run = pr.getparent() if pr is not None and pr.tag == f"{W}rPr" else None
+    return run if run is not None and run.tag == f"{W}r" else None
+
+
+def _spans(paragraph: etree._Element) -> tuple[str, dict[etree._Element, tuple[int, int]]]:
+    """The paragraph's shown text (of its w:t), and where each run's text lies in it."""
+    parts: list[str] = []
+    spans: dict[etree._Element, tuple[int, int]] = {}
+    at = 0
+    for el in _shown(paragraph):
+        if el.tag == f"{W}t" and el.text:
+            run = el.getparent()
+            start = spans[run][0] if run in spans else at
+            parts.append(el.text)
+            at += len(el.text)
+            spans[run] = (start, at)
+    return "".join(parts), spans

@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from etl.extract.columns import header_positions, is_header_row
-from etl.model import GridRow, RefusalKind, TableRefused
-from etl.text import fold
+from etl.extract.columns import canonical_column, header_positions, is_header_row
+from etl.model import AMOUNT_COLUMNS, AMOUNT_UNITS_OR_SHORT, GridRow, RefusalKind, TableRefused
+from etl.text import fold, fold_number
 
 NumberedRow = tuple[int, list[str]]
 
@@ -45,15 +45,19 @@ def split_at_header(rows: Iterable[NumberedRow]) -> tuple[list[tuple[int, str]],
     return preamble, grid
 
 
-def split_rows(rows: Iterable[NumberedRow]) -> tuple[list[tuple[int, str]], list[GridRow], list[GridRow] | None]:
+def split_rows(
+    rows: Iterable[NumberedRow], notes: list[str] | None = None
+) -> tuple[list[tuple[int, str]], list[GridRow], list[GridRow] | None]:
     """split_at_header, plus every non-blank row as cells when no header row was found (else None).
 
     The layouts without a column header row (the single-project form, look-alikes to refuse) are
-    recognised from those rows by the layout registry.
+    recognised from those rows by the layout registry. An amount merged across amount columns below the header row
+    (a row of SpannedCells) is read in each of them (see Spreading.amounts), said in the notes when given.
     """
     preamble: list[tuple[int, str]] = []
     grid: list[GridRow] = []
     kept: list[GridRow] = []
+    spread = Spreading()
     for line_no, raw in rows:
         cells = [c.strip() for c in raw]
         if not any(cells):
@@ -64,8 +68,106 @@ def split_rows(rows: Iterable[NumberedRow]) -> tuple[list[tuple[int, str]], list
             preamble.extend((line_no, line.strip()) for line in text.splitlines() if line.strip())
             kept.append(GridRow(line_no, cells))
             continue
+        if isinstance(raw, SpannedCells):
+            if len(grid) < 2:  # the header row's spans, or its second row's (see amount_columns)
+                spread.heads[len(grid)] = raw.spans
+            if grid:
+                cells = spread.amounts(grid, line_no, cells, raw.spans)
         grid.append(GridRow(line_no, cells))
+    if notes is not None and spread.said:
+        notes.append(f"amounts merged across amount columns read in each column they span: {_shown(spread.said)}")
     return preamble, grid, (None if grid else kept)
+
+
+class SpannedCells(list[str]):
+    """A row's cells of which some span several columns (a workbook's merged range, colspan, w:gridSpan): spans, the
+    column of each such cell -> the columns it covers (2 or more), the others arriving empty. The mark travels with
+    the row through join_tables and the renumbering of lines, as a page's HiddenCells do."""
+
+    spans: dict[int, int]
+
+
+def with_spans(cells: list[str], spans: dict[int, int]) -> list[str]:
+    """The cells marked with the spans of the cells among them that cover several columns (none: as they are)."""
+    if not spans:
+        return cells
+    row = SpannedCells(cells)
+    row.spans = spans
+    return row
+
+
+# a printed amount (1,485.34, ¥82.6, 250万元), folded: what a merged cell must hold to stand for every column it spans
+_AMOUNT = re.compile(rf"^[-+]?[¥￥]?[0-9][0-9,.\s]*(?:{AMOUNT_UNITS_OR_SHORT})?$")
+MAX_NOTED = 10
+
+
+class Spreading:
+    """The amount columns of a grid's header (found at its first merged row), and the merged cells spread over them."""
+
+    def __init__(self) -> None:
+        self.heads: dict[int, dict[int, int]] = {}  # the spans of the header row (0) and of the row under it (1)
+        self.columns: dict[int, Header] | None = None
+        self.end = 0  # the column after the last amount column
+        self.said: list[str] = []
+
+    def amounts(self, grid: list[GridRow], line_no: int, cells: list[str], spans: dict[int, int]) -> list[str]:
+        """The row with each amount merged across amount columns given to every one of them (总计 merged across
+        财政拨款: the part is the total; across 财政拨款 and 财政专户拨款: each is it, and the row's total does not
+        reconcile, reported). A merge over any other column (a name, an empty header, a goal), or holding no
+        amount, or within one column (under a header cell as wide), stays as read: its text in its first column, the
+        others empty."""
+        if self.columns is None:  # (the header's second row is this one when none came between)
+            second = grid[1].cells if len(grid) > 1 else cells
+            self.columns = amount_columns(grid[0].cells, second, self.heads.get(0, {}), self.heads.get(1, {}))
+            self.end = max(self.columns, default=-1) + 1
+        for at, across in spans.items():
+            if across < 2 or at + across > self.end:
+                continue
+            text = cells[at] if at < len(cells) else ""
+            named = [self.columns.get(i) for i in range(at, at + across)]
+            if None in named or len(set(named)) < 2 or not _amount(text):
+                continue
+            cells = cells + [""] * (at + across - len(cells)) if len(cells) < at + across else cells
+            cells[at + 1 : at + across] = [text] * (across - 1)  # (a value a workbook keeps under it is not shown)
+            names = list(dict.fromkeys(cell[2] for cell in named if cell))
+            self.said.append(f"line {line_no} {text} across {' | '.join(names)}")
+        return cells
+
+
+Header = tuple[int, int, str]  # an amount column's header cell: its row (0, or 1: a second header row), position, text
+
+
+def amount_columns(
+    header: list[str], second: list[str], header_spans: dict[int, int], second_spans: dict[int, int]
+) -> dict[int, Header]:
+    """The columns whose header names an amount (总计, 财政拨款, 财政专户拨款, 其他资金 and their variants), each
+    with the header cell naming it: the header row's, a cell merged across columns naming each of them, and those of
+    the row under it when that is a second header row (项目资金 over 资金总额 | 财政拨款 | 其他资金: column names
+    under an empty first cell, and no amount), which name the columns they stand over."""
+    columns = _named(header, header_spans, 0)
+    if second and not second[0] and not any(_amount(c) for c in second):
+        columns.update(_named(second, second_spans, 1))
+    return {i: cell for i, cell in columns.items() if cell is not None}
+
+
+def _named(cells: list[str], spans: dict[int, int], row: int) -> dict[int, Header | None]:
+    """The positions the row's known column headers stand over -> the header cell, for an amount's (else None)."""
+    out: dict[int, Header | None] = {}
+    for at, cell in enumerate(cells):
+        column = canonical_column(cell)[0] if cell else None
+        if column is not None:
+            header = (row, at, " ".join(cell.split())) if column in AMOUNT_COLUMNS else None
+            out.update((i, header) for i in range(at, min(at + spans.get(at, 1), len(cells))))
+    return out
+
+
+def _amount(text: str) -> bool:
+    return bool(_AMOUNT.match(fold_number(fold(text))))
+
+
+def _shown(items: list[str]) -> str:
+    more = len(items) - MAX_NOTED
+    return ", ".join(items[:MAX_NOTED]) + (f" and {more} more" if more > 0 else "")
 
 
 def has_header(rows: Iterable[NumberedRow]) -> bool:

@@ -3,7 +3,8 @@ such tables, one per unit, are joined: see join_tables).
 
 Text before that table (title, 部门名称, 单位 lines, and the page's boilerplate) is the preamble.
 Cells spanning rows or columns (rowspan/colspan) are flattened like merged Excel cells: the text
-stays in the first position and the others are empty.
+stays in the first position and the others are empty (an amount spanning amount columns is read in each: see
+grid_rows.Spreading).
 
 What the page hides is treated as a workbook's hidden rows, columns and sheets (etl/extract/hidden_rows.py): a
 hidden row below the header row is not loaded but rejected, a hidden cell is not read, nor hidden text inside a shown
@@ -14,6 +15,7 @@ _unmarked).
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -31,6 +33,7 @@ from etl.extract.grid_rows import (
     header_width,
     join_tables,
     split_rows,
+    with_spans,
 )
 from etl.extract.hidden_rows import HiddenCells, PageHiding, drop_marked_rows, shown
 from etl.model import AMOUNT_UNITS_OR_SHORT, Grid, RefusalKind, TableRefused
@@ -40,11 +43,32 @@ MAX_SPAN = 1000
 MAX_TAGS = 2_000_000  # "<"s of a page, counted before it is parsed: lxml's tree costs ~350 bytes an element
 
 
-def _span(cell: html.HtmlElement, attr: str) -> int:
-    try:
-        return max(1, min(int(cell.get(attr, "1")), MAX_SPAN))
-    except ValueError:
+# a span as a browser reads it (the HTML rules for parsing non-negative integers): the digits after spaces and a +,
+# whatever follows them (colspan="2px", "2.0", "2;" span 2: read as 1, they moved the row's later cells a column left)
+_SPAN_DIGITS = re.compile(r"[ \t\n\f\r]*\+?0*([0-9]+)")
+
+
+def _span(cell: html.HtmlElement, attr: str, rest: int = 0) -> int:
+    """The rows or columns a cell spans; rowspan="0" the rest (the rows after it in its <tbody>, <thead> or
+    <tfoot>, or table) and its own, as in a browser (read as 1, the cells below moved a column left)."""
+    m = _SPAN_DIGITS.match(cell.get(attr) or "")
+    if m is None:
         return 1
+    digits = m.group(1)
+    if digits == "0" and attr == "rowspan":
+        return min(rest + 1, MAX_SPAN)
+    return MAX_SPAN if len(digits) > 4 else max(1, min(int(digits), MAX_SPAN))
+
+
+def _rows_after(trs: list[html.HtmlElement]) -> list[int]:
+    """For each row, the rows after it in its row group (its <tbody>, <thead> or <tfoot>, or the table)."""
+    seen: dict[html.HtmlElement, int] = {}
+    after = []
+    for tr in reversed(trs):
+        group = tr.getparent()
+        after.append(seen.get(group, 0))
+        seen[group] = after[-1] + 1
+    return after[::-1]
 
 
 _BLOCKS = ("p", "div", "li")
@@ -276,9 +300,13 @@ def _row_cells(
     budget: Budget,
     reading: Reading,
     collapsed: frozenset[int] = frozenset(),
+    spans: dict[int, int] | None = None,
+    rest: int = 0,
 ) -> list[str]:
     """A row's cells, the columns a rowspan above covers empty; a cell the page hides is not read (the cells after it
-    move left, as a browser shows them), nor one in collapsed columns only (left empty, the column taken out after)."""
+    move left, as a browser shows them), nor one in collapsed columns only (left empty, the column taken out after).
+    Each cell spanning columns is added to spans: the column its text is in -> the column after its last (see
+    _shown_spans)."""
     cells: list[str] = []
     footnotes: list[Footnote] = []
     col = 0
@@ -294,7 +322,7 @@ def _row_cells(
             cells.append("")
             pending[col] -= 1
             col += 1
-        down = _span(td, "rowspan") - 1
+        down = _span(td, "rowspan", rest) - 1
         across = _span(td, "colspan")
         budget.add(across, rows=0)
         at = _place(col, across, collapsed) if collapsed else col
@@ -304,12 +332,26 @@ def _row_cells(
             cells.append(cell_text(td, footnotes) if i == at else "")
             if down:
                 pending[i] = down
+        if across > 1 and at is not None and spans is not None:
+            spans[at] = col + across
         col += across
     for marked, base, amount in footnotes:
         (reading.footnotes if amount else reading.text_footnotes).append(
             f"line {tr.sourceline or 0} {marked!r} read as {base[:40]}"
         )
     return cells
+
+
+def _shown_spans(spans: dict[int, int], collapsed: list[int]) -> dict[int, int]:
+    """The cells spanning columns (the column of a cell's text -> the column after its last), in the shown columns:
+    each one's column once the collapsed ones are taken out -> the shown columns it covers, when 2 or more (see
+    grid_rows.SpannedCells). collapsed: the collapsed columns, in order."""
+    out = {}
+    for at, end in spans.items():
+        before, through = bisect.bisect_left(collapsed, at), bisect.bisect_left(collapsed, end)
+        if (across := end - at - (through - before)) > 1:
+            out[at - before] = across
+    return out
 
 
 _STYLED = etree.XPath("//*[@style or @class or @hidden]")
@@ -354,8 +396,11 @@ def table_rows(
     rows: list[NumberedRow] = []
     pending: dict[int, int] = {}  # column -> rows still covered by a rowspan above
     collapsed = collapsed_columns(table, reading.hiding)
-    for number, tr in enumerate(table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr"), start=1):
-        cells = _row_cells(tr, pending, budget, reading, collapsed)
+    order = sorted(collapsed)
+    trs = table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
+    for number, (tr, rest) in enumerate(zip(trs, _rows_after(trs), strict=True), start=1):
+        spans: dict[int, int] = {}
+        cells = _row_cells(tr, pending, budget, reading, collapsed, spans, rest)
         # columns to the right still covered from above (found once a row: a scan of them for each column was
         # quadratic, and 40 cells colspan=rowspan=1000 over 1,000 empty rows, 10 KB, ran for ever)
         col = len(cells)
@@ -366,7 +411,7 @@ def table_rows(
                 pending[c] -= 1
             cells.append("")
         pending = {c: v for c, v in pending.items() if v > 0}
-        cells = _shown_columns(cells, collapsed)
+        cells = with_spans(_shown_columns(cells, collapsed), _shown_spans(spans, order))
         if reading.hides_row(tr):
             cells = HiddenCells(cells)
             cells.where = (str(reading.table), number)
@@ -481,7 +526,7 @@ def _grid(path: Path, data: bytes, encoding: str, rows: list[NumberedRow], readi
     if reading.hidden_rows:
         rows, rejects, framing = drop_marked_rows(path, rows)
         notes += framing
-    preamble, grid, raw = split_rows(rows)
+    preamble, grid, raw = split_rows(rows, notes)
     return Grid(
         path,
         preamble,

@@ -5,6 +5,7 @@ views, than next year's 法律援助经费). A text of nothing else stays as pri
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 
@@ -20,3 +21,20 @@ def visible_name(name: str) -> str:
     for the audit to name)."""
     shown = without_invisible(name)
     return shown if shown is name or shown.strip() else name
+
+
+WHITE = 0.95  # each of red, green and blue at least this (0..1): white or so near it that on paper it shows nothing
+
+
+def is_white_rgb(rgb: tuple[float, ...]) -> bool:
+    """Whether a colour (r, g, b in 0..1) prints as white: text of it on the paper is not seen."""
+    return all(v >= WHITE for v in rgb)
+
+
+# a footnote marker set above an amount (14.07¹, 82.60*, 1,485.34[1], 12.5注1), and the amount it may follow: one with a
+# decimal point (after 1,485 or 10 a raised 34 or 4 may be part of the number: 1,485.34? 10⁴?); the shapes HTML's
+# <sup> is read by (etl/extract/html_table.py), for the marks a PDF or a Word document raises
+FOOTNOTE_MARK = re.compile(r"^[\[(（]?(?:注\d{0,2}|\d{1,2}|[a-z]|[*＊※†‡§#]{1,3}|[①-⑳])[\])）]?$")
+AMOUNT_WITH_POINT = re.compile(r"^[-+]?\d[\d,]*\.\d+$")
+# what a mark after it may be part of: a text all number (a name or a target, 年度指标值:100¹, reads as before)
+AMOUNT_SHAPED = re.compile(r"^[-+]?[¥￥]?\d[\d,，.．]*$")

@@ -24,6 +24,7 @@ from typing import Any
 from etl.extract.columns import is_header_row
 from etl.extract.encoding import sha256_of
 from etl.extract.grid_rows import NumberedRow, split_rows
+from etl.extract.hidden_rows import shown
 from etl.extract.pdf_aligned import ColumnsUnclear
 from etl.extract.pdf_aligned import document_rows as aligned_rows
 from etl.model import Grid, RefusalKind, TableRefused
@@ -185,8 +186,9 @@ def read_pdf(path: Path, data: bytes) -> Grid:
             if not pages:  # was refused as a scanned PDF
                 raise TableRefused(path, "PDF with no pages")
             budget = LayoutBudget(path, len(data))
-            for page in pages:  # within the budget, before anything looks at a page (etl/extract/pdf_bounds.py)
-                lay_out(page, budget)
+            marks: list[str] = []
+            for n, page in enumerate(pages, start=1):  # within the budget, before anything looks at a page
+                marks += [f"page {n} {mark}" for mark in lay_out(page, budget)]  # (etl/extract/pdf_bounds.py)
             if not any(page.chars for page in pages):
                 raise TableRefused(
                     path,
@@ -207,4 +209,7 @@ def read_pdf(path: Path, data: bytes) -> Grid:
         detail = str(exc) or ", ".join(type(e).__name__ for e in exc.args if isinstance(e, Exception))
         raise TableRefused(path, f"cannot read the PDF: {type(exc).__name__}: {detail}"[:500]) from None
     preamble, grid, raw = split_rows(_drop_repeated_headers(rows))
-    return Grid(path, preamble, grid, encoding="binary", sha256=sha256_of(data), source_format="pdf", raw_rows=raw)
+    notes = [f"footnote markers left out of amounts: {shown(marks)}"] if marks else []
+    return Grid(
+        path, preamble, grid, encoding="binary", sha256=sha256_of(data), source_format="pdf", raw_rows=raw, notes=notes
+    )

@@ -16,15 +16,20 @@ Past either limit the file is refused ("PDF too large to lay out: …"), part-wa
 
 from __future__ import annotations
 
+import math
+import re
+import unicodedata
 import zlib
+from bisect import bisect_left
 from pathlib import Path
 from typing import Any
 
-from pdfminer.layout import LTChar, LTContainer
+from pdfminer.layout import LTChar, LTContainer, LTCurve, LTImage
 from pdfminer.pdfinterp import PDFPageInterpreter
 from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream, stream_value
 from pdfplumber.page import Page, PDFPageAggregatorWithMarkedContent
 
+from etl.extract.invisible import AMOUNT_SHAPED, AMOUNT_WITH_POINT, FOOTNOTE_MARK, is_white_rgb
 from etl.model import TableRefused
 
 CONTENT_PER_BYTE = 32  # content streams inflate 2-5 times in the fixtures (reportlab), ~10 at most in practice
@@ -83,14 +88,20 @@ def inflated_size(stream: PDFStream, left: int) -> int:
 INVISIBLE = frozenset({3, 7})  # text rendering modes that paint nothing (neither fill nor stroke; clip only)
 
 
+FILLED = frozenset({0, 2, 4, 6})  # text rendering modes that fill the glyph (with the non-stroking colour)
+STROKED = frozenset({1, 2, 5, 6})  # and those that stroke its outline (with the stroking colour)
+
+
 class _CountingDevice(PDFPageAggregatorWithMarkedContent):
-    """pdfplumber's page device, counting what it is given to draw, and which characters it draws invisibly."""
+    """pdfplumber's page device, counting what it is given to draw, and which characters it draws invisibly or in
+    white."""
 
     def __init__(self, budget: LayoutBudget, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.budget = budget
-        self.hiding = False
+        self.hiding = self.whitening = False
         self.invisible: set[int] = set()  # id() of the characters drawn in an invisible rendering mode
+        self.white: set[int] = set()  # id() of those painted white only (what shows them is decided later)
         self.shown = 0
 
     def render_string(self, textstate: Any, seq: Any, ncs: Any, graphicstate: Any) -> None:
@@ -99,10 +110,11 @@ class _CountingDevice(PDFPageAggregatorWithMarkedContent):
         width = 2 if textstate.font is not None and textstate.font.is_multibyte() else 1
         self.budget.draw(sum(len(s) for s in seq if isinstance(s, bytes)) // width)
         self.hiding = textstate.render in INVISIBLE
+        self.whitening = not self.hiding and _painted_white(graphicstate, textstate.render)
         try:
             super().render_string(textstate, seq, ncs, graphicstate)
         finally:
-            self.hiding = False
+            self.hiding = self.whitening = False
 
     def render_char(self, *args: Any, **kwargs: Any) -> float:
         adv: float = super().render_char(*args, **kwargs)
@@ -110,6 +122,8 @@ class _CountingDevice(PDFPageAggregatorWithMarkedContent):
             self.invisible.add(id(self.cur_item._objs[-1]))
         else:
             self.shown += 1
+            if self.whitening:
+                self.white.add(id(self.cur_item._objs[-1]))
         return adv
 
     def paint_path(self, gstate: Any, stroke: bool, fill: bool, evenodd: bool, path: Any) -> None:
@@ -140,19 +154,32 @@ def _drop(layout: LTContainer, unwanted: set[int]) -> None:
         stack.extend(obj for obj in container._objs if isinstance(obj, LTContainer))
 
 
-def lay_out(page: Page, budget: LayoutBudget) -> None:
+def lay_out(page: Page, budget: LayoutBudget) -> list[str]:
     """Build the page's layout as pdfplumber's Page.layout does (pdfplumber 0.11), within the budget, and leave it
     where Page.layout finds it (its cache, ``_layout``): every later look at the page uses it.
 
     Text drawn invisibly (rendering mode 3) in among shown text is left out, as a viewer shows it: a hidden 9 inside
     14.07 read 194.07. Invisible text elsewhere is kept: a scan's OCR layer, on a page that also prints a page number
-    or a stamp (dropped whole for one shown character, the page's rows were lost)."""
+    or a stamp (dropped whole for one shown character, the page's rows were lost). Text painted white over no
+    coloured fill or image is left out too (white on the paper), and a character drawn again over itself (fake bold)
+    is read once; a Kangxi radical or compatibility ideograph a font's ToUnicode map gives for an ideograph is read
+    as that ideograph (fold_radicals); a footnote marker raised after an amount is left out, and noted (the notes are
+    returned), or written ^(…) (mark_raised)."""
     device = _CountingDevice(budget, page.pdf.rsrcmgr, pageno=page.page_number, laparams=page.pdf.laparams)
     _CountingInterpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
     layout = device.get_result()
     if device.invisible and device.shown:
         _drop(layout, _among_shown(layout, device.invisible))
+    if device.white:
+        _drop(layout, _unbacked(layout, device.white))
+    chars = _chars(layout)
+    fold_radicals(chars)
+    again = doubled(chars)
+    markers, notes = mark_raised([c for c in chars if id(c) not in again] if again else chars)
+    if unread := again | markers:
+        _drop(layout, unread)
     page._layout = layout
+    return notes
 
 
 def _chars(layout: LTContainer) -> list[LTChar]:
@@ -194,3 +221,215 @@ def _beside(a: LTChar, b: LTChar) -> bool:
         return False
     gap = max(a.x0, b.x0) - min(a.x1, b.x1)
     return gap < max(a.width, b.width)
+
+
+# ---- radicals ----------------------------------------------------------------------------------------------------
+
+
+def _radical(text: str) -> bool:
+    """Whether a character's text begins with a Kangxi radical or CJK radical (U+2E80-U+2FDF) or a CJK compatibility
+    ideograph (U+F900-U+FAFF, U+2F800-U+2FA1F)."""
+    return bool(text) and (
+        "\u2e80" <= text[0] <= "\u2fdf" or "\uf900" <= text[0] <= "\ufaff" or "\U0002f800" <= text[0] <= "\U0002fa1f"
+    )
+
+
+def fold_radicals(chars: list[LTChar]) -> None:
+    """Characters that a font maps to a Kangxi radical or a compatibility ideograph (项⽬ with U+2F6C for 目, ⼈员 with
+    U+2F08 for 人, as many Chinese PDFs' fonts do; a reader sees 项目, 人员) read as the ideograph NFKC folds them
+    to: the header cell 项⽬名称 was no header, a project 法律援助⼯作经费 another name than last year's, ⽣态效益 an
+    unknown type. Radicals NFKC keeps (⺠) stay."""
+    for c in chars:
+        if _radical(c._text):
+            c._text = unicodedata.normalize("NFKC", c._text)
+
+
+# ---- raised marks -----------------------------------------------------------------------------------------------
+
+RAISED = 0.25  # of the size of the character before: a smaller one whose bottom is this much higher is set above it
+RAISED_MAX = 0.7  # of that size: at most this much higher (a line above is higher still)
+SMALLER = 0.8  # of that size: at most this big
+_MARK_CHAR = re.compile(r"^[\d*＊※†‡§#①-⑳a-z\[\]()（）注]$")
+
+
+def _raised_after(c: LTChar, before: LTChar) -> bool:
+    """Set as a superscript right after ``before``: smaller, its bottom raised RAISED to RAISED_MAX of the size, its
+    top not far over, and no wider gap than a third of the size (a cell beside in a smaller font is further)."""
+    size = before.size
+    return (
+        c.size <= SMALLER * size
+        and RAISED * size <= c.y0 - before.y0 <= RAISED_MAX * size
+        and c.y1 <= before.y1 + 0.5 * size
+        and -0.2 * size <= c.x0 - before.x1 <= 0.3 * size
+    )
+
+
+def _touching(a: LTChar, b: LTChar, size: float) -> bool:
+    """b right after a on a's line: no wider gap than a third of ``size`` (a space is wider)."""
+    return abs(a.y0 - b.y0) < 0.3 * size and -0.2 * size <= b.x0 - a.x1 < 0.3 * size
+
+
+def _number_before(chars: list[LTChar], i: int) -> str:
+    """The text of the word that ends at chars[i - 1]: the characters drawn before it, touching, on its line."""
+    start = i - 1
+    while start > 0 and _touching(chars[start - 1], chars[start], chars[start].size):
+        start -= 1
+        if i - start > 40:  # no amount is that long: a text's
+            return ""
+    return "".join(c._text for c in chars[start:i])
+
+
+def mark_raised(chars: list[LTChar]) -> tuple[set[int], list[str]]:
+    """Footnote markers set above a number's line right after it (14.07¹, drawn smaller and raised: read 14.071, a
+    wrong amount loaded without a word), taken as HTML's <sup> are: after an amount with a decimal point and with
+    nothing touching it after, a marker (1, 12, *, †, ①, [1], 注1) is left out and noted (returned: the characters'
+    id()s and the notes); any other raised mark after an amount is written ^(…) (10^(4), 14^(07)), which no amount
+    is, so such a row is rejected naming the cell as printed; after a number inside a text (年度指标值:100¹), after a
+    letter (500m²) or a name, it reads as before. Characters are taken in the order drawn; a mark is raised at least
+    RAISED of the number's size and at most SMALLER of it."""
+    left_out: set[int] = set()
+    notes: list[str] = []
+    i = 1
+    while i < len(chars):
+        before = chars[i - 1]
+        if not (before._text[-1:].isdigit() and _MARK_CHAR.match(chars[i]._text) and _raised_after(chars[i], before)):
+            i += 1
+            continue
+        end = i + 1
+        while end < len(chars) and _MARK_CHAR.match(chars[end]._text) and _touching(chars[end - 1], chars[end], 1.0):
+            end += 1
+        number, mark = _number_before(chars, i), "".join(c._text for c in chars[i:end])
+        followed = end < len(chars) and _touching(before, chars[end], before.size)
+        if not AMOUNT_SHAPED.match(number):  # in a name or a target (年度指标值:100¹): as before
+            pass
+        elif AMOUNT_WITH_POINT.match(number) and FOOTNOTE_MARK.match(mark) and not followed:
+            left_out.update(id(c) for c in chars[i:end])
+            notes.append(f"{number}^({mark}) read as {number}")
+        else:
+            chars[i]._text = "^(" + chars[i]._text
+            chars[end - 1]._text += ")"
+        i = end + 1
+    return left_out, notes
+
+
+# ---- white text -------------------------------------------------------------------------------------------------
+
+_RGB_SPACES = frozenset({"DeviceGray", "CalGray", "DeviceRGB", "CalRGB", "DeviceCMYK", "ICCBased"})
+
+
+def _rgb(color: Any, space: str | None) -> tuple[float, ...] | None:
+    """A colour as (r, g, b) in 0..1, from its components in a gray, RGB or CMYK space (``space`` None: told by the
+    number of components, as pdfminer keeps no space for paths); None for any other space (a pattern, a separation
+    or an index, whose look is not its numbers)."""
+    values = color if isinstance(color, tuple | list) else (color,)
+    if (space is not None and space not in _RGB_SPACES) or not all(isinstance(v, int | float) for v in values):
+        return None
+    if len(values) == 1:
+        return (values[0],) * 3
+    if len(values) == 3:
+        return tuple(values)
+    if len(values) == 4:
+        c, m, y, k = values
+        return ((1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k))
+    return None
+
+
+def is_white(color: Any, space: str | None) -> bool:
+    rgb = _rgb(color, space)
+    return rgb is not None and is_white_rgb(rgb)
+
+
+def _painted_white(state: Any, mode: int) -> bool:
+    """Whether a character is painted in white only: its fill (rendering modes 0, 2, 4, 6) and its outline (1, 2, 5,
+    6) each white where drawn."""
+    fill = mode not in FILLED or is_white(state.ncolor, getattr(state.ncs, "name", None))
+    stroke = mode not in STROKED or is_white(state.scolor, getattr(state.scs, "name", None))
+    return fill and stroke
+
+
+def _backgrounds(layout: LTContainer) -> list[tuple[float, float, float, float]]:
+    """The boxes of what can show white text: filled shapes not white, and images."""
+    found, stack = [], [layout]
+    while stack:
+        for obj in stack.pop()._objs:
+            coloured = isinstance(obj, LTCurve) and obj.fill and not is_white(obj.non_stroking_color, None)
+            if coloured or isinstance(obj, LTImage):
+                found.append(obj.bbox)
+            elif isinstance(obj, LTContainer):
+                stack.append(obj)
+    return found
+
+
+def _unbacked(layout: LTContainer, white: set[int]) -> set[int]:
+    """The white characters (id()s) whose centre no coloured fill or image lies under: white on the paper, which a
+    reader does not see (a white 9 inside 14.07 read 194.07). White text on a dark cell (a header row) is kept."""
+    chars = [c for c in _chars(layout) if id(c) in white]
+    points = [((c.x0 + c.x1) / 2, (c.y0 + c.y1) / 2) for c in chars]
+    covered = covered_points(points, _backgrounds(layout))
+    return {id(c) for c, on in zip(chars, covered, strict=True) if not on}
+
+
+def covered_points(points: list[tuple[float, float]], boxes: list[tuple[float, float, float, float]]) -> list[bool]:
+    """For each point, whether a box (x0, y0, x1, y1) holds it (edges too): a sweep up the page with a Fenwick tree
+    of the boxes open at each x, O((points + boxes) log), never points x boxes."""
+    xs = sorted({x for x0, _, x1, _ in boxes for x in (x0, x1)})
+    tree = [0] * (2 * len(xs) + 2)
+
+    def place(x: float) -> int:  # 1-based: an edge's x odd places apart from the runs between edges
+        i = bisect_left(xs, x)
+        return 2 * i + (2 if i < len(xs) and xs[i] == x else 1)
+
+    def add(i: int, n: int) -> None:
+        while i < len(tree):
+            tree[i] += n
+            i += i & -i
+
+    def open_at(i: int) -> int:  # the boxes open over place i: the tree's sum up to it
+        n = 0
+        while i > 0:
+            n, i = n + tree[i], i - (i & -i)
+        return n
+
+    events = [(y, kind, i) for i, (_, y0, _, y1) in enumerate(boxes) for y, kind in ((y0, 0), (y1, 2))]
+    events += [(y, 1, i) for i, (_, y) in enumerate(points)]
+    covered = [False] * len(points)
+    for _, kind, i in sorted(events):  # at one height: boxes open, then points, then boxes close (edges hold)
+        if kind == 1:
+            covered[i] = open_at(place(points[i][0])) > 0
+        else:
+            x0, _, x1, _ = boxes[i]
+            sign = 1 if kind == 0 else -1
+            add(place(x0), sign)
+            add(place(x1) + 1, -sign)
+    return covered
+
+
+# ---- fake bold ----------------------------------------------------------------------------------------------------
+
+_AROUND = (0, -1, 1)
+SAME_PLACE = 0.2  # of the font size, at most 1 pt: a copy nearer than this in both directions is the same glyph
+
+
+def doubled(chars: list[LTChar]) -> set[int]:
+    """The characters (id()s) drawn again over one drawn before (fake bold: each character painted twice, a fraction
+    of a point apart; 14.07 read 1144..0077): same text and size, both corners within SAME_PLACE of the size. Two
+    printed characters are a width apart (11, 100: never a fifth of the size), so they are never taken for one.
+    Linear: the kept characters are bucketed by text, size and a grid of the tolerance's side, so each is compared
+    with those of its cell and the eight around it (a cell holds at most one kept character of a text and size)."""
+    kept: dict[tuple[str, float], dict[tuple[int, int], LTChar]] = {}
+    again = set()
+    for c in chars:
+        tol = min(1.0, SAME_PLACE * c.size)
+        if tol <= 0:
+            continue
+        cells = kept.setdefault((c.get_text(), round(c.size, 1)), {})
+        gx, gy = math.floor(c.x0 / tol), math.floor(c.y0 / tol)
+        if any(_same_place(cells.get((gx + dx, gy + dy)), c, tol) for dx in _AROUND for dy in _AROUND):
+            again.add(id(c))
+        else:
+            cells.setdefault((gx, gy), c)
+    return again
+
+
+def _same_place(kept: LTChar | None, c: LTChar, tol: float) -> bool:
+    return kept is not None and abs(kept.x0 - c.x0) < tol and abs(kept.y0 - c.y0) < tol

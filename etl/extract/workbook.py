@@ -1,7 +1,10 @@
-"""Excel readers: .xlsx through openpyxl, .xls through xlrd. Merged cells come out empty but the first."""
+"""Excel readers: .xlsx through openpyxl, .xls through xlrd. Merged cells come out empty but the first (a value kept
+under a merged range is not shown, and not read); an amount merged across amount columns is read in each (see
+with_merges and grid_rows.Spreading)."""
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import datetime as dt
 import io
@@ -18,9 +21,17 @@ from typing import Any, NamedTuple
 
 from etl.extract import grid_rows
 from etl.extract.encoding import sha256_of
-from etl.extract.grid_rows import Budget, NumberedRow, continues, header_width, join_tables, split_rows
-from etl.extract.hidden_rows import Hidden, drop_hidden_rows
-from etl.extract.xls_cells import Stored, stored_records
+from etl.extract.grid_rows import (
+    Budget,
+    NumberedRow,
+    continues,
+    header_width,
+    join_tables,
+    split_rows,
+    with_spans,
+)
+from etl.extract.hidden_rows import Hidden, drop_hidden_rows, shown
+from etl.extract.xls_cells import Stored, column_name, stored_records
 from etl.model import Grid, TableRefused
 
 SHEET_ROW_OFFSET = 100_000
@@ -206,14 +217,15 @@ def _sheet_head(archive: zipfile.ZipFile | None, part: str | None) -> bytes:
         return b""
 
 
-def _stored_rows(sheet: Any) -> Iterator[tuple[int, tuple[Any, ...], bool]]:
+def _stored_rows(sheet: Any, merges: list[Merge] | None = None) -> Iterator[tuple[int, tuple[Any, ...], bool]]:
     """A read-only sheet's stored rows, (row number, cells, hidden), in the one pass over its XML that openpyxl's
     iter_rows makes (read-only iter_rows with the dimensions reset, openpyxl 3.1.5, pinned), plus each <row>'s
     hidden="1" (hidden by hand, or filtered out by an autofilter), which read-only mode does not keep: its parser
     holds a row's attributes in row_dimensions as it reads the row. Every row is given, in the order stored (iter_rows
     skips a row numbered at or before the one before it: a row stored out of order was lost, see _sheet_rows), each
     as wide as its rightmost cell (iter_rows ends a row at its last cell stored: cells stored right to left were
-    lost but the first)."""
+    lost but the first). Once every row is given, the sheet's merged ranges (its <mergeCells>, after the rows) are
+    added to merges."""
     from openpyxl.worksheet._reader import WorkSheetParser
 
     book = sheet.parent
@@ -226,6 +238,13 @@ def _stored_rows(sheet: Any) -> Iterator[tuple[int, tuple[Any, ...], bool]]:
             attributes = parser.row_dimensions.pop(str(number), None) or {}
             width = max((cell["column"] for cell in cells), default=0)
             yield number, sheet._get_row(cells, max_col=width), attributes.get("hidden") in ("1", "true")
+        if merges is not None and parser.merged_cells is not None:
+            ranges = parser.merged_cells.mergeCell
+            merges += [
+                (m.min_row, m.max_row, m.min_col - 1, m.max_col - 1)
+                for m in ranges
+                if m.max_row > m.min_row or m.max_col > m.min_col
+            ]
 
 
 def _in_row_order(sheet: str, rows: list[NumberedRow], path: Path) -> list[NumberedRow]:
@@ -248,8 +267,9 @@ def _sheet_rows(
     sheet took 75 s and 5.6 GB); the rows the file does not hold count against the budget."""
     rows: list[NumberedRow] = []
     hidden: set[int] = set()
+    merges: list[Merge] = []
     last, ordered = 0, True
-    for i, row, row_hidden in _stored_rows(sheet):
+    for i, row, row_hidden in _stored_rows(sheet, merges):
         budget.add(max(0, i - last - 1), rows=0)  # rows the file does not hold (a million of them before XFD1048576)
         ordered, last = ordered and i > last, max(last, i)
         if not row:
@@ -266,7 +286,75 @@ def _sheet_rows(
                 hidden.add(i)
     if not ordered:
         rows = _in_row_order(sheet.title, rows, budget.path)
-    return rows, frozenset(hidden)
+    return with_merges((budget.path, sheet.title), rows, merges, hidden_columns, notes), frozenset(hidden)
+
+
+Merge = tuple[int, int, int, int]  # a merged range: its first and last row (1-based), first and last column (0-based)
+
+
+def with_merges(
+    where: tuple[Path, str], rows: list[NumberedRow], merges: list[Merge], hidden_columns: set[int], notes: list[str]
+) -> list[NumberedRow]:
+    """The rows as the sheet shows its merged ranges (where: the file and the sheet's title). A range shows its first
+    cell's value: a value a program left under it (a stale 乙项目 under 甲项目 merged down three rows, read as a
+    project of its own) is not read, noted when it differs from the range's. A row whose cell begins a range across
+    columns is marked with its span (grid_rows.SpannedCells: an amount merged across amount columns is read in each),
+    counted in the columns read (a hidden one left out). A range whose first column is hidden is left as it is."""
+    if not merges:
+        return rows
+    hidden = sorted(hidden_columns)
+    spans: dict[int, dict[int, int]] = {}
+    covered = _Covered(where, rows, hidden)
+    for top, bottom, first, last in merges:
+        before, through = bisect.bisect_left(hidden, first), bisect.bisect_right(hidden, last)
+        if before < len(hidden) and hidden[before] == first:
+            continue
+        at, end = first - before, last + 1 - through  # in the columns read
+        if end - at > 1:
+            spans.setdefault(top, {})[at] = end - at
+        covered.clear(top, bottom, at, end)
+    if covered.unread:
+        notes.append(
+            f"values under merged cells not read (the merged cell's own is shown): sheet {where[1]!r} "
+            + shown(covered.unread)
+        )
+    return [(n, with_spans(cells, spans[n])) if n in spans else (n, cells) for n, cells in rows]
+
+
+class _Covered:
+    """Clears the cells a sheet's merged ranges cover, noting those that held a value of their own. The ranges of a
+    sound file do not overlap, so they cover at most every cell read: past that, the file is refused as damaged
+    (Excel repairs it by dropping them), not read for as long as the ranges say (A1:XFD1048576 a million times)."""
+
+    def __init__(self, where: tuple[Path, str], rows: list[NumberedRow], hidden: list[int]) -> None:
+        self.where, self.rows, self.hidden = where, rows, hidden
+        self.numbers = [n for n, _ in rows]  # (in order: _in_row_order sorted them)
+        self.room = sum(len(cells) for _, cells in rows)
+        self.unread: list[str] = []
+
+    def clear(self, top: int, bottom: int, at: int, end: int) -> None:
+        """Clear the range's columns at … end - 1 (as read) of its rows top … bottom, but its first cell."""
+        k = bisect.bisect_left(self.numbers, top)
+        first = self.rows[k][1] if k < len(self.rows) and self.numbers[k] == top else []
+        value = first[at] if at < len(first) else ""
+        for n, cells in self.rows[k : bisect.bisect_right(self.numbers, bottom)]:
+            start, stop = at + (n == top), min(end, len(cells))
+            self.room -= max(0, stop - start)
+            if self.room < 0:
+                reason = f"sheet {self.where[1]!r} has merged ranges that overlap (a damaged file): open it in Excel"
+                raise TableRefused(self.where[0], reason + " and save it")
+            for c in range(start, stop):
+                if cells[c] not in ("", value):
+                    self.unread.append(f"{_ref(c, self.hidden)}{n} {cells[c]!r}")
+            cells[start:stop] = [""] * max(0, stop - start)
+
+
+def _ref(column: int, hidden: list[int]) -> str:
+    """The letters of the sheet's column read as the given one (the hidden ones, in order, left out)."""
+    original = column
+    while (now := column + bisect.bisect_right(hidden, original)) != original:
+        original = now
+    return column_name(original)
 
 
 def _xlsx_sheets(path: Path, data: bytes, notes: list[str]) -> Iterable[Sheet]:
@@ -355,6 +443,9 @@ def _xls_sheets(path: Path, data: bytes, notes: list[str]) -> Iterable[Sheet]:
             rows.append((r + 1, _row_texts(sheet.name, r + 1, cells(sheet, r, columns), notes)))
             if r in hides and any(text.strip() for text in rows[-1][1]):
                 hidden.add(r + 1)  # a hidden row holding text (see _stored_rows)
+        # (xlrd keeps a sheet's merged ranges only with formatting_info: none without the formats)
+        merges = [(top + 1, bottom, left, right - 1) for top, bottom, left, right in sheet.merged_cells]
+        rows = with_merges((path, sheet.name), rows, merges, columns, notes)
         yield Sheet(sheet.name, visible, rows, frozenset(hidden))
 
 
@@ -444,7 +535,7 @@ def read_workbook(path: Path, data: bytes, fmt: str) -> Grid:
     except Exception as exc:  # a damaged workbook raises many kinds of errors inside the libraries
         raise TableRefused(path, f"cannot read the {fmt} workbook: {type(exc).__name__}: {exc}"[:500]) from None
     rows, rejects, hidden_notes = drop_hidden_rows(path, rows, hidden)
-    preamble, grid, raw = split_rows(rows)
+    preamble, grid, raw = split_rows(rows, notes)
     return Grid(
         path, preamble, grid, encoding="binary", sha256=sha256_of(data), source_format=fmt, raw_rows=raw,
         notes=notes + hidden_notes, rejects=rejects,

@@ -35,7 +35,8 @@ class Stored(NamedTuple):
     empty_refs: list[str]
 
 
-def _column(col: int) -> str:
+def column_name(col: int) -> str:
+    """A 0-based column's letters: 0 -> A, 27 -> AB."""
     name = ""
     col += 1
     while col:
@@ -90,7 +91,7 @@ def stored_records(data: bytes) -> Stored | None:
                 if len(refs) < SHOWN_REFS:
                     row, col = struct.unpack_from("<HH", record)
                     name = names[sheet - 1] if 0 < sheet <= len(names) else f"sheet {sheet}"
-                    refs.append(f"{name}!{_column(col)}{row + 1}")
+                    refs.append(f"{name}!{column_name(col)}{row + 1}")
         at += 4 + length
     return Stored(count, formulas, empty, refs)
 

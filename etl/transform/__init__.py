@@ -29,5 +29,10 @@
 # read, bracket headings printed in other brackets ([ ], 〔〕 …) read as 【】, a unit line under the table read (or
 # refused when it contradicts), a text dump's row broken inside a name or an amount joined; Word's hidden, deleted,
 # moved-away and fallback text not read and its w:sym read, an .xls of uncomputed formulas refused, workbook rows and
-# cells stored out of order read in order, a PDF ruled cell by cell read, invisible PDF text not read
-PARSER_VERSION = 11
+# cells stored out of order read in order, a PDF ruled cell by cell read, invisible PDF text not read; 12 (round 20):
+# bracket headings of one type or none (【数量指标】, 【】) head their items, more heading, item and value forms;
+# header names the column map lacked, a header unit in other brackets, an unknown goal or target column refused,
+# leading cells a text export drops restored, broken header cells and wrapped names joined, bracketed form labels;
+# fake-bold, white and Kangxi-radical PDF text, Word text hidden or whitened by a style, raised footnote marks;
+# an amount merged across several amount columns given to each
+PARSER_VERSION = 12
