@@ -79,17 +79,30 @@ def _name_rest(rows: list[GridRow], i: int, positions: dict[str, int]) -> str:
     return rest if _rests(name, rest) and (after is None or sum(1 for c in after if c.strip()) > 1) else ""
 
 
+# a heading line printed whole: a kind of project (延续项目, 新增项目 …) or a unit (…中心, …司法所（参公）)
+_WHOLE_HEADING = re.compile(
+    r"^(?:延续|新增|续建|新建|重点|一般|其他|经常性|一次性|当年|结转)性?项目$"
+    r"|(?:中心|局|所|站|院|处|室|队|会|馆|办|委|厅|社|校|园)(?:[(（][^)）]*[)）])?$"
+)
+
+
 def _rests(name: str, rest: str) -> bool:
-    """Whether ``rest`` ends the name ``name`` stopped short of, and cannot be a heading."""
-    if len(rest) > len(name) or _HEADING.search(rest) or not _NAME_END.search(rest):
+    """Whether ``rest`` ends the name ``name`` stopped short of, and cannot be a heading. A rest closing a bracket
+    ends only a name that opened one (某区法律援助中心（参公） under 社区矫正对象教育管理平台 is a unit's heading)."""
+    if len(rest) > len(name) or _HEADING.search(rest) or _WHOLE_HEADING.search(rest) or not _NAME_END.search(rest):
         return False
+    if rest[-1] in ")）":
+        return _opened(name)
     return _stops_short(name)
+
+
+def _opened(name: str) -> bool:
+    return name.count("(") + name.count("（") > name.count(")") + name.count("）")
 
 
 def _stops_short(name: str) -> bool:
     """Whether a name stops short of its end: a bracket left open, or no word a name ends with."""
-    opened = name.count("(") + name.count("（") > name.count(")") + name.count("）")
-    return opened or not _NAME_END.search(name)
+    return _opened(name) or not _NAME_END.search(name)
 
 
 def join_wrapped_names(rows: list[GridRow], positions: dict[str, int]) -> list[GridRow]:
