@@ -364,13 +364,16 @@ def test_a_total_spelled_otherwise_is_the_total_not_the_department(tmp_path: Pat
 def test_a_bracket_list_leaving_out_its_empty_code_cells_never_loads_without_its_targets(tmp_path: Path) -> None:
     """单位编码 | 单位名称(项目类别/支出项目) | …, its category and project rows printed without their empty code
     cell: the goal cells stand one column to the left. before: read as a packed list with no 绩效指标 column, every
-    project loaded without targets, saying nothing (now the bracket layout reads it, or refuses it)."""
+    project loaded without targets, saying nothing (now the bracket layout reads it, its empty cells put back)."""
     header = ["单位编码", "单位名称(项目类别/支出项目)", "年度预算安排", "项目内容", "绩效目标"]
     goal = "【总体目标】保障运行。【产出指标-数量指标】指标1:机柜数量(≥77台)"
     rows = [_t("117", "某市经济和信息化局", "3.00"), _t("其他运转类", "3.00"), _t("运维经费", "3.00", "机房运维", goal)]
     content = "\n".join([LABEL, "2024年部门预算项目支出绩效目标表", "部门名称:某市经济和信息化局", "单位:万元"])
     result = _read(tmp_path, content + "\n" + "\n".join([_t(*header), *rows]) + "\n")
-    assert isinstance(result, Refusal) or all(p.indicators for p in result.projects), result
+    assert isinstance(result, SourceTable) and result.layout == "dept_bracket", result
+    assert [(p.project_name, [(i.name, i.annual.text) for i in p.indicators]) for p in result.projects] == [
+        ("运维经费", [("机柜数量", "≥77台")])
+    ]
 
 
 def test_a_per_row_continuation_row_leaving_out_cells_at_both_ends_is_placed_where_it_fits(tmp_path: Path) -> None:

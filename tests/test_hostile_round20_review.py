@@ -78,3 +78,18 @@ def test_a_name_left_open_still_takes_the_line_that_closes_it(tmp_path: Path) ->
         "司法局政法网设备运维项目(2022-2025年)",
         "法律援助案件补贴",
     ]
+
+
+@pytest.mark.parametrize("heading", ["社会效益", "经济效益", "数量"])
+def test_goal_prose_under_a_type_printed_without_its_word_stays_the_goal(heading: str) -> None:
+    """before (round 20's first commit): 【社会效益】提升政务服务水平… became an indicator of type 社会效益 named by the
+    sentence, with no value, and left the goal; a type printed without 指标 heads items only when they print values."""
+    from etl.transform.bracket import split_goal_cell
+
+    prose = "提升政务服务水平，促进营商环境优化。"
+    goal, sections = split_goal_cell(
+        f"【总体目标】保障机房稳定运行。【{heading}】{prose}【产出指标-数量指标】指标1:机柜数量(≥77台)"
+    )
+    assert prose in goal and sections == [("产出指标-数量指标", "指标1:机柜数量(≥77台)")]
+    _, sections = split_goal_cell(f"【{heading}】1.服务对象满意度(≥90%)")
+    assert len(sections) == 1 and sections[0][1] == "1.服务对象满意度(≥90%)"

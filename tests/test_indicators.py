@@ -8,8 +8,9 @@ from hypothesis import strategies as st
 
 from etl.transform.indicators import _BEFORE_ITEM, ItemError, _item_starts, parse_indicators, split_items
 
-NAMED = r"[^\W\d_]{1,10}指标\s*[:：/／]"  # a level-1 type printed by name only: 产出指标：, 产出指标/
-ITEM_START = re.compile(rf"(\d{{1,3}})[、.．]\s*(?=\d{{1,2}}\s*-|{NAMED})")  # the grammar's item number, as a regex
+NAMED = r"[^\W\d_]{1,10}指标\s*[:：/／\-－—]"  # a level-1 type printed by name only: 产出指标：, 产出指标/, 产出指标-
+DASH = r"[-－—]"  # a code's dash: 1-产出指标, 1－产出指标, 1—产出指标
+ITEM_START = re.compile(rf"(\d{{1,3}})[、.．]\s*(?=\d{{1,2}}\s*{DASH}|{NAMED})")  # the grammar's item number
 
 
 def _parse(cell: str) -> list:
@@ -108,7 +109,7 @@ RUN_ON = re.compile(r"(?<=[^\d。.;> \t\n\r\f\v])(\d+)$")
 
 def _ascii(digits: str) -> str:
     return "".join(str(unicodedata.decimal(c)) for c in digits)
-TYPE = re.compile(rf"\s*(?:\d{{1,2}}\s*[-－][^:：;；。]{{0,12}}指标\s*[:：/／]|{NAMED})")
+TYPE = re.compile(rf"\s*(?:\d{{1,2}}\s*{DASH}[^:：;；。]{{0,12}}指标\s*[:：/／\-－—]|{NAMED})")
 
 
 # digits (full-width and Arabic-Indic too: \d reads any decimal digit), the marks, the boundaries, and a real item
@@ -116,6 +117,7 @@ PIECES = [*"0123456789１２、.．。;；> -－:：x", "\t", "\u0661", "\u3000"
 PIECES += ["1-产出指标：11-数量指标：", "实施周期指标值:1", "%", "达标", "2-效益指标:"]
 PIECES += ["产出指标：数量指标：", "效益指标:"]  # types by name only
 PIECES += ["1-产出指标/11-数量指标/", "产出指标/", "=", "/"]  # types parted by /
+PIECES += ["—", "1－产出指标：", "1—产出指标—", "产出指标"]  # full-width and em dashes after a code or a type
 
 
 @settings(max_examples=3000, deadline=None, database=None)

@@ -34,5 +34,6 @@
 # header names the column map lacked, a header unit in other brackets, an unknown goal or target column refused,
 # leading cells a text export drops restored, broken header cells and wrapped names joined, bracketed form labels;
 # fake-bold, white and Kangxi-radical PDF text, Word text hidden or whitened by a style, raised footnote marks;
-# an amount merged across several amount columns given to each
+# an amount merged across several amount columns given to each; a bracket list leaving out its empty code cells,
+# or printing only untyped headings over items with values, read; full-width dashes in packed type codes
 PARSER_VERSION = 12

@@ -29,7 +29,13 @@ from etl.transform.indicator_types import is_level1_name, is_level2_name, resolv
 from etl.transform.indicators import EQUALS
 from etl.transform.page_totals import page_row_kind
 from etl.transform.per_row import split_code
-from etl.transform.table import is_grand_total, split_transfer_doc, sub_header, with_sub_header
+from etl.transform.table import (
+    is_grand_total,
+    restore_leading_cells,
+    split_transfer_doc,
+    sub_header,
+    with_sub_header,
+)
 from etl.transform.target_values import parse_target_value
 
 # a heading 【L1-L2】; one whose 】 was left out ends before its first item (【产出指标-质量指标指标1:…): it ran to the
@@ -207,6 +213,13 @@ def has_bracket_sections(cell: str) -> bool:
     return "指标" in cell and not _OTHER_OPENINGS.isdisjoint(cell) and bool(split_goal_cell(cell)[1])
 
 
+def heads_items(cell: str) -> bool:
+    """Whether a goal cell's 【】 headings head indicator items: a list printing no 指标 at all (【总体目标】…
+    【】1.机柜数量(≥77台) 2.…) is a bracket list too; a goal's heading (【总体目标】), a document's number
+    (穗财政【2023】79号) or numbered sentences under 【】 (1.保障运行。2.…) head none."""
+    return "【" in cell and bool(split_goal_cell(cell)[1])
+
+
 def split_goal_cell(cell: str) -> tuple[str, list[tuple[str, str]]]:
     """(goal text, [(heading, body)]) from a goal cell: 【总体目标】… then 【L1-L2】… sections. A heading naming
     one type (【数量指标】, 【产出指标】) heads that type's items, a level 2 under the level 1 above it (else its
@@ -271,7 +284,9 @@ def _section(heading: str, body: str, level1: str) -> tuple[str | None, str]:
         return None, level1
     if not body:
         return None, name
-    if not _type_name(name) and not _reads_as_items(body):  # 【考核指标】 over sentences: a goal's
+    # 【考核指标】 over sentences, or a type printed without 指标 (【社会效益】提升服务水平。): a goal's, unless its
+    # body reads as items each printing its value
+    if (not _type_name(name) or not split_code(name)[1].endswith("指标")) and not _reads_as_items(body):
         return None, level1
     bare = split_code(name)[1]
     if is_level1_name(bare) and not is_level2_name(bare):
@@ -489,6 +504,7 @@ def parse_bracket_table(grid: Grid, year: int | None = None) -> SourceTable:
     if rows and (sub := sub_header(rows[0].cells)):
         positions, rows, header_rows = with_sub_header(positions, sub), rows[1:], grid.rows[:2]
     table = table_with_unit(grid, header, year, column_unit(grid.path, header_rows))
+    rows = restore_leading_cells(rows, positions, len(grid.rows[0].cells))  # a text export's empty code cells
     unit = ""
     for row in without_unit_lines(rows):  # 单位：元 under the table: read (or refused) as the unit, not a row
         unit = _row(table, row, positions, unit)

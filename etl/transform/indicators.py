@@ -5,6 +5,7 @@ Grammar of one item (full- or half-width punctuation, spaces optional)::
     N、[<L1 code>-]<L1 name>：[<L2 code>-]<L2 name>[：；]<name>；实施周期指标值:<v>[；年度指标值:<v>]。
 
 The type codes may be left out (1、产出指标：数量指标：…): the names then decide the type, as in the other layouts.
+A code's dash may be full-width or an em dash (1－产出指标：11－数量指标：…, 1—产出指标：…).
 The types may be parted by / (1、1-产出指标/11-数量指标/…), and an item may print its name and value without a
 label, parted by a colon or an equals sign (…：培训人次：500人次, …/培训人次=≥500人次; half- or full-width).
 
@@ -36,14 +37,15 @@ from etl.transform.target_values import parse_target_value
 # 1、产出指标：); the mark is scanned for, then the digits read backwards: see _item_starts
 # a type by its name alone: 产出指标：, 满意度指标：, 产出指标/, 产出指标-
 _NAMED_TYPE = r"[^\W\d_]{1,10}指标\s*[:：/／\-－—]"
-_ITEM_MARK = re.compile(rf"[、.．]\s*(?=\d{{1,2}}\s*-|{_NAMED_TYPE})")
+_DASH = r"[-－—]"  # between a type's code and its name: 1-产出指标, 1－产出指标 (full-width), 1—产出指标 (an em dash)
+_ITEM_MARK = re.compile(rf"[、.．]\s*(?=\d{{1,2}}\s*{_DASH}|{_NAMED_TYPE})")
 _BEFORE_ITEM = frozenset("。.;> \t\n\r\f\v")  # an item number starts the cell or follows one of these
 # after anything else, only when a level-1 type follows: N、1-产出指标： (or N、产出指标：)
-_TYPE_FOLLOWS = re.compile(rf"\s*(?:\d{{1,2}}\s*[-－][^:：;；。]{{0,12}}指标\s*[:：/／\-－—]|{_NAMED_TYPE})")
+_TYPE_FOLLOWS = re.compile(rf"\s*(?:\d{{1,2}}\s*{_DASH}[^:：;；。]{{0,12}}指标\s*[:：/／\-－—]|{_NAMED_TYPE})")
 # the level-1 and level-2 types, each with its code or without (1-产出指标：11-数量指标：, 产出指标：数量指标：)
 _TYPES = (
-    r"^(?:(?P<l1c>\d{1,2})\s*[-－]\s*)?(?P<l1n>[^:：;；]+?)\s*[:：]\s*"
-    r"(?:(?P<l2c>\d{1,2})\s*[-－]\s*)?(?P<l2n>[^:：;；]+?)\s*[:：;；]\s*"
+    rf"^(?:(?P<l1c>\d{{1,2}})\s*{_DASH}\s*)?(?P<l1n>[^:：;；]+?)\s*[:：]\s*"
+    rf"(?:(?P<l2c>\d{{1,2}})\s*{_DASH}\s*)?(?P<l2n>[^:：;；]+?)\s*[:：;；]\s*"
 )
 _ITEM = re.compile(
     _TYPES
@@ -98,7 +100,7 @@ def _item_starts(text: str) -> list[tuple[int, int, int]]:
 # level-2 type after a boundary (…年度指标值:100%。产出指标：质量指标：…)
 _OTHER_MARK = re.compile(r"(?:[（(](\d{1,2})[)）]|(\d{1,2})[)）]|([\u2460-\u2473]))\s*")
 _TWO_TYPES = re.compile(
-    r"(?:\d{1,2}\s*[-－]\s*)?[^\W\d_]{1,10}指标\s*[:：]\s*(?:\d{1,2}\s*[-－]\s*)?[^:：;；。\s]{1,16}?\s*[:：;；]"
+    rf"(?:\d{{1,2}}\s*{_DASH}\s*)?[^\W\d_]{{1,10}}指标\s*[:：]\s*(?:\d{{1,2}}\s*{_DASH}\s*)?[^:：;；。\s]{{1,16}}?\s*[:：;；]"
 )
 _UNNUMBERED_BEFORE = frozenset("。;；")
 
@@ -241,13 +243,13 @@ def _without_end(body: str) -> str:
 
 
 # the level-1 and level-2 types parted by / (1-产出指标/11-数量指标/培训人次=500人次), as some systems print the path
-_LEVEL1 = r"((?:\d{1,2}\s*[-－]\s*)?[^\W\d_]{1,10}指标)"  # a level-1 type, with its code or without
-_SLASHED = re.compile(rf"^{_LEVEL1}\s*[/／]\s*((?:\d{{1,2}}\s*[-－]\s*)?[^:：;；/／=＝]{{1,16}}?)\s*[/／]\s*")
+_LEVEL1 = rf"((?:\d{{1,2}}\s*{_DASH}\s*)?[^\W\d_]{{1,10}}指标)"  # a level-1 type, with its code or without
+_SLASHED = re.compile(rf"^{_LEVEL1}\s*[/／]\s*((?:\d{{1,2}}\s*{_DASH}\s*)?[^:：;；/／=＝]{{1,16}}?)\s*[/／]\s*")
 
 
 # the same parted by dashes (产出指标-数量指标-名称=值, 1-产出指标-11-数量指标-名称：值): the level-2 type then ends in
 # 指标, as a dash is also a code's (11-数量指标) and may be a name's
-_DASHED = re.compile(rf"^{_LEVEL1}\s*[-－—]+\s*((?:\d{{1,2}}\s*[-－]\s*)?[^\W\d_]{{1,14}}指标)\s*[-－—]+\s*")
+_DASHED = re.compile(rf"^{_LEVEL1}\s*[-－—]+\s*((?:\d{{1,2}}\s*{_DASH}\s*)?[^\W\d_]{{1,14}}指标)\s*[-－—]+\s*")
 
 
 def _colon_types(text: str) -> str:
@@ -362,7 +364,7 @@ def _values(text: str) -> tuple[str | None, str] | None:
 def _why_not(text: str) -> str:
     if "实施周期指标值" not in text and "年度指标值" not in text:
         return "no 实施周期指标值 or 年度指标值 (target) in the indicator"
-    if not re.match(rf"^(?:\d{{1,2}}\s*-|{_NAMED_TYPE})", text):
+    if not re.match(rf"^(?:\d{{1,2}}\s*{_DASH}|{_NAMED_TYPE})", text):
         return "no level-1 type (1-产出指标：, or 产出指标：) at the start of the indicator"
     return "indicator does not follow 类型：类型：名称；实施周期指标值：…；年度指标值：…"
 
