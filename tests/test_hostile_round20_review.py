@@ -93,3 +93,97 @@ def test_goal_prose_under_a_type_printed_without_its_word_stays_the_goal(heading
     assert prose in goal and sections == [("产出指标-数量指标", "指标1:机柜数量(≥77台)")]
     _, sections = split_goal_cell(f"【{heading}】1.服务对象满意度(≥90%)")
     assert len(sections) == 1 and sections[0][1] == "1.服务对象满意度(≥90%)"
+
+
+# ---- a second review, of the follow-up (9a52e9d) and the first mends (aaae9ea) -------------------------------------
+
+RANGE_ITEMS = (
+    "1、1-产出指标：13-时效指标：平均办理时长；实施周期指标值: 2.5—3小时；年度指标值: 2.5—3小时。"
+    "2、1-产出指标：12-质量指标：合格率；实施周期指标值:100%；年度指标值:100%。"
+)
+
+
+def test_an_em_dash_range_inside_a_value_starts_no_item(tmp_path: Path) -> None:
+    """before (9a52e9d): refused, "truncated mid-row": the . of 2.5 and a code before a wide dash read as item 5."""
+    rows = [project_row("合计", "3.00", goal="", item=""), project_row("甲经费", "3.00", item=RANGE_ITEMS)]
+    (project,) = parsed_inline(tmp_path, _text(*rows)).projects
+    assert [(i.name, i.annual.text) for i in project.indicators] == [("平均办理时长", "2.5—3小时"), ("合格率", "100%")]
+
+
+BRACKET_HEADER = ["单位编码", "单位名称(项目类别/支出项目)", "年度预算安排", "项目内容", "绩效目标"]
+
+
+def test_type_headings_without_their_word_over_valued_items_are_read(tmp_path: Path) -> None:
+    """before (9a52e9d): 运维经费 became a category and was lost, 用户满意度 went into the goal: 【数量】, 【质量】 and
+    【社会效益】 head items that print their values."""
+    rows = [
+        ["117", "某市经济和信息化局", "5.00"],
+        [
+            "",
+            "运维经费",
+            "3.00",
+            "机房运维",
+            "【总体目标】保障运行。【产出指标】【数量】机柜数量(≥77台)；设备数量(≥10台)【质量】网络可用率(≥99%)",
+        ],
+        [
+            "",
+            "网络经费",
+            "2.00",
+            "网络运维",
+            "【总体目标】保障网络。【产出指标-数量指标】指标1:交换机数量(≥20台)【效益指标】【社会效益】用户满意度(≥90%)",
+        ],
+    ]
+    table = parsed_inline(tmp_path, _text(*rows, header=BRACKET_HEADER))
+    assert [(p.project_name, p.goal_text, [(i.type_key, i.name) for i in p.indicators]) for p in table.projects] == [
+        ("运维经费", "保障运行。", [("11", "机柜数量"), ("11", "设备数量"), ("12", "网络可用率")]),
+        ("网络经费", "保障网络。", [("11", "交换机数量"), ("22", "用户满意度")]),
+    ]
+
+
+def test_the_rest_of_a_name_with_its_own_brackets_is_joined(tmp_path: Path) -> None:
+    """before (aaae9ea): 经费（二期） closed a bracket and was taken for a heading; it closes its own."""
+    rows = [
+        project_row("合计", "3.00", goal="", item=""),
+        project_row("某区城镇老旧小区综合整治提升", "1.00"),
+        ["经费（二期）"],
+        project_row("法律援助案件补贴", "2.00"),
+    ]
+    assert _names(parsed_inline(tmp_path, _text(*rows))) == [
+        "某区城镇老旧小区综合整治提升经费（二期）",
+        "法律援助案件补贴",
+    ]
+
+
+def test_a_goal_list_with_one_bracketed_goal_and_no_code_column_stays_a_packed_list(tmp_path: Path) -> None:
+    """before (9a52e9d): one goal cell of 【】 items made the list a bracket list: 乙经费 became a category and was
+    lost, the unit 某区司法局本级 a category too."""
+    rows = [
+        ["合计", "3.00", "3.00"],
+        ["某区司法局本级", "3.00", "3.00"],
+        ["甲经费", "1.00", "1.00", "", "", "【总体目标】为村居提供法律服务。【】1.服务村居(≥100个)2.群众满意度(≥90%)"],
+        ["乙经费", "2.00", "2.00", "", "", "保障法律援助案件办理，提升群众满意度。"],
+    ]
+    table = parsed_inline(tmp_path, _text(*rows, header=HEADER[:6]))
+    assert table.layout == "dept_packed" and _names(table) == ["甲经费", "乙经费"]
+    assert {p.unit_name for p in table.projects} == {"某区司法局本级"}
+
+
+@pytest.mark.parametrize(
+    ("columns", "values"),
+    [
+        (["完成指标值", "计量单位"], ["500", "人次"]),
+        (["指标值", "计量单位", "实施周期指标值", "调整后指标值"], ["500", "人次", "2000", "600"]),
+    ],
+)
+def test_a_target_column_the_map_does_not_know_is_still_refused(tmp_path: Path, columns: list, values: list) -> None:
+    """before (aaae9ea): 完成指标值 (the table's only value column) and 调整后指标值 (a fourth beside the annual and
+    period ones) were left unread and the targets loaded without them, saying nothing; only another year's or a
+    base's values (上年指标值) beside the table's own are passed over."""
+    from tests.inline_tables import read_inline
+
+    rows = [
+        ["合计", "3.00", "3.00"],
+        ["甲经费", "3.00", "3.00", "完成服务", "产出指标", "数量指标", "服务人次", "≥", *values],
+    ]
+    refused = read_inline(tmp_path, _text(*rows, header=[*PER_ROW, *columns]))
+    assert not isinstance(refused, SourceTable) and "holds target values" in refused.reason, refused

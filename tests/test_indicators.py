@@ -10,7 +10,8 @@ from etl.transform.indicators import _BEFORE_ITEM, ItemError, _item_starts, pars
 
 NAMED = r"[^\W\d_]{1,10}指标\s*[:：/／\-－—]"  # a level-1 type printed by name only: 产出指标：, 产出指标/, 产出指标-
 DASH = r"[-－—]"  # a code's dash: 1-产出指标, 1－产出指标, 1—产出指标
-ITEM_START = re.compile(rf"(\d{{1,3}})[、.．]\s*(?=\d{{1,2}}\s*{DASH}|{NAMED})")  # the grammar's item number
+WIDE = r"\d{1,2}\s*[－—]\s*[^\W\d_]{1,10}指标"  # a code and a wide dash start an item only before a type
+ITEM_START = re.compile(rf"(\d{{1,3}})[、.．]\s*(?=\d{{1,2}}\s*-|{WIDE}|{NAMED})")  # the grammar's item number
 
 
 def _parse(cell: str) -> list:
@@ -118,6 +119,7 @@ PIECES += ["1-产出指标：11-数量指标：", "实施周期指标值:1", "%"
 PIECES += ["产出指标：数量指标：", "效益指标:"]  # types by name only
 PIECES += ["1-产出指标/11-数量指标/", "产出指标/", "=", "/"]  # types parted by /
 PIECES += ["—", "1－产出指标：", "1—产出指标—", "产出指标"]  # full-width and em dashes after a code or a type
+PIECES += ["2.5—3小时", "。2.5－3"]  # a range inside a value: a wide dash after a bare code starts no item
 
 
 @settings(max_examples=3000, deadline=None, database=None)

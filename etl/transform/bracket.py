@@ -264,6 +264,7 @@ def _section_body(body: str) -> str:
 
 
 _WORD = re.compile(r"\w")
+_DIGIT = re.compile(r"\d")
 _UNTYPED = frozenset({"", "指标", "绩效指标"})  # a heading over indicators that names no type
 
 
@@ -284,9 +285,10 @@ def _section(heading: str, body: str, level1: str) -> tuple[str | None, str]:
         return None, level1
     if not body:
         return None, name
-    # 【考核指标】 over sentences, or a type printed without 指标 (【社会效益】提升服务水平。): a goal's, unless its
-    # body reads as items each printing its value
-    if (not _type_name(name) or not split_code(name)[1].endswith("指标")) and not _reads_as_items(body):
+    # 【考核指标】 over sentences, or a type printed without 指标 over words of no number (【社会效益】提升服务水平。):
+    # a goal's, unless its body reads as items each printing its value (【数量】机柜数量(≥77台)；… are items)
+    bare_type = not split_code(name)[1].endswith("指标") and not _DIGIT.search(body)
+    if (not _type_name(name) or bare_type) and not _reads_as_items(body):
         return None, level1
     bare = split_code(name)[1]
     if is_level1_name(bare) and not is_level2_name(bare):

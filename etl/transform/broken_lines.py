@@ -87,22 +87,24 @@ _WHOLE_HEADING = re.compile(
 
 
 def _rests(name: str, rest: str) -> bool:
-    """Whether ``rest`` ends the name ``name`` stopped short of, and cannot be a heading. A rest closing a bracket
-    ends only a name that opened one (某区法律援助中心（参公） under 社区矫正对象教育管理平台 is a unit's heading)."""
+    """Whether ``rest`` ends the name ``name`` stopped short of, and cannot be a heading. A rest closing a bracket it
+    did not open (2025年)) ends only a name that opened one (…项目(2022-); a rest with its own brackets (经费（二期）)
+    ends a name as any other; a unit's heading (…中心（参公）) is _WHOLE_HEADING's."""
     if len(rest) > len(name) or _HEADING.search(rest) or _WHOLE_HEADING.search(rest) or not _NAME_END.search(rest):
         return False
-    if rest[-1] in ")）":
-        return _opened(name)
+    if _opened(rest) < 0:
+        return _opened(name) > 0
     return _stops_short(name)
 
 
-def _opened(name: str) -> bool:
-    return name.count("(") + name.count("（") > name.count(")") + name.count("）")
+def _opened(text: str) -> int:
+    """Brackets opened and not closed in text (negative: more closed than opened)."""
+    return text.count("(") + text.count("（") - text.count(")") - text.count("）")
 
 
 def _stops_short(name: str) -> bool:
     """Whether a name stops short of its end: a bracket left open, or no word a name ends with."""
-    return _opened(name) or not _NAME_END.search(name)
+    return _opened(name) > 0 or not _NAME_END.search(name)
 
 
 def join_wrapped_names(rows: list[GridRow], positions: dict[str, int]) -> list[GridRow]:

@@ -38,7 +38,10 @@ from etl.transform.target_values import parse_target_value
 # a type by its name alone: 产出指标：, 满意度指标：, 产出指标/, 产出指标-
 _NAMED_TYPE = r"[^\W\d_]{1,10}指标\s*[:：/／\-－—]"
 _DASH = r"[-－—]"  # between a type's code and its name: 1-产出指标, 1－产出指标 (full-width), 1—产出指标 (an em dash)
-_ITEM_MARK = re.compile(rf"[、.．]\s*(?=\d{{1,2}}\s*{_DASH}|{_NAMED_TYPE})")
+# an item's number: before a code and "-" (1、1-产出指标), or a code, a wide dash and a type (1、1—产出指标): a bare
+# code and a wide dash is a range inside a value (2.5—3小时), the usual range dash in Chinese text
+_WIDE_CODE = r"\d{1,2}\s*[－—]\s*[^\W\d_]{1,10}指标"
+_ITEM_MARK = re.compile(rf"[、.．]\s*(?=\d{{1,2}}\s*-|{_WIDE_CODE}|{_NAMED_TYPE})")
 _BEFORE_ITEM = frozenset("。.;> \t\n\r\f\v")  # an item number starts the cell or follows one of these
 # after anything else, only when a level-1 type follows: N、1-产出指标： (or N、产出指标：)
 _TYPE_FOLLOWS = re.compile(rf"\s*(?:\d{{1,2}}\s*{_DASH}[^:：;；。]{{0,12}}指标\s*[:：/／\-－—]|{_NAMED_TYPE})")

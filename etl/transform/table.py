@@ -349,8 +349,8 @@ def refuse_unknown_parts(
 
 
 _TARGET_VALUE = re.compile(r"(?:指标|目标)值$")
-# a value or goal of another time or kind printed beside the targets (上年指标值, 基期值, 参考目标值): not this table's
-_OTHER_VALUE = re.compile(r"^(?:上一?年度?|往年|去年|前年|历史|基期|基准|参考|实际|完成)")
+# a value of another year or a base printed beside the table's own targets (上年指标值, 基期指标值, 参考目标值)
+_OTHER_VALUE = re.compile(r"^(?:上一?年度?|往年|去年|前年|历史|基期|基准|参考)")
 _BRACKETED = re.compile(r"[(\[【][^()\[\]【】]*[)\]】]")
 
 
@@ -376,11 +376,9 @@ def refuse_unknown_targets(
 def _unread_targets(key: str, positions: dict[str, int]) -> str | None:
     """What an unknown header cell's column would hold that the table then loads without: target values beside the
     per-row columns, goals or packed indicators where the map found no such column."""
-    if _OTHER_VALUE.match(key):  # 上年指标值, 上年度绩效目标: another year's, printed for comparison
-        return None
-    if is_per_row(positions):  # a third value column beside the annual and period ones is no target of theirs
-        both_read = {"value", "period_value"} <= positions.keys()
-        return "target values" if _TARGET_VALUE.search(key) and not both_read else None
+    if is_per_row(positions):  # 上年指标值 beside this year's 指标值: another year's, printed for comparison
+        other = _OTHER_VALUE.match(key) is not None and "value" in positions
+        return "target values" if _TARGET_VALUE.search(key) and not other else None
     if "目标" in key and "goal" not in positions:
         return "goals"
     return "indicators" if "指标" in key and "indicators" not in positions else None
