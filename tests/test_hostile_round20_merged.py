@@ -17,6 +17,7 @@ import zipfile
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 import pytest
@@ -67,15 +68,39 @@ def _columns(row: Row) -> list[tuple[int, str, int]]:
     return out
 
 
-def _xlsx(path: Path, rows: list[Row], hidden: int | None = None) -> Path:
-    """The table as a workbook (openpyxl, ws.merge_cells), the amounts as numbers; a hidden column inserted at
-    ``hidden`` (a stale one, holding 999 in every row)."""
+def _titled_book() -> tuple[Any, Any]:
+    """A workbook whose sheet starts with the table's title, department and unit lines (rows 1-3)."""
     import openpyxl
 
     book = openpyxl.Workbook()
     sheet = book.active
     for line in (TITLE, DEPARTMENT, UNIT):
         sheet.append([line])
+    return book, sheet
+
+
+def _merged_by_hand(path: Path, ranges: list[str]) -> Path:
+    """The saved workbook with these merged ranges written into its sheet's XML (openpyxl's merge_cells would clear
+    the cells under a range, which these tests keep)."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    cells = "".join(f'<mergeCell ref="{r}"/>' for r in ranges)
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = parts[sheet].replace(
+        b"</sheetData>", f'</sheetData><mergeCells count="{len(ranges)}">{cells}</mergeCells>'.encode()
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
+
+
+def _xlsx(path: Path, rows: list[Row], hidden: int | None = None) -> Path:
+    """The table as a workbook (openpyxl, ws.merge_cells), the amounts as numbers; a hidden column inserted at
+    ``hidden`` (a stale one, holding 999 in every row)."""
+    import openpyxl
+
+    book, sheet = _titled_book()
     for r, row in enumerate(rows, start=4):
         for col, text, across in _columns(row):
             col += 1 + (hidden is not None and col >= hidden)
@@ -244,16 +269,9 @@ def test_two_row_header_merged_amounts(tmp_path: Path) -> None:
 def test_merged_down_and_across_in_the_per_row_layout(tmp_path: Path) -> None:
     """One indicator per row, the project's name and amounts merged down its rows and its 总计 across 财政拨款: the
     first row's amount is read in both columns, the rows below inherit the project as before."""
-    import openpyxl
-
-    header = ["项目名称", "总计", "财政拨款", "其他资金", "一级指标", "二级指标", "三级指标", "指标值"]
-    items = [("产出指标", "数量指标", "服务村居数", "≥100个"), ("效益指标", "社会效益指标", "群众满意度", "≥90%")]
-    book = openpyxl.Workbook()
-    sheet = book.active
-    for line in (TITLE, DEPARTMENT, UNIT):
-        sheet.append([line])
-    sheet.append(header)
-    for i, item in enumerate(items):
+    book, sheet = _titled_book()
+    sheet.append(PER_ROW_HEADER)
+    for i, item in enumerate(PER_ROW_ITEMS[:2]):
         sheet.append(["甲项目" if i == 0 else None, 80 if i == 0 else None, None, None, *item])
     sheet.merge_cells("A5:A6")
     sheet.merge_cells("B5:C6")
@@ -286,15 +304,7 @@ def test_value_kept_under_a_merged_range_is_not_read(tmp_path: Path) -> None:
     """A workbook written by a program can keep a value under a merged range (C5 = 60 under B5:C5 = 100): Excel
     shows 100 across 总计 and 财政拨款, not the 60; the part is 100 (it loaded 60, and the row did not reconcile)."""
     path = _xlsx(filed(tmp_path, "table.xlsx"), [HEADER, ["甲项目", "100", "60", "", "", GOAL, ITEM]])
-    with zipfile.ZipFile(path) as archive:
-        parts = {name: archive.read(name) for name in archive.namelist()}
-    sheet = "xl/worksheets/sheet1.xml"
-    merged = '</sheetData><mergeCells count="1"><mergeCell ref="B5:C5"/></mergeCells>'
-    parts[sheet] = parts[sheet].replace(b"</sheetData>", merged.encode())
-    with zipfile.ZipFile(path, "w") as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
-    (table,) = check_files([path])
+    (table,) = check_files([_merged_by_hand(path, ["B5:C5"])])
     assert isinstance(table, SourceTable), table
     assert _amounts(table, "甲项目") == {"total": 100, "fiscal": 100, "special_account": 0, "other": 0}
     assert table.reconciled and not table.rejects
@@ -314,12 +324,7 @@ def test_colspan_read_as_a_browser_reads_it(tmp_path: Path, span: str) -> None:
 
 def _wide_total(path: Path, merges: list[str]) -> Path:
     """总计 printed two grid columns wide (B4:C4 merged, as a form's layout columns make it), 财政拨款 in D."""
-    import openpyxl
-
-    book = openpyxl.Workbook()
-    sheet = book.active
-    for line in (TITLE, DEPARTMENT, UNIT):
-        sheet.append([line])
+    book, sheet = _titled_book()
     sheet.append([HEADER[0], HEADER[1], None, *HEADER[2:]])
     sheet.append(["甲项目", 100, None, None, None, None, GOAL, ITEM])
     sheet.append(["乙项目", 50, None, 50, None, None, GOAL, ITEM])
@@ -352,27 +357,13 @@ PER_ROW_ITEMS = [
 def _per_row_under_merges(path: Path, under: str) -> Path:
     """One indicator per row, 甲项目 and its amounts merged down its three rows (A5:A7 …), with ``under`` left in
     A6, under the range (as a program that writes every cell, then merges, leaves it), and 丙项目 after it."""
-    import openpyxl
-
-    book = openpyxl.Workbook()
-    sheet = book.active
-    for line in (TITLE, DEPARTMENT, UNIT):
-        sheet.append([line])
+    book, sheet = _titled_book()
     sheet.append(PER_ROW_HEADER)
     for i, item in enumerate(PER_ROW_ITEMS):
         sheet.append(["甲项目" if i == 0 else under if i == 1 else None, 80 if i == 0 else None, None, None, *item])
     sheet.append(["丙项目", 20, 20, None, "产出指标", "数量指标", "次数", "≥1次"])
     book.save(path)
-    with zipfile.ZipFile(path) as archive:  # (openpyxl's merge_cells would clear A6: the ranges written by hand)
-        parts = {name: archive.read(name) for name in archive.namelist()}
-    ranges = ["A5:A7", "B5:B7", "C5:C7", "D5:D7"]
-    merged = f'</sheetData><mergeCells count="4">{"".join(f"<mergeCell ref={r!r}/>" for r in ranges)}</mergeCells>'
-    sheet_xml = "xl/worksheets/sheet1.xml"
-    parts[sheet_xml] = parts[sheet_xml].replace(b"</sheetData>", merged.replace("'", '"').encode())
-    with zipfile.ZipFile(path, "w") as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
-    return path
+    return _merged_by_hand(path, ["A5:A7", "B5:B7", "C5:C7", "D5:D7"])
 
 
 @pytest.mark.parametrize("under", ["乙项目", "甲项目"])
