@@ -721,7 +721,9 @@ def _candidate_indicators(
 
 
 def _insert_links(con: duckdb.DuckDBPyConnection, links: pd.DataFrame) -> None:
-    """New identities for the names that continue none, then one dim_project_name row per name."""
+    """New identities for the names that continue none (but those that had one before: _restored), then one
+    dim_project_name row per name."""
+    links = _restored(con, links)
     fresh = links["project_id"].isna()
     links.loc[fresh, "project_id"] = _next_ids(con, "seq_project_id", int(fresh.sum()))
     links = links.drop(columns="indicators", errors="ignore")  # absent when nothing was compared (_all_new)
@@ -739,6 +741,46 @@ def _insert_links(con: duckdb.DuckDBPyConnection, links: pd.DataFrame) -> None:
                    CAST(link_score AS DECIMAL(5, 2)), budget_year
             FROM stage_links
         """)
+
+
+def _restored(con: duckdb.DuckDBPyConnection, links: pd.DataFrame) -> pd.DataFrame:
+    """A name the linker gives a new identity (``links``: one year's names, print order) that had one before it was
+    retired (retired_project_name: its file pruned, or a correction dropped it) gets that identity back, with the
+    method ``new`` (nothing but the name itself links it), unless its project is printed in that year already (in
+    the warehouse, or by another name of this batch): a project holds one printing a year. The rows given back
+    leave retired_project_name. One EXISTS when nothing was ever retired (every first load)."""
+    fresh = links["project_id"].isna()
+    if not fresh.any() or not con.execute("SELECT EXISTS (SELECT 1 FROM retired_project_name)").fetchall()[0][0]:
+        return links
+    wanted = pd.DataFrame({"name_key": links.loc[fresh, "name_key"].astype(object)})
+    with registered(con, "stage_fresh_names", wanted):
+        found = dict(con.execute(_RETIRED_IDS, [int(links["budget_year"].iloc[0])]).fetchall())
+    taken = set(links["project_id"].dropna().astype("int64").tolist())
+    back: dict[str, int] = {}
+    for name_key in wanted["name_key"].tolist():  # in print order: the first printing of a project takes it
+        if (project_id := found.get(name_key)) is not None and int(project_id) not in taken:
+            back[name_key] = int(project_id)
+            taken.add(int(project_id))
+    if not back:
+        return links
+    links = links.copy()
+    at = links["name_key"].isin(back.keys()) & fresh
+    links["project_id"] = links["project_id"].astype("Int64")
+    links.loc[at, "project_id"] = links.loc[at, "name_key"].map(back).astype("Int64")
+    con.execute(
+        "DELETE FROM retired_project_name WHERE name_key IN (SELECT unnest(CAST(? AS VARCHAR[])))", [list(back)]
+    )
+    return links
+
+
+# the retired identities of this year's new names, but for projects printed in the year already
+_RETIRED_IDS = """
+    SELECT r.name_key, r.project_id FROM retired_project_name r JOIN stage_fresh_names f USING (name_key)
+    WHERE r.project_id NOT IN (SELECT project_id FROM fact_project_budget WHERE budget_year = $1)
+      AND r.project_id NOT IN (
+          SELECT n.project_id FROM stage_projects s JOIN dim_project_name n USING (name_key) WHERE s.budget_year = $1
+      )
+"""
 
 
 def _by_name(table: str, staged: pd.DataFrame, alias: str, keys: dict[str, str]) -> tuple[str, str]:
@@ -813,8 +855,19 @@ def _insert_lineage(con: duckdb.DuckDBPyConnection, batch: frames.FrameBatch, id
 
 
 def _drop_orphans(con: duckdb.DuckDBPyConnection) -> None:
-    """A name no fact uses any more (a corrected file renamed or dropped it) goes; see drop_nameless_projects."""
+    """A name no fact uses any more (a corrected file renamed or dropped it, or its file was pruned) goes, and is
+    remembered with its identity in retired_project_name (see _restored); see drop_nameless_projects."""
+    con.execute(_RETIRE_NAMES, [datetime.now()])
     con.execute("DELETE FROM dim_project_name WHERE name_key NOT IN (SELECT name_key FROM fact_project_budget)")
+
+
+_RETIRE_NAMES = """
+    INSERT INTO retired_project_name (name_key, project_id, printed_name, retired_at)
+    SELECT name_key, project_id, printed_name, CAST(? AS TIMESTAMP) FROM dim_project_name
+    WHERE name_key NOT IN (SELECT name_key FROM fact_project_budget)
+    ON CONFLICT (name_key) DO UPDATE SET
+        project_id = excluded.project_id, printed_name = excluded.printed_name, retired_at = excluded.retired_at
+"""
 
 
 def drop_nameless_projects(con: duckdb.DuckDBPyConnection) -> None:

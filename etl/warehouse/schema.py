@@ -1,12 +1,13 @@
 """The warehouse schema, defined once. Alembic gets this MetaData as ``target_metadata``.
 
 Star schema: dimensions ``dim_project`` (one row per project identity), ``dim_project_name``
-(every published name that was linked to an identity, and how), ``dim_indicator_type`` (the
-type tree); facts ``fact_project_budget`` (project x year) and ``fact_target`` (project x year x
-indicator); lineage ``load_log`` (one row per source file attempt), ``load_reject``,
-``fact_table_aggregate`` (合计 and unit rows) and ``fact_reconciliation``; run history ``load_run``
-(one row per load run: when, outcome, counts), ``load_run_file`` (which run wrote which load_log row)
-and ``load_run_check`` (each data-quality check a run ran, with a sample of offending rows).
+(every published name that was linked to an identity, and how), ``retired_project_name`` (names no fact
+prints any more, and the identity each had), ``dim_indicator_type`` (the type tree); facts
+``fact_project_budget`` (project x year) and ``fact_target`` (project x year x indicator); lineage
+``load_log`` (one row per source file attempt), ``load_reject``, ``fact_table_aggregate`` (合计 and unit
+rows) and ``fact_reconciliation``; run history ``load_run`` (one row per load run: when, outcome,
+counts), ``load_run_file`` (which run wrote which load_log row) and ``load_run_check`` (each
+data-quality check a run ran, with a sample of offending rows).
 Money is DECIMAL(18, 2) yuan; every fact row carries its ``load_id`` and ``source_line``.
 
 Primary keys are enforced everywhere but on ``fact_target`` in DuckDB: they are what makes a load unable to
@@ -116,6 +117,19 @@ dim_project_name = sa.Table(
     sa.Column("link_method", sa.String(16), nullable=False),
     sa.Column("link_score", sa.Numeric(5, 2)),
     sa.Column("linked_in_year", sa.Integer, nullable=False),
+)
+
+# a name dropped from dim_project_name (its facts pruned, or corrected away) and the identity it had (0015): a name
+# printed again later that the linker would give a new identity gets this one back (etl.load.writer._restored), so a
+# file pruned and then restored, or a correction undone, keeps its projects' ids. No foreign key: the project may be
+# gone from dim_project meanwhile (it is written again with the name)
+retired_project_name = sa.Table(
+    "retired_project_name",
+    metadata,
+    sa.Column("name_key", sa.String, primary_key=True),
+    sa.Column("project_id", sa.BigInteger, nullable=False),
+    sa.Column("printed_name", sa.String, nullable=False),
+    sa.Column("retired_at", sa.DateTime, nullable=False),
 )
 
 fact_project_budget = sa.Table(

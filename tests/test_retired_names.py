@@ -1,0 +1,123 @@
+"""A project keeps its id when its printing comes back (round 21): a file pruned and restored, a correction undone.
+
+Before retired_project_name (migration 0015) a project whose only printing was pruned left dim_project, and the same
+table loaded again gave every such project a new project_id: the analysts' saved ids pointed at nothing. Real files:
+the sample, and the sample with one project renamed out of the linker's reach (a correction), on DuckDB and on
+PostgreSQL; beside it a GENERATED table of another department (tools.synth), so that pruning the sample does not
+empty the folder (a folder with no table at all is taken for an unmounted share, and nothing is pruned).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from etl.load.run import run_load
+from etl.warehouse.connect import connect
+from tools import synth
+
+RENAMED_FROM, RENAMED_TO = "律师管理业务经费", "全新的公共法律服务平台运维项目"
+SAMPLE_DEPARTMENT = "广州市天河区司法局"
+NEIGHBOUR = "某市某区民政局"  # GENERATED
+
+
+@pytest.fixture
+def sample_copy(sample_copy: Path) -> Path:
+    """The real sample under raw/2024, and a GENERATED table of another department beside it."""
+    synth.write_corpus(sample_copy.parent.parent, [NEIGHBOUR], (2024,), 7)
+    return sample_copy
+
+
+def _rows(warehouse: str | Path, sql: str) -> list[tuple]:
+    con = connect(warehouse, read_only=True, published=False) if isinstance(warehouse, Path) else connect(warehouse)
+    try:
+        return sorted(con.execute(sql).fetchall(), key=repr)
+    finally:
+        con.close()
+
+
+def _ids(warehouse: str | Path) -> list[tuple]:
+    """Each printed name of the current facts with its project id, year and link."""
+    return _rows(
+        warehouse,
+        "SELECT f.name_key, f.budget_year, f.project_id, n.link_method FROM fact_project_budget f "
+        f"JOIN dim_project_name n USING (name_key) WHERE f.department_name = '{SAMPLE_DEPARTMENT}'",
+    )
+
+
+def _load(root: Path, warehouse: str | Path, **kwargs: object) -> str:
+    return run_load([str(root)], str(warehouse), **kwargs).outcome
+
+
+def _prune_and_restore(sample_copy: Path, warehouse: str | Path) -> tuple[list[tuple], list[tuple]]:
+    """Load the table, prune it (its file gone), put the file back and load again: the ids before and after."""
+    root = sample_copy.parent.parent
+    assert _load(root, warehouse) == "succeeded"
+    before = _ids(warehouse)
+    kept = root.parent / "kept.bak"  # outside the sources: a file moved within them keeps its load
+    shutil.move(sample_copy, kept)
+    assert _load(root, warehouse, prune_disappeared=True) == "succeeded"
+    mine = f"WHERE department_name = '{SAMPLE_DEPARTMENT}'"
+    assert _rows(warehouse, f"SELECT count(*) FROM fact_project_budget {mine}") == [(0,)]
+    assert _rows(warehouse, f"SELECT count(*) FROM dim_project {mine}") == [(0,)]  # the projects are gone meanwhile
+    assert _rows(warehouse, "SELECT count(*) FROM retired_project_name") == [(22,)]
+    shutil.move(kept, sample_copy)
+    assert _load(root, warehouse) == "succeeded"
+    return before, _ids(warehouse)
+
+
+def test_a_pruned_table_put_back_keeps_its_project_ids(sample_copy: Path, warehouse: Path) -> None:
+    before, after = _prune_and_restore(sample_copy, warehouse)
+    assert len(before) == 22 and after == before  # was: 22 new ids, 23 … 44
+    assert _rows(warehouse, "SELECT count(*) FROM retired_project_name") == [(0,)]  # given back, not remembered twice
+    assert _rows(warehouse, f"SELECT count(*) FROM dim_project WHERE department_name = '{SAMPLE_DEPARTMENT}'") == [
+        (22,)
+    ]
+
+
+def test_a_correction_undone_gives_the_name_its_id_back(sample_copy: Path, warehouse: Path) -> None:
+    root = sample_copy.parent.parent
+    original = sample_copy.read_text(encoding="utf-8")
+    assert _load(root, warehouse) == "succeeded"
+    before = _ids(warehouse)
+    old_id = [pid for key, _, pid, _ in before if key.endswith(RENAMED_FROM)]
+    assert len(old_id) == 1
+    sample_copy.write_text(original.replace(RENAMED_FROM, RENAMED_TO, 1), encoding="utf-8")
+    assert _load(root, warehouse) == "succeeded"
+    corrected = _ids(warehouse)
+    assert [pid for key, _, pid, _ in corrected if key.endswith(RENAMED_TO)] != old_id  # a stranger: a new project
+    assert _rows(warehouse, f"SELECT project_id FROM retired_project_name WHERE name_key LIKE '%{RENAMED_FROM}'") == [
+        (old_id[0],)
+    ]
+    sample_copy.write_text(original, encoding="utf-8")  # the correction undone
+    assert _load(root, warehouse) == "succeeded"
+    assert _ids(warehouse) == before
+
+
+def test_an_id_printed_that_year_already_is_not_given_twice(sample_copy: Path, warehouse: Path) -> None:
+    """A retired name's id goes back only while no printing of that year holds it: a project holds one printing a year.
+    Planted: the warehouse remembers the correction's new name as 法制业务经费's, which the same table prints."""
+    root = sample_copy.parent.parent
+    assert _load(root, warehouse) == "succeeded"
+    held = [pid for key, _, pid, _ in _ids(warehouse) if key.endswith("||法制业务经费")]
+    assert len(held) == 1
+    key = next(k for k, *_ in _ids(warehouse) if k.endswith(RENAMED_FROM)).replace(RENAMED_FROM, RENAMED_TO)
+    con = connect(warehouse, published=False)
+    try:
+        con.execute("INSERT INTO retired_project_name VALUES (?, ?, ?, now())", [key, held[0], RENAMED_TO])
+    finally:
+        con.close()
+    text = sample_copy.read_text(encoding="utf-8")
+    sample_copy.write_text(text.replace(RENAMED_FROM, RENAMED_TO, 1), encoding="utf-8")
+    assert _load(root, warehouse) == "succeeded"
+    now = {key: pid for key, _, pid, _ in _ids(warehouse)}
+    assert now[key] != held[0] and len(set(now.values())) == 22
+    assert _rows(warehouse, f"SELECT project_id FROM retired_project_name WHERE name_key = '{key}'") == [(held[0],)]
+
+
+@pytest.mark.usefixtures("pg_server")
+def test_a_pruned_table_put_back_keeps_its_ids_on_postgres(sample_copy: Path, pg_url: str) -> None:
+    before, after = _prune_and_restore(sample_copy, pg_url)
+    assert len(before) == 22 and after == before
