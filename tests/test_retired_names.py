@@ -1,4 +1,5 @@
-"""A project keeps its id when its printing comes back (round 21): a file pruned and restored, a correction undone.
+"""A project keeps its id when its printing comes back (round 21): a file pruned and restored, a correction undone,
+a typo fixed in a republished table (etl.load.continuity).
 
 Before retired_project_name (migration 0015) a project whose only printing was pruned left dim_project, and the same
 table loaded again gave every such project a new project_id: the analysts' saved ids pointed at nothing. Real files:
@@ -117,7 +118,58 @@ def test_an_id_printed_that_year_already_is_not_given_twice(sample_copy: Path, w
     assert _rows(warehouse, f"SELECT project_id FROM retired_project_name WHERE name_key = '{key}'") == [(held[0],)]
 
 
+TYPO_FIXED = "律师管理业务费"  # 律师管理业务经费 corrected: fuzz.ratio 93.33, the linker's fuzzy threshold is 90
+
+
+def test_a_typo_fixed_in_a_republished_table_keeps_the_project_id(sample_copy: Path, warehouse: Path) -> None:
+    """The correction retires the printing it corrects before linking, so the linker saw nothing to continue: the
+    corrected name was a new project and the old one was gone."""
+    root = sample_copy.parent.parent
+    assert _load(root, warehouse) == "succeeded"
+    before = {key: pid for key, _, pid, _ in _ids(warehouse)}
+    old_key = next(k for k in before if k.endswith("||" + RENAMED_FROM))
+    text = sample_copy.read_text(encoding="utf-8")
+    sample_copy.write_text(text.replace(RENAMED_FROM, TYPO_FIXED, 1), encoding="utf-8")
+    assert _load(root, warehouse) == "succeeded"
+    after = {key: (pid, method) for key, _, pid, method in _ids(warehouse)}
+    new_key = old_key.replace(RENAMED_FROM, TYPO_FIXED)
+    assert after[new_key] == (before[old_key], "new")  # its project's only printing: nothing else links it
+    assert {k: p for k, (p, _) in after.items() if k != new_key} == {k: p for k, p in before.items() if k != old_key}
+    assert _rows(warehouse, f"SELECT project_name FROM dim_project WHERE project_id = {before[old_key]}") == [
+        (TYPO_FIXED,)
+    ]
+    mine = f"SELECT count(*) FROM dim_project WHERE department_name = '{SAMPLE_DEPARTMENT}'"
+    assert _rows(warehouse, mine) == [(22,)]  # was 23: the corrected name a new project
+
+
+def test_a_corrected_name_the_alias_file_keeps_apart_is_a_new_project(
+    sample_copy: Path, warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    aliases = tmp_path / "aliases.csv"
+    aliases.write_text(
+        f"department_name,name,same_as,note\n{SAMPLE_DEPARTMENT},{TYPO_FIXED},,never link it\n", encoding="utf-8"
+    )
+    monkeypatch.setenv("JIXIAO_ALIASES", str(aliases))
+    root = sample_copy.parent.parent
+    assert _load(root, warehouse) == "succeeded"
+    old = [pid for key, _, pid, _ in _ids(warehouse) if key.endswith("||" + RENAMED_FROM)]
+    text = sample_copy.read_text(encoding="utf-8")
+    sample_copy.write_text(text.replace(RENAMED_FROM, TYPO_FIXED, 1), encoding="utf-8")
+    assert _load(root, warehouse) == "succeeded"
+    now = [(pid, method) for key, _, pid, method in _ids(warehouse) if key.endswith("||" + TYPO_FIXED)]
+    assert len(old) == 1 and len(now) == 1 and now[0][0] != old[0] and now[0][1] == "kept_apart"
+
+
 @pytest.mark.usefixtures("pg_server")
 def test_a_pruned_table_put_back_keeps_its_ids_on_postgres(sample_copy: Path, pg_url: str) -> None:
     before, after = _prune_and_restore(sample_copy, pg_url)
     assert len(before) == 22 and after == before
+
+
+def test_the_identity_accuracy_tool_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    """README's identity figures come from `python -m tools.identity_accuracy 300 11`: it had stopped running (it
+    asked etl.load.identity for a name that module no longer holds). Ten GENERATED departments here."""
+    from tools import identity_accuracy
+
+    identity_accuracy.main(10, 11, reverse=False)
+    assert capsys.readouterr().out.endswith("split projects 0\n")

@@ -11,6 +11,7 @@ import sys
 import pandas as pd
 
 from etl.load import identity
+from etl.text import folded
 from etl.transform.frames import name_key
 from tools import synth
 
@@ -31,7 +32,7 @@ def _names(department: str, table: synth.GeneratedTable) -> list[dict]:
                 "transfer_doc_no": doc,
                 "budget_year": table.year,
                 "truth": p["id"],
-                "indicators": frozenset(identity.folded(i["name"]) for i in p["indicators"]),
+                "indicators": frozenset(folded(i["name"]) for i in p["indicators"]),
             }
         )
     return rows

@@ -471,6 +471,37 @@ class Linker:
         return _greedy(self.keys, options, apart)
 
 
+def corrected_links(
+    new_names: pd.DataFrame, printings: pd.DataFrame, aliases: pd.DataFrame | None = None
+) -> dict[str, int]:
+    """The project a name of a corrected table continues (name_key -> project_id): a project its correction took
+    out of that year. ``new_names``: NEW_NAME_COLUMNS of one year's names the linker gave a new identity;
+    ``printings``: CANDIDATE_COLUMNS of the printings the correction retired, of projects no printing of that year
+    holds now. Compared as the linker compares (same department and unit, equal after normalising, or near by
+    name: ``compare``), on the name alone (a retired printing's indicators are gone: no corroborated link), best
+    evidence first, one name a project; a name or printing the alias file keeps apart is left alone. A typo fixed
+    in a republished table keeps the project's id (the printing it corrects was retired before linking, so the
+    linker saw none)."""
+    if new_names.empty or printings.empty:
+        return {}
+    kept = _Aliases(aliases if aliases is not None else pd.DataFrame(columns=list(ALIAS_COLUMNS)))
+    pools: dict[tuple[str, str], _UnitPool] = {}
+    for (dept, unit), rows in printings.astype(object).groupby(["department_name", "unit_name"], sort=False):
+        apart = kept.apart(dept)
+        rows = [r for r in records(rows) if printed(r["transfer_doc_no"], r["project_name"]) not in apart]
+        pools[dept, unit] = _UnitPool(rows, dept)
+    options = []
+    for new in records(new_names.astype(object)):
+        pool = pools.get((new["department_name"], new["unit_name"]))
+        if pool is None or printed(new["transfer_doc_no"], new["project_name"]) in kept.apart(new["department_name"]):
+            continue
+        for cand in pool.plausible(new, FUZZY_THRESHOLD):
+            if ev := compare(new, cand, FUZZY_THRESHOLD):
+                options.append((ev.rank, new["name_key"], int(cand["project_id"]), ev))
+    chosen = _greedy(new_names["name_key"].tolist(), options, set())
+    return {k: int(p) for k, p in zip(chosen["name_key"], chosen["project_id"], strict=True) if pd.notna(p)}
+
+
 def link_names(
     new_names: pd.DataFrame,
     candidates: pd.DataFrame,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -26,7 +26,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import sqlalchemy as sa
 
-from etl.load import identity
+from etl.load import continuity, identity
+from etl.load.staging import registered
 from etl.model import Refusal, RefusalKind, SourceTable
 from etl.text import folded
 from etl.transform import PARSER_VERSION, frames
@@ -127,22 +128,6 @@ def _current_loads(con: duckdb.DuckDBPyConnection, tables: Sequence[frames.Table
         for lid, d, y, sha, path, grand, n, v in rows
         if (key := table_key(d, y)) in wanted
     }
-
-
-@contextlib.contextmanager
-def registered(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> Iterator[None]:
-    """``frame`` readable as the table ``name`` inside the block (DuckDB: a view of it; PostgreSQL: a temporary
-    table, etl/warehouse/postgres.py), unregistered afterwards. When a statement fails, the failure is what
-    propagates: inside a transaction it aborted, unregistering fails too ("Current transaction is aborted"), and
-    that error hid the first (out of memory, say); the rollback undoes the registration."""
-    con.register(name, frame)
-    try:
-        yield
-    except BaseException:
-        with contextlib.suppress(Exception):  # any engine: the statement's failure is the one to keep
-            con.unregister(name)
-        raise
-    con.unregister(name)
 
 
 def _rows_with(
@@ -416,6 +401,7 @@ def write_plan(con: duckdb.DuckDBPyConnection, plan: _Plan, run_id: int | None =
     batch = plan.batch
     load_ids = _next_ids(con, "seq_load_id", len(batch.tables))
     retired = identity.printings_of_loads(con, plan.replaced_ids)
+    corrected = continuity.retired_printings(con, plan.replaced_ids)  # read before they are: see continuity
     aliases = identity.read_aliases()  # once a batch: linking and settling read the same file
     _retire(con, plan.replaced_ids)
     _insert_load_log(con, batch.tables, load_ids)
@@ -427,7 +413,7 @@ def write_plan(con: duckdb.DuckDBPyConnection, plan: _Plan, run_id: int | None =
         projects = _with_load_id(batch.projects, ids)
         targets = _with_load_id(batch.targets, ids)
         _insert_unknown_types(con, targets)
-        _link_projects(con, projects, targets, aliases)
+        _link_projects(con, projects, targets, aliases, corrected)
         _insert_facts(con, projects, targets)
         _insert_lineage(con, batch, ids)
     if plan.replaced_ids:  # only retired facts can leave a name unused (an anti-join per batch cost 2 s on L)
@@ -526,7 +512,11 @@ def _insert_unknown_types(con: duckdb.DuckDBPyConnection, targets: pd.DataFrame)
 
 
 def _link_projects(
-    con: duckdb.DuckDBPyConnection, projects: pd.DataFrame, targets: pd.DataFrame, aliases: pd.DataFrame
+    con: duckdb.DuckDBPyConnection,
+    projects: pd.DataFrame,
+    targets: pd.DataFrame,
+    aliases: pd.DataFrame,
+    corrected: pd.DataFrame | None = None,
 ) -> None:
     """Give each published name a project identity: the one it already has, a linked one, else a new one.
 
@@ -551,7 +541,7 @@ def _link_projects(
             continue
         candidates = _link_candidates(con, new, int(year), alias_departments)
         if candidates.empty and alias_departments.isdisjoint(new["department_name"]):
-            _insert_links(con, _all_new(new))  # what the Linker gives when nothing compares (most of a first load)
+            _insert_links(con, _all_new(new), corrected, aliases)  # the Linker's answer when nothing compares
             continue
         with_candidates = set(candidates["department_name"].tolist())
         pairs = zip(new["name_key"].tolist(), new["department_name"].tolist(), strict=True)  # Python str at once
@@ -559,7 +549,7 @@ def _link_projects(
         new["indicators"] = new["name_key"].map(names.sets(compared))  # none for a first year
         linker = identity.Linker(new, candidates, aliases)
         linker.set_indicators(_candidate_indicators(con, candidates, linker.compared_rows(), names))
-        _insert_links(con, new.merge(linker.link(), on="name_key"))
+        _insert_links(con, new.merge(linker.link(), on="name_key"), corrected, aliases)
 
 
 def _all_new(new: pd.DataFrame) -> pd.DataFrame:
@@ -720,10 +710,15 @@ def _candidate_indicators(
     return found | {pos: frozenset(names or ()) for pos, names in fetched}
 
 
-def _insert_links(con: duckdb.DuckDBPyConnection, links: pd.DataFrame) -> None:
-    """New identities for the names that continue none (but those that had one before: _restored), then one
-    dim_project_name row per name."""
-    links = _restored(con, links)
+def _insert_links(
+    con: duckdb.DuckDBPyConnection,
+    links: pd.DataFrame,
+    corrected: pd.DataFrame | None = None,
+    aliases: pd.DataFrame | None = None,
+) -> None:
+    """New identities for the names that continue none (but those that had one before: etl.load.continuity), then
+    one dim_project_name row per name."""
+    links = continuity.given_back(con, links, corrected, aliases)
     fresh = links["project_id"].isna()
     links.loc[fresh, "project_id"] = _next_ids(con, "seq_project_id", int(fresh.sum()))
     links = links.drop(columns="indicators", errors="ignore")  # absent when nothing was compared (_all_new)
@@ -741,46 +736,6 @@ def _insert_links(con: duckdb.DuckDBPyConnection, links: pd.DataFrame) -> None:
                    CAST(link_score AS DECIMAL(5, 2)), budget_year
             FROM stage_links
         """)
-
-
-def _restored(con: duckdb.DuckDBPyConnection, links: pd.DataFrame) -> pd.DataFrame:
-    """A name the linker gives a new identity (``links``: one year's names, print order) that had one before it was
-    retired (retired_project_name: its file pruned, or a correction dropped it) gets that identity back, with the
-    method ``new`` (nothing but the name itself links it), unless its project is printed in that year already (in
-    the warehouse, or by another name of this batch): a project holds one printing a year. The rows given back
-    leave retired_project_name. One EXISTS when nothing was ever retired (every first load)."""
-    fresh = links["project_id"].isna()
-    if not fresh.any() or not con.execute("SELECT EXISTS (SELECT 1 FROM retired_project_name)").fetchall()[0][0]:
-        return links
-    wanted = pd.DataFrame({"name_key": links.loc[fresh, "name_key"].astype(object)})
-    with registered(con, "stage_fresh_names", wanted):
-        found = dict(con.execute(_RETIRED_IDS, [int(links["budget_year"].iloc[0])]).fetchall())
-    taken = set(links["project_id"].dropna().astype("int64").tolist())
-    back: dict[str, int] = {}
-    for name_key in wanted["name_key"].tolist():  # in print order: the first printing of a project takes it
-        if (project_id := found.get(name_key)) is not None and int(project_id) not in taken:
-            back[name_key] = int(project_id)
-            taken.add(int(project_id))
-    if not back:
-        return links
-    links = links.copy()
-    at = links["name_key"].isin(back.keys()) & fresh
-    links["project_id"] = links["project_id"].astype("Int64")
-    links.loc[at, "project_id"] = links.loc[at, "name_key"].map(back).astype("Int64")
-    con.execute(
-        "DELETE FROM retired_project_name WHERE name_key IN (SELECT unnest(CAST(? AS VARCHAR[])))", [list(back)]
-    )
-    return links
-
-
-# the retired identities of this year's new names, but for projects printed in the year already
-_RETIRED_IDS = """
-    SELECT r.name_key, r.project_id FROM retired_project_name r JOIN stage_fresh_names f USING (name_key)
-    WHERE r.project_id NOT IN (SELECT project_id FROM fact_project_budget WHERE budget_year = $1)
-      AND r.project_id NOT IN (
-          SELECT n.project_id FROM stage_projects s JOIN dim_project_name n USING (name_key) WHERE s.budget_year = $1
-      )
-"""
 
 
 def _by_name(table: str, staged: pd.DataFrame, alias: str, keys: dict[str, str]) -> tuple[str, str]:

@@ -1,0 +1,100 @@
+"""Identities given back: a name the linker would call new that continues a project all the same.
+
+Two cases, both inside the batch's transaction (etl.load.writer._insert_links calls :func:`given_back` for each year's
+links before it numbers the new identities):
+
+- **a retired name printed again**: a name that left dim_project_name (its file pruned, or a correction dropped it) is
+  kept in retired_project_name with its project_id (writer._drop_orphans, migration 0015). The same name printed
+  again (the file put back, the correction undone, a later year) gets that id back.
+- **a corrected table's renamed project**: a batch that replaces a department-year retires its printings before it
+  links, so the linker never saw the printing a corrected name replaces (a typo fixed in a republished table). The
+  names still new are compared with those retired printings, as the linker compares (identity.corrected_links).
+
+Either way the name's method stays ``new`` (nothing printed now links it: identity.settle_links says the same of a
+project's only name), and an id goes to no name when a printing of that year holds its project already: a project
+holds one printing a year.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from etl.load import identity
+from etl.load.staging import registered
+
+# the projects printed in a year now: loaded facts, and this batch's names of that year already linked
+_PRINTED_IN_YEAR = """
+    SELECT project_id FROM fact_project_budget WHERE budget_year = $1
+    UNION
+    SELECT n.project_id FROM stage_projects s JOIN dim_project_name n USING (name_key) WHERE s.budget_year = $1
+"""
+_RETIRED_IDS = f"""
+    SELECT r.name_key, r.project_id FROM retired_project_name r JOIN stage_fresh_names f USING (name_key)
+    WHERE r.project_id NOT IN ({_PRINTED_IN_YEAR})
+"""
+_RETIRED_PRINTINGS = f"""
+    SELECT {", ".join(identity.CANDIDATE_COLUMNS)} FROM fact_project_budget
+    WHERE load_id IN (SELECT unnest(CAST(? AS BIGINT[])))
+"""
+
+
+def retired_printings(con: duckdb.DuckDBPyConnection, load_ids: list[int]) -> pd.DataFrame:
+    """identity.CANDIDATE_COLUMNS of the loads a batch replaces, read before it retires them (empty for none)."""
+    if not load_ids:
+        return pd.DataFrame(columns=list(identity.CANDIDATE_COLUMNS))
+    return con.execute(_RETIRED_PRINTINGS, [list(load_ids)]).df()
+
+
+def given_back(
+    con: duckdb.DuckDBPyConnection,
+    links: pd.DataFrame,
+    corrected: pd.DataFrame | None = None,
+    aliases: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """``links`` (one year's names in print order, project_id <NA> where the linker found none) with the identities
+    a retired name had, then those a corrected table's renamed project continues. One EXISTS a year when nothing
+    was ever retired and no table corrected (every first load)."""
+    fresh = links["project_id"].isna()
+    has_corrected = corrected is not None and not corrected.empty
+    if not fresh.any() or not (has_corrected or _any_retired(con)):
+        return links
+    year = int(links["budget_year"].iloc[0])
+    wanted = pd.DataFrame({"name_key": links.loc[fresh, "name_key"].astype(object)})
+    with registered(con, "stage_fresh_names", wanted):
+        remembered = dict(con.execute(_RETIRED_IDS, [year]).fetchall())
+        printed = {int(p) for (p,) in con.execute(_PRINTED_IN_YEAR, [year]).fetchall()}
+    taken = printed | set(links["project_id"].dropna().astype("int64").tolist())
+    back = _first_claims(wanted["name_key"].tolist(), remembered, taken)
+    if back:
+        con.execute(
+            "DELETE FROM retired_project_name WHERE name_key IN (SELECT unnest(CAST(? AS VARCHAR[])))", [list(back)]
+        )
+    if has_corrected:
+        still = links[fresh & ~links["name_key"].isin(back) & (links["link_method"] == "new")]
+        rows = corrected[(corrected["budget_year"] == year) & ~corrected["project_id"].isin(taken | set(back.values()))]
+        back |= identity.corrected_links(still[list(identity.NEW_NAME_COLUMNS)], rows, aliases)
+    return _with_ids(links, back) if back else links
+
+
+def _any_retired(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(con.execute("SELECT EXISTS (SELECT 1 FROM retired_project_name)").fetchall()[0][0])
+
+
+def _first_claims(name_keys: list[str], ids: dict[str, int], taken: set[int]) -> dict[str, int]:
+    """name_key -> id for the names that have one in ``ids`` not ``taken``, the first printing of a project first."""
+    back: dict[str, int] = {}
+    claimed = set(taken)
+    for key in name_keys:
+        if (found := ids.get(key)) is not None and int(found) not in claimed:
+            back[key] = int(found)
+            claimed.add(int(found))
+    return back
+
+
+def _with_ids(links: pd.DataFrame, back: dict[str, int]) -> pd.DataFrame:
+    links = links.copy()
+    links["project_id"] = links["project_id"].astype("Int64")
+    at = links["name_key"].isin(back.keys()) & links["project_id"].isna()
+    links.loc[at, "project_id"] = links.loc[at, "name_key"].map(back).astype("Int64")
+    return links
