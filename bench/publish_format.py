@@ -10,6 +10,7 @@ format, ATTACH … (STORAGE_VERSION 'v1.4.0') + COPY FROM DATABASE when it is ne
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import tempfile
@@ -22,7 +23,10 @@ from tools.synth import corpus_of_size
 
 
 def main(argv: list[str]) -> int:
-    root = Path(argv[0]) if argv else Path(tempfile.mkdtemp(prefix="jixiao-publish-"))
+    parser = argparse.ArgumentParser(prog="python -m bench.publish_format", description=__doc__.split("\n")[0])
+    parser.add_argument("folder", nargs="?", type=Path, help="scratch folder, kept (its corpus is reused)")
+    folder = parser.parse_args(argv).folder
+    root = folder if folder is not None else Path(tempfile.mkdtemp(prefix="jixiao-publish-"))
     corpus = root / "corpus"
     if not corpus.exists():
         corpus_of_size(corpus, 1000, 7, workers=2)
