@@ -124,6 +124,15 @@ TYPO_FIXED = "律师管理业务费"  # 律师管理业务经费 corrected: fuzz
 def test_a_typo_fixed_in_a_republished_table_keeps_the_project_id(sample_copy: Path, warehouse: Path) -> None:
     """The correction retires the printing it corrects before linking, so the linker saw nothing to continue: the
     corrected name was a new project and the old one was gone."""
+    _fix_a_typo(sample_copy, warehouse)
+
+
+@pytest.mark.usefixtures("pg_server")
+def test_a_typo_fixed_keeps_the_project_id_on_postgres(sample_copy: Path, pg_url: str) -> None:
+    _fix_a_typo(sample_copy, pg_url)
+
+
+def _fix_a_typo(sample_copy: Path, warehouse: str | Path) -> None:
     root = sample_copy.parent.parent
     assert _load(root, warehouse) == "succeeded"
     before = {key: pid for key, _, pid, _ in _ids(warehouse)}
