@@ -35,5 +35,8 @@
 # leading cells a text export drops restored, broken header cells and wrapped names joined, bracketed form labels;
 # fake-bold, white and Kangxi-radical PDF text, Word text hidden or whitened by a style, raised footnote marks;
 # an amount merged across several amount columns given to each; a bracket list leaving out its empty code cells,
-# or printing only untyped headings over items with values, read; full-width dashes in packed type codes
-PARSER_VERSION = 12
+# or printing only untyped headings over items with values, read; full-width dashes in packed type codes;
+# 13 (round 21): 单位自筹 and its kin as 其他资金, an unknown name under money in a header's lower row refused
+# naming it, three-row headers, packed items of a name and a glued value read when they part unambiguously,
+# un-numbered text in a last row no cut-off
+PARSER_VERSION = 13

@@ -7,7 +7,9 @@ Grammar of one item (full- or half-width punctuation, spaces optional)::
 The type codes may be left out (1、产出指标：数量指标：…): the names then decide the type, as in the other layouts.
 A code's dash may be full-width or an em dash (1－产出指标：11－数量指标：…, 1—产出指标：…).
 The types may be parted by / (1、1-产出指标/11-数量指标/…), and an item may print its name and value without a
-label, parted by a colon or an equals sign (…：培训人次：500人次, …/培训人次=≥500人次; half- or full-width).
+label, parted by a colon or an equals sign (…：培训人次：500人次, …/培训人次=≥500人次; half- or full-width), or
+nothing: the value glued to the name (…：培训人数200人次, 满意度≥90%). Items of no type and no label, numbered 1. 1、
+1． (1.完成率100%2.培训人数200人次3.满意度≥90%), are read when the split is unambiguous (see _plain_items).
 
 Items follow each other in numbering order. A ``。`` may stand inside a value, so an item ends
 only where the next number in sequence begins. The item's final ``。`` is punctuation and is
@@ -65,16 +67,21 @@ class ItemError(ValueError):
         super().__init__(f"indicator {seq}: {reason}")
         self.seq = seq
         self.text = text
+        self.reason = reason
 
 
 def split_items(cell: str) -> list[tuple[int, str]]:
     """Cut the cell at each item number that continues the 1, 2, 3 … sequence."""
     text = squash(strip_tags(cell))
     starts = _item_starts(text) or _other_starts(text)
+    if not starts and (plain := _plain_items(text)):
+        return plain  # 1.完成率100%2.培训人数200人次: no type, label, bracket or colon (see _plain_items)
     items = []
     for i, (seq, _, body_start) in enumerate(starts):
         end = starts[i + 1][1] if i + 1 < len(starts) else len(text)
         items.append((seq, text[body_start:end].strip().rstrip("|｜").rstrip()))  # 1、…。| 2、…: a drawn separator
+    if text and not starts and _NUMBER_FIRST.match(text) and ":" not in text and "：" not in text:
+        raise ItemError(1, text, UNPARTED)  # (a colon: types or a label the grammar does not know, as before)
     if text and not starts:
         raise ItemError(1, text, "no numbered indicator (N、) found")
     if starts and text[: starts[0][1]].strip():
@@ -129,6 +136,47 @@ def _other_starts(text: str) -> list[tuple[int, int, int]]:
     return starts
 
 
+# items of no type and no label, each a name and its value glued on (1.完成率100%2.培训人数200人次3.满意度≥90%): a
+# number of one or two digits glued to no digit or number mark before it, then 、 . or ．, then a name's first letter
+_PLAIN_MARK = re.compile(r"(?<![\d.,．，])(\d{1,2})\s*[、.．]\s*(?=[^\W\d_])")
+_NUMBER_FIRST = re.compile(r"\d{1,2}\s*(?:、|[.．](?!\d))")  # a cell that starts as a numbered list: 1、 1. (not 1.5)
+_ANY_MARK = re.compile(r"\d\s*[、.．]\s*(?=[^\W\d_])")  # any digit then a mark before a letter: 1002.培训 too
+
+
+UNPARTED = "items numbered 1. 2. … print no type or label, and their names and values cannot be parted unambiguously"
+
+
+def _plain_items(text: str) -> list[tuple[int, str]] | None:
+    """The items of a cell numbered 1. 2. 3. (or 、 ．) whose items print a name and a value glued on, nothing
+    between (1.完成率100%2.培训人数200人次3.满意度≥90%), or of a cell that is one such item unnumbered
+    (服务村居数≥100个); None unless the split is unambiguous: the cell starts with item 1, every number before a
+    mark and a letter is the next item's (1.完成率1002.培训… is 100 and item 2, or 1002 and no item 2: refused, as
+    is a 3. inside item 1), and every item reads as a name and a value (see _glued)."""
+    marks = list(_PLAIN_MARK.finditer(text))
+    if len(marks) != len(_ANY_MARK.findall(text)) or (marks and marks[0].start() != 0):
+        return None
+    if any(int(m[1]) != k for k, m in enumerate(marks, 1)):
+        return None
+    bounds = [(m.start(), m.end()) for m in marks] or [(0, 0)]
+    items = []
+    for k, (_, body_start) in enumerate(bounds):
+        body = text[body_start : bounds[k + 1][0] if k + 1 < len(bounds) else len(text)].strip()
+        if _glued(_without_end(body)) is None:
+            return None
+        items.append((k + 1, body))
+    return items
+
+
+def plain_list_cut_short(text: str) -> bool:
+    """Whether a list numbered 1. 2. … of items that print no type or label reads but for its last item, which may
+    have been cut off (…2.培训人数200人次3.满意, or 1、 alone); not when the numbers are out of sequence or glued to
+    digits (1.完成率1002.…), or an earlier item cannot be read."""
+    marks = list(_PLAIN_MARK.finditer(text))
+    if len(marks) != len(_ANY_MARK.findall(text)) or any(int(m[1]) != k for k, m in enumerate(marks, 1)):
+        return False
+    return len(marks) < 2 or _plain_items(text[: marks[-1].start()]) is not None
+
+
 def _run_on_start(text: str, mark: int, seq: int, body: int) -> int | None:
     """Where item ``seq``'s number starts when it runs on from the text before it (…100%2、1-产出指标：): the
     digits before the mark end with the number, they follow no boundary, and a level-1 type follows."""
@@ -180,6 +228,10 @@ def _item_fields(body: str) -> tuple | str:
         name, (period_text, annual_text) = m["name"], values
     elif (m := _ITEM_COLON.match(stripped)) is not None:
         name, period_text, annual_text = m["name"], None, m["value"]  # …慰问人次：12人 (the annual value)
+    elif (m := _ITEM_TYPED.match(stripped)) is not None and (glued := _glued(m["rest"])) is not None:
+        name, period_text, annual_text = glued[0], None, glued[1]  # …：11-数量指标：培训人数200人次
+    elif (glued := _glued(stripped)) is not None and "指标" not in glued[0]:
+        return _untyped(glued, body)  # 完成率100% (an item of 1.完成率100%2.…, or a cell of one)
     else:
         return _why_not(fold(stripped))
     if any(text and _RUN_TOGETHER.search(text) for text in (period_text, annual_text)):
@@ -187,7 +239,7 @@ def _item_fields(body: str) -> tuple | str:
     name = visible_name(name)  # 工程量<U+200B>完成率 is 工程量完成率 (see etl/transform/invisible.py)
     l1c, l2c = m["l1c"] or "", m["l2c"] or ""  # "" where the types are printed by name only
     key, misparented = resolve_type(l1c, m["l1n"], l2c, m["l2n"])
-    lenient = m.re is _ITEM_LOOSE or m.re is _ITEM_COLON
+    lenient = m.re is _ITEM_LOOSE or m.re is _ITEM_COLON or m.re is _ITEM_TYPED
     if lenient and key.startswith("?"):  # a lenient reading that found no known type: a misreading
         return _why_not(fold(stripped))
     period = parse_target_value(period_text or None, name)
@@ -196,6 +248,38 @@ def _item_fields(body: str) -> tuple | str:
         period, annual = _with_unit(period, unit), _with_unit(annual, unit)
     types = intern(l1c), intern(m["l1n"]), intern(l2c), intern(m["l2n"])  # one copy of each (see ITEM_CACHE_SIZE)
     return (*types, name, period, annual, body, key, misparented)
+
+
+_ITEM_TYPED = re.compile(_TYPES + r"(?P<rest>.+)$", re.S)  # the types, then what _glued reads
+# a name glued to its value: the value starts at the first digit or comparison sign (a sign or minus before the digit
+# is the value's, 增长率-5%), or at a comparison in words right before it (培训人数不少于200人次); the name holds no
+# digit, sign, colon, semicolon, slash or =, so there is one place to part them, and the value must read as a number
+_VALUE_SIGNS = "≥≤＞＜><≧≦⩾⩽＝="
+_GLUED_ITEM = re.compile(
+    rf"^(?P<name>[^\d{_VALUE_SIGNS}:：;；/／+\-－−]*?[^\W\d_)）])\s*"
+    rf"(?P<value>(?:不少于|不低于|不小于|不超过|不高于|不大于|不多于|至少|达到|达)?\s*(?:[{_VALUE_SIGNS}]|[-－−+]?\d).*)$",
+    re.S,
+)
+
+
+def _glued(text: str) -> tuple[str, str] | None:
+    """(name, value) of 完成率100%, 培训人数不少于200人次, 满意度≥90%; None when the text is no name and a number
+    glued on (a value of words, 群众满意; a name holding a digit, 12345热线接通率≥95%; a second item run in)."""
+    m = _GLUED_ITEM.match(text.strip())
+    if m is None or len(m["name"].strip()) < 2 or m["name"].endswith("第"):  # 第1季度完成: an ordinal, no target
+        return None
+    if parse_target_value(m["value"]).status != "quantitative":
+        return None
+    return m["name"].strip(), m["value"].strip()
+
+
+def _untyped(glued: tuple[str, str], body: str) -> tuple:
+    """_item_fields of an item that prints no type: its name and its value, the year's target (as an unlabelled
+    value is), of the type of no name (?-/-) the bracket lists' untyped items have."""
+    name, value = visible_name(glued[0]), glued[1]
+    key, misparented = resolve_type("", "", "", "")
+    period, annual = parse_target_value(None, name), parse_target_value(value, name)
+    return ("", "", "", "", name, period, annual, body, key, misparented)
 
 
 _RUN_TOGETHER = re.compile(r"(?:实施周期|年度)指标值\s*[:：]")

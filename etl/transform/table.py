@@ -256,14 +256,10 @@ def parse_grid(grid: Grid, year: int | None = None) -> SourceTable:
     if not grid.rows:
         reason = "no header row (项目名称 | 总计 | … | 绩效指标) found"
         raise TableRefused(grid.path, reason, kind=RefusalKind.NOT_A_TARGET_TABLE)
-    positions = header_positions(grid.rows[0].cells)[0]
     titles = frozenset(fold_key(line) for _, line in grid.preamble if line.strip())
     rows = [r for r in grid.rows[1:] if not _is_note(r, titles)]
-    header_rows = [grid.rows[0]]
-    if rows and (second := second_header_row(grid.rows[0].cells, rows[0].cells)):
-        positions = with_sub_header(positions, sub_header(second))  # a header on two rows: 项目资金 over 资金总额 | …
-        header_rows.append(GridRow(rows[0].line_no, second))
-        rows = rows[1:]
+    positions, header_rows, rows = header_block(grid.rows[0], rows)  # a header on two rows or three
+    refuse_unknown_sub_columns(grid.path, header_rows, rows, positions)
     positions = packed_value(positions)
     # an export of targets may print no amounts at all: its projects are read with 0 (the header says so)
     missing = [c for c in REQUIRED_COLUMNS if c not in positions and not (c == "total" and is_per_row(positions))]
@@ -315,7 +311,7 @@ def _refuse_a_second_table(table: SourceTable, rows: list[GridRow]) -> None:
             raise TableRefused(table.path, f"several tables in one file: {said}; load each from a file of its own")
 
 
-_MONEY = re.compile(r"资金|拨款|收入|预算|金额|经费|结转|结余|补助|投资")
+_MONEY = re.compile(r"资金|拨款|收入|预算|金额|经费|结转|结余|补助|投资|自筹|筹措|筹集")
 _NOT_A_PART = re.compile(r"中期|实施期|项目期|总投资|累计|上年|以前年度|三年|总额")
 
 
@@ -546,18 +542,95 @@ def _latin_seam(a: str, b: str) -> bool:
     return a[-1].isascii() and a[-1].isalpha() and b[0].isascii() and b[0].isalpha()
 
 
+# a label over the parts of the total in a header's row, naming no column itself: 总计 | 其中 over 财政拨款 | …
+_SPAN_LABEL = re.compile(r"^(?:其中:?|资金来源)$")
+MAX_HEADER_ROWS = 3  # 项目名称 | 资金情况 over 总计 | 其中 over 财政拨款 | 财政专户拨款 | 其他资金
+
+
 def sub_header(cells: list[str]) -> dict[str, int]:
-    """The second row of a two-row header (no project name, 2+ known column names, no amount): its columns."""
+    """A lower row of a header on two or three rows (no project name, no amount, 2+ known column names, or one and a
+    label over parts, 总计 | 其中): its columns."""
     if not cells or cells[0].strip() or any(_AMOUNTISH.match(c.strip()) for c in cells if c.strip()):
         return {}
     found = {}
+    spanning = False
     for i, cell in enumerate(cells):
         name = canonical_column(cell)[0] if cell.strip() else None
         if name and name not in found:
             found[name] = i
         elif name in PART_COLUMNS:  # 财政拨款 over 一般公共预算 | 政府性基金: see header_positions
             found[f"{name}+{i}"] = i
-    return found if len(found) >= 2 else {}
+        elif name is None and cell.strip():
+            spanning = spanning or _SPAN_LABEL.match(header_key(cell)) is not None
+    return found if len(found) >= 2 or (found and spanning) else {}
+
+
+def header_block(first: GridRow, rows: list[GridRow]) -> tuple[dict[str, int], list[GridRow], list[GridRow]]:
+    """The header's columns, its rows and the rows after it: the first row, and up to two rows under it that are
+    lower rows of the header (see sub_header), each read under the row above it (项目名称 | 资金情况 over 总计 | 其中
+    over 财政拨款 | 财政专户拨款 | 其他资金: a third row was read as a row of no project name, and its columns not
+    at all). A lower row's names stand for the columns under them: 其中's parts, not 资金情况, are the columns."""
+    positions = header_positions(first.cells)[0]
+    block = [first]
+    while len(block) < MAX_HEADER_ROWS and rows and (cells := second_header_row(block[-1].cells, rows[0].cells)):
+        positions = with_sub_header(positions, sub_header(cells))
+        block.append(GridRow(rows[0].line_no, cells))
+        rows = rows[1:]
+    return positions, block, rows
+
+
+def refuse_unknown_sub_columns(
+    path: Path, block: list[GridRow], rows: list[GridRow], positions: dict[str, int]
+) -> None:
+    """A header's lower row naming a column the map does not know under money (其中 over 财政拨款 | 单位自筹), its
+    column holding amounts: refused, naming it, to be added to the map. Such a row, with one known name, was no
+    header row: it was rejected and its known parts left unread too; with two, the column's amounts were left out.
+    The row under the header is one of its rows by every other sign: an empty first cell, no amount, a known name."""
+    lower = list(block)
+    if rows and len(block) < MAX_HEADER_ROWS and (cells := _lower_row(block[-1].cells, rows[0].cells, _header_like)):
+        lower.append(GridRow(rows[0].line_no, cells))
+    known = set(positions.values())
+    for k in range(1, len(lower)):
+        for i, cell in enumerate(lower[k].cells):
+            if i in known or not _unknown_money(cell, _label_over(lower[k - 1].cells, i)):
+                continue
+            held = next((r for r in rows if _nonzero_amount(_at(r.cells, i))), None)
+            if held is not None:
+                amount = f"line {held.line_no}: {squash(held.cells[i])}"
+                said = f"column {squash(cell)!r} in row {k + 1} of the header holds amounts ({amount})"
+                reason = f"{said} but is no column the map knows: add its name to etl/extract/columns.csv"
+                raise TableRefused(path, reason, lower[k].line_no, RefusalKind.UNSUPPORTED_LAYOUT)
+
+
+def _header_like(cells: list[str]) -> bool:
+    """A row that reads as a header's lower row but for names the map does not know: an empty first cell, two or
+    more names, no amount, and a name the map knows among them."""
+    filled = [c for c in cells if c.strip()]
+    if not cells or cells[0].strip() or len(filled) < 2 or any(_AMOUNTISH.match(c.strip()) for c in filled):
+        return False
+    return any(canonical_column(c)[0] for c in filled)
+
+
+def _label_over(above: list[str], i: int) -> str:
+    """The header cell over column i in the row above: its own, else the nearest to its left (a label spanning it)."""
+    return next((above[j] for j in range(min(i, len(above) - 1), -1, -1) if above[j].strip()), "")
+
+
+def _unknown_money(cell: str, over: str) -> bool:
+    """Whether a header cell names no column the map knows but money: by its words (自主筹措), or under a label of
+    money (其中, 资金来源, an amount column's name)."""
+    key = header_key(cell)
+    if not key or canonical_column(cell)[0] is not None or _SPAN_LABEL.match(key) or _REMARK.search(key):
+        return False
+    label = canonical_column(over)[0] if over.strip() else None
+    return bool(_MONEY.search(cell)) or label in AMOUNT_COLUMNS or bool(_SPAN_LABEL.match(header_key(over)))
+
+
+_REMARK = re.compile(r"备注|说明")  # a remark's column under 项目资金 (a number in it is no amount of the table's)
+
+
+def _nonzero_amount(text: str) -> bool:
+    return _is_amount(squash(text)) and _nonzero(text)
 
 
 def second_header_row(header: list[str] | None, cells: list[str]) -> list[str] | None:
@@ -565,7 +638,13 @@ def second_header_row(header: list[str] | None, cells: list[str]) -> list[str] |
     leaves out a row's empty first cells prints 总计 | 财政拨款 | … under 项目名称 | 项目资金 | | | …: read as a 总计
     row (refused, '财政拨款' is not a number); its cells are put back under the label spanning them (项目资金 and the
     empty cells after it), the only place they fit."""
-    if sub_header(cells):
+    return _lower_row(header, cells, lambda row: bool(sub_header(row)))
+
+
+def _lower_row(header: list[str] | None, cells: list[str], fits: Callable[[list[str]], bool]) -> list[str] | None:
+    """The cells as a lower row of the header that ``fits`` takes: as they are, or with the empty first cells a text
+    export left out put back, its first cell under a label of the row above and the others under empty cells."""
+    if fits(cells):
         return cells
     if not header or not cells or not cells[0].strip():
         return None
@@ -573,7 +652,7 @@ def second_header_row(header: list[str] | None, cells: list[str]) -> list[str] |
         shifted = [""] * shift + cells
         filled = [i for i, c in enumerate(shifted) if c.strip()]
         under = [_at(header, i).strip() for i in filled]
-        if under[0] and not any(under[1:]) and sub_header(shifted):
+        if under[0] and not any(under[1:]) and fits(shifted):
             return shifted
     return None
 
@@ -588,12 +667,10 @@ def with_sub_header(positions: dict[str, int], sub: dict[str, int]) -> dict[str,
 
 
 def header_columns(rows: list[GridRow]) -> dict[str, int]:
-    """The header's columns, with its second row's when it has one (see sub_header)."""
-    positions = header_positions(rows[0].cells)[0] if rows else {}
-    second = next((r for r in rows[1:] if not _is_note(r)), None)
-    if second is not None and (cells := second_header_row(rows[0].cells, second.cells)):
-        return packed_value(with_sub_header(positions, sub_header(cells)))
-    return packed_value(positions)
+    """The header's columns, with its lower rows' when it has them (see header_block)."""
+    if not rows:
+        return {}
+    return packed_value(header_block(rows[0], [r for r in rows[1:] if not _is_note(r)])[0])
 
 
 _INDICATOR_NAMING = frozenset({"indicators", "indicator_name", "level1", "level2", "period_value"})

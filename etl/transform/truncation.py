@@ -7,7 +7,7 @@ import re
 from etl.model import GridRow, SourceTable, TableRefused
 from etl.text import squash, strip_tags
 from etl.transform.header import without_unit_lines
-from etl.transform.indicators import ItemError, parse_item, split_items
+from etl.transform.indicators import UNPARTED, ItemError, parse_item, plain_list_cut_short, split_items
 from etl.transform.page_totals import PAGE_KINDS
 
 _OPEN_TAG = re.compile(r"<[^<>]*$")
@@ -22,11 +22,20 @@ def _key_column(positions: dict[str, int]) -> int:
     return max(positions.values())
 
 
+# a packed cell cut off inside its first item still begins with its number: 1、 1. 1) (1) ①, or 1 or ( cut before the
+# rest of it; 100%完成 or 2024年… begins with no item number
+_NUMBERED = re.compile(r"^\s*(?:\d{1,2}\s*(?:[、.．)）]|$)|[(（]\s*(?:\d|$)|[\u2460-\u2473])")
+
+
 def _last_item_broken(packed: str) -> bool:
+    """Whether the last item of the cell was cut off. A cell of text that numbers no item (群众法律意识明显提升 under
+    a lone 指标值 column) is not a list cut off: it is read, or rejected with its reason, as it is in any other row."""
     try:
         items = split_items(packed)
-    except ItemError:
-        return True
+    except ItemError as err:
+        if err.reason == UNPARTED:  # 1.完成率100%2.…: cut only when every item but the last reads
+            return plain_list_cut_short(packed)
+        return bool(_NUMBERED.match(packed))
     if not items:
         return False
     try:
