@@ -22,6 +22,8 @@ from typing import NamedTuple
 
 from lxml import etree
 
+from etl.extract import docx_table_style
+from etl.extract.docx_table_style import TableStyle
 from etl.extract.encoding import sha256_of
 from etl.extract.grid_rows import Budget, NumberedRow, has_header, join_tables, split_rows, with_spans
 from etl.extract.hidden_rows import shown
@@ -369,6 +371,17 @@ class _Styles:
             self._cache[sid, "color"] = next((s.color for s in self._chain(sid) if s.colored), None)
         return self._cache[sid, "color"]  # type: ignore[return-value]
 
+    def table_style(self, sid: str | None) -> TableStyle:
+        """A table style's text colours and band sizes (docx_table_style), read once."""
+        if (sid, "table") not in self._cache:
+            chain, seen, at = [], set(), sid
+            while at is not None and at in self.by_id and at not in seen and len(seen) < 64:
+                seen.add(at)
+                chain.append(self.by_id[at])
+                at = self.own(at).based
+            self._cache[sid, "table"] = docx_table_style.table_style(chain)
+        return self._cache[sid, "table"]  # type: ignore[return-value]
+
     def shades(self, sid: str | None) -> bool:
         """Whether the style (or one it is based on) shades anything: a table style's shading of any part of the
         table (its header row, banded rows) counts for the whole table."""
@@ -432,20 +445,72 @@ def _placeholders(body: etree._Element) -> list[etree._Element]:
 def _unshown_runs(body: etree._Element, styles: _Styles, any_white: bool) -> Iterator[etree._Element]:
     """The runs hide_styled hides, found in one walk of the body (a stack of the paragraphs, cells and tables around
     each run)."""
-    paragraphs: list[tuple[str | None, bool]] = []  # (style, shaded) of the paragraphs around, innermost last
+    paragraphs: list[_Paragraph] = []  # the paragraphs around, innermost last
     shaded = [False]  # whether a cell or table around shades its text
+    tables = _Tables(styles)
     for event, el in etree.iterwalk(body, events=("start", "end"), tag=_WALKED):
         if el.tag == f"{W}r":
             if event == "start" and paragraphs and _unshown(el, paragraphs[-1], shaded[-1], styles, any_white):
                 yield el
         elif event == "end":
             (paragraphs if el.tag == f"{W}p" else shaded).pop()
+            tables.leave(el)
         elif el.tag == f"{W}p":
             pr = el.find(f"{W}pPr")
             sid = _style_id(pr, "pStyle") or styles.default_paragraph
-            paragraphs.append((sid, _shades(pr) or styles.shades(sid)))
+            paragraphs.append(_Paragraph(sid, _shades(pr) or styles.shades(sid), tables.colors[-1]))
         else:
             shaded.append(shaded[-1] or _container_shades(el, styles))
+            tables.enter(el)
+
+
+class _Paragraph(NamedTuple):
+    style: str | None
+    shaded: bool
+    table_colors: frozenset[str | None] | None  # what its table's style may colour it (None: in no table)
+
+
+class _Table:
+    """A table being walked: its style's colours and w:tblLook, its rows, where the walk is."""
+
+    def __init__(self, table: etree._Element, styles: _Styles) -> None:
+        pr = table.find(f"{W}tblPr")
+        sid = _style_id(pr, "tblStyle") or styles.default_table
+        self.style = styles.table_style(sid)
+        self.flags = docx_table_style.look(pr)
+        self.rows = sum(1 for _ in _children(table, "tr"))
+        self.row, self.col = -1, 0
+
+
+class _Tables:
+    """The tables around the walk, and the colours their styles may give the cells around it (docx_table_style)."""
+
+    def __init__(self, styles: _Styles) -> None:
+        self.styles = styles
+        self.tables: list[_Table] = []
+        self.colors: list[frozenset[str | None] | None] = [None]
+
+    def enter(self, el: etree._Element) -> None:
+        if el.tag == f"{W}tbl":
+            self.tables.append(_Table(el, self.styles))
+        elif el.tag == f"{W}tr" and self.tables:
+            table = self.tables[-1]
+            table.row, table.col = table.row + 1, _grid_before(el)
+        elif el.tag == f"{W}tc" and self.tables:
+            table = self.tables[-1]
+            last = next(el.itersiblings(f"{W}tc"), None) is None
+            place = docx_table_style.Place(table.row, table.col, table.row == table.rows - 1, last)
+            table.col += _span(el)[0]
+            found = docx_table_style.colors(table.flags, table.style, place) if table.style.colors else None
+            self.colors.append(found)
+        elif el.tag == f"{W}txbxContent":
+            self.colors.append(None)
+
+    def leave(self, el: etree._Element) -> None:
+        if el.tag == f"{W}tbl" and self.tables:
+            self.tables.pop()
+        elif (el.tag == f"{W}tc" and self.tables) or el.tag == f"{W}txbxContent":
+            self.colors.pop()
 
 
 def _container_shades(el: etree._Element, styles: _Styles) -> bool:
@@ -460,14 +525,12 @@ def _container_shades(el: etree._Element, styles: _Styles) -> bool:
     return sid is not None and styles.shades(sid)
 
 
-def _unshown(
-    run: etree._Element, paragraph: tuple[str | None, bool], shaded: bool, styles: _Styles, any_white: bool
-) -> bool:
+def _unshown(run: etree._Element, paragraph: _Paragraph, shaded: bool, styles: _Styles, any_white: bool) -> bool:
     pr = run.find(f"{W}rPr")
     own = _on(pr.find(f"{W}vanish")) if pr is not None else None
     if own:
         return False  # hidden already (_hidden)
-    psid, pshaded = paragraph
+    psid, pshaded, table_colors = paragraph
     rsid = _style_id(pr, "rStyle")
     if own is None and styles.vanish ^ styles.vanish_of(psid) ^ (rsid is not None and styles.vanish_of(rsid)):
         return True  # a run's own w:vanish, on or off, decides alone
@@ -477,6 +540,8 @@ def _unshown(
     color = own.get(f"{W}val") if own is not None else None
     for source in (rsid, psid):
         color = color or (styles.color_of(source) if source is not None else None)
+    if color is None and table_colors:  # under the paragraph's and run's colours, the table style's (if it sets one)
+        return all(_white(option or styles.color) for option in table_colors)
     return _white(color or styles.color)
 
 

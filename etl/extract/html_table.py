@@ -36,6 +36,7 @@ from etl.extract.grid_rows import (
     with_spans,
 )
 from etl.extract.hidden_rows import HiddenCells, PageHiding, drop_marked_rows, shown
+from etl.extract.html_spans import Covered
 from etl.model import AMOUNT_UNITS_OR_SHORT, Grid, RefusalKind, TableRefused
 
 _SKIP_TEXT_IN = {"script", "style", "head", "title", "noscript"}
@@ -296,21 +297,22 @@ def _place(col: int, across: int, collapsed: frozenset[int]) -> int | None:
 
 def _row_cells(
     tr: html.HtmlElement,
-    pending: dict[int, int],
+    pending: Covered,
     budget: Budget,
     reading: Reading,
     collapsed: frozenset[int] = frozenset(),
     spans: dict[int, int] | None = None,
     rest: int = 0,
 ) -> list[str]:
-    """A row's cells, the columns a rowspan above covers empty; a cell the page hides is not read (the cells after it
-    move left, as a browser shows them), nor one in collapsed columns only (left empty, the column taken out after).
-    Each cell spanning columns is added to spans: the column its text is in -> the column after its last (see
-    _shown_spans)."""
+    """A row's cells, the columns a rowspan above covers empty (and those right of its last cell: see
+    html_spans.Covered); a cell the page hides is not read (the cells after it move left, as a browser shows them),
+    nor one in collapsed columns only (left empty, the column taken out after). Each cell spanning columns is added
+    to spans: the column its text is in -> the column after its last (see _shown_spans)."""
     cells: list[str] = []
     footnotes: list[Footnote] = []
     col = 0
     hiding = reading.hiding
+    pending.start_row()
     for td in tr.xpath("./td | ./th"):
         if hiding is not None and hiding.hides(td):
             if text := " ".join(td.text_content().split()):
@@ -318,10 +320,7 @@ def _row_cells(
             continue
         if reading.hidden_inside and (inside := reading.hidden_inside.get(td)):
             reading.hidden_text += _drop_hidden(inside, tr)
-        while pending.get(col, 0) > 0:
-            cells.append("")
-            pending[col] -= 1
-            col += 1
+        col = pending.skip(cells, col)
         down = _span(td, "rowspan", rest) - 1
         across = _span(td, "colspan")
         budget.add(across, rows=0)
@@ -330,11 +329,11 @@ def _row_cells(
             reading.hidden_cells.append(f"line {tr.sourceline or 0} {text[:40]!r}")
         for i in range(col, col + across):
             cells.append(cell_text(td, footnotes) if i == at else "")
-            if down:
-                pending[i] = down
+        pending.cover(col, across, down)
         if across > 1 and at is not None and spans is not None:
             spans[at] = col + across
         col += across
+    pending.end_row(cells)
     for marked, base, amount in footnotes:
         (reading.footnotes if amount else reading.text_footnotes).append(
             f"line {tr.sourceline or 0} {marked!r} read as {base[:40]}"
@@ -394,23 +393,14 @@ def table_rows(
     budget = budget or Budget(Path("(table)"))
     reading = reading or Reading()
     rows: list[NumberedRow] = []
-    pending: dict[int, int] = {}  # column -> rows still covered by a rowspan above
+    pending = Covered(budget)  # the columns rowspans above cover
     collapsed = collapsed_columns(table, reading.hiding)
     order = sorted(collapsed)
     trs = table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
     for number, (tr, rest) in enumerate(zip(trs, _rows_after(trs), strict=True), start=1):
         spans: dict[int, int] = {}
         cells = _row_cells(tr, pending, budget, reading, collapsed, spans, rest)
-        # columns to the right still covered from above (found once a row: a scan of them for each column was
-        # quadratic, and 40 cells colspan=rowspan=1000 over 1,000 empty rows, 10 KB, ran for ever)
-        col = len(cells)
-        last = max((c for c, v in pending.items() if v > 0), default=-1)
-        budget.add(max(0, last + 1 - col))
-        for c in range(col, last + 1):
-            if pending.get(c, 0) > 0:
-                pending[c] -= 1
-            cells.append("")
-        pending = {c: v for c, v in pending.items() if v > 0}
+        budget.add(0)  # (a row)
         cells = with_spans(_shown_columns(cells, collapsed), _shown_spans(spans, order))
         if reading.hides_row(tr):
             cells = HiddenCells(cells)

@@ -177,6 +177,7 @@ def read_pdf(path: Path, data: bytes) -> Grid:
     from pdfminer.pdfparser import PDFSyntaxError
 
     from etl.extract.pdf_bounds import LayoutBudget, lay_out
+    from etl.extract.pdf_layers import groups_off
 
     try:
         with _pdfminer_quiet(), _opened(data) as pdf:
@@ -185,10 +186,10 @@ def read_pdf(path: Path, data: bytes) -> Grid:
             pages = pdf.pages
             if not pages:  # was refused as a scanned PDF
                 raise TableRefused(path, "PDF with no pages")
-            budget = LayoutBudget(path, len(data))
+            budget, off = LayoutBudget(path, len(data)), groups_off(pdf.doc.catalog)  # (layers switched off)
             marks: list[str] = []
             for n, page in enumerate(pages, start=1):  # within the budget, before anything looks at a page
-                marks += [f"page {n} {mark}" for mark in lay_out(page, budget)]  # (etl/extract/pdf_bounds.py)
+                marks += [f"page {n} {mark}" for mark in lay_out(page, budget, off)]  # (etl/extract/pdf_bounds.py)
             if not any(page.chars for page in pages):
                 raise TableRefused(
                     path,

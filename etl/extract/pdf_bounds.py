@@ -26,10 +26,13 @@ from typing import Any
 
 from pdfminer.layout import LTChar, LTContainer, LTCurve, LTImage
 from pdfminer.pdfinterp import PDFPageInterpreter
-from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream, stream_value
+from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream, resolve1, stream_value
+from pdfminer.psparser import literal_name
 from pdfplumber.page import Page, PDFPageAggregatorWithMarkedContent
 
 from etl.extract.invisible import AMOUNT_SHAPED, AMOUNT_WITH_POINT, FOOTNOTE_MARK, is_white_rgb
+from etl.extract.pdf_cover import UNKNOWN, Box, clipped, covered, rectangle, see_through
+from etl.extract.pdf_layers import Layers, groups_off
 from etl.model import TableRefused
 
 CONTENT_PER_BYTE = 32  # content streams inflate 2-5 times in the fixtures (reportlab), ~10 at most in practice
@@ -96,12 +99,17 @@ class _CountingDevice(PDFPageAggregatorWithMarkedContent):
     """pdfplumber's page device, counting what it is given to draw, and which characters it draws invisibly or in
     white."""
 
-    def __init__(self, budget: LayoutBudget, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, budget: LayoutBudget, layers: Layers, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.budget = budget
+        self.budget, self.layers = budget, layers
         self.hiding = self.whitening = False
         self.invisible: set[int] = set()  # id() of the characters drawn in an invisible rendering mode
         self.white: set[int] = set()  # id() of those painted white only (what shows them is decided later)
+        self.unseen: set[int] = set()  # id() of those drawn in a layer switched off (etl/extract/pdf_layers.py)
+        self.drawn: list[LTChar] = []  # the characters drawn, in order, and the white boxes drawn after them
+        self.covers: list[tuple[Box, int]] = []  # (etl/extract/pdf_cover.py)
+        self.over: tuple[bool, Box | None] = (False, None)  # what fills paint through (see-through, clip): _Interpreter
+        self.in_form = self._painting = 0
         self.shown = 0
 
     def render_string(self, textstate: Any, seq: Any, ncs: Any, graphicstate: Any) -> None:
@@ -118,31 +126,105 @@ class _CountingDevice(PDFPageAggregatorWithMarkedContent):
 
     def render_char(self, *args: Any, **kwargs: Any) -> float:
         adv: float = super().render_char(*args, **kwargs)
-        if self.hiding:
+        if self.layers.hiding:
+            self.unseen.add(id(self.cur_item._objs[-1]))
+        elif self.hiding:
             self.invisible.add(id(self.cur_item._objs[-1]))
         else:
             self.shown += 1
+            self.drawn.append(self.cur_item._objs[-1])
             if self.whitening:
                 self.white.add(id(self.cur_item._objs[-1]))
         return adv
 
     def paint_path(self, gstate: Any, stroke: bool, fill: bool, evenodd: bool, path: Any) -> None:
         self.budget.draw(max(1, len(path)))
-        super().paint_path(gstate, stroke, fill, evenodd, path)
+        if self.layers.hiding:
+            return
+        self._painting += 1  # (pdfminer paints a path of several parts a part at a time, through this method)
+        try:
+            super().paint_path(gstate, stroke, fill, evenodd, path)
+        finally:
+            self._painting -= 1
+        if fill and not (self._painting or self.in_form) and (box := self._cover(gstate, path)) is not None:
+            self.covers.append((box, len(self.drawn)))
+
+    def _cover(self, gstate: Any, path: Any) -> Box | None:
+        """The box a filled path covers what was drawn before with: a rectangle filled white, opaque, cut to the
+        clip; None for any other (pdf_cover)."""
+        through, clip = self.over
+        if through or not _painted_white(gstate, 0) or (box := rectangle(path, self.ctm)) is None:
+            return None
+        return None if (box := clipped(box, clip)) == UNKNOWN else box
 
     def render_image(self, name: str, stream: PDFStream) -> None:
         self.budget.draw(1)
-        super().render_image(name, stream)
+        if not self.layers.hiding:
+            super().render_image(name, stream)
 
 
 class _CountingInterpreter(PDFPageInterpreter):
-    """Counts the content streams it executes; a form's sub-interpreter is the same class (dup) on the same device."""
+    """Counts the content streams it executes; a form's sub-interpreter is the same class (dup) on the same device.
+    Tells the device the marked-content sections of layers (etl/extract/pdf_layers.py) and what a fill paints over
+    (etl/extract/pdf_cover.py), which pdfminer does not follow: the graphics state's alpha, soft mask and blend mode
+    (gs) and its clipping path (W), saved and restored with it (q, Q)."""
 
     device: _CountingDevice
 
     def execute(self, streams: Any) -> None:
         self.device.budget.execute(list(streams))
         super().execute(streams)
+
+    def init_state(self, ctm: Any) -> None:
+        super().init_state(ctm)
+        self.over: tuple[bool, Box | None] = (False, None)
+        self.saved: list[tuple[bool, Box | None]] = []
+        self.device.over = self.over
+
+    def _set(self, see_through: bool, clip: Box | None) -> None:
+        self.over = self.device.over = (see_through, clip)
+
+    def do_q(self) -> None:
+        super().do_q()
+        self.saved.append(self.over)
+
+    def do_Q(self) -> None:
+        super().do_Q()
+        if self.saved:
+            self._set(*self.saved.pop())
+
+    def do_gs(self, name: Any) -> None:
+        if (through := see_through(self.resources, name)) is not None:
+            self._set(through, self.over[1])
+
+    def do_W(self) -> None:
+        box = rectangle(self.curpath, self.ctm)
+        self._set(self.over[0], UNKNOWN if box is None else clipped(box, self.over[1]))
+
+    do_W_a = do_W
+
+    def do_BMC(self, tag: Any) -> None:
+        self.device.layers.begin(tag, None, self.resources)
+        super().do_BMC(tag)
+
+    def do_BDC(self, tag: Any, props: Any) -> None:
+        self.device.layers.begin(tag, props, self.resources)
+        super().do_BDC(tag, props)
+
+    def do_EMC(self) -> None:
+        self.device.layers.end()
+        super().do_EMC()
+
+    def do_Do(self, xobjid: Any) -> None:
+        xobject = self.xobjmap.get(literal_name(xobjid))
+        if self.device.layers.hiding or (xobject is not None and self.device.layers.hides(resolve1(xobject))):
+            return
+        self.device.in_form += 1
+        try:
+            super().do_Do(xobjid)
+        finally:
+            self.device.in_form -= 1
+            self.device.over = self.over
 
 
 def _drop(layout: LTContainer, unwanted: set[int]) -> None:
@@ -154,7 +236,7 @@ def _drop(layout: LTContainer, unwanted: set[int]) -> None:
         stack.extend(obj for obj in container._objs if isinstance(obj, LTContainer))
 
 
-def lay_out(page: Page, budget: LayoutBudget) -> list[str]:
+def lay_out(page: Page, budget: LayoutBudget, off: frozenset[int] | None = None) -> list[str]:
     """Build the page's layout as pdfplumber's Page.layout does (pdfplumber 0.11), within the budget, and leave it
     where Page.layout finds it (its cache, ``_layout``): every later look at the page uses it.
 
@@ -164,10 +246,14 @@ def lay_out(page: Page, budget: LayoutBudget) -> list[str]:
     coloured fill or image is left out too (white on the paper), and a character drawn again over itself (fake bold)
     is read once; a Kangxi radical or compatibility ideograph a font's ToUnicode map gives for an ideograph is read
     as that ideograph (fold_radicals); a footnote marker raised after an amount is left out, and noted (the notes are
-    returned), or written ^(…) (mark_raised)."""
-    device = _CountingDevice(budget, page.pdf.rsrcmgr, pageno=page.page_number, laparams=page.pdf.laparams)
+    returned), or written ^(…) (mark_raised). Text in a layer the document switches off (``off``: its groups, read
+    from the catalog when not given) is not read, nor text under a white box drawn over it (pdf_cover)."""
+    layers = Layers(groups_off(page.pdf.doc.catalog) if off is None else off, budget.draw)
+    device = _CountingDevice(budget, layers, page.pdf.rsrcmgr, pageno=page.page_number, laparams=page.pdf.laparams)
     _CountingInterpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
     layout = device.get_result()
+    if unread := device.unseen | (covered(device.drawn, device.covers) if device.covers else set()):
+        _drop(layout, unread)
     if device.invisible and device.shown:
         _drop(layout, _among_shown(layout, device.invisible))
     if device.white:

@@ -1,0 +1,140 @@
+"""The text colour a Word table style gives a cell's text (imported by etl.extract.docx).
+
+Word applies a table's style (w:tblStyle, else the default table style) under the paragraph's and run's own: the
+document defaults, then the table style, then the paragraph style, the character style and the run's own properties
+(ECMA-376 17.7.2). A table style sets a colour for the whole table (its w:rPr) and for the parts of the table its
+conditional formats name (w:tblStylePr: the first or last row or column, odd and even bands of rows or columns, the
+corner cells), each applied over the one before in this order, and only those the table's w:tblLook turns on. A table
+style whitening its text over no fill left the text read, unseen in Word.
+
+What cannot be told is not taken for white: a conditional format whose switch the table does not set (no w:tblLook)
+or a corner cell's (whose switches Word combines in ways not written down) may apply or not, and the text is white
+only if it is white either way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from lxml import etree
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# the conditional formats in the order Word applies them, each over the ones before
+CONDITIONS = (
+    "wholeTable", "band1Vert", "band2Vert", "band1Horz", "band2Horz", "firstCol", "lastCol", "firstRow", "lastRow",
+    "neCell", "nwCell", "seCell", "swCell",
+)  # fmt: skip
+_LOOK_BITS = {"firstRow": 0x20, "lastRow": 0x40, "firstColumn": 0x80, "lastColumn": 0x100, "noHBand": 0x200,
+              "noVBand": 0x400}  # fmt: skip
+_TRUE = frozenset({"1", "true", "on"})
+
+
+class TableStyle(NamedTuple):
+    """A table style's text colours (condition -> w:color's w:val; only the conditions that set one) and band sizes."""
+
+    colors: dict[str, str | None]
+    row_band: int
+    col_band: int
+
+
+def table_style(chain: list[etree._Element]) -> TableStyle:
+    """The colours and band sizes of a table style, from its chain of styles (itself first, then what it is based
+    on): a style's own setting over its base's."""
+    colors: dict[str, str | None] = {}
+    sizes = {"tblStyleRowBandSize": 1, "tblStyleColBandSize": 1}
+    for style in reversed(chain):
+        if (color := style.find(f"{W}rPr/{W}color")) is not None:
+            colors["wholeTable"] = color.get(f"{W}val")
+        for part in style.iterchildren(f"{W}tblStylePr"):
+            if (color := part.find(f"{W}rPr/{W}color")) is not None and part.get(f"{W}type") in CONDITIONS:
+                colors[part.get(f"{W}type")] = color.get(f"{W}val")  # type: ignore[index]
+        for name in sizes:
+            if (size := style.find(f"{W}tblPr/{W}{name}")) is not None:
+                sizes[name] = _number(size.get(f"{W}val"), sizes[name])
+    return TableStyle(colors, sizes["tblStyleRowBandSize"], sizes["tblStyleColBandSize"])
+
+
+def _number(text: str | None, default: int) -> int:
+    try:
+        return max(1, min(int(text or ""), 1000))
+    except ValueError:
+        return default
+
+
+def look(table_pr: etree._Element | None) -> dict[str, bool] | None:
+    """The table's w:tblLook switches (its attributes, or the older hexadecimal w:val); None without one."""
+    found = table_pr.find(f"{W}tblLook") if table_pr is not None else None
+    if found is None:
+        return None
+    try:
+        bits = int(found.get(f"{W}val") or "0", 16)
+    except ValueError:
+        bits = 0
+    flags = {}
+    for name, bit in _LOOK_BITS.items():
+        value = found.get(f"{W}{name}")
+        flags[name] = value.lower() in _TRUE if value is not None else bool(bits & bit)
+    return flags
+
+
+class Place(NamedTuple):
+    """Where a cell is: its row and grid column, and whether it is in the table's last row, its row's last cell."""
+
+    row: int
+    col: int
+    last_row: bool
+    last_col: bool
+
+
+def _bands(index: int, size: int, header: bool | None, off: bool | None) -> tuple[bool | None, bool | None]:
+    """Whether the odd and even band (of rows or columns) apply at ``index`` (True, False, None: may or may not)."""
+    if off is True:
+        return False, False
+    if off is None or header is None:
+        return None, None
+    at = index - (1 if header else 0)
+    if at < 0:
+        return False, False
+    odd = (at // size) % 2 == 0
+    return odd, not odd
+
+
+def applying(flags: dict[str, bool] | None, style: TableStyle, place: Place) -> Iterator[tuple[str, bool | None]]:
+    """The conditions that apply to the cell (True) or may (None), in Word's order."""
+
+    def flag(name: str) -> bool | None:
+        return None if flags is None else flags[name]
+
+    first_row, first_col = place.row == 0, place.col == 0
+    band1v, band2v = _bands(place.col, style.col_band, flag("firstColumn"), flag("noVBand"))
+    band1h, band2h = _bands(place.row, style.row_band, flag("firstRow"), flag("noHBand"))
+    positions: dict[str, tuple[bool, bool | None]] = {
+        "wholeTable": (True, True),
+        "band1Vert": (True, band1v),
+        "band2Vert": (True, band2v),
+        "band1Horz": (True, band1h),
+        "band2Horz": (True, band2h),
+        "firstCol": (first_col, flag("firstColumn")),
+        "lastCol": (place.last_col, flag("lastColumn")),
+        "firstRow": (first_row, flag("firstRow")),
+        "lastRow": (place.last_row, flag("lastRow")),
+        "neCell": (first_row and place.last_col, None),
+        "nwCell": (first_row and first_col, None),
+        "seCell": (place.last_row and place.last_col, None),
+        "swCell": (place.last_row and first_col, None),
+    }
+    for name in CONDITIONS:
+        there, on = positions[name]
+        if there and on is not False and name in style.colors:
+            yield name, on
+
+
+def colors(flags: dict[str, bool] | None, style: TableStyle, place: Place) -> frozenset[str | None]:
+    """The colours the table style may give the cell's text (None: it gives none, the document's default shows)."""
+    found: set[str | None] = set()
+    for name, on in reversed(list(applying(flags, style, place))):
+        found.add(style.colors[name])
+        if on:
+            return frozenset(found)
+    return frozenset(found | {None})
