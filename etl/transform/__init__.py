@@ -38,5 +38,6 @@
 # or printing only untyped headings over items with values, read; full-width dashes in packed type codes;
 # 13 (round 21): 单位自筹 and its kin as 其他资金, an unknown name under money in a header's lower row refused
 # naming it, three-row headers, packed items of a name and a glued value read when they part unambiguously,
-# un-numbered text in a last row no cut-off
+# un-numbered text in a last row no cut-off; PDF text in a layer switched off or under a white box drawn after it
+# not read, a Word table style's text colour read, HTML rowspans counted in the cell budget
 PARSER_VERSION = 13
