@@ -208,6 +208,29 @@ def test_a_three_row_header_of_a_workbook_or_a_page_is_read(tmp_path: Path, make
     assert _amounts(table) == THREE_ROW_READ and table.rejects == [] and table.reconciled
 
 
+def test_an_amount_merged_across_amount_columns_under_a_three_row_header_is_given_to_each(tmp_path: Path) -> None:
+    """A workbook's 总计 merged across 财政拨款 under a three-row header: the part is the total (round 20's rule for
+    merged amounts). before: the columns were found from the header's first two rows only, 财政拨款 (named in the
+    third) was no amount column, and the part loaded as 0 with no word."""
+    import openpyxl
+
+    from etl.transform.pipeline import run_file
+
+    path = _three_row_book(filed(tmp_path, "table.xlsx"))
+    book = openpyxl.load_workbook(path)
+    sheet = book.active
+    for row in range(7, 10):  # 合计, the department's subtotal and the project: 20.00 all 财政拨款
+        for column, value in zip("BCDE", (20.0, None, None, None), strict=True):
+            sheet[f"{column}{row}"] = value
+        sheet.merge_cells(f"B{row}:C{row}")
+    book.save(path)
+    table = run_file(path)
+    assert isinstance(table, SourceTable), table
+    fiscal = {"total": Decimal(20), "fiscal": Decimal(20)}
+    assert _amounts(table) == [("法律援助经费", fiscal), ("合计", fiscal), ("某区司法局", fiscal)]
+    assert table.reconciled and any("merged across amount columns" in note for note in table.notes)
+
+
 # --- part 3: packed items that print a name and a value glued on --------------------------------------------------
 
 HEADER = [["项目名称", "总计", "财政拨款", "财政专户拨款", "其他资金", "绩效目标", "绩效指标"]]

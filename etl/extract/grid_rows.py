@@ -69,7 +69,7 @@ def split_rows(
             kept.append(GridRow(line_no, cells))
             continue
         if isinstance(raw, SpannedCells):
-            if len(grid) < 2:  # the header row's spans, or its second row's (see amount_columns)
+            if len(grid) < HEADER_ROWS:  # the spans of the header row, or of a row under it (see amount_columns)
                 spread.heads[len(grid)] = raw.spans
             if grid:
                 cells = spread.amounts(grid, line_no, cells, raw.spans)
@@ -105,8 +105,9 @@ class Spreading:
     """The amount columns of a grid's header (found at its first merged row), and the merged cells spread over them."""
 
     def __init__(self) -> None:
-        self.heads: dict[int, dict[int, int]] = {}  # the spans of the header row (0) and of the row under it (1)
+        self.heads: dict[int, dict[int, int]] = {}  # the spans of the header row (0) and of the rows under it (1, 2)
         self.columns: dict[int, Header] | None = None
+        self.header_open = True
         self.end = 0  # the column after the last amount column
         self.said: list[str] = []
 
@@ -116,10 +117,11 @@ class Spreading:
         reconcile, reported). A merge over any other column (a name, an empty header, a goal), or holding no
         amount, or within one column (under a header cell as wide), stays as read: its text in its first column, the
         others empty."""
-        if self.columns is None:  # (the header's second row is this one when none came between)
-            second = grid[1].cells if len(grid) > 1 else cells
-            self.columns = amount_columns(grid[0].cells, second, self.heads.get(0, {}), self.heads.get(1, {}))
+        if self.columns is None or self.header_open:  # (this row may be a lower header row itself)
+            rows = [row.cells for row in grid[:HEADER_ROWS]] + [cells]
+            self.columns = amount_columns(rows[:HEADER_ROWS], self.heads)
             self.end = max(self.columns, default=-1) + 1
+            self.header_open = len(grid) < HEADER_ROWS - 1  # a row still to come may name columns
         for at, across in spans.items():
             if across < 2 or at + across > self.end:
                 continue
@@ -134,19 +136,22 @@ class Spreading:
         return cells
 
 
-Header = tuple[int, int, str]  # an amount column's header cell: its row (0, or 1: a second header row), position, text
+Header = tuple[int, int, str]  # an amount column's header cell: its row (0; 1, 2: lower header rows), position, text
+HEADER_ROWS = 3  # a header's rows at most: 项目名称 | 资金情况 over 总计 | 其中 over 财政拨款 | 财政专户拨款 | 其他资金
 
 
-def amount_columns(
-    header: list[str], second: list[str], header_spans: dict[int, int], second_spans: dict[int, int]
-) -> dict[int, Header]:
+def amount_columns(rows: list[list[str]], spans: dict[int, dict[int, int]]) -> dict[int, Header]:
     """The columns whose header names an amount (总计, 财政拨款, 财政专户拨款, 其他资金 and their variants), each
-    with the header cell naming it: the header row's, a cell merged across columns naming each of them, and those of
-    the row under it when that is a second header row (项目资金 over 资金总额 | 财政拨款 | 其他资金: column names
-    under an empty first cell, and no amount), which name the columns they stand over."""
-    columns = _named(header, header_spans, 0)
-    if second and not second[0] and not any(_amount(c) for c in second):
-        columns.update(_named(second, second_spans, 1))
+    with the header cell naming it: the header row's (``rows[0]``), a cell merged across columns naming each of them,
+    and those of each row under it while that is a lower header row (项目资金 over 资金总额 | 财政拨款 | 其他资金:
+    column names under an empty first cell, and no amount; up to HEADER_ROWS rows in all, as
+    etl.transform.table.header_block reads them), which name the columns they stand over. ``spans``: each row's
+    merged cells by its position in ``rows``."""
+    columns = _named(rows[0], spans.get(0, {}), 0) if rows else {}
+    for at, lower in enumerate(rows[1:HEADER_ROWS], start=1):
+        if not lower or lower[0] or any(_amount(c) for c in lower):
+            break
+        columns.update(_named(lower, spans.get(at, {}), at))
     return {i: cell for i, cell in columns.items() if cell is not None}
 
 
