@@ -23,15 +23,21 @@ import pandas as pd
 from etl.load import identity
 from etl.load.staging import registered
 
-# the projects printed in a year now: loaded facts, and this batch's names of that year already linked
+# which of these projects a year prints now: loaded facts, and this batch's names of that year already linked (asked
+# of the ids in question only: the year's whole list was read into Python a batch once anything was retired)
 _PRINTED_IN_YEAR = """
-    SELECT project_id FROM fact_project_budget WHERE budget_year = $1
+    SELECT project_id FROM fact_project_budget
+    WHERE budget_year = $1 AND project_id IN (SELECT unnest(CAST($2 AS BIGINT[])))
     UNION
-    SELECT n.project_id FROM stage_projects s JOIN dim_project_name n USING (name_key) WHERE s.budget_year = $1
+    SELECT n.project_id FROM stage_projects s JOIN dim_project_name n USING (name_key)
+    WHERE s.budget_year = $1 AND n.project_id IN (SELECT unnest(CAST($2 AS BIGINT[])))
 """
-_RETIRED_IDS = f"""
+# the ids these names had, but an id whose project is now another department's (a project is one department's)
+_RETIRED_IDS = """
     SELECT r.name_key, r.project_id FROM retired_project_name r JOIN stage_fresh_names f USING (name_key)
-    WHERE r.project_id NOT IN ({_PRINTED_IN_YEAR})
+    WHERE NOT EXISTS (
+        SELECT 1 FROM dim_project p WHERE p.project_id = r.project_id AND p.department_name <> f.department_name
+    )
 """
 _RETIRED_PRINTINGS = f"""
     SELECT {", ".join(identity.CANDIDATE_COLUMNS)} FROM fact_project_budget
@@ -53,28 +59,49 @@ def given_back(
     aliases: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """``links`` (one year's names in print order, project_id <NA> where the linker found none) with the identities
-    a retired name had, then those a corrected table's renamed project continues. One EXISTS a year when nothing
-    was ever retired and no table corrected (every first load)."""
+    a retired name had, then those a corrected table's renamed project continues; a name linked otherwise leaves
+    retired_project_name too. One EXISTS a year when nothing was ever retired and no table corrected (every first
+    load)."""
     fresh = links["project_id"].isna()
     has_corrected = corrected is not None and not corrected.empty
-    if not fresh.any() or not (has_corrected or _any_retired(con)):
+    any_retired = _any_retired(con)
+    if any_retired:
+        _forget(con, links.loc[~fresh, "name_key"].tolist())
+    if not fresh.any() or not (has_corrected or any_retired):
         return links
     year = int(links["budget_year"].iloc[0])
-    wanted = pd.DataFrame({"name_key": links.loc[fresh, "name_key"].astype(object)})
+    wanted = links.loc[fresh, ["name_key", "department_name"]].astype(object)
     with registered(con, "stage_fresh_names", wanted):
-        remembered = dict(con.execute(_RETIRED_IDS, [year]).fetchall())
-        printed = {int(p) for (p,) in con.execute(_PRINTED_IN_YEAR, [year]).fetchall()}
-    taken = printed | set(links["project_id"].dropna().astype("int64").tolist())
+        remembered = {k: int(p) for k, p in con.execute(_RETIRED_IDS).fetchall()}
+    rows = corrected[corrected["budget_year"] == year] if has_corrected else None
+    asked = set(remembered.values()) | (set(rows["project_id"].astype("int64").tolist()) if rows is not None else set())
+    taken = _printed(con, year, asked) | set(links["project_id"].dropna().astype("int64").tolist())
     back = _first_claims(wanted["name_key"].tolist(), remembered, taken)
     if back:
         con.execute(
             "DELETE FROM retired_project_name WHERE name_key IN (SELECT unnest(CAST(? AS VARCHAR[])))", [list(back)]
         )
-    if has_corrected:
+    if rows is not None:
         still = links[fresh & ~links["name_key"].isin(back) & (links["link_method"] == "new")]
-        rows = corrected[(corrected["budget_year"] == year) & ~corrected["project_id"].isin(taken | set(back.values()))]
+        rows = rows[~rows["project_id"].isin(taken | set(back.values()))]
         back |= identity.corrected_links(still[list(identity.NEW_NAME_COLUMNS)], rows, aliases)
     return _with_ids(links, back) if back else links
+
+
+def _printed(con: duckdb.DuckDBPyConnection, year: int, ids: set[int]) -> set[int]:
+    """Those of ``ids`` a printing of ``year`` holds (in the warehouse, or a name of this batch already linked)."""
+    if not ids:
+        return set()
+    return {int(p) for (p,) in con.execute(_PRINTED_IN_YEAR, [year, sorted(ids)]).fetchall()}
+
+
+def _forget(con: duckdb.DuckDBPyConnection, name_keys: list[str]) -> None:
+    """The retired rows of names printed again that the linker linked (to their old project or another): a name in
+    dim_project_name is no longer retired (its row had stayed, and said an id the name may no longer have)."""
+    if name_keys:
+        con.execute(
+            "DELETE FROM retired_project_name WHERE name_key IN (SELECT unnest(CAST(? AS VARCHAR[])))", [name_keys]
+        )
 
 
 def _any_retired(con: duckdb.DuckDBPyConnection) -> bool:

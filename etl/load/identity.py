@@ -477,29 +477,59 @@ def corrected_links(
     """The project a name of a corrected table continues (name_key -> project_id): a project its correction took
     out of that year. ``new_names``: NEW_NAME_COLUMNS of one year's names the linker gave a new identity;
     ``printings``: CANDIDATE_COLUMNS of the printings the correction retired, of projects no printing of that year
-    holds now. Compared as the linker compares (same department and unit, equal after normalising, or near by
-    name: ``compare``), on the name alone (a retired printing's indicators are gone: no corroborated link), best
-    evidence first, one name a project; a name or printing the alias file keeps apart is left alone. A typo fixed
-    in a republished table keeps the project's id (the printing it corrects was retired before linking, so the
-    linker saw none)."""
+    holds now. Compared as the linker compares: a name the alias file pairs with others continues only a printing
+    of one of them (any unit of the department; the alias file wins over everything), a name or printing it keeps
+    apart is left alone, else same department and unit, equal after normalising or near by name (``compare``), on
+    the name alone (a retired printing's indicators are gone: no corroborated link); best evidence first, one name
+    a project. A unit's names are scored together (a chunk of names a rapidfuzz call, not two calls a name, and only
+    the printings near by name alone compared: _corrected_options). A typo fixed in a republished table keeps the
+    project's id (the printing it corrects was retired before linking, so the linker saw none)."""
     if new_names.empty or printings.empty:
         return {}
     kept = _Aliases(aliases if aliases is not None else pd.DataFrame(columns=list(ALIAS_COLUMNS)))
-    pools: dict[tuple[str, str], _UnitPool] = {}
-    for (dept, unit), rows in printings.astype(object).groupby(["department_name", "unit_name"], sort=False):
-        apart = kept.apart(dept)
-        rows = [r for r in records(rows) if printed(r["transfer_doc_no"], r["project_name"]) not in apart]
-        pools[dept, unit] = _UnitPool(rows, dept)
-    options = []
+    pools = _Pools(printings.astype(object))
+    options, by_unit = [], {}
     for new in records(new_names.astype(object)):
-        pool = pools.get((new["department_name"], new["unit_name"]))
-        if pool is None or printed(new["transfer_doc_no"], new["project_name"]) in kept.apart(new["department_name"]):
-            continue
-        for cand in pool.plausible(new, FUZZY_THRESHOLD):
-            if ev := compare(new, cand, FUZZY_THRESHOLD):
-                options.append((ev.rank, new["name_key"], int(cand["project_id"]), ev))
+        dept = new["department_name"]
+        targets = kept.targets(dept, printed(new["transfer_doc_no"], new["project_name"]))
+        if targets is not None:  # [] keeps it apart
+            options += [
+                (rank, new["name_key"], int(pid), ev)
+                for rank, pid, ev in _alias_options(new, pools.department(dept), targets)
+            ]
+        elif pools.department(dept):
+            by_unit.setdefault((dept, new["unit_name"]), []).append(new)
+    for (dept, unit), news in by_unit.items():
+        options += _corrected_options(pools.unit(dept, unit), news, kept.apart(dept))
     chosen = _greedy(new_names["name_key"].tolist(), options, set())
     return {k: int(p) for k, p in zip(chosen["name_key"], chosen["project_id"], strict=True) if pd.notna(p)}
+
+
+def _corrected_options(pool: _UnitPool, news: list[dict], apart: set[str]) -> list[tuple]:
+    """(rank, name_key, project_id, evidence) of each retired printing of the unit that a new name of it continues,
+    neither kept apart by the alias file. The names are scored together, a chunk of them a rapidfuzz call, and only
+    the printings of the same normalised name or near enough by name alone are compared: a retired printing has no
+    indicators, so the corroborated rule (which _UnitPool.plausible also visits) cannot pass, and for 5,000
+    look-alike names it had made every pair a comparison."""
+    options: list[tuple] = []
+    if not pool.names:
+        return options  # no retired printing of this unit
+    cutoff = FUZZY_THRESHOLD - 0.01  # a margin for the rounding; compare decides
+    for start in range(0, len(news), _CHUNK):
+        part = news[start : start + _CHUNK]
+        names = [normalised(n["project_name"]) for n in part]
+        x = [distinctive(a, pool.department) for a in names]
+        near = process.cdist(x, pool.plain, scorer=fuzz.ratio, dtype=np.float64, score_cutoff=cutoff)
+        for k, (new, name) in enumerate(zip(part, names, strict=True)):
+            if apart and printed(new["transfer_doc_no"], new["project_name"]) in apart:
+                continue
+            for key in {name} | {pool.names[i] for i in np.flatnonzero(near[k]).tolist()}:
+                for _, cand in pool.rows.get(key, ()):
+                    if apart and printed(cand["transfer_doc_no"], cand["project_name"]) in apart:
+                        continue
+                    if ev := compare(new, cand, FUZZY_THRESHOLD):
+                        options.append((ev.rank, new["name_key"], int(cand["project_id"]), ev))
+    return options
 
 
 def link_names(
