@@ -527,6 +527,7 @@ def _link_projects(
     """
     con.register("stage_projects", projects)
     alias_departments = set(identity.alias_departments(aliases))
+    settling = _Settling(corrected, aliases, continuity.several_years(projects))
     names = _IndicatorNames(targets)
     for year in sorted(projects["budget_year"].unique()):
         new = con.execute(
@@ -541,7 +542,7 @@ def _link_projects(
             continue
         candidates = _link_candidates(con, new, int(year), alias_departments)
         if candidates.empty and alias_departments.isdisjoint(new["department_name"]):
-            _insert_links(con, _all_new(new), corrected, aliases)  # the Linker's answer when nothing compares
+            _insert_links(con, _all_new(new), settling)  # the Linker's answer when nothing compares
             continue
         with_candidates = set(candidates["department_name"].tolist())
         pairs = zip(new["name_key"].tolist(), new["department_name"].tolist(), strict=True)  # Python str at once
@@ -549,7 +550,7 @@ def _link_projects(
         new["indicators"] = new["name_key"].map(names.sets(compared))  # none for a first year
         linker = identity.Linker(new, candidates, aliases)
         linker.set_indicators(_candidate_indicators(con, candidates, linker.compared_rows(), names))
-        _insert_links(con, new.merge(linker.link(), on="name_key"), corrected, aliases)
+        _insert_links(con, new.merge(linker.link(), on="name_key"), settling)
 
 
 def _all_new(new: pd.DataFrame) -> pd.DataFrame:
@@ -710,15 +711,22 @@ def _candidate_indicators(
     return found | {pos: frozenset(names or ()) for pos, names in fetched}
 
 
-def _insert_links(
-    con: duckdb.DuckDBPyConnection,
-    links: pd.DataFrame,
-    corrected: pd.DataFrame | None = None,
-    aliases: pd.DataFrame | None = None,
-) -> None:
+@dataclass(frozen=True)
+class _Settling:
+    """What a batch's links are settled with besides the Linker's answer (etl.load.continuity): the printings its
+    corrections retired, the alias file, and the names it prints in several years."""
+
+    corrected: pd.DataFrame | None
+    aliases: pd.DataFrame | None
+    several: frozenset[str]
+
+
+def _insert_links(con: duckdb.DuckDBPyConnection, links: pd.DataFrame, settling: _Settling) -> None:
     """New identities for the names that continue none (but those that had one before: etl.load.continuity), then
-    one dim_project_name row per name."""
-    links = continuity.given_back(con, links, corrected, aliases)
+    one dim_project_name row per name; no link prints a project twice in a year (continuity.one_printing_a_year)."""
+    links = continuity.one_printing_a_year(con, links, settling.several)
+    links = continuity.given_back(con, links, settling.corrected, settling.aliases)
+    links = continuity.one_printing_a_year(con, links, settling.several)
     fresh = links["project_id"].isna()
     links.loc[fresh, "project_id"] = _next_ids(con, "seq_project_id", int(fresh.sum()))
     links = links.drop(columns="indicators", errors="ignore")  # absent when nothing was compared (_all_new)
