@@ -182,3 +182,34 @@ def test_the_identity_accuracy_tool_runs(capsys: pytest.CaptureFixture[str]) -> 
 
     identity_accuracy.main(10, 11, reverse=False)
     assert capsys.readouterr().out.endswith("split projects 0\n")
+
+
+def _earlier_year_loaded_after(sample_copy: Path, warehouse: str | Path) -> None:
+    """The real 2024 table loaded, then its GENERATED prior year (tools.prior_year): dim_project had kept each
+    project's 2024 printing and first_year 2024 though 2023 prints it (43 of 44 printings under such a project)."""
+    from tools.prior_year import derive_prior_year
+
+    root = sample_copy.parent.parent
+    assert _load(root, warehouse) == "succeeded"
+    earlier = root / "2023" / sample_copy.name
+    earlier.parent.mkdir()
+    earlier.write_text(derive_prior_year(sample_copy.read_text(encoding="utf-8")), encoding="utf-8")
+    assert _load(root, warehouse) == "succeeded"
+    wrong = (
+        "SELECT count(*) FROM dim_project d WHERE first_year <> (SELECT min(budget_year) FROM fact_project_budget f"
+        " WHERE f.project_id = d.project_id) OR project_name <> (SELECT f.project_name FROM fact_project_budget f"
+        " WHERE f.project_id = d.project_id AND f.budget_year = d.first_year)"
+    )
+    assert _rows(warehouse, wrong) == [(0,)]
+    assert _rows(
+        warehouse, f"SELECT min(first_year) FROM dim_project WHERE department_name = '{SAMPLE_DEPARTMENT}'"
+    ) == [(2023,)]
+
+
+def test_a_year_loaded_after_a_later_one_is_its_projects_first(sample_copy: Path, warehouse: Path) -> None:
+    _earlier_year_loaded_after(sample_copy, warehouse)
+
+
+@pytest.mark.usefixtures("pg_server")
+def test_a_year_loaded_after_a_later_one_is_its_projects_first_on_postgres(sample_copy: Path, pg_url: str) -> None:
+    _earlier_year_loaded_after(sample_copy, pg_url)

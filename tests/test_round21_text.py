@@ -27,6 +27,7 @@ from etl.transform import indicators
 from tests.inline_tables import DEPARTMENT, ITEM, LABEL, TITLE, UNIT, cell_number, filed
 from tests.inline_tables import parsed_inline as _table
 from tests.inline_tables import read_inline as _read
+from tests.paths import SAMPLE
 
 GOAL = "为村居提供法律服务。"
 
@@ -307,8 +308,7 @@ def test_the_common_packed_list_never_tries_the_glued_reading(monkeypatch: pytes
     calls: list[str] = []
     real = indicators._plain_items
     monkeypatch.setattr(indicators, "_plain_items", lambda text: calls.append(text) or real(text))
-    sample = Path(__file__).resolve().parents[2] / "shared" / "samples" / "tianhe-sfj.txt"
-    cells = [line.split("\t")[-1] for line in sample.read_text(encoding="utf-8").splitlines() if "1、" in line]
+    cells = [line.split("\t")[-1] for line in SAMPLE.read_text(encoding="utf-8").splitlines() if "1、" in line]
     assert cells
     for cell in cells:
         indicators.split_items(cell + " ")  # (not the cached parse)

@@ -415,6 +415,7 @@ def write_plan(con: duckdb.DuckDBPyConnection, plan: _Plan, run_id: int | None =
         _insert_unknown_types(con, targets)
         _link_projects(con, projects, targets, aliases, corrected)
         _insert_facts(con, projects, targets)
+        con.execute(_EARLIER_PRINTINGS, [min(load_ids), max(load_ids), load_ids])
         _insert_lineage(con, batch, ids)
     if plan.replaced_ids:  # only retired facts can leave a name unused (an anti-join per batch cost 2 s on L)
         _drop_orphans(con)
@@ -744,6 +745,25 @@ def _insert_links(con: duckdb.DuckDBPyConnection, links: pd.DataFrame, settling:
                    CAST(link_score AS DECIMAL(5, 2)), budget_year
             FROM stage_links
         """)
+
+
+# dim_project takes a project's earliest printing (as identity.settle_links does after a retirement): a year loaded
+# after a later one (2023 after 2024: its names known or linked) or an id given back to an earlier year had left the
+# later year's printing there, first_year included. The batch's own facts are read by load_id (their range first:
+# zone maps skip the older row groups; then the ids themselves: another loader's may fall in between on PostgreSQL)
+_EARLIER_PRINTINGS = """
+    UPDATE dim_project SET department_name = s.department_name, unit_name = s.unit_name, project_name = s.project_name,
+        transfer_doc_no = s.transfer_doc_no, first_year = s.budget_year
+    FROM (
+        SELECT DISTINCT ON (f.project_id) f.project_id, f.budget_year, f.department_name, f.unit_name, f.project_name,
+               f.transfer_doc_no
+        FROM fact_project_budget f JOIN dim_project d USING (project_id)
+        WHERE f.load_id BETWEEN ? AND ? AND f.load_id IN (SELECT unnest(CAST(? AS BIGINT[])))
+          AND f.budget_year < d.first_year
+        ORDER BY f.project_id, f.budget_year
+    ) AS s
+    WHERE dim_project.project_id = s.project_id
+"""
 
 
 def _by_name(table: str, staged: pd.DataFrame, alias: str, keys: dict[str, str]) -> tuple[str, str]:
