@@ -726,8 +726,8 @@ def _insert_links(con: duckdb.DuckDBPyConnection, links: pd.DataFrame, settling:
     """New identities for the names that continue none (but those that had one before: etl.load.continuity), then
     one dim_project_name row per name; no link prints a project twice in a year (continuity.one_printing_a_year)."""
     links = continuity.one_printing_a_year(con, links, settling.several)
-    links = continuity.given_back(con, links, settling.corrected, settling.aliases)
-    links = continuity.one_printing_a_year(con, links, settling.several)
+    if (given := continuity.given_back(con, links, settling.corrected, settling.aliases)) is not links:
+        links = continuity.one_printing_a_year(con, given, settling.several)  # the ids given back, checked alike
     fresh = links["project_id"].isna()
     links.loc[fresh, "project_id"] = _next_ids(con, "seq_project_id", int(fresh.sum()))
     links = links.drop(columns="indicators", errors="ignore")  # absent when nothing was compared (_all_new)
