@@ -75,6 +75,15 @@ def test_a_correction_the_alias_file_pairs_keeps_the_project_id(
     """The analyst wrote that the renamed project is the old one. The correction retires the old printing before the
     linker runs, so the linker's alias rule had nothing to claim, and corrected_links compared names only: the
     renamed project became a new project, against the alias file, which wins over everything."""
+    after = _aliased_correction(root, sample_copy, warehouse, tmp_path, monkeypatch)
+    assert len({p for _, p, _ in after.values()}) == 22
+
+
+def _aliased_correction(
+    root: Path, sample_copy: Path, warehouse: str | Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> dict:
+    """The sample loaded, then corrected with a rename the alias file pairs with the old name: the ids after, the
+    renamed project's checked to be the old one's."""
     aliases = tmp_path / "aliases.csv"
     aliases.write_text(
         f"department_name,name,same_as,note\n{SAMPLE_DEPARTMENT},{RENAMED_TO},{RENAMED_FROM},renamed\n",
@@ -87,7 +96,7 @@ def test_a_correction_the_alias_file_pairs_keeps_the_project_id(
     _load(root, warehouse)
     after = _ids(warehouse)
     assert after[_key(after, RENAMED_TO)][1] == before[_key(before, RENAMED_FROM)][1]  # was: a new id
-    assert len({p for _, p, _ in after.values()}) == 22
+    return after
 
 
 def test_corrected_links_an_alias_pair_wins_over_a_nearer_name() -> None:
@@ -459,18 +468,7 @@ def test_a_correction_reads_only_the_years_printings_it_asks_about(
 def test_an_aliased_correction_on_postgres(
     root: Path, sample_copy: Path, pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    aliases = tmp_path / "aliases.csv"
-    aliases.write_text(
-        f"department_name,name,same_as,note\n{SAMPLE_DEPARTMENT},{RENAMED_TO},{RENAMED_FROM},renamed\n",
-        encoding="utf-8",
-    )
-    monkeypatch.setenv("JIXIAO_ALIASES", str(aliases))
-    _load(root, pg_url)
-    before = _ids(pg_url)
-    _edit(sample_copy, RENAMED_FROM, RENAMED_TO)
-    _load(root, pg_url)
-    after = _ids(pg_url)
-    assert after[_key(after, RENAMED_TO)][1] == before[_key(before, RENAMED_FROM)][1]
+    _aliased_correction(root, sample_copy, pg_url, tmp_path, monkeypatch)
 
 
 @pytest.mark.usefixtures("pg_server")
