@@ -155,15 +155,22 @@ def _neighbour_file(root: Path, year: int) -> str:
     return found
 
 
+def _pruned(root: Path, source: Path, warehouse: str | Path) -> Path:
+    """``source`` moved out of the sources (a file moved within them keeps its load) and its facts pruned; where it
+    is kept."""
+    kept = root.parent / "kept.bak"
+    shutil.move(source, kept)
+    _load(root, warehouse, prune_disappeared=True)
+    return kept
+
+
 # ---- sequences that must keep every id -------------------------------------------------------------------------------
 
 
 def test_pruned_then_restored_under_another_name_and_folder(root: Path, sample_copy: Path, warehouse: Path) -> None:
     _load(root, warehouse)
     before = _ids(warehouse)
-    kept = root.parent / "kept.bak"
-    shutil.move(sample_copy, kept)
-    _load(root, warehouse, prune_disappeared=True)
+    kept = _pruned(root, sample_copy, warehouse)
     assert _ids(warehouse) == {}
     elsewhere = root / "2024" / "sub" / "司法局-重新发布.txt"
     elsewhere.parent.mkdir()
@@ -177,9 +184,7 @@ def test_pruned_then_restored_with_a_typo_fixed(root: Path, sample_copy: Path, w
     """Other bytes: the same names keep their ids; the name printed otherwise is not the retired name."""
     _load(root, warehouse)
     before = _ids(warehouse)
-    kept = root.parent / "kept.bak"
-    shutil.move(sample_copy, kept)
-    _load(root, warehouse, prune_disappeared=True)
+    kept = _pruned(root, sample_copy, warehouse)
     shutil.move(kept, sample_copy)
     _edit(sample_copy, "严格落实行业监管", "严格落实行业监督")  # 律师管理业务经费's goal
     _load(root, warehouse)
@@ -253,9 +258,7 @@ def test_a_restored_name_the_linker_links_leaves_retired_project_name(
     _edit(older, RENAMED_FROM, TYPO_FIXED)
     _load(root, warehouse)
     before = _ids(warehouse)
-    kept = root.parent / "kept.bak"
-    shutil.move(older, kept)
-    _load(root, warehouse, prune_disappeared=True)
+    kept = _pruned(root, older, warehouse)
     assert _rows(warehouse, "SELECT count(*) FROM retired_project_name") == [(1,)]
     shutil.move(kept, older)
     _load(root, warehouse)
@@ -301,9 +304,7 @@ def _crash_while_giving_back(
     """The restoring batch fails after continuity gave the ids back and deleted their retired rows: rolled back."""
     _load(root, warehouse)
     before = _ids(warehouse)
-    kept = root.parent / "kept.bak"
-    shutil.move(sample_copy, kept)
-    _load(root, warehouse, prune_disappeared=True)
+    kept = _pruned(root, sample_copy, warehouse)
     retired = _rows(warehouse, "SELECT name_key, project_id FROM retired_project_name")
     projects = _rows(warehouse, "SELECT * FROM dim_project")
     shutil.move(kept, sample_copy)
@@ -330,9 +331,7 @@ def test_the_alias_file_changed_between_prune_and_restore(
     printed by the table): an exact reprint still continues its own project, nothing is held twice."""
     _load(root, warehouse)
     before = _ids(warehouse)
-    kept = root.parent / "kept.bak"
-    shutil.move(sample_copy, kept)
-    _load(root, warehouse, prune_disappeared=True)
+    kept = _pruned(root, sample_copy, warehouse)
     aliases = tmp_path / "aliases.csv"
     aliases.write_text(
         f"department_name,name,same_as,note\n{SAMPLE_DEPARTMENT},{RENAMED_FROM},,apart\n"

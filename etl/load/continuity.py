@@ -40,16 +40,23 @@ _RETIRED_IDS = """
     )
 """
 _RETIRED_PRINTINGS = f"""
-    SELECT {", ".join(identity.CANDIDATE_COLUMNS)} FROM fact_project_budget
+    SELECT {", ".join(identity.CANDIDATE_COLUMNS)}, name_key FROM fact_project_budget
     WHERE load_id IN (SELECT unnest(CAST(? AS BIGINT[])))
 """
 
 
 def retired_printings(con: duckdb.DuckDBPyConnection, load_ids: list[int]) -> pd.DataFrame:
-    """identity.CANDIDATE_COLUMNS of the loads a batch replaces, read before it retires them (empty for none)."""
+    """identity.CANDIDATE_COLUMNS and name_key of the loads a batch replaces, read before it retires them (empty for
+    none): the candidates of corrected_links, and (``printings``) what identity.settle_links measures again."""
     if not load_ids:
-        return pd.DataFrame(columns=list(identity.CANDIDATE_COLUMNS))
+        return pd.DataFrame(columns=[*identity.CANDIDATE_COLUMNS, "name_key"])
     return con.execute(_RETIRED_PRINTINGS, [list(load_ids)]).df()
+
+
+def printings(retired: pd.DataFrame) -> set[identity.Printing]:
+    """(project_id, budget_year, name_key) of retired_printings' rows, as identity.printings_of_loads reads them."""
+    columns = (retired[c].tolist() for c in ("project_id", "budget_year", "name_key"))
+    return {(int(p), int(y), k) for p, y, k in zip(*columns, strict=True)}
 
 
 def given_back(

@@ -277,16 +277,20 @@ class _UnitPool:
             part = news[start : start + _CHUNK]
             self._prepared.update(zip((n["name_key"] for n in part), self._plausible(part, threshold), strict=True))
 
-    def _plausible(self, news: list[dict], threshold: float) -> list[list[dict]]:
+    def _plausible(self, news: list[dict], threshold: float, corroborated: bool = True) -> list[list[dict]]:
+        """See plausible; ``corroborated=False``: near by the name alone (``threshold``), for rows that carry no
+        indicators, which the corroborated rule needs (corrected_links)."""
         names = [normalised(n["project_name"]) for n in news]
         if not self.names:
             return [self._rows(a, int(n["budget_year"]), None) for a, n in zip(names, news, strict=True)]
         x = [distinctive(a, self.department) for a in names]
-        cutoff = min(threshold, CORROBORATED_THRESHOLD) - 0.01  # lower scores are 0: neither test below passes
-        score = {"scorer": fuzz.ratio, "dtype": np.float64, "score_cutoff": cutoff}
+        lowest = min(threshold, CORROBORATED_THRESHOLD) if corroborated else threshold
+        score = {"scorer": fuzz.ratio, "dtype": np.float64, "score_cutoff": lowest - 0.01}  # lower scores are 0
         plain = process.cdist(x, self.plain, **score)
-        loose = process.cdist([without_funding_word(v) for v in x], self.loose, **score)
-        near = (plain >= threshold - 0.01) | (np.maximum(plain, loose) >= CORROBORATED_THRESHOLD - 0.01)
+        near = plain >= threshold - 0.01
+        if corroborated:
+            loose = process.cdist([without_funding_word(v) for v in x], self.loose, **score)
+            near |= np.maximum(plain, loose) >= CORROBORATED_THRESHOLD - 0.01
         years = [int(n["budget_year"]) for n in news]
         return [self._rows(a, year, near[k]) for k, (a, year) in enumerate(zip(names, years, strict=True))]
 
@@ -508,27 +512,20 @@ def corrected_links(
 def _corrected_options(pool: _UnitPool, news: list[dict], apart: set[str]) -> list[tuple]:
     """(rank, name_key, project_id, evidence) of each retired printing of the unit that a new name of it continues,
     neither kept apart by the alias file. The names are scored together, a chunk of them a rapidfuzz call, and only
-    the printings of the same normalised name or near enough by name alone are compared: a retired printing has no
-    indicators, so the corroborated rule (which _UnitPool.plausible also visits) cannot pass, and for 5,000
-    look-alike names it had made every pair a comparison."""
+    the printings of the same normalised name or near by name alone are compared (_UnitPool._plausible without the
+    corroborated rule: a retired printing has no indicators, and for 5,000 look-alike names that rule had made every
+    pair a comparison)."""
     options: list[tuple] = []
-    if not pool.names:
-        return options  # no retired printing of this unit
-    cutoff = FUZZY_THRESHOLD - 0.01  # a margin for the rounding; compare decides
     for start in range(0, len(news), _CHUNK):
         part = news[start : start + _CHUNK]
-        names = [normalised(n["project_name"]) for n in part]
-        x = [distinctive(a, pool.department) for a in names]
-        near = process.cdist(x, pool.plain, scorer=fuzz.ratio, dtype=np.float64, score_cutoff=cutoff)
-        for k, (new, name) in enumerate(zip(part, names, strict=True)):
+        for new, rows in zip(part, pool._plausible(part, FUZZY_THRESHOLD, corroborated=False), strict=True):
             if apart and printed(new["transfer_doc_no"], new["project_name"]) in apart:
                 continue
-            for key in {name} | {pool.names[i] for i in np.flatnonzero(near[k]).tolist()}:
-                for _, cand in pool.rows.get(key, ()):
-                    if apart and printed(cand["transfer_doc_no"], cand["project_name"]) in apart:
-                        continue
-                    if ev := compare(new, cand, FUZZY_THRESHOLD):
-                        options.append((ev.rank, new["name_key"], int(cand["project_id"]), ev))
+            for cand in rows:
+                if apart and printed(cand["transfer_doc_no"], cand["project_name"]) in apart:
+                    continue
+                if ev := compare(new, cand, FUZZY_THRESHOLD):
+                    options.append((ev.rank, new["name_key"], int(cand["project_id"]), ev))
     return options
 
 

@@ -400,8 +400,8 @@ def write_plan(con: duckdb.DuckDBPyConnection, plan: _Plan, run_id: int | None =
     """Write a planned batch inside the caller's transaction; returns the new tables' load_ids."""
     batch = plan.batch
     load_ids = _next_ids(con, "seq_load_id", len(batch.tables))
-    retired = identity.printings_of_loads(con, plan.replaced_ids)
-    corrected = continuity.retired_printings(con, plan.replaced_ids)  # read before they are: see continuity
+    corrected = continuity.retired_printings(con, plan.replaced_ids)  # read once, before they are retired
+    retired = continuity.printings(corrected)
     aliases = identity.read_aliases()  # once a batch: linking and settling read the same file
     _retire(con, plan.replaced_ids)
     _insert_load_log(con, batch.tables, load_ids)
@@ -839,7 +839,7 @@ def _insert_lineage(con: duckdb.DuckDBPyConnection, batch: frames.FrameBatch, id
 
 def _drop_orphans(con: duckdb.DuckDBPyConnection) -> None:
     """A name no fact uses any more (a corrected file renamed or dropped it, or its file was pruned) goes, and is
-    remembered with its identity in retired_project_name (see _restored); see drop_nameless_projects."""
+    remembered with its identity in retired_project_name (etl.load.continuity); see drop_nameless_projects."""
     con.execute(_RETIRE_NAMES, [datetime.now()])
     con.execute("DELETE FROM dim_project_name WHERE name_key NOT IN (SELECT name_key FROM fact_project_budget)")
 

@@ -120,7 +120,7 @@ dim_project_name = sa.Table(
 )
 
 # a name dropped from dim_project_name (its facts pruned, or corrected away) and the identity it had (0015): a name
-# printed again later that the linker would give a new identity gets this one back (etl.load.writer._restored), so a
+# printed again later that the linker would give a new identity gets this one back (etl.load.continuity), so a
 # file pruned and then restored, or a correction undone, keeps its projects' ids. No foreign key: the project may be
 # gone from dim_project meanwhile (it is written again with the name)
 retired_project_name = sa.Table(
