@@ -590,3 +590,18 @@ def test_the_mmap_threshold_is_set_where_the_c_library_allows_it(monkeypatch: py
 
     monkeypatch.setattr(ctypes, "CDLL", no_library)
     batches.fixed_mmap_threshold()  # nothing raised
+
+
+def test_the_name_caches_hold_no_name_after_a_batch(two_years: Path, warehouse: Path) -> None:
+    """The loader's name caches serve one batch: after a load none of its names is held (over 10,000 tables they
+    held every name of the history, the loader's memory growth from S to L)."""
+    from etl import text
+    from etl.load import names
+
+    seen: list[int] = []
+    report = run(two_years, warehouse, batch_size=1, on_batch=lambda _: seen.append(names.normalised.cache_info()[3]))
+    assert [r.status for r in report.results] == ["loaded", "loaded"]
+    assert seen == [0, 0]  # emptied before the batch hook ran, batch after batch
+    cached = (names.normalised, names.distinctive, names.without_funding_word, text.folded)
+    assert [c.cache_info().currsize for c in cached] == [0, 0, 0, 0]
+    assert query(warehouse, "SELECT count(DISTINCT project_id), count(*) FROM fact_project_budget") == [(22, 44)]

@@ -46,6 +46,16 @@ def without_funding_word(name: str) -> str:
     return _FUNDING.sub("", name)
 
 
+def forget() -> None:
+    """Empty the name caches, after each batch of a load (etl.load.run). A batch compares each of its names many
+    times, and the caches serve that; kept for the whole load they held every name of the history (L: 31,500-44,000
+    entries each, 318,000 objects, the loader's growth over S's) for few hits from one batch to the next. Replaying
+    L's 21 parsed batches in one process, two alternating pairs: the loader's peak 429-430 -> 406-410 MiB, its CPU
+    16.2-17.1 -> 16.5-17.7 s; S's the same (348 MiB)."""
+    for cached in (normalised, distinctive, without_funding_word, folded):
+        cached.cache_clear()
+
+
 def printed(doc: str | None, project_name: str) -> str:
     """The folded name as printed, transfer document number first."""
     return folded(f"{doc if isinstance(doc, str) else ''}{project_name}")

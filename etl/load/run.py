@@ -28,7 +28,7 @@ import duckdb
 
 from etl import progress
 from etl.extract.dispatch import SUPPORTED_SUFFIXES
-from etl.load import history, interrupt
+from etl.load import history, interrupt, names
 from etl.load.batches import DEFAULT_BATCH, older_objects_frozen, parsed_batches, start_workers
 from etl.load.incremental import KnownFile, SourcePlan, follow_moves, plan_sources, record_stats, still_disappeared
 from etl.load.writer import FileResult, drop_nameless_projects, load_batch, prune_loads, rollback
@@ -332,6 +332,7 @@ def _load(
         for files, batch, refusals in parsed_batches(found.todo, options.year, options.batch_size, options.workers):
             found.read([(t.path, t.sha256) for t in batch.tables] + [(r.path, r.sha256) for r in refusals])
             results = load_batch(con, batch, refusals, run_id=report.run_id)
+            names.forget()  # the name caches serve one batch (see there)
             report.results += results
             done = sum(r.n_projects + r.n_targets for r in results if r.status in WRITTEN)
             progress.current().advance(len(files), done)
