@@ -23,6 +23,8 @@ from typing import Any
 
 import psutil
 
+from etl.settings import FILES_PER_BATCH
+
 MIB = 1024 * 1024
 
 
@@ -140,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", default="")
     ap.add_argument("--warehouse", required=True)
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--batch-size", type=int, default=1000)
+    ap.add_argument("--batch-size", type=int, default=FILES_PER_BATCH, help=f"default {FILES_PER_BATCH}, as bench.run")
     ap.add_argument("--views", default="")
     ap.add_argument("--shard", default="", help="i/n: load only shard i of n (several loaders at once)")
     a = ap.parse_args(argv)
