@@ -39,5 +39,7 @@
 # 13 (round 21): 单位自筹 and its kin as 其他资金, an unknown name under money in a header's lower row refused
 # naming it, three-row headers, packed items of a name and a glued value read when they part unambiguously,
 # un-numbered text in a last row no cut-off; PDF text in a layer switched off or under a white box drawn after it
-# not read, a Word table style's text colour read, HTML rowspans counted in the cell budget
-PARSER_VERSION = 13
+# not read, a Word table style's text colour read, HTML rowspans counted in the cell budget; 14 (round 22): a
+# bracket list's header on three rows read, and printed again at a page break read once; a whole last row
+# ending in an unreadable item loaded with that item rejected, a last row cut before its next item's type refused
+PARSER_VERSION = 14

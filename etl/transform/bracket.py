@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 
-from etl.extract.columns import header_positions
 from etl.model import AggregateRow, Grid, GridRow, Indicator, ProjectRow, Reject, SourceTable, TableRefused
 from etl.text import squash, strip_tags
 from etl.transform.header import (
@@ -30,11 +29,12 @@ from etl.transform.indicators import EQUALS
 from etl.transform.page_totals import page_row_kind
 from etl.transform.per_row import split_code
 from etl.transform.table import (
+    drop_repeated_headers,
+    header_block,
     is_grand_total,
+    refuse_unknown_sub_columns,
     restore_leading_cells,
     split_transfer_doc,
-    sub_header,
-    with_sub_header,
 )
 from etl.transform.target_values import parse_target_value
 
@@ -501,11 +501,13 @@ def _indicator(seq: int, level1: str, level2: str, name: str, value: str | None,
 def parse_bracket_table(grid: Grid, year: int | None = None) -> SourceTable:
     """Grid -> SourceTable: coded group rows and category rows are aggregates, rows with targets projects."""
     header = parse_header(grid.preamble)
-    positions = header_positions(grid.rows[0].cells)[0]
-    rows, header_rows = grid.rows[1:], grid.rows[:1]
-    if rows and (sub := sub_header(rows[0].cells)):
-        positions, rows, header_rows = with_sub_header(positions, sub), rows[1:], grid.rows[:2]
+    # a header on two rows or three, read as the other layouts read it (资金情况 over 总计 | 其中 over 财政拨款 | …: the
+    # third row was a row of no name, rejected, and the parts under it unread; a dump leaving out its empty cells
+    # loaded its header's rows as aggregates and every amount as 0)
+    positions, header_rows, rows = header_block(grid.rows[0], grid.rows[1:])
+    refuse_unknown_sub_columns(grid.path, header_rows, rows, positions)
     table = table_with_unit(grid, header, year, column_unit(grid.path, header_rows))
+    rows = drop_repeated_headers(rows, positions, grid.rows[0].cells)  # printed again at a page break: read once
     rows = restore_leading_cells(rows, positions, len(grid.rows[0].cells))  # a text export's empty code cells
     unit = ""
     for row in without_unit_lines(rows):  # 单位：元 under the table: read (or refused) as the unit, not a row

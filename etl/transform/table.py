@@ -291,7 +291,7 @@ def parse_grid(grid: Grid, year: int | None = None) -> SourceTable:
     named = max(i for r in header_rows for i, c in enumerate(r.cells) if c.strip())  # (a remark column: 备注)
     for row in rows:
         cursor = _classify_row(table, row, positions, cursor, amounts, named)
-    refuse_if_truncated(table, rows, positions)
+    refuse_if_truncated(table, rows, positions, _is_note(grid.rows[-1], titles))  # a note under the table
     _group_rows(table)
     refuse_unknown_parts(table, header_rows, rows, positions)
     refuse_unknown_targets(table, header_rows, rows, positions)

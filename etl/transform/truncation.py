@@ -38,11 +38,18 @@ def _last_item_broken(packed: str) -> bool:
         return bool(_NUMBERED.match(packed))
     if not items:
         return False
+    if (m := _NEXT_NUMBER.search(packed)) and int(m[1]) == len(items) + 1:
+        return True  # …年度指标值:≥100个。2、3: item 2 cut before its type, read as the end of item 1's value
     try:
         parse_item(*items[-1])
     except ItemError:
         return True
     return False
+
+
+# the next item's number (and its code's first digits) after the end of an item, ending the cell: 。2 ；2、 。2、3 (an
+# item begins only before its type: cut there, the number was item 1's value's); not after a point (≥99.2)
+_NEXT_NUMBER = re.compile(r"[。；;]\s*(\d{1,2})(?:\s*[、.．]\s*\d{0,2})?$")
 
 
 def _ends_unlike_the_others(rows: list[GridRow], column: int) -> bool:
@@ -66,9 +73,15 @@ def _closing_total(table: SourceTable, last: GridRow, positions: dict[str, int])
     return table.aggregates[-1].kind in _CLOSING_KINDS and total is not None and len(last.cells) > total
 
 
-def refuse_if_truncated(table: SourceTable, rows: list[GridRow], positions: dict[str, int]) -> None:
-    """Refuse the table when its last row stops short of its columns or inside its last indicator."""
-    rows = _without_unit_lines(table, rows)
+def refuse_if_truncated(
+    table: SourceTable, rows: list[GridRow], positions: dict[str, int], noted_after: bool = False
+) -> None:
+    """Refuse the table when its last row stops short of its columns or inside its last indicator. ``noted_after``:
+    the grid's last line is a note, a footer or a page's number set aside (注：…, 填报人：…, 第1页): printed after the
+    last row, which is then no row cut off."""
+    kept = _without_unit_lines(table, rows)
+    noted_after = noted_after or len(kept) < len(rows)  # 单位：元 under the table: printed after it too
+    rows = kept
     if not rows:
         return
     last = rows[-1]
@@ -84,8 +97,43 @@ def refuse_if_truncated(table: SourceTable, rows: list[GridRow], positions: dict
         packed = squash(strip_tags(last.cells[positions["indicators"]]))
         if packed and (unreadable := _none_readable(packed)):
             raise TableRefused(table.path, unreadable, last.line_no)
-        if packed and (_last_item_broken(packed) or _ends_unlike_the_others(rows, positions["indicators"])):
+        column = positions["indicators"]
+        if noted_after or any(c.strip() for c in last.cells[column + 1 :]):
+            return  # the file went on after the indicators: the row is whole, its items read or rejected as printed
+        broken = _last_item_broken(packed)
+        if broken and _complete_as_printed(packed, [r.cells[column] for r in rows[:-1] if len(r.cells) > column]):
+            return
+        if broken or _ends_unlike_the_others(rows, column):
             raise TableRefused(table.path, "truncated mid-row: the last row ends inside an indicator", last.line_no)
+
+
+def _complete_as_printed(packed: str, others: list[str]) -> bool:
+    """Whether the last row's packed cell, its last item unreadable, is whole as printed, told from a row cut off by
+    what the other rows' packed cells (``others``) print: the same item, word for word, in another row (…2、3-满意度
+    指标：31-服务对象满意度指标：群众满意 written so in each row, as that table writes it), or a 。 at its end that
+    every other row's cell ends with too. A cut lands anywhere; to pass it must land exactly at an item's end, where
+    a readable last item was loaded before as well (the totals then show the rows lost after it). A ； at the end
+    is no sign: a cut after an item's name (培训人次；|实施周期指标值:…) ends so and reads as such an item."""
+    ends = [e for c in others if (e := squash(strip_tags(c)))]
+    if ends and packed.endswith("。") and all(e.endswith("。") for e in ends):
+        return True
+    last = _last_body(packed)
+    return bool(last) and any(last in _bodies(e) for e in ends)
+
+
+def _last_body(packed: str) -> str:
+    try:
+        items = split_items(packed)
+    except ItemError:
+        return ""
+    return items[-1][1] if items else ""
+
+
+def _bodies(packed: str) -> set[str]:
+    try:
+        return {body for _, body in split_items(packed)}
+    except ItemError:
+        return set()
 
 
 def _without_unit_lines(table: SourceTable, rows: list[GridRow]) -> list[GridRow]:
