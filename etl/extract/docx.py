@@ -379,12 +379,12 @@ class _Styles:
                 seen.add(at)
                 chain.append(self.by_id[at])
                 at = self.own(at).based
-            self._cache[sid, "table"] = docx_table_style.table_style(chain)
+            self._cache[sid, "table"] = docx_table_style.table_style(chain, _shades)
         return self._cache[sid, "table"]  # type: ignore[return-value]
 
     def shades(self, sid: str | None) -> bool:
-        """Whether the style (or one it is based on) shades anything: a table style's shading of any part of the
-        table (its header row, banded rows) counts for the whole table."""
+        """Whether the paragraph or character style (or one it is based on) shades anything (a table style's shading
+        is read a cell at a time: table_style)."""
         if (sid, "shades") not in self._cache:
             self._cache[sid, "shades"] = any(s.shades for s in self._chain(sid))
         return bool(self._cache[sid, "shades"])
@@ -407,8 +407,8 @@ def hide_styled(root: etree._Element, body: etree._Element, styles_xml: etree._E
       style), directly or through w:basedOn: a toggle property, so the two (and the document's defaults) cancel when
       both set it; a run's own w:vanish, on or off, decides alone;
     - white (w:color FFFFFF, its own or its styles') with nothing coloured behind it: no shading or highlight of the
-      run, its paragraph, a cell, row or table around it, no table style that shades, not in a text box, no page
-      background colour;
+      run, its paragraph, a cell, row or table around it, no part of its table's style that shades its cell (a
+      shaded header row shades the header only), not in a text box, no page background colour;
     - a content control's placeholder text (_placeholders).
 
     Nothing is walked when neither a style hides text nor anything is white (the common document)."""
@@ -460,8 +460,8 @@ def _unshown_runs(body: etree._Element, styles: _Styles, any_white: bool) -> Ite
             sid = _style_id(pr, "pStyle") or styles.default_paragraph
             paragraphs.append(_Paragraph(sid, _shades(pr) or styles.shades(sid), tables.colors[-1]))
         else:
-            shaded.append(shaded[-1] or _container_shades(el, styles))
-            tables.enter(el)
+            styled = tables.enter(el)
+            shaded.append(shaded[-1] or styled or _container_shades(el))
 
 
 class _Paragraph(NamedTuple):
@@ -478,8 +478,17 @@ class _Table:
         sid = _style_id(pr, "tblStyle") or styles.default_table
         self.style = styles.table_style(sid)
         self.flags = docx_table_style.look(pr)
-        self.rows = sum(1 for _ in _children(table, "tr"))
+        rows = list(_children(table, "tr"))
+        self.rows, self.headers = len(rows), max(1, _header_rows(rows))
         self.row, self.col = -1, 0
+
+
+def _header_rows(rows: list[etree._Element]) -> int:
+    """How many rows from the first on are marked to repeat as header rows (w:trPr/w:tblHeader)."""
+    n = 0
+    while n < len(rows) and _on(rows[n].find(f"{W}trPr/{W}tblHeader")):
+        n += 1
+    return n
 
 
 class _Tables:
@@ -490,7 +499,8 @@ class _Tables:
         self.tables: list[_Table] = []
         self.colors: list[frozenset[str | None] | None] = [None]
 
-    def enter(self, el: etree._Element) -> None:
+    def enter(self, el: etree._Element) -> bool:
+        """Take in a table, row, cell or text box the walk enters: whether the table's style shades it (a cell)."""
         if el.tag == f"{W}tbl":
             self.tables.append(_Table(el, self.styles))
         elif el.tag == f"{W}tr" and self.tables:
@@ -499,12 +509,14 @@ class _Tables:
         elif el.tag == f"{W}tc" and self.tables:
             table = self.tables[-1]
             last = next(el.itersiblings(f"{W}tc"), None) is None
-            place = docx_table_style.Place(table.row, table.col, table.row == table.rows - 1, last)
+            place = docx_table_style.Place(table.row, table.col, table.row == table.rows - 1, last, table.headers)
             table.col += _span(el)[0]
             found = docx_table_style.colors(table.flags, table.style, place) if table.style.colors else None
             self.colors.append(found)
+            return bool(table.style.shading) and docx_table_style.shaded(table.flags, table.style, place)
         elif el.tag == f"{W}txbxContent":
             self.colors.append(None)
+        return False
 
     def leave(self, el: etree._Element) -> None:
         if el.tag == f"{W}tbl" and self.tables:
@@ -513,16 +525,13 @@ class _Tables:
             self.colors.pop()
 
 
-def _container_shades(el: etree._Element, styles: _Styles) -> bool:
-    """Whether a cell, a row (w:tblPrEx) or a table (its own w:shd, its style's or the default table style's) shades
-    the text in it; a text box counts as shaded (its shape's fill, white text on a dark banner, is not read)."""
+def _container_shades(el: etree._Element) -> bool:
+    """Whether a cell, a row (w:tblPrEx) or a table (its own w:shd) shades the text in it (its table style's shading
+    is the cell's: _Tables.enter); a text box counts as shaded (its shape's fill, white text on a dark banner, is not
+    read)."""
     if el.tag == f"{W}txbxContent":
         return True
-    pr = el.find(_PROPERTIES[el.tag])
-    if _shades(pr):
-        return True
-    sid = (_style_id(pr, "tblStyle") or styles.default_table) if el.tag == f"{W}tbl" else None
-    return sid is not None and styles.shades(sid)
+    return _shades(el.find(_PROPERTIES[el.tag]))
 
 
 def _unshown(run: etree._Element, paragraph: _Paragraph, shaded: bool, styles: _Styles, any_white: bool) -> bool:

@@ -51,7 +51,8 @@ _SPAN_DIGITS = re.compile(r"[ \t\n\f\r]*\+?0*([0-9]+)")
 
 def _span(cell: html.HtmlElement, attr: str, rest: int = 0) -> int:
     """The rows or columns a cell spans; rowspan="0" the rest (the rows after it in its <tbody>, <thead> or
-    <tfoot>, or table) and its own, as in a browser (read as 1, the cells below moved a column left)."""
+    <tfoot>, or table) and its own, as in a browser (read as 1, the cells below moved a column left). The caller
+    clips a rowspan at the end of its row group, as a browser does."""
     m = _SPAN_DIGITS.match(cell.get(attr) or "")
     if m is None:
         return 1
@@ -62,13 +63,14 @@ def _span(cell: html.HtmlElement, attr: str, rest: int = 0) -> int:
 
 
 def _rows_after(trs: list[html.HtmlElement]) -> list[int]:
-    """For each row, the rows after it in its row group (its <tbody>, <thead> or <tfoot>, or the table)."""
-    seen: dict[html.HtmlElement, int] = {}
-    after = []
+    """For each row, the rows after it in its row group: its <tbody>, <thead> or <tfoot>, or the rows the table holds
+    itself one after another (a browser puts each such run in a <tbody> of its own)."""
+    after, left, below = [], 0, None
     for tr in reversed(trs):
         group = tr.getparent()
-        after.append(seen.get(group, 0))
-        seen[group] = after[-1] + 1
+        left = left + 1 if group is below else 0
+        after.append(left)
+        below = group
     return after[::-1]
 
 
@@ -321,7 +323,7 @@ def _row_cells(
         if reading.hidden_inside and (inside := reading.hidden_inside.get(td)):
             reading.hidden_text += _drop_hidden(inside, tr)
         col = pending.skip(cells, col)
-        down = _span(td, "rowspan", rest) - 1
+        down = min(_span(td, "rowspan", rest) - 1, rest)  # (clipped at the end of its row group, as in a browser)
         across = _span(td, "colspan")
         budget.add(across, rows=0)
         at = _place(col, across, collapsed) if collapsed else col

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from etl.extract.columns import is_header_row
 from etl.extract.encoding import sha256_of
@@ -28,6 +28,9 @@ from etl.extract.hidden_rows import shown
 from etl.extract.pdf_aligned import ColumnsUnclear
 from etl.extract.pdf_aligned import document_rows as aligned_rows
 from etl.model import Grid, RefusalKind, TableRefused
+
+if TYPE_CHECKING:
+    from etl.extract.pdf_bounds import LayoutBudget
 
 PAGE_ROWS = 1000
 MAX_PAGES = 2000
@@ -172,11 +175,26 @@ def _more_pages_than(pdf, limit: int) -> bool:  # type: ignore[no-untyped-def]
     return sum(1 for _ in islice(PDFPage.create_pages(pdf.doc), limit + 1)) > limit
 
 
+def _laid_out(pages: list, budget: LayoutBudget, off: frozenset[int]) -> tuple[list[str], list[str]]:  # type: ignore[type-arg]
+    """Each page laid out within the budget, before anything looks at it, the layers ``off`` switched off
+    (etl/extract/pdf_bounds.py): the footnote markers left out, and the pages' characters under opaque boxes drawn over
+    them (how many: the text itself is not told, it may be a redaction)."""
+    from etl.extract.pdf_bounds import lay_out
+
+    marks: list[str] = []
+    under: list[str] = []
+    for n, page in enumerate(pages, start=1):
+        page_marks, covered = lay_out(page, budget, off)
+        marks += [f"page {n} {mark}" for mark in page_marks]
+        under += [f"page {n} ({covered} characters)"] if covered else []
+    return marks, under
+
+
 def read_pdf(path: Path, data: bytes) -> Grid:
     from pdfminer.pdfdocument import PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
 
-    from etl.extract.pdf_bounds import LayoutBudget, lay_out
+    from etl.extract.pdf_bounds import LayoutBudget
     from etl.extract.pdf_layers import groups_off
 
     try:
@@ -186,10 +204,7 @@ def read_pdf(path: Path, data: bytes) -> Grid:
             pages = pdf.pages
             if not pages:  # was refused as a scanned PDF
                 raise TableRefused(path, "PDF with no pages")
-            budget, off = LayoutBudget(path, len(data)), groups_off(pdf.doc.catalog)  # (layers switched off)
-            marks: list[str] = []
-            for n, page in enumerate(pages, start=1):  # within the budget, before anything looks at a page
-                marks += [f"page {n} {mark}" for mark in lay_out(page, budget, off)]  # (etl/extract/pdf_bounds.py)
+            marks, under = _laid_out(pages, LayoutBudget(path, len(data)), groups_off(pdf.doc.catalog))
             if not any(page.chars for page in pages):
                 raise TableRefused(
                     path,
@@ -211,6 +226,7 @@ def read_pdf(path: Path, data: bytes) -> Grid:
         raise TableRefused(path, f"cannot read the PDF: {type(exc).__name__}: {detail}"[:500]) from None
     preamble, grid, raw = split_rows(_drop_repeated_headers(rows))
     notes = [f"footnote markers left out of amounts: {shown(marks)}"] if marks else []
+    notes += [f"text under opaque boxes drawn over it not read: {shown(under)}"] if under else []
     return Grid(
         path, preamble, grid, encoding="binary", sha256=sha256_of(data), source_format="pdf", raw_rows=raw, notes=notes
     )

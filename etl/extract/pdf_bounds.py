@@ -31,7 +31,7 @@ from pdfminer.psparser import literal_name
 from pdfplumber.page import Page, PDFPageAggregatorWithMarkedContent
 
 from etl.extract.invisible import AMOUNT_SHAPED, AMOUNT_WITH_POINT, FOOTNOTE_MARK, is_white_rgb
-from etl.extract.pdf_cover import UNKNOWN, Box, clipped, covered, rectangle, see_through
+from etl.extract.pdf_cover import UNKNOWN, Box, clipped, covered, form_clip, opaque_paint, rectangle, see_through
 from etl.extract.pdf_layers import Layers, groups_off
 from etl.model import TableRefused
 
@@ -93,6 +93,7 @@ INVISIBLE = frozenset({3, 7})  # text rendering modes that paint nothing (neithe
 
 FILLED = frozenset({0, 2, 4, 6})  # text rendering modes that fill the glyph (with the non-stroking colour)
 STROKED = frozenset({1, 2, 5, 6})  # and those that stroke its outline (with the stroking colour)
+CLIPPING = frozenset({4, 5, 6, 7})  # and those that add it to the clipping path
 
 
 class _CountingDevice(PDFPageAggregatorWithMarkedContent):
@@ -106,9 +107,11 @@ class _CountingDevice(PDFPageAggregatorWithMarkedContent):
         self.invisible: set[int] = set()  # id() of the characters drawn in an invisible rendering mode
         self.white: set[int] = set()  # id() of those painted white only (what shows them is decided later)
         self.unseen: set[int] = set()  # id() of those drawn in a layer switched off (etl/extract/pdf_layers.py)
-        self.drawn: list[LTChar] = []  # the characters drawn, in order, and the white boxes drawn after them
+        self.drawn: list[LTChar] = []  # the characters drawn, in order, and the opaque boxes drawn after them
         self.covers: list[tuple[Box, int]] = []  # (etl/extract/pdf_cover.py)
         self.over: tuple[bool, Box | None] = (False, None)  # what fills paint through (see-through, clip): _Interpreter
+        self.entering: tuple[bool, Box | None] = (False, None)  # the same where a form is drawn, cut to its /BBox
+        self.group_through = False  # a form drawn see-through is a transparency group: nothing in it is opaque
         self.in_form = self._painting = 0
         self.shown = 0
 
@@ -146,14 +149,14 @@ class _CountingDevice(PDFPageAggregatorWithMarkedContent):
             super().paint_path(gstate, stroke, fill, evenodd, path)
         finally:
             self._painting -= 1
-        if fill and not (self._painting or self.in_form) and (box := self._cover(gstate, path)) is not None:
+        if fill and not self._painting and (box := self._cover(gstate, path)) is not None:
             self.covers.append((box, len(self.drawn)))
 
     def _cover(self, gstate: Any, path: Any) -> Box | None:
-        """The box a filled path covers what was drawn before with: a rectangle filled white, opaque, cut to the
-        clip; None for any other (pdf_cover)."""
+        """The box a filled path covers what was drawn before with: a rectangle filled opaque, in any colour, cut to
+        the clip; None for any other (pdf_cover)."""
         through, clip = self.over
-        if through or not _painted_white(gstate, 0) or (box := rectangle(path, self.ctm)) is None:
+        if through or not opaque_paint(gstate) or (box := rectangle(path, self.ctm)) is None:
             return None
         return None if (box := clipped(box, clip)) == UNKNOWN else box
 
@@ -167,9 +170,11 @@ class _CountingInterpreter(PDFPageInterpreter):
     """Counts the content streams it executes; a form's sub-interpreter is the same class (dup) on the same device.
     Tells the device the marked-content sections of layers (etl/extract/pdf_layers.py) and what a fill paints over
     (etl/extract/pdf_cover.py), which pdfminer does not follow: the graphics state's alpha, soft mask and blend mode
-    (gs) and its clipping path (W), saved and restored with it (q, Q)."""
+    (gs) and its clipping path (W, or text drawn in a clipping mode: its glyphs, not told), saved and restored with it
+    (q, Q), and passed on to a form drawn (Do), cut to the form's /BBox."""
 
     device: _CountingDevice
+    clipping_text = False  # text shown in a clipping rendering mode (4-7) since BT: the clip at ET is its glyphs
 
     def execute(self, streams: Any) -> None:
         self.device.budget.execute(list(streams))
@@ -177,7 +182,9 @@ class _CountingInterpreter(PDFPageInterpreter):
 
     def init_state(self, ctm: Any) -> None:
         super().init_state(ctm)
-        self.over: tuple[bool, Box | None] = (False, None)
+        inside = self.device.in_form > 0
+        self.over: tuple[bool, Box | None] = self.device.entering if inside else (False, None)
+        self.floor = inside and self.device.group_through  # see-through whatever the form's own gs say
         self.saved: list[tuple[bool, Box | None]] = []
         self.device.over = self.over
 
@@ -195,13 +202,27 @@ class _CountingInterpreter(PDFPageInterpreter):
 
     def do_gs(self, name: Any) -> None:
         if (through := see_through(self.resources, name)) is not None:
-            self._set(through, self.over[1])
+            self._set(through or self.floor, self.over[1])
 
     def do_W(self) -> None:
         box = rectangle(self.curpath, self.ctm)
         self._set(self.over[0], UNKNOWN if box is None else clipped(box, self.over[1]))
 
     do_W_a = do_W
+
+    def do_BT(self) -> None:
+        self.clipping_text = False
+        super().do_BT()
+
+    def do_TJ(self, seq: Any) -> None:
+        self.clipping_text = self.clipping_text or self.textstate.render in CLIPPING
+        super().do_TJ(seq)
+
+    def do_ET(self) -> None:
+        if self.clipping_text:  # the glyphs' outlines are added to the clip: a fill after paints inside them
+            self._set(self.over[0], UNKNOWN)
+            self.clipping_text = False
+        super().do_ET()
 
     def do_BMC(self, tag: Any) -> None:
         self.device.layers.begin(tag, None, self.resources)
@@ -219,12 +240,21 @@ class _CountingInterpreter(PDFPageInterpreter):
         xobject = self.xobjmap.get(literal_name(xobjid))
         if self.device.layers.hiding or (xobject is not None and self.device.layers.hides(resolve1(xobject))):
             return
+        self.device.entering = self._entering(xobject)
         self.device.in_form += 1
         try:
             super().do_Do(xobjid)
         finally:
             self.device.in_form -= 1
             self.device.over = self.over
+
+    def _entering(self, xobject: Any) -> tuple[bool, Box | None]:
+        """What fills inside the form XObject paint through: the state here, the clip cut to the form's /BBox."""
+        form = resolve1(xobject)
+        if not isinstance(form, PDFStream):
+            return self.over
+        self.device.group_through = self.floor or (self.over[0] and form.get("Group") is not None)
+        return self.over[0], form_clip(form, self.ctm, self.over[1])
 
 
 def _drop(layout: LTContainer, unwanted: set[int]) -> None:
@@ -236,7 +266,7 @@ def _drop(layout: LTContainer, unwanted: set[int]) -> None:
         stack.extend(obj for obj in container._objs if isinstance(obj, LTContainer))
 
 
-def lay_out(page: Page, budget: LayoutBudget, off: frozenset[int] | None = None) -> list[str]:
+def lay_out(page: Page, budget: LayoutBudget, off: frozenset[int] | None = None) -> tuple[list[str], int]:
     """Build the page's layout as pdfplumber's Page.layout does (pdfplumber 0.11), within the budget, and leave it
     where Page.layout finds it (its cache, ``_layout``): every later look at the page uses it.
 
@@ -247,12 +277,14 @@ def lay_out(page: Page, budget: LayoutBudget, off: frozenset[int] | None = None)
     is read once; a Kangxi radical or compatibility ideograph a font's ToUnicode map gives for an ideograph is read
     as that ideograph (fold_radicals); a footnote marker raised after an amount is left out, and noted (the notes are
     returned), or written ^(…) (mark_raised). Text in a layer the document switches off (``off``: its groups, read
-    from the catalog when not given) is not read, nor text under a white box drawn over it (pdf_cover)."""
+    from the catalog when not given) is not read, nor text under an opaque box drawn over it (pdf_cover): how many
+    characters that hid is returned with the notes."""
     layers = Layers(groups_off(page.pdf.doc.catalog) if off is None else off, budget.draw)
     device = _CountingDevice(budget, layers, page.pdf.rsrcmgr, pageno=page.page_number, laparams=page.pdf.laparams)
     _CountingInterpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
     layout = device.get_result()
-    if unread := device.unseen | (covered(device.drawn, device.covers) if device.covers else set()):
+    under = covered(device.drawn, device.covers) if device.covers else set()
+    if unread := device.unseen | under:
         _drop(layout, unread)
     if device.invisible and device.shown:
         _drop(layout, _among_shown(layout, device.invisible))
@@ -265,7 +297,7 @@ def lay_out(page: Page, budget: LayoutBudget, off: frozenset[int] | None = None)
     if unread := again | markers:
         _drop(layout, unread)
     page._layout = layout
-    return notes
+    return notes, len(under)
 
 
 def _chars(layout: LTContainer) -> list[LTChar]:

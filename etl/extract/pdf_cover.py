@@ -1,24 +1,52 @@
-"""Text covered by a white box drawn over it: a viewer shows the white box, so the text under it is not read.
+"""Text covered by an opaque box drawn over it: a viewer shows the box, so the text under it is not read.
 
 pdfminer reads every character drawn, and keeps the page's objects in the order they are drawn: a white rectangle
-filled after a 9 inside 14.07, over the 9 alone, shows 1 4.07 (read 194.07). A character is covered when a rectangle
-filled white (the paper's colour: gray 1, RGB 1 1 1, CMYK 0 0 0 0, as for white text), opaque (no fill alpha under 1,
-no soft mask, no blend mode but Normal), drawn after it, covers its whole box: its four corners, a tenth of its size
-inside, and its centre each lie under one drawn after it. What cannot be told is taken as not covering, so the text is
-read as before: a box inside a form XObject, or under a clipping path that is not a rectangle (a rectangular clip cuts
-the box to it).
+filled after a 9 inside 14.07, over the 9 alone, shows 1 4.07 (read 194.07); a black one over a whole amount (a
+redaction drawn over the value) shows a black bar, and the amount under it was loaded, a value nobody can see. A
+character is covered when a rectangle filled opaque, in any colour of a gray, RGB, CMYK, calibrated, ICC or indexed
+space (no pattern, separation or DeviceN, whose look is not its numbers; no fill alpha under 1, no soft mask, no blend
+mode but Normal), drawn after it, covers its whole box: its four corners, a tenth of its size inside, and its centre
+each lie under one drawn after it. A box inside a form XObject counts, cut to the form's /BBox and to the clip and
+see-through state in force where the form is drawn (a transparency group drawn see-through stays so, whatever its
+own graphics states say). What cannot be told is taken as not covering, so the text is read as before: a box under
+a clipping path that is not a rectangle (a rectangular clip cuts the box to it) or under text that clips (rendering
+modes 4-7: the fill then paints inside the glyphs), a path that is not one rectangle, an image.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from pdfminer.pdftypes import resolve1
+from pdfminer.pdftypes import list_value, resolve1
 from pdfminer.psparser import PSLiteral
+from pdfminer.utils import MATRIX_IDENTITY, mult_matrix
 
 Box = tuple[float, float, float, float]
 UNKNOWN: Box = (0.0, 0.0, 0.0, 0.0)  # a clip that cannot be told (an empty box: it covers nothing)
 INSET = 0.1  # of a character's width and height: where its corners are looked at
+# the colour spaces whose fill is paint of the colour its numbers give (pdfminer's names; None: its default, gray)
+OPAQUE_SPACES = frozenset(
+    {None, "DeviceGray", "CalGray", "DeviceRGB", "CalRGB", "Lab", "DeviceCMYK", "ICCBased", "Indexed"}
+)
+
+
+def opaque_paint(state: Any) -> bool:
+    """Whether a fill in the graphics state ``state`` paints a colour (its colour space one of OPAQUE_SPACES): a
+    pattern may leave gaps, a separation or DeviceN may name the colorant None, which paints nothing."""
+    return getattr(state.ncs, "name", None) in OPAQUE_SPACES
+
+
+def form_clip(xobject: Any, ctm: tuple[float, ...], clip: Box | None) -> Box | None:
+    """The clip inside a form XObject drawn with ``ctm`` where ``clip`` is in force: cut to the form's /BBox (through
+    its /Matrix), UNKNOWN when that is not an upright rectangle or cannot be read."""
+    try:
+        x0, y0, x1, y1 = (float(resolve1(v)) for v in list_value(resolve1(xobject.get("BBox"))))
+        matrix = tuple(float(resolve1(v)) for v in list_value(resolve1(xobject.get("Matrix", MATRIX_IDENTITY))))
+        path = [("m", x0, y0), ("l", x1, y0), ("l", x1, y1), ("l", x0, y1), ("h",)]
+        box = rectangle(path, mult_matrix(matrix, ctm))  # type: ignore[arg-type]
+    except (TypeError, ValueError, AttributeError):  # a damaged /BBox or /Matrix
+        return UNKNOWN
+    return UNKNOWN if box is None else clipped(box, clip)
 
 
 def see_through(resources: dict[str, Any], name: Any) -> bool | None:

@@ -41,5 +41,7 @@
 # un-numbered text in a last row no cut-off; PDF text in a layer switched off or under a white box drawn after it
 # not read, a Word table style's text colour read, HTML rowspans counted in the cell budget; 14 (round 22): a
 # bracket list's header on three rows read, and printed again at a page break read once; a whole last row
-# ending in an unreadable item loaded with that item rejected, a last row cut before its next item's type refused
+# ending in an unreadable item loaded with that item rejected, a last row cut before its next item's type refused;
+# PDF text under an opaque box of any colour drawn after it (in a form too) not read, a Word table style's shading
+# read a cell at a time, an HTML rowspan clipped at the end of its row group
 PARSER_VERSION = 14
