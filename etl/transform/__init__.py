@@ -43,5 +43,6 @@
 # bracket list's header on three rows read, and printed again at a page break read once; a whole last row
 # ending in an unreadable item loaded with that item rejected, a last row cut before its next item's type refused;
 # PDF text under an opaque box of any colour drawn after it (in a form too) not read, a Word table style's shading
-# read a cell at a time, an HTML rowspan clipped at the end of its row group
+# read a cell at a time, an HTML rowspan clipped at the end of its row group; per-row exports, bracket lists and
+# forms whose dump was cut inside its last row refused (etl/transform/cut_rows.py)
 PARSER_VERSION = 14

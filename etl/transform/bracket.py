@@ -17,6 +17,7 @@ import re
 
 from etl.model import AggregateRow, Grid, GridRow, Indicator, ProjectRow, Reject, SourceTable, TableRefused
 from etl.text import squash, strip_tags
+from etl.transform.cut_rows import refuse_cut_bracket
 from etl.transform.header import (
     clean_department,
     column_unit,
@@ -70,7 +71,7 @@ _OTHER_HEADING = re.compile(
 _OTHER_OPENINGS = frozenset(o for o, _ in _OTHER_BRACKETS)
 _OTHER_CLOSINGS = frozenset(c for _, c in _OTHER_BRACKETS)
 # an item: 指标1: (or 指标1、 指标1. as other lists print it: 指标1.机柜数量(≥77台) 指标2.… was one indicator)
-_ITEM = re.compile(r"(?:^|(?<=[\s;；,，。)）]))指标\s*(\d{1,3})\s*(?:[:：、]|[.．](?!\d))\s*")
+ITEM = re.compile(r"(?:^|(?<=[\s;；,，。)）]))指标\s*(\d{1,3})\s*(?:[:：、]|[.．](?!\d))\s*")
 _TYPE_SEP = re.compile(r"\s*[-－—/]\s*")
 _CODE = re.compile(r"^\d{2,}$")
 _TRAILING = " \t\r\n;；,，。、"
@@ -227,7 +228,7 @@ def split_goal_cell(cell: str) -> tuple[str, list[tuple[str, str]]]:
     items."""
     goal, sections = [], []
     level1 = ""  # 【产出指标】【数量指标】指标1:…: a level-1 heading with nothing under it, then the level-2 one
-    for heading, body in _headed_parts(with_heading_brackets(squash(strip_tags(cell)))):
+    for heading, body in headed_parts(with_heading_brackets(squash(strip_tags(cell)))):
         items, section = _section_body(body), None
         if heading is not None:
             section, level1 = _section(heading, items, level1)
@@ -243,7 +244,7 @@ def split_goal_cell(cell: str) -> tuple[str, list[tuple[str, str]]]:
 _NO_HEADING = re.compile(r"^(?!.*(?:指标|目标)).*\d", re.S)
 
 
-def _headed_parts(text: str) -> list[tuple[str | None, str]]:
+def headed_parts(text: str) -> list[tuple[str | None, str]]:
     """[(None, text before the first heading), (heading, its body) …]."""
     parts: list[tuple[str | None, str]] = []
     heading, at = None, 0
@@ -326,7 +327,7 @@ def _type_name(name: str) -> bool:
 def _reads_as_items(body: str) -> bool:
     """Whether a body under a heading of no type is indicators: items (指标1:, or numbered 1. 1、 （1） ①) each
     printing its value, in brackets at its end or, as a target (a number), after = or a colon."""
-    if _ITEM.search(body):
+    if ITEM.search(body):
         return True
     pieces = _numbered_items(body)
     return bool(pieces) and all(_prints_value(p) for p in pieces)
@@ -342,7 +343,7 @@ def _prints_value(item: str) -> bool:
 def section_indicators(heading: str, body: str, start: int) -> list[Indicator]:
     level1, level2 = _split_heading(heading)
     printed = heading.strip("-")  # 【数量指标】 as printed, not 【-数量指标】
-    items = _ITEM.split(body)
+    items = ITEM.split(body)
     pieces = [(f"指标{items[k]}:", items[k + 1]) for k in range(1, len(items) - 1, 2)]
     if not pieces and body.strip():
         pieces = [("", piece) for piece in _other_items(body)]
@@ -509,9 +510,10 @@ def parse_bracket_table(grid: Grid, year: int | None = None) -> SourceTable:
     table = table_with_unit(grid, header, year, column_unit(grid.path, header_rows))
     rows = drop_repeated_headers(rows, positions, grid.rows[0].cells)  # printed again at a page break: read once
     rows = restore_leading_cells(rows, positions, len(grid.rows[0].cells))  # a text export's empty code cells
-    unit = ""
-    for row in without_unit_lines(rows):  # 单位：元 under the table: read (or refused) as the unit, not a row
+    unit, rows = "", without_unit_lines(rows)  # 单位：元 under the table: read (or refused) as the unit, not a row
+    for row in rows:
         unit = _row(table, row, positions, unit)
+    refuse_cut_bracket(table, rows, positions)  # a text cut off inside its last row
     _kinds(table)
     table.department_name = clean_department(table.department_name)  # a department row's name, as a title's
     if not table.department_name:

@@ -17,6 +17,7 @@ from pathlib import Path
 from etl.extract.columns import canonical_column
 from etl.model import Grid, GridRow, Indicator, ProjectRow, RefusalKind, Reject, SourceTable, TableRefused
 from etl.text import fold_key, squash, strip_tags
+from etl.transform.cut_rows import refuse_cut_form
 from etl.transform.form_labels import label_key, labels, match, unit_in_label
 from etl.transform.header import UNIT_NOT_PRINTED, new_table, parse_header
 from etl.transform.indicator_types import is_level2_name, resolve_type
@@ -416,6 +417,7 @@ def parse_form_table(grid: Grid, year: int | None = None) -> SourceTable:
             kind=RefusalKind.BAD_INPUT,
             layout="single_project_form",
         )
+    refuse_cut_form(grid, forms)  # a dump cut off inside its last form
     first_row = rows.index(forms[0].rows[0]) if forms else len(rows)
     header = parse_header([(r.line_no, " ".join(c for c in r.cells if c)) for r in rows[:first_row]] + _titles(forms))
     dept, _ = department(forms[0])

@@ -22,7 +22,7 @@ from etl.transform.target_values import REMARK_AFTER, fits_target_number, parse_
 INDICATOR_COLUMNS = ("level1", "level2", "indicator_name", "comparison", "value", "period_value", "unit")
 _CODED = re.compile(r"^(?P<code>\d{1,2})\s*[-－—.、]\s*(?P<name>\S.*)$")
 _NO_COMPARISON = {"", "定性", "定量", "无"}
-_DIRECTIONS = {"正向": "正向", "正": "正向", "反向": "反向", "逆向": "反向", "反": "反向"}
+DIRECTIONS = {"正向": "正向", "正": "正向", "反向": "反向", "逆向": "反向", "反": "反向"}
 
 
 class RowError(ValueError):
@@ -107,7 +107,7 @@ def indicator_from_row(cursor: ProjectCursor, row: GridRow, positions: dict[str,
     if not cursor.level2:
         raise RowError(f"indicator {name!r} has no level-2 type (二级指标)")
     direction = cell(cells, positions, "direction")
-    if direction and direction not in _DIRECTIONS:
+    if direction and direction not in DIRECTIONS:
         raise RowError(f"direction {direction!r} is neither 正向 nor 反向")
     l1c, l1n = split_code(cursor.level1)
     l2c, l2n = split_code(cursor.level2)
@@ -131,7 +131,7 @@ def indicator_from_row(cursor: ProjectCursor, row: GridRow, positions: dict[str,
         type_key=key,
         is_misparented=misparented,
         weight=_weight(cell(cells, positions, "weight")),
-        direction=_DIRECTIONS.get(direction),
+        direction=DIRECTIONS.get(direction),
     )
 
 

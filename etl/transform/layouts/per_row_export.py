@@ -19,6 +19,9 @@ def score(grid: Grid) -> float:
 
 
 def parse(grid: Grid, year: int | None = None) -> SourceTable:
+    from etl.transform.cut_rows import refuse_cut_per_row
     from etl.transform.table import parse_grid
 
-    return parse_grid(grid, year)
+    table = parse_grid(grid, year)
+    refuse_cut_per_row(grid, table)  # a dump cut off inside its last row
+    return table
