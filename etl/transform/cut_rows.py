@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 from etl.model import Grid, GridRow, SourceTable, TableRefused
 from etl.text import NOTE_LINE, squash, strip_tags
 from etl.transform.header import unit_line
-from etl.transform.page_totals import PAGE_KINDS
 from etl.transform.per_row import DIRECTIONS
+from etl.transform.truncation import CLOSING_KINDS, refuse_if_inside_a_tag
 
 if TYPE_CHECKING:
     from etl.transform.form import Form
@@ -27,9 +27,7 @@ if TYPE_CHECKING:
 DUMPS = frozenset({"text", "pipe", "csv", "html"})  # formats whose rows print as many cells as the text holds
 _NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.(?P<decimals>\d*))?%?")
 _SIGNS = frozenset("≥≤=＝><＞＜≧≦")
-_CLOSING_KINDS = frozenset({"grand_total", *PAGE_KINDS})
 _DIGIT = re.compile(r"\d")
-_OPEN_TAG = re.compile(r"<[^<>]*$")  # (as etl.transform.truncation's)
 _SAID = {"empty": "nothing", "number": "a number", "sign": "a comparison sign", "text": "words"}
 _MOST = 0.8  # the share of the other rows that must end alike
 
@@ -124,7 +122,7 @@ def _closing(table: SourceTable, last: GridRow) -> bool:
     return (
         bool(table.aggregates)
         and table.aggregates[-1].line_no == last.line_no
-        and table.aggregates[-1].kind in _CLOSING_KINDS
+        and table.aggregates[-1].kind in CLOSING_KINDS
     )
 
 
@@ -170,8 +168,7 @@ def refuse_cut_form(grid: Grid, forms: list[Form]) -> None:
     if len(widths) == 1 and len(last.cells) < (width := widths.pop()):
         reason = f"truncated mid-row: the last row has {len(last.cells)} cell(s), every other row {width}"
         raise TableRefused(grid.path, reason, last.line_no)
-    if _OPEN_TAG.search(next((c for c in reversed(last.cells) if c.strip()), "").rstrip()):
-        raise TableRefused(grid.path, "truncated mid-row: the last cell stops inside an HTML tag", last.line_no)
+    refuse_if_inside_a_tag(grid.path, last)
     form = forms[-1]
     if form.grid_at is None:
         reason = "truncated mid-row: the last form stops before its indicator grid (一级指标 | 二级指标 | … | 指标值)"

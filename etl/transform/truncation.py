@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from etl.model import GridRow, SourceTable, TableRefused
 from etl.text import squash, strip_tags
@@ -10,8 +11,7 @@ from etl.transform.header import without_unit_lines
 from etl.transform.indicators import UNPARTED, ItemError, parse_item, plain_list_cut_short, split_items
 from etl.transform.page_totals import PAGE_KINDS
 
-_OPEN_TAG = re.compile(r"<[^<>]*$")
-_CLOSING_KINDS = frozenset({"grand_total", *PAGE_KINDS})
+CLOSING_KINDS = frozenset({"grand_total", *PAGE_KINDS})  # totals printed under the rows: 合计, a page's
 
 
 def _key_column(positions: dict[str, int]) -> int:
@@ -70,7 +70,17 @@ def _closing_total(table: SourceTable, last: GridRow, positions: dict[str, int])
     if not table.aggregates or table.aggregates[-1].line_no != last.line_no:
         return False
     total = positions.get("total")
-    return table.aggregates[-1].kind in _CLOSING_KINDS and total is not None and len(last.cells) > total
+    return table.aggregates[-1].kind in CLOSING_KINDS and total is not None and len(last.cells) > total
+
+
+_OPEN_TAG = re.compile(r"<[^<>]*$")
+
+
+def refuse_if_inside_a_tag(path: Path | str, last: GridRow) -> None:
+    """Refuse a page whose last row's last printed cell stops inside an HTML tag (≤30万元</): it was cut there."""
+    tail = next((c for c in reversed(last.cells) if c.strip()), "")
+    if _OPEN_TAG.search(tail.rstrip()):
+        raise TableRefused(path, "truncated mid-row: the last cell stops inside an HTML tag", last.line_no)
 
 
 def refuse_if_truncated(
@@ -89,9 +99,7 @@ def refuse_if_truncated(
     if len(last.cells) <= key and not _closing_total(table, last, positions):
         reason = f"truncated mid-row: the last row has {len(last.cells)} cell(s), the header {key + 1} or more"
         raise TableRefused(table.path, reason, last.line_no)
-    tail = next((c for c in reversed(last.cells) if c.strip()), "")
-    if _OPEN_TAG.search(tail.rstrip()):
-        raise TableRefused(table.path, "truncated mid-row: the last cell stops inside an HTML tag", last.line_no)
+    refuse_if_inside_a_tag(table.path, last)
     is_last_project = bool(table.projects) and table.projects[-1].line_no == last.line_no
     if is_last_project and "indicators" in positions:
         packed = squash(strip_tags(last.cells[positions["indicators"]]))
