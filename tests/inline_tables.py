@@ -1,8 +1,10 @@
 """Helpers the tests share to write GENERATED tables: a file filed under its year's folder, a text table of a few
-rows, and a cell's number as a workbook stores it."""
+rows, a cell's number as a workbook stores it, and a header on several rows as a workbook merges it or a page spans
+it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,6 +24,40 @@ def cell_number(text: str) -> float | str | None:
         return float(text.replace(",", ""))
     except ValueError:
         return text or None
+
+
+def merged_book(
+    path: Path,
+    lines: Sequence[str],
+    header: Sequence[Sequence[str]],
+    data: Sequence[Sequence[str]],
+    merges: Sequence[str],
+) -> Path:
+    """A workbook: a line a row, then the header's rows, its labels merged over the cells they span (``merges``: A4:A6
+    …), then the data rows, their amounts stored as numbers."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for line in lines:
+        sheet.append([line])
+    for row in header:
+        sheet.append([c or None for c in row])
+    for row in data:
+        sheet.append([cell_number(c) for c in row])
+    for merged in merges:
+        sheet.merge_cells(merged)
+    book.save(path)
+    return path
+
+
+def spanned_page(path: Path, lines: Sequence[str], head: str, data: Sequence[Sequence[str]]) -> Path:
+    """A page: a paragraph a line, then a table of the header's rows as written (``head``: <tr>s spanning with rowspan
+    and colspan) and the data rows."""
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in data)
+    paragraphs = "".join(f"<p>{line}</p>" for line in lines)
+    path.write_text(f"<html><body>{paragraphs}<table>{head}{body}</table></body></html>", encoding="utf-8")
+    return path
 
 
 def write_text_table(tmp_path: Path, department: str, header: str, row: str) -> Path:
@@ -61,3 +97,16 @@ def parsed_inline(tmp_path: Path, content: str | bytes, name: str = "table.txt")
     table = read_inline(tmp_path, content, name)
     assert isinstance(table, SourceTable), table
     return table
+
+
+def refused_inline(tmp_path: Path, content: str | bytes, name: str = "table.txt") -> Refusal:
+    """The refusal of content written as tmp_path/2024/<name> (the test fails, showing the table, if it loads)."""
+    refusal = read_inline(tmp_path, content, name)
+    assert isinstance(refusal, Refusal), refusal
+    return refusal
+
+
+def amounts_in_wan(table: SourceTable) -> list[tuple[str, dict[str, Decimal]]]:
+    """Each project's and aggregate's name and its amounts in 万元 (the parts that print nothing left out)."""
+    rows = [*((p.project_name, p.amounts) for p in table.projects), *((a.name, a.amounts) for a in table.aggregates)]
+    return [(name, {c: v / 10_000 for c, v in amounts.items() if v}) for name, amounts in rows]

@@ -22,11 +22,12 @@ from pathlib import Path
 
 import pytest
 
-from etl.model import Refusal, RefusalKind, SourceTable
+from etl.model import RefusalKind, SourceTable
 from etl.transform import indicators
-from tests.inline_tables import DEPARTMENT, ITEM, LABEL, TITLE, UNIT, cell_number, filed
+from tests.inline_tables import DEPARTMENT, ITEM, LABEL, TITLE, UNIT, filed, merged_book, spanned_page
+from tests.inline_tables import amounts_in_wan as _amounts
 from tests.inline_tables import parsed_inline as _table
-from tests.inline_tables import read_inline as _read
+from tests.inline_tables import refused_inline as _refusal
 from tests.paths import SAMPLE
 
 GOAL = "为村居提供法律服务。"
@@ -38,18 +39,6 @@ def _t(*cells: str) -> str:
 
 def _text(header: list[list[str]], rows: list[list[str]]) -> str:
     return "\n".join([LABEL, TITLE, DEPARTMENT, UNIT, *(_t(*r) for r in header), *(_t(*r) for r in rows)]) + "\n"
-
-
-def _refusal(tmp_path: Path, content: str, name: str = "table.txt") -> Refusal:
-    refusal = _read(tmp_path, content, name)
-    assert isinstance(refusal, Refusal), refusal
-    return refusal
-
-
-def _amounts(table: SourceTable) -> list[tuple[str, dict[str, Decimal]]]:
-    """Each project's and aggregate's name and its amounts in 万元 (the parts that print nothing left out)."""
-    rows = [*((p.project_name, p.amounts) for p in table.projects), *((a.name, a.amounts) for a in table.aggregates)]
-    return [(name, {c: v / 10_000 for c, v in amounts.items() if v}) for name, amounts in rows]
 
 
 # --- part 1: 单位自筹 and an unknown name in a header's second row ---------------------------------------------------
@@ -168,20 +157,8 @@ def test_an_unknown_name_in_a_third_header_row_is_refused_naming_it(tmp_path: Pa
 
 def _three_row_book(path: Path) -> Path:
     """THREE_ROW as a workbook's header, its labels merged over the cells they span, and THREE_ROW_DATA."""
-    import openpyxl
-
-    book = openpyxl.Workbook()
-    sheet = book.active
-    for line in (TITLE, DEPARTMENT, UNIT):
-        sheet.append([line])
-    for row in THREE_ROW:
-        sheet.append([c or None for c in row])
-    for row in THREE_ROW_DATA:
-        sheet.append([cell_number(c) for c in row])
-    for merged in ("A4:A6", "B4:E4", "B5:B6", "C5:E5", "F4:F6", "G4:G6"):
-        sheet.merge_cells(merged)
-    book.save(path)
-    return path
+    merges = ("A4:A6", "B4:E4", "B5:B6", "C5:E5", "F4:F6", "G4:G6")
+    return merged_book(path, (TITLE, DEPARTMENT, UNIT), THREE_ROW, THREE_ROW_DATA, merges)
 
 
 def _three_row_page(path: Path) -> Path:
@@ -191,10 +168,7 @@ def _three_row_page(path: Path) -> Path:
         "<td rowspan=3>绩效指标</td></tr><tr><td rowspan=2>总计</td><td colspan=3>其中</td></tr>"
         "<tr><td>财政拨款</td><td>财政专户拨款</td><td>其他资金</td></tr>"
     )
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in THREE_ROW_DATA)
-    lines = "".join(f"<p>{line}</p>" for line in (TITLE, DEPARTMENT, UNIT))
-    path.write_text(f"<html><body>{lines}<table>{head}{body}</table></body></html>", encoding="utf-8")
-    return path
+    return spanned_page(path, (TITLE, DEPARTMENT, UNIT), head, THREE_ROW_DATA)
 
 
 @pytest.mark.parametrize("make", [_three_row_book, _three_row_page], ids=["xlsx", "html"])

@@ -20,23 +20,21 @@ from pathlib import Path
 
 import pytest
 
-from etl.model import Refusal, RefusalKind, SourceTable
-from tests.inline_tables import DEPARTMENT, GOAL, ITEM, LABEL, TITLE, UNIT, cell_number, filed
+from etl.model import RefusalKind, SourceTable
+from tests.inline_tables import (
+    DEPARTMENT,
+    GOAL,
+    ITEM,
+    LABEL,
+    TITLE,
+    UNIT,
+    filed,
+    merged_book,
+    spanned_page,
+)
+from tests.inline_tables import amounts_in_wan as _amounts
 from tests.inline_tables import parsed_inline as _table
-from tests.inline_tables import read_inline as _read
-
-
-def _refusal(tmp_path: Path, content: str, name: str = "table.txt") -> Refusal:
-    refusal = _read(tmp_path, content, name)
-    assert isinstance(refusal, Refusal), refusal
-    return refusal
-
-
-def _amounts(table: SourceTable) -> list[tuple[str, dict[str, Decimal]]]:
-    """Each project's and aggregate's name and its amounts in 万元 (the parts that print nothing left out)."""
-    rows = [*((p.project_name, p.amounts) for p in table.projects), *((a.name, a.amounts) for a in table.aggregates)]
-    return [(name, {c: v / 10_000 for c, v in amounts.items() if v}) for name, amounts in rows]
-
+from tests.inline_tables import refused_inline as _refusal
 
 # --- part 1: a bracket list under a header on three rows -------------------------------------------------------------
 
@@ -118,20 +116,8 @@ def test_a_bracket_list_header_printed_again_at_a_page_break_is_read_once(
 
 def _bracket_book(path: Path) -> Path:
     """THREE_ROW as a workbook's header, its labels merged over the cells they span, and BRACKET_DATA."""
-    import openpyxl
-
-    book = openpyxl.Workbook()
-    sheet = book.active
-    for line in BRACKET_LINES[1:]:
-        sheet.append([line])
-    for row in THREE_ROW:
-        sheet.append([c or None for c in row])
-    for row in BRACKET_DATA:
-        sheet.append([cell_number(c) for c in row])
-    for merged in ("A4:A6", "B4:B6", "C4:F4", "C5:C6", "D5:F5", "G4:G6", "H4:H6"):
-        sheet.merge_cells(merged)
-    book.save(path)
-    return path
+    merges = ("A4:A6", "B4:B6", "C4:F4", "C5:C6", "D5:F5", "G4:G6", "H4:H6")
+    return merged_book(path, BRACKET_LINES[1:], THREE_ROW, BRACKET_DATA, merges)
 
 
 def _bracket_page(path: Path) -> Path:
@@ -141,10 +127,7 @@ def _bracket_page(path: Path) -> Path:
         "<td rowspan=3>项目内容</td><td rowspan=3>绩效目标</td></tr><tr><td rowspan=2>总计</td><td colspan=3>其中</td>"
         "</tr><tr><td>财政拨款</td><td>财政专户拨款</td><td>其他资金</td></tr>"
     )
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in BRACKET_DATA)
-    lines = "".join(f"<p>{line}</p>" for line in BRACKET_LINES[1:])
-    path.write_text(f"<html><body>{lines}<table>{head}{body}</table></body></html>", encoding="utf-8")
-    return path
+    return spanned_page(path, BRACKET_LINES[1:], head, BRACKET_DATA)
 
 
 @pytest.mark.parametrize("make", [_bracket_book, _bracket_page], ids=["xlsx", "html"])
