@@ -50,13 +50,7 @@ class TableStyle(NamedTuple):
     shading: frozenset[str] = frozenset()
 
 
-def _no_shading(pr: etree._Element | None) -> bool:
-    return False
-
-
-def table_style(
-    chain: list[etree._Element], shades: Callable[[etree._Element | None], bool] = _no_shading
-) -> TableStyle:
+def table_style(chain: list[etree._Element], shades: Callable[[etree._Element | None], bool]) -> TableStyle:
     """The colours, shaded parts and band sizes of a table style, from its chain of styles (itself first, then what
     it is based on): a style's own setting over its base's. ``shades``: whether properties put a colour behind text
     (w:shd, w:highlight: etl.extract.docx); the whole table's are the style's own w:rPr, w:pPr, w:tcPr and w:tblPr, a
