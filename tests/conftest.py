@@ -17,6 +17,15 @@ from tests.paths import PROJECT_ROOT
 SAMPLE = PROJECT_ROOT / "data" / "raw" / "2024" / "tianhe-sfj.txt"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def template_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """jixiao's cache folder (the empty-warehouse template, etl/warehouse/template.py) in the session's temporary
+    folder, not the user's: each test process builds its template once; the commands the tests start inherit it."""
+    folder = tmp_path_factory.mktemp("jixiao-cache")
+    os.environ["JIXIAO_CACHE_DIR"] = str(folder)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def sample_path() -> Path:
     return SAMPLE

@@ -19,7 +19,7 @@ import duckdb
 
 from etl.settings import MIGRATIONS_DIR, warehouse_path
 from etl.signals import sigint_deferred
-from etl.warehouse import views
+from etl.warehouse import template, views
 from etl.warehouse.backend import DuckDBWarehouse, WarehouseUnwritable, resolve, unwritable
 from etl.warehouse.locking import WarehouseBusy, writer_lock
 from etl.warehouse.publish import creation_config, published_path, sql_string, without_progress_bar
@@ -209,6 +209,8 @@ def open_for_load(path: Path | None = None, wait_seconds: float = 0) -> duckdb.D
     the check, a millisecond), so a load always runs with this installation's views."""
     warehouse_path(path).parent.mkdir(parents=True, exist_ok=True)
     _duckdb_database(warehouse_path(path))  # a file that is no DuckDB database, said as such (not DuckDB's IO Error)
+    if not warehouse_path(path).exists():  # a new warehouse: made at head at once (a copy of the template)
+        duckdb_upgrade(path, wait_seconds)
     con = duckdb_connect(path, wait_seconds=wait_seconds)
     if current_revision(con) != head_revision():
         con.close()
@@ -239,14 +241,24 @@ def rebuild_views(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def duckdb_upgrade(path: Path | None = None, wait_seconds: float = 60) -> str:
-    import sqlalchemy as sa
-    from alembic import command
-    from alembic.config import Config
-
+    """Bring the DuckDB warehouse at path to head under its writer lock; a new one is a copy of the empty warehouse
+    at head (etl/warehouse/template.py), which these same migrations built."""
     path = warehouse_path(path)
     refuse_before_writing(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     _refuse_foreign(path)
+    with writer_lock(path, wait_seconds):
+        if not template.copied_to(path, _alembic_upgrade):
+            _alembic_upgrade(path)
+    return head_revision()
+
+
+def _alembic_upgrade(path: Path) -> None:
+    """Alembic's upgrade of the DuckDB file at path to head (the caller holds its writer lock, or owns the file)."""
+    import sqlalchemy as sa
+    from alembic import command
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     # DuckDB's vacuum off: at the checkpoint that ends a migration, it rewrote every table of the loader's
@@ -255,20 +267,18 @@ def duckdb_upgrade(path: Path | None = None, wait_seconds: float = 60) -> str:
     settings = {**creation_config(path), "max_vacuum_tasks": "0"}
     engine = sa.create_engine(f"duckdb:///{path}", poolclass=sa.pool.NullPool, connect_args={"config": settings})
     try:
-        with writer_lock(path, wait_seconds):
-            conn = engine.connect()
-            try:
-                config.attributes["connection"] = conn
-                command.upgrade(config, "head")
-                conn.commit()
-            finally:
-                with sigint_deferred():
-                    conn.close()
+        conn = engine.connect()
+        try:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+            conn.commit()
+        finally:
+            with sigint_deferred():
+                conn.close()
     except sa.exc.OperationalError as exc:
         raise _busy(path, exc) from None
     finally:
         engine.dispose()
-    return head_revision()
 
 
 PUBLISHED_INFIX = ".published"
