@@ -125,3 +125,23 @@ def test_an_existing_empty_database_is_migrated_not_replaced(tmp_path: Path, cac
     assert warehouse.stat().st_ino == inode  # the same file, migrated where it is
     assert _everything(warehouse)["rows of alembic_version"] == [(head_revision(),)]
     assert not _templates(cache)
+
+
+@pytest.mark.parametrize("damage", ["cut short", "not a database", "another revision"])
+def test_a_damaged_template_is_not_copied_and_is_built_again(tmp_path: Path, cache: Path, damage: str) -> None:
+    _new(tmp_path / "first" / "w.duckdb")
+    [built] = _templates(cache)
+    if damage == "cut short":
+        built.write_bytes(built.read_bytes()[:100_000])
+    elif damage == "not a database":
+        built.write_text("garbage", encoding="utf-8")
+    else:
+        con = duckdb.connect(str(built))
+        con.execute("UPDATE alembic_version SET version_num = '0001'")
+        con.close()
+    warehouse = _new(tmp_path / "second" / "w.duckdb")  # migrated in place, the damaged template removed
+    assert _everything(warehouse)["rows of alembic_version"] == [(head_revision(),)]
+    assert not _templates(cache)
+    assert not [p.name for p in warehouse.parent.iterdir() if p.name.endswith(".new")]
+    _new(tmp_path / "third" / "w.duckdb")  # and the next new warehouse builds it again
+    assert [p.name for p in _templates(cache)] == [built.name]

@@ -6,8 +6,10 @@ The template is built the first time it is wanted, by the same migrations (conne
 jixiao's cache folder ($JIXIAO_CACHE_DIR, else $XDG_CACHE_HOME/jixiao, else ~/.cache/jixiao), under a name that is a
 digest of everything the migrations read: DuckDB's version and the storage version new files are written in, the
 migration files, this package's warehouse modules, and the files the views' build reads (views.fingerprint). A
-change to any of them names another template, so a stale one is never copied. Where no template can be had (the
-cache folder cannot be written, JIXIAO_CACHE_DIR is set empty) the new file is migrated in place, as before.
+change to any of them names another template, so a stale one is never copied. Each copy is opened before it is
+put in place: one that is no DuckDB database at head (a template cut short or changed in the cache) is thrown away
+with the template, which the next new warehouse builds again. Where no template can be had (the cache folder cannot
+be written, JIXIAO_CACHE_DIR is set empty, a damaged template) the new file is migrated in place, as before.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import contextlib
 import hashlib
 import os
 import shutil
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -66,11 +69,28 @@ def copied_to(path: Path, migrate: Callable[[Path], None]) -> bool:
     partial = path.with_name(f".{path.name}.{os.getpid()}.new")
     try:
         shutil.copyfile(template, partial)
+        if not _at_head(partial):  # a template damaged or changed since it was built: built again next time
+            template.unlink(missing_ok=True)
+            raise OSError(f"the template {template} is not an empty warehouse at head")
         os.replace(partial, path)
     except OSError:
-        partial.unlink(missing_ok=True)
+        _remove(partial)
         return False
     return True
+
+
+def _at_head(copy: Path) -> bool:
+    """Whether the copy opens as a DuckDB database at this installation's head revision (a few milliseconds)."""
+    from etl.warehouse.connect import head_revision
+
+    try:
+        con = duckdb.connect(str(copy), read_only=True)
+        try:
+            return con.execute("SELECT version_num FROM alembic_version").fetchall() == [(head_revision(),)]
+        finally:
+            con.close()
+    except duckdb.Error:
+        return False
 
 
 def _template(folder: Path, migrate: Callable[[Path], None]) -> Path:
@@ -79,7 +99,7 @@ def _template(folder: Path, migrate: Callable[[Path], None]) -> Path:
     if final.is_file():
         return final
     folder.mkdir(parents=True, exist_ok=True)
-    building = folder / f".building-{os.getpid()}.duckdb"
+    building = folder / f".building-{os.getpid()}-{threading.get_ident()}.duckdb"  # another thread may build too
     _remove(building)
     try:
         migrate(building)
