@@ -207,10 +207,11 @@ def open_for_load(path: Path | None = None, wait_seconds: float = 0) -> duckdb.D
     """Connect for writing: migrate when the schema is behind (which re-creates the views), else re-create
     the macros, views and type seed when their files changed since the last build (a build takes 0.1-0.2 s;
     the check, a millisecond), so a load always runs with this installation's views."""
-    warehouse_path(path).parent.mkdir(parents=True, exist_ok=True)
-    _duckdb_database(warehouse_path(path))  # a file that is no DuckDB database, said as such (not DuckDB's IO Error)
-    if not warehouse_path(path).exists():  # a new warehouse: made at head at once (a copy of the template)
-        duckdb_upgrade(path, wait_seconds)
+    working = warehouse_path(path)
+    working.parent.mkdir(parents=True, exist_ok=True)
+    _duckdb_database(working)  # a file that is no DuckDB database, said as such (not DuckDB's IO Error)
+    if not working.exists():  # a new warehouse: made at head at once (a copy of the template)
+        duckdb_upgrade(working, wait_seconds)
     con = duckdb_connect(path, wait_seconds=wait_seconds)
     if current_revision(con) != head_revision():
         con.close()

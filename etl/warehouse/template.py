@@ -25,6 +25,8 @@ from pathlib import Path
 import duckdb
 
 from etl.settings import MIGRATIONS_DIR
+from etl.warehouse import views
+from etl.warehouse.publish import storage_version
 
 KEPT = 4  # templates kept in the cache folder (other checkouts or versions may use theirs)
 _PREFIX = "empty-warehouse-"
@@ -42,9 +44,7 @@ def cache_dir() -> Path | None:
 
 def template_key() -> str:
     """A digest of what an empty warehouse at head is made of (the module docstring)."""
-    from etl.warehouse import views
-    from etl.warehouse.connect import head_revision
-    from etl.warehouse.publish import storage_version
+    from etl.warehouse.connect import head_revision  # (connect imports this module)
 
     digest = hashlib.sha256()
     for part in (duckdb.__version__, storage_version() or "", head_revision(), views.fingerprint()):
@@ -81,7 +81,7 @@ def copied_to(path: Path, migrate: Callable[[Path], None]) -> bool:
 
 def _at_head(copy: Path) -> bool:
     """Whether the copy opens as a DuckDB database at this installation's head revision (a few milliseconds)."""
-    from etl.warehouse.connect import head_revision
+    from etl.warehouse.connect import head_revision  # (connect imports this module)
 
     try:
         con = duckdb.connect(str(copy), read_only=True)
