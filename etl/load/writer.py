@@ -33,7 +33,7 @@ from etl.text import folded
 from etl.transform import PARSER_VERSION, frames
 from etl.warehouse.schema import metadata
 
-CHECKPOINT_THRESHOLD = "64MB"
+CHECKPOINT_THRESHOLD = "8MB"  # a batch of L writes more WAL than this: each batch's commit checkpoints (see below)
 MEMORY_FLOOR_MB = 64  # DuckDB's buffer pool while loading, plus the in-memory indexes (default: 80% of RAM)
 MEMORY_FLOOR_VARIABLE = "jixiao_memory_floor_mb"  # this connection's floor once a batch outgrew MEMORY_FLOOR_MB
 MEMORY_DOUBLINGS = 7  # a batch that runs out of memory is tried again at 2x, 4x … 128x the floor (64 MB -> 8 GB)
@@ -350,11 +350,16 @@ def rollback(con: duckdb.DuckDBPyConnection) -> None:
 def bulk_load_settings(con: duckdb.DuckDBPyConnection) -> None:
     """DuckDB settings for a bulk load on this connection's database (measured on 10,000 tables, 2 cores):
 
-    - checkpoint_threshold: the automatic checkpoint (every 16 MB of WAL) ran at nearly every batch
-      commit and cost more as the warehouse grew (0.6 s a batch at the end, against 0.15 s for the
-      commit). Committed batches are in the WAL, which DuckDB replays after a crash; the checkpoint
-      happens when the connection closes and when the analysts' copy is published. The data committed
-      since the last checkpoint stays in the buffer pool, so the threshold goes with the memory limit.
+    - checkpoint_threshold 8 MB: a batch of 500 of L's tables writes more WAL than that, so each batch's commit
+      checkpoints it into the file. Data committed but not checkpointed can only leave the buffer pool for a
+      temporary file, and at 64 MB (a checkpoint every eight or nine batches of L) the loader's peak over L was
+      384-396 MiB against 339-355 at 8 MB, S's 303-315 against 292-295 (memory L/S 1.22-1.24 -> 1.19-1.20, two
+      alternating pairs of `bench.measure load`), for the same CPU: L's 21 parsed batches replayed into a new
+      warehouse, three alternating runs, 29.7-31.9 CPU s at 64 MB, 29.0-32.8 at 8 MB, 29.2-31.7 at 16 MB, whose
+      peak sat between (436 against 445 and 420 MiB; at 4 and 1 MB as at 8: every commit checkpoints). A checkpoint
+      a batch was once measured at 0.6 s a batch at the end of L; under DuckDB 2.0.1 it costs no more than it saves,
+      and the file is the same (89 row groups of fact_target, 215 MB). Whatever the threshold, a committed batch
+      survives a crash (the WAL is replayed); the rest is checkpointed before the load ends.
     - memory_limit: the buffer pool otherwise keeps every block written (+500 MB at 10,000 tables); the
       limit grows with the in-memory primary-key indexes (see _memory_limit_mb). 64 MB and a 64 MB
       threshold instead of 128 and 128 lowered the peak of L (10,000 tables) by 60-80 MB and left the
