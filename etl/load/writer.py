@@ -354,7 +354,8 @@ def bulk_load_settings(con: duckdb.DuckDBPyConnection) -> None:
       checkpoints it into the file. Data committed but not checkpointed can only leave the buffer pool for a
       temporary file, and at 64 MB (a checkpoint every eight or nine batches of L) the loader's peak over L was
       384-396 MiB against 339-355 at 8 MB, S's 303-315 against 292-295 (memory L/S 1.22-1.24 -> 1.19-1.20, two
-      alternating pairs of `bench.measure load`), for the same CPU: L's 21 parsed batches replayed into a new
+      alternating pairs of `bench.measure load`), and `jixiao load` over L as typed took 44.6-45.4 s against
+      46.4-48.2 (three alternating pairs), for the same loader CPU: L's 21 parsed batches replayed into a new
       warehouse, three alternating runs, 29.7-31.9 CPU s at 64 MB, 29.0-32.8 at 8 MB, 29.2-31.7 at 16 MB, whose
       peak sat between (436 against 445 and 420 MiB; at 4 and 1 MB as at 8: every commit checkpoints). A checkpoint
       a batch was once measured at 0.6 s a batch at the end of L; under DuckDB 2.0.1 it costs no more than it saves,
