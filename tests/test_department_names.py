@@ -13,7 +13,7 @@ from etl.cli.app import app
 from etl.load.run import run_load
 from etl.model import SourceTable
 from etl.text import fold_key
-from etl.transform.header import clean_department
+from etl.transform.department import clean_department
 from etl.transform.pipeline import run_file
 from etl.warehouse.connect import connect
 

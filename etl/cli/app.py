@@ -88,9 +88,9 @@ def _utf8_text(value: str | None) -> str | None:
 
 
 def _department(value: str | None) -> str | None:
-    """A department as the parser stores it (etl.transform.header.clean_department: no control or format character,
+    """A department as the parser stores it (etl.transform.department.clean_department: no control or format character,
     no stamp's place): a name typed as printed, ESC or zero-width space included, finds its department."""
-    from etl.transform.header import clean_department
+    from etl.transform.department import clean_department
 
     text = _utf8_text(value)
     if text is None:

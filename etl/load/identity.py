@@ -52,7 +52,7 @@ from etl.load.names import (
     without_funding_word,
 )
 from etl.settings import aliases_path
-from etl.transform.header import clean_department
+from etl.transform.department import clean_department
 from etl.transform.table import split_transfer_doc
 
 ALIAS_COLUMNS = ("department_name", "name", "same_as", "note")

@@ -6,6 +6,7 @@ and Jinja2 are imported, since DuckDB releases the GIL while it executes (see wr
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -72,25 +73,44 @@ def _records(con: duckdb.DuckDBPyConnection, sql: str, args: list) -> tuple[Reco
 
 
 def fetch(con: duckdb.DuckDBPyConnection, department: str, from_year: int, to_year: int) -> ReportData:
-    """The department's rows of v_department_year, v_project_budget_yoy and v_target_yoy between the years."""
+    """The department's rows of v_department_year, v_project_budget_yoy and v_target_yoy between the years, and its
+    audit score cards (v_department_audit).
+
+    On DuckDB the score cards are read on a cursor of their own in a second thread, beside the other reads: their
+    query evaluates every audit rule, about half of the report's reading (0.17-0.23 of 0.35-0.45 s on 10,000
+    tables), and DuckDB runs the two at once. A PostgreSQL connection reads them in turn."""
     args = [department, from_year, to_year]
-    try:
-        years, _ = _records(con, YEARS_SQL, args)
-        projects, _ = _records(con, PROJECTS_SQL, args)
-    except duckdb.CatalogException:  # a warehouse created by an older jixiao, its views not yet re-created
-        raise NoData(
-            "the warehouse lacks the comparison views: run `jixiao load` (it upgrades the warehouse, re-creates the "
-            "views and publishes the copy)"
-        ) from None
-    if not projects:
-        raise NoData(_nothing_to_compare(con, department, from_year, to_year))
-    targets, _ = _records(con, TARGETS_SQL, args)
-    generated = tuple(int(y) for y, flag in con.execute(GENERATED_SQL, args).fetchall() if flag)
-    try:
-        audit, audit_columns = _records(con, AUDIT_SQL, args)
-    except duckdb.CatalogException:  # a warehouse created before the audit views
-        audit, audit_columns = None, ()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-audit") as pool:
+        beside = isinstance(con, duckdb.DuckDBPyConnection)
+        audit_read = pool.submit(_audit_records, con.cursor(), args) if beside else None
+        try:
+            years, _ = _records(con, YEARS_SQL, args)
+            projects, _ = _records(con, PROJECTS_SQL, args)
+        except duckdb.CatalogException:  # a warehouse created by an older jixiao, its views not yet re-created
+            raise NoData(
+                "the warehouse lacks the comparison views: run `jixiao load` (it upgrades the warehouse, re-creates "
+                "the views and publishes the copy)"
+            ) from None
+        if not projects:
+            raise NoData(_nothing_to_compare(con, department, from_year, to_year))
+        targets, _ = _records(con, TARGETS_SQL, args)
+        generated = tuple(int(y) for y, flag in con.execute(GENERATED_SQL, args).fetchall() if flag)
+        audit, audit_columns = audit_read.result() if audit_read else _audit_records(con, args, close=False)
     return ReportData(department, from_year, to_year, years, projects, targets, generated, audit, audit_columns)
+
+
+def _audit_records(
+    con: duckdb.DuckDBPyConnection, args: list, *, close: bool = True
+) -> tuple[Records | None, tuple[str, ...]]:
+    """The score cards (None for a warehouse created before the audit views), read on a cursor of the report's
+    connection that is closed after (close), or on the connection itself."""
+    try:
+        return _records(con, AUDIT_SQL, args)
+    except duckdb.CatalogException:
+        return None, ()
+    finally:
+        if close:
+            con.close()
 
 
 def _nothing_to_compare(con: duckdb.DuckDBPyConnection, department: str, from_year: int, to_year: int) -> str:

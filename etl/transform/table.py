@@ -28,8 +28,9 @@ from etl.model import (
 )
 from etl.text import NOTE_LINE, fold, fold_key, header_key, squash, strip_tags
 from etl.transform.broken_lines import join_broken_lines, join_wrapped_names
+from etl.transform.department import clean_department
 from etl.transform.doubled_columns import refuse_doubled_columns
-from etl.transform.header import clean_department, column_unit, department_in_row, parse_header, table_with_unit
+from etl.transform.header import column_unit, department_in_row, parse_header, table_with_unit
 from etl.transform.indicators import ItemError, parse_indicators, split_items
 from etl.transform.page_totals import PAGE_KINDS, page_row_kind
 from etl.transform.per_row import ProjectCursor, RowError, add_indicator, has_indicator, is_per_row

@@ -5,8 +5,12 @@
 -- spaces dropped, the text also without punctuation); target_text is the annual target as printed, or
 -- the period one where no annual target is printed. load_id (the table's
 -- current load) is what `jixiao audit` filters on: a department-year's rows lie together in storage.
+-- department_name is fact_target's own, and the join to the projects carries it, so that a filter on the
+-- department reaches both scans (from fact_project_budget, the report's audit of one department over two
+-- years read 280,754 rows of fact_target at each of the rules' scans instead of 423: 0.29 -> 0.2 s on L).
 with targets as (
     select
+        department_name,
         project_id,
         budget_year,
         seq,
@@ -54,7 +58,7 @@ budgets as (
 )
 
 select
-    budgets.department_name,
+    targets.department_name,
     budgets.unit_name,
     targets.budget_year,
     targets.project_id,
@@ -100,5 +104,6 @@ select
 from targets
 inner join types on targets.indicator_type_id = types.indicator_type_id
 inner join budgets
-    on targets.project_id = budgets.project_id
+    on targets.department_name = budgets.department_name
+    and targets.project_id = budgets.project_id
     and targets.budget_year = budgets.budget_year
