@@ -8,7 +8,6 @@ imports pandas (its import alone was a third of the report's second).
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -48,13 +47,13 @@ def write_report(
 ) -> ReportFiles:
     """Read the department's years from the warehouse (read-only) and write the three files into out_dir.
 
-    The views are read in a thread while the main one imports openpyxl and Jinja2: DuckDB releases the GIL while
-    it executes, so the queries add little to the wait.
+    The views are read in a thread while the main one imports openpyxl and Jinja2 (etl.report.beside): DuckDB
+    releases the GIL while it executes, so the queries add little to the wait.
     """
-    from etl.report.reading import read_report
+    from etl.report.beside import reading_beside
+    from etl.report.reading import fetch
 
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-read") as pool:
-        pending = pool.submit(read_report, warehouse, department, from_year, to_year)
+    with reading_beside(lambda con: fetch(con, department, from_year, to_year), warehouse) as pending:
         from etl.report.charts import budget_chart
         from etl.report.render import html_page, markdown, saved_together, workbook
         from etl.report.tables import change_counts, report_tables

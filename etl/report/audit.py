@@ -2,7 +2,8 @@
 
 The findings come from v_target_audit and the score card from v_department_audit (both built from
 sql/audit/ by etl/warehouse/audit_views.py); this module only reads them (read-only) and renders. Rows
-stay plain dicts (no pandas: its import alone would double the command's start-up).
+stay plain dicts (no pandas: its import alone would double the command's start-up). Jinja2 and openpyxl are
+imported when the files are written, while the rules run in a thread (write_audit), as the report does.
 """
 
 from __future__ import annotations
@@ -10,15 +11,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import duckdb
-from jinja2 import Environment, FileSystemLoader, select_autoescape
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 
 from etl.warehouse.audit_views import RULE_COLUMNS, SEVERITIES, Rule, department_audit_sql, rules
 from etl.warehouse.connect import connect
@@ -199,6 +196,8 @@ def grouped(data: AuditData) -> list[dict[str, Any]]:
 
 
 def html_page(data: AuditData) -> str:
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
     env.filters["cell"] = cell_text
     headers, rows = score_rows(data)
@@ -212,17 +211,30 @@ def html_page(data: AuditData) -> str:
     )
 
 
+@cache
+def _openpyxl() -> tuple[Any, Any, Any, Any]:
+    """openpyxl's Workbook, WriteOnlyCell, ILLEGAL_CHARACTERS_RE and Font, imported once, when a workbook is
+    written."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+
+    return Workbook, WriteOnlyCell, ILLEGAL_CHARACTERS_RE, Font
+
+
 def _cells(sheet: Any, row: tuple[Any, ...], bold: bool = False) -> list[Any]:
     """One row of a write-only sheet. Text is written as a string cell; a value starting with = + - @
     is wrapped so that it stays text, never a formula (the others go as plain values: much faster)."""
+    _, write_only_cell, illegal, font = _openpyxl()
     out: list[Any] = []
     for value in row:
-        if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value):  # a BEL in a name: openpyxl refuses it
-            value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+        if isinstance(value, str) and illegal.search(value):  # a BEL in a name: openpyxl refuses it
+            value = illegal.sub("\ufffd", value)
         if bold or (isinstance(value, str) and value[:1] in FORMULA_STARTS):
-            cell = WriteOnlyCell(sheet, value=value)
+            cell = write_only_cell(sheet, value=value)
             cell.data_type = "s" if isinstance(value, str) else cell.data_type
-            cell.font = Font(bold=bold)
+            cell.font = font(bold=bold)
             out.append(cell)
         else:
             out.append(value)
@@ -232,7 +244,7 @@ def _cells(sheet: Any, row: tuple[Any, ...], bold: bool = False) -> list[Any]:
 def workbook(data: AuditData, path: Path) -> Path:
     """Sheets 审核发现 (one row per finding) and 评分卡, written in streaming mode (an all-department audit
     has hundreds of thousands of rows)."""
-    book = Workbook(write_only=True)
+    book = _openpyxl()[0](write_only=True)
     findings = book.create_sheet("审核发现")
     for letter, width in zip("ABCDEFGHIJ", (22, 22, 8, 36, 6, 30, 30, 26, 8, 50), strict=True):
         findings.column_dimensions[letter].width = width
@@ -276,11 +288,17 @@ def markdown(data: AuditData) -> str:
 
 
 def write_audit(department: str | None, year: int | None, out_dir: Path, warehouse: Path | None = None) -> AuditFiles:
-    """Audit the department-year (None: all) from the warehouse (read-only) and write the three files."""
-    from etl.report.render import saved_together  # (imported by markdown's _md anyway)
+    """Audit the department-year (None: all) from the warehouse (read-only) and write the three files.
+
+    The rules run in a thread while this one imports what writes the files (Jinja2, openpyxl: 0.2-0.25 s; see
+    etl.report.beside): DuckDB releases the GIL while it executes, so the two overlap."""
+    from etl.report.beside import reading_beside
     from etl.settings import audit_stem, output_paths
 
-    data = read_audit(department, year, warehouse)
+    with reading_beside(lambda con: fetch(con, department, year), warehouse) as pending:
+        from etl.report.render import saved_together  # (imports openpyxl and Jinja2)
+
+        data = pending.result()
     out_dir.mkdir(parents=True, exist_ok=True)
     html, xlsx, md = output_paths(out_dir, audit_stem(department, year))
     text = markdown(data)
