@@ -32,6 +32,9 @@ def test_benchmark_runs_at_a_tiny_size(tmp_path: Path) -> None:
     assert results["baseline_S"]["rows_written"] > 0
     assert results["views_L"]["views"]["v_target"]["rows"] > 0
     assert results["audit_L"]["exit_code"] == 0 and results["audit_L"]["query_s"] > 0
+    for command in ("report_L", "audit_L"):  # each timed three times, the median read
+        timed = results[command]
+        assert len(timed["walls_s"]) == 3 and timed["wall_min_s"] <= timed["wall_s"] <= timed["wall_max_s"]
     assert {t["target"] for t in doc["targets"]} >= {"full load of L, s (no Prefect)", "time(L) / time(S)"}
     assert "GENERATED" in next((tmp_path / "corpus").rglob("*.txt")).read_text(encoding="utf-8")
 
