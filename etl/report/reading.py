@@ -6,14 +6,12 @@ and Jinja2 are imported, since DuckDB releases the GIL while it executes (see wr
 
 from __future__ import annotations
 
+import contextlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import duckdb
-
-from etl.warehouse.connect import connect
 
 # budget_year > $2 follows from previous_year >= $2, but only a filter on a stored column reaches the scans
 # under the views' joins and windows (v_target_yoy for one department: 1.65 s -> 0.4 s on 10,000 tables)
@@ -82,7 +80,7 @@ def fetch(con: duckdb.DuckDBPyConnection, department: str, from_year: int, to_ye
     args = [department, from_year, to_year]
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-audit") as pool:
         beside = isinstance(con, duckdb.DuckDBPyConnection)
-        audit_read = pool.submit(_audit_records, con.cursor(), args) if beside else None
+        audit_read = pool.submit(_audit_on_a_cursor, con, args) if beside else None
         try:
             years, _ = _records(con, YEARS_SQL, args)
             projects, _ = _records(con, PROJECTS_SQL, args)
@@ -95,22 +93,22 @@ def fetch(con: duckdb.DuckDBPyConnection, department: str, from_year: int, to_ye
             raise NoData(_nothing_to_compare(con, department, from_year, to_year))
         targets, _ = _records(con, TARGETS_SQL, args)
         generated = tuple(int(y) for y, flag in con.execute(GENERATED_SQL, args).fetchall() if flag)
-        audit, audit_columns = audit_read.result() if audit_read else _audit_records(con, args, close=False)
+        audit, audit_columns = audit_read.result() if audit_read else _audit_records(con, args)
     return ReportData(department, from_year, to_year, years, projects, targets, generated, audit, audit_columns)
 
 
-def _audit_records(
-    con: duckdb.DuckDBPyConnection, args: list, *, close: bool = True
-) -> tuple[Records | None, tuple[str, ...]]:
-    """The score cards (None for a warehouse created before the audit views), read on a cursor of the report's
-    connection that is closed after (close), or on the connection itself."""
+def _audit_records(con: duckdb.DuckDBPyConnection, args: list) -> tuple[Records | None, tuple[str, ...]]:
+    """The score cards; None for a warehouse created before the audit views."""
     try:
         return _records(con, AUDIT_SQL, args)
     except duckdb.CatalogException:
         return None, ()
-    finally:
-        if close:
-            con.close()
+
+
+def _audit_on_a_cursor(con: duckdb.DuckDBPyConnection, args: list) -> tuple[Records | None, tuple[str, ...]]:
+    """The score cards, read on a cursor of the connection (a second connection to its database), closed after."""
+    with contextlib.closing(con.cursor()) as cursor:
+        return _audit_records(cursor, args)
 
 
 def _nothing_to_compare(con: duckdb.DuckDBPyConnection, department: str, from_year: int, to_year: int) -> str:
@@ -127,12 +125,3 @@ def _nothing_to_compare(con: duckdb.DuckDBPyConnection, department: str, from_ye
     else:
         where = "its loaded years: " + ", ".join(map(str, held))
     return f"{department}: no two loaded years to compare between {from_year} and {to_year} (loaded: {inside}; {where})"
-
-
-def read_report(warehouse: str | Path | None, department: str, from_year: int, to_year: int) -> ReportData:
-    """Open the warehouse read-only, read the department's rows (fetch) and close it again."""
-    con = connect(warehouse, read_only=True)
-    try:
-        return fetch(con, department, from_year, to_year)
-    finally:
-        con.close()
