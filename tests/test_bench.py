@@ -60,3 +60,30 @@ def test_the_renaming_benchmark_loads_what_it_generates(tmp_path: Path) -> None:
         con.close()
     assert failed == 0
     assert 0 < counts[0] < counts[1]  # most names new, the rest continued under the same name
+
+
+def test_the_loader_steps_replay_loads_the_parsed_batches_and_restores_the_library(tmp_path: Path) -> None:
+    """bench.loader_steps: the batches parsed first load through run_load as a real load does (every file, the
+    same rows as a load that parses), each named step timed, and nothing of the library left wrapped."""
+    import etl.load.identity as identity
+    import etl.load.run as run
+    import etl.load.writer as writer
+    from bench.loader_steps import STEPS, pickled_batches, replay
+    from bench.renaming import renamed_corpus
+    from etl.warehouse.connect import connect
+
+    folder = renamed_corpus(40, [2023, 2024, 2025], root=tmp_path)
+    originals = (run.parsed_batches, writer._insert_facts, identity.Linker.link)
+    batches = pickled_batches(folder, tmp_path, workers=1)
+    got = replay(folder, tmp_path / "w.duckdb", batches)
+    assert (run.parsed_batches, writer._insert_facts, identity.Linker.link) == originals
+    assert got["outcome"] == "succeeded" and got["loader_cpu_s"] > 0
+    assert set(got["steps_cpu_s"]) == {name for _, name in STEPS}
+    assert got["calls"]["write_plan"] == len(batches) and got["calls"]["Linker.link"] >= 2  # 2024 and 2025 linked
+    con = connect(tmp_path / "w.duckdb", read_only=True)
+    try:
+        loaded = con.execute("select count(*) from load_log where status = 'loaded'").fetchone()[0]
+        targets = con.execute("select count(*) from fact_target").fetchone()[0]
+    finally:
+        con.close()
+    assert loaded == 3 and targets == got["targets"] > 0
