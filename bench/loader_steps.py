@@ -1,8 +1,9 @@
 """The loader's CPU by step, without the parsing workers beside it (round 26's profile of the load's other half).
 
 A load of L keeps both cores busy: two workers parse while the loader writes, so the loader's own steps cannot be
-timed apart in a real run (the workers slow it by a third and its figures move with them). This parses the corpus
-first (two workers, the batches pickled to a temporary folder, one at a time), then runs the one load path,
+timed apart in a real run (over L, round 26: 34-40 CPU s in real loads against 29-33 here, and its figures move
+with the workers'). This parses the corpus first (two workers, the batches pickled to a temporary folder, one at a
+time), then runs the one load path,
 ``etl.load.run.run_load``, into a new warehouse with those batches in place of the workers' and the named steps of
 etl/load/writer.py and etl/load/identity.py timed in process CPU seconds. Nothing of the library is changed: the steps
 are wrapped in this process only.
