@@ -33,6 +33,7 @@ from pdfplumber.page import Page, PDFPageAggregatorWithMarkedContent
 from etl.extract.invisible import AMOUNT_SHAPED, AMOUNT_WITH_POINT, FOOTNOTE_MARK, is_white_rgb
 from etl.extract.pdf_cover import UNKNOWN, Box, clipped, covered, form_clip, opaque_paint, rectangle, see_through
 from etl.extract.pdf_layers import Layers, groups_off
+from etl.extract.pdf_objects import page_objects
 from etl.model import TableRefused
 
 CONTENT_PER_BYTE = 32  # content streams inflate 2-5 times in the fixtures (reportlab), ~10 at most in practice
@@ -268,7 +269,8 @@ def _drop(layout: LTContainer, unwanted: set[int]) -> None:
 
 def lay_out(page: Page, budget: LayoutBudget, off: frozenset[int] | None = None) -> tuple[list[str], int]:
     """Build the page's layout as pdfplumber's Page.layout does (pdfplumber 0.11), within the budget, and leave it
-    where Page.layout finds it (its cache, ``_layout``): every later look at the page uses it.
+    where Page.layout finds it (its cache, ``_layout``), and its objects where Page.objects does (``_objects``, built by
+    etl/extract/pdf_objects.py): every later look at the page uses them.
 
     Text drawn invisibly (rendering mode 3) in among shown text is left out, as a viewer shows it: a hidden 9 inside
     14.07 read 194.07. Invisible text elsewhere is kept: a scan's OCR layer, on a page that also prints a page number
@@ -297,6 +299,7 @@ def lay_out(page: Page, budget: LayoutBudget, off: frozenset[int] | None = None)
     if unread := again | markers:
         _drop(layout, unread)
     page._layout = layout
+    page._objects = page_objects(page)  # Page.objects' cache: its characters built quicker (pdf_objects)
     return notes, len(under)
 
 
