@@ -57,11 +57,14 @@ def join_wrapped(text: str | None) -> str:
 
 
 def _page_rows(page, page_no: int, settings: dict | None = None) -> tuple[list[NumberedRow], float | None]:  # type: ignore[no-untyped-def]
+    from etl.extract.pdf_cells import CharIndex
+
     rows: list[NumberedRow] = []
-    top = None
+    top, index = None, None
     for table in page.find_tables(settings or {}):
         top = table.bbox[1] if top is None else min(top, table.bbox[1])
-        for i, row in enumerate(table.extract(), start=len(rows) + 1):
+        index = index or CharIndex(page.chars)  # table.extract(), the characters found through an index
+        for i, row in enumerate(index.table_text(table), start=len(rows) + 1):
             rows.append((page_no * PAGE_ROWS + i, [join_wrapped(c) for c in row]))
     return rows, top
 
