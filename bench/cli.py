@@ -3,6 +3,8 @@
 - ``time_one_file``: the real sample loaded end to end into a new warehouse with the default command, no
   Prefect server configured (PREFECT_API_URL unset), several times: the median is the one-file wait and
   also the run's fixed start-up (interpreter, imports, creating the warehouse, plan, gate, publish).
+- ``time_one_file_formats``: the same for the sample as each other format a person loads (FORMATS: the test
+  fixtures that print the sample's table as a PDF, a workbook, a Word document, a web page and an .xls).
 - ``time_cli_load``: the default command over a whole corpus into a new warehouse.
 - ``time_floor``: ``python -m bench.floor`` over the same corpus (bench/floor.py: read, two regexes, native
   insert) in a fresh process.
@@ -30,6 +32,14 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 JIXIAO = ROOT / ".venv" / "bin" / "jixiao"
 SAMPLE = ROOT / "data" / "raw" / "2024" / "tianhe-sfj.txt"
+# the sample's table in the other formats (GENERATED from it: tests/fixtures/layouts/README.md, layouts_real/README.md)
+FORMATS = {
+    "pdf": ROOT / "tests" / "fixtures" / "layouts_real" / "2024" / "tianhe-sfj.pdf",
+    "xlsx": ROOT / "tests" / "fixtures" / "layouts" / "2024" / "tianhe-sfj.xlsx",
+    "docx": ROOT / "tests" / "fixtures" / "layouts_real" / "2024" / "tianhe-sfj.docx",
+    "html": ROOT / "tests" / "fixtures" / "layouts" / "2024" / "tianhe-sfj.html",
+    "xls": ROOT / "tests" / "fixtures" / "layouts" / "2024" / "tianhe-sfj.xls",
+}
 
 
 def _children_cpu() -> float:
@@ -92,15 +102,15 @@ def _fresh(folder: Path) -> Path:
     return folder / "jixiao.duckdb"
 
 
-def time_one_file(scratch: Path, env: dict[str, str], repeats: int = 5) -> dict[str, Any]:
+def time_one_file(scratch: Path, env: dict[str, str], repeats: int = 5, path: Path = SAMPLE) -> dict[str, Any]:
     """`jixiao load <the sample> -w <new warehouse>` repeated; the median and the spread of the wall times."""
     runs = []
     for _ in range(repeats):
         warehouse = _fresh(scratch / "one_file")
-        runs.append(timed([str(JIXIAO), "load", str(SAMPLE), "-w", str(warehouse), "--quiet"], _no_server(env)))
+        runs.append(timed([str(JIXIAO), "load", str(path), "-w", str(warehouse), "--quiet"], _no_server(env)))
     walls = [r["wall_s"] for r in runs]
     out = {
-        "command": f"jixiao load {SAMPLE.relative_to(ROOT)} -w <new warehouse> --quiet",
+        "command": f"jixiao load {path.relative_to(ROOT)} -w <new warehouse> --quiet",
         "wall_s": round(statistics.median(walls), 3),
         "wall_min_s": min(walls),
         "wall_max_s": max(walls),
@@ -109,9 +119,14 @@ def time_one_file(scratch: Path, env: dict[str, str], repeats: int = 5) -> dict[
         "exit_codes": sorted({r["exit_code"] for r in runs}),
         "runs": runs,
     }
-    print(f"  one file (default command) median {out['wall_s']:.2f} s  spread {min(walls):.2f}-{max(walls):.2f} s",
-          file=sys.stderr, flush=True)
+    print(f"  one file {path.suffix} (default command) median {out['wall_s']:.2f} s  spread {min(walls):.2f}-"
+          f"{max(walls):.2f} s", file=sys.stderr, flush=True)
     return out
+
+
+def time_one_file_formats(scratch: Path, env: dict[str, str], repeats: int = 5) -> dict[str, Any]:
+    """time_one_file for the sample as each of FORMATS, by format; every run must load the table."""
+    return {kind: time_one_file(scratch, env, repeats, path) for kind, path in FORMATS.items()}
 
 
 def time_cli_load(corpus: Path, scratch: Path, env: dict[str, str], name: str) -> dict[str, Any]:

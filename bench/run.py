@@ -105,7 +105,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument(
         "--floor-on", choices=("S", "L"), default="L", help="corpus of `jixiao load` beside the floor (default L)"
     )
-    ap.add_argument("--repeats", type=int, default=5, help="runs of the one-file load (default 5)")
+    ap.add_argument("--repeats", type=int, default=5, help="runs of each one-file load (default 5)")
     ap.add_argument(
         "--copies", type=int, default=2000, help="renamed copies of the sample, loaded beside the floor (0: none)"
     )
@@ -150,6 +150,7 @@ def measure(a: argparse.Namespace) -> dict[str, Any]:
     if a.only_postgres:
         return r
     r["one_file"] = cli.time_one_file(a.scratch, _env(a.scratch), a.repeats)
+    r["one_file_formats"] = cli.time_one_file_formats(a.scratch, _env(a.scratch), a.repeats)
     side = s_dir if a.floor_on == "S" else l_dir
     copies = ensure_copies(a.copies, a.corpus_root) if a.copies else None
     r["rounds"] = [side_by_side(a, side, copies) for _ in range(max(1, a.rounds))]
