@@ -91,3 +91,13 @@ def test_the_loader_steps_replay_loads_the_parsed_batches_and_restores_the_libra
     finally:
         con.close()
     assert loaded == 3 and targets == got["targets"] > 0
+
+
+def test_the_readers_benchmark_times_each_file() -> None:
+    pdf = ROOT / "tests" / "fixtures" / "layouts_real" / "2024" / "tianhe-sfj.pdf"
+    cmd = [sys.executable, "-m", "bench.readers", str(pdf), str(ROOT / "data" / "raw" / "2024" / "tianhe-sfj.txt")]
+    done = subprocess.run([*cmd, "--repeats", "2"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [Path(x["file"]).suffix for x in lines] == [".pdf", ".txt"]
+    assert all(x["rows"] > 20 and 0 <= x["min_s"] <= x["median_s"] <= x["max_s"] for x in lines)
