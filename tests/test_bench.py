@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_benchmark_runs_at_a_tiny_size(tmp_path: Path) -> None:
     out = tmp_path / "latest.json"
     cmd = [sys.executable, "-m", "bench.run", "--small", "10", "--large", "20", "--batch-size", "8", "--no-flow"]
-    cmd += ["--copies", "5", "--repeats", "2"]
+    cmd += ["--copies", "5", "--repeats", "1"]
     cmd += ["--corpus-root", str(tmp_path / "corpus"), "--scratch", str(tmp_path / "scratch"), "--out", str(out)]
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
@@ -30,9 +30,9 @@ def test_benchmark_runs_at_a_tiny_size(tmp_path: Path) -> None:
     assert len(results["rounds"]) == 3 and all(x["cli_load"]["exit_code"] == 0 for x in results["rounds"])
     assert len(doc["figures"]["cli_minus_start_over_floor_rounds"]) == 3  # the spread of the ratio
     assert results["baseline_S"]["rows_written"] > 0
-    formats = results["one_file_formats"]  # the sample as a PDF, a workbook … each loaded whole, twice
+    formats = results["one_file_formats"]  # the sample as a PDF, a workbook … each loaded whole
     assert set(formats) == {"pdf", "xlsx", "docx", "html", "xls"}
-    assert all(x["exit_codes"] == [0] and len(x["runs"]) == 2 for x in formats.values())
+    assert all(x["exit_codes"] == [0] and len(x["runs"]) == 1 for x in formats.values())
     assert set(doc["figures"]["one_file_formats_s"]) == set(formats)
     assert results["views_L"]["views"]["v_target"]["rows"] > 0
     assert results["audit_L"]["exit_code"] == 0 and results["audit_L"]["query_s"] > 0

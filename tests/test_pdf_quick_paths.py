@@ -123,7 +123,7 @@ class _Page:
         self.chars = chars
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(chars=_chars(), cells=_cells())
 def test_cells_of_made_up_characters_as_table_extract_gives_them(chars: list[dict], cells: list) -> None:
     table = Table(_Page(chars), cells)  # type: ignore[arg-type]
