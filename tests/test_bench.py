@@ -96,8 +96,9 @@ def test_the_loader_steps_replay_loads_the_parsed_batches_and_restores_the_libra
 def test_the_readers_benchmark_times_each_file() -> None:
     pdf = ROOT / "tests" / "fixtures" / "layouts_real" / "2024" / "tianhe-sfj.pdf"
     cmd = [sys.executable, "-m", "bench.readers", str(pdf), str(ROOT / "data" / "raw" / "2024" / "tianhe-sfj.txt")]
-    done = subprocess.run([*cmd, "--repeats", "2"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    done = subprocess.run([*cmd, "--repeats", "2", "--against-pdfplumber"], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
     lines = [json.loads(line) for line in done.stdout.splitlines()]
     assert [Path(x["file"]).suffix for x in lines] == [".pdf", ".txt"]
     assert all(x["rows"] > 20 and 0 <= x["min_s"] <= x["median_s"] <= x["max_s"] for x in lines)
+    assert lines[0]["pdfplumber_median_s"] > 0 and "pdfplumber_median_s" not in lines[1]  # the PDF paired, same grid
