@@ -86,21 +86,18 @@ def _target(name: str, value: float | None, limit: float, at_least: bool = False
     return {"target": name, "value": value, "limit": ("≥ " if at_least else "≤ ") + f"{limit:g}", "met": met}
 
 
-def _formats(f: dict[str, Any]) -> list[tuple[str, float | None]]:
-    return list(f.get("one_file_formats_s", {}).items())
-
-
 VIEW_LIMITS = {"v_target_yoy": 1.0}  # issue 14; the other views keep issue 6's 2 s
 
 
 def evaluate(r: dict[str, Any]) -> dict[str, Any]:
     f = figures(r)
+    formats = f["one_file_formats_s"].items()
     checks = [
         _target("full load of L, s (no Prefect)", f["load_L_s"], 20),
         _target("(jixiao load - start-up) / floor, same corpus", f["cli_minus_start_over_floor"], 3),
         _target("(jixiao load - start-up) / floor, renamed copies", f["copies_cli_minus_start_over_floor"], 3),
         _target("one file end to end, default command, s", f["one_file_s"], 3),
-        *(_target(f"one file end to end, the sample as .{kind}, s", s, 3) for kind, s in _formats(f)),
+        *(_target(f"one file end to end, the sample as .{kind}, s", s, 3) for kind, s in formats),
         _target("speed-up over to_sql on S, x", f["speedup_vs_to_sql_S"], 5, at_least=True),
         _target("time(L) / time(S)", f["time_L_over_S"], 10),
         _target("peak RSS of L, MiB", f["peak_rss_L_mib"], GIB_MIB),
