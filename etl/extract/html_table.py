@@ -41,6 +41,7 @@ from etl.model import AMOUNT_UNITS_OR_SHORT, Grid, RefusalKind, TableRefused
 
 _SKIP_TEXT_IN = {"script", "style", "head", "title", "noscript"}
 MAX_SPAN = 1000
+MAX_DEPTH = 2048  # elements nested in elements: libxml2's limit with huge_tree (see _parsed)
 MAX_TAGS = 2_000_000  # "<"s of a page, counted before it is parsed: lxml's tree costs ~350 bytes an element
 
 
@@ -67,11 +68,24 @@ def _rows_after(trs: list[html.HtmlElement]) -> list[int]:
     itself one after another (a browser puts each such run in a <tbody> of its own)."""
     after, left, below = [], 0, None
     for tr in reversed(trs):
-        group = tr.getparent()
+        group = row_group(tr)
         left = left + 1 if group is below else 0
         after.append(left)
         below = group
     return after[::-1]
+
+
+def own_rows(table: html.HtmlElement) -> list[html.HtmlElement]:
+    """The table's own rows, in order: those under it or its <thead>, <tbody> and <tfoot>, also where another element
+    an export left between two rows holds them (…</tr><span><tr>…: the HTML parser puts every later row inside a stray
+    <span>, <font>, <div>, <a> or <form>, where a browser moves the stray element out of the table and shows them all;
+    read as children only, the table lost them, 21 projects of 22); not a nested table's rows, nor a cell's."""
+    return [tr for tr in table.iter("tr") if next(tr.iterancestors("table", "td", "th"), None) is table]
+
+
+def row_group(tr: html.HtmlElement) -> html.HtmlElement | None:
+    """The row's <thead>, <tbody> or <tfoot>, else its table (see own_rows for what may stand between)."""
+    return next(tr.iterancestors("thead", "tbody", "tfoot", "table"), None)
 
 
 _BLOCKS = ("p", "div", "li")
@@ -246,7 +260,7 @@ class Reading:
         """A row hidden itself or by its <tbody>, <thead> or <tfoot>."""
         if self.hiding is None:
             return False
-        group = tr.getparent()
+        group = row_group(tr)
         return self.hiding.hides(tr) or (group is not None and group.tag != "table" and self.hiding.hides(group))
 
     def notes(self) -> list[str]:
@@ -398,7 +412,7 @@ def table_rows(
     pending = Covered(budget)  # the columns rowspans above cover
     collapsed = collapsed_columns(table, reading.hiding)
     order = sorted(collapsed)
-    trs = table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
+    trs = own_rows(table)
     for number, (tr, rest) in enumerate(zip(trs, _rows_after(trs), strict=True), start=1):
         spans: dict[int, int] = {}
         cells = _row_cells(tr, pending, budget, reading, collapsed, spans, rest)
@@ -532,15 +546,28 @@ def _grid(path: Path, data: bytes, encoding: str, rows: list[NumberedRow], readi
     )
 
 
+def _parsed(path: Path, page: bytes) -> html.HtmlElement:
+    """The page's tree, whole. libxml2 stops reading where elements nest deeper than its limit, and says so only in
+    its error log (the rest of the page was lost, and the table refused as cut off, or read short): up to 2,048 deep
+    here (huge_tree; 256 otherwise, which a stray <font> before each of 256 rows reaches), and refused beyond."""
+    parser = html.HTMLParser(encoding="utf-8", huge_tree=True)
+    try:
+        doc = html.document_fromstring(page, parser=parser)
+    except (etree.ParserError, ValueError) as exc:
+        raise TableRefused(path, f"HTML cannot be parsed: {exc}") from None
+    for error in parser.error_log:
+        if error.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT:
+            reason = f"HTML cannot be read whole: its elements nest more than {MAX_DEPTH:,} deep (line {error.line})"
+            raise TableRefused(path, f"{reason}; the page after that point would be lost")
+    return doc
+
+
 def read_html(path: Path, data: bytes) -> Grid:
     text, encoding = decode(data, path)
     if (tags := text.count("<")) > MAX_TAGS:  # 2 M <br> in one cell, an 8 MB page, took 740 MB
         raise TableRefused(path, f"HTML too large ({tags:,} tags; the limit is {MAX_TAGS:,})")
-    try:
-        page = text.encode("utf-8")
-        doc = html.document_fromstring(page, parser=html.HTMLParser(encoding="utf-8"))
-    except (etree.ParserError, ValueError) as exc:
-        raise TableRefused(path, f"HTML cannot be parsed: {exc}") from None
+    page = text.encode("utf-8")
+    doc = _parsed(path, page)
     reading = Reading(PageHiding.of(page, doc))
     reading.hidden_inside = hidden_inside_cells(doc, reading.hiding)
     numbered = list(enumerate(doc.xpath("//table"), start=1))  # (numbered among all: "table n" is the page's n-th)

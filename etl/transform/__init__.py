@@ -44,5 +44,7 @@
 # ending in an unreadable item loaded with that item rejected, a last row cut before its next item's type refused;
 # PDF text under an opaque box of any colour drawn after it (in a form too) not read, a Word table style's shading
 # read a cell at a time, an HTML rowspan clipped at the end of its row group; per-row exports, bracket lists and
-# forms whose dump was cut inside its last row refused (etl/transform/cut_rows.py)
-PARSER_VERSION = 14
+# forms whose dump was cut inside its last row refused (etl/transform/cut_rows.py); 15 (round 28): an HTML table's
+# rows after a stray element between two rows read (the parser nests them in it: they were lost), HTML elements
+# nested past 256 levels read (up to 2,048; refused beyond, where the page had been read short)
+PARSER_VERSION = 15

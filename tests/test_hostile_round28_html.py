@@ -1,0 +1,116 @@
+"""Hostile HTML, round 28: GENERATED pages made from the fixture tianhe-sfj.html (itself the real sample drawn as a
+page; each test writes its own variant into tmp_path, none is a real page).
+
+Found (bad-input hunt): one stray unclosed element between two rows (…</tr><span><tr>…, or <font>, <b>, <div>, <a>,
+<form>) made every later row disappear: the HTML parser nests the rows after it inside it, and the reader took only
+the rows directly under the table or its row groups. A page without 合计 rows loaded 1 project of 22 with exit 0 and
+no reject. A browser moves the stray element out of the table and shows every row; the reader now does the same.
+Elements nested deeper than libxml2's limit (256: a <font> before each of 256 rows reaches it) silently ended the
+page there; the limit is now 2,048, and a page that passes it is refused saying so.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from etl.model import Refusal, SourceTable
+from etl.transform.pipeline import run_file
+from tests.inline_tables import filed
+from tests.layout_facts import parsed_facts
+
+FIXTURE = Path(__file__).parent / "fixtures" / "layouts" / "2024" / "tianhe-sfj.html"
+PROJECTS, TARGETS = 22, 110
+
+
+def _page() -> str:
+    return FIXTURE.read_text(encoding="utf-8")
+
+
+def _without_total_rows(page: str) -> str:
+    """The page without its 合计 and department rows: nothing left to reconcile a lost row against."""
+    return re.sub(r"<tr><td>(合计|广州市天河区司法局)</td>.*?</tr>\n", "", page, count=2)
+
+
+def _read(tmp_path: Path, page: str) -> SourceTable | Refusal:
+    path = filed(tmp_path, "t.html")
+    path.write_text(page, encoding="utf-8")
+    return run_file(path)
+
+
+def _expected(tmp_path: Path, page: str) -> dict[str, object]:
+    table = _read(tmp_path / "expected", page)
+    assert isinstance(table, SourceTable)
+    return parsed_facts(table)
+
+
+def _after_first_project(page: str, stray: str) -> str:
+    i = page.index("<tr><td>机关业务用房")
+    j = page.index("</tr>", i) + len("</tr>")
+    return page[:j] + stray + page[j:]
+
+
+@pytest.mark.parametrize("stray", ["<span>", "<font>", "<b>", "<div>", '<a href="#x">', '<form action="x">'])
+def test_a_stray_element_between_two_rows_loses_no_row(tmp_path: Path, stray: str) -> None:
+    page = _without_total_rows(_page())
+    table = _read(tmp_path, _after_first_project(page, stray))
+    assert isinstance(table, SourceTable), table
+    assert (len(table.projects), table.n_targets, len(table.rejects)) == (PROJECTS, TARGETS, 0)
+    assert parsed_facts(table) == _expected(tmp_path, page)
+
+
+def test_a_stray_element_before_every_row_loses_no_row(tmp_path: Path) -> None:
+    """<font><tr>… each row: every row nests one deeper than the one before (a browser shows them all)."""
+    page = _page()
+    table = _read(tmp_path, page.replace("<tr><td>", "<font><tr><td>"))
+    assert isinstance(table, SourceTable), table
+    assert parsed_facts(table) == _expected(tmp_path, page)
+    assert table.reconciled
+
+
+def test_a_form_around_the_body_rows_loses_no_row(tmp_path: Path) -> None:
+    page = _page()
+    wrapped = page.replace("<tbody>", '<tbody><form action="x">', 1).replace("</tbody>", "</form></tbody>", 1)
+    assert wrapped != page
+    table = _read(tmp_path, wrapped)
+    assert isinstance(table, SourceTable), table
+    assert parsed_facts(table) == _expected(tmp_path, page)
+
+
+def test_a_hidden_stray_element_hides_no_row(tmp_path: Path) -> None:
+    """A browser moves the stray <span style="display:none"> out of the table: the rows after it are shown."""
+    page = _without_total_rows(_page())
+    table = _read(tmp_path, _after_first_project(page, '<span style="display:none">'))
+    assert isinstance(table, SourceTable), table
+    assert parsed_facts(table) == _expected(tmp_path, page)
+
+
+def test_elements_nested_past_the_old_limit_are_read(tmp_path: Path) -> None:
+    """300 unclosed <font> before the first row: deeper than libxml2's default 256, which silently ended the page."""
+    page = _without_total_rows(_page())
+    table = _read(tmp_path, _after_first_project(page, "<font>" * 300))
+    assert isinstance(table, SourceTable), table
+    assert parsed_facts(table) == _expected(tmp_path, page)
+
+
+def test_elements_nested_past_the_parser_limit_are_refused_saying_so(tmp_path: Path) -> None:
+    page = _page()
+    i = page.index("<tr><td>机关业务用房")
+    j = page.index("</tr>", i)
+    refused = _read(tmp_path, page[:j] + "<div>" * 3000 + "x" + "</div>" * 3000 + page[j:])
+    assert isinstance(refused, Refusal)
+    assert "nest more than 2,048 deep" in refused.reason
+    assert "line " in refused.reason
+
+
+def test_a_nested_table_keeps_its_rows_to_itself(tmp_path: Path) -> None:
+    """A table inside a cell (and a stray element around rows inside it) adds no row to the outer table."""
+    page = _page()
+    inner = "<table><tr><td>注</td><td>1</td></tr><span><tr><td>说明</td><td>2</td></tr></table>"
+    i = page.index("<tr><td>机关业务用房")
+    j = page.index("</td>", i)
+    table = _read(tmp_path, page[:j] + inner + page[j:])
+    assert isinstance(table, SourceTable), table
+    assert len(table.projects) == PROJECTS
