@@ -213,7 +213,7 @@ def runs_lines(warehouse: str | Path, limit: int) -> list[str]:
         except WarehouseBusy:
             pass
         except OSError as exc:  # a read-only folder, or another user's: its lock file cannot be taken (it failed)
-            if exc.errno not in (errno.EROFS, errno.EACCES, errno.EPERM):
+            if exc.errno not in (errno.EROFS, errno.EACCES, errno.EPERM, errno.EISDIR):  # (EISDIR: a folder as lock)
                 raise
             note = f"the working copy's lock cannot be taken: {exc.strerror}"
     copy = published_path(warehouse)

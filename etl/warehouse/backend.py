@@ -106,6 +106,8 @@ def unwritable(path: Path) -> str | None:
     from etl.warehouse.locking import lock_path  # (no import cycle at module level)
 
     for existing in (path, lock_path(path)):
+        if existing.exists() and not existing.is_file():  # a folder where the lock file goes: os.open failed, exit 1
+            return f"{existing} is in the way: it is not a file (a folder?); move it away"
         if existing.is_file() and not os.access(existing, os.W_OK):
             return f"{existing} cannot be written ({_denied(existing.parent)})"
     if why := unwritable_folder(path.parent):

@@ -97,8 +97,11 @@ def connect_existing(path: str | Path | None = None, *, published: bool = True) 
         _duckdb_database(_read_path(target.path, published))
     con = target.connect(read_only=True, published=published)
     try:
-        if current_revision(con) is None:
+        revision = current_revision(con)
+        if revision is None:
             raise NotAWarehouse(_not_jixiao(con, target.label()))
+        if revision not in known_revisions():  # report and audit read it as theirs: a column renamed failed them
+            raise NotAWarehouse(_unknown_revision(target.label(), revision))
     except BaseException:
         con.close()
         raise
@@ -316,11 +319,15 @@ def _refuse_foreign(path: Path) -> None:
     finally:
         con.close()
     if revision is not None and revision not in known_revisions():
-        raise NotAWarehouse(
-            f"{path} was written by another program or a newer jixiao: its schema revision {revision!r} is none "
-            f"this installation knows (its newest is {head_revision()!r}); left as it is: upgrade jixiao or pass "
-            "--warehouse"
-        )
+        raise NotAWarehouse(_unknown_revision(str(path), revision))
+
+
+def _unknown_revision(label: str, revision: str) -> str:
+    return (
+        f"{label} was written by another program or a newer jixiao: its schema revision {revision!r} is none "
+        f"this installation knows (its newest is {head_revision()!r}); left as it is: upgrade jixiao or pass "
+        "--warehouse"
+    )
 
 
 def known_revisions() -> frozenset[str]:

@@ -73,7 +73,7 @@ def sealed_run(working: Path) -> int | None:
     try:
         recorded = json.loads(seal_path(working).read_text(encoding="utf-8"))
         run_id, stat = int(recorded["run_id"]), recorded["stat"]
-    except (OSError, ValueError, TypeError, KeyError):
+    except (OSError, ValueError, TypeError, KeyError, OverflowError, RecursionError):  # damaged: no seal
         return None
     current = stat_of(working)
     return run_id if current is not None and current == stat else None
