@@ -201,6 +201,33 @@ def _table_rows(table: etree._Element, start: int, budget: Budget) -> list[Numbe
     return rows
 
 
+MAX_FRAMES = 8  # layout tables inside layout tables read through (see _blocks); deeper, a table as any other
+
+
+def _blocks(node: etree._Element, depth: int = 0) -> Iterator[etree._Element]:
+    """The paragraphs and tables of the body in order, a layout table's content in its place: a table of one column
+    whose cells hold a table (Word's way to frame a page, the target table in one ruled cell) is read as what its
+    cells hold. Read as a table, its one cell ran the target table's text together (refused as run_together)."""
+    for block in _children(node, "p", "tbl"):
+        cells = _frame_cells(block) if block.tag == f"{W}tbl" and depth < MAX_FRAMES else None
+        if cells is None:
+            yield block
+        else:
+            for tc in cells:
+                yield from _blocks(tc, depth + 1)
+
+
+def _frame_cells(table: etree._Element) -> list[etree._Element] | None:
+    """The cells of a table that frames others: one cell a row, a table in one of them at least; else None."""
+    cells = []
+    for tr in _children(table, "tr"):
+        row = list(_children(tr, "tc"))
+        if len(row) != 1 or _grid_before(tr):
+            return None
+        cells += row
+    return cells if any(next(_children(tc, "tbl"), None) is not None for tc in cells) else None
+
+
 def document_parts(body: etree._Element, budget: Budget) -> list[list[NumberedRow]]:
     """Paragraphs before the first table as one-cell rows, then every table's rows (nested tables not split).
 
@@ -210,7 +237,7 @@ def document_parts(body: etree._Element, budget: Budget) -> list[list[NumberedRo
     between: list[str] = []
     seen_table = headed = False
     count = 0
-    for node in _children(body, "p", "tbl"):
+    for node in _blocks(body):
         if node.tag == f"{W}p" and (text := _text(node).strip()):
             lines = [line.strip() for line in text.splitlines() if line.strip()]  # a w:br ends a line
             if seen_table:

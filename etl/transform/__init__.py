@@ -46,5 +46,6 @@
 # read a cell at a time, an HTML rowspan clipped at the end of its row group; per-row exports, bracket lists and
 # forms whose dump was cut inside its last row refused (etl/transform/cut_rows.py); 15 (round 28): an HTML table's
 # rows after a stray element between two rows read (the parser nests them in it: they were lost), HTML elements
-# nested past 256 levels read (up to 2,048; refused beyond, where the page had been read short)
+# nested past 256 levels read (up to 2,048; refused beyond, where the page had been read short), a Word table framed
+# by a one-column layout table read through the frame (refused as run together)
 PARSER_VERSION = 15

@@ -1,5 +1,6 @@
-"""Hostile HTML, round 28: GENERATED pages made from the fixture tianhe-sfj.html (itself the real sample drawn as a
-page; each test writes its own variant into tmp_path, none is a real page).
+"""Hostile HTML and Word, round 28: GENERATED pages and documents made from the fixtures tianhe-sfj.html and
+tianhe-sfj.docx (themselves the real sample drawn as a page and a document; each test writes its own variant into
+tmp_path, none is a real file).
 
 Found (bad-input hunt): one stray unclosed element between two rows (…</tr><span><tr>…, or <font>, <b>, <div>, <a>,
 <form>) made every later row disappear: the HTML parser nests the rows after it inside it, and the reader took only
@@ -7,6 +8,10 @@ the rows directly under the table or its row groups. A page without 合计 rows 
 no reject. A browser moves the stray element out of the table and shows every row; the reader now does the same.
 Elements nested deeper than libxml2's limit (256: a <font> before each of 256 rows reaches it) silently ended the
 page there; the limit is now 2,048, and a page that passes it is refused saying so.
+
+Found (bad-input hunt): a Word table framed by a one-column layout table (the target table inside one ruled cell, a
+common way to lay out a page) was refused as run_together: the frame's one cell read as one cell of text. The frame
+is now read through (etl/extract/docx.py _blocks).
 """
 
 from __future__ import annotations
@@ -114,3 +119,42 @@ def test_a_nested_table_keeps_its_rows_to_itself(tmp_path: Path) -> None:
     table = _read(tmp_path, page[:j] + inner + page[j:])
     assert isinstance(table, SourceTable), table
     assert len(table.projects) == PROJECTS
+
+
+# ---- Word: the target table framed by a layout table --------------------------------------------------------------
+
+DOCX = Path(__file__).parent / "fixtures" / "layouts_real" / "2024" / "tianhe-sfj.docx"
+
+
+def _framed_docx(path: Path, frame: str) -> Path:
+    """The fixture with its table put in a one-column layout table (``frame``: the outer table's XML, TABLE where the
+    target table goes)."""
+    import zipfile
+
+    with zipfile.ZipFile(DOCX) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "word/document.xml":
+                xml = data.decode("utf-8")
+                start, end = xml.index("<w:tbl>"), xml.rindex("</w:tbl>") + len("</w:tbl>")
+                xml = xml[:start] + frame.replace("TABLE", xml[start:end]) + xml[end:]
+                data = xml.encode("utf-8")
+            out.writestr(item, data)
+    return path
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        "<w:tbl><w:tr><w:tc>TABLE<w:p/></w:tc></w:tr></w:tbl>",
+        "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>附表</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc>TABLE<w:p/></w:tc></w:tr></w:tbl>",
+        "<w:tbl><w:tr><w:tc><w:tbl><w:tr><w:tc>TABLE<w:p/></w:tc></w:tr></w:tbl><w:p/></w:tc></w:tr></w:tbl>",
+    ],
+    ids=["one-cell", "two-rows", "framed-twice"],
+)
+def test_a_word_table_framed_by_a_layout_table_is_read(tmp_path: Path, frame: str) -> None:
+    expected = run_file(DOCX)
+    assert isinstance(expected, SourceTable)
+    table = run_file(_framed_docx(filed(tmp_path, "t.docx"), frame))
+    assert isinstance(table, SourceTable), table
+    assert parsed_facts(table) == parsed_facts(expected)
