@@ -11,12 +11,15 @@ page there; the limit is now 2,048, and a page that passes it is refused saying 
 
 Found (bad-input hunt): a Word table framed by a one-column layout table (the target table inside one ruled cell, a
 common way to lay out a page) was refused as run_together: the frame's one cell read as one cell of text. The frame
-is now read through (etl/extract/docx.py _blocks).
+is now read through (etl/extract/docx.py _blocks). An amount written as an internal entity (&a;) was read as an empty
+cell, the project loaded without its total: a Word document that declares entities is now refused.
 """
 
 from __future__ import annotations
 
 import re
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -126,21 +129,26 @@ def test_a_nested_table_keeps_its_rows_to_itself(tmp_path: Path) -> None:
 DOCX = Path(__file__).parent / "fixtures" / "layouts_real" / "2024" / "tianhe-sfj.docx"
 
 
-def _framed_docx(path: Path, frame: str) -> Path:
-    """The fixture with its table put in a one-column layout table (``frame``: the outer table's XML, TABLE where the
-    target table goes)."""
-    import zipfile
-
+def _edited_docx(path: Path, edit: Callable[[str], str]) -> Path:
+    """The fixture with its document.xml edited."""
     with zipfile.ZipFile(DOCX) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
         for item in source.infolist():
             data = source.read(item)
             if item.filename == "word/document.xml":
-                xml = data.decode("utf-8")
-                start, end = xml.index("<w:tbl>"), xml.rindex("</w:tbl>") + len("</w:tbl>")
-                xml = xml[:start] + frame.replace("TABLE", xml[start:end]) + xml[end:]
-                data = xml.encode("utf-8")
+                data = edit(data.decode("utf-8")).encode("utf-8")
             out.writestr(item, data)
     return path
+
+
+def _framed_docx(path: Path, frame: str) -> Path:
+    """The fixture with its table put in a one-column layout table (``frame``: the outer table's XML, TABLE where the
+    target table goes)."""
+
+    def edit(xml: str) -> str:
+        start, end = xml.index("<w:tbl>"), xml.rindex("</w:tbl>") + len("</w:tbl>")
+        return xml[:start] + frame.replace("TABLE", xml[start:end]) + xml[end:]
+
+    return _edited_docx(path, edit)
 
 
 @pytest.mark.parametrize(
@@ -158,3 +166,16 @@ def test_a_word_table_framed_by_a_layout_table_is_read(tmp_path: Path, frame: st
     table = run_file(_framed_docx(filed(tmp_path, "t.docx"), frame))
     assert isinstance(table, SourceTable), table
     assert parsed_facts(table) == parsed_facts(expected)
+
+
+def test_a_word_amount_written_as_an_entity_is_refused_not_read_as_nothing(tmp_path: Path) -> None:
+    """An internal entity (<!ENTITY a "82.60">, &a; as an amount's text) was read as an empty cell: the project
+    loaded with no total, which only reconciliation reported. Word never writes entities: the file is refused."""
+
+    def edit(xml: str) -> str:
+        xml = xml.replace("<w:document ", '<!DOCTYPE w:document [<!ENTITY a "82.60">]><w:document ', 1)
+        return xml.replace(">82.60</w:t>", ">&a;</w:t>", 1)
+
+    refused = run_file(_edited_docx(filed(tmp_path, "t.docx"), edit))
+    assert isinstance(refused, Refusal)
+    assert refused.reason.startswith("word/document.xml declares XML entities, which Word never writes")

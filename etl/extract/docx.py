@@ -272,7 +272,11 @@ def _part(path: Path, archive: zipfile.ZipFile, name: str) -> etree._Element | N
     xml = archive.read(info)
     if (tags := xml.count(b"<")) > MAX_XML_TAGS:
         raise TableRefused(path, f"{name} too large ({tags:,} tags; the limit is {MAX_XML_TAGS:,})")
-    return etree.fromstring(xml, parser=etree.XMLParser(resolve_entities=False, huge_tree=True))
+    root = etree.fromstring(xml, parser=etree.XMLParser(resolve_entities=False, huge_tree=True))
+    dtd = root.getroottree().docinfo.internalDTD
+    if dtd is not None and next(dtd.iterentities(), None) is not None:  # never expanded: its text was read as nothing
+        raise TableRefused(path, f"{name} declares XML entities, which Word never writes: their text would be lost")
+    return root
 
 
 def read_docx(path: Path, data: bytes) -> Grid:
