@@ -62,6 +62,7 @@ def test_a_weight_that_is_no_storable_number_rejects_its_indicator_row(tmp_path:
     rejects = _rows(tmp_path / "w.duckdb", "SELECT source_line, reason FROM load_reject")
     assert len(rejects) == 1 and f"weight {weight!r} is not a number" in rejects[0][1]
     assert [_weight(w) for w in ("20", "20%", "20分", "20.00")] == [20, 20, 20, Decimal("20.00")]
+    assert [_weight(w) for w in ("２０．００", "２０％", "1,000")] == [Decimal("20.00"), 20, 1000]  # (round 28)
 
 
 def test_amounts_that_add_up_beyond_the_warehouse_refuse_the_table(tmp_path: Path) -> None:

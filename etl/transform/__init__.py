@@ -47,5 +47,5 @@
 # forms whose dump was cut inside its last row refused (etl/transform/cut_rows.py); 15 (round 28): an HTML table's
 # rows after a stray element between two rows read (the parser nests them in it: they were lost), HTML elements
 # nested past 256 levels read (up to 2,048; refused beyond, where the page had been read short), a Word table framed
-# by a one-column layout table read through the frame (refused as run together)
+# by a one-column layout table read through the frame (refused as run together), a full-width weight read
 PARSER_VERSION = 15

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from etl.extract.invisible import visible_name
 from etl.model import GridRow, Indicator, ProjectRow
-from etl.text import fold, squash, strip_tags
+from etl.text import fold, fold_number, squash, strip_tags
 from etl.transform.indicator_types import resolve_type
 from etl.transform.target_values import REMARK_AFTER, fits_target_number, parse_target_value
 
@@ -85,10 +85,11 @@ _WEIGHT = re.compile(r"\d+(?:\.\d+)?")  # 20, 20.00 (after 20%, 20分 lose their
 
 
 def _weight(text: str) -> Decimal | None:
-    """A weight (权重) as printed, 20, 20%, 20分: a plain number fact_target's DECIMAL(18, 4) holds."""
+    """A weight (权重) as printed, 20, 20%, 20分 (full-width digits too): a plain number fact_target's DECIMAL(18, 4)
+    holds."""
     if not text:
         return None
-    plain = text.strip().rstrip("%％分").replace(",", "").strip()
+    plain = fold_number(text).strip().rstrip("%％分").replace(",", "").strip()  # ２０．００ as 20.00, as amounts are
     weight = Decimal(plain) if _WEIGHT.fullmatch(plain) else None
     if weight is None or not fits_target_number(weight):
         raise RowError(f"weight {text!r} is not a number from 0 to 10^14 with at most four decimals")
