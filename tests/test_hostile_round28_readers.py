@@ -179,3 +179,31 @@ def test_a_word_amount_written_as_an_entity_is_refused_not_read_as_nothing(tmp_p
     refused = run_file(_edited_docx(filed(tmp_path, "t.docx"), edit))
     assert isinstance(refused, Refusal)
     assert refused.reason.startswith("word/document.xml declares XML entities, which Word never writes")
+
+
+# ---- PDF: a page without a size ------------------------------------------------------------------------------------
+
+PDF = Path(__file__).parent / "fixtures" / "layouts_real" / "2024" / "tianhe-sfj.pdf"
+MEDIABOX = b"/MediaBox [ 0 0 841.8898 595.2756 ]"
+
+
+@pytest.mark.parametrize(
+    ("box", "said"),
+    [
+        (b"/MediaBox [ 0 0 0 0 ]", "page 1 has no area (MediaBox [0, 0, 0, 0])"),
+        (b"/MediaBox /Foo", "a page's size (its MediaBox) is missing or is no rectangle"),
+        (b"/Mediabax [ 0 0 841.8898 595.2756 ]", "a page's size (its MediaBox) is missing or is no rectangle"),
+        (b"/MediaBox [ 0 0 841.8898 ]", "a page's size (its MediaBox) is missing or is no rectangle"),
+    ],
+    ids=["no-area", "a-name", "missing", "three-numbers"],
+)
+def test_a_pdf_page_without_a_size_is_refused_saying_so(tmp_path: Path, box: bytes, said: str) -> None:
+    """The reason was pdfplumber's error alone ("TypeError: 'NoneType' object is not iterable", "IndexError: list
+    index out of range"), and its close() raised the error again over the refusal that said it."""
+    data = PDF.read_bytes()
+    assert data.count(MEDIABOX) == 2
+    path = filed(tmp_path, "t.pdf")
+    path.write_bytes(data.replace(MEDIABOX, box.ljust(len(MEDIABOX))))
+    refused = run_file(path)
+    assert isinstance(refused, Refusal)
+    assert refused.reason.startswith(f"cannot read the PDF: {said}")

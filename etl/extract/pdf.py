@@ -16,7 +16,7 @@ import io
 import logging
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,6 +30,9 @@ from etl.extract.pdf_aligned import document_rows as aligned_rows
 from etl.model import Grid, RefusalKind, TableRefused
 
 if TYPE_CHECKING:
+    from pdfplumber.page import Page
+    from pdfplumber.pdf import PDF
+
     from etl.extract.pdf_bounds import LayoutBudget
 
 PAGE_ROWS = 1000
@@ -167,7 +170,8 @@ def _opened(data: bytes) -> Iterator[Any]:
         yield pdf
     finally:
         if hasattr(pdf, "_pages"):  # pdfplumber 0.11's cache of PDF.pages
-            pdf.close()
+            with suppress(Exception):  # (a page it could not build fails it again: the refusal saying why is kept)
+                pdf.close()
 
 
 def _more_pages_than(pdf, limit: int) -> bool:  # type: ignore[no-untyped-def]
@@ -193,6 +197,31 @@ def _laid_out(pages: list, budget: LayoutBudget, off: frozenset[int]) -> tuple[l
     return marks, under
 
 
+def _pages(path: Path, pdf: PDF) -> list[Page]:
+    """The document's pages (no more than MAX_PAGES), each with a size: a page whose MediaBox (its size) is missing,
+    not four numbers or of no area is refused saying so; the reason was pdfplumber's error alone ("TypeError:
+    'NoneType' object is not iterable", "IndexError: list index out of range", "ValueError: Bounding box … has an
+    area of zero")."""
+    try:
+        too_many = _more_pages_than(pdf, MAX_PAGES)
+        pages = [] if too_many else pdf.pages
+    except (TypeError, IndexError, ValueError, AttributeError) as exc:
+        raise TableRefused(path, f"cannot read the PDF: {_NO_SIZE} ({type(exc).__name__}: {exc})"[:500]) from None
+    except Exception as exc:  # pdfplumber wraps pdfminer's errors (PdfminerException): a page tree it cannot read
+        if not any(isinstance(e, (TypeError, IndexError, ValueError)) for e in exc.args):
+            raise
+        raise TableRefused(path, f"cannot read the PDF: {_NO_SIZE} ({exc.args[0]})"[:500]) from None
+    if too_many:  # read only in part, the table would load cut short
+        raise TableRefused(path, f"PDF of more than {MAX_PAGES:,} pages (the limit is {MAX_PAGES:,})")
+    for number, page in enumerate(pages, start=1):
+        if not (page.width > 0 and page.height > 0):
+            raise TableRefused(path, f"cannot read the PDF: page {number} has no area (MediaBox {list(page.mediabox)})")
+    return pages
+
+
+_NO_SIZE = "a page's size (its MediaBox) is missing or is no rectangle"
+
+
 def read_pdf(path: Path, data: bytes) -> Grid:
     from pdfminer.pdfdocument import PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
@@ -202,9 +231,7 @@ def read_pdf(path: Path, data: bytes) -> Grid:
 
     try:
         with _pdfminer_quiet(), _opened(data) as pdf:
-            if _more_pages_than(pdf, MAX_PAGES):  # read only in part, the table would load cut short
-                raise TableRefused(path, f"PDF of more than {MAX_PAGES:,} pages (the limit is {MAX_PAGES:,})")
-            pages = pdf.pages
+            pages = _pages(path, pdf)
             if not pages:  # was refused as a scanned PDF
                 raise TableRefused(path, "PDF with no pages")
             marks, under = _laid_out(pages, LayoutBudget(path, len(data)), groups_off(pdf.doc.catalog))
