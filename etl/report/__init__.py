@@ -51,9 +51,11 @@ def write_report(
     releases the GIL while it executes, so the queries add little to the wait.
     """
     from etl.report.beside import reading_beside
+    from etl.report.light_imports import openpyxl_without_numpy
     from etl.report.reading import fetch
 
     with reading_beside(lambda con: fetch(con, department, from_year, to_year), warehouse) as pending:
+        openpyxl_without_numpy()
         from etl.report.charts import budget_chart
         from etl.report.render import html_page, markdown, saved_together, workbook
         from etl.report.tables import change_counts, report_tables

@@ -293,9 +293,11 @@ def write_audit(department: str | None, year: int | None, out_dir: Path, warehou
     The rules run in a thread while this one imports what writes the files (Jinja2, openpyxl: 0.2-0.25 s; see
     etl.report.beside): DuckDB releases the GIL while it executes, so the two overlap."""
     from etl.report.beside import reading_beside
+    from etl.report.light_imports import openpyxl_without_numpy
     from etl.settings import audit_stem, output_paths
 
     with reading_beside(lambda con: fetch(con, department, year), warehouse) as pending:
+        openpyxl_without_numpy()
         from etl.report.render import saved_together  # (imports openpyxl and Jinja2)
 
         data = pending.result()
