@@ -47,5 +47,7 @@
 # forms whose dump was cut inside its last row refused (etl/transform/cut_rows.py); 15 (round 28): an HTML table's
 # rows after a stray element between two rows read (the parser nests them in it: they were lost), HTML elements
 # nested past 256 levels read (up to 2,048; refused beyond, where the page had been read short), a Word table framed
-# by a one-column layout table read through the frame (refused as run together), a full-width weight read
+# by a one-column layout table read through the frame (refused as run together), a full-width weight read; per-row
+# exports: a 合计 under the last project read, a numeric unit or value-like indicator name rejected, a project printed
+# twice in a row a duplicate, an empty unit row kept a unit
 PARSER_VERSION = 15

@@ -82,8 +82,8 @@ def refuse_cut_per_row(grid: Grid, table: SourceTable) -> None:
     rows = [r for r in grid.rows[1:] if r.line_no >= table.projects[0].line_no and any(map(str.strip, r.cells))]
     totals = {a.line_no for a in table.aggregates}  # (group rows end in amounts)
     last, others = rows[-1], [r for r in rows[:-1] if r.line_no not in totals]
-    if len(others) < 3 or _ended(last):
-        return
+    if len(others) < 3 or _ended(last) or _closing(table, last):
+        return  # (a 合计 or a page's total printed last: its amounts are checked against the projects')
     widths = {len(r.cells) for r in others}
     if len(widths) == 1 and len(last.cells) < (width := widths.pop()):
         reason = f"truncated mid-row: the last row has {len(last.cells)} cell(s), every other row {width}"

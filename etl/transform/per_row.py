@@ -77,6 +77,12 @@ def target_text(comparison: str, value: str, unit: str) -> str | None:
     return f"{prefix}{number}{suffix}{value[len(number) :]}"
 
 
+def _value_like(text: str) -> bool:
+    """A number, a percentage or a compared number (30, 95%, ≥90%, ２０): what no name or unit is."""
+    plain = fold_number(text).strip().lstrip(_SIGNS).removesuffix("%").removesuffix("％").strip()
+    return bool(plain) and _is_number(plain)
+
+
 def _is_number(text: str) -> bool:
     return bool(re.fullmatch(r"[-+]?\d+(?:,\d{3})*(?:\.\d+)?", text.strip()))
 
@@ -105,6 +111,8 @@ def indicator_from_row(cursor: ProjectCursor, row: GridRow, positions: dict[str,
     name = visible_name(cell(cells, positions, "indicator_name"))  # 工程量<U+200B>完成率 is 工程量完成率
     if not name:
         raise RowError("indicator row has no indicator name (三级指标)")
+    if _value_like(name):  # 三级指标 and 指标值 in another order than the header's: 109 targets named 100, 及时 …
+        raise RowError(f"indicator name {name!r} is a value: the columns may not be in the header's order")
     if not cursor.level2:
         raise RowError(f"indicator {name!r} has no level-2 type (二级指标)")
     direction = cell(cells, positions, "direction")
@@ -114,6 +122,8 @@ def indicator_from_row(cursor: ProjectCursor, row: GridRow, positions: dict[str,
     l2c, l2n = split_code(cursor.level2)
     key, misparented = resolve_type(l1c, l1n, l2c, l2n)
     comparison, unit = cell(cells, positions, "comparison"), cell(cells, positions, "unit")
+    if _value_like(unit):  # 指标值 and 度量单位 in another order than the header's: every number was lost (≥公里)
+        raise RowError(f"unit (度量单位) {unit!r} is a number: the columns may not be in the header's order")
     annual = target_text(comparison, cell(cells, positions, "value"), unit)
     # 指标性质 and 计量单位 belong to both values: ≥ | 300 | 100 | 人次 is ≥300人次 over the period, ≥100人次 this year
     # (a period value in words, 长期 beside ≥ | 95, takes neither)

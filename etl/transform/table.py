@@ -13,7 +13,7 @@ from etl.extract.columns import (
     header_positions,
     is_header_row,
 )
-from etl.extract.invisible import without_invisible
+from etl.extract.invisible import visible_name, without_invisible
 from etl.model import (
     AMOUNT_COLUMNS,
     AMOUNT_UNITS,
@@ -33,7 +33,7 @@ from etl.transform.doubled_columns import refuse_doubled_columns
 from etl.transform.header import column_unit, department_in_row, parse_header, table_with_unit
 from etl.transform.indicators import ItemError, parse_indicators, split_items
 from etl.transform.page_totals import PAGE_KINDS, page_row_kind
-from etl.transform.per_row import ProjectCursor, RowError, add_indicator, has_indicator, is_per_row
+from etl.transform.per_row import ProjectCursor, RowError, add_indicator, has_indicator, is_per_row, split_code
 from etl.transform.truncation import refuse_if_truncated
 
 GRAND_TOTAL_NAMES = frozenset({"合计", "总计", "合 计", "总 计"})
@@ -923,8 +923,25 @@ def _continues(project: ProjectRow, cells: list[str], positions: dict[str, int],
     name, and no other unit (the next unit's project of the same name, 党建工作经费), total or goal."""
     if name != project.printed_name or (unit and unit_name(unit) != project.unit_name):
         return False
+    if _starts_again(project, cells, positions):
+        return False  # the project printed twice, one after the other: a second printing (a reject), not more rows
     total, goal = _cell(cells, positions, "total"), _cell(cells, positions, "goal")
     return (not total or total == project.raw_amounts.get("total")) and (not goal or goal == project.goal_text)
+
+
+def _starts_again(project: ProjectRow, cells: list[str], positions: dict[str, int]) -> bool:
+    """The row prints the project's first indicator again, its level-1 and level-2 types as that one's: the project's
+    rows begin again (its targets were stored twice and its second amount dropped, with no reject)."""
+    if not project.indicators:
+        return False
+    first = project.indicators[0]
+    level1, level2 = _cell(cells, positions, "level1"), _cell(cells, positions, "level2")
+    return (
+        visible_name(_cell(cells, positions, "indicator_name")) == first.name
+        and bool(level1 or level2)
+        and (not level1 or split_code(level1) == (first.level1_code, first.level1_name))
+        and (not level2 or split_code(level2) == (first.level2_code, first.level2_name))
+    )
 
 
 def _closing_subtotal(table: SourceTable, row: GridRow, raw: dict[str, str]) -> None:

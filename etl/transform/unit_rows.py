@@ -118,14 +118,16 @@ def _misread(table: SourceTable) -> list[tuple[AggregateRow | None, list[Aggrega
 
 def _demote(table: SourceTable, found: list[tuple[AggregateRow | None, list[AggregateRow]]]) -> None:
     """The projects filed under each row go to the unit above it (or to the department); a row printing amounts
-    becomes a project itself, a heading without amounts stays a heading. One pass over the projects."""
+    becomes a project itself, a heading without amounts stays a heading, and so does a row whose amounts are all 0
+    (820002-卫生院 | 0 | 0: a unit with no projects; it became a project with no targets, which failed the quality
+    gate of a clean table). One pass over the projects."""
     homes: dict[str, str] = {}
     gone: set[int] = set()
     for above, rows in found:
         home = unit_name(above.name) if above else table.department_name or ""
         for row in rows:
             homes[unit_name(row.name)] = home
-            if _printed(row):
+            if _printed(row) and any(row.amounts.values()):  # (all 0: an empty unit, as a heading: it stays)
                 gone.add(id(row))
                 doc, name = split_transfer_doc(row.name)
                 project = ProjectRow(row.line_no, home, row.name, name, doc, row.raw_amounts, "", amounts=row.amounts)
