@@ -10,7 +10,8 @@ Found (each test below failed before its fix):
 - a project printed twice, one printing right after the other, was read as one: its targets stored twice and the
   second amount dropped, with no reject; the second printing is now a duplicate project (a reject), as elsewhere;
 - an empty unit (820002-卫生院 | 0 | 0) between two units became a project with no targets, which failed the quality
-  gate of a clean table: it stays a unit, and the projects after it go back to the unit above.
+  gate of a clean table: it stays a unit, and the projects after it go back to the unit above;
+- and in single-project forms: a form printing no amount of the year loaded at 0 yuan with no word; it is noted.
 """
 
 from __future__ import annotations
@@ -103,3 +104,18 @@ def test_an_empty_unit_between_two_stays_a_unit(tmp_path: Path) -> None:
     assert _facts(table) == _facts(run_file(JINGYAN))
     assert all(p.indicators for p in table.projects) and table.reconciled
     assert {p.unit_name for p in table.projects} == {"井研县马踏镇人民政府"}
+
+
+def test_a_form_that_prints_no_amount_of_the_year_says_so(tmp_path: Path) -> None:
+    """Forms without their 本年度申请 line loaded each project at 0 yuan with no word (they print a 中期 total)."""
+    source = FIXTURES / "layouts_real" / "undated" / "culture-forms.txt"
+    lines = [line for line in source.read_text(encoding="utf-8").splitlines() if not line.startswith("本年度申请")]
+    path = filed(tmp_path, "forms.txt", "2023")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    table = run_file(path)
+    assert isinstance(table, SourceTable), table
+    assert [str(p.amounts["total"]) for p in table.projects] == ["0.00", "0.00"]
+    said = "no amount of the year printed on the form of 城市书房运营补助、非遗保护传承: loaded as 0"
+    assert any(n.startswith(said) for n in table.notes), table.notes
+    whole = run_file(source, 2023)
+    assert isinstance(whole, SourceTable) and not any("no amount of the year" in n for n in whole.notes)

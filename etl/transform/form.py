@@ -433,6 +433,7 @@ def parse_form_table(grid: Grid, year: int | None = None) -> SourceTable:
         table.notes.append(UNIT_NOT_PRINTED)
     for form, label in zip(forms, labels, strict=True):
         _add_form(table, form, dept, label or header.source_unit or unit)
+    table.notes += _unpriced(table.projects)
     if not table.projects:
         reasons = "; ".join(dict.fromkeys(r.reason for r in table.rejects[:3]))
         raise TableRefused(
@@ -441,6 +442,16 @@ def parse_form_table(grid: Grid, year: int | None = None) -> SourceTable:
             layout="single_project_form",
         )
     return table
+
+
+def _unpriced(projects: list[ProjectRow]) -> list[str]:
+    """A note naming the forms that print no amount of the year (no 本年度… line): loaded as 0, which no 合计 shows
+    (a form has none), so it is said; a period total (中期…) is not the year's."""
+    names = [p.project_name for p in projects if not any(v.strip() for v in p.raw_amounts.values())]
+    if not names:
+        return []
+    shown = "、".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    return [f"no amount of the year printed on the form of {shown}: loaded as 0 (a period total is not the year's)"]
 
 
 def _refuse_several_departments(grid: Grid, forms: list[Form]) -> None:
