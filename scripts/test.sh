@@ -20,5 +20,5 @@ if [ ! -x .venv-duckdb-old/bin/duckdb ]; then
     || echo "test: duckdb-cli 1.5.6 could not be installed; test_published_copy_opens_in_an_older_duckdb_cli skips"
 fi
 .venv/bin/ruff check .
-# two processes (pytest-xdist): the suite takes about 6.5 min this way on 2 cores, about twice that serially
+# two processes (pytest-xdist): the suite takes about 9.5-10 min this way on 2 cores (round 28), about twice that serially
 .venv/bin/python -m pytest -n 2 "$@"
