@@ -557,7 +557,8 @@ def _parsed(path: Path, page: bytes) -> html.HtmlElement:
         raise TableRefused(path, f"HTML cannot be parsed: {exc}") from None
     for error in parser.error_log:
         if error.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT:
-            reason = f"HTML cannot be read whole: its elements nest more than {MAX_DEPTH:,} deep (line {error.line})"
+            why = f"its elements nest more than {MAX_DEPTH:,} deep" if "depth" in error.message else error.message
+            reason = f"HTML cannot be read whole: {why.strip()} (line {error.line})"
             raise TableRefused(path, f"{reason}; the page after that point would be lost")
     return doc
 

@@ -205,12 +205,11 @@ def _pages(path: Path, pdf: PDF) -> list[Page]:
     try:
         too_many = _more_pages_than(pdf, MAX_PAGES)
         pages = [] if too_many else pdf.pages
-    except (TypeError, IndexError, ValueError, AttributeError) as exc:
-        raise TableRefused(path, f"cannot read the PDF: {_NO_SIZE} ({type(exc).__name__}: {exc})"[:500]) from None
-    except Exception as exc:  # pdfplumber wraps pdfminer's errors (PdfminerException): a page tree it cannot read
-        if not any(isinstance(e, (TypeError, IndexError, ValueError)) for e in exc.args):
+    except Exception as exc:  # the error itself, or pdfminer's wrapped by pdfplumber (PdfminerException)
+        cause = next((e for e in (exc, *exc.args) if isinstance(e, _PAGE_ERRORS)), None)
+        if cause is None:
             raise
-        raise TableRefused(path, f"cannot read the PDF: {_NO_SIZE} ({exc.args[0]})"[:500]) from None
+        raise TableRefused(path, f"cannot read the PDF: {_NO_SIZE} ({type(cause).__name__}: {cause})"[:500]) from None
     if too_many:  # read only in part, the table would load cut short
         raise TableRefused(path, f"PDF of more than {MAX_PAGES:,} pages (the limit is {MAX_PAGES:,})")
     for number, page in enumerate(pages, start=1):
@@ -219,7 +218,8 @@ def _pages(path: Path, pdf: PDF) -> list[Page]:
     return pages
 
 
-_NO_SIZE = "a page's size (its MediaBox) is missing or is no rectangle"
+_NO_SIZE = "a page's size (its MediaBox) is missing or is no rectangle, or its page tree is damaged"
+_PAGE_ERRORS = (TypeError, IndexError, ValueError, AttributeError)
 
 
 def read_pdf(path: Path, data: bytes) -> Grid:
