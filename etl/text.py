@@ -48,8 +48,22 @@ def squash(text: str) -> str:
 
 
 def strip_tags(text: str) -> str:
-    """Drop HTML tags such as <p>…</p> that some exports leave in cells."""
-    return _TAGS.sub(" ", text) if "<" in text else text
+    """Drop HTML tags such as <p>…</p> that some exports leave in cells, and read the character references they
+    leave with them (&lt;100%, &gt;=12人, &#8805;, &nbsp;: a comparison read as = or as text, a value cut at the ;)."""
+    if "<" in text:
+        text = _TAGS.sub(" ", text)
+    return _ENTITY.sub(_character, text) if "&" in text else text
+
+
+# a character reference as HTML writes one, its ; included (R&D, A&B stay as printed)
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def _character(m: re.Match[str]) -> str:
+    """The character a reference names (html.unescape's table); one it does not know stays as printed."""
+    import html
+
+    return html.unescape(m[0])
 
 
 def fold_key(text: str) -> str:

@@ -92,9 +92,33 @@ def read_delimited(path: Path, data: bytes, sep: str | None = None) -> Grid:
         sep, lines = _sniffed(text, path)
     if sep.startswith("csv"):
         return _csv_grid(path, data, text, encoding, sep[3:])
+    notes: list[str] = []
+    if sep == "\t" and (quoted := _quoted_tab_rows(text, path)) is not None:
+        lines, notes = quoted, [QUOTED_TABS]
     preamble, rows, raw = split_rows(lines if lines is not None else split_lines(text, sep, path))
     fmt = "text" if sep == "\t" else "pipe"
-    return Grid(path, preamble, rows, encoding=encoding, sha256=sha256_of(data), source_format=fmt, raw_rows=raw)
+    return Grid(
+        path, preamble, rows, encoding=encoding, sha256=sha256_of(data), source_format=fmt, raw_rows=raw, notes=notes
+    )
+
+
+_QUOTED_CELL = re.compile(r'(?:^|\t)"', re.M)
+QUOTED_TABS = "tab-separated cells quoted as Excel saves them (a cell in \"…\", its quotes doubled): read unquoted"
+
+
+def _quoted_tab_rows(text: str, path: Path) -> list[NumberedRow] | None:
+    """The rows of a tab-separated text that quotes its cells as Excel's 'Text (Tab delimited)' and Python's csv
+    write them (a cell holding a " or a line break in "…", its " doubled), or None when it does not: no cell starts
+    with a quote, or reading the quotes strictly fails (a cell "两类"人员 of a dump that quotes nothing, a quote left
+    open), or finds no header row. Read as plain tabs, such a file kept its quotes as text, an item's number after
+    a " was no item (every target of the cell lost), and a cell's line break cut its row ("truncated mid-row")."""
+    if not _QUOTED_CELL.search(text):
+        return None
+    try:
+        rows = csv_rows(text, path, "\t", strict=True)
+    except TableRefused:
+        return None
+    return rows if has_header(rows) else None
 
 
 def _header_at(text: str, sep: str) -> tuple[int, int] | None:
@@ -120,10 +144,10 @@ def _header_separator(text: str, candidates: tuple[str, ...] = CSV_SEPARATORS) -
     return max(found, key=lambda f: f[0])[1] if found else None
 
 
-def csv_rows(text: str, path: Path, sep: str = ",") -> list[NumberedRow]:
+def csv_rows(text: str, path: Path, sep: str = ",", strict: bool = False) -> list[NumberedRow]:
     """CSV records numbered by the line they start on (a quoted cell may span lines)."""
     csv.field_size_limit(MAX_CSV_FIELD)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=strict)
     rows: list[NumberedRow] = []
     budget = Budget(path)
     start = 1

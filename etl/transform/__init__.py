@@ -49,5 +49,9 @@
 # nested past 256 levels read (up to 2,048; refused beyond, where the page had been read short), a Word table framed
 # by a one-column layout table read through the frame (refused as run together), a full-width weight read; per-row
 # exports: a 合计 under the last project read, a numeric unit or value-like indicator name rejected, a project printed
-# twice in a row a duplicate, an empty unit row kept a unit
-PARSER_VERSION = 15
+# twice in a row a duplicate, an empty unit row kept a unit; 16 (round 29): a tab dump quoted as Excel saves it read
+# unquoted, text before item 1 rejected alone (the items after it read), a title year in full-width digits or Chinese
+# numerals read and a period's years no budget year, a remark after the last item and a label glued into a name
+# rejected, character references in a cell read, a sign a space before its number kept, a unit line or another
+# year's title inside a table refused, an amount checked to the fen at any length
+PARSER_VERSION = 16

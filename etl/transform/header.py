@@ -18,7 +18,7 @@ from etl.model import (
     TableRefused,
 )
 from etl.settings import MAX_YEAR, MIN_YEAR, is_budget_year
-from etl.text import NOTE_LINE, fold, fold_key
+from etl.text import NOTE_LINE, fold, fold_key, fold_number
 from etl.transform.department import clean_department
 
 GENERATED_MARK = "# jixiao-synth:"
@@ -69,6 +69,7 @@ class Header:
     is_generated: bool
     other_unit: str | None = None  # a second 单位 line above the table naming another unit (a stale title line)
     other_department: str | None = None  # a second 部门名称 (same label) naming another department
+    year_line: str | None = None  # the line year_in_text was read from (the title, or a line of its own)
 
 
 def _title_line(preamble: list[tuple[int, str]]) -> str:
@@ -91,11 +92,34 @@ def _title_year(folded: str) -> re.Match[str] | None:
     the text before that word (a lazy .*? from each year to the word was quadratic: 项目支出 and 16,000 times 2024年,
     a 96 KB line, took 6.8 s)."""
     topic = max(folded.rfind("绩效目标"), folded.rfind("预算"))
-    return _YEAR_IN_TEXT.search(folded, 0, topic) if topic > 0 else None
+    at = 0
+    while topic > 0 and (m := _YEAR_IN_TEXT.search(folded, at, topic)):
+        ranged = _RANGE_BEFORE.search(folded, max(0, m.start() - 12), m.start()) or _RANGE_AFTER.match(folded, m.end())
+        if not ranged:
+            return m
+        at = m.end()  # 2022-2025年: the years of a period, not the budget year (it said "file it under 2025/")
+    return None
+
+
+_RANGE_BEFORE = re.compile(r"\d{4}\s*年?\s*[-—–~～至到]\s*$")
+_RANGE_AFTER = re.compile(r"\s*[-—–~～至到]\s*\d{4}")
+# a year in Chinese numerals (二〇二四年) or full-width digits (２０２４年): read as 2024 (the title's year was missed,
+# and a file filed under another year loaded under it)
+_CHINESE_YEAR = re.compile(r"[〇零○一二三四五六七八九]{4}(?=\s*年)")
+_CHINESE_DIGITS = str.maketrans("〇零○一二三四五六七八九", "000123456789")
+
+
+def _year_digits(folded: str) -> str:
+    """The line with its years in ASCII digits, each character where it was (the same length)."""
+    text = fold_number(folded)
+    if "年" in text and _CHINESE_YEAR.search(text):
+        text = _CHINESE_YEAR.sub(lambda m: m[0].translate(_CHINESE_DIGITS), text)
+    return text
 
 
 def parse_header(preamble: list[tuple[int, str]]) -> Header:
     title, department, unit, year, generated = _title_line(preamble), None, None, None, False
+    year_line: str | None = None
     other: str | None = None
     named: dict[str, str] = {}  # label (部门名称, 预算单位 …) -> the name it printed, to tell two departments apart
     other_department: str | None = None
@@ -115,11 +139,12 @@ def parse_header(preamble: list[tuple[int, str]]) -> Header:
             other = other or (said if unit and said != unit else None) or _second_unit(folded, m.end(), said)
             unit = unit or said
         if line == title:
-            if (m := _title_year(folded) or _YEAR_IN_BRACKETS.search(folded)) and is_budget_year(int(m.group(1))):
-                year = int(m.group(1))
-        elif year is None and (m := _YEAR_LINE.match(folded)) and is_budget_year(int(m.group(1) or m.group(2))):
-            year = int(m.group(1) or m.group(2))  # a title's year on its own line: ( 2024 年度)
-    return Header(title, department, unit, year, generated, other, other_department)
+            digits = _year_digits(folded)
+            if (m := _title_year(digits) or _YEAR_IN_BRACKETS.search(digits)) and is_budget_year(int(m.group(1))):
+                year, year_line = int(m.group(1)), line
+        elif year is None and (m := _YEAR_LINE.match(_year_digits(folded))) and is_budget_year(int(m[1] or m[2])):
+            year, year_line = int(m.group(1) or m.group(2)), line  # a title's year on its own line: ( 2024 年度)
+    return Header(title, department, unit, year, generated, other, other_department, year_line)
 
 
 def _until_label(text: str) -> tuple[str, bool]:
@@ -256,10 +281,12 @@ def budget_year(path: Path, header: Header, override: int | None = None) -> int:
         return override
     if (folder := folder_year(path)) is not None:
         if header.year_in_text and header.year_in_text != folder:
+            line = header.year_line or header.title or "title line"
+            said = "the title says" if line == header.title else "a line above the table says"
             raise TableRefused(
                 path,
-                f"budget year disagrees: the folder says {folder}, the title says {header.year_in_text} "
-                f"({header.title or 'title line'}); file it under {header.year_in_text}/ or pass --year",
+                f"budget year disagrees: the folder says {folder}, {said} {header.year_in_text} ({line}); file it "
+                f"under {header.year_in_text}/ or pass --year",
             )
         return folder
     if header.year_in_text:
@@ -365,6 +392,30 @@ def unit_under_table(grid: Grid, above: str | None, column: str | None) -> tuple
             reason = f"amount unit disagrees: {where}, line {line_no} under the table says 单位：{unit}"
             raise TableRefused(grid.path, reason, line_no)
     return None if printed or not said else said[0]
+
+
+# a line that is a table's title: it ends in 表, or 表 and a bracket (…绩效目标表（含转移支付项目）)
+_TITLE_END = re.compile(r"(?:绩效目标|项目支出).{0,30}表\s*(?:[(（][^()（）]{0,20}[)）])?\s*$")
+
+
+def refuse_lines_inside(table: SourceTable, rows: list[GridRow]) -> None:
+    """Refuse a line printed inside the table (at a page break, above the header printed again) that contradicts the
+    table: a unit line (单位：元 in a table in 万元: which pages are in which unit?) or a title naming another year
+    (2023年项目支出绩效目标表 in a 2024 table: a second table run on). Each was dropped, and the file loaded."""
+    for row in rows:
+        filled = [c for c in row.cells if c.strip()]
+        if len(filled) != 1:
+            continue
+        if (unit := unit_line(row.cells)) is not None and unit != table.source_unit:
+            reason = f"amount unit disagrees: the table is in {table.source_unit}, line {row.line_no} says 单位：{unit}"
+            raise TableRefused(table.path, reason, row.line_no)
+        line = filled[0].strip()
+        if _TITLE_END.search(line) and (m := _title_year(_year_digits(fold(line)))) and int(m[1]) != table.budget_year:
+            reason = (
+                f"budget year disagrees: the table is of {table.budget_year}, line {row.line_no} inside it is the "
+                f"title of a table of {m.group(1)} ({line[:80]}): two tables run together?"
+            )
+            raise TableRefused(table.path, reason, row.line_no)
 
 
 def new_table(

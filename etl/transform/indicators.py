@@ -70,12 +70,24 @@ class ItemError(ValueError):
         self.reason = reason
 
 
+PREAMBLE = "text before the first numbered indicator (the indicators after it are read)"
+
+
 def split_items(cell: str) -> list[tuple[int, str]]:
-    """Cut the cell at each item number that continues the 1, 2, 3 … sequence."""
+    """Cut the cell at each item number that continues the 1, 2, 3 … sequence; text before item 1 is an error."""
+    preamble, items = split_cell(cell)
+    if preamble:
+        raise ItemError(0, preamble, PREAMBLE)
+    return items
+
+
+def split_cell(cell: str) -> tuple[str, list[tuple[int, str]]]:
+    """(the text before item 1, the items): a label or a mark before the list (绩效指标：1、…, • 1、…, an item 0、)
+    is set aside, and the items after it are read (the whole cell was rejected, its reject holding only that text)."""
     text = squash(strip_tags(cell))
     starts = _item_starts(text) or _other_starts(text)
     if not starts and (plain := _plain_items(text)):
-        return plain  # 1.完成率100%2.培训人数200人次: no type, label, bracket or colon (see _plain_items)
+        return "", plain  # 1.完成率100%2.培训人数200人次: no type, label, bracket or colon (see _plain_items)
     items = []
     for i, (seq, _, body_start) in enumerate(starts):
         end = starts[i + 1][1] if i + 1 < len(starts) else len(text)
@@ -84,9 +96,7 @@ def split_items(cell: str) -> list[tuple[int, str]]:
         raise ItemError(1, text, UNPARTED)  # (a colon: types or a label the grammar does not know, as before)
     if text and not starts:
         raise ItemError(1, text, "no numbered indicator (N、) found")
-    if starts and text[: starts[0][1]].strip():
-        raise ItemError(0, text[: starts[0][1]], "text before the first numbered indicator")
-    return items
+    return (text[: starts[0][1]].strip() if starts else ""), items
 
 
 def _item_starts(text: str) -> list[tuple[int, int, int]]:
@@ -234,6 +244,8 @@ def _item_fields(body: str) -> tuple | str:
         return _untyped(glued, body)  # 完成率100% (an item of 1.完成率100%2.…, or a cell of one)
     else:
         return _why_not(fold(stripped))
+    if _LABEL_IN_NAME.search(name):  # 慰问人次；中期指标值:24人 (a label the grammar does not know, read as the name)
+        return f"the name holds a value label the grammar does not know ({_LABEL_IN_NAME.search(name)[0]})"
     if any(text and _RUN_TOGETHER.search(text) for text in (period_text, annual_text)):
         return "a value holds another indicator's 实施周期指标值 or 年度指标值: items run together (a number missing?)"
     name = visible_name(name)  # 工程量<U+200B>完成率 is 工程量完成率 (see etl/transform/invisible.py)
@@ -283,6 +295,7 @@ def _untyped(glued: tuple[str, str], body: str) -> tuple:
 
 
 _RUN_TOGETHER = re.compile(r"(?:实施周期|年度)指标值\s*[:：]")
+_LABEL_IN_NAME = re.compile(r"[^\W\d_]{0,6}(?:指标值|目标值)\s*[:：]")
 # the unit under a label of its own after the values: …；年度指标值:500；计量单位:人次 (the value was read as the text
 # 500；计量单位:人次, its number and unit lost)
 _UNIT_LABEL = re.compile(r"\s*[;；,，]\s*(?:计量单位|度量单位|单位)\s*[:：]\s*(?P<unit>[^\s;；,，:：。]{1,8})\s*$")
@@ -468,11 +481,15 @@ def _parsed_cell(cell: str) -> tuple[Indicator | ItemError, ...]:
     The Indicators are shared by every project whose cell is the same text: nothing changes them after this.
     """
     try:
-        items = split_items(cell)
+        preamble, items = split_cell(cell)
     except ItemError as err:
         return (err,)
     seen: set[tuple[str, str, str, str | None]] = set()
-    out: list[Indicator | ItemError] = []
+    out: list[Indicator | ItemError] = [ItemError(0, preamble, PREAMBLE)] if preamble else []
+    note = None
+    if items and (m := _NOTE_AFTER.search(items[-1][1])):  # …年度指标值:100%。（以上指标均为预期值）
+        note = ItemError(len(items) + 1, m[1], NOTE_AFTER)
+        items[-1] = (items[-1][0], items[-1][1][: m.start() + 1])
     for seq, body in items:
         try:
             ind = parse_item(seq, body)
@@ -483,4 +500,10 @@ def _parsed_cell(cell: str) -> tuple[Indicator | ItemError, ...]:
         ind.is_duplicate = fingerprint in seen
         seen.add(fingerprint)
         out.append(ind)
-    return tuple(out)
+    return (*out, note) if note else tuple(out)
+
+
+# a remark in brackets after the last item's closing 。, ending the cell (（以上指标均为预期值）): not a part of its
+# value (it made the year's target the text 100%。（…）, its number lost). (2) alone is the next item's number, cut.
+_NOTE_AFTER = re.compile(r"。\s*([（(](?=[^（）()]*[^\W\d_])[^（）()]{1,200}[)）])\s*$")
+NOTE_AFTER = "a remark in brackets after the last indicator: not a target (the indicators before it are read)"

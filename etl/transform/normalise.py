@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 from functools import lru_cache
 
 from etl.extract.invisible import without_invisible
@@ -52,8 +52,10 @@ def to_yuan(cell: str, source_unit: str) -> Decimal:
     if m is None:
         what = "a spreadsheet's error value (its formula failed)" if _SHEET_ERROR.match(text) else "not a number"
         raise AmountError(f"amount {cell!r} is {what}")
+    digits = m.group("num").replace(",", "")
     try:
-        value = Decimal(m.group("num").replace(",", "")) * CELL_UNIT_TO_YUAN[m.group("unit") or source_unit]
+        with localcontext(prec=max(28, len(digits) + 12)):  # exact: at 28 digits 82.6000…0001 was rounded to 82.60
+            value = Decimal(digits) * CELL_UNIT_TO_YUAN[m.group("unit") or source_unit]
     except (InvalidOperation, KeyError) as exc:
         raise AmountError(f"amount {cell!r} cannot be read ({exc})") from None
     if value < 0:

@@ -30,7 +30,7 @@ from etl.text import NOTE_LINE, fold, fold_key, header_key, squash, strip_tags
 from etl.transform.broken_lines import join_broken_lines, join_wrapped_names
 from etl.transform.department import clean_department
 from etl.transform.doubled_columns import refuse_doubled_columns
-from etl.transform.header import column_unit, department_in_row, parse_header, table_with_unit
+from etl.transform.header import column_unit, department_in_row, parse_header, refuse_lines_inside, table_with_unit
 from etl.transform.indicators import ItemError, parse_indicators, split_items
 from etl.transform.page_totals import PAGE_KINDS, page_row_kind
 from etl.transform.per_row import ProjectCursor, RowError, add_indicator, has_indicator, is_per_row, split_code
@@ -288,6 +288,7 @@ def parse_grid(grid: Grid, year: int | None = None) -> SourceTable:
             rows = join_broken_lines(rows, positions, len(grid.rows[0].cells))
         rows = join_continued_indicators(rows, positions)
     rows = restore_leading_cells(rows, positions, len(grid.rows[0].cells))
+    refuse_lines_inside(table, rows)  # (after a cell's broken lines are joined: a goal's line may name a 表)
     amounts = (*AMOUNT_COLUMNS, *(c for c in positions if "+" in c))  # and a part's second column (fiscal+5)
     named = max(i for r in header_rows for i, c in enumerate(r.cells) if c.strip())  # (a remark column: 备注)
     for row in rows:

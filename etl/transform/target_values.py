@@ -61,8 +61,8 @@ _SUFFIX_WORDS = {"以上": ">=", "及以上": ">=", "以下": "<=", "及以下":
 _PREFIX_ALT = "|".join(sorted(map(re.escape, _PREFIX_WORDS), key=len, reverse=True))
 _SUFFIX_ALT = "|".join(sorted(map(re.escape, _SUFFIX_WORDS), key=len, reverse=True))
 _VALUE = re.compile(
-    rf"^(?P<label>(?:[^\d≥≤<>＞＜=＝%+-]|[+-](?!\d))*?)\s*(?P<pre>{_PREFIX_ALT})?\s*"
-    r"(?P<num>[+-]?\d+(?:,\d{3})*(?:\.\d+)?)\s*"
+    rf"^(?P<label>(?:[^\d≥≤<>＞＜=＝%+-]|[+-](?!\s*\d))*?)\s*(?P<pre>{_PREFIX_ALT})?\s*"
+    r"(?P<num>[+-]?\s*\d+(?:,\d{3})*(?:\.\d+)?)\s*"  # - 5%: a sign a space apart is the number's (it read = 5%)
     r"(?P<unit>%|％|‰|[^\d\s≥≤<>＞＜=＝%,.;。、:：]{1,4}?)?\s*"  # (≥100个：年度指标值… had the unit 个:)
     rf"(?P<post>{_SUFFIX_ALT})?[。.;；,，、:：]*$"  # ≥90%， before the next item, ≥90%。； were text only
 )
@@ -142,7 +142,7 @@ def _read_value(text: str) -> TargetValue:
     )
     unit = m.group("unit")
     unit = _UNIT_WORDS.get(unit, unit) if unit else None
-    number = Decimal(m.group("num").replace(",", ""))
+    number = Decimal(m.group("num").replace(",", "").replace(" ", ""))
     if not fits_target_number(number):  # fact_target holds DECIMAL(18, 4): keep such a value as text only
         return TargetValue(text=text, status="qualitative")
     return TargetValue(text, comparison, number, unit, "value" if unit else None, "quantitative")
