@@ -77,7 +77,15 @@ def unreachable(paths: Sequence[Path | str]) -> dict[str, str]:
             why[p] = exc.strerror or type(exc).__name__
         except ValueError:  # a NUL in the name: no system call takes it
             why[p] = "a NUL character in the name"
+        else:
+            if ".." in Path(p).parts and not os.path.exists(os.path.abspath(p)):
+                why[p] = _DOTS_AFTER_A_LINK
     return why
+
+
+# a/link/../2023: the system follows the link before the .., the walk (paths taken as given, abspath) drops both, so
+# the run read another folder than the one named (it loaded nothing, exit 0, "no table files found")
+_DOTS_AFTER_A_LINK = "a .. after a linked folder leads elsewhere than the path as written: name the folder without .."
 
 
 def missing_message(missing: dict[str, str]) -> str:

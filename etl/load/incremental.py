@@ -108,6 +108,7 @@ class SourcePlan:
     pending_stats: dict[str, str] = field(default_factory=dict)  # path -> stat of a file the parser will hash
     unreadable: dict[str, str] = field(default_factory=dict)  # folder or link the walk could not read -> why
     own_outputs: list[str] = field(default_factory=list)  # jixiao's report and audit files found under the sources
+    rewritten: list[KnownFile] = field(default_factory=list)  # current loads whose path now holds other bytes
 
     def read(self, hashes: Iterable[tuple[str, str]]) -> None:
         """The sha256 the parser read for files planned unhashed (path, sha256): their noted stat is recorded
@@ -205,7 +206,21 @@ def plan_sources(
             plan.skipped.append(hit.as_result())
     current = [k for ks in known.values() for k in ks if k.status == "loaded"]
     plan.gone = gone_sources(current, _roots_with_files(paths, plan.files), set(plan.files), plan.unreadable)
+    plan.rewritten = [k for k in current if (sha := plan.hashes.get(k.path)) and sha != k.sha256]
     return plan
+
+
+def overwritten(rewritten: Sequence[KnownFile], results: Sequence[FileResult]) -> list[KnownFile]:
+    """The loads whose file now holds an exact copy of another loaded table (its result 'unchanged' under that
+    table's load): their own table is in no file any more, as if the file had gone (a file copied over another, or
+    two files swapped, which follow_moves then puts back under their new paths). The data of the first stayed
+    current with exit 0, and --prune could not take it out: its path still existed."""
+    by_path = {r.path: r for r in results}
+    return [
+        k
+        for k in rewritten
+        if (r := by_path.get(k.path)) is not None and r.status == "unchanged" and r.load_id not in (None, k.load_id)
+    ]
 
 
 def refuse_misread_names(roots: Sequence[Path | str], files: Sequence[str], recorded: Iterable[str]) -> None:
@@ -327,7 +342,7 @@ def _roots_with_files(roots: Sequence[Path | str], files: Sequence[str]) -> list
 def gone_sources(
     current: list[KnownFile], roots: Sequence[Path | str], seen: Collection[str], unreadable: Collection[str] = ()
 ) -> list[KnownFile]:
-    """Current loads whose source file, under one of the roots, no longer exists; not those at or under a path the
+    """Current loads whose source file, under one of the roots, is no longer a file; not those at or under a path the
     walk could not read (unreadable: a dangling link, a link loop, a folder it may not list): os.path.exists says
     False for them too, and --prune took the facts of a whole linked share out while it was unmounted."""
     prefixes = tuple(os.path.abspath(r) + os.sep for r in roots)
@@ -338,7 +353,7 @@ def gone_sources(
         if k.path not in seen
         and (k.path + os.sep).startswith(prefixes)
         and not (k.path + os.sep).startswith(unseen)
-        and not os.path.exists(k.path)
+        and not os.path.isfile(k.path)  # gone, or a folder or a pipe in its place (os.path.exists said it was there)
     ]
 
 

@@ -30,7 +30,15 @@ from etl import progress
 from etl.extract.dispatch import SUPPORTED_SUFFIXES
 from etl.load import history, interrupt, names
 from etl.load.batches import DEFAULT_BATCH, older_objects_frozen, parsed_batches, start_workers
-from etl.load.incremental import KnownFile, SourcePlan, follow_moves, plan_sources, record_stats, still_disappeared
+from etl.load.incremental import (
+    KnownFile,
+    SourcePlan,
+    follow_moves,
+    overwritten,
+    plan_sources,
+    record_stats,
+    still_disappeared,
+)
 from etl.load.writer import FileResult, drop_nameless_projects, load_batch, prune_loads, rollback
 from etl.warehouse import quality, seal, views
 from etl.warehouse.backend import DuckDBWarehouse, Warehouse, resolve
@@ -145,7 +153,8 @@ class RunReport:
             parts.append("quality checks failed: " + ", ".join(f"{c.name} ({c.n_rows})" for c in self.failed_checks))
         if self.disappeared:
             kept = "facts pruned" if self.pruned else "data kept"
-            parts.append(f"{len(self.disappeared)} source file(s) disappeared ({kept}): " + "; ".join(self.disappeared))
+            gone = f"{len(self.disappeared)} source file(s) disappeared or no longer hold their table ({kept}): "
+            parts.append(gone + "; ".join(self.disappeared))
         if self.unreadable:  # what is recorded under them is unseen, not gone (etl.load.incremental.gone_sources)
             unread = "; ".join(f"{path} ({why})" for path, why in self.unreadable.items())
             parts.append(f"{len(self.unreadable)} folder(s) or link(s) could not be read (files kept): {unread}")
@@ -308,11 +317,12 @@ def _steps(
     if found.todo:
         _load(con, report, found, options, on_batch)
         _end_bulk_load(con)
-    follow_moves(con, found.gone, report.results)  # before the stats: a moved file's stat goes with its new path
+    gone = [*found.gone, *overwritten(found.rewritten, report.results)]
+    follow_moves(con, gone, report.results)  # before the stats: a moved file's stat goes with its new path
     record_stats(con, found)
-    if found.gone:
+    if gone:
         matched = {r.load_id for r in report.results if r.status == "unchanged" and r.load_id is not None}
-        disappeared = _settle(con, found.gone, matched, report.run_id, options.prune_disappeared)
+        disappeared = _settle(con, gone, matched, report.run_id, options.prune_disappeared)
         report.disappeared = [k.path for k in disappeared]
         report.pruned = list(report.disappeared) if options.prune_disappeared else []
     changed = bool(found.todo) or bool(report.pruned)

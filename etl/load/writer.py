@@ -163,11 +163,24 @@ def _claimed_elsewhere(t: frames.TableMeta, owner: str | None) -> Refusal | None
     for the same department and year is refused (every run, the same way) instead of the two taking turns."""
     if owner is None or owner == t.path or not os.path.exists(owner):
         return None
+    if _same_file(owner, t.path):  # a link to it, or a folder linked above it: there is nothing to remove
+        reason = (
+            f"{CLAIMED_ELSEWHERE} ({owner}), which is this same file reached by another path: "
+            f"{t.department_name} {t.budget_year}; load it by the path it was loaded from"
+        )
+        return t.refused(reason, RefusalKind.CONFLICT)
     reason = (
         f"{CLAIMED_ELSEWHERE} ({owner}) that still exists: {t.department_name} {t.budget_year}; "
         "replace that file, or remove one of the two"
     )
     return t.refused(reason, RefusalKind.CONFLICT)
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def _cut_short(con: duckdb.DuckDBPyConnection, batch: frames.FrameBatch, i: int, held: _Held | None) -> Refusal | None:

@@ -22,7 +22,14 @@ from etl.signals import sigint_deferred
 from etl.warehouse import template, views
 from etl.warehouse.backend import DuckDBWarehouse, WarehouseUnwritable, resolve, unwritable
 from etl.warehouse.locking import WarehouseBusy, writer_lock
-from etl.warehouse.publish import creation_config, published_path, sql_string, without_progress_bar
+from etl.warehouse.publish import (
+    creation_config,
+    damaged_file,
+    is_damage,
+    published_path,
+    sql_string,
+    without_progress_bar,
+)
 
 __all__ = [
     "NoWarehouse",
@@ -216,7 +223,14 @@ def open_for_load(path: Path | None = None, wait_seconds: float = 0) -> duckdb.D
     if not working.exists():  # a new warehouse: made at head at once (a copy of the template)
         duckdb_upgrade(working, wait_seconds)
     con = duckdb_connect(path, wait_seconds=wait_seconds)
-    if current_revision(con) != head_revision():
+    try:
+        revision = current_revision(con)
+    except duckdb.Error as exc:  # the first read of the file: a damaged block shows here (Corrupt database file)
+        con.close()
+        if is_damage(exc):
+            raise damaged_file(working, working, exc) from None
+        raise
+    if revision != head_revision():
         con.close()
         duckdb_upgrade(path)
         return duckdb_connect(path, wait_seconds=wait_seconds)
@@ -344,7 +358,8 @@ def duckdb_connect(
     see etl/publish.py) when there is one, so they never block a load nor see half of one;
     ``published=False`` reads the working file instead.
     """
-    path = _read_path(warehouse_path(path), published) if read_only else warehouse_path(path)
+    working = warehouse_path(path)
+    path = _read_path(working, published) if read_only else working
     if read_only and not path.is_file():
         raise NoWarehouse(f"no warehouse at {path}: load some tables first (jixiao load) or pass --warehouse")
     deadline = time.monotonic() + wait_seconds
@@ -353,9 +368,15 @@ def duckdb_connect(
             con = duckdb.connect(str(path), read_only=True) if read_only else _attached_for_writing(path)
             return without_progress_bar(con)
         except duckdb.IOException as exc:
+            if is_damage(exc):
+                raise damaged_file(path, working, exc) from None
             if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
                 raise _busy(path, exc) from None
             time.sleep(0.2)
+        except duckdb.Error as exc:
+            if is_damage(exc):
+                raise damaged_file(path, working, exc) from None
+            raise
 
 
 def _read_path(path: Path, published: bool) -> Path:

@@ -94,6 +94,22 @@ class WarehouseDamaged(RuntimeError):
     """DuckDB found the working file damaged during a run: the run is failed, and the analysts' copy left as it was."""
 
 
+def damaged_file(opened: Path, working: Path, exc: BaseException) -> WarehouseDamaged:
+    """The error for a warehouse file DuckDB finds damaged as it opens it (a file cut short, a checksum that fails),
+    with the way back: it was DuckDB's words alone, exit 1 (the advice was given only for damage met during a run)."""
+    said = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    copy = published_path(working)
+    if opened != working:
+        back = f"the next load publishes it again from the working file {working}"
+    elif copy.is_file():
+        back = f"copy the analysts' copy {copy} back over it, and the next load reads again what changed since"
+    else:
+        back = "move it aside and load the tables again into a new warehouse"
+    damaged = WarehouseDamaged(f"the warehouse file {opened} is damaged ({said}): {back}")
+    damaged.__cause__ = exc
+    return damaged
+
+
 def is_damage(exc: BaseException | None) -> bool:
     """Whether ``exc`` is DuckDB finding the database file damaged. A run that met such an error must not publish:
     the copy is a byte copy of the working file, and it replaced the analysts' last good copy with the damaged one
