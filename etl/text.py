@@ -48,10 +48,13 @@ def squash(text: str) -> str:
 
 
 def strip_tags(text: str) -> str:
-    """Drop HTML tags such as <p>…</p> that some exports leave in cells, and read the character references they
-    leave with them (&lt;100%, &gt;=12人, &#8805;, &nbsp;: a comparison read as = or as text, a value cut at the ;)."""
-    if "<" in text:
-        text = _TAGS.sub(" ", text)
+    """Drop HTML tags such as <p>…</p> that some exports leave in cells."""
+    return _TAGS.sub(" ", text) if "<" in text else text
+
+
+def read_references(text: str) -> str:
+    """The character references an HTML export leaves in a packed indicator cell read (&lt;100%, &gt;=12人, &#8805;,
+    &nbsp;: a comparison was read as = or as text, a value cut at the ;). Names and goals keep what they print."""
     return _ENTITY.sub(_character, text) if "&" in text else text
 
 

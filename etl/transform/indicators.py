@@ -31,7 +31,7 @@ from sys import intern
 
 from etl.extract.invisible import visible_name
 from etl.model import Indicator, TargetValue
-from etl.text import fold, squash, strip_tags
+from etl.text import fold, read_references, squash, strip_tags
 from etl.transform.indicator_types import resolve_type
 from etl.transform.target_values import parse_target_value
 
@@ -84,7 +84,7 @@ def split_items(cell: str) -> list[tuple[int, str]]:
 def split_cell(cell: str) -> tuple[str, list[tuple[int, str]]]:
     """(the text before item 1, the items): a label or a mark before the list (绩效指标：1、…, • 1、…, an item 0、)
     is set aside, and the items after it are read (the whole cell was rejected, its reject holding only that text)."""
-    text = squash(strip_tags(cell))
+    text = squash(read_references(strip_tags(cell)))
     starts = _item_starts(text) or _other_starts(text)
     if not starts and (plain := _plain_items(text)):
         return "", plain  # 1.完成率100%2.培训人数200人次: no type, label, bracket or colon (see _plain_items)
