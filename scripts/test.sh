@@ -20,5 +20,6 @@ if [ ! -x .venv-duckdb-old/bin/duckdb ]; then
     || echo "test: duckdb-cli 1.5.6 could not be installed; test_published_copy_opens_in_an_older_duckdb_cli skips"
 fi
 .venv/bin/ruff check .
-# two processes (pytest-xdist): the suite takes about 9.5-10 min this way on 2 cores (round 28), about twice that serially
-.venv/bin/python -m pytest -n 2 "$@"
+# two processes (pytest-xdist), the longest files first and an idle worker taking the other's unstarted tests
+# (worksteal; see tests/conftest.py): about 9.5-10 min on 2 cores (round 29), about twice that serially
+.venv/bin/python -m pytest -n 2 --dist worksteal "$@"
