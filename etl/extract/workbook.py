@@ -32,7 +32,7 @@ from etl.extract.grid_rows import (
 )
 from etl.extract.hidden_rows import Hidden, drop_hidden_rows, shown
 from etl.extract.xls_cells import Stored, column_name, stored_records
-from etl.model import Grid, TableRefused
+from etl.model import AMOUNT_UNITS_OR_SHORT, Grid, TableRefused
 
 SHEET_ROW_OFFSET = 100_000
 
@@ -76,6 +76,18 @@ def format_scale(number_format: str | None) -> int:
     return len(m.group(1))
 
 
+# an amount unit a number format prints after the number (#,##0.00"千元", 0.00"万元", 0\元): Excel shows 826.00千元, so
+# the cell reads so (it read 826 in the table's unit, or in the default 万元: 10 times too large, exit 0)
+_FORMAT_UNIT = re.compile(rf'[0#?.,]\s*(?:"\s*({AMOUNT_UNITS_OR_SHORT})\s*"|\\({AMOUNT_UNITS_OR_SHORT}))\s*$')
+
+
+@lru_cache(maxsize=256)
+def format_unit(number_format: str | None) -> str:
+    """The amount unit the format's first (positive) section prints after the number, else ''."""
+    m = _FORMAT_UNIT.search((number_format or "").split(";")[0])
+    return (m.group(1) or m.group(2)) if m else ""
+
+
 def excel_digits(value: float) -> str:
     """A double to at most 15 significant digits, as Excel shows it, without an exponent: 1200.0 -> '1200'."""
     if not math.isfinite(value):
@@ -99,6 +111,12 @@ def cell_text(value: object, number_format: str | None = None) -> str:
         return f"{shown:f}%"
     if isinstance(value, dt.datetime) and value.time() == dt.time(0):
         value = value.date()
+    if isinstance(value, int | float) and number_format and (unit := format_unit(number_format)):
+        return _number_text(value, number_format) + unit
+    return _number_text(value, number_format)
+
+
+def _number_text(value: object, number_format: str | None) -> str:
     if isinstance(value, int | float) and (scale := format_scale(number_format)):  # as Excel shows it: / 1,000
         return f"{Decimal(excel_digits(float(value))).scaleb(-3 * scale).normalize():f}"
     if isinstance(value, float):
@@ -168,7 +186,7 @@ def _row_texts(sheet: str, row_no: int, cells: Iterable[tuple[object, str | None
                 notes.append(f"{where} {text} (its number format {number_format} shows it in thousands)")
             elif to_fen(value) is not None:
                 notes.append(f"{where} {to_fen(value):.2f} (binary double rounded to fen)")
-            elif Decimal(text) != Decimal(repr(value)):
+            elif Decimal(text.removesuffix(format_unit(number_format))) != Decimal(repr(value)):
                 notes.append(f"{where} {text} (binary double shown to 15 digits, as Excel shows it)")
         texts.append(text)
     return texts
@@ -190,7 +208,7 @@ def _xlsx_cells(row: tuple[object, ...]) -> Iterable[tuple[object, str | None]]:
 
 
 _COL = re.compile(rb"<col\b[^<>]*>")
-_HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
+_HIDDEN = re.compile(rb'\bhidden="(?:1|true)"|\bwidth="0*(?:\.0*)?"')  # hidden, or a width of 0: not shown
 _SPAN = re.compile(rb'\bmin="(\d+)"[^<>]*?\bmax="(\d+)"|\bmax="(\d+)"[^<>]*?\bmin="(\d+)"')
 HEAD_BYTES = 1 << 20  # <cols> stands before <sheetData>, near the start of the sheet's part
 
@@ -237,7 +255,7 @@ def _stored_rows(sheet: Any, merges: list[Merge] | None = None) -> Iterator[tupl
         for number, cells in parser.parse():
             attributes = parser.row_dimensions.pop(str(number), None) or {}
             width = max((cell["column"] for cell in cells), default=0)
-            yield number, sheet._get_row(cells, max_col=width), attributes.get("hidden") in ("1", "true")
+            yield number, sheet._get_row(cells, max_col=width), _hidden_row(attributes)
         if merges is not None and parser.merged_cells is not None:
             ranges = parser.merged_cells.mergeCell
             merges += [
@@ -245,6 +263,18 @@ def _stored_rows(sheet: Any, merges: list[Merge] | None = None) -> Iterator[tupl
                 for m in ranges
                 if m.max_row > m.min_row or m.max_col > m.min_col
             ]
+
+
+def _hidden_row(attributes: dict[str, str]) -> bool:
+    """A <row> Excel does not show: hidden="1", or a height of 0 (ht="0": a row 50万 of an old project loaded)."""
+    return attributes.get("hidden") in ("1", "true") or _zero(attributes.get("ht"))
+
+
+def _zero(size: str | bytes | None) -> bool:
+    try:
+        return size is not None and float(size) == 0
+    except ValueError:
+        return False
 
 
 def _in_row_order(sheet: str, rows: list[NumberedRow], path: Path) -> list[NumberedRow]:
@@ -452,8 +482,9 @@ def _xls_sheets(path: Path, data: bytes, notes: list[str]) -> Iterable[Sheet]:
     for sheet in book.sheets():
         visible = sheet.visibility == 0
         rows, hidden = [], set()
-        hides = {r for r, info in sheet.rowinfo_map.items() if info.hidden} if formats else set()
-        columns = {c for c, info in sheet.colinfo_map.items() if info.hidden} if formats else set()  # (hidden)
+        # hidden, or of no height or width (a row of height 0 loaded, though Excel shows nothing of it)
+        hides = {r for r, info in sheet.rowinfo_map.items() if info.hidden or info.height == 0} if formats else set()
+        columns = {c for c, info in sheet.colinfo_map.items() if info.hidden or info.width == 0} if formats else set()
         for r in range(sheet.nrows if visible else 0):
             budget.add(sheet.row_len(r) or 1)
             rows.append((r + 1, _row_texts(sheet.name, r + 1, cells(sheet, r, columns), notes)))
@@ -469,8 +500,14 @@ def _xls_sheets(path: Path, data: bytes, notes: list[str]) -> Iterable[Sheet]:
 # (a formula whose result is the empty string is stored as t="str" with an empty <v>: computed, and kept).
 # No part of it can run past a "<": a scan from each "<c" to the end of the sheet made 1 MB of '<c r="A1" '
 # (a 15 KB workbook) take for ever
-_FORMULA_CELL = re.compile(rb"<c\b([^<>]*)>\s*<f\b[^<>]*(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
-_CELL_REF = re.compile(rb'\br="([A-Z]{1,3}\d+)"')
+# An element may carry a namespace prefix (<x:c><x:f>, as the .NET OpenXML SDK writes it, which computes nothing: it
+# was missed, and every amount read 0, exit 0).
+_NS = rb"(?:[A-Za-z_][\w.-]{0,15}:)?"
+_FORMULA_CELL = re.compile(
+    rb"<" + _NS + rb"c\b([^<>]*)>\s*<" + _NS + rb"f\b[^<>]*(?:/>|>[^<]*</" + _NS + rb"f>)\s*"
+    rb"(?:<" + _NS + rb"v\s*/>|<" + _NS + rb"v>\s*</" + _NS + rb"v>)?\s*</" + _NS + rb"c>"
+)
+_CELL_REF = re.compile(rb"""\br=["']([A-Z]{1,3}\d+)["']""")
 _COMPUTED_STR = re.compile(rb'\bt="str"')
 
 
@@ -479,8 +516,9 @@ def _uncomputed(sheet_xml: bytes) -> list[bytes]:
     refs = []
     for cell in _FORMULA_CELL.finditer(sheet_xml):
         attributes = cell.group(1)
-        if not _COMPUTED_STR.search(attributes) and (ref := _CELL_REF.search(attributes)):
-            refs.append(ref.group(1))
+        if not _COMPUTED_STR.search(attributes):
+            ref = _CELL_REF.search(attributes)
+            refs.append(ref.group(1) if ref else b"a cell with no reference")  # r= may be left out: still one
     return refs
 
 
@@ -505,7 +543,7 @@ def _refuse_before_reading(path: Path, data: bytes) -> None:
             raise TableRefused(path, reason)
         tags = 0
         for info in infos:
-            if not (info.filename.startswith("xl/worksheets/") or info.filename == "xl/sharedStrings.xml"):
+            if not (_sheet_part(archive, info) or info.filename == "xl/sharedStrings.xml"):
                 continue
             try:
                 part_tags, refs = _scan_part(archive, info, MAX_XML_TAGS - tags)
@@ -522,6 +560,21 @@ def _refuse_before_reading(path: Path, data: bytes) -> None:
             f"formula cell(s) without a computed value ({shown}): open the workbook in Excel or LibreOffice and "
             "save it, so that the values are stored",
         )
+
+
+def _sheet_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """A worksheet's part: under xl/worksheets/, or any other XML part whose root is a worksheet (the relationships
+    may put a sheet anywhere: one stored elsewhere was not searched, its amounts read 0)."""
+    if info.filename.startswith("xl/worksheets/"):
+        return True
+    if not info.filename.endswith(".xml") or info.filename.startswith(("xl/theme/", "docProps/", "_rels/")):
+        return False
+    try:
+        with archive.open(info) as part:
+            head = part.read(4096)
+    except Exception:
+        return False
+    return re.search(rb"<" + _NS + rb"worksheet\b", head) is not None
 
 
 def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, room: int) -> tuple[int, list[bytes]]:

@@ -1,0 +1,206 @@
+"""Round 29's third bad-input hunt, workbooks as offices save them: GENERATED variants of the fixture
+tests/fixtures/layouts/2024/tianhe-sfj.xlsx (the real sample as a workbook; each test writes its own into tmp_path).
+
+Found (each test below failed before its fix):
+- formulas with no stored result in a sheet whose elements carry a namespace prefix (<x:c><x:f>, as the .NET OpenXML
+  SDK writes them; it computes nothing) were not found: every amount read 0, exit 0; nor were such cells with no
+  r= attribute or r='B7' in single quotes, nor a sheet stored outside xl/worksheets/;
+- a row of height 0 (Excel shows nothing of it), in .xlsx and .xls, loaded as a project; a column of width 0 likewise;
+- a number format printing the unit (#,##0.00"千元") was not read: the table loaded in the default 万元, 10 times
+  too large, exit 0;
+- an .xlsx named .xls, an .xls named .xlsx, an HTML page or a CSV named .xls were refused with the library's words
+  ("Expected BOF record; found b'<html xm'"); an .xlsm was an unsupported file type.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import zipfile
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from etl.model import Refusal, SourceTable
+from etl.transform.pipeline import run_file
+from tests.inline_tables import filed
+
+LAYOUTS = Path(__file__).parent / "fixtures" / "layouts" / "2024"
+BOOK = LAYOUTS / "tianhe-sfj.xlsx"
+SHEET = "绩效目标表"
+TOTAL_YUAN = Decimal("14853400.00")
+
+
+def _total(table: SourceTable) -> Decimal:
+    return sum((p.amounts["total"] for p in table.projects), Decimal(0))
+
+
+def _patched(path: Path, change: Callable[[str, bytes], bytes]) -> None:
+    """The workbook with each part rewritten by change(name, bytes)."""
+    with zipfile.ZipFile(path) as archive:
+        parts = [(info.filename, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts:
+            archive.writestr(name, change(name, data))
+
+
+def _sheet_part(path: Path) -> str:
+    """The part of the table's sheet (the second: a notes sheet comes first)."""
+    return "xl/worksheets/sheet2.xml"
+
+
+def _with_formulas(tmp_path: Path) -> Path:
+    """The sample with every project's 总计 a formula openpyxl stores without a result."""
+    book = openpyxl.load_workbook(BOOK)
+    sheet = book[SHEET]
+    for row in range(7, sheet.max_row + 1):
+        if isinstance(sheet.cell(row, 2).value, int | float):
+            sheet.cell(row, 2).value = f"=C{row}+D{row}+E{row}"
+    path = filed(tmp_path, "t.xlsx")
+    book.save(path)
+    return path
+
+
+def _prefixed(data: bytes) -> bytes:
+    text = re.sub(r"<(/?)(?![?!])([A-Za-z]+)", r"<\1x:\2", data.decode("utf-8"))
+    return text.replace('xmlns="http://schemas', 'xmlns:x="http://schemas', 1).encode("utf-8")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(_prefixed, id="namespace prefix"),
+        pytest.param(lambda d: re.sub(rb'(<c) r="[A-Z]+\d+"([^>]*><f>)', rb"\1\2", d), id="no r="),
+        pytest.param(lambda d: re.sub(rb'r="([A-Z]+\d+)"', rb"r='\1'", d), id="r in single quotes"),
+    ],
+)
+def test_formulas_without_a_result_are_found_however_the_xml_is_written(
+    tmp_path: Path, change: Callable[[bytes], bytes]
+) -> None:
+    path = _with_formulas(tmp_path)
+    sheet = _sheet_part(path)
+    _patched(path, lambda name, data: change(data) if name == sheet else data)
+    refused = run_file(path)
+    assert isinstance(refused, Refusal) and "formula cell(s) without a computed value" in refused.reason
+
+
+def test_formulas_without_a_result_in_a_sheet_stored_elsewhere_are_found(tmp_path: Path) -> None:
+    path = _with_formulas(tmp_path)
+    sheet = _sheet_part(path)
+    moved = "xl/other/table.xml"
+
+    def move(name: str, data: bytes) -> bytes:
+        return (
+            data.replace(b"worksheets/sheet2.xml", b"other/table.xml")
+            if name.endswith(".rels") or (name == "[Content_Types].xml")
+            else data
+        )
+
+    _patched(path, move)
+    with zipfile.ZipFile(path) as archive:
+        parts = [(moved if i.filename == sheet else i.filename, archive.read(i)) for i in archive.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts:
+            archive.writestr(name, data)
+    refused = run_file(path)
+    assert isinstance(refused, Refusal) and "formula cell(s) without a computed value" in refused.reason
+
+
+def test_a_row_of_no_height_is_hidden(tmp_path: Path) -> None:
+    book = openpyxl.load_workbook(BOOK)
+    sheet = book[SHEET]
+    old = sheet.max_row + 1
+    for column, value in enumerate(["往年旧项目经费", 50, 50], start=1):
+        sheet.cell(old, column).value = value
+    path = filed(tmp_path, "t.xlsx")
+    book.save(path)
+    part = _sheet_part(path)
+    _patched(
+        path,
+        lambda n, d: (
+            d.replace(f'<row r="{old}"'.encode(), f'<row r="{old}" ht="0" customHeight="1"'.encode())
+            if n == part
+            else d
+        ),
+    )
+    table = run_file(path)
+    assert isinstance(table, SourceTable) and len(table.projects) == 22 and _total(table) == TOTAL_YUAN
+    assert any("hidden" in r.reason for r in table.rejects)
+
+
+def test_a_column_of_no_width_is_hidden(tmp_path: Path) -> None:
+    book = openpyxl.load_workbook(BOOK)
+    sheet = book[SHEET]
+    sheet.insert_cols(3)  # a stale 总计 beside the shown one, in a column of width 0
+    sheet.cell(4, 3).value = "总计"
+    for row in range(5, sheet.max_row + 1):
+        if isinstance(sheet.cell(row, 2).value, int | float):
+            sheet.cell(row, 3).value = 999
+    path = filed(tmp_path, "t.xlsx")
+    book.save(path)
+    cols = b'<cols><col min="3" max="3" width="0" customWidth="1"/></cols><sheetData>'  # (openpyxl writes no width 0)
+    part = _sheet_part(path)
+    _patched(path, lambda n, d: d.replace(b"<sheetData>", cols, 1) if n == part else d)
+    table = run_file(path)
+    assert isinstance(table, SourceTable) and _total(table) == TOTAL_YUAN, table
+
+
+def test_a_unit_the_number_format_prints_is_read(tmp_path: Path) -> None:
+    book = openpyxl.load_workbook(BOOK)
+    sheet = book[SHEET]
+    sheet.cell(3, 1).value = None  # no 单位 line: the cells show theirs
+    for row in sheet.iter_rows(min_row=5, min_col=2, max_col=5):
+        for cell in row:
+            if isinstance(cell.value, int | float):
+                cell.value = round(cell.value * 10, 2)  # 万元 -> 千元
+                cell.number_format = '#,##0.00"千元"'
+    path = filed(tmp_path, "t.xlsx")
+    book.save(path)
+    table = run_file(path)
+    assert isinstance(table, SourceTable) and _total(table) == TOTAL_YUAN and table.reconciled
+
+
+def _html_page(tmp_path: Path) -> bytes:
+    return (LAYOUTS / "tianhe-sfj.html").read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("source", "name", "kind"),
+    [
+        ("tianhe-sfj.xlsx", "t.xls", "an .xlsx workbook"),
+        ("tianhe-sfj.xls", "t.xlsx", "an .xls workbook"),
+        ("tianhe-sfj.html", "t.xls", "an HTML page"),
+        ("tianhe-sfj.csv", "t.xls", "text"),
+        ("tianhe-sfj.xlsx", "t.xlsm", None),
+    ],
+)
+def test_a_workbook_named_for_another_kind_is_read_as_what_it_is(
+    tmp_path: Path, source: str, name: str, kind: str | None
+) -> None:
+    path = filed(tmp_path, name)
+    shutil.copy(LAYOUTS / source, path)
+    table = run_file(path)
+    assert isinstance(table, SourceTable), table
+    assert len(table.projects) == 22 and _total(table) == TOTAL_YUAN
+    if kind:
+        assert any(f"the file is {kind}, though named" in note for note in table.notes)
+
+
+def test_an_excel_2003_xml_or_a_word_document_named_as_a_workbook_is_refused_saying_what_it_is(
+    tmp_path: Path,
+) -> None:
+    xml = filed(tmp_path, "t.xls")
+    xml.write_text(
+        '<?xml version="1.0"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"></Workbook>\n',
+        encoding="utf-8",
+    )
+    refused = run_file(xml)
+    assert isinstance(refused, Refusal) and "Excel 2003 XML spreadsheet" in refused.reason
+    docx = sorted((Path(__file__).parent / "fixtures").rglob("*.docx"))[0]
+    word = filed(tmp_path / "w", "t.xlsx")
+    shutil.copy(docx, word)
+    refused = run_file(word)
+    assert isinstance(refused, Refusal) and "a Word document named .xlsx" in refused.reason
