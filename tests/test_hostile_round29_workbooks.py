@@ -204,3 +204,44 @@ def test_an_excel_2003_xml_or_a_word_document_named_as_a_workbook_is_refused_say
     shutil.copy(docx, word)
     refused = run_file(word)
     assert isinstance(refused, Refusal) and "a Word document named .xlsx" in refused.reason
+
+
+def test_an_amount_merged_down_over_two_projects_is_refused(tmp_path: Path) -> None:
+    book = openpyxl.load_workbook(BOOK)
+    sheet = book[SHEET]
+    names = {sheet.cell(r, 1).value: r for r in range(1, sheet.max_row + 1)}
+    first, second = names["居委调委会调解员工作补贴"], names["人民调解案件补贴"]
+    assert second == first + 1
+    shared = round(sheet.cell(first, 2).value + sheet.cell(second, 2).value, 2)
+    for column in ("B", "C"):
+        sheet[f"{column}{first}"] = shared
+        sheet.merge_cells(f"{column}{first}:{column}{second}")
+    path = filed(tmp_path, "t.xlsx")
+    book.save(path)
+    refused = run_file(path)
+    assert isinstance(refused, Refusal), refused  # it loaded the whole amount as the first project's, the second's 0
+    assert f"in B{first} is merged down over row {second}, which prints a name of its own" in refused.reason
+    per_row = run_file(LAYOUTS / "tianhe-sfj-per-row.xlsx")  # a project's rows merged down together: one project
+    assert isinstance(per_row, SourceTable) and len(per_row.projects) == 22
+
+
+@pytest.mark.parametrize(("unit", "scale"), [("千元", 10), ("元", 10_000)])
+def test_the_lines_of_a_cover_sheet_are_read_when_the_tables_sheet_prints_no_unit(
+    tmp_path: Path, unit: str, scale: int
+) -> None:
+    book = openpyxl.load_workbook(BOOK)
+    sheet = book[SHEET]
+    cover = book["说明"]
+    for row in range(1, 4):  # the title, 部门名称 and 单位 lines move to the cover
+        cover.cell(cover.max_row + 1, 1).value = sheet.cell(row, 1).value
+    cover.cell(cover.max_row, 1).value = f"单位：{unit}"
+    sheet.delete_rows(1, 3)
+    for row in sheet.iter_rows(min_row=2, min_col=2, max_col=5):
+        for cell in row:
+            if isinstance(cell.value, int | float):
+                cell.value = round(cell.value * scale, 2)
+    path = filed(tmp_path, "t.xlsx")
+    book.save(path)
+    table = run_file(path)
+    assert isinstance(table, SourceTable), table
+    assert table.source_unit == unit and _total(table) == TOTAL_YUAN and table.reconciled

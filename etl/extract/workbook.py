@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, NoReturn
 
 from etl.extract import grid_rows
+from etl.extract.columns import is_header_row
 from etl.extract.encoding import sha256_of
 from etl.extract.grid_rows import (
     Budget,
@@ -159,9 +160,10 @@ def _pick_sheet(path: Path, sheets: Iterable[Sheet]) -> tuple[list[NumberedRow],
         numbered = [(line + n * SHEET_ROW_OFFSET, cells) for line, cells in rows]
         hidden_every.update((row + n * SHEET_ROW_OFFSET, (title, row)) for row in hidden)
         if sheet_width := header_width(rows):  # (has_header: the rows searched once, a title cell can be 10 MB)
-            offset = n * SHEET_ROW_OFFSET if tables else 0
+            cover = [] if tables or _states_unit(rows) else every  # the sheets before the first table's, if any
+            offset = n * SHEET_ROW_OFFSET if tables or cover else 0
             hidden_tables.update((row + offset, (title, row)) for row in hidden)
-            tables.append((f"sheet {title!r}", rows if not tables else numbered))
+            tables.append((f"sheet {title!r}", [*cover, *numbered] if tables or cover else rows))
             width = sheet_width
         elif tables and continues(rows, width):  # a long table continued on the next sheet without its header
             hidden_tables.update((row + n * SHEET_ROW_OFFSET, (title, row)) for row in hidden)
@@ -172,6 +174,18 @@ def _pick_sheet(path: Path, sheets: Iterable[Sheet]) -> tuple[list[NumberedRow],
     if not tables:
         return every, hidden_every
     return (join_tables(path, tables) if len(tables) > 1 else tables[0][1]), hidden_tables
+
+
+def _states_unit(rows: list[NumberedRow]) -> bool:
+    """Whether a table's sheet prints a 单位 line (or cell) above its header row. One that does not reads the lines of
+    the sheets before it (a cover: 2024年项目支出绩效目标表 / 部门名称：… / 单位：千元) as the lines above its table:
+    they were not read, and the table loaded in the default 万元, 10 times too large, exit 0."""
+    for _, cells in rows:
+        if is_header_row([c.strip() for c in cells]):
+            return False
+        if any("单位" in c for c in cells):
+            return True
+    return False
 
 
 def _row_texts(sheet: str, row_no: int, cells: Iterable[tuple[object, str | None]], notes: list[str]) -> list[str]:
@@ -344,12 +358,42 @@ def with_merges(
         if end - at > 1:
             spans.setdefault(top, {})[at] = end - at
         covered.clear(top, bottom, at, end)
+    for top, bottom, first, _ in merges:
+        if bottom > top and first not in hidden_columns:
+            at = first - bisect.bisect_left(hidden, first)
+            _refuse_a_number_merged_over_rows(where, rows, (top, bottom), at, hidden)
     if covered.unread:
         notes.append(
             f"values under merged cells not read (the merged cell's own is shown): sheet {where[1]!r} "
             + shown(covered.unread)
         )
     return [(n, with_spans(cells, spans[n])) if n in spans else (n, cells) for n, cells in rows]
+
+
+_NUMBER = re.compile(r"^\s*[\d,，]+(?:\.\d+)?\s*$")
+_NAMED = re.compile(r"[^\W\d_]")
+
+
+def _refuse_a_number_merged_over_rows(
+    where: tuple[Path, str], rows: list[NumberedRow], span: tuple[int, int], at: int, hidden: list[int]
+) -> None:
+    """Refuse a number (an amount) merged down over rows that print a name of their own left of it: two projects
+    sharing one amount cell. It was read as the first one's, the others' 0, with every total still adding up; which
+    project holds it, or how it is shared, the sheet does not say. (A project's rows merged down together, its name
+    merged too, are one project: the rows under the name are empty there.)"""
+    (top, bottom), by_number = span, dict(rows)
+    first = by_number.get(top, [])
+    if at <= 0 or at >= len(first) or not _NUMBER.match(first[at]):
+        return
+    for n in range(top + 1, bottom + 1):
+        cells = by_number.get(n, [])
+        if any(_NAMED.search(cell) for cell in cells[:at]):
+            reason = (
+                f"sheet {where[1]!r}: the number {first[at].strip()} in {_ref(at, hidden)}{top} is merged down over "
+                f"row {n}, which prints a name of its own: which project holds it is not known (unmerge it, and print "
+                "each project's amount)"
+            )
+            raise TableRefused(where[0], reason, n)
 
 
 class _Covered:
