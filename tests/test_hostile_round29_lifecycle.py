@@ -155,3 +155,16 @@ def test_dots_after_a_linked_folder_are_a_path_that_cannot_be_read(tmp_path: Pat
     (tmp_path / "s" / "L" / "lnk").symlink_to(tmp_path / "raw" / "2024")
     done = cli("load", tmp_path / "s" / "L" / "lnk" / ".." / "2023", "-w", tmp_path / "w.duckdb")
     assert done.returncode == 2 and "a .. after a linked folder" in said(done)
+
+
+def test_runs_shows_a_path_with_a_line_break_on_one_line(tmp_path: Path, two_tables: list[Path]) -> None:
+    folder = _tree(tmp_path, two_tables)
+    (folder / "b.txt").rename(folder / "b\nnew.txt")
+    warehouse = tmp_path / "w.duckdb"
+    run_load([folder.parent], warehouse)
+    (folder / "b\nnew.txt").unlink()
+    assert run_load([folder.parent], warehouse).disappeared == [str(folder / "b\nnew.txt")]
+    done = cli("runs", "-w", warehouse)
+    lines = done.stdout.decode("utf-8").splitlines()
+    assert done.returncode == 0 and len([x for x in lines if x.startswith("run ")]) == len(lines) - 1 == 2, lines
+    assert "b\\nnew.txt" in lines[1]

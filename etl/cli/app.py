@@ -589,12 +589,12 @@ def _show_written(text: str, files: Any) -> None:
     """The Markdown on stdout and the files written on stderr, as the terminal shows them, not acts on them: a
     control character the Markdown keeps (C1's CSI, U+009B, which terminals read as ESC [) escaped, as in a load's
     table."""
-    from etl.cli.run_output import printable
+    from etl.cli.run_output import one_line, printable
 
     with _printing():
         typer.echo(printable(text))
     wrote = f"wrote {files.html}, {files.xlsx} and {files.markdown}"
-    err.print(printable(wrote), markup=False, highlight=False, soft_wrap=True)
+    err.print(one_line(wrote), markup=False, highlight=False, soft_wrap=True)  # a path's line break as \n
 
 
 @db_app.command("upgrade")

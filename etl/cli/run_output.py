@@ -271,7 +271,7 @@ def _runs_lines(con: Any, limit: int) -> list[str]:
     lines = [
         f"run {r[0]} {r[1]:%Y-%m-%d %H:%M:%S} {r[2]}: {r[3]} files, {r[4]} loaded, {r[5]} replaced, "
         f"{r[6]} unchanged, {r[7]} refused, {r[8]} disappeared, {r[9] if r[9] is not None else '-'} checks failed"
-        f" | {r[10]}"
+        f" | {one_line(r[10] or '')}"  # a path's line break (a file named with one) as \n: one line a run
         for r in runs
     ]
     for name, n_rows, sample in failed:
