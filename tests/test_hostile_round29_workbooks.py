@@ -245,3 +245,24 @@ def test_the_lines_of_a_cover_sheet_are_read_when_the_tables_sheet_prints_no_uni
     table = run_file(path)
     assert isinstance(table, SourceTable), table
     assert table.source_unit == unit and _total(table) == TOTAL_YUAN and table.reconciled
+
+
+def test_a_row_of_no_height_is_hidden_in_an_xls_too(tmp_path: Path) -> None:
+    import xlwt
+
+    text = (Path(__file__).parent.parent / "data" / "raw" / "2024" / "tianhe-sfj.txt").read_text(encoding="utf-8")
+    lines = [line.split("\t") for line in text.splitlines() if line.strip()]
+    header = next(k for k, cells in enumerate(lines) if cells[0].startswith("项目名称"))
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet(SHEET)
+    for r, cells in enumerate([*lines, ["往年旧项目经费", "50", "50"]]):
+        for c, cell in enumerate(cells):
+            number = r > header and 1 <= c <= 4 and cell.strip()
+            sheet.write(r, c, float(cell.replace(",", "")) if number else cell)
+    sheet.row(len(lines)).height = 0  # the old project's row: Excel shows nothing of it
+    sheet.row(len(lines)).height_mismatch = True
+    path = filed(tmp_path, "t.xls")
+    book.save(str(path))
+    table = run_file(path)
+    assert isinstance(table, SourceTable) and len(table.projects) == 22 and _total(table) == TOTAL_YUAN, table
+    assert any("hidden" in r.reason for r in table.rejects)
