@@ -88,7 +88,7 @@ def empty() -> Iterator[Case]:
 def wrong_encodings() -> Iterator[Case]:
     text = sample_text("坏输入-编码")
     yield "utf16-bom", "2024/utf16-bom.txt", text.encode("utf-16")
-    yield "utf16-no-bom", "2024/utf16-nobom.txt", text.encode("utf-16-le")
+    yield "utf16-no-bom", "2024/utf16-nobom.txt", sample_text("坏输入-编码乙").encode("utf-16-le")  # (loads: its own)
     yield "utf32", "2024/utf32.txt", text.encode("utf-32")
     yield "big5", "2024/big5.txt", text.encode("big5", errors="replace")
     yield "latin1", "2024/latin1.txt", ("Projekt\tSumme\n" + "Ä" * 40 + "\n").encode("latin-1") * 20

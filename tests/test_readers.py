@@ -61,6 +61,8 @@ def test_csv_rows_numbered_by_their_first_line(tmp_path: Path) -> None:
         (b"\xef\xbb\xbf" + "项目名称".encode(), "utf-8-sig"),
         ("项目名称，金额单位：万元".encode("gbk"), "gb18030"),
         ("项目名称".encode() + "名".encode()[:2], "utf-8"),  # cut inside the last character
+        ("项目名称\t总计\n".encode("utf-16"), "utf-16"),  # Excel's "Unicode Text": a BOM, little-endian
+        ("项目名称\t总计\n".encode("utf-16-be"), "utf-16"),  # no BOM: told by the table's words
     ],
 )
 def test_encodings(data: bytes, encoding: str) -> None:
@@ -70,7 +72,8 @@ def test_encodings(data: bytes, encoding: str) -> None:
 @pytest.mark.parametrize(
     ("data", "reason"),
     [
-        ("项目名称".encode("utf-16"), "UTF-16"),
+        ("项目名称".encode("utf-32"), "UTF-32"),
+        ("项目名称\t总计\n".encode("utf-16")[:-2] + b"\x00\xd8", "UTF-16 text with a unit that is no character"),
         (b"\x00\x01\x02\x03" * 20, "binary"),
         ("項目名稱 總計 財政撥款".encode("big5") * 5, "another encoding"),
         (b"   \n", "empty"),

@@ -54,7 +54,7 @@ def test_the_kinds_are_one_list() -> None:
         ("empty.txt", b"", RefusalKind.BAD_INPUT, "empty file"),
         ("binary.txt", bytes(range(256)) * 4, RefusalKind.BAD_INPUT, "not UTF-8 or GB18030 text"),
         ("table.doc", "项目名称\t总计\n".encode(), RefusalKind.UNSUPPORTED_LAYOUT, "unsupported file type .doc"),
-        ("utf16.txt", "项目名称\t总计\t绩效指标\n".encode("utf-16"), RefusalKind.UNSUPPORTED_LAYOUT, "UTF-16"),
+        ("utf32.txt", "项目名称\t总计\t绩效指标\n".encode("utf-32"), RefusalKind.UNSUPPORTED_LAYOUT, "UTF-32"),
         ("notes.txt", "会议纪要\n今天讨论了预算。\n".encode(), RefusalKind.NOT_A_TARGET_TABLE, "no header row"),
         ("notes.html", "<html><p>没有表格</p></html>".encode(), RefusalKind.NOT_A_TARGET_TABLE, "no table"),
         ("cols.txt", "项目名称\t财政拨款\t绩效目标\t绩效指标\n".encode(), RefusalKind.UNSUPPORTED_LAYOUT, "lacks"),

@@ -1,6 +1,7 @@
-"""Decode a table's bytes: UTF-8 (with or without BOM) or GB18030 (a superset of GBK).
+"""Decode a table's bytes: UTF-8 (with or without BOM), GB18030 (a superset of GBK), or UTF-16 (Excel's "Unicode
+Text": with a BOM, or without one when it reads as a table).
 
-Anything else is refused with a reason: UTF-16, binary content, or bytes that GB18030 can decode
+Anything else is refused with a reason: UTF-32, binary content, or bytes that GB18030 can decode
 but only into characters no table prints (Big5, Shift-JIS, Latin-1 text decode that way).
 """
 
@@ -101,10 +102,13 @@ def decode(data: bytes, path: Path | str) -> tuple[str, str]:
             return _checked(data[3:].decode("utf-8", errors="strict"), path), "utf-8-sig"
         except UnicodeDecodeError as exc:
             raise TableRefused(path, f"UTF-8 BOM but invalid UTF-8 at byte {exc.start + 3}") from None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")) or _looks_utf16(data):
-        wide = "UTF-32" if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")) else "UTF-16"
-        reason = f"{wide} text is not supported; save the table as UTF-8 or GB18030"
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        reason = "UTF-32 text is not supported; save the table as UTF-8 or GB18030"
         raise TableRefused(path, reason, kind=RefusalKind.UNSUPPORTED_LAYOUT)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _utf16(data, path), "utf-16"
+    if _looks_utf16(data):
+        return _utf16(data, path, _endianness(data)), "utf-16"
     try:
         return _checked(data.decode("utf-8"), path), "utf-8"
     except UnicodeDecodeError as exc:
@@ -112,6 +116,8 @@ def decode(data: bytes, path: Path | str) -> tuple[str, str]:
             # cut inside the last character: a truncated file; the parser says where the grid stops short
             return _checked(data[: exc.start].decode("utf-8", errors="replace"), path), "utf-8"
         as_utf8 = exc.start
+    if (text := _table_in_utf16(data)) is not None:  # no BOM, and so few NULs (Chinese text) that they do not tell
+        return _checked(text, path), "utf-16"
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError as exc:
@@ -132,6 +138,39 @@ def _gb18030(data: bytes, path: Path | str, text: str | None = None) -> str:
     if len(_UNEXPECTED.findall(text)) > _ODD_SHARE * len(text):
         raise TableRefused(path, "not UTF-8 or GB18030 text (decodes only to unusual characters; another encoding?)")
     return text
+
+
+def _utf16(data: bytes, path: Path | str, codec: str = "utf-16") -> str:
+    """UTF-16 text, as Excel saves "Unicode Text" (tab-separated, a BOM, little-endian): it was refused. A character
+    cut off at the end (an odd byte) is dropped, as a truncated UTF-8 file's is; any other bad unit is refused."""
+    body = data[: len(data) - len(data) % 2]
+    try:
+        return _checked(body.decode(codec), path)
+    except UnicodeDecodeError as exc:
+        reason = f"UTF-16 text with a unit that is no character at offset {exc.start}: save the table as UTF-8"
+        raise TableRefused(path, reason) from None
+
+
+def _endianness(data: bytes) -> str:
+    """utf-16-le or utf-16-be for UTF-16 without a BOM: the zero bytes of its ASCII characters (digits, tabs, line
+    ends) stand after them (little-endian) or before them."""
+    sample = data[:4000]
+    return "utf-16-le" if sample[1::2].count(0) >= sample[0::2].count(0) else "utf-16-be"
+
+
+def _table_in_utf16(data: bytes) -> str | None:
+    """The text of a UTF-16 file without a BOM whose NULs are too few to tell (most characters Chinese), when it reads
+    as a table so: every unit a character, line ends and cells, and the words of a target table's header."""
+    if len(data) % 2 or len(data) < 16:
+        return None
+    codec = _endianness(data)
+    head = data[:8000].decode(codec, errors="ignore")  # (a GBK file fails UTF-8 too: only its head is tried)
+    if "\n" not in head or ("\t" not in head and "," not in head) or "项目" not in head:
+        return None
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError:
+        return None
 
 
 def _looks_utf16(data: bytes) -> bool:
