@@ -266,3 +266,30 @@ def test_a_row_of_no_height_is_hidden_in_an_xls_too(tmp_path: Path) -> None:
     table = run_file(path)
     assert isinstance(table, SourceTable) and len(table.projects) == 22 and _total(table) == TOTAL_YUAN, table
     assert any("hidden" in r.reason for r in table.rejects)
+
+
+@pytest.mark.parametrize("white", ["FFFFFFFF", "theme 0"])
+def test_a_row_in_white_type_on_no_fill_is_hidden(tmp_path: Path, white: str) -> None:
+    from openpyxl.styles import Font
+    from openpyxl.styles.colors import Color
+
+    book = openpyxl.load_workbook(BOOK)
+    sheet = book[SHEET]
+    old = sheet.max_row + 1
+    color = Color(rgb=white) if white != "theme 0" else Color(theme=0)
+    for column, value in enumerate(["往年旧项目经费", 50, 50], start=1):
+        sheet.cell(old, column).value = value
+        sheet.cell(old, column).font = Font(color=color)
+    path = filed(tmp_path, "t.xlsx")
+    book.save(path)
+    table = run_file(path)
+    assert isinstance(table, SourceTable) and len(table.projects) == 22 and _total(table) == TOTAL_YUAN
+    assert any("hidden" in r.reason for r in table.rejects)
+    shown = openpyxl.load_workbook(path)
+    from openpyxl.styles import PatternFill
+
+    for column in range(1, 4):  # white on a dark fill shows: read
+        shown[SHEET].cell(old, column).fill = PatternFill("solid", fgColor="FF000080")
+    shown.save(path)
+    read = run_file(path)  # the row is read: as a last row of three cells, cut short
+    assert isinstance(read, Refusal) and "truncated" in read.reason, read

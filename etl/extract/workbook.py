@@ -279,6 +279,35 @@ def _stored_rows(sheet: Any, merges: list[Merge] | None = None) -> Iterator[tupl
             ]
 
 
+_WHITE = frozenset({"FFFFFFFF", "00FFFFFF"})
+
+
+def _white_row(row: tuple[Any, ...]) -> bool:
+    """Whether every value of the row is written in white on no fill: nothing of it shows (a withdrawn project kept in
+    white type loaded, as a PDF's or a Word table's invisible text is not). One cell in a visible colour ends the look:
+    the first, in nearly every row."""
+    seen = False
+    for cell in row:
+        if getattr(cell, "value", None) in (None, ""):
+            continue
+        if not _invisible(cell):
+            return False
+        seen = True
+    return seen
+
+
+def _invisible(cell: Any) -> bool:
+    try:
+        color, fill = cell.font.color, cell.fill
+    except (AttributeError, IndexError, TypeError):  # no style to read: shown
+        return False
+    if color is None or getattr(fill, "patternType", None) not in (None, "none"):
+        return False
+    if getattr(color, "type", None) == "rgb":
+        return color.rgb in _WHITE
+    return getattr(color, "type", None) == "theme" and color.theme == 0 and not color.tint  # Background 1: white
+
+
 def _hidden_row(attributes: dict[str, str]) -> bool:
     """A <row> Excel does not show: hidden="1", or a height of 0 (ht="0": a row 50万 of an old project loaded)."""
     return attributes.get("hidden") in ("1", "true") or _zero(attributes.get("ht"))
@@ -326,7 +355,7 @@ def _sheet_rows(
         budget.add(len(row) or 1, rows=0 if blank else 1)
         if not blank:  # (split_rows drops it; a sheet can claim a million of them)
             rows.append((i, _row_texts(sheet.title, i, cells, notes)))
-            if row_hidden:
+            if row_hidden or _white_row(row):
                 hidden.add(i)
     if not ordered:
         rows = _in_row_order(sheet.title, rows, budget.path)
