@@ -293,3 +293,23 @@ def test_a_row_in_white_type_on_no_fill_is_hidden(tmp_path: Path, white: str) ->
     shown.save(path)
     read = run_file(path)  # the row is read: as a last row of three cells, cut short
     assert isinstance(read, Refusal) and "truncated" in read.reason, read
+
+
+def test_a_list_printed_a_row_per_type_numbered_from_1_again_is_the_projects(tmp_path: Path) -> None:
+    book = openpyxl.load_workbook(BOOK)
+    sheet = book[SHEET]
+    row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "区管退休干部节日慰问经费")
+    packed = sheet.cell(row, 7).value
+    cut = packed.index("3、")
+    first, rest = packed[:cut], re.sub(r"(?<![\d.])([34])、", lambda m: f"{int(m[1]) - 2}、", packed[cut:])
+    sheet.insert_rows(row + 1)
+    sheet.cell(row, 7).value, sheet.cell(row + 1, 7).value = first, rest
+    for column in "ABCDEF":  # the name, amounts and goal merged over the project's two rows
+        sheet.merge_cells(f"{column}{row}:{column}{row + 1}")
+    path = filed(tmp_path, "t.xlsx")
+    book.save(path)
+    table = run_file(path)
+    assert isinstance(table, SourceTable) and not table.rejects, table
+    assert sum(len(p.indicators) for p in table.projects) == 110 and len(table.projects) == 22
+    retirees = next(p for p in table.projects if p.project_name == "区管退休干部节日慰问经费")
+    assert [i.seq for i in retirees.indicators] == [1, 2, 3, 4]

@@ -507,12 +507,33 @@ def join_continued_indicators(rows: list[GridRow], positions: dict[str, int]) ->
             out.append(r)
             continue
         more = r.cells[at].strip() if at < len(r.cells) else ""
-        if more and _only_cell(r, at) and _continues_items(out[-1], at, positions, more):
-            prev = out[-1]
-            out[-1] = GridRow(prev.line_no, [*prev.cells[:at], prev.cells[at] + "\n" + more, *prev.cells[at + 1 :]])
-            continue
+        if more and _only_cell(r, at):
+            if not _continues_items(out[-1], at, positions, more):
+                more = _numbered_on(out[-1], at, positions, more)
+            if more:
+                prev = out[-1]
+                joined = [*prev.cells[:at], prev.cells[at] + "\n" + more, *prev.cells[at + 1 :]]
+                out[-1] = GridRow(prev.line_no, joined)
+                continue
         out.append(r)
     return out
+
+
+def _numbered_on(prev: GridRow, at: int, positions: dict[str, int], more: str) -> str:
+    """The items of a row that holds only a 绩效指标 cell numbered from 1 again (a list printed a row per indicator
+    type, the project's name, amounts and goal merged over its rows), numbered on from the project row's above: its
+    items were a reject, 'row has no project name'. '' when either list does not read as items numbered from 1."""
+    before = prev.cells[at] if at < len(prev.cells) else ""
+    if not before.strip() or not _cell(prev.cells, positions, "project_name"):
+        return ""
+    try:
+        had = split_items(before)
+        items = split_items(more)
+    except ItemError:
+        return ""
+    if not had or not items or items[0][0] != 1:
+        return ""
+    return "\n".join(f"{len(had) + seq}、{body}" for seq, body in items)
 
 
 def _only_cell(row: GridRow, at: int) -> bool:
