@@ -53,5 +53,8 @@
 # unquoted, text before item 1 rejected alone (the items after it read), a title year in full-width digits or Chinese
 # numerals read and a period's years no budget year, a remark after the last item and a label glued into a name
 # rejected, character references in a cell read, a sign a space before its number kept, a unit line or another
-# year's title inside a table refused, an amount checked to the fen at any length
+# year's title inside a table refused, an amount checked to the fen at any length; UTF-16 text read; workbooks: formulas
+# without a result found in prefixed XML, rows of no height, columns of no width and rows in white type hidden, a
+# number format's unit read, a cover sheet's lines read, a number merged over two projects refused, a list numbered
+# from 1 again a row per type joined, a workbook named for another kind read as what it is
 PARSER_VERSION = 16
