@@ -313,3 +313,28 @@ def test_a_list_printed_a_row_per_type_numbered_from_1_again_is_the_projects(tmp
     assert sum(len(p.indicators) for p in table.projects) == 110 and len(table.projects) == 22
     retirees = next(p for p in table.projects if p.project_name == "区管退休干部节日慰问经费")
     assert [i.seq for i in retirees.indicators] == [1, 2, 3, 4]
+
+
+def test_a_sheet_per_unit_each_with_its_own_total_reconciles(tmp_path: Path) -> None:
+    """Each sheet's 合计 is its unit's: joined as they were, each was checked against every sheet's projects."""
+    book = openpyxl.load_workbook(BOOK)
+    sheet = book[SHEET]
+    rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=4)]
+    header, projects = rows[0], [r for r in rows[3:] if r[0]]
+    del book["说明"]
+    parts = {"甲单位": projects[:10], "乙单位": projects[10:]}
+    book.remove(sheet)
+    for title, part in parts.items():
+        unit = book.create_sheet(title)
+        unit.append(["部门名称：广州市天河区司法局"])
+        unit.append(["单位：万元"])
+        unit.append(header)
+        unit.append(["合计", round(sum(r[1] for r in part), 2), round(sum(r[2] or 0 for r in part), 2)])
+        for r in part:
+            unit.append(r)
+    path = filed(tmp_path, "t.xlsx")
+    book.save(path)
+    table = run_file(path)
+    assert isinstance(table, SourceTable) and table.reconciled, table
+    assert len(table.projects) == 22 and _total(table) == TOTAL_YUAN
+    assert {p.unit_name for p in table.projects} == {"甲单位", "乙单位"}

@@ -73,6 +73,8 @@ def split_rows(
                 spread.heads[len(grid)] = raw.spans
             if grid:
                 cells = spread.amounts(grid, line_no, cells, raw.spans)
+        elif isinstance(raw, UnderMerge):
+            cells = UnderMerge(cells)
         grid.append(GridRow(line_no, cells))
     if notes is not None and spread.said:
         notes.append(f"amounts merged across amount columns read in each column they span: {_shown(spread.said)}")
@@ -85,6 +87,11 @@ class SpannedCells(list[str]):
     the row through join_tables and the renumbering of lines, as a page's HiddenCells do."""
 
     spans: dict[int, int]
+
+
+class UnderMerge(list[str]):
+    """A row's cells lying under a cell merged down from a row above (a workbook's merged range): the row is part of
+    the row the range starts on (a project's rows under its merged name), not a row of its own."""
 
 
 def with_spans(cells: list[str], spans: dict[int, int]) -> list[str]:

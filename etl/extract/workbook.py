@@ -25,6 +25,7 @@ from etl.extract.encoding import sha256_of
 from etl.extract.grid_rows import (
     Budget,
     NumberedRow,
+    UnderMerge,
     continues,
     header_width,
     join_tables,
@@ -173,7 +174,40 @@ def _pick_sheet(path: Path, sheets: Iterable[Sheet]) -> tuple[list[NumberedRow],
         every.extend(numbered)
     if not tables:
         return every, hidden_every
-    return (join_tables(path, tables) if len(tables) > 1 else tables[0][1]), hidden_tables
+    return (join_tables(path, _totals_as_units(tables)) if len(tables) > 1 else tables[0][1]), hidden_tables
+
+
+_SHEET_TOTAL = re.compile(r"^\s*[合总]\s*计\s*[:：]?\s*$")
+_SHEET_TITLE = re.compile(r"^sheet '(.*)'$", re.S)
+
+
+def _totals_as_units(tables: list[tuple[str, list[NumberedRow]]]) -> list[tuple[str, list[NumberedRow]]]:
+    """A workbook printed a sheet per unit, each sheet's table starting with its own 合计 (totals that differ): each
+    合计 is its sheet's unit total, named by the sheet's title. Joined as they were, every sheet's 合计 was checked
+    against every sheet's projects, and a table that adds up failed reconciliation. Totals printed alike on every sheet
+    (the whole table's, repeated) stay the table's."""
+    firsts = []
+    for label, rows in tables:
+        head = next((i for i, (_, cells) in enumerate(rows) if is_header_row([c.strip() for c in cells])), None)
+        after = next((i for i in range(head + 1, len(rows)) if any(c.strip() for c in rows[i][1])), None) if (
+            head is not None
+        ) else None
+        title = _SHEET_TITLE.match(label)
+        if after is None or title is None:
+            return tables
+        cells = rows[after][1]
+        at = next(i for i, c in enumerate(cells) if c.strip())
+        if not _SHEET_TOTAL.match(cells[at]):
+            return tables
+        firsts.append((after, at, title.group(1), tuple(c.strip() for c in cells[at + 1 :])))
+    if len({amounts for *_, amounts in firsts}) < 2:
+        return tables
+    out = []
+    for (label, rows), (after, at, title, _) in zip(tables, firsts, strict=True):
+        line, cells = rows[after]
+        rows = [*rows[:after], (line, [*cells[:at], title, *cells[at + 1 :]]), *rows[after + 1 :]]
+        out.append((label, rows))
+    return out
 
 
 def _states_unit(rows: list[NumberedRow]) -> bool:
@@ -396,7 +430,11 @@ def with_merges(
             f"values under merged cells not read (the merged cell's own is shown): sheet {where[1]!r} "
             + shown(covered.unread)
         )
-    return [(n, with_spans(cells, spans[n])) if n in spans else (n, cells) for n, cells in rows]
+    under = {n for top, bottom, *_ in merges for n in range(top + 1, bottom + 1)}  # rows a range covers from above
+    return [
+        (n, with_spans(cells, spans[n])) if n in spans else (n, UnderMerge(cells) if n in under else cells)
+        for n, cells in rows
+    ]
 
 
 _NUMBER = re.compile(r"^\s*[\d,，]+(?:\.\d+)?\s*$")

@@ -13,6 +13,7 @@ from etl.extract.columns import (
     header_positions,
     is_header_row,
 )
+from etl.extract.grid_rows import UnderMerge
 from etl.extract.invisible import visible_name, without_invisible
 from etl.model import (
     AMOUNT_COLUMNS,
@@ -508,8 +509,8 @@ def join_continued_indicators(rows: list[GridRow], positions: dict[str, int]) ->
             continue
         more = r.cells[at].strip() if at < len(r.cells) else ""
         if more and _only_cell(r, at):
-            if not _continues_items(out[-1], at, positions, more):
-                more = _numbered_on(out[-1], at, positions, more)
+            if not _continues_items(out[-1], at, positions, more):  # numbered from 1 again: only under the merge
+                more = _numbered_on(out[-1], at, positions, more) if isinstance(r.cells, UnderMerge) else ""
             if more:
                 prev = out[-1]
                 joined = [*prev.cells[:at], prev.cells[at] + "\n" + more, *prev.cells[at + 1 :]]
@@ -521,8 +522,9 @@ def join_continued_indicators(rows: list[GridRow], positions: dict[str, int]) ->
 
 def _numbered_on(prev: GridRow, at: int, positions: dict[str, int], more: str) -> str:
     """The items of a row that holds only a 绩效指标 cell numbered from 1 again (a list printed a row per indicator
-    type, the project's name, amounts and goal merged over its rows), numbered on from the project row's above: its
-    items were a reject, 'row has no project name'. '' when either list does not read as items numbered from 1."""
+    type, the project's name, amounts and goal merged over its rows: the row lies under the merge), numbered on from
+    the project row's above: its items were a reject, 'row has no project name'. '' when either list does not read as
+    items numbered from 1. A row outside the merge numbered from 1 again is still a reject."""
     before = prev.cells[at] if at < len(prev.cells) else ""
     if not before.strip() or not _cell(prev.cells, positions, "project_name"):
         return ""
