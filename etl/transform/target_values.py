@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from etl.extract.invisible import without_invisible
 from etl.model import TargetValue
-from etl.text import fold, fold_number
+from etl.text import fold, fold_key, fold_number
 
 _PREFIX_WORDS = {
     "≥": ">=",
@@ -63,7 +63,9 @@ _SUFFIX_ALT = "|".join(sorted(map(re.escape, _SUFFIX_WORDS), key=len, reverse=Tr
 _VALUE = re.compile(
     rf"^(?P<label>(?:[^\d≥≤<>＞＜=＝%+-]|[+-](?!\s*\d))*?)\s*(?P<pre>{_PREFIX_ALT})?\s*"
     r"(?P<num>[+-]?\s*\d+(?:,\d{3})*(?:\.\d+)?)\s*"  # - 5%: a sign a space apart is the number's (it read = 5%)
-    r"(?P<unit>%|％|‰|[^\d\s≥≤<>＞＜=＝%,.;。、:：]{1,4}?)?\s*"  # (≥100个：年度指标值… had the unit 个:)
+    # (≥100个：年度指标值… had the unit 个:); no unit starts at a comparison word ending the value: 20以下 had the unit
+    # 以下 (= 20), 3以内 the unit 以 (<= 3)
+    rf"(?P<unit>%|％|‰|(?!(?:{_SUFFIX_ALT})[。.;；,，、:：]*$)[^\d\s≥≤<>＞＜=＝%,.;。、:：]{{1,4}}?)?\s*"
     rf"(?P<post>{_SUFFIX_ALT})?[。.;；,，、:：]*$"  # ≥90%， before the next item, ≥90%。； were text only
 )
 # a remark closing a value, of no digit: ≥95%（含）, ≥90%（含本数）, 100%(不含补考) is ≥95%, ≥90%, 100%
@@ -146,3 +148,22 @@ def _read_value(text: str) -> TargetValue:
     if not fits_target_number(number):  # fact_target holds DECIMAL(18, 4): keep such a value as text only
         return TargetValue(text=text, status="qualitative")
     return TargetValue(text, comparison, number, unit, "value" if unit else None, "quantitative")
+
+
+# The words a quantitative target prints besides its comparison, number and unit (增长5% against 下降5%, 每季度至少举行1场
+# against 每月至少举行1场): two years' targets whose numbers compare are compared only when these are the same. The same
+# rule in SQL is the macro target_frame of sql/macros/ (tests/test_target_frame.py holds the two equal and the word
+# list below equal to the macro's).
+COMPARISON_WORDS = "|".join(
+    sorted({fold_key(w) for w in (*_PREFIX_WORDS, *_SUFFIX_WORDS)}, key=lambda w: (-len(w), w))
+)
+_COMPARISON_WORD = re.compile(COMPARISON_WORDS)
+_NUMBER_IN_TEXT = re.compile(r"[+-]?[0-9][0-9,]*(?:\.[0-9]+)?")
+
+
+def target_frame(text: str | None, unit: str | None) -> str:
+    """The target's text folded (fold_key), its closing 。 . ; dropped, its comparison words and unit taken out and
+    each number written #: 增长5% -> 增长#, ≥3人 and 不少于3人 -> #."""
+    framed = _COMPARISON_WORD.sub("", fold_key(text or "").rstrip("。.;"))
+    framed = framed.replace(fold_key(unit or ""), "") if unit else framed
+    return _NUMBER_IN_TEXT.sub("#", framed)

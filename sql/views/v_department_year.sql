@@ -1,5 +1,7 @@
 -- v_department_year: one row per department and budget year: the amounts of its projects in yuan and
--- 万元, the number of projects and targets, and the share of targets whose annual value is quantitative.
+-- 万元, the number of projects and of targets (every target printed, the parser's exact repeats included; v_target_yoy
+-- leaves those out), and the share of targets whose year's value is quantitative: the annual value, or the period's
+-- where no annual one is printed, as v_target_yoy compares them (a period-only quantitative target counted as not).
 with budgets as (
     select
         department_name,
@@ -19,7 +21,13 @@ target_counts as (
         budgets.department_name,
         targets.budget_year,
         count(*) as target_count,
-        sum(case when targets.annual_value_status = 'quantitative' then 1 else 0 end) as quantitative_target_count
+        sum(
+            case
+                when targets.annual_value_status = 'quantitative' then 1
+                when targets.annual_value_status = 'missing' and targets.period_value_status = 'quantitative' then 1
+                else 0
+            end
+        ) as quantitative_target_count
     from fact_target as targets
     inner join fact_project_budget as budgets
         on targets.project_id = budgets.project_id

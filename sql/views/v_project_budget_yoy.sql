@@ -54,10 +54,9 @@ select
     to_wan(total_yuan) as total_wan,
     to_wan(previous_total_yuan) as previous_total_wan,
     to_wan(change_yuan) as change_wan,
-    -- a ratio, not an amount: rounded to 0.01 %; DECIMAL(38, 2) holds any ratio of two DECIMAL(18, 2) amounts
-    case
-        when previous_total_yuan <> 0 then cast(round(change_yuan * 100.0 / previous_total_yuan, 2) as decimal(38, 2))
-    end as change_pct,
+    -- a ratio, not an amount: rounded to 0.01 %, exactly (pct_change: in DOUBLE a half-way ratio rounded down);
+    -- DECIMAL(38, 2) holds any ratio of two DECIMAL(18, 2) amounts
+    pct_change(change_yuan, previous_total_yuan) as change_pct,
     fiscal_yuan,
     previous_fiscal_yuan,
     special_account_yuan,

@@ -6,8 +6,9 @@
 -- the parser flags (is_duplicate) are left out. Every join carries department_name, so a filter on one
 -- department reaches the fact tables' scans (a report reads one department: 0.04-0.05 s on 10,000 tables, 0.07 s
 -- for the first read of a process).
--- change: added, removed, unchanged, raised, lowered (both quantitative in the same unit and direction:
--- for >=, >, = a larger number is more demanding, for <=, < a smaller one), or changed (anything else).
+-- change: added, removed, unchanged, raised, lowered (both quantitative, of the same basis, in the same unit and
+-- direction, printing the same words besides the comparison, number and unit (target_frame): for >=, >, = a larger
+-- number is more demanding, for <=, < and a 反向 indicator's = a smaller one), or changed (anything else).
 with year_pairs as (
     -- each department's compared pair of years, as in v_project_pair. The targets of a pair's two years
     -- are picked by these few rows (one per department and year), not by the project pairs: the same rows, since
@@ -51,7 +52,8 @@ later_targets as (
         case when annual_value_status = 'missing' then period_comparison else annual_comparison end as comparison,
         case when annual_value_status = 'missing' then period_value else annual_value end as target_value,
         case when annual_value_status = 'missing' then period_unit else annual_unit end as target_unit,
-        case when annual_value_status = 'missing' then period_value_status else annual_value_status end as value_status
+        case when annual_value_status = 'missing' then period_value_status else annual_value_status end as value_status,
+        direction as indicator_direction
     from fact_target
     where not is_duplicate
 ),
@@ -71,7 +73,8 @@ earlier_targets as (
         case when annual_value_status = 'missing' then period_comparison else annual_comparison end as comparison,
         case when annual_value_status = 'missing' then period_value else annual_value end as target_value,
         case when annual_value_status = 'missing' then period_unit else annual_unit end as target_unit,
-        case when annual_value_status = 'missing' then period_value_status else annual_value_status end as value_status
+        case when annual_value_status = 'missing' then period_value_status else annual_value_status end as value_status,
+        direction as indicator_direction
     from fact_target
     where is_duplicate = false
 ),
@@ -112,8 +115,16 @@ paired as (
         prev.target_unit as previous_target_unit,
         cur.value_status,
         prev.value_status as previous_value_status,
-        case when cur.comparison in ('<=', '<') then -1 else 1 end as direction,
-        case when prev.comparison in ('<=', '<') then -1 else 1 end as previous_direction
+        -- which way is more demanding: a smaller number for <= and <, and for = when the indicator is 反向 (指标方向
+        -- of the per-row layout: a rate of complaints); a larger one otherwise
+        case
+            when cur.comparison in ('<=', '<') or (cur.comparison = '=' and cur.indicator_direction = '反向') then -1
+            else 1
+        end as direction,
+        case
+            when prev.comparison in ('<=', '<') or (prev.comparison = '=' and prev.indicator_direction = '反向') then -1
+            else 1
+        end as previous_direction
     from this_year as cur
     full outer join last_year as prev
         on cur.department_name = prev.department_name
@@ -124,12 +135,14 @@ paired as (
 ),
 
 comparable as (
-    -- both targets quantitative, in the same unit and the same direction
+    -- both targets quantitative, of the same basis (both annual or both the period's: ≥900 for the period is no
+    -- lowering to ≥300 a year), in the same unit and the same direction
     select
         paired.*,
         coalesce(
             value_status = 'quantitative'
             and previous_value_status = 'quantitative'
+            and target_basis = previous_target_basis
             and coalesce(target_unit, '') = coalesce(previous_target_unit, '')
             and direction = previous_direction,
             false
@@ -143,6 +156,11 @@ classified as (
         case
             when previous_seq is null then 'added'
             when seq is null then 'removed'
+            -- the words besides the comparison, number and unit differ (增长5% and 下降5%, 每季度 and 每月): changed
+            -- (target_frame; computed only for the rows whose texts differ)
+            when is_comparable and target_text <> previous_target_text
+                and target_frame(target_text, target_unit) <> target_frame(previous_target_text, previous_target_unit)
+                then 'changed'
             when is_comparable and target_value = previous_target_value
                 and comparison = previous_comparison then 'unchanged'
             when is_comparable and target_value = previous_target_value then 'changed'
