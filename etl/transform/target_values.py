@@ -150,10 +150,10 @@ def _read_value(text: str) -> TargetValue:
     return TargetValue(text, comparison, number, unit, "value" if unit else None, "quantitative")
 
 
-# The words a quantitative target prints besides its comparison, number and unit (增长5% against 下降5%, 每季度至少举行1场
-# against 每月至少举行1场): two years' targets whose numbers compare are compared only when these are the same. The same
-# rule in SQL is the macro target_frame of sql/macros/ (tests/test_target_frame.py holds the two equal and the word
-# list below equal to the macro's).
+# The words a quantitative target prints besides its comparison, number and unit (增长5% against 下降5%,
+# 每季度至少举行1场 against 每月至少举行1场): two years' targets whose numbers compare are compared only when these
+# are the same. The same rule in SQL is the macro target_frame of sql/macros/ (tests/test_target_frame.py holds the two
+# equal and the word list below equal to the macro's).
 COMPARISON_WORDS = "|".join(
     sorted({fold_key(w) for w in (*_PREFIX_WORDS, *_SUFFIX_WORDS)}, key=lambda w: (-len(w), w))
 )
