@@ -138,6 +138,7 @@ def test_character_references_in_a_cell_are_read() -> None:
 def test_a_sign_a_space_before_its_number_is_the_numbers(text: str, number: int) -> None:
     assert parse_target_value(text).number == Decimal(number)
     assert parse_target_value("10 - 20人").status == "qualitative"  # a range stays text
+    assert parse_target_value("满意度 - 95%").number == Decimal(95)  # after words, a dash: no minus sign
 
 
 def test_a_label_the_grammar_does_not_know_is_no_part_of_a_name() -> None:

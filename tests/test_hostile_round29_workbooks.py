@@ -338,3 +338,30 @@ def test_a_sheet_per_unit_each_with_its_own_total_reconciles(tmp_path: Path) -> 
     assert isinstance(table, SourceTable) and table.reconciled, table
     assert len(table.projects) == 22 and _total(table) == TOTAL_YUAN
     assert {p.unit_name for p in table.projects} == {"甲单位", "乙单位"}
+
+
+def test_other_tables_sheets_before_the_target_table_are_no_cover(tmp_path: Path) -> None:
+    """A department's budget workbook prints other tables first, each with its 单位：元: not the target table's unit
+    (the review of this round: the table loaded 10,000 times too small)."""
+    book = openpyxl.load_workbook(BOOK)
+    del book["说明"]
+    book[SHEET].delete_rows(3)  # its 单位：万元 line
+    for index, title in enumerate(["部门收支总表", "基本支出表"]):
+        other = book.create_sheet(title, index)
+        for line in ([title], ["单位：元"], ["项目", "金额", "备注"], ["收入", 100, "-"]):
+            other.append(line)
+    path = filed(tmp_path, "t.xlsx")
+    book.save(path)
+    table = run_file(path)
+    assert isinstance(table, SourceTable) and table.source_unit == "万元" and _total(table) == TOTAL_YUAN
+
+
+@pytest.mark.parametrize("merged", ["K7:K8", "N7:N9"])
+def test_a_per_row_value_or_weight_merged_down_is_no_shared_amount(tmp_path: Path, merged: str) -> None:
+    book = openpyxl.load_workbook(LAYOUTS / "tianhe-sfj-per-row.xlsx")
+    book[SHEET].merge_cells(merged)  # the same 指标值 (100) or 权重 (20.00) for the project's indicators
+    path = filed(tmp_path, "t.xlsx")
+    book.save(path)
+    table = run_file(path)
+    assert isinstance(table, SourceTable), table
+    assert len(table.projects) == 22 and sum(len(p.indicators) for p in table.projects) == 110

@@ -46,6 +46,8 @@ TEXTS = [
     ("3个工作日内", "个工作日"),
     ("10 - 20人", None),
     ("≤12月；", "月"),
+    ("≥90%（含本数）。", "%"),
+    ("≥77台，含备用", "台"),
 ]
 
 
@@ -61,6 +63,7 @@ def test_the_sql_frame_is_the_pythons(con: duckdb.DuckDBPyConnection) -> None:
     assert got == [target_frame(t, u) for t, u in TEXTS]
     assert target_frame("增长5%", "%") != target_frame("下降5%", "%")
     assert target_frame("≥3人", "人") == target_frame("不少于3人", "人") == "#"
+    assert target_frame("≥95%（含）", "%") == target_frame("≥95%", "%")  # a remark the parser sets aside
 
 
 def test_both_macros_name_the_parsers_comparison_words() -> None:

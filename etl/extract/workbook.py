@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, NoReturn
 
 from etl.extract import grid_rows
-from etl.extract.columns import is_header_row
+from etl.extract.columns import canonical_column, is_header_row
 from etl.extract.encoding import sha256_of
 from etl.extract.grid_rows import (
     Budget,
@@ -154,14 +154,15 @@ def _pick_sheet(path: Path, sheets: Iterable[Sheet]) -> tuple[list[NumberedRow],
     tables: list[tuple[str, list[NumberedRow]]] = []
     hidden_every: Hidden = {}
     hidden_tables: Hidden = {}
-    width = 0
+    width = shown = 0
     for n, (title, visible, rows, hidden) in enumerate(sheets):
         if not visible:
             continue
+        shown += 1
         numbered = [(line + n * SHEET_ROW_OFFSET, cells) for line, cells in rows]
         hidden_every.update((row + n * SHEET_ROW_OFFSET, (title, row)) for row in hidden)
         if sheet_width := header_width(rows):  # (has_header: the rows searched once, a title cell can be 10 MB)
-            cover = [] if tables or _states_unit(rows) else every  # the sheets before the first table's, if any
+            cover = [] if tables or _states_unit(rows) or not _cover(every, shown - 1) else every  # a cover before it
             offset = n * SHEET_ROW_OFFSET if tables or cover else 0
             hidden_tables.update((row + offset, (title, row)) for row in hidden)
             tables.append((f"sheet {title!r}", [*cover, *numbered] if tables or cover else rows))
@@ -179,6 +180,7 @@ def _pick_sheet(path: Path, sheets: Iterable[Sheet]) -> tuple[list[NumberedRow],
 
 _SHEET_TOTAL = re.compile(r"^\s*[合总]\s*计\s*[:：]?\s*$")
 _SHEET_TITLE = re.compile(r"^sheet '(.*)'$", re.S)
+_DEFAULT_TITLE = re.compile(r"^\s*(?:sheet|工作表|表)\s*\d*\s*$", re.IGNORECASE)
 
 
 def _totals_as_units(tables: list[tuple[str, list[NumberedRow]]]) -> list[tuple[str, list[NumberedRow]]]:
@@ -193,8 +195,8 @@ def _totals_as_units(tables: list[tuple[str, list[NumberedRow]]]) -> list[tuple[
             head is not None
         ) else None
         title = _SHEET_TITLE.match(label)
-        if after is None or title is None:
-            return tables
+        if after is None or title is None or _DEFAULT_TITLE.match(title.group(1)):
+            return tables  # (Sheet1, 工作表2: no unit's name to give it)
         cells = rows[after][1]
         at = next(i for i, c in enumerate(cells) if c.strip())
         if not _SHEET_TOTAL.match(cells[at]):
@@ -210,13 +212,26 @@ def _totals_as_units(tables: list[tuple[str, list[NumberedRow]]]) -> list[tuple[
     return out
 
 
+def _cover(rows: list[NumberedRow], sheets_before: int) -> bool:
+    """Whether the rows of the sheets before the table's are one cover: one sheet of a few lines, none of them a
+    table's row (three cells or more), one of them a unit line. A department's budget workbook prints other tables
+    first (部门收支总表, 单位：元): their lines are not the target table's, and were read as its unit."""
+    lines = [cells for _, cells in rows if any(c.strip() for c in cells)]
+    return (
+        sheets_before == 1
+        and 0 < len(lines) <= 12
+        and all(sum(1 for c in cells if c.strip()) <= 2 for cells in lines)
+        and any("单位" in c for cells in lines for c in cells)
+    )
+
+
 def _states_unit(rows: list[NumberedRow]) -> bool:
     """Whether a table's sheet prints a 单位 line (or cell) above its header row. One that does not reads the lines of
     the sheets before it (a cover: 2024年项目支出绩效目标表 / 部门名称：… / 单位：千元) as the lines above its table:
     they were not read, and the table loaded in the default 万元, 10 times too large, exit 0."""
     for _, cells in rows:
         if is_header_row([c.strip() for c in cells]):
-            return False
+            return any("元" in c for c in cells)  # a unit in the column titles: 总计（元）
         if any("单位" in c for c in cells):
             return True
     return False
@@ -450,8 +465,8 @@ def _refuse_a_number_merged_over_rows(
     merged too, are one project: the rows under the name are empty there.)"""
     (top, bottom), by_number = span, dict(rows)
     first = by_number.get(top, [])
-    if at <= 0 or at >= len(first) or not _NUMBER.match(first[at]):
-        return
+    if at <= 0 or at >= len(first) or not _NUMBER.match(first[at]) or not _amount_column(rows, at, top):
+        return  # (a per-row layout's 指标值 or 权重 merged over its indicators' rows is the same number for each)
     for n in range(top + 1, bottom + 1):
         cells = by_number.get(n, [])
         if any(_NAMED.search(cell) for cell in cells[:at]):
@@ -461,6 +476,20 @@ def _refuse_a_number_merged_over_rows(
                 "each project's amount)"
             )
             raise TableRefused(where[0], reason, n)
+
+
+_AMOUNT_COLUMNS = frozenset({"total", "fiscal", "special_account", "other"})
+
+
+def _amount_column(rows: list[NumberedRow], at: int, before: int) -> bool:
+    """Whether column ``at`` is an amount column (总计, 财政拨款 …) of the last header row above row ``before``."""
+    header = None
+    for n, cells in rows:
+        if n >= before:
+            break
+        if is_header_row([c.strip() for c in cells]):
+            header = cells
+    return header is not None and at < len(header) and canonical_column(header[at].strip())[0] in _AMOUNT_COLUMNS
 
 
 class _Covered:

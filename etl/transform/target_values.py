@@ -61,8 +61,10 @@ _SUFFIX_WORDS = {"以上": ">=", "及以上": ">=", "以下": "<=", "及以下":
 _PREFIX_ALT = "|".join(sorted(map(re.escape, _PREFIX_WORDS), key=len, reverse=True))
 _SUFFIX_ALT = "|".join(sorted(map(re.escape, _SUFFIX_WORDS), key=len, reverse=True))
 _VALUE = re.compile(
-    rf"^(?P<label>(?:[^\d≥≤<>＞＜=＝%+-]|[+-](?!\s*\d))*?)\s*(?P<pre>{_PREFIX_ALT})?\s*"
-    r"(?P<num>[+-]?\s*\d+(?:,\d{3})*(?:\.\d+)?)\s*"  # - 5%: a sign a space apart is the number's (it read = 5%)
+    rf"^(?P<label>(?:[^\d≥≤<>＞＜=＝%+-]|[+-](?![ ]{{0,2}}\d))*?)\s*(?P<pre>{_PREFIX_ALT})?\s*"
+    # - 5%: a sign a space or two apart is the number's when no words come before it (it read = 5%); after words
+    # it is a dash (满意度 - 95% is 95): see _read_value. At most two spaces: \s* there backtracked on a run of them
+    r"(?P<num>[+-]?[ ]{0,2}\d+(?:,\d{3})*(?:\.\d+)?)\s*"
     # (≥100个：年度指标值… had the unit 个:); no unit starts at a comparison word ending the value: 20以下 had the unit
     # 以下 (= 20), 3以内 the unit 以 (<= 3)
     rf"(?P<unit>%|％|‰|(?!(?:{_SUFFIX_ALT})[。.;；,，、:：]*$)[^\d\s≥≤<>＞＜=＝%,.;。、:：]{{1,4}}?)?\s*"
@@ -144,7 +146,10 @@ def _read_value(text: str) -> TargetValue:
     )
     unit = m.group("unit")
     unit = _UNIT_WORDS.get(unit, unit) if unit else None
-    number = Decimal(m.group("num").replace(",", "").replace(" ", ""))
+    digits = m.group("num").replace(",", "")
+    if " " in digits and label.strip():  # 满意度 - 95%: a dash after words, not a minus sign
+        digits = digits.lstrip("+- ")
+    number = Decimal(digits.replace(" ", ""))
     if not fits_target_number(number):  # fact_target holds DECIMAL(18, 4): keep such a value as text only
         return TargetValue(text=text, status="qualitative")
     return TargetValue(text, comparison, number, unit, "value" if unit else None, "quantitative")
@@ -159,11 +164,14 @@ COMPARISON_WORDS = "|".join(
 )
 _COMPARISON_WORD = re.compile(COMPARISON_WORDS)
 _NUMBER_IN_TEXT = re.compile(r"[+-]?[0-9][0-9,]*(?:\.[0-9]+)?")
+# the remarks the parser sets aside (_REMARK, on the folded text): ≥95%（含） is ≥95%, as it reads
+FRAME_REMARK = r"\((含|不含|包含|包括|不包括)[^()0-9]*\)|[,;](含|不含|包含|包括|不包括)[^()0-9,;]*$"
+_FRAME_REMARK = re.compile(FRAME_REMARK)
 
 
 def target_frame(text: str | None, unit: str | None) -> str:
     """The target's text folded (fold_key), its closing 。 . ; dropped, its comparison words and unit taken out and
     each number written #: 增长5% -> 增长#, ≥3人 and 不少于3人 -> #."""
-    framed = _COMPARISON_WORD.sub("", fold_key(text or "").rstrip("。.;"))
+    framed = _COMPARISON_WORD.sub("", _FRAME_REMARK.sub("", fold_key(text or "").rstrip("。.;")))
     framed = framed.replace(fold_key(unit or ""), "") if unit else framed
     return _NUMBER_IN_TEXT.sub("#", framed)
