@@ -47,9 +47,7 @@ def _patched(path: Path, change: Callable[[str, bytes], bytes]) -> None:
             archive.writestr(name, change(name, data))
 
 
-def _sheet_part(path: Path) -> str:
-    """The part of the table's sheet (the second: a notes sheet comes first)."""
-    return "xl/worksheets/sheet2.xml"
+SHEET_PART = "xl/worksheets/sheet2.xml"  # the table's sheet (the second: a notes sheet comes first)
 
 
 def _with_formulas(tmp_path: Path) -> Path:
@@ -81,7 +79,7 @@ def test_formulas_without_a_result_are_found_however_the_xml_is_written(
     tmp_path: Path, change: Callable[[bytes], bytes]
 ) -> None:
     path = _with_formulas(tmp_path)
-    sheet = _sheet_part(path)
+    sheet = SHEET_PART
     _patched(path, lambda name, data: change(data) if name == sheet else data)
     refused = run_file(path)
     assert isinstance(refused, Refusal) and "formula cell(s) without a computed value" in refused.reason
@@ -89,7 +87,7 @@ def test_formulas_without_a_result_are_found_however_the_xml_is_written(
 
 def test_formulas_without_a_result_in_a_sheet_stored_elsewhere_are_found(tmp_path: Path) -> None:
     path = _with_formulas(tmp_path)
-    sheet = _sheet_part(path)
+    sheet = SHEET_PART
     moved = "xl/other/table.xml"
 
     def move(name: str, data: bytes) -> bytes:
@@ -117,7 +115,7 @@ def test_a_row_of_no_height_is_hidden(tmp_path: Path) -> None:
         sheet.cell(old, column).value = value
     path = filed(tmp_path, "t.xlsx")
     book.save(path)
-    part = _sheet_part(path)
+    part = SHEET_PART
     _patched(
         path,
         lambda n, d: (
@@ -142,7 +140,7 @@ def test_a_column_of_no_width_is_hidden(tmp_path: Path) -> None:
     path = filed(tmp_path, "t.xlsx")
     book.save(path)
     cols = b'<cols><col min="3" max="3" width="0" customWidth="1"/></cols><sheetData>'  # (openpyxl writes no width 0)
-    part = _sheet_part(path)
+    part = SHEET_PART
     _patched(path, lambda n, d: d.replace(b"<sheetData>", cols, 1) if n == part else d)
     table = run_file(path)
     assert isinstance(table, SourceTable) and _total(table) == TOTAL_YUAN, table
@@ -161,10 +159,6 @@ def test_a_unit_the_number_format_prints_is_read(tmp_path: Path) -> None:
     book.save(path)
     table = run_file(path)
     assert isinstance(table, SourceTable) and _total(table) == TOTAL_YUAN and table.reconciled
-
-
-def _html_page(tmp_path: Path) -> bytes:
-    return (LAYOUTS / "tianhe-sfj.html").read_bytes()
 
 
 @pytest.mark.parametrize(

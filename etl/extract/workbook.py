@@ -191,9 +191,8 @@ def _totals_as_units(tables: list[tuple[str, list[NumberedRow]]]) -> list[tuple[
     firsts = []
     for label, rows in tables:
         head = next((i for i, (_, cells) in enumerate(rows) if is_header_row([c.strip() for c in cells])), None)
-        after = next((i for i in range(head + 1, len(rows)) if any(c.strip() for c in rows[i][1])), None) if (
-            head is not None
-        ) else None
+        start = len(rows) if head is None else head + 1
+        after = next((i for i in range(start, len(rows)) if any(c.strip() for c in rows[i][1])), None)
         title = _SHEET_TITLE.match(label)
         if after is None or title is None or _DEFAULT_TITLE.match(title.group(1)):
             return tables  # (Sheet1, 工作表2: no unit's name to give it)
@@ -436,10 +435,13 @@ def with_merges(
         if end - at > 1:
             spans.setdefault(top, {})[at] = end - at
         covered.clear(top, bottom, at, end)
-    for top, bottom, first, _ in merges:
-        if bottom > top and first not in hidden_columns:
+    down = [(top, bottom, first) for top, bottom, first, _ in merges if bottom > top and first not in hidden_columns]
+    if down:
+        by_number, amounts = dict(rows), _amount_columns(rows)  # once a sheet, not once a range
+        for top, bottom, first in down:
             at = first - bisect.bisect_left(hidden, first)
-            _refuse_a_number_merged_over_rows(where, rows, (top, bottom), at, hidden)
+            if at in amounts:
+                _refuse_a_number_merged_over_rows(where, by_number, (top, bottom), at, hidden)
     if covered.unread:
         notes.append(
             f"values under merged cells not read (the merged cell's own is shown): sheet {where[1]!r} "
@@ -457,16 +459,16 @@ _NAMED = re.compile(r"[^\W\d_]")
 
 
 def _refuse_a_number_merged_over_rows(
-    where: tuple[Path, str], rows: list[NumberedRow], span: tuple[int, int], at: int, hidden: list[int]
+    where: tuple[Path, str], by_number: dict[int, list[str]], span: tuple[int, int], at: int, hidden: list[int]
 ) -> None:
     """Refuse a number (an amount) merged down over rows that print a name of their own left of it: two projects
     sharing one amount cell. It was read as the first one's, the others' 0, with every total still adding up; which
     project holds it, or how it is shared, the sheet does not say. (A project's rows merged down together, its name
     merged too, are one project: the rows under the name are empty there.)"""
-    (top, bottom), by_number = span, dict(rows)
+    top, bottom = span
     first = by_number.get(top, [])
-    if at <= 0 or at >= len(first) or not _NUMBER.match(first[at]) or not _amount_column(rows, at, top):
-        return  # (a per-row layout's 指标值 or 权重 merged over its indicators' rows is the same number for each)
+    if at <= 0 or at >= len(first) or not _NUMBER.match(first[at]):
+        return
     for n in range(top + 1, bottom + 1):
         cells = by_number.get(n, [])
         if any(_NAMED.search(cell) for cell in cells[:at]):
@@ -481,15 +483,11 @@ def _refuse_a_number_merged_over_rows(
 _AMOUNT_COLUMNS = frozenset({"total", "fiscal", "special_account", "other"})
 
 
-def _amount_column(rows: list[NumberedRow], at: int, before: int) -> bool:
-    """Whether column ``at`` is an amount column (总计, 财政拨款 …) of the last header row above row ``before``."""
-    header = None
-    for n, cells in rows:
-        if n >= before:
-            break
-        if is_header_row([c.strip() for c in cells]):
-            header = cells
-    return header is not None and at < len(header) and canonical_column(header[at].strip())[0] in _AMOUNT_COLUMNS
+def _amount_columns(rows: list[NumberedRow]) -> frozenset[int]:
+    """The amount columns (总计, 财政拨款 …) of the sheet's header row: only a number merged down in one of them is
+    an amount shared (a per-row layout's 指标值 or 权重 merged over its indicators is the same number for each)."""
+    header = next((cells for _, cells in rows if is_header_row([c.strip() for c in cells])), [])
+    return frozenset(i for i, c in enumerate(header) if canonical_column(c.strip())[0] in _AMOUNT_COLUMNS)
 
 
 class _Covered:
