@@ -19,6 +19,7 @@ import pyarrow as pa
 from etl.model import AMOUNT_COLUMNS, Indicator, Refusal, RefusalKind, SourceTable, TargetValue
 from etl.text import fold_key, folded
 from etl.transform import PARSER_VERSION
+from etl.transform.target_values import compared_frame
 from etl.warehouse import schema
 
 # Staging frames have the warehouse tables' columns (names and order from etl/warehouse/schema.py), less the
@@ -174,6 +175,7 @@ def target_rows(tables: Sequence[SourceTable], keys: list[list[str]] | None = No
         departments,  # the table's, as fact_project_budget has it (the views join on it)
         indicator_keys,
         occurrences,
+        [compared_frame(x.period, x.annual) for x in inds],
     ]
     df = _frame_of_columns(columns, TARGET_COLUMNS)
     df["occurrence"] = df["occurrence"].astype("Int64")  # whole numbers with gaps (a float column otherwise)

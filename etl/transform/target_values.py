@@ -169,9 +169,17 @@ FRAME_REMARK = r"\((含|不含|包含|包括|不包括)[^()0-9]*\)|[,;](含|不�
 _FRAME_REMARK = re.compile(FRAME_REMARK)
 
 
+@lru_cache(maxsize=1 << 16)
 def target_frame(text: str | None, unit: str | None) -> str:
     """The target's text folded (fold_key), its closing 。 . ; dropped, its comparison words and unit taken out and
-    each number written #: 增长5% -> 增长#, ≥3人 and 不少于3人 -> #."""
+    each number written #: 增长5% -> 增长#, ≥3人 and 不少于3人 -> #. Cached: the same few hundred values recur."""
     framed = _COMPARISON_WORD.sub("", _FRAME_REMARK.sub("", fold_key(text or "").rstrip("。.;")))
     framed = framed.replace(fold_key(unit or ""), "") if unit else framed
     return _NUMBER_IN_TEXT.sub("#", framed)
+
+
+def compared_frame(period: TargetValue, annual: TargetValue) -> str | None:
+    """The frame (target_frame) of the target v_target_yoy compares: the annual one, or the period's where no annual
+    value is printed; None unless that target is quantitative (stored as fact_target.target_frame since 0016)."""
+    value = period if annual.status == "missing" else annual
+    return target_frame(value.text, value.unit) if value.status == "quantitative" else None

@@ -178,6 +178,10 @@ fact_target = sa.Table(
     sa.Column("indicator_key", sa.String),  # etl.text.fold_key(indicator_name): names compared across years
     sa.Column("occurrence", sa.Integer),  # 1, 2 … among the project-year's targets of this indicator_key
     # (in seq order; NULL for the parser's exact repeats, is_duplicate): a name printed twice pairs by order
+    # since 0016: what the compared target (the annual one, or the period's where no annual value is printed) prints
+    # besides its comparison, number and unit (etl.transform.target_values.compared_frame; NULL unless quantitative):
+    # v_target_yoy compares two years' numbers only under the same frame, and read it per row before
+    sa.Column("target_frame", sa.String),
     # one row per project, year and item: PostgreSQL's key; in DuckDB (no index since 0013) the loader's, per batch
     # (etl.load.writer._refuse_doubled_targets); see the module docstring
     sa.PrimaryKeyConstraint("project_id", "budget_year", "seq", name="fact_target_pkey").ddl_if(dialect="postgresql"),
