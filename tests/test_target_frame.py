@@ -134,6 +134,27 @@ def test_words_basis_and_bare_numbers_decide_a_targets_change(tmp_path: Path) ->
     assert sum(c == "unchanged" for c in changes.values()) == len(changes) - 4
 
 
+STORED_FRAME_DIFFERS = """
+    SELECT count(*) FILTER (WHERE target_frame IS NOT NULL), count(*) FILTER (WHERE target_frame IS DISTINCT FROM (
+        CASE
+            WHEN annual_value_status = 'missing' THEN
+                CASE WHEN period_value_status = 'quantitative' THEN target_frame(period_target_text, period_unit) END
+            WHEN annual_value_status = 'quantitative' THEN target_frame(annual_target_text, annual_unit)
+        END))
+    FROM fact_target
+"""
+
+
+@pytest.mark.parametrize("source", [SAMPLE, PER_ROW], ids=["sample", "per-row"])
+def test_the_loader_stores_the_frame_the_macro_computes(tmp_path: Path, source: Path) -> None:
+    """fact_target.target_frame (since 0016; v_target_yoy reads it) is the macro's frame of the compared target (the
+    annual one, the period's where no annual value is printed), NULL unless that target is quantitative."""
+    warehouse = _pair(tmp_path, source, [], [])
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        framed, differing = con.execute(STORED_FRAME_DIFFERS).fetchone()
+    assert framed > 10 and differing == 0
+
+
 def test_a_reverse_indicators_equal_target_is_raised_when_its_number_falls(tmp_path: Path) -> None:
     row = "时效指标\t完成时限\t≤\t12\t月\t10\t反向"
     warehouse = _pair(
