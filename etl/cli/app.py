@@ -537,7 +537,7 @@ def report(
 ) -> None:
     """Year-over-year diff report of one department: HTML page, Excel workbook, Markdown (also printed)."""
     from etl.load.names import link_rule  # no pandas: the report imports it in parallel (write_report)
-    from etl.report import NoData, write_report
+    from etl.report import NoData, UnwritableFolder, write_report
     from etl.warehouse.connect import reading
 
     if from_year > to_year:  # it said "no two loaded years to compare between 2024 and 2023 (loaded: none)"
@@ -547,7 +547,7 @@ def report(
     with _no_traceback("report"), interrupt.watching(), reading(target):  # a jixiao warehouse, or a clear no
         try:
             files = write_report(department, from_year, to_year, out, target, link_rule)
-        except NoData as exc:
+        except (NoData, UnwritableFolder) as exc:
             files, reason = None, str(exc)
     if files is None:
         err.print(reason, markup=False)
@@ -570,6 +570,7 @@ def audit(
 
     Prints the Markdown of one department (the score card and the rules' counts only for all departments).
     """
+    from etl.report import UnwritableFolder
     from etl.report.audit import NoAudit, write_audit
     from etl.warehouse.connect import reading
 
@@ -577,7 +578,7 @@ def audit(
     with _no_traceback("audit"), interrupt.watching(), reading(target):  # (as report's)
         try:
             files, reason = write_audit(department, year, out, target), ""
-        except NoAudit as exc:
+        except (NoAudit, UnwritableFolder) as exc:
             files, reason = None, str(exc)
     if files is None:
         err.print(reason, markup=False)

@@ -17,7 +17,7 @@ from etl.settings import department_slug, output_paths, report_stem
 if TYPE_CHECKING:
     from etl.report.tables import LinkRule
 
-__all__ = ["NoData", "ReportData", "ReportFiles", "department_slug", "report_stem", "write_report"]
+__all__ = ["NoData", "ReportData", "ReportFiles", "UnwritableFolder", "department_slug", "report_stem", "write_report"]
 
 
 def __getattr__(name: str) -> Any:
@@ -27,6 +27,10 @@ def __getattr__(name: str) -> Any:
 
         return getattr(reading, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+class UnwritableFolder(ValueError):
+    """The --out folder cannot be made (the CLI says so, exit 2)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,12 +61,12 @@ def write_report(
     with reading_beside(lambda con: fetch(con, department, from_year, to_year), warehouse) as pending:
         openpyxl_without_numpy()
         from etl.report.charts import budget_chart
-        from etl.report.render import html_page, markdown, saved_together, workbook
+        from etl.report.render import html_page, make_folder, markdown, saved_together, workbook
         from etl.report.tables import change_counts, report_tables
 
         data = pending.result()
     tables, counts = report_tables(data, link_rule), change_counts(data)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    make_folder(out_dir)
     html, xlsx, md = output_paths(out_dir, report_stem(department, from_year, to_year))
     text = markdown(data, tables, counts)
     with saved_together(html, xlsx, md) as (html_part, xlsx_part, md_part):  # all three written, or none

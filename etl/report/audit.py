@@ -298,10 +298,10 @@ def write_audit(department: str | None, year: int | None, out_dir: Path, warehou
 
     with reading_beside(lambda con: fetch(con, department, year), warehouse) as pending:
         openpyxl_without_numpy()
-        from etl.report.render import saved_together  # (imports openpyxl and Jinja2)
+        from etl.report.render import make_folder, saved_together  # (imports openpyxl and Jinja2)
 
         data = pending.result()
-    out_dir.mkdir(parents=True, exist_ok=True)
+    make_folder(out_dir)
     html, xlsx, md = output_paths(out_dir, audit_stem(department, year))
     text = markdown(data)
     with saved_together(html, xlsx, md) as (html_part, xlsx_part, md_part):  # all three written, or none

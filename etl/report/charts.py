@@ -22,7 +22,7 @@ class Bar:
     width: float
     height: float
     series: int
-    value: Decimal
+    value: Decimal | None  # None: the project is not printed that year (no bar, labelled —, not 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +49,7 @@ def grouped_bars(title: str, series: tuple[str, ...], items: list[tuple[str, tup
     for i, (label, values) in enumerate(items):
         y = 24 + i * ROW_HEIGHT
         bars = [
-            Bar(LABEL_WIDTH, y + k * BAR_HEIGHT, float((v or 0) / top) * PLOT_WIDTH, BAR_HEIGHT - 1, k, v or Decimal(0))
+            Bar(LABEL_WIDTH, y + k * BAR_HEIGHT, float((v or 0) / top) * PLOT_WIDTH, BAR_HEIGHT - 1, k, v)
             for k, v in enumerate(values)
         ]
         rows.append(Row(label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "…", y, bars))

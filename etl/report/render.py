@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
+from etl.report import UnwritableFolder
 from etl.report.charts import BarChart
 from etl.report.reading import ReportData
 from etl.report.tables import CHANGE_NAMES, STATUS_NAMES, Table
@@ -60,13 +61,31 @@ def workbook(tables: list[Table], path: Path) -> Path:
         for column in sheet.iter_cols(min_row=1):
             for cell in column:
                 if isinstance(cell.value, Decimal):
-                    cell.number_format = "#,##0.00"
+                    cell.number_format = decimal_format(cell.value)
                 elif isinstance(cell.value, str):
                     cell.data_type = "s"  # text is text: never a formula (=HYPERLINK(…), +, -, @ …)
         for letter, width in zip("ABCDEFG", (12, 40, 40, 16, 16, 16, 14), strict=False):
             sheet.column_dimensions[letter].width = width
     save_whole(book.save, path)
     return path
+
+
+def decimal_format(value: Decimal) -> str:
+    """A cell's number format showing as many decimals as the value has, at least two (as the page and the Markdown
+    print it): 826,000.50 元 is 82.600050 万元, a share 0.7455; "#,##0.00" showed 82.60 and 0.75."""
+    exponent = value.as_tuple().exponent
+    places = max(2, min(-exponent, 10)) if isinstance(exponent, int) else 2
+    return "#,##0." + "0" * places
+
+
+def make_folder(folder: Path) -> None:
+    """folder and its parents made (os.access allowed /proc/x to root, then mkdir failed: exit 1 with a traceback's
+    FileNotFoundError)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        why = exc.strerror or type(exc).__name__
+        raise UnwritableFolder(f"{folder} cannot be created ({why}): name a folder you can write") from None
 
 
 def save_whole(save: Callable[[Path], object], path: Path) -> None:
@@ -92,7 +111,9 @@ def saved_together(*paths: Path) -> Iterator[tuple[Path, ...]]:
 
 
 # (not _ or #: vague_value stays readable on a terminal; an underscore inside a word and a # inside a line do nothing)
-_MD_ACTIVE = str.maketrans({c: f"\\{c}" for c in "\\`*[]|"} | {"<": "&lt;", ">": "&gt;", "\n": " ", "\r": " "})
+_MD_ACTIVE = str.maketrans(
+    {c: f"\\{c}" for c in "\\`*[]|"} | {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\n": " ", "\r": " "}
+)
 
 
 def md_text(value: Any) -> str:

@@ -113,11 +113,23 @@ def printed_similarity(previous: str, current: str) -> Decimal:
 
 
 def _renamed_row(r: dict, department: str, link_rule: LinkRule | None) -> tuple:
-    """The similarity shown is that of the two printed names; the rule says how they were linked."""
+    """The similarity shown is that of the two printed names; the rule says how they were linked, measured as the
+    linker measured it: on the names with their transfer documents (穗财政【2023】79号) set apart."""
     method = r["link_method"]
     previous, current = r["previous_printed_name"], r["printed_name"]
-    rule = link_rule(method, previous, current, department) if link_rule else LINK_NAMES.get(method, method)
+    linked = _without_doc(previous, r.get("previous_transfer_doc_no")), _without_doc(current, r.get("transfer_doc_no"))
+    rule = link_rule(method, *linked, department) if link_rule else LINK_NAMES.get(method, method)
     return (_step(r), previous, current, LINK_NAMES.get(method, method), printed_similarity(previous, current), rule)
+
+
+def _without_doc(printed: str, doc: str | None) -> str:
+    """The printed name without its transfer document number (before it, or after it in brackets)."""
+    if not doc or doc not in printed:
+        return printed
+    name = printed.replace(doc, "", 1).strip()
+    for pair in ("()", "（）", "(）", "（)"):
+        name = name.replace(pair, "")
+    return name.strip() or printed
 
 
 def budget_change_table(data: ReportData) -> Table:
