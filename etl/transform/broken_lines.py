@@ -48,6 +48,10 @@ def join_broken_lines(rows: list[GridRow], positions: dict[str, int], width: int
             out.append(_with_name(row, positions["project_name"], rest))
             i += 2
             continue
+        if not taken and (document := _document_line(rows, i, positions)):
+            out.append(_with_name(rows[i + 1], positions["project_name"], document, before=True))
+            i += 2
+            continue
         out.append(_joined(rows[i : i + taken + 1]) if taken else row)
         i += taken + 1
     return out
@@ -151,10 +155,25 @@ def _is_project(row: GridRow, positions: dict[str, int]) -> bool:
     return any(row.cells[positions[c]].strip() for c in _TEXT_COLUMNS if c in positions)
 
 
-def _with_name(row: GridRow, at: int, rest: str) -> GridRow:
+def _with_name(row: GridRow, at: int, rest: str, before: bool = False) -> GridRow:
     cells = list(row.cells)
-    cells[at] = cells[at].rstrip() + rest
+    cells[at] = rest + cells[at].lstrip() if before else cells[at].rstrip() + rest
     return GridRow(row.line_no, cells)
+
+
+def _document_line(rows: list[GridRow], i: int, positions: dict[str, int]) -> str:
+    """The transfer document (穗财政【2023】79号) printed on a line of its own above the whole project row it belongs
+    to, or ''. It had been a unit row of no amounts: the project under it lost its document and its flag, and a unit
+    named 穗财政【2023】79号 was stored (round 30)."""
+    from etl.transform.table import is_document_only  # (table imports this module)
+
+    at = positions.get("project_name", 0)
+    line = rows[i].cells
+    filled = [k for k, c in enumerate(line) if c.strip()]
+    if i + 1 >= len(rows) or filled != [at] or not is_document_only(text := line[at].strip()):
+        return ""
+    after = rows[i + 1]
+    return text if _named(after, positions) and _is_project(after, positions) else ""
 
 
 def _one_cell_lines(rows: list[GridRow], start: int) -> int:

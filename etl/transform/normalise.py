@@ -13,6 +13,8 @@ from etl.model import (
     AMOUNT_UNITS_OR_SHORT,
     MAX_YUAN,
     UNIT_TO_YUAN,
+    AggregateRow,
+    ProjectRow,
     Reject,
     SourceTable,
     TableRefused,
@@ -23,7 +25,7 @@ from etl.transform.header import UNIT_NOT_PRINTED
 # a unit printed in a cell: any of the tables' units, also without its 元 (万, 千, 亿)
 CELL_UNIT_TO_YUAN: dict[str, Decimal] = UNIT_TO_YUAN | {s: UNIT_TO_YUAN[u] for s, u in AMOUNT_UNIT_SHORT.items()}
 FEN = Decimal("0.01")
-_NIL = re.compile(r"^[-—–―/／]*$")  # nothing printed, or a dash or slash for it (-, —, ——, –, /)
+_NIL = re.compile(r"^(?:[-—–―/／]*|无)$")  # nothing printed, or a dash, slash or 无 for it (-, —, ——, –, /, 无)
 # digits are ASCII (fold_number made the full-width ones so): \d took ٣ (an Arabic-Indic 3) for 3
 _AMOUNT = re.compile(
     rf"^(?P<num>[-+]?(?:[0-9]{{1,3}}(?:,[0-9]{{3}})+|[0-9]+)(?:\.[0-9]+)?)\s*(?P<unit>{AMOUNT_UNITS_OR_SHORT})?$"
@@ -67,30 +69,39 @@ def to_yuan(cell: str, source_unit: str) -> Decimal:
     return value.quantize(FEN)
 
 
-def _amounts(raw: dict[str, str], unit: str) -> dict[str, Decimal]:
-    out = {}
-    for column in AMOUNT_COLUMNS:
-        try:
-            out[column] = to_yuan(raw.get(column, ""), unit)
-        except AmountError as exc:
-            raise AmountError(f"{column}: {exc}") from None
-    return _with_second_columns(out, raw, unit) if len(raw) > len(AMOUNT_COLUMNS) else out
-
-
-def _with_second_columns(out: dict[str, Decimal], raw: dict[str, str], unit: str) -> dict[str, Decimal]:
-    """The amounts with a part's second column (fiscal+5: 政府性基金预算拨款 beside 一般公共预算拨款) added to the
-    part, when the parts then add up to the total; else as they were (a breakdown of the part, 财政拨款 |
-    一般公共预算 | 政府性基金, whose columns the total already counts once)."""
-    added = dict(out)
-    for key, text in raw.items():
+def _amounts(raw: dict[str, str], unit: str) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+    """The row's amounts, and what its parts' second columns (fiscal+5: 政府性基金预算拨款 beside 一般公共预算拨款)
+    print, by part (empty when the table has none)."""
+    out, second = {}, {}
+    for key in (*AMOUNT_COLUMNS, *(k for k in raw if "+" in k)):
         part = key.partition("+")[0]
-        if key != part:
-            try:
-                added[part] += to_yuan(text, unit)
-            except AmountError as exc:
-                raise AmountError(f"{part}: {exc}") from None
-    parts = ("fiscal", "special_account", "other")
-    return added if sum(added[p] for p in parts) == added["total"] else out
+        try:
+            value = to_yuan(raw.get(key, ""), unit)
+        except AmountError as exc:
+            raise AmountError(f"{part}: {exc}") from None
+        if key == part:
+            out[part] = value
+        else:
+            second[part] = second.get(part, Decimal("0.00")) + value
+    return out, second
+
+
+def _with_second(out: dict[str, Decimal], second: dict[str, Decimal]) -> dict[str, Decimal]:
+    return {k: v + second.get(k, Decimal("0.00")) for k, v in out.items()}
+
+
+def _adds_up(amounts: dict[str, Decimal]) -> bool:
+    return sum(amounts[p] for p in ("fiscal", "special_account", "other")) == amounts["total"]
+
+
+def second_columns_are_parts(readings: list[tuple[dict[str, Decimal], dict[str, Decimal]]]) -> bool:
+    """Whether a part's second column is a part of the total of its own (一般公共预算拨款 | 政府性基金预算拨款: added to
+    the part) or a breakdown of the part the total counts once already (财政拨款 | 一般公共预算 | 政府性基金): decided
+    once for the table, by the rows that print one, as the reading more of them add up in. Decided row by row, a row
+    that added up under neither reading took the one that hid its difference (40.00 | 20.00 | 20.00: read 40 = 40)."""
+    printed = [(out, second) for out, second in readings if any(second.values())]
+    as_parts = sum(_adds_up(_with_second(out, second)) for out, second in printed)
+    return as_parts > sum(_adds_up(out) for out, _ in printed)
 
 
 def normalise_amounts(table: SourceTable) -> SourceTable:
@@ -98,22 +109,27 @@ def normalise_amounts(table: SourceTable) -> SourceTable:
     if table.source_unit not in CELL_UNIT_TO_YUAN:
         known = "、".join(UNIT_TO_YUAN)
         raise TableRefused(table.path, f"unknown amount unit {table.source_unit!r} (the units read: {known})")
+    readings: list[tuple[AggregateRow | ProjectRow, tuple[dict[str, Decimal], dict[str, Decimal]]]] = []
     for agg in table.aggregates:
         try:
-            agg.amounts = _amounts(agg.raw_amounts, table.source_unit)
+            readings.append((agg, _amounts(agg.raw_amounts, table.source_unit)))
         except AmountError as exc:
             raise TableRefused(table.path, f"{agg.name} row: {exc}", agg.line_no) from None
     kept = []
     for project in table.projects:
         try:
-            project.amounts = _amounts(project.raw_amounts, table.source_unit)
+            reading = _amounts(project.raw_amounts, table.source_unit)
             if project.raw_period_total:
                 project.period_total = to_yuan(project.raw_period_total, table.source_unit)
         except AmountError as exc:
             table.rejects.append(Reject(str(table.path), project.line_no, project.raw_text, str(exc)))
             continue
+        readings.append((project, reading))
         kept.append(project)
     table.projects = kept
+    as_parts = second_columns_are_parts([reading for _, reading in readings])
+    for row, (out, second) in readings:
+        row.amounts = _with_second(out, second) if as_parts else out
     refuse_yuan_read_as_wan(table)
     return table
 
@@ -121,12 +137,14 @@ def normalise_amounts(table: SourceTable) -> SourceTable:
 YUAN_LIKE_MEDIAN = Decimal(10) ** 8  # 1亿元: a department's median project is not that large; 元 read as 万元 is
 
 
-_FINER_THAN_FEN = re.compile(rf"\.\d{{3,}}\s*(?:{AMOUNT_UNITS_OR_SHORT})?\s*$")  # 10606.7522, 10606.7522万元 (a form's)
+# 10606.7522, 10606.7522万元 (a form's): a digit other than 0 after the fen (826000.0000 in 元 is no evidence of 万元)
+_FINER_THAN_FEN = re.compile(rf"\.\d{{2}}\d*[1-9]\d*\s*(?:{AMOUNT_UNITS_OR_SHORT})?\s*$")
 
 
 def _finer_than_fen(table: SourceTable) -> bool:
-    """Whether an amount is printed with more than two decimals (10606.7522): no amount in 元 is, so the table is not
-    in 元 (a single-project form of 1.06亿元 in 万元, with no unit printed, was refused as one)."""
+    """Whether an amount is printed finer than the fen (10606.7522): no amount in 元 is, so the table is not in 元 (a
+    single-project form of 1.06亿元 in 万元, with no unit printed, was refused as one). Zeros there prove nothing: a
+    table in 元 printed 826000.0000 and was loaded 10,000 times too large (round 30)."""
     return any(_FINER_THAN_FEN.search(fold_number(p.raw_amounts.get("total", ""))) for p in table.projects)
 
 

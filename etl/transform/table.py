@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from etl.extract.columns import (
@@ -27,7 +28,7 @@ from etl.model import (
     SourceTable,
     TableRefused,
 )
-from etl.text import NOTE_LINE, fold, fold_key, header_key, squash, strip_tags
+from etl.text import NOTE_LINE, fold, fold_key, fold_number, header_key, squash, strip_tags
 from etl.transform.broken_lines import join_broken_lines, join_wrapped_names
 from etl.transform.department import clean_department
 from etl.transform.doubled_columns import refuse_doubled_columns
@@ -156,6 +157,17 @@ def _spaced(printed: str, start: int, end: int, floor: int) -> int:
     ):
         start -= 2
     return start
+
+
+def is_document_only(text: str) -> bool:
+    """Whether the text prints nothing but document references (穗财政【2023】79号, （穗财预〔2023〕12号）): a line of
+    its own above the project it belongs to, in a text dump."""
+    if "号" not in text:
+        return False
+    refs, spans = _references(text)
+    starts, ends = [0, *(e for _, e in spans)], [*(s for s, _ in spans), len(text)]
+    rest = "".join(text[a:b] for a, b in zip(starts, ends, strict=True))
+    return bool(refs) and not rest.strip(" \t()（）[]【】,，、;；")
 
 
 def _references(printed: str) -> tuple[list[str], list[tuple[int, int]]]:
@@ -914,7 +926,7 @@ def _classify_row(
     goal = _cell(cells, positions, "goal")
     packed = "" if per_row else _cell(cells, positions, "indicators")
     indicator = per_row and has_indicator(cells, positions)
-    if is_grand_total(name) or not (goal or packed or indicator):
+    if is_grand_total(name) or not (_printed(goal) or _printed(packed) or indicator):
         # a page break's total: the project it interrupts goes on (a per-row export's next rows)
         return cursor if _file_aggregate(table, row, name, raw) in PAGE_KINDS else None
     project = _project(table, row, name, raw, goal, packed)
@@ -929,17 +941,35 @@ def _classify_row(
     return cursor
 
 
+_PLACEHOLDER = re.compile(r"[-—–―/／\s]*|无")  # a cell printing nothing: -, —, ／, 无 (a unit row's goal, targets)
+
+
+def _printed(cell: str) -> bool:
+    """Whether the cell prints something: a unit row with — in its goal and targets was read as a project (its
+    department's money counted twice, round 30); the settle step still gives back a row that does not add up."""
+    return bool(cell) and not _PLACEHOLDER.fullmatch(cell)
+
+
 def _file_aggregate(table: SourceTable, row: GridRow, name: str, raw: dict[str, str]) -> str:
     """File a 合计 row, or a row of amounts without a goal or targets: a page break's total (本页合计, 累计), the
     table's 合计, 小计 closing a unit, else a unit's subtotal. The kind filed."""
     if (kind := page_row_kind(name)) is None and is_grand_total(name):
         kind = "grand_total"
-    if kind is None and fold(name).replace(" ", "") == "小计":
-        _closing_subtotal(table, row, raw)
+    if kind is None and fold(name).replace(" ", "").endswith("小计"):  # 小计, 本级小计, 公证处小计
+        _closing_subtotal(table, row, name, raw)
         return "小计"
+    if kind is None and _SECTION.match(squash(fold(name))):
+        kind = "category"  # checked against its projects; they stay their unit's (round 30: the section became it)
     kind = kind or "unit_subtotal"
     table.aggregates.append(AggregateRow(row.line_no, kind, name, raw))
     return kind
+
+
+# a section of a unit's projects (一、一般性项目, （二）转移支付项目, 转移支付项目, 其他运转类): no unit of its own
+_SECTION = re.compile(
+    r"^(?:其中:?)?(?:(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\))\s*\S*(?:项目|类|支出)"
+    r"|(?:其他)?运转类(?:项目)?|特定目标类(?:项目)?|本级项目|一般性项目|转移支付(?:项目)?)$"
+)
 
 
 def _continues(project: ProjectRow, cells: list[str], positions: dict[str, int], name: str, unit: str) -> bool:
@@ -968,23 +998,35 @@ def _starts_again(project: ProjectRow, cells: list[str], positions: dict[str, in
     )
 
 
-def _closing_subtotal(table: SourceTable, row: GridRow, raw: dict[str, str]) -> None:
-    """小计 after a unit's projects is that unit's subtotal, not a unit named 小计 (which took the projects after it,
-    and counted twice in the 合计's sum of units): it gives its amounts to the unit row above when that printed
-    none (a heading), else it must repeat them (a reject when it does not)."""
+def _closing_subtotal(table: SourceTable, row: GridRow, name: str, raw: dict[str, str]) -> None:
+    """小计 (本级小计 …) after a unit's projects is that unit's subtotal, not a unit named 小计 (which took the projects
+    after it, and counted twice in the 合计's sum of units): it gives its amounts to the unit row above when that
+    printed none (a heading), else it must repeat them (a reject when it does not). Without a unit row it closes
+    the projects of the whole table: the 合计 then, or the 合计 it must repeat (it was dropped unchecked)."""
     unit = next((a for a in reversed(table.aggregates) if a.kind == "unit_subtotal"), None)
-    if unit is None:  # no unit row: 小计 closes the projects of the whole table
-        if not any(a.kind == "grand_total" for a in table.aggregates):
-            table.aggregates.append(AggregateRow(row.line_no, "grand_total", "小计", raw))
+    total = next((a for a in table.aggregates if a.kind == "grand_total"), None)
+    if unit is None and total is None:
+        table.aggregates.append(AggregateRow(row.line_no, "grand_total", name, raw))
         return
-    if not any(v.strip() for v in unit.raw_amounts.values()):
-        unit.raw_amounts = raw
-    elif _plain(raw) != _plain(unit.raw_amounts):
-        table.rejects.append(_reject(table, row, f"小计 differs from the amounts of its unit row ({unit.name})"))
+    above = unit or total
+    if not any(v.strip() for v in above.raw_amounts.values()):
+        above.raw_amounts = raw
+    elif not _same_amounts(raw, above.raw_amounts):
+        what = f"its unit row ({above.name})" if unit else f"the {above.name} row"
+        table.rejects.append(_reject(table, row, f"{name} differs from the amounts of {what}"))
 
 
-def _plain(raw: dict[str, str]) -> dict[str, str]:
-    return {k: v.replace(",", "").strip() for k, v in raw.items()}
+def _same_amounts(a: dict[str, str], b: dict[str, str]) -> bool:
+    """The same amounts, as numbers where both read as numbers (559.8200 and 559.82, １，２３４ and 1,234)."""
+    return all(_amount_text(a.get(k, "")) == _amount_text(b.get(k, "")) for k in {*a, *b})
+
+
+def _amount_text(text: str) -> Decimal | str:
+    plain = fold_number(fold(text)).replace(",", "").replace(" ", "")
+    try:
+        return Decimal(plain or "0")
+    except InvalidOperation:
+        return plain
 
 
 def _merged_unit(table: SourceTable) -> str | None:
