@@ -57,4 +57,7 @@
 # without a result found in prefixed XML, rows of no height, columns of no width and rows in white type hidden, a
 # number format's unit read, a cover sheet's lines read, a number merged over two projects refused, a list numbered
 # from 1 again a row per type joined, a workbook named for another kind read as what it is
-PARSER_VERSION = 16
+# 17: a second fiscal column read as a part or a breakdown once a table, zero decimals no evidence of 万元, 无 as an
+# amount 0, a unit row of — its goal and targets a unit, 小计 after the 合计 checked, 本级小计 closing its unit, a
+# transfer document on its own line the next project's, sections (一、一般性项目, 转移支付项目) categories, not units
+PARSER_VERSION = 17

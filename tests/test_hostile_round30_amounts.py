@@ -1,0 +1,132 @@
+"""Round 30's hunt of money and the reject record, on GENERATED edits of the real sample (each test its own).
+
+Found (each test below failed before its fix):
+- silent: a table breaking 财政拨款 down into 一般公共预算 and 政府性基金 had the breakdown added to 财政拨款 on the one
+  row that did not add up (40.00 | 20.00 | 20.00): its difference hidden, 20 万元 more stored than printed;
+- silent, 10,000 times: a table in 元 with no unit line, printing 826000.0000, passed as 万元 (the zeros read as
+  decimals finer than the fen, which no amount in 元 has);
+- a unit row printing — in its goal and targets was read as a project: the department's money counted twice;
+- silent: 小计 after the 合计 of a table without unit rows was dropped unchecked; 本级小计 and 公证处小计 were read as
+  units (taking the projects after them); 小计 559.8200 under a unit of 559.82 was a reject (compared as text);
+- 无 in an amount cell rejected its project;
+- silent: a transfer document printed on a line of its own (穗财政【2023】79号) became a unit of no amounts, and the
+  project under it lost its document and its flag;
+- silent: numbered and named sections (一、一般性项目, 转移支付项目) with amounts became units, every project's
+  unit_name the section's.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from etl.model import SourceTable, TableRefused
+from etl.transform.pipeline import process_file
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "raw" / "2024" / "tianhe-sfj.txt"
+UNIT_ROW = "广州市天河区司法局\t1,485.34\t1,485.34\t\t\t\t\n"
+LAWYERS = "律师行业政策支持资金\t40.00\t40.00\t\t\t"
+
+
+def _table(tmp_path: Path, text: str) -> SourceTable:
+    path = tmp_path / "2024" / SAMPLE.name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return process_file(path)
+
+
+def _sample() -> str:
+    text = SAMPLE.read_text(encoding="utf-8")
+    assert UNIT_ROW in text and LAWYERS in text
+    return text
+
+
+def _failures(table: SourceTable) -> list[tuple[str, str, int | None]]:
+    return [(f.check, f.scope, f.line_no) for f in table.findings if not f.passed]
+
+
+def _with_breakdown(text: str) -> str:
+    """The sample with 一般公共预算 and 政府性基金 after 财政拨款, breaking it down (一般公共预算 = 财政拨款)."""
+    lines = []
+    for line in text.split("\n"):
+        cells = line.split("\t")
+        if len(cells) >= 7:
+            cells[3:3] = ["一般公共预算", "政府性基金"] if cells[1] == "总计" else [cells[2], ""]
+        lines.append("\t".join(cells))
+    return "\n".join(lines)
+
+
+def test_a_breakdown_of_the_fiscal_part_is_read_so_in_every_row(tmp_path: Path) -> None:
+    text = _with_breakdown(_sample()).replace(
+        "律师行业政策支持资金\t40.00\t40.00\t40.00\t", "律师行业政策支持资金\t40.00\t20.00\t20.00\t"
+    )
+    table = _table(tmp_path, text)
+    [lawyers] = [p for p in table.projects if p.project_name == "律师行业政策支持资金"]
+    assert lawyers.amounts["fiscal"] == Decimal("200000.00")  # as printed, not 20 + 20
+    assert ("row_total=sum(funding)", "律师行业政策支持资金", lawyers.line_no) in _failures(table)
+
+
+def test_a_yuan_table_printing_zero_decimals_is_not_read_as_wan(tmp_path: Path) -> None:
+    lines = []
+    for line in _sample().replace("单位：万元", "").split("\n"):
+        cells = line.split("\t")
+        for i in range(1, 5):
+            if i < len(cells) and cells[i][:1].isdigit():
+                cells[i] = f"{Decimal(cells[i].replace(',', '')) * 10000:.4f}"  # 82.60 -> 826000.0000
+        lines.append("\t".join(cells))
+    with pytest.raises(TableRefused, match="the amounts look like 元"):
+        _table(tmp_path, "\n".join(lines))
+
+
+def test_a_unit_row_with_dashes_for_its_goal_and_targets_is_a_unit(tmp_path: Path) -> None:
+    table = _table(tmp_path, _sample().replace(UNIT_ROW, "广州市天河区司法局\t1,485.34\t1,485.34\t\t\t—\t—\n"))
+    assert len(table.projects) == 22 and _failures(table) == []
+    assert sum(p.amounts["total"] for p in table.projects) == Decimal("14853400.00")
+
+
+@pytest.mark.parametrize(("amount", "rejected"), [("1,000.00", True), ("1,485.34", False), ("1485.3400", False)])
+def test_a_closing_subtotal_without_unit_rows_repeats_the_total(tmp_path: Path, amount: str, rejected: bool) -> None:
+    text = _sample().replace(UNIT_ROW, "").rstrip("\n") + f"\n小计\t{amount}\t{amount}\t\t\t\t\n"
+    table = _table(tmp_path, text)
+    reasons = [r.reason for r in table.rejects]
+    assert reasons == (["小计 differs from the amounts of the 合计 row"] if rejected else [])
+    assert len(table.projects) == 22
+
+
+@pytest.mark.parametrize("name", ["本级小计", "小计"])
+def test_a_units_closing_subtotal_is_read_as_one_and_as_numbers(tmp_path: Path, name: str) -> None:
+    table = _table(tmp_path, _sample().rstrip("\n") + f"\n{name}\t1485.3400\t１，４８５．３４\t\t\t\t\n")
+    assert table.rejects == [] and _failures(table) == []
+    assert {p.unit_name for p in table.projects} == {"广州市天河区司法局"}
+
+
+def test_none_in_an_amount_cell_is_nothing(tmp_path: Path) -> None:
+    table = _table(tmp_path, _sample().replace(LAWYERS, "律师行业政策支持资金\t40.00\t40.00\t无\t\t"))
+    assert table.rejects == [] and len(table.projects) == 22
+
+
+def test_a_transfer_document_on_its_own_line_belongs_to_the_project_below(tmp_path: Path) -> None:
+    printed = "\n穗财政【2023】79号专职人民调解服务项目经费\t"
+    text = _sample()
+    assert printed in text
+    table = _table(tmp_path, text.replace(printed, "\n穗财政【2023】79号\n专职人民调解服务项目经费\t"))
+    [project] = [p for p in table.projects if p.printed_name == "穗财政【2023】79号专职人民调解服务项目经费"]
+    assert project.transfer_doc_no == "穗财政【2023】79号"
+    assert [a.name for a in table.aggregates] == ["合计", "广州市天河区司法局"]
+
+
+@pytest.mark.parametrize("sections", [("一、一般性项目", "二、转移支付项目"), (None, "转移支付项目")])
+def test_sections_with_amounts_are_no_units(tmp_path: Path, sections: tuple[str | None, str]) -> None:
+    first, transfer = sections
+    text = _sample()
+    if first:
+        text = text.replace(UNIT_ROW, f"{UNIT_ROW}{first}\t1,250.54\t1,250.54\t\t\t\t\n")
+    at = text.index("穗财政【2023】79号一村")
+    text = f"{text[:at]}{transfer}\t234.80\t234.80\t\t\t\t\n{text[at:]}"
+    table = _table(tmp_path, text)
+    assert {p.unit_name for p in table.projects} == {"广州市天河区司法局"}
+    assert _failures(table) == [] and len(table.projects) == 22
+    assert {a.kind for a in table.aggregates if a.name in sections} == {"category"}
