@@ -130,3 +130,30 @@ def test_sections_with_amounts_are_no_units(tmp_path: Path, sections: tuple[str 
     assert {p.unit_name for p in table.projects} == {"广州市天河区司法局"}
     assert _failures(table) == [] and len(table.projects) == 22
     assert {a.kind for a in table.aggregates if a.name in sections} == {"category"}
+
+
+PER_ROW = ROOT / "tests" / "fixtures" / "layouts_real" / "2024" / "jingyan-per-row.txt"
+ROAD = "乡村道路养护\t800000\t800000\t"
+SECOND_ROW = "\n质量指标\t养护合格率\t≥\t95\t%\t20\t正向\n"
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "total", "rejected"),
+    [
+        ("", "800000", "800000.00", False),
+        ("500000", "300000", "500000.00", True),
+        ("800000", "800000", "800000.00", False),
+    ],
+)
+def test_amounts_on_a_per_row_projects_later_row(
+    tmp_path: Path, first: str, second: str, total: str, rejected: bool
+) -> None:
+    text = PER_ROW.read_text(encoding="utf-8")
+    assert ROAD in text and SECOND_ROW in text
+    text = text.replace(ROAD, f"乡村道路养护\t{first}\t{first}\t").replace(
+        SECOND_ROW, f"\n\t{second}\t{second}\t\t\t质量指标\t养护合格率\t≥\t95\t%\t20\t正向\n"
+    )
+    table = _table(tmp_path, text)
+    [road] = [p for p in table.projects if p.project_name == "乡村道路养护"]
+    assert road.amounts["total"] == Decimal(total) and len(road.indicators) == 5
+    assert [r.line_no for r in table.rejects] == ([road.line_no + 1] if rejected else [])

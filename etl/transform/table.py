@@ -918,6 +918,7 @@ def _classify_row(
     repeated = per_row and cursor is not None and _continues(cursor.project, cells, positions, name, unit)
     if not name or repeated:
         if per_row and cursor and has_indicator(cells, positions):
+            _continued_amounts(table, cursor.project, row, {c: _cell(cells, positions, c) for c in amounts})
             _add_row_indicator(table, cursor, row, positions)
         else:
             table.rejects.append(_reject(table, row, "row has no project name"))
@@ -970,6 +971,19 @@ _SECTION = re.compile(
     r"^(?:其中:?)?(?:(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\))\s*\S*(?:项目|类|支出)"
     r"|(?:其他)?运转类(?:项目)?|特定目标类(?:项目)?|本级项目|一般性项目|转移支付(?:项目)?)$"
 )
+
+
+def _continued_amounts(table: SourceTable, project: ProjectRow, row: GridRow, raw: dict[str, str]) -> None:
+    """Amounts a per-row export prints on a project's later row: the project's when its first row printed none, the
+    same again, or a reject naming them (they were never read: 800000 on the second row loaded as 0, round 30)."""
+    if not any(_printed(v) for v in raw.values()) or _same_amounts(raw, project.raw_amounts):
+        return
+    if not any(_printed(v) for v in project.raw_amounts.values()):
+        project.raw_amounts = raw
+        return
+    shown = " | ".join(v or "-" for v in raw.values())
+    reason = f"amounts ({shown}) differ from those on the first row of {project.printed_name}: not read"
+    table.rejects.append(_reject(table, row, reason))
 
 
 def _continues(project: ProjectRow, cells: list[str], positions: dict[str, int], name: str, unit: str) -> bool:
