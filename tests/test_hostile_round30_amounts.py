@@ -157,3 +157,28 @@ def test_amounts_on_a_per_row_projects_later_row(
     [road] = [p for p in table.projects if p.project_name == "乡村道路养护"]
     assert road.amounts["total"] == Decimal(total) and len(road.indicators) == 5
     assert [r.line_no for r in table.rejects] == ([road.line_no + 1] if rejected else [])
+
+
+FORM = ROOT / "tests" / "fixtures" / "layouts_real" / "2024" / "jinzhai-national.txt"
+
+
+@pytest.mark.parametrize(
+    ("lines", "fiscal"),
+    [
+        (["其中:一般公共预算拨款\t\t60.00", "政府性基金预算拨款\t\t40.00"], "1000000.00"),  # two parts
+        (["其中:财政拨款\t\t100.00", "本级财政\t\t60.00", "上级资金\t\t40.00"], "1000000.00"),  # 财政拨款 broken down
+    ],
+    ids=["parts", "breakdown"],
+)
+def test_a_forms_fiscal_parts_are_added_only_when_they_are_parts(tmp_path: Path, lines: list[str], fiscal: str) -> None:
+    text = FORM.read_text(encoding="utf-8").split("\n")
+    money = [
+        "项目资金 (万元)\t年度资金总额:\t\t100.00\t\t\t",
+        *(f"\t{line}\t\t\t" for line in lines),
+        "\t其他资金\t\t0.00\t\t\t",
+    ]
+    at = next(i for i, line in enumerate(text) if line.startswith("项目资金"))
+    table = _table(tmp_path, "\n".join([*text[:at], *money, *text[at + 3 :]]))
+    [project] = table.projects
+    assert project.amounts["fiscal"] == Decimal(fiscal) and project.amounts["total"] == Decimal("1000000.00")
+    assert _failures(table) == []

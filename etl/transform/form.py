@@ -141,14 +141,13 @@ def money(form: Form) -> dict[str, str]:
             parts = period_parts
     if fiscal_total and fiscal_total[0].value and not parts["fiscal"]:
         parts["fiscal"].append(_amount(fiscal_total[0].value))
-    every = (
-        parts["fiscal"][:1] + parts["special_account"] + parts["other"]
-        if parts["fiscal"]
-        else [*parts["fiscal_part"], *parts["special_account"], *parts["other"]]
-    )
+    fiscal = parts["fiscal"][:1] or parts["fiscal_part"]
+    if parts["fiscal"] and parts["fiscal_part"] and annual and _fiscal_parts_are_parts(parts, annual[0].value):
+        fiscal = parts["fiscal"][:1] + parts["fiscal_part"]  # 一般公共预算拨款 60 + 政府性基金预算拨款 40
+    every = fiscal + parts["special_account"] + parts["other"]
     return {
         "total": _amount(annual[0].value) if annual and annual[0].value else "+".join(every),
-        "fiscal": "+".join(parts["fiscal"][:1] or parts["fiscal_part"]),
+        "fiscal": "+".join(fiscal),
         "special_account": "+".join(parts["special_account"]),
         "other": "+".join(parts["other"]),
         "period_total": _amount(period[0].value) if period and period[0].value else "",
@@ -162,6 +161,20 @@ def _parts(form: Form, heads: list[tuple[str, Found]], block: str) -> dict[str, 
             if f.value and _block_of(f, heads) == block:
                 parts[key].append(_amount(f.value))
     return parts
+
+
+def _fiscal_parts_are_parts(parts: dict[str, list[str]], total: str) -> bool:
+    """Whether the fiscal parts printed beside 财政拨款 or 一般公共预算拨款 (政府性基金预算拨款, 上级资金 …) are parts
+    of the total of their own, not its breakdown: only they, added, make the parts add up to the total (of
+    一般公共预算拨款 60 | 政府性基金预算拨款 40 | 年度资金总额 100 the 40 was dropped: 60 stored, a row failure)."""
+    if _same_amount(parts, total):
+        return False
+    added = {**parts, "fiscal": parts["fiscal"][:1] + parts["fiscal_part"]}
+    try:
+        printed = [p for k in ("fiscal", "special_account", "other") for p in added[k]]
+        return sum(to_yuan(p, "万元") for p in printed) == to_yuan(_amount(total), "万元")
+    except AmountError:
+        return False
 
 
 def _same_amount(parts: dict[str, list[str]], total: str) -> bool:
