@@ -160,6 +160,8 @@ class ProjectRow:
     amounts: dict[str, Decimal] = field(default_factory=dict)
     raw_period_total: str = ""  # the single-project form's 中期/实施期 amount, as printed
     period_total: Decimal | None = None
+    raw_period_parts: str = ""  # the parts the form prints under that amount (财政拨款, 其他资金 …), as printed
+    period_parts: Decimal | None = None  # their sum (reconcile checks it against period_total)
     cells: list[str] = field(default_factory=list, repr=False)  # the grid row it was read from, when it had one
 
     @property

@@ -182,3 +182,14 @@ def test_a_forms_fiscal_parts_are_added_only_when_they_are_parts(tmp_path: Path,
     [project] = table.projects
     assert project.amounts["fiscal"] == Decimal(fiscal) and project.amounts["total"] == Decimal("1000000.00")
     assert _failures(table) == []
+
+
+def test_a_forms_period_total_is_checked_against_its_parts(tmp_path: Path) -> None:
+    printed = "\t其他资金\t\t0.00\t其他资金\t\t0.00\t"
+    text = FORM.read_text(encoding="utf-8")
+    assert printed in text
+    assert _failures(_table(tmp_path / "as-printed", text)) == []
+    table = _table(tmp_path, text.replace(printed, "\t其他资金\t\t5.00\t其他资金\t\t0.00\t"))
+    [project] = table.projects
+    assert _failures(table) == [("period_total=sum(funding)", "行政复议规范化建设", project.line_no)]
+    assert (project.period_total, project.period_parts) == (Decimal("600000.00"), Decimal("650000.00"))

@@ -141,17 +141,33 @@ def money(form: Form) -> dict[str, str]:
             parts = period_parts
     if fiscal_total and fiscal_total[0].value and not parts["fiscal"]:
         parts["fiscal"].append(_amount(fiscal_total[0].value))
-    fiscal = parts["fiscal"][:1] or parts["fiscal_part"]
-    if parts["fiscal"] and parts["fiscal_part"] and annual and _fiscal_parts_are_parts(parts, annual[0].value):
-        fiscal = parts["fiscal"][:1] + parts["fiscal_part"]  # 一般公共预算拨款 60 + 政府性基金预算拨款 40
-    every = fiscal + parts["special_account"] + parts["other"]
+    every = _printed_parts(parts, annual[0].value if annual else "")
+    fiscal = every[: len(every) - len(parts["special_account"]) - len(parts["other"])]
     return {
         "total": _amount(annual[0].value) if annual and annual[0].value else "+".join(every),
         "fiscal": "+".join(fiscal),
         "special_account": "+".join(parts["special_account"]),
         "other": "+".join(parts["other"]),
         "period_total": _amount(period[0].value) if period and period[0].value else "",
+        "period_parts": "+".join(_period_parts(form, heads, period)) if annual else "",
     }
+
+
+def _printed_parts(parts: dict[str, list[str]], total: str) -> list[str]:
+    """The amounts that make up the total: the fiscal line (or its parts), the fiscal parts beside it too when only
+    so do they add up to the total (_fiscal_parts_are_parts), 财政专户 and other money; fiscal ones first."""
+    fiscal = parts["fiscal"][:1] or parts["fiscal_part"]
+    if parts["fiscal"] and parts["fiscal_part"] and total and _fiscal_parts_are_parts(parts, total):
+        fiscal = parts["fiscal"][:1] + parts["fiscal_part"]  # 一般公共预算拨款 60 + 政府性基金预算拨款 40
+    return fiscal + parts["special_account"] + parts["other"]
+
+
+def _period_parts(form: Form, heads: list[tuple[str, Found]], period: list[Found]) -> list[str]:
+    """The parts printed under the period's total (中期资金总额: 其中 财政拨款 …, beside the annual block), read as the
+    annual ones are; none when no period total is printed."""
+    if not period or not period[0].value:
+        return []
+    return _printed_parts(_parts(form, heads, "period"), period[0].value)
 
 
 def _parts(form: Form, heads: list[tuple[str, Found]], block: str) -> dict[str, list[str]]:
@@ -384,7 +400,7 @@ def project(form: Form, path: str, department_name: str, unit: str) -> tuple[Pro
     printed = name_found.value
     doc, name = split_transfer_doc(printed)
     raw = {k: _with_unit(v, unit) for k, v in money(form).items()}
-    period_total = raw.pop("period_total")
+    period_total, period_parts = raw.pop("period_total"), raw.pop("period_parts")
     goal = form.first("annual_goal") or form.first("period_goal")
     row = ProjectRow(
         line_no=line_no,
@@ -395,6 +411,7 @@ def project(form: Form, path: str, department_name: str, unit: str) -> tuple[Pro
         raw_amounts=raw,
         goal_text=goal,
         raw_period_total=period_total,
+        raw_period_parts=period_parts,
     )
     targets, problems = indicators(form)
     row.indicators = targets

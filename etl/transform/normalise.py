@@ -121,6 +121,8 @@ def normalise_amounts(table: SourceTable) -> SourceTable:
             reading = _amounts(project.raw_amounts, table.source_unit)
             if project.raw_period_total:
                 project.period_total = to_yuan(project.raw_period_total, table.source_unit)
+            if project.raw_period_parts:
+                project.period_parts = to_yuan(project.raw_period_parts, table.source_unit)
         except AmountError as exc:
             table.rejects.append(Reject(str(table.path), project.line_no, project.raw_text, str(exc)))
             continue

@@ -37,7 +37,7 @@ def _has_funding(raw: dict[str, str]) -> bool:
 def _row_findings(table: SourceTable) -> list[Finding]:
     rows = [(p.project_name, p.line_no, p.amounts) for p in table.projects if _has_funding(p.raw_amounts)]
     rows += [(a.name, a.line_no, a.amounts) for a in table.aggregates if _has_funding(a.raw_amounts)]
-    return [
+    return _period_findings(table) + [
         Finding(
             "row_total=sum(funding)",
             name,
@@ -47,6 +47,15 @@ def _row_findings(table: SourceTable) -> list[Finding]:
             sum((amounts[c] for c in FUNDING_COLUMNS), Decimal("0.00")),
         )
         for name, line, amounts in rows
+    ]
+
+
+def _period_findings(table: SourceTable) -> list[Finding]:
+    """A form's period total (中期资金总额) against the parts printed under it: it was stored unchecked."""
+    return [
+        Finding("period_total=sum(funding)", p.project_name, "period_total", p.line_no, p.period_total, p.period_parts)
+        for p in table.projects
+        if p.period_total is not None and p.period_parts is not None
     ]
 
 
