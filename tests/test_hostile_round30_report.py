@@ -102,3 +102,35 @@ def test_an_out_folder_the_system_cannot_make_is_a_wrong_argument(tmp_path: Path
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2, result.output
     assert "/proc/x cannot be created" in result.output and "Traceback" not in result.output
+
+
+UNIT_ROW = "广州市天河区司法局\t1,485.34\t1,485.34\t\t\t\t\n"
+
+
+@pytest.mark.parametrize(
+    "own", ["广州市天河区司法局（本级）", "广州市天河区司法局本级", "本级", "广州市天河区司法局机关"]
+)
+@pytest.mark.parametrize("order", ["in year order", "2024 first"])
+def test_the_departments_own_body_printed_with_or_without_its_own_row_is_one_unit(
+    tmp_path: Path, own: str, order: str
+) -> None:
+    """A year printing the department's 本级 as a unit row under the department's row, the other not: every project
+    read as dropped and new (the linker compares projects within a unit, and 本级 was another unit)."""
+    from etl.warehouse.connect import connect
+
+    text = SAMPLE.read_text(encoding="utf-8")
+    edited = text.replace("2024年", "2023年").replace(UNIT_ROW, f"{UNIT_ROW}{own}\t1,485.34\t1,485.34\t\t\t\t\n")
+    raw = tmp_path / "raw"
+    for year, table in (("2023", edited), ("2024", text)):
+        (raw / year).mkdir(parents=True)
+        (raw / year / SAMPLE.name).write_text(table, encoding="utf-8")
+    warehouse = tmp_path / "w.duckdb"
+    for years in ["2023", "2024"] if order == "in year order" else ["2024", "2023"]:
+        run_load([raw / years], warehouse)
+    con = connect(warehouse, read_only=True)
+    try:
+        statuses = con.execute("SELECT status, count(*) FROM v_project_pair GROUP BY ALL").fetchall()
+        changes = con.execute("SELECT DISTINCT change FROM v_target_yoy").fetchall()
+    finally:
+        con.close()
+    assert statuses == [("continued", 22)] and changes == [("unchanged",)]

@@ -49,6 +49,7 @@ from etl.load.names import (
     name_scores,
     normalised,
     printed,
+    unit_key,
     without_funding_word,
 )
 from etl.settings import aliases_path
@@ -332,16 +333,20 @@ class _Pools:
         self._by_unit: dict[tuple[str, str], list[dict]] = {}
         for row in records(pool):
             self.by_department.setdefault(row["department_name"], []).append(row)
-            self._by_unit.setdefault((row["department_name"], row["unit_name"]), []).append(row)
+            dept = row["department_name"]
+            self._by_unit.setdefault((dept, unit_key(dept, row["unit_name"])), []).append(row)
         self._units: dict[tuple[str, str], _UnitPool] = {}
 
     def department(self, dept: str) -> list[dict]:
         return self.by_department.get(dept, [])
 
     def unit(self, dept: str, unit: str) -> _UnitPool:
-        if (dept, unit) not in self._units:
-            self._units[dept, unit] = _UnitPool(self._by_unit.get((dept, unit), []), dept)
-        return self._units[dept, unit]
+        """The pool of the unit as the linker compares units (names.unit_key: the department's own body, printed
+        with 本级 or without, is one unit)."""
+        key = (dept, unit_key(dept, unit))
+        if key not in self._units:
+            self._units[key] = _UnitPool(self._by_unit.get(key, []), dept)
+        return self._units[key]
 
 
 def records(frame: pd.DataFrame) -> list[dict]:
@@ -367,15 +372,18 @@ def _comparable(pool: pd.DataFrame, new_names: pd.DataFrame, alias_departments: 
     if pool.empty or new_names.empty:
         return np.zeros(len(pool), dtype=bool)
     year = int(new_names["budget_year"].iloc[0])
-    depts, units = new_names["department_name"].tolist(), new_names["unit_name"].tolist()
+    depts = new_names["department_name"].tolist()
+    units = [unit_key(d, u) for d, u in zip(depts, new_names["unit_name"].tolist(), strict=True)]
     names = {(d, u, normalised(n)) for d, u, n in zip(depts, units, new_names["project_name"].tolist(), strict=True)}
     unit_set = set(zip(depts, units, strict=True))
+    pool_depts = pool["department_name"].tolist()
+    pool_units = [unit_key(d, u) for d, u in zip(pool_depts, pool["unit_name"].tolist(), strict=True)]
     return np.array(
         [
             d in alias_departments or ((d, u) in unit_set and (abs(y - year) <= 1 or (d, u, normalised(n)) in names))
             for d, u, n, y in zip(
-                pool["department_name"].tolist(),
-                pool["unit_name"].tolist(),
+                pool_depts,
+                pool_units,
                 pool["project_name"].tolist(),
                 pool["budget_year"].tolist(),
                 strict=True,

@@ -52,8 +52,24 @@ def forget() -> None:
     entries each, 318,000 objects, the loader's growth over S's) for few hits from one batch to the next. Replaying
     L's 21 parsed batches in one process, two alternating pairs: the loader's peak 429-430 -> 406-410 MiB, its CPU
     16.2-17.1 -> 16.5-17.7 s; S's the same (348 MiB)."""
-    for cached in (normalised, distinctive, without_funding_word, folded):
+    for cached in (normalised, distinctive, without_funding_word, folded, unit_key):
         cached.cache_clear()
+
+
+# what a unit row adds to its department's name for the department's own body: 本级, （本级）, 机关, 机关本级
+_OWN_BODY = re.compile(r"\(?(?:机关)?本级\)?|机关")
+
+
+@lru_cache(maxsize=1 << 12)
+def unit_key(department: str, unit: str) -> str:
+    """The unit as the linker compares units: the department's own body, however a year prints it (广州市天河区司法局,
+    广州市天河区司法局（本级）, …本级, …机关, or 本级 alone), is the department; any other unit is its folded name. A
+    table that printed its 本级 row one year and not the next had every project of it read as dropped and new."""
+    folded_unit, folded_department = folded(unit or ""), folded(department or "")
+    rest = folded_unit.removeprefix(folded_department)
+    if not folded_unit or rest == "" or _OWN_BODY.fullmatch(rest):
+        return folded_department
+    return folded_unit
 
 
 def printed(doc: str | None, project_name: str) -> str:
