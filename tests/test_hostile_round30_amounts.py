@@ -193,3 +193,12 @@ def test_a_forms_period_total_is_checked_against_its_parts(tmp_path: Path) -> No
     [project] = table.projects
     assert _failures(table) == [("period_total=sum(funding)", "行政复议规范化建设", project.line_no)]
     assert (project.period_total, project.period_parts) == (Decimal("600000.00"), Decimal("650000.00"))
+
+
+def test_a_name_on_a_line_of_its_own_is_the_name_of_the_row_below(tmp_path: Path) -> None:
+    printed = "\n机关业务用房和司法所维修维护费\t82.60\t"
+    text = _sample()
+    assert printed in text
+    table = _table(tmp_path, text.replace(printed, "\n机关业务用房和司法所维修维护费\n\t82.60\t"))
+    assert table.rejects == [] and _failures(table) == [] and len(table.projects) == 22
+    assert {p.unit_name for p in table.projects} == {"广州市天河区司法局"}

@@ -162,18 +162,23 @@ def _with_name(row: GridRow, at: int, rest: str, before: bool = False) -> GridRo
 
 
 def _document_line(rows: list[GridRow], i: int, positions: dict[str, int]) -> str:
-    """The transfer document (穗财政【2023】79号) printed on a line of its own above the whole project row it belongs
-    to, or ''. It had been a unit row of no amounts: the project under it lost its document and its flag, and a unit
-    named 穗财政【2023】79号 was stored (round 30)."""
+    """What a line of one cell prints before the project row after it, or '': a transfer document (穗财政【2023】79号)
+    above the project's named row, or the project's whole name above a row that prints none. Each had been a unit row
+    of no amounts: the project under it lost its document and its flag, and a unit named 穗财政【2023】79号 was stored;
+    a nameless row (its amounts a reject) left the name a unit for every project after it (round 30)."""
     from etl.transform.table import is_document_only  # (table imports this module)
 
     at = positions.get("project_name", 0)
     line = rows[i].cells
     filled = [k for k, c in enumerate(line) if c.strip()]
-    if i + 1 >= len(rows) or filled != [at] or not is_document_only(text := line[at].strip()):
+    if i + 1 >= len(rows) or filled != [at] or len(rows[i + 1].cells) <= at:
         return ""
-    after = rows[i + 1]
-    return text if _named(after, positions) and _is_project(after, positions) else ""
+    after, text = rows[i + 1], line[at].strip()
+    if not _is_project(after, positions):
+        return ""
+    if not _named(after, positions):  # the name on a line of its own, the rest of its row on the next (round 30)
+        return text
+    return text if is_document_only(text) else ""
 
 
 def _one_cell_lines(rows: list[GridRow], start: int) -> int:
