@@ -202,3 +202,19 @@ def test_a_name_on_a_line_of_its_own_is_the_name_of_the_row_below(tmp_path: Path
     table = _table(tmp_path, text.replace(printed, "\n机关业务用房和司法所维修维护费\n\t82.60\t"))
     assert table.rejects == [] and _failures(table) == [] and len(table.projects) == 22
     assert {p.unit_name for p in table.projects} == {"广州市天河区司法局"}
+
+
+def test_one_unit_printed_in_two_blocks_of_equal_subtotals(tmp_path: Path) -> None:
+    """司法局 42.00, 公证处, 司法局 42.00 again: each block its own subtotal (read as one unit row printed twice,
+    each was checked against both blocks: 84.00 found, a failure on a table that adds up)."""
+    lines = _sample().split("\n")
+    rows = {line.split("\t")[0]: line for line in lines if "\t" in line}
+    plain, transfer = rows["专职人民调解服务项目经费"], rows["穗财政【2023】79号专职人民调解服务项目经费"]
+    unit = UNIT_ROW.rstrip("\n")
+    body = [line for line in lines if line not in (plain, transfer)]
+    at = body.index(unit)
+    notary = "广州市天河区公证处\t1,401.34\t1,401.34\t\t\t\t"
+    body[at : at + 1] = [unit.replace("1,485.34", "42.00"), plain, notary]
+    body += [unit.replace("1,485.34", "42.00"), transfer]
+    table = _table(tmp_path, "\n".join(body) + "\n")
+    assert len(table.projects) == 22 and table.rejects == [] and _failures(table) == []

@@ -211,7 +211,7 @@ def filed_under(table: SourceTable) -> dict[int, list[ProjectRow]]:
     split: dict[str, list[int]] = {}  # a repeated name whose projects go to the last row above them: its rows' lines
     for name, rows in repeated.items():
         named[name] = rows = _filing_rows(rows, sorted(lines.get(name, [])))
-        if len(rows) > 1 and any(r.amounts != rows[0].amounts for r in rows):
+        if len(rows) > 1 and (any(r.amounts != rows[0].amounts for r in rows) or _blocks_add_up(table, name, rows)):
             split[name] = [r.line_no for r in rows]
     placed: dict[int, list[ProjectRow]] = {}
     for project in table.projects:
@@ -221,6 +221,19 @@ def filed_under(table: SourceTable) -> dict[int, list[ProjectRow]]:
         for row in rows:
             placed.setdefault(id(row), []).append(project)
     return placed
+
+
+def _blocks_add_up(table: SourceTable, name: str, rows: list[AggregateRow]) -> bool:
+    """Rows of one name printing the same amounts that each add up to the projects of their own block (司法局 42.00,
+    公证处 …, 司法局 42.00 again), not to all of the name's: two blocks, not one row printed again (each was checked
+    against both blocks, a failure on a table that adds up)."""
+    starts = [r.line_no for r in rows]
+    blocks: list[Decimal] = [ZERO] * len(rows)
+    for project in table.projects:
+        if project.unit_name == name and (at := bisect_left(starts, project.line_no) - 1) >= 0:
+            blocks[at] += project.amounts.get("total", ZERO)
+    total = rows[0].amounts.get("total")
+    return all(b == total for b in blocks) and sum(blocks, ZERO) != total
 
 
 def _filing_rows(rows: list[AggregateRow], lines: list[int]) -> list[AggregateRow]:
