@@ -218,3 +218,33 @@ def test_one_unit_printed_in_two_blocks_of_equal_subtotals(tmp_path: Path) -> No
     body += [unit.replace("1,485.34", "42.00"), transfer]
     table = _table(tmp_path, "\n".join(body) + "\n")
     assert len(table.projects) == 22 and table.rejects == [] and _failures(table) == []
+
+
+def test_an_amount_on_the_second_of_a_projects_merged_rows_is_its(tmp_path: Path) -> None:
+    """The project's name, 总计 and goal merged over its two rows, 其他资金 printed on the second with the rest of its
+    list: the row was a reject ('row has no project name'), 32.60 万元 lost and the row failing to add up."""
+    import openpyxl
+
+    from etl.transform.pipeline import run_file
+    from tests.inline_tables import filed
+    from tests.test_hostile_round29_workbooks import BOOK, SHEET
+
+    book = openpyxl.load_workbook(BOOK)
+    sheet = book[SHEET]
+    row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "机关业务用房和司法所维修维护费")
+    packed = sheet.cell(row, 7).value
+    cut = packed.index("4、")
+    sheet.insert_rows(row + 1)
+    sheet.cell(row, 7).value, sheet.cell(row + 1, 7).value = packed[:cut], packed[cut:]
+    sheet.cell(row, 3).value, sheet.cell(row + 1, 5).value = 50, 32.6
+    for total in (r for r in range(1, row) if sheet.cell(r, 1).value in ("合计", "广州市天河区司法局")):
+        sheet.cell(total, 3).value, sheet.cell(total, 5).value = 1452.74, 32.6  # the totals of the parts, as printed
+    for column in "ABF":
+        sheet.merge_cells(f"{column}{row}:{column}{row + 1}")
+    path = filed(tmp_path, "t.xlsx")
+    book.save(path)
+    table = run_file(path)
+    assert isinstance(table, SourceTable) and table.rejects == [] and _failures(table) == []
+    [project] = [p for p in table.projects if p.project_name == "机关业务用房和司法所维修维护费"]
+    assert (project.amounts["fiscal"], project.amounts["other"]) == (Decimal("500000.00"), Decimal("326000.00"))
+    assert len(project.indicators) == 5

@@ -520,16 +520,33 @@ def join_continued_indicators(rows: list[GridRow], positions: dict[str, int]) ->
             out.append(r)
             continue
         more = r.cells[at].strip() if at < len(r.cells) else ""
-        if more and _only_cell(r, at):
+        amounts = _amounts_under_merge(out[-1], r, at, positions)
+        if more and (_only_cell(r, at) or amounts):
             if not _continues_items(out[-1], at, positions, more):  # numbered from 1 again: only under the merge
                 more = _numbered_on(out[-1], at, positions, more) if isinstance(r.cells, UnderMerge) else ""
             if more:
                 prev = out[-1]
                 joined = [*prev.cells[:at], prev.cells[at] + "\n" + more, *prev.cells[at + 1 :]]
+                for i, value in (amounts or {}).items():
+                    joined += [""] * (i + 1 - len(joined))
+                    joined[i] = value
                 out[-1] = GridRow(prev.line_no, joined)
                 continue
         out.append(r)
     return out
+
+
+def _amounts_under_merge(prev: GridRow, row: GridRow, at: int, positions: dict[str, int]) -> dict[int, str]:
+    """The amounts a row under the project's merged cells prints where the project row printed none (其他资金 on the
+    second of the project's two rows, its name, 总计 and goal merged over both), by column; {} unless every other
+    cell it prints is such an amount (the row was a reject, 'row has no project name', and its amount lost)."""
+    if not isinstance(row.cells, UnderMerge):
+        return {}
+    columns = {positions[c] for c in AMOUNT_COLUMNS if c in positions}
+    found = {i: c for i, c in enumerate(row.cells) if i != at and c.strip()}
+    if not found or any(i not in columns or (i < len(prev.cells) and prev.cells[i].strip()) for i in found):
+        return {}
+    return found
 
 
 def _numbered_on(prev: GridRow, at: int, positions: dict[str, int], more: str) -> str:
