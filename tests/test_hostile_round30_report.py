@@ -29,6 +29,7 @@ from etl.load.run import run_load
 from etl.report import write_report
 from etl.report.render import decimal_format, md_text, workbook
 from etl.report.tables import Table
+from tests.test_target_frame import _pair as sample_pair
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "raw" / "2024" / "tianhe-sfj.txt"
@@ -38,17 +39,7 @@ ADVISERS = "一村(社区)一法律顾问公益法律服务"
 
 def _pair(tmp_path: Path, earlier: list[tuple[str, str]], later: list[tuple[str, str]]) -> Path:
     """The sample as 2024 and as 2023 (GENERATED: its year and the given edits), loaded into a new warehouse."""
-    text = SAMPLE.read_text(encoding="utf-8")
-    for year, edits in (("2023", earlier), ("2024", later)):
-        (tmp_path / "raw" / year).mkdir(parents=True)
-        edited = text.replace("2024年", f"{year}年")
-        for old, new in edits:
-            assert old in edited, old
-            edited = edited.replace(old, new)
-        (tmp_path / "raw" / year / SAMPLE.name).write_text(edited, encoding="utf-8")
-    warehouse = tmp_path / "w.duckdb"
-    run_load([tmp_path / "raw"], warehouse)
-    return warehouse
+    return sample_pair(tmp_path, SAMPLE, earlier, later)
 
 
 def test_the_link_rule_is_measured_on_names_without_their_documents(tmp_path: Path) -> None:
