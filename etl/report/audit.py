@@ -9,11 +9,12 @@ imported when the files are written, while the rules run in a thread (write_audi
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 
@@ -102,30 +103,51 @@ def cell_text(value: Any) -> str:
 def fetch(con: duckdb.DuckDBPyConnection, department: str | None = None, year: int | None = None) -> AuditData:
     """The findings and the score card of the department-year (None: every department, every year).
 
-    The rules run once: their findings go into a temporary table (allowed on a read-only connection), and the
-    score card (v_department_audit's SQL, etl.warehouse.audit_views) counts them from there."""
+    On DuckDB the rules run once: their findings go into a temporary table (allowed on a read-only connection), and
+    the score card (v_department_audit's SQL, etl.warehouse.audit_views) counts them from there. PostgreSQL allows
+    no table, temporary or not, in a read-only transaction: there the findings are a subquery of both queries."""
     where, args = _where(con, department, year)
     found = rules()
+    temporary = getattr(con, "dialect", None) != "postgresql"
+    if temporary:
+        relation, card_args = _FINDINGS, args
+        _without_audit_views(lambda: con.execute(f"create or replace temp table {_FINDINGS} as {_SELECT}{where}", args))
+    else:
+        relation, card_args = f"({_SELECT}{where}) as audit_findings", [*args, *args]
     try:
-        con.execute(f"create or replace temp table {_FINDINGS} as select * from v_target_audit{where}", args)
-    except duckdb.CatalogException:
-        raise NoAudit(
-            "the warehouse has no audit views yet: run `jixiao load` (it re-creates the views and publishes the copy)"
-        ) from None
-    try:
-        card = department_audit_sql(found, findings=_FINDINGS)
-        scorecard = _records(con, f"select * from ({card}) as card{where} order by department_name, budget_year", args)
+        card = f"select * from ({department_audit_sql(found, findings=relation)}) as card{where}"
+        scorecard = _without_audit_views(
+            lambda: _records(con, f"{card} order by department_name, budget_year", card_args)
+        )
         if not scorecard:
             raise NoAudit(f"no loaded table for {department or 'any department'} in {year or 'any year'}")
         findings = _records(
             con,
-            f"select {', '.join(RULE_COLUMNS)} from {_FINDINGS} order by department_name, budget_year, "
+            f"select {', '.join(RULE_COLUMNS)} from {relation} order by department_name, budget_year, "
             "unit_name, project_name, project_id, seq nulls first, rule_id, severity, message",
-            [],
+            [] if temporary else args,
         )
     finally:
-        con.execute(f"drop table if exists {_FINDINGS}")
+        if temporary:
+            con.execute(f"drop table if exists {_FINDINGS}")
     return AuditData(department, year, findings, scorecard, found)
+
+
+T = TypeVar("T")
+_SELECT = "select * from v_target_audit"
+NO_VIEWS = "the warehouse has no audit views yet: run `jixiao load` (it re-creates the views and publishes the copy)"
+
+
+def _without_audit_views(run: Callable[[], T]) -> T:
+    """run(), or NoAudit when the warehouse has no audit views (DuckDB: a catalog error; PostgreSQL: UndefinedTable)."""
+    try:
+        return run()
+    except duckdb.CatalogException:
+        raise NoAudit(NO_VIEWS) from None
+    except Exception as exc:
+        if type(exc).__name__ == "UndefinedTable":  # psycopg.errors (imported only with a PostgreSQL warehouse)
+            raise NoAudit(NO_VIEWS) from None
+        raise
 
 
 _FINDINGS = "temp.audit_findings"  # this connection's own: nothing is written to the warehouse
