@@ -248,3 +248,19 @@ def test_an_amount_on_the_second_of_a_projects_merged_rows_is_its(tmp_path: Path
     [project] = [p for p in table.projects if p.project_name == "机关业务用房和司法所维修维护费"]
     assert (project.amounts["fiscal"], project.amounts["other"]) == (Decimal("500000.00"), Decimal("326000.00"))
     assert len(project.indicators) == 5
+
+
+def test_a_period_block_whose_parts_are_the_years_is_not_checked_against_the_period(tmp_path: Path) -> None:
+    """项目总投资 500 over parts of 174.78 that are the year's (预算申报数 174.78, printed in the period's block): the
+    parts are the year's breakdown, and the period total is not theirs (round 30's period check failed such a form)."""
+    text = FORM.read_text(encoding="utf-8").split("\n")
+    at = next(i for i, line in enumerate(text) if line.startswith("项目资金"))
+    money = [
+        "项目资金 (万元)\t中期资金总额:\t\t500.00\t年度资金总额:\t\t174.78\t",
+        "\t其中:财政拨款\t\t174.78\t\t\t\t",
+        "\t其他资金\t\t0.00\t\t\t\t",
+    ]
+    table = _table(tmp_path, "\n".join([*text[:at], *money, *text[at + 3 :]]))
+    [project] = table.projects
+    assert project.amounts["fiscal"] == project.amounts["total"] == Decimal("1747800.00")
+    assert project.period_total == Decimal("5000000.00") and _failures(table) == []

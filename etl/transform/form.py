@@ -133,12 +133,13 @@ def money(form: Form) -> dict[str, str]:
     annual = annual or fiscal_total
     heads = ([("period", f) for f in period] if annual else []) + [("annual", f) for f in annual]
     parts = _parts(form, heads, "annual")
+    borrowed = False  # the year's parts are those printed under the period's total
     if annual and not any(parts.values()) and period:
         # the parts printed under the period block only (项目总投资 … 其他资金 … 预算申报数): when they add up
         # to the annual total they are its breakdown (a one-year project), else they stay the period's
         period_parts = _parts(form, heads, "period")
         if _same_amount(period_parts, annual[0].value):
-            parts = period_parts
+            parts, borrowed = period_parts, True
     if fiscal_total and fiscal_total[0].value and not parts["fiscal"]:
         parts["fiscal"].append(_amount(fiscal_total[0].value))
     every = _printed_parts(parts, annual[0].value if annual else "")
@@ -149,7 +150,7 @@ def money(form: Form) -> dict[str, str]:
         "special_account": "+".join(parts["special_account"]),
         "other": "+".join(parts["other"]),
         "period_total": _amount(period[0].value) if period and period[0].value else "",
-        "period_parts": "+".join(_period_parts(form, heads, period)) if annual else "",
+        "period_parts": "+".join(_period_parts(form, heads, period)) if annual and not borrowed else "",
     }
 
 
