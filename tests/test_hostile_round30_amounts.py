@@ -264,3 +264,33 @@ def test_a_period_block_whose_parts_are_the_years_is_not_checked_against_the_per
     [project] = table.projects
     assert project.amounts["fiscal"] == project.amounts["total"] == Decimal("1747800.00")
     assert project.period_total == Decimal("5000000.00") and _failures(table) == []
+
+
+def test_type_codes_in_full_width_digits_are_the_codes(tmp_path: Path) -> None:
+    """１-产出指标：１１-数量指标: every target was flagged mis-parented (the codes compared unfolded)."""
+    text = _sample()
+    wide = str.maketrans("0123456789", "０１２３４５６７８９")
+    for code in (
+        "1-产出指标",
+        "2-效益指标",
+        "3-满意度指标",
+        "11-",
+        "12-",
+        "13-",
+        "14-",
+        "21-",
+        "22-",
+        "23-",
+        "24-",
+        "31-",
+    ):
+        text = text.replace(code, code.translate(wide))
+    table = _table(tmp_path, text)
+    baseline = _table(tmp_path / "baseline", _sample())
+    flagged = [
+        (p.project_name, i.seq) for t in (table, baseline) for p in t.projects for i in p.indicators if i.is_misparented
+    ]
+    assert len(flagged) == 4 and flagged[:2] == flagged[2:]  # the sample's two, in both
+    assert [i.type_key for p in table.projects for i in p.indicators] == [
+        i.type_key for p in baseline.projects for i in p.indicators
+    ]

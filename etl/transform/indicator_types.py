@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from etl.text import header_key
+from etl.text import fold_number, header_key
 
 TREE_FILE = Path(__file__).with_name("indicator_types.csv")
 ALIAS_FILE = Path(__file__).with_name("indicator_type_aliases.csv")
@@ -91,6 +91,7 @@ def resolve_type(l1_code: str, l1_name: str, l2_code: str, l2_name: str) -> tupl
     The level-2 code decides when it is known (its first digit is its level-1 code); else the
     level-2 name; else the pair is an unknown type, keyed ``?<l1>/<l2>`` and kept, never dropped.
     """
+    l1_code, l2_code = fold_number(l1_code), fold_number(l2_code)  # １-产出指标：１１-数量指标 (each was misparented)
     known = (type_tree().get(l2_code) if l2_code else None) or _by_level2_name().get(canonical_name("2", l2_name))
     if known is None:
         return f"?{l1_code}-{canonical_name('1', l1_name)}/{l2_code}-{canonical_name('2', l2_name)}", False
