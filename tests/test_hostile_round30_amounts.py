@@ -294,3 +294,19 @@ def test_type_codes_in_full_width_digits_are_the_codes(tmp_path: Path) -> None:
     assert [i.type_key for p in table.projects for i in p.indicators] == [
         i.type_key for p in baseline.projects for i in p.indicators
     ]
+
+
+@pytest.mark.parametrize("column", ["实际完成值", "全年实际值", "完成情况"])
+def test_a_table_of_targets_beside_what_was_done_is_refused(tmp_path: Path, column: str) -> None:
+    """年度指标值 | 实际完成值 and no score (a 完成情况表): it loaded as targets, what was done dropped unsaid."""
+    from etl.model import Refusal
+    from etl.transform.pipeline import run_file
+
+    lines = FORM.read_text(encoding="utf-8").split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("绩效指标\t"))
+    lines[at] = lines[at].rstrip("\t") + f"\t{column}"
+    path = tmp_path / "2024" / "form.txt"
+    path.parent.mkdir(parents=True)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    refused = run_file(path)
+    assert isinstance(refused, Refusal) and "not a target table" in refused.reason and column in refused.reason

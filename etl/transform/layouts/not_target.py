@@ -81,18 +81,35 @@ def parse_self_evaluation(grid: Grid, year: int | None = None) -> SourceTable:
     return _refuse(grid, "self_evaluation", f"a self-evaluation (自评表): {_title(text)}recognised {' / '.join(seen)}")
 
 
+# a cell that titles a column of what was done (a completion table's, beside the targets): no target table has one
+COMPLETION_COLUMNS = frozenset(
+    {"实际完成值", "全年实际值", "实际完成情况", "完成情况", "实际值", "完成值", "全年完成值"}
+)
+
+
+def _completion_column(grid: Grid) -> str | None:
+    """The first cell titling a column of what was done (年度指标值 | 实际完成值), read cell by cell (a goal that speaks
+    of 完成情况 is no column); None when there is none."""
+    rows = grid.raw_rows if grid.raw_rows is not None else grid.rows[:1]
+    return next((key for r in rows for c in r.cells if (key := header_key(c)) in COMPLETION_COLUMNS), None)
+
+
 def score_completion(grid: Grid) -> float:
     text = _text(grid)
-    return 1.0 if "项目完成指标" in text or ("决算" in text and "完成情况" in text) else 0.0
+    done = "项目完成指标" in text or ("决算" in text and "完成情况" in text)
+    return 1.0 if done or _completion_column(grid) else 0.0
 
 
 def parse_completion(grid: Grid, year: int | None = None) -> SourceTable:
     text = _text(grid)
     seen = [w for w in ("项目完成指标", "决算", "绩效评价", "名词解释", "完成情况") if w in text]
+    if (column := _completion_column(grid)) and column not in seen:
+        seen.append(column)
     return _refuse(
         grid,
         "completion_table",
-        f"a target-vs-completion table of a 决算 report: recognised {' / '.join(seen)} (targets beside what was done)",
+        f"a target-vs-completion table (a 决算 report's, or a 完成情况表): recognised {' / '.join(seen)}"
+        " (targets beside what was done)",
     )
 
 
