@@ -310,3 +310,15 @@ def test_a_table_of_targets_beside_what_was_done_is_refused(tmp_path: Path, colu
     path.write_text("\n".join(lines), encoding="utf-8")
     refused = run_file(path)
     assert isinstance(refused, Refusal) and "not a target table" in refused.reason and column in refused.reason
+
+
+def test_a_forms_empty_template_rows_are_no_targets(tmp_path: Path) -> None:
+    """The national template's 指标1: left without a value: stored as targets named 指标1:, both values missing."""
+    printed = "\t\t时效指标\t法定期限内办结率\t100%\t时效指标\t法定期限内办结率\t100%"
+    text = FORM.read_text(encoding="utf-8")
+    assert printed in text
+    baseline = _table(tmp_path / "baseline", text)
+    empty = "\t\t质量指标\t指标1:\t\t质量指标\t指标2：\t"
+    table = _table(tmp_path, text.replace(printed, f"{printed}\n{empty}"))
+    assert [i.name for i in table.projects[0].indicators] == [i.name for i in baseline.projects[0].indicators]
+    assert table.rejects == []

@@ -369,10 +369,19 @@ def indicators(form: Form) -> tuple[list[Indicator], list[str]]:
         fingerprint = (ind.type_key, ind.name, ind.period.text or "", ind.annual.text)
         ind.is_duplicate = fingerprint in seen
         seen.add(fingerprint)
-    kept = [i for i in out if i.level2_name and i.name and not _NUMBER.match(i.name)]
+    kept = [i for i in out if i.level2_name and i.name and not _NUMBER.match(i.name) and not _empty_template_row(i)]
     for seq, ind in enumerate(kept, start=1):
         ind.seq = seq
     return kept, problems
+
+
+_TEMPLATE_NAME = re.compile(r"指标\s*\d+\s*[:：.、]?")  # the national template's rows: 指标1: 指标2: …
+
+
+def _empty_template_row(ind: Indicator) -> bool:
+    """A template's row left as printed (指标1:, no value): nothing printed, so no target and no reject, as an empty
+    row (4 of a form's 11 targets were these)."""
+    return bool(_TEMPLATE_NAME.fullmatch(ind.name.strip())) and not (ind.period.text or ind.annual.text)
 
 
 def _indicator(seq: int, r: Row, period: str | None, annual: str | None) -> Indicator:
