@@ -315,6 +315,20 @@ PLANTED = [
      "调解工作完成率；实施周期指标值:95%；年度指标值:≥98%", []),
     ("社区矫正和安置帮教经费", "社区矫正对象建档率; 实施周期指标值:100%; 年度指标值:100%",
      "社区矫正对象建档率; 实施周期指标值:100%; 年度指标值:按要求完成建档", []),
+    # round 30's hunt: a period value per year (or per quarter, or an average) is no total the annual one exceeds; a
+    # count of complaints or a rate of bad reviews under a 满意度 type is low-is-good; an asterisk or empty brackets
+    # is a placeholder (each was the other way round)
+    ("专职人民调解服务项目经费", "实施周期指标值:年均12人; 年度指标值:12人",
+     "实施周期指标值:年均12人; 年度指标值:13人", []),
+    ("购买司法社工服务经费", "年度指标值:每个司法所每季度至少举行1场", "年度指标值:全年不少于4场", []),
+    ("专职人民调解服务项目经费", None,
+     "5、3-满意度指标：31-服务对象满意度：有效投诉次数；实施周期指标值:≤2次；年度指标值:≤2次。", []),
+    ("专职人民调解服务项目经费", None,
+     "6、3-满意度指标：31-服务对象满意度：服务对象差评率；实施周期指标值:≤5%；年度指标值:≤5%。", []),
+    ("律师管理业务经费", None, "6、1-产出指标：11-数量指标：培训场次；实施周期指标值:≥2场；年度指标值:*。",
+     [("placeholder_value", "error", 6)]),
+    ("律师管理业务经费", None, "7、1-产出指标：11-数量指标：检查次数；实施周期指标值:≥2次；年度指标值:【】。",
+     [("placeholder_value", "error", 7), ("low_quantitative_share", "warning", None)]),  # 3 of 7 quantitative
 ]
 
 
@@ -383,3 +397,18 @@ def test_adding_a_rule_is_adding_a_file(sample_warehouse: Path, tmp_path: Path) 
     assert names and all(len(n) > 25 for n in names)
     assert n_long[0] == len(names) and n_long[1] == 22 + len(names)
     assert extra == [("长名称",)]
+
+
+def test_a_misparented_type_printed_without_codes_is_named_without_dashes(tmp_path: Path) -> None:
+    """A table printing its types by name only stores its codes as '': the message read 二级指标“-服务对象满意度指标”
+    印在一级指标“-效益指标”下 (round 30's hunt; a real fixture's bracket-packed list)."""
+    source = Path(__file__).parent / "fixtures" / "layouts_real" / "2024" / "jxj-bracket.txt"
+    raw = tmp_path / "raw" / "2024"
+    raw.mkdir(parents=True)
+    (raw / source.name).write_bytes(source.read_bytes())
+    warehouse = tmp_path / "w.duckdb"
+    run_load([tmp_path / "raw"], warehouse)
+    query = "SELECT message FROM v_target_audit WHERE rule_id = 'misparented_type'"
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        messages = [m for (m,) in con.execute(query).fetchall()]
+    assert messages and all("“-" not in m for m in messages), messages

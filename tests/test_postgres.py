@@ -29,16 +29,8 @@ from tests.paths import PROJECT_ROOT
 from tools import synth
 from tools.prior_year import derive_prior_year
 
-FACT_TABLES = (
-    "dim_project",
-    "dim_project_name",
-    "fact_project_budget",
-    "fact_target",
-    "fact_table_aggregate",
-    "fact_reconciliation",
-    "load_reject",
-    "dim_indicator_type",
-)
+FACT_TABLES = ("dim_project", "dim_project_name", "fact_project_budget", "fact_target", "fact_table_aggregate",
+               "fact_reconciliation", "load_reject", "dim_indicator_type")
 CLOCK_COLUMNS = {"loaded_at", "hours_since_load"}
 
 
@@ -129,9 +121,8 @@ def test_report_against_postgres(two_years: list[Path], pg_url: str, warehouse: 
 
 
 @pytest.mark.parametrize("scope", [["--department", "广州市天河区司法局", "--year", "2024"], ["--year", "2023"], []])
-def test_audit_against_postgres(
-    two_years: list[Path], pg_url: str, warehouse: Path, tmp_path: Path, scope: list
-) -> None:
+def test_audit_against_postgres(two_years: list[Path], pg_url: str, warehouse: Path, tmp_path: Path,
+                                scope: list) -> None:
     """jixiao audit failed on every PostgreSQL warehouse (exit 1: DuckDB's `create or replace temp table temp.…`, and
     PostgreSQL allows no table in a read-only transaction); it now prints what DuckDB's does (round 30's hunt)."""
     texts = []
@@ -170,11 +161,8 @@ def test_replacement_rules(sample_copy: Path, pg_url: str) -> None:
     assert _rows(pg_url, "SELECT status, count(*) FROM load_log GROUP BY status") == [("loaded", 1), ("superseded", 1)]
     assert _rows(pg_url, "SELECT count(*) FROM fact_project_budget") == [(22,)]
     assert _rows(pg_url, "SELECT count(*) FROM v_project_budget WHERE printed_name LIKE '%修订%'") == [(1,)]
-    assert _rows(
-        pg_url,
-        "SELECT count(*) FROM dim_project d WHERE NOT EXISTS "
-        "(SELECT 1 FROM dim_project_name n WHERE n.project_id = d.project_id)",
-    ) == [(0,)]
+    assert _rows(pg_url, "SELECT count(*) FROM dim_project d WHERE NOT EXISTS "
+                 "(SELECT 1 FROM dim_project_name n WHERE n.project_id = d.project_id)") == [(0,)]
     runs = CliRunner().invoke(app, ["runs", "--warehouse", pg_url])
     assert runs.exit_code == 0 and "replaced" in runs.output and "failed" in runs.output
 
@@ -399,9 +387,8 @@ def test_a_no_op_runs_its_checks_on_postgres(sample_copy: Path, pg_url: str, mon
     assert _rows(pg_url, "SELECT count(*) FROM load_run WHERE checks_fingerprint IS NOT NULL") == [(2,)]
 
 
-def test_settled_links_are_written_in_one_statement_on_both_engines(
-    two_years: list[Path], pg_url: str, warehouse: Path
-) -> None:
+def test_settled_links_are_written_in_one_statement_on_both_engines(two_years: list[Path], pg_url: str,
+                                                                     warehouse: Path) -> None:
     """identity.settle_links writes its links and dim_project's names with one UPDATE each (lists zipped by
     unnest): several names at once, a score and none, a document number and none, on both engines."""
     from etl.load import identity

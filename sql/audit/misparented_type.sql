@@ -14,8 +14,8 @@ select
     seq,
     indicator_name,
     target_text,
-    '二级指标“' || coalesce(printed_level2_code || '-', '') || coalesce(printed_level2_name, '')
-    || '”印在一级指标“' || coalesce(printed_level1_code || '-', '') || coalesce(printed_level1_name, '')
+    '二级指标“' || coalesce(nullif(printed_level2_code, '') || '-', '') || coalesce(printed_level2_name, '')
+    || '”印在一级指标“' || coalesce(nullif(printed_level1_code, '') || '-', '') || coalesce(printed_level1_name, '')
     || '”下，应属“' || level1_name || '”' as message,
     load_id
 from v_audit_base_target
