@@ -174,7 +174,7 @@ def _document_line(rows: list[GridRow], i: int, positions: dict[str, int]) -> st
     if i + 1 >= len(rows) or filled != [at] or len(rows[i + 1].cells) <= at:
         return ""
     after, text = rows[i + 1], line[at].strip()
-    if not _is_project(after, positions):
+    if not any(_cell_at(after, positions[c]) for c in _TEXT_COLUMNS if c in positions):  # (a short row: no project)
         return ""
     if not _named(after, positions):  # the name on a line of its own, the rest of its row on the next (round 30)
         return text
