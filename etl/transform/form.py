@@ -344,32 +344,31 @@ def _types_one_column_left(cells: list[str], cols: dict[str, int], inherited: tu
     return is_level2_name(printed) if printed else (not inherited[0] and bool(inherited[1]))
 
 
-def indicators(form: Form) -> tuple[list[Indicator], list[str]]:
+def indicators(form: Form) -> tuple[list[Indicator], list[tuple[Row, str]]]:
     """The form's targets: the annual rows (with the period value of the same indicator), then the
-    period rows that pair with none. Rows with no level-2 type are returned as problems."""
+    period rows that pair with none. Rows with no level-2 type are returned as problems, with their row (its line
+    and text: a reject named the project's line for each)."""
     annual, period = grid_rows(form)
     by_key = {(r.level2, r.name): r for r in period}
-    out: list[Indicator] = []
-    problems: list[str] = []
+    out: list[tuple[Indicator, Row]] = []
     for r in annual:
         p = by_key.pop((r.level2, r.name), None)
-        out.append(_indicator(len(out) + 1, r, r.period or (p.period if p else None), r.value))
+        out.append((_indicator(len(out) + 1, r, r.period or (p.period if p else None), r.value), r))
     for r in by_key.values():
-        out.append(_indicator(len(out) + 1, r, r.period, None))
-    for ind in out:
+        out.append((_indicator(len(out) + 1, r, r.period, None), r))
+    problems: list[tuple[Row, str]] = []
+    for ind, r in out:
         if not ind.level2_name:
-            problems.append(f"indicator {ind.name!r} has no level-2 type (二级指标)")
+            problems.append((r, f"indicator {ind.name!r} has no level-2 type (二级指标)"))
         elif _NUMBER.match(ind.name) or not ind.name:
-            problems.append(
-                f"{ind.level2_name}: {ind.name or '(no name)'!r} is not an indicator name "
-                f"(a score or weight in the name column?), value {ind.annual.text or ind.period.text!r}"
-            )
+            problems.append((r, f"{ind.level2_name}: {ind.name or '(no name)'!r} is not an indicator name "
+                             f"(a score or weight in the name column?), value {ind.annual.text or ind.period.text!r}"))
     seen: set[tuple] = set()
-    for ind in out:
+    for ind, _ in out:
         fingerprint = (ind.type_key, ind.name, ind.period.text or "", ind.annual.text)
         ind.is_duplicate = fingerprint in seen
         seen.add(fingerprint)
-    kept = [i for i in out if i.level2_name and i.name and not _NUMBER.match(i.name) and not _empty_template_row(i)]
+    kept = [i for i, _ in out if i.level2_name and i.name and not _NUMBER.match(i.name) and not _empty_template_row(i)]
     for seq, ind in enumerate(kept, start=1):
         ind.seq = seq
     return kept, problems
@@ -425,7 +424,7 @@ def project(form: Form, path: str, department_name: str, unit: str) -> tuple[Pro
     )
     targets, problems = indicators(form)
     row.indicators = targets
-    rejects = [Reject(path, line_no, printed, f"{name}: {p}") for p in problems]
+    rejects = [Reject(path, r.line_no, r.raw or printed, f"{name}: {why}") for r, why in problems]
     return row, rejects
 
 
