@@ -322,3 +322,108 @@ def test_a_forms_empty_template_rows_are_no_targets(tmp_path: Path) -> None:
     table = _table(tmp_path, text.replace(printed, f"{printed}\n{empty}"))
     assert [i.name for i in table.projects[0].indicators] == [i.name for i in baseline.projects[0].indicators]
     assert table.rejects == []
+
+
+# Round 30's review of its own heuristics (a hostile reviewer's false positives; each test failed before its fix)
+def _inline(*rows: list[str]) -> str:
+    from tests.inline_tables import HEADER
+
+    head = [
+        "GENERATED inline table (invented projects, not a real table)",
+        "项目支出绩效目标表",
+        "部门名称：某区司法局",
+    ]
+    return "\n".join([*head, "单位：万元", "\t".join(HEADER), *("\t".join(r) for r in rows)]) + "\n"
+
+
+def _parsed(tmp_path: Path, content: str) -> SourceTable:
+    from tests.inline_tables import parsed_inline
+
+    return parsed_inline(tmp_path, content)
+
+
+def test_a_bracketed_document_after_a_project_is_that_projects(tmp_path: Path) -> None:
+    from tests.inline_tables import project_row
+
+    rows = [project_row("合计", "3.00", "", ""), project_row("甲经费", "1.00"), ["（穗财预〔2023〕12号）"]]
+    table = _parsed(tmp_path, _inline(*rows, project_row("乙经费", "2.00")))
+    assert [(p.project_name, p.transfer_doc_no) for p in table.projects] == [
+        ("甲经费", "穗财预〔2023〕12号"),
+        ("乙经费", None),
+    ]
+
+
+@pytest.mark.parametrize("name", ["小计", "一般性项目小计"])
+def test_a_subtotal_closes_the_section_above_it(tmp_path: Path, name: str) -> None:
+    from tests.inline_tables import project_row
+
+    section = [
+        project_row("一、一般性项目", "3.00", "", ""),
+        project_row("甲经费", "1.00"),
+        project_row("乙经费", "2.00"),
+    ]
+    transfer = [project_row("二、转移支付项目", "4.00", "", ""), project_row("丙经费", "4.00")]
+    table = _parsed(
+        tmp_path,
+        _inline(
+            project_row("合计", "7.00", "", ""),
+            *section,
+            project_row(name, "3.00", "", ""),
+            *transfer,
+            project_row("小计", "4.00", "", ""),
+        ),
+    )
+    assert table.rejects == [] and _failures(table) == [] and len(table.projects) == 3
+
+
+def test_a_unit_named_subtotal_printed_above_its_projects_heads_them(tmp_path: Path) -> None:
+    from tests.inline_tables import project_row
+
+    rows = [
+        project_row("合计", "10.00", "", ""),
+        project_row("甲单位小计", "6.00", "", ""),
+        project_row("甲经费", "6.00"),
+        project_row("乙单位小计", "4.00", "", ""),
+        project_row("乙经费", "4.00"),
+    ]
+    table = _parsed(tmp_path, _inline(*rows))
+    assert table.rejects == [] and _failures(table) == []
+    assert [p.unit_name for p in table.projects] == ["甲单位小计", "乙单位小计"]
+
+
+def test_a_project_left_with_dashes_stays_a_project(tmp_path: Path) -> None:
+    """Only the department's own row printing — is a unit; a project printing — for its goal and targets is a
+    project without targets (it took the projects after it as its unit's)."""
+    from tests.inline_tables import project_row
+
+    rows = [project_row("合计", "3.00", "", ""), project_row("甲经费", "1.00", "—", "—"), project_row("乙经费", "2.00")]
+    table = _parsed(tmp_path, _inline(*rows))
+    assert [(p.project_name, p.unit_name) for p in table.projects] == [
+        ("甲经费", "某区司法局"),
+        ("乙经费", "某区司法局"),
+    ]
+
+
+def test_zeros_on_a_per_row_projects_later_row_are_nothing(tmp_path: Path) -> None:
+    text = PER_ROW.read_text(encoding="utf-8").replace(
+        SECOND_ROW, "\n\t0\t0.00\t\t\t质量指标\t养护合格率\t≥\t95\t%\t20\t正向\n"
+    )
+    table = _table(tmp_path, text)
+    assert table.rejects == []
+
+
+def test_a_forms_money_of_dashes_or_none_is_nothing(tmp_path: Path) -> None:
+    printed = "\t其他资金\t\t0.00\t其他资金\t\t0.00\t"
+    text = FORM.read_text(encoding="utf-8")
+    periods = text.replace("其中:财政拨款\t\t60.00", "其中:财政拨款\t\t—").replace(
+        printed, "\t其他资金\t\t—\t其他资金\t\t无\t"
+    )
+    table = _table(tmp_path, periods)
+    [project] = table.projects
+    assert project.amounts["other"] == Decimal("0.00") and project.period_parts is None and _failures(table) == []
+
+
+def test_an_indicator_named_like_a_completion_column_is_no_completion_table(tmp_path: Path) -> None:
+    text = FORM.read_text(encoding="utf-8").replace("\t办理复议案件\t≥300件", "\t完成情况\t≥300件")
+    table = _table(tmp_path, text)
+    assert "完成情况" in [i.name for i in table.projects[0].indicators]

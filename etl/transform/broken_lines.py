@@ -48,6 +48,10 @@ def join_broken_lines(rows: list[GridRow], positions: dict[str, int], width: int
             out.append(_with_name(row, positions["project_name"], rest))
             i += 2
             continue
+        if not taken and (after := _after_document(out, rows[i], positions)):
+            out[-1] = after  # （穗财预〔2023〕12号） on the line after its project's name: the name's end
+            i += 1
+            continue
         if not taken and (document := _document_line(rows, i, positions)):
             out.append(_with_name(rows[i + 1], positions["project_name"], document, before=True))
             i += 2
@@ -161,6 +165,25 @@ def _with_name(row: GridRow, at: int, rest: str, before: bool = False) -> GridRo
     return GridRow(row.line_no, cells)
 
 
+_BRACKETED = re.compile(r"[(（\[【〔].*[)）\]】〕]")
+
+
+def _after_document(out: list[GridRow], row: GridRow, positions: dict[str, int]) -> GridRow | None:
+    """The project row above with a bracketed transfer document printed on the line of one cell after it (its name
+    wrapped: …经费（穗财预〔2023〕12号）), or None. The document had been given to the project below."""
+    from etl.transform.table import is_document_only  # (table imports this module)
+
+    at = positions.get("project_name", 0)
+    filled = [k for k, c in enumerate(row.cells) if c.strip()]
+    text = row.cells[at].strip() if filled == [at] else ""
+    if not text or not _BRACKETED.fullmatch(text) or not is_document_only(text) or not out:
+        return None
+    above = out[-1]
+    if not _named(above, positions) or not any(_cell_at(above, positions[c]) for c in _TEXT_COLUMNS if c in positions):
+        return None
+    return _with_name(above, at, text)
+
+
 def _document_line(rows: list[GridRow], i: int, positions: dict[str, int]) -> str:
     """What a line of one cell prints before the project row after it, or '': a transfer document (穗财政【2023】79号)
     above the project's named row, or the project's whole name above a row that prints none. Each had been a unit row
@@ -178,7 +201,7 @@ def _document_line(rows: list[GridRow], i: int, positions: dict[str, int]) -> st
         return ""
     if not _named(after, positions):  # the name on a line of its own, the rest of its row on the next (round 30)
         return text
-    return text if is_document_only(text) else ""
+    return text if is_document_only(text) and text not in after.cells[at] else ""  # (not printed there already)
 
 
 def _one_cell_lines(rows: list[GridRow], start: int) -> int:

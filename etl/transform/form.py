@@ -168,7 +168,9 @@ def _period_parts(form: Form, heads: list[tuple[str, Found]], period: list[Found
     annual ones are; none when no period total is printed."""
     if not period or not period[0].value:
         return []
-    return _printed_parts(_parts(form, heads, "period"), period[0].value)
+    printed = _parts(form, heads, "period")
+    parts = {k: [v for v in found if not _NIL.fullmatch(v.strip())] for k, found in printed.items()}
+    return _printed_parts(parts, period[0].value)  # [] when none prints an amount (— for each: nothing to check)
 
 
 def _parts(form: Form, heads: list[tuple[str, Found]], block: str) -> dict[str, list[str]]:
@@ -374,6 +376,7 @@ def indicators(form: Form) -> tuple[list[Indicator], list[tuple[Row, str]]]:
     return kept, problems
 
 
+_NIL = re.compile(r"[-—–―/／]+|无")  # a money cell printing nothing (as normalise reads it in a table)
 _TEMPLATE_NAME = re.compile(r"指标\s*\d+\s*[:：.、]?")  # the national template's rows: 指标1: 指标2: …
 
 
@@ -432,7 +435,8 @@ def _with_unit(text: str, unit: str) -> str:
     """'50.00' in a 万元 form -> '50.00万元'; parts '30+20' -> their sum in 元; a unit in the cell stays."""
     if not text:
         return text
-    parts = [p if p.rstrip().endswith(("元", "万")) else p + unit for p in text.split("+")]
+    parts = ["0" if _NIL.fullmatch(p.strip()) else p for p in text.split("+")]  # —, /, 无: nothing (read as '无万元')
+    parts = [p if p.rstrip().endswith(("元", "万")) else p + unit for p in parts]
     if len(parts) == 1:
         return parts[0]
     try:

@@ -944,7 +944,7 @@ def _classify_row(
     goal = _cell(cells, positions, "goal")
     packed = "" if per_row else _cell(cells, positions, "indicators")
     indicator = per_row and has_indicator(cells, positions)
-    if is_grand_total(name) or not (_printed(goal) or _printed(packed) or indicator):
+    if is_grand_total(name) or not (goal or packed or indicator) or _placeholder_unit(table, name, goal, packed):
         # a page break's total: the project it interrupts goes on (a per-row export's next rows)
         return cursor if _file_aggregate(table, row, name, raw) in PAGE_KINDS else None
     project = _project(table, row, name, raw, goal, packed)
@@ -962,6 +962,16 @@ def _classify_row(
 _PLACEHOLDER = re.compile(r"[-—–―/／\s]*|无")  # a cell printing nothing: -, —, ／, 无 (a unit row's goal, targets)
 
 
+def _placeholder_unit(table: SourceTable, name: str, goal: str, packed: str) -> bool:
+    """A row printing only placeholders for its goal and targets (—, /, 无) is a unit when it names the department
+    (its row, or its 本级): its money was counted twice as a project's (round 30). Any other such row stays a project
+    without targets, as before (a project whose cells were left as —)."""
+    if _printed(goal) or _printed(packed):
+        return False
+    department = fold_key(table.department_name or "")
+    return bool(department) and fold_key(unit_name(name)).startswith(department)
+
+
 def _printed(cell: str) -> bool:
     """Whether the cell prints something: a unit row with — in its goal and targets was read as a project (its
     department's money counted twice, round 30); the settle step still gives back a row that does not add up."""
@@ -973,7 +983,8 @@ def _file_aggregate(table: SourceTable, row: GridRow, name: str, raw: dict[str, 
     table's 合计, 小计 closing a unit, else a unit's subtotal. The kind filed."""
     if (kind := page_row_kind(name)) is None and is_grand_total(name):
         kind = "grand_total"
-    if kind is None and fold(name).replace(" ", "").endswith("小计"):  # 小计, 本级小计, 公证处小计
+    bare = fold(name).replace(" ", "")
+    if kind is None and (bare == "小计" or (bare.endswith("小计") and _closes_rows(table, raw))):  # 本级小计 …
         _closing_subtotal(table, row, name, raw)
         return "小计"
     if kind is None and _SECTION.match(squash(fold(name))):
@@ -993,8 +1004,8 @@ _SECTION = re.compile(
 def _continued_amounts(table: SourceTable, project: ProjectRow, row: GridRow, raw: dict[str, str]) -> None:
     """Amounts a per-row export prints on a project's later row: the project's when its first row printed none, the
     same again, or a reject naming them (they were never read: 800000 on the second row loaded as 0, round 30)."""
-    if not any(_printed(v) for v in raw.values()) or _same_amounts(raw, project.raw_amounts):
-        return
+    if all(_amount_text(v) == 0 for v in raw.values() if _printed(v)) or _same_amounts(raw, project.raw_amounts):
+        return  # nothing printed, 0 (a later row's zeros), or the same amounts again
     if not any(_printed(v) for v in project.raw_amounts.values()):
         project.raw_amounts = raw
         return
@@ -1029,12 +1040,25 @@ def _starts_again(project: ProjectRow, cells: list[str], positions: dict[str, in
     )
 
 
+def _closes_rows(table: SourceTable, raw: dict[str, str]) -> bool:
+    """Whether a row named …小计 (公证处小计) closes the projects filed since the last group row: there are some, and
+    it prints their sum. Printed before its projects (广州市天河区公证处小计 40.00 after another unit's 60.00), it heads
+    them as a unit does."""
+    last = max((a.line_no for a in table.aggregates if a.kind not in PAGE_KINDS), default=0)
+    since = [p for p in table.projects if p.line_no > last]
+    totals = [_amount_text(p.raw_amounts.get("total", "")) for p in since]
+    printed = _amount_text(raw.get("total", ""))
+    if not since or not all(isinstance(t, Decimal) for t in [*totals, printed]):
+        return False
+    return sum(totals, Decimal(0)) == printed
+
+
 def _closing_subtotal(table: SourceTable, row: GridRow, name: str, raw: dict[str, str]) -> None:
     """小计 (本级小计 …) after a unit's projects is that unit's subtotal, not a unit named 小计 (which took the projects
     after it, and counted twice in the 合计's sum of units): it gives its amounts to the unit row above when that
     printed none (a heading), else it must repeat them (a reject when it does not). Without a unit row it closes
     the projects of the whole table: the 合计 then, or the 合计 it must repeat (it was dropped unchecked)."""
-    unit = next((a for a in reversed(table.aggregates) if a.kind == "unit_subtotal"), None)
+    unit = next((a for a in reversed(table.aggregates) if a.kind in ("unit_subtotal", "category")), None)
     total = next((a for a in table.aggregates if a.kind == "grand_total"), None)
     if unit is None and total is None:
         table.aggregates.append(AggregateRow(row.line_no, "grand_total", name, raw))
@@ -1043,7 +1067,8 @@ def _closing_subtotal(table: SourceTable, row: GridRow, name: str, raw: dict[str
     if not any(v.strip() for v in above.raw_amounts.values()):
         above.raw_amounts = raw
     elif not _same_amounts(raw, above.raw_amounts):
-        what = f"its unit row ({above.name})" if unit else f"the {above.name} row"
+        kind = "section" if unit and unit.kind == "category" else "unit"
+        what = f"its {kind} row ({above.name})" if unit else f"the {above.name} row"
         table.rejects.append(_reject(table, row, f"{name} differs from the amounts of {what}"))
 
 

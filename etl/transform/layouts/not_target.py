@@ -87,11 +87,20 @@ COMPLETION_COLUMNS = frozenset(
 )
 
 
+_LEVELS = frozenset({"一级指标", "二级指标", "三级指标"})
+
+
 def _completion_column(grid: Grid) -> str | None:
-    """The first cell titling a column of what was done (年度指标值 | 实际完成值), read cell by cell (a goal that speaks
-    of 完成情况 is no column); None when there is none."""
+    """The first cell titling a column of what was done (年度指标值 | 实际完成值), in a row that titles the targets'
+    columns (a goal that speaks of 完成情况, or an indicator named so, is no column); None when there is none."""
     rows = grid.raw_rows if grid.raw_rows is not None else grid.rows[:1]
-    return next((key for r in rows for c in r.cells if (key := header_key(c)) in COMPLETION_COLUMNS), None)
+    for row in rows:
+        keys = [header_key(c) for c in row.cells]
+        if any(k.endswith("指标值") or k in _LEVELS for k in keys):  # the targets' header row, not an indicator's
+            found = next((k for k in keys if k in COMPLETION_COLUMNS), None)
+            if found:
+                return found
+    return None
 
 
 def score_completion(grid: Grid) -> float:
