@@ -59,5 +59,6 @@
 # from 1 again a row per type joined, a workbook named for another kind read as what it is
 # 17: a second fiscal column read as a part or a breakdown once a table, zero decimals no evidence of 万元, 无 as an
 # amount 0, a unit row of — its goal and targets a unit, 小计 after the 合计 checked, 本级小计 closing its unit, a
-# transfer document on its own line the next project's, sections (一、一般性项目, 转移支付项目) categories, not units
+# transfer document on its own line the next project's, sections (一、一般性项目, 转移支付项目) categories, not units,
+# …号文件精神 the reference's words, a form's money of — or 无 as 0 (one version for all of round 30's changes)
 PARSER_VERSION = 17

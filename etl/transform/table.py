@@ -221,7 +221,15 @@ def _one_leading_doc(printed: str) -> tuple[str, str] | None:
     doc, name = m["doc"], m["name"].strip()
     if "号" in name or _LEAD.search(doc) or not _WORD.match(name) or name.startswith(_REFERENCE_VERBS):
         return None
-    return None if _LEAD_ONLY.fullmatch(name) else (doc.strip(), name)
+    return None if _LEAD_ONLY.fullmatch(name) else (doc.strip(), _after_spirit(doc, name))
+
+
+def _after_spirit(doc: str, name: str) -> str:
+    """The name without the 精神 of a reference's …号文件精神 (the document's spirit, the reference's words): 穗财政
+    〔2023〕第79号文件精神人民调解经费 is 人民调解经费 (it was 精神人民调解经费)."""
+    if doc.rstrip().endswith("文件") and name.startswith("精神") and _WORD.search(rest := name[2:].lstrip("，,、:： ")):
+        return rest
+    return name
 
 
 def split_transfer_doc(printed: str) -> tuple[str | None, str]:
@@ -261,7 +269,8 @@ def split_transfer_doc(printed: str) -> tuple[str | None, str]:
     name = _HOLE_INSIDE.sub(lambda m: m[1] if m[1] and m[2] else "", text).strip()
     if not _WORD.search(name) or _LEAD_ONLY.fullmatch(name):
         return None, printed
-    return "、".join(r.strip() for r in refs), name
+    spirit = printed[spans[0][1] :].startswith("精神")  # …号文件精神 right after the first reference
+    return "、".join(r.strip() for r in refs), _after_spirit(refs[0], name) if spirit else name
 
 
 def parse_grid(grid: Grid, year: int | None = None) -> SourceTable:
