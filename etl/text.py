@@ -41,6 +41,15 @@ def fold_number(text: str) -> str:
     return text.translate(_NUMERIC)
 
 
+_NOTHING = re.compile(r"[-—–―/／\s]*|无")
+
+
+def prints_nothing(cell: str) -> bool:
+    """Whether a cell prints nothing, or a dash, slash or 无 for it (-, —, ——, –, ／, 无): an amount of 0, a goal or
+    target left empty. One rule for the tables' amounts, a form's money and a unit row's goal and targets."""
+    return _NOTHING.fullmatch(cell) is not None
+
+
 def squash(text: str) -> str:
     """Collapse runs of whitespace to one space and trim (str.split() splits on exactly what \\s matches, at a
     third of the regex's cost)."""

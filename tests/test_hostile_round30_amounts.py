@@ -396,12 +396,15 @@ def test_a_project_left_with_dashes_stays_a_project(tmp_path: Path) -> None:
     project without targets (it took the projects after it as its unit's)."""
     from tests.inline_tables import project_row
 
-    rows = [project_row("合计", "3.00", "", ""), project_row("甲经费", "1.00", "—", "—"), project_row("乙经费", "2.00")]
+    # the row printing — prints the amount of the project after it: the sums cannot give it back as a project
+    rows = [project_row("合计", "4.00", "", ""), project_row("某区司法局", "4.00", "", "")]
+    rows += [project_row("丙经费", "2.00"), project_row("甲经费", "1.00", "—", "—"), project_row("乙经费", "1.00")]
     table = _parsed(tmp_path, _inline(*rows))
-    assert [(p.project_name, p.unit_name) for p in table.projects] == [
+    assert [(p.project_name, p.unit_name) for p in table.projects if p.project_name != "丙经费"] == [
         ("甲经费", "某区司法局"),
         ("乙经费", "某区司法局"),
     ]
+    assert _failures(table) == []
 
 
 def test_zeros_on_a_per_row_projects_later_row_are_nothing(tmp_path: Path) -> None:

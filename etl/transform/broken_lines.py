@@ -156,7 +156,7 @@ def _cell_at(row: GridRow, at: int) -> str:
 
 def _is_project(row: GridRow, positions: dict[str, int]) -> bool:
     """A project's row: it prints a goal or indicators (a unit's row or a heading prints neither)."""
-    return any(row.cells[positions[c]].strip() for c in _TEXT_COLUMNS if c in positions)
+    return any(_cell_at(row, positions[c]) for c in _TEXT_COLUMNS if c in positions)  # (a short row: none)
 
 
 def _with_name(row: GridRow, at: int, rest: str, before: bool = False) -> GridRow:
@@ -174,14 +174,11 @@ def _after_document(out: list[GridRow], row: GridRow, positions: dict[str, int])
     from etl.transform.table import is_document_only  # (table imports this module)
 
     at = positions.get("project_name", 0)
-    filled = [k for k, c in enumerate(row.cells) if c.strip()]
-    text = row.cells[at].strip() if filled == [at] else ""
+    text = _lone_cell(row, at)
     if not text or not _BRACKETED.fullmatch(text) or not is_document_only(text) or not out:
         return None
     above = out[-1]
-    if not _named(above, positions) or not any(_cell_at(above, positions[c]) for c in _TEXT_COLUMNS if c in positions):
-        return None
-    return _with_name(above, at, text)
+    return _with_name(above, at, text) if _named(above, positions) and _is_project(above, positions) else None
 
 
 def _document_line(rows: list[GridRow], i: int, positions: dict[str, int]) -> str:
@@ -192,16 +189,19 @@ def _document_line(rows: list[GridRow], i: int, positions: dict[str, int]) -> st
     from etl.transform.table import is_document_only  # (table imports this module)
 
     at = positions.get("project_name", 0)
-    line = rows[i].cells
-    filled = [k for k, c in enumerate(line) if c.strip()]
-    if i + 1 >= len(rows) or filled != [at] or len(rows[i + 1].cells) <= at:
-        return ""
-    after, text = rows[i + 1], line[at].strip()
-    if not any(_cell_at(after, positions[c]) for c in _TEXT_COLUMNS if c in positions):  # (a short row: no project)
+    text = _lone_cell(rows[i], at)
+    after = rows[i + 1] if i + 1 < len(rows) else None
+    if not text or after is None or len(after.cells) <= at or not _is_project(after, positions):
         return ""
     if not _named(after, positions):  # the name on a line of its own, the rest of its row on the next (round 30)
         return text
     return text if is_document_only(text) and text not in after.cells[at] else ""  # (not printed there already)
+
+
+def _lone_cell(row: GridRow, at: int) -> str:
+    """The text of column ``at`` when it is the only cell the row prints, else ''."""
+    filled = [k for k, c in enumerate(row.cells) if c.strip()]
+    return row.cells[at].strip() if filled == [at] else ""
 
 
 def _one_cell_lines(rows: list[GridRow], start: int) -> int:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from etl.extract.columns import canonical_column
 from etl.model import Grid, GridRow, Indicator, ProjectRow, RefusalKind, Reject, SourceTable, TableRefused
-from etl.text import fold_key, squash, strip_tags
+from etl.text import fold_key, prints_nothing, squash, strip_tags
 from etl.transform.cut_rows import refuse_cut_form
 from etl.transform.form_labels import label_key, labels, match, unit_in_label
 from etl.transform.header import UNIT_NOT_PRINTED, new_table, parse_header
@@ -169,7 +169,7 @@ def _period_parts(form: Form, heads: list[tuple[str, Found]], period: list[Found
     if not period or not period[0].value:
         return []
     printed = _parts(form, heads, "period")
-    parts = {k: [v for v in found if not _NIL.fullmatch(v.strip())] for k, found in printed.items()}
+    parts = {k: [v for v in found if not prints_nothing(v.strip())] for k, found in printed.items()}
     return _printed_parts(parts, period[0].value)  # [] when none prints an amount (— for each: nothing to check)
 
 
@@ -188,12 +188,7 @@ def _fiscal_parts_are_parts(parts: dict[str, list[str]], total: str) -> bool:
     一般公共预算拨款 60 | 政府性基金预算拨款 40 | 年度资金总额 100 the 40 was dropped: 60 stored, a row failure)."""
     if _same_amount(parts, total):
         return False
-    added = {**parts, "fiscal": parts["fiscal"][:1] + parts["fiscal_part"]}
-    try:
-        printed = [p for k in ("fiscal", "special_account", "other") for p in added[k]]
-        return sum(to_yuan(p, "万元") for p in printed) == to_yuan(_amount(total), "万元")
-    except AmountError:
-        return False
+    return _adds_to([*parts["fiscal"][:1], *parts["fiscal_part"], *parts["special_account"], *parts["other"]], total)
 
 
 def _same_amount(parts: dict[str, list[str]], total: str) -> bool:
@@ -203,8 +198,13 @@ def _same_amount(parts: dict[str, list[str]], total: str) -> bool:
         if parts["fiscal"]
         else [p for k in ("fiscal_part", "special_account", "other") for p in parts[k]]
     )
+    return _adds_to(chosen, total)
+
+
+def _adds_to(printed: list[str], total: str) -> bool:
+    """Whether the amounts (as printed, units inside the cells or none) add up to the total; False for none."""
     try:
-        return bool(chosen) and sum(to_yuan(p, "万元") for p in chosen) == to_yuan(_amount(total), "万元")
+        return bool(printed) and sum(to_yuan(p, "万元") for p in printed) == to_yuan(_amount(total), "万元")
     except AmountError:
         return False
 
@@ -376,7 +376,6 @@ def indicators(form: Form) -> tuple[list[Indicator], list[tuple[Row, str]]]:
     return kept, problems
 
 
-_NIL = re.compile(r"[-—–―/／]+|无")  # a money cell printing nothing (as normalise reads it in a table)
 _TEMPLATE_NAME = re.compile(r"指标\s*\d+\s*[:：.、]?")  # the national template's rows: 指标1: 指标2: …
 
 
@@ -435,7 +434,7 @@ def _with_unit(text: str, unit: str) -> str:
     """'50.00' in a 万元 form -> '50.00万元'; parts '30+20' -> their sum in 元; a unit in the cell stays."""
     if not text:
         return text
-    parts = ["0" if _NIL.fullmatch(p.strip()) else p for p in text.split("+")]  # —, /, 无: nothing (read as '无万元')
+    parts = ["0" if prints_nothing(p.strip()) else p for p in text.split("+")]  # —, /, 无 (it read '无万元')
     parts = [p if p.rstrip().endswith(("元", "万")) else p + unit for p in parts]
     if len(parts) == 1:
         return parts[0]

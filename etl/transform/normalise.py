@@ -19,13 +19,12 @@ from etl.model import (
     SourceTable,
     TableRefused,
 )
-from etl.text import fold, fold_number
+from etl.text import fold, fold_number, prints_nothing
 from etl.transform.header import UNIT_NOT_PRINTED
 
 # a unit printed in a cell: any of the tables' units, also without its 元 (万, 千, 亿)
 CELL_UNIT_TO_YUAN: dict[str, Decimal] = UNIT_TO_YUAN | {s: UNIT_TO_YUAN[u] for s, u in AMOUNT_UNIT_SHORT.items()}
 FEN = Decimal("0.01")
-_NIL = re.compile(r"^(?:[-—–―/／]*|无)$")  # nothing printed, or a dash, slash or 无 for it (-, —, ——, –, /, 无)
 # digits are ASCII (fold_number made the full-width ones so): \d took ٣ (an Arabic-Indic 3) for 3
 _AMOUNT = re.compile(
     rf"^(?P<num>[-+]?(?:[0-9]{{1,3}}(?:,[0-9]{{3}})+|[0-9]+)(?:\.[0-9]+)?)\s*(?P<unit>{AMOUNT_UNITS_OR_SHORT})?$"
@@ -48,7 +47,7 @@ def to_yuan(cell: str, source_unit: str) -> Decimal:
     # ¥: Excel's currency format; a character that prints nothing (1.00<U+200B>, copied from a page) is not read
     text = without_invisible(fold_number(fold(cell))).strip().removeprefix("¥").removeprefix("￥")
     text = _SPACE_IN_NUMBER.sub(",", text).replace(" ", "")  # 1 485.34 as 1,485.34; 82 60 as 82,60: not a number
-    if _NIL.match(text):
+    if prints_nothing(text):
         return Decimal("0.00")
     m = _AMOUNT.match(text)
     if m is None:

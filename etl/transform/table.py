@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from etl.extract.columns import (
@@ -28,12 +28,13 @@ from etl.model import (
     SourceTable,
     TableRefused,
 )
-from etl.text import NOTE_LINE, fold, fold_key, fold_number, header_key, squash, strip_tags
+from etl.text import NOTE_LINE, fold, fold_key, header_key, prints_nothing, squash, strip_tags
 from etl.transform.broken_lines import join_broken_lines, join_wrapped_names
 from etl.transform.department import clean_department
 from etl.transform.doubled_columns import refuse_doubled_columns
 from etl.transform.header import column_unit, department_in_row, parse_header, refuse_lines_inside, table_with_unit
 from etl.transform.indicators import ItemError, parse_indicators, split_items
+from etl.transform.normalise import AmountError, to_yuan
 from etl.transform.page_totals import PAGE_KINDS, page_row_kind
 from etl.transform.per_row import ProjectCursor, RowError, add_indicator, has_indicator, is_per_row, split_code
 from etl.transform.truncation import refuse_if_truncated
@@ -968,9 +969,6 @@ def _classify_row(
     return cursor
 
 
-_PLACEHOLDER = re.compile(r"[-—–―/／\s]*|无")  # a cell printing nothing: -, —, ／, 无 (a unit row's goal, targets)
-
-
 def _placeholder_unit(table: SourceTable, name: str, goal: str, packed: str) -> bool:
     """A row printing only placeholders for its goal and targets (—, /, 无) is a unit when it names the department
     (its row, or its 本级): its money was counted twice as a project's (round 30). Any other such row stays a project
@@ -984,7 +982,7 @@ def _placeholder_unit(table: SourceTable, name: str, goal: str, packed: str) -> 
 def _printed(cell: str) -> bool:
     """Whether the cell prints something: a unit row with — in its goal and targets was read as a project (its
     department's money counted twice, round 30); the settle step still gives back a row that does not add up."""
-    return bool(cell) and not _PLACEHOLDER.fullmatch(cell)
+    return not prints_nothing(cell)
 
 
 def _file_aggregate(table: SourceTable, row: GridRow, name: str, raw: dict[str, str]) -> str:
@@ -1087,11 +1085,11 @@ def _same_amounts(a: dict[str, str], b: dict[str, str]) -> bool:
 
 
 def _amount_text(text: str) -> Decimal | str:
-    plain = fold_number(fold(text)).replace(",", "").replace(" ", "")
+    """The amount as normalise reads it (in 万元: finer decimals allowed), else the text as printed."""
     try:
-        return Decimal(plain or "0")
-    except InvalidOperation:
-        return plain
+        return to_yuan(text, "万元")
+    except AmountError:
+        return text.strip()
 
 
 def _merged_unit(table: SourceTable) -> str | None:
