@@ -109,6 +109,7 @@ class SourcePlan:
     unreadable: dict[str, str] = field(default_factory=dict)  # folder or link the walk could not read -> why
     own_outputs: list[str] = field(default_factory=list)  # jixiao's report and audit files found under the sources
     rewritten: list[KnownFile] = field(default_factory=list)  # current loads whose path now holds other bytes
+    current: list[KnownFile] = field(default_factory=list)  # every current load, under the run's folders or not
 
     def read(self, hashes: Iterable[tuple[str, str]]) -> None:
         """The sha256 the parser read for files planned unhashed (path, sha256): their noted stat is recorded
@@ -204,7 +205,7 @@ def plan_sources(
             plan.todo.append(Path(path))
         else:
             plan.skipped.append(hit.as_result())
-    current = [k for ks in known.values() for k in ks if k.status == "loaded"]
+    current = plan.current = [k for ks in known.values() for k in ks if k.status == "loaded"]
     plan.gone = gone_sources(current, _roots_with_files(paths, plan.files), set(plan.files), plan.unreadable)
     plan.rewritten = [k for k in current if (sha := plan.hashes.get(k.path)) and sha != k.sha256]
     return plan
@@ -220,6 +221,23 @@ def overwritten(rewritten: Sequence[KnownFile], results: Sequence[FileResult]) -
         k
         for k in rewritten
         if (r := by_path.get(k.path)) is not None and r.status == "unchanged" and r.load_id not in (None, k.load_id)
+    ]
+
+
+def moved_away(plan: SourcePlan, results: Sequence[FileResult]) -> list[KnownFile]:
+    """The loads, recorded under a path outside the run's folders that is no longer a file, whose bytes this run
+    found under another path ('unchanged' under them): a source tree moved or mounted elsewhere. follow_moves gives
+    them their new paths (round 31's hunt: they kept the old ones, so every file was parsed again every night, and
+    --prune never took out a table deleted from the new tree: its load's path was under no folder of the run)."""
+    elsewhere = {r.load_id: r.path for r in results if r.status == "unchanged" and r.load_id is not None}
+    unseen = tuple(u + os.sep for u in plan.unreadable)
+    return [
+        k
+        for k in plan.current
+        if (new := elsewhere.get(k.load_id)) is not None
+        and new != k.path
+        and not (k.path + os.sep).startswith(unseen)
+        and not os.path.isfile(k.path)
     ]
 
 

@@ -34,6 +34,7 @@ from etl.load.incremental import (
     KnownFile,
     SourcePlan,
     follow_moves,
+    moved_away,
     overwritten,
     plan_sources,
     record_stats,
@@ -318,6 +319,8 @@ def _steps(
         _load(con, report, found, options, on_batch)
         _end_bulk_load(con)
     gone = [*found.gone, *overwritten(found.rewritten, report.results)]
+    noted = {k.load_id for k in gone}
+    gone += [k for k in moved_away(found, report.results) if k.load_id not in noted]  # a tree moved elsewhere
     follow_moves(con, gone, report.results)  # before the stats: a moved file's stat goes with its new path
     record_stats(con, found)
     if gone:

@@ -61,4 +61,8 @@
 # amount 0, a unit row of — its goal and targets a unit, 小计 after the 合计 checked, 本级小计 closing its unit, a
 # transfer document on its own line the next project's, sections (一、一般性项目, 转移支付项目) categories, not units,
 # …号文件精神 the reference's words, a form's money of — or 无 as 0 (one version for all of round 30's changes)
-PARSER_VERSION = 17
+# 18 (round 31): comparison words (不得超过, 最多, 少于, 大于或等于 …), value labels printed otherwise
+# (∶, =, 年度 指标值, 实施期, 目标值), items in brackets, fields after the values (指标方向, 权重, 备注),
+# remarks in brackets, dates and approximations as text, units in brackets, a name's bracketed words a unit
+# only when they are one, a level-2 code's typo, a department's own body (（本级）) the department
+PARSER_VERSION = 18

@@ -92,9 +92,21 @@ def resolve_type(l1_code: str, l1_name: str, l2_code: str, l2_name: str) -> tupl
     level-2 name; else the pair is an unknown type, keyed ``?<l1>/<l2>`` and kept, never dropped.
     """
     l1_code, l2_code = fold_number(l1_code), fold_number(l2_code)  # １-产出指标：１１-数量指标 (each was misparented)
-    known = (type_tree().get(l2_code) if l2_code else None) or _by_level2_name().get(canonical_name("2", l2_name))
+    by_code = type_tree().get(l2_code) if l2_code else None
+    by_name = _by_level2_name().get(canonical_name("2", l2_name))
+    known = by_code or by_name
+    code_fits, name_fits = (t is not None and _under(t, l1_code, l1_name) for t in (by_code, by_name))
+    if by_code and by_name and by_code != by_name and name_fits and not code_fits:
+        known = by_name  # 2-效益指标：11-社会效益指标: a code's typo, the names and the level-1 code agree (round 31)
     if known is None:
         return f"?{l1_code}-{canonical_name('1', l1_name)}/{l2_code}-{canonical_name('2', l2_name)}", False
     if l1_code and known.level1_code:
         return known.key, l1_code != known.level1_code
     return known.key, bool(l1_name.strip()) and canonical_name("1", l1_name) != known.level1_name
+
+
+def _under(known: IndicatorType, l1_code: str, l1_name: str) -> bool:
+    """Whether the printed level 1 (its code, else its name) is the type's."""
+    if l1_code:
+        return l1_code == known.level1_code
+    return bool(l1_name.strip()) and canonical_name("1", l1_name) == known.level1_name

@@ -26,6 +26,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import replace
+from decimal import Decimal
 from functools import lru_cache
 from sys import intern
 
@@ -88,15 +89,32 @@ def split_cell(cell: str) -> tuple[str, list[tuple[int, str]]]:
     starts = _item_starts(text) or _other_starts(text)
     if not starts and (plain := _plain_items(text)):
         return "", plain  # 1.完成率100%2.培训人数200人次: no type, label, bracket or colon (see _plain_items)
+    lead = text[: starts[0][1]].strip() if starts else ""
+    wrapped = lead in _OPENING  # 【1、…。】【2、…。】: each item in brackets
     items = []
     for i, (seq, _, body_start) in enumerate(starts):
         end = starts[i + 1][1] if i + 1 < len(starts) else len(text)
-        items.append((seq, text[body_start:end].strip().rstrip("|｜").rstrip()))  # 1、…。| 2、…: a drawn separator
+        body = text[body_start:end].strip().rstrip("|｜").rstrip()  # 1、…。| 2、…: a drawn separator
+        items.append((seq, _unbracketed(body, wrapped) if body and body[-1] in _BRACKETS else body))
     if text and not starts and _NUMBER_FIRST.match(text) and ":" not in text and "：" not in text:
         raise ItemError(1, text, UNPARTED)  # (a colon: types or a label the grammar does not know, as before)
     if text and not starts:
         raise ItemError(1, text, "no numbered indicator (N、) found")
-    return (text[: starts[0][1]].strip() if starts else ""), items
+    return ("" if wrapped else lead), items
+
+
+_OPENING = frozenset("【[［")
+_BRACKETS = frozenset("【[［】]］")
+
+
+def _unbracketed(body: str, wrapped: bool) -> str:
+    """An item without the brackets that close it and open the next (…≥500人次。】【2、…: its value was the text
+    ≥500人次。】【, round 31's hunt), or without its closing bracket when every item is in brackets."""
+    if body[-1] in _OPENING and len(body) > 1 and body[-2] in "】]］":
+        return body[:-2].rstrip()
+    if wrapped and body[-1] in "】]］":
+        return body[:-1].rstrip()
+    return body
 
 
 def _item_starts(text: str) -> list[tuple[int, int, int]]:
@@ -220,7 +238,7 @@ def _item_fields(body: str) -> tuple | str:
     """An item's fields after ``seq`` (Indicator's order), or why it cannot be read. Cached by the body's text:
     the same items recur across projects, years and departments (254,000 items, 52,000 distinct, on 2,000
     GENERATED tables); see ITEM_CACHE_SIZE."""
-    stripped = _without_end(body)
+    stripped, weight, direction = _trailing_fields(_standard_labels(_without_end(body)))
     if stripped.startswith("一级指标"):  # 一级指标：产出指标；二级指标：数量指标；三级指标：…；指标值：…
         stripped = _unlabelled(stripped)
     stripped, unit = _unit_labelled(stripped)
@@ -259,7 +277,7 @@ def _item_fields(body: str) -> tuple | str:
     if unit is not None:
         period, annual = _with_unit(period, unit), _with_unit(annual, unit)
     types = intern(l1c), intern(m["l1n"]), intern(l2c), intern(m["l2n"])  # one copy of each (see ITEM_CACHE_SIZE)
-    return (*types, name, period, annual, body, key, misparented)
+    return (*types, name, period, annual, body, key, misparented, False, weight, direction)
 
 
 _ITEM_TYPED = re.compile(_TYPES + r"(?P<rest>.+)$", re.S)  # the types, then what _glued reads
@@ -285,13 +303,56 @@ def _glued(text: str) -> tuple[str, str] | None:
     return m["name"].strip(), m["value"].strip()
 
 
+# a value label printed another way (round 31's hunt: the annual value was lost, or glued into the period's or the
+# name): a colon look-alike (∶ U+2236, which Word documents use, ﹕, ︰), = or ＝, a space inside it (年度 指标值), or
+# the words 实施期 and 目标值 (实施期指标值:… before 年度指标值 was refused). The grammar reads the standard label.
+_ODD_LABEL = re.compile(
+    r"(实施周期|实施期|年度)\s*(指标值|目标值)\s*(?:[:：∶﹕︰]|(?<![<>＜＞!！])[=＝](?![=＝]))"
+)
+_ODD_LABEL_SIGNS = ("∶", "﹕", "︰", "=", "＝", "实施期", "目标值", " ")
+
+
+def _standard_labels(item: str) -> str:
+    """实施期指标值∶… -> 实施周期指标值：…, 年度 指标值=… -> 年度指标值：… (only where a label is printed otherwise)."""
+    if not any(sign in item for sign in _ODD_LABEL_SIGNS):  # (most items: the search costs more than these tests)
+        return item
+    return _ODD_LABEL.sub(_standard_label, item)
+
+
+def _standard_label(m: re.Match[str]) -> str:
+    return "年度指标值：" if m[1] == "年度" else "实施周期指标值："
+
+
+# what an item may print after its values (round 31's hunt: each made the value text only, its number lost): its
+# direction (；指标方向:反向, （反向指标）), its weight or score (；权重:10, ；分值:10分) or a remark (；备注：含线上)
+_TRAILING_FIELD = re.compile(
+    r"\s*[;；,，]\s*(?:(?:指标方向|方向)\s*[:：]\s*(?P<direction>正向|反向)"
+    r"|(?:权重|分值|权重分值)\s*[:：]\s*(?P<weight>\d{1,3}(?:\.\d{1,2})?)\s*(?:分|%|％)?"
+    r"|备注\s*[:：][^;；:：]*)\s*$"
+    r"|\s*[(（]\s*(?P<reverse>反向|反向指标)\s*[)）]\s*$"
+)
+
+
+def _trailing_fields(item: str) -> tuple[str, Decimal | None, str | None]:
+    """The item without the fields it prints after its values, its weight and its direction."""
+    weight = direction = None
+    while ("方向" in item or "权重" in item or "分值" in item or "备注" in item or "反向" in item) and (
+        m := _TRAILING_FIELD.search(item)
+    ):
+        if m["weight"] is not None:
+            weight = Decimal(m["weight"])
+        direction = m["direction"] or ("反向" if m["reverse"] else direction)
+        item = _without_end(item[: m.start()])
+    return item, weight, direction
+
+
 def _untyped(glued: tuple[str, str], body: str) -> tuple:
     """_item_fields of an item that prints no type: its name and its value, the year's target (as an unlabelled
     value is), of the type of no name (?-/-) the bracket lists' untyped items have."""
     name, value = visible_name(glued[0]), glued[1]
     key, misparented = resolve_type("", "", "", "")
     period, annual = parse_target_value(None, name), parse_target_value(value, name)
-    return ("", "", "", "", name, period, annual, body, key, misparented)
+    return ("", "", "", "", name, period, annual, body, key, misparented, False, None, None)
 
 
 _RUN_TOGETHER = re.compile(r"(?:实施周期|年度)指标值\s*[:：]")
@@ -503,7 +564,10 @@ def _parsed_cell(cell: str) -> tuple[Indicator | ItemError, ...]:
     return (*out, note) if note else tuple(out)
 
 
-# a remark in brackets after the last item's closing 。, ending the cell (（以上指标均为预期值）): not a part of its
-# value (it made the year's target the text 100%。（…）, its number lost). (2) alone is the next item's number, cut.
-_NOTE_AFTER = re.compile(r"。\s*([（(](?=[^（）()]*[^\W\d_])[^（）()]{1,200}[)）])\s*$")
-NOTE_AFTER = "a remark in brackets after the last indicator: not a target (the indicators before it are read)"
+# a remark after the last item's closing 。, ending the cell (（以上指标均为预期值）, 注：满意度以问卷为准): not a part
+# of its value (it made the year's target the text 100%。（…）, its number lost). (2) alone is the next item's
+# number, cut.
+_NOTE_AFTER = re.compile(
+    r"。\s*([（(](?=[^（）()]*[^\W\d_])[^（）()]{1,200}[)）]|(?:注|备注|说明)\s*[:：].{1,200})\s*$"
+)
+NOTE_AFTER = "a remark after the last item (in brackets, or 注：…), not a target: the indicators before it are read"

@@ -9,14 +9,18 @@ has none of its own.
 
 from __future__ import annotations
 
+import csv
 import re
 from decimal import Decimal
 from functools import lru_cache
+from pathlib import Path
 
 from etl.extract.invisible import without_invisible
 from etl.model import TargetValue
 from etl.text import fold, fold_key, fold_number
 
+# 不得低于, 不应超过 …: a modal word between 不 and the verb (不低于 with 得 inside)
+_NEGATED = {"低于": ">=", "少于": ">=", "小于": ">=", "超过": "<=", "高于": "<=", "多于": "<=", "大于": "<="}
 _PREFIX_WORDS = {
     "≥": ">=",
     ">=": ">=",
@@ -56,6 +60,21 @@ _PREFIX_WORDS = {
     "=": "=",
     "＝": "=",
     "等于": "=",
+    # round 31's hunt: the words read the wrong way round or as =. 不得超过1% was > 1 (the label 不得 left before
+    # 超过), 不应低于90% < 90; 最多, 少于, 不足, 大于或等于, ≯ … were =
+    "大于或等于": ">=",
+    "高于或等于": ">=",
+    "最少": ">=",
+    "≮": ">=",
+    "小于或等于": "<=",
+    "低于或等于": "<=",
+    "最多": "<=",
+    "至多": "<=",
+    "≯": "<=",
+    "多于": ">",
+    "少于": "<",
+    "不足": "<",
+    **{f"不{modal}{verb}": sense for modal in "得应能宜可" for verb, sense in _NEGATED.items()},
 }
 _SUFFIX_WORDS = {"以上": ">=", "及以上": ">=", "以下": "<=", "及以下": "<=", "以内": "<=", "内": "<="}
 _PREFIX_ALT = "|".join(sorted(map(re.escape, _PREFIX_WORDS), key=len, reverse=True))
@@ -68,22 +87,26 @@ _VALUE = re.compile(
     # (≥100个：年度指标值… had the unit 个:); no unit starts at a comparison word ending the value: 20以下 had the unit
     # 以下 (= 20), 3以内 the unit 以 (<= 3)
     rf"(?P<unit>%|％|‰|(?!(?:{_SUFFIX_ALT})[。.;；,，、:：]*$)[^\d\s≥≤<>＞＜=＝%,.;。、:：]{{1,4}}?)?\s*"
-    rf"(?P<post>{_SUFFIX_ALT})?[。.;；,，、:：]*$"  # ≥90%， before the next item, ≥90%。； were text only
+    rf"(?P<post>{_SUFFIX_ALT})?[。.;；,，、:：﹔﹐|｜/／]*$"  # ≥90%， before the next item, ≥90%。； were text only
 )
 # a remark closing a value, of no digit: ≥95%（含）, ≥90%（含本数）, 100%(不含补考) is ≥95%, ≥90%, 100%
 REMARK_AFTER = re.compile(r"\s*\((?:含|不含|包含|包括|不包括)[^()\d]*\)\s*[。.]?$")
 # such a remark anywhere, or after a comma at the end, dropped before reading: ≥100个(含) had the unit 个(含);
 # 90%（含）以上 and ≥77台，含备用 were text only
 _REMARK_WORDS = r"(?:含|不含|包含|包括|不包括)"
-_REMARK = re.compile(rf"\s*\({_REMARK_WORDS}[^()\d]*\)|\s*[,;；]\s*{_REMARK_WORDS}[^()\d,;；]*$")
+_REMARK = re.compile(rf"\s*\({_REMARK_WORDS}[^()]*\)|\s*[,;；]\s*{_REMARK_WORDS}[^()\d,;；]*$")
 # a period value printing its years first: 2022-2025年累计≥400个 (read only when a comparison follows: 2024年12月
 # stays text)
 _YEARS = re.compile(r"^\d{4}\s*(?:[-—–~～至到]\s*\d{4}\s*)?年度?")
 # a sign before the number that says no comparison the warehouse holds (±5%, ≈95%, ~95%): not read as = 5%
 _NO_COMPARISON_SIGN = re.compile(r"[±∓≈≒≃≅~～∼]")
 _LABEL_WORD = re.compile("|".join(sorted((re.escape(w) for w in _PREFIX_WORDS if len(w) > 1), key=len, reverse=True)))
-_NAME_UNIT = re.compile(r"\((%|[^()\d含及、,]{1,3})\)\s*$")
+_NAME_UNIT = re.compile(r"\((%|[^()\d含及、,]{1,5})\)\s*$")
 _UNIT_WORDS = {"％": "%", "次数": "次", "个数": "个", "场次": "场次", "人数": "人"}
+# the units a value or a name may print in brackets (etl/transform/units.csv): ≥12（次）, 培训时长（小时）
+UNITS = frozenset(
+    row["unit"] for row in csv.DictReader((Path(__file__).with_name("units.csv")).open(encoding="utf-8"))
+)
 MAX_TARGET_NUMBER = Decimal(10) ** 14
 MISSING = TargetValue(text=None, status="missing")
 
@@ -101,7 +124,9 @@ def fits_target_number(number: Decimal) -> bool:
 def name_unit(indicator_name: str) -> str | None:
     """A unit printed at the end of an indicator name: 时间（小时） -> 小时, 合格率（%） -> %."""
     m = _NAME_UNIT.search(fold(indicator_name))
-    return _UNIT_WORDS.get(m.group(1), m.group(1)) if m else None
+    if m is None or (m[1] not in UNITS and m[1] not in _UNIT_WORDS):
+        return None  # 培训人次（线上）, 覆盖率（全区）: a remark, not a unit (round 31: they were the units 线上, 全区)
+    return _UNIT_WORDS.get(m.group(1), m.group(1))
 
 
 def _comparison_in_label(label: str) -> str:
@@ -130,29 +155,76 @@ def _compared(m: re.Match[str] | None) -> re.Match[str] | None:
 @lru_cache(maxsize=1 << 16)
 def _read_value(text: str) -> TargetValue:
     """The value alone (cached: the same few hundred values recur across thousands of tables)."""
-    folded = without_invisible(fold_number(fold(text)))  # ≥<U+200B>100个, copied from a page: ≥100个 as shown
+    folded = _unwrapped(without_invisible(fold_number(fold(text))))  # ≥<U+200B>100个, copied from a page: ≥100个
     if "含" in folded or "括" in folded:  # (a remark's words: 含, 包括; the search costs more than these tests)
         folded = _REMARK.sub("", folded)
+    read = _reading(folded, text)
+    if read is None and folded.endswith(")") and (m := _CLOSING_BRACKETS.search(folded)):
+        # ≥90%(抽样), ≥12(次): a unit in brackets is the value's unit, other words a remark set aside
+        inner = m[1].strip()
+        read = _reading(folded[: m.start()] + (inner if inner in UNITS else ""), text)
+    return read or TargetValue(text=text, status="qualitative")
+
+
+def _reading(folded: str, text: str) -> TargetValue | None:
+    """The quantitative reading of a folded value, or None: no number and comparison that reads alone."""
     m = _VALUE.match(folded)
     if m is None and (years := _YEARS.match(folded)):
         m = _compared(_VALUE.match(folded[years.end() :]))
     label = m.group("label") if m else ""
     if m is None or (label and not (m.group("pre") or m.group("unit"))) or _NO_COMPARISON_SIGN.search(label):
-        return TargetValue(text=text, status="qualitative")
-    comparison = (
-        _PREFIX_WORDS.get(m.group("pre") or "")
-        or _SUFFIX_WORDS.get(m.group("post") or "")
-        or _comparison_in_label(m.group("label"))
-    )
+        return None
     unit = m.group("unit")
-    unit = _UNIT_WORDS.get(unit, unit) if unit else None
     digits = m.group("num").replace(",", "")
     if " " in digits and label.strip():  # 满意度 - 95%: a dash after words, not a minus sign
         digits = digits.lstrip("+- ")
     number = Decimal(digits.replace(" ", ""))
-    if not fits_target_number(number):  # fact_target holds DECIMAL(18, 4): keep such a value as text only
-        return TargetValue(text=text, status="qualitative")
+    if not fits_target_number(number) or _no_quantity(label, number, unit):  # fact_target holds DECIMAL(18, 4)
+        return None
+    comparison = _PREFIX_WORDS.get(m.group("pre") or "") or _SUFFIX_WORDS.get(m.group("post") or "")
+    comparison = comparison or _comparison_in_label(label)
+    if unit and unit[0] in _MORE_THAN and (comparison == "=" and not _LABEL_WORD.search(label)):
+        comparison, unit = _MORE_THAN[unit[0]], unit[1:]  # 100余人次, 5000多人: more than; 3000+: that or more
+    if unit and unit[0] == "(" and unit[-1] == ")":
+        if unit[1:-1] not in UNITS:
+            return None  # ≥12(抽样): a remark, read by _read_value without it
+        unit = unit[1:-1]
+    unit = _UNIT_WORDS.get(unit, unit) if unit else None
     return TargetValue(text, comparison, number, unit, "value" if unit else None, "quantitative")
+
+
+_MORE_THAN = {"余": ">", "多": ">", "+": ">="}
+_APPROXIMATELY = ("约", "大约", "约为", "近", "将近", "接近", "预计约")
+_DEADLINE = frozenset("底末前")
+
+
+def _no_quantity(label: str, number: Decimal, unit: str | None) -> bool:
+    """Whether a number that reads is no quantity: a date or a deadline (2025年底, 2025年, 12月底前, 第4季度), or said
+    to be approximate (约100家, 100家左右: text only, as ≈95% is)."""
+    label = label.strip()
+    if label.endswith("第") or label in _APPROXIMATELY:
+        return True
+    if not unit:
+        return False
+    if unit[0] == "年" and 1900 <= number <= 2100 and number == number.to_integral_value():
+        return True  # a year: 2025年, 2025年底, 2025年度
+    return unit.endswith("左右") or not _DEADLINE.isdisjoint(unit)
+
+
+# a value wrapped whole in brackets or quotes: 【≥12次】, （≥400人次）, “≥400人次” are ≥12次 and ≥400人次
+_WRAPPERS = {"【": "】", "[": "]", "(": ")", "“": "”", '"': '"', "「": "」", "『": "』", "‘": "’"}
+
+
+def _unwrapped(folded: str) -> str:
+    stripped = folded.strip().rstrip("。.;；,，")
+    if len(stripped) > 2 and _WRAPPERS.get(stripped[0]) == stripped[-1]:
+        inner = stripped[1:-1]
+        if not any(c in inner for c in "【[(“\"「『‘】])”」』’"):  # one pair around the whole value only
+            return inner
+    return folded
+
+
+_CLOSING_BRACKETS = re.compile(r"\s*\(([^()\d]{1,12})\)\s*$")
 
 
 # The words a quantitative target prints besides its comparison, number and unit (增长5% against 下降5%,
@@ -165,7 +237,7 @@ COMPARISON_WORDS = "|".join(
 _COMPARISON_WORD = re.compile(COMPARISON_WORDS)
 _NUMBER_IN_TEXT = re.compile(r"[+-]?[0-9][0-9,]*(?:\.[0-9]+)?")
 # the remarks the parser sets aside (_REMARK, on the folded text): ≥95%（含） is ≥95%, as it reads
-FRAME_REMARK = r"\((含|不含|包含|包括|不包括)[^()0-9]*\)|[,;](含|不含|包含|包括|不包括)[^()0-9,;]*$"
+FRAME_REMARK = r"\((含|不含|包含|包括|不包括)[^()]*\)|[,;](含|不含|包含|包括|不包括)[^()0-9,;]*$"
 _FRAME_REMARK = re.compile(FRAME_REMARK)
 
 

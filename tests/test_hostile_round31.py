@@ -1,0 +1,228 @@
+"""Round 31's hunts: the packed indicator list, and runs over years (GENERATED edits of the real sample, each test its
+own).
+
+Found (each test below failed before its fix):
+- silent: comparison words read the wrong way round or as =: 不得超过1% was > 1 (不得 left as a label before 超过),
+  不应低于90% < 90; 最多, 至多, 最少, 少于, 不足, 多于, 大于或等于, 小于或等于, ≯, ≮ were =;
+- silent: an annual label printed with a colon look-alike (∶ U+2236, ﹕), = or a space inside it (年度 指标值) was
+  glued into the period's value or the next item's name, the annual target lost; 实施期指标值 before 年度指标值 refused;
+- silent: items each in brackets (【1、…。】【2、…。】) kept 。】【 in their values, the numbers lost;
+- silent: a field after the values (；指标方向:反向, ；权重:10, ；备注：…, （反向指标）) or a remark in brackets
+  (≥90%（抽样）, ≤5%（含5%）) made the value text only; 。注：… after the last item was the last item's value;
+- silent: dates and deadlines were quantities (2025年底 = 2025 年底, 12月底前, 第4季度); approximations (100家左右,
+  约100家) were = 100; 100余人次 and 5000多人 had the units 余人次 and 多人; brackets and quotes around a value or a
+  unit (【≥12次】, ≥12（次）) and a closing ﹔ | / were read into the unit;
+- silent: any bracketed words ending a name were its unit (培训人次（线上）: the unit 线上);
+- silent: a level-2 code's typo (2-效益指标：11-社会效益指标) filed the target under the code's type though the names
+  and the level-1 code said 22;
+- refused: a table whose last project printed <3% was refused as cut inside an HTML tag;
+- silent: a department printed 广州市天河区司法局（本级） one year was another department: no pairs, and the same table
+  under both names loaded twice;
+- after the source tree moved, every file was parsed again every night and --prune never took a deleted table out.
+"""
+
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl.load.run import run_load
+from etl.transform.indicator_types import resolve_type
+from etl.transform.indicators import parse_indicators
+from etl.transform.pipeline import process_file
+from etl.transform.target_values import name_unit, parse_target_value
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "raw" / "2024" / "tianhe-sfj.txt"
+DEPARTMENT = "广州市天河区司法局"
+
+
+@pytest.mark.parametrize(
+    ("text", "comparison", "number", "unit"),
+    [
+        ("不得超过1%", "<=", "1", "%"),
+        ("不能超过1%", "<=", "1", "%"),
+        ("不得低于90%", ">=", "90", "%"),
+        ("不应低于90%", ">=", "90", "%"),
+        ("不得少于55件", ">=", "55", "件"),
+        ("最多15个工作日", "<=", "15", "个工作日"),
+        ("至多3次", "<=", "3", "次"),
+        ("最少2次", ">=", "2", "次"),
+        ("少于15个工作日", "<", "15", "个工作日"),
+        ("不足1%", "<", "1", "%"),
+        ("多于3次", ">", "3", "次"),
+        ("大于或等于90%", ">=", "90", "%"),
+        ("小于或等于1%", "<=", "1", "%"),
+        ("≯5%", "<=", "5", "%"),
+        ("≮90%", ">=", "90", "%"),
+        ("100余人次", ">", "100", "人次"),
+        ("5000多人", ">", "5000", "人"),
+        ("3000+", ">=", "3000", None),
+        ("【≥12次】", ">=", "12", "次"),
+        ("（≥400人次）", ">=", "400", "人次"),
+        ("“≥400人次”", ">=", "400", "人次"),
+        ("≥12（次）", ">=", "12", "次"),
+        ("≥500人次﹔", ">=", "500", "人次"),
+        ("≥500人次|", ">=", "500", "人次"),
+        ("≥90%（抽样）", ">=", "90", "%"),
+        ("≤5%（含5%）", "<=", "5", "%"),
+        ("≥90%(含90%)", ">=", "90", "%"),
+        ("20件/月", "=", "20", "件/月"),
+        ("节约≥5%", ">=", "5", "%"),
+        ("3年", "=", "3", "年"),
+    ],
+)
+def test_a_value_reads_as_printed(text: str, comparison: str, number: str, unit: str | None) -> None:
+    value = parse_target_value(text)
+    assert (value.status, value.comparison, value.number, value.unit) == (
+        "quantitative",
+        comparison,
+        Decimal(number),
+        unit,
+    )
+    assert value.text == text
+
+
+@pytest.mark.parametrize(
+    "text", ["2025年底", "2025年", "2025年度", "12月底前", "第4季度", "100家左右", "约100家", "近1万人"]
+)
+def test_dates_deadlines_and_approximations_are_text(text: str) -> None:
+    assert parse_target_value(text).status == "qualitative"
+
+
+@pytest.mark.parametrize(
+    ("name", "unit"),
+    [
+        ("培训人次（线上）", None),
+        ("法律服务覆盖率（全区）", None),
+        ("群众满意度（问卷）", None),
+        ("时间（小时）", "小时"),
+        ("合格率（%）", "%"),
+        ("办结时限(个工作日)", "个工作日"),
+        ("调解案件数（例）", "例"),
+    ],
+)
+def test_only_a_unit_in_brackets_ends_a_name_as_its_unit(name: str, unit: str | None) -> None:
+    assert name_unit(name) == unit
+
+
+def _read(cell: str) -> list[tuple]:
+    return [
+        (i.seq, i.type_key, i.name, i.period.text, i.period.number, i.annual.text, i.annual.number, i.annual.status)
+        if hasattr(i, "name")
+        else ("error", i.seq)
+        for i in parse_indicators(cell)
+    ]
+
+
+TRAINING = "1、1-产出指标：11-数量指标：培训人次；"
+QUALITY = "2、1-产出指标：12-质量指标：合格率；"
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        f"{TRAINING}实施周期指标值：≥500人次；年度指标值∶≥400人次。{QUALITY}实施周期指标值∶100%；年度指标值：100%。",
+        f"{TRAINING}实施周期指标值：≥500人次；年度指标值﹕≥400人次。{QUALITY}实施周期指标值：100%；年度指标值﹕100%。",
+        f"{TRAINING}实施周期指标值：≥500人次；年度 指标值：≥400人次。{QUALITY}实施周期 指标值：100%；年度指标值：100%",
+        f"{TRAINING}实施周期指标值：≥500人次；年度指标值=≥400人次。{QUALITY}实施周期指标值：100%；年度指标值＝100%。",
+        f"{TRAINING}实施期指标值：≥500人次；年度指标值：≥400人次。{QUALITY}实施周期目标值：100%；年度目标值：100%。",
+        f"【{TRAINING}实施周期指标值：≥500人次；年度指标值：≥400人次。】【{QUALITY}实施周期指标值：100%；年度指标值：100%。】",
+        f"{TRAINING}实施周期指标值：≥500人次；年度指标值：≥400人次。】【{QUALITY}实施周期指标值：100%；年度指标值：100%。",
+    ],
+)
+def test_labels_and_brackets_printed_otherwise(cell: str) -> None:
+    got = _read(cell)
+    assert [(g[0], g[1], g[2], g[4], g[6], g[7]) for g in got] == [
+        (1, "11", "培训人次", Decimal(500), Decimal(400), "quantitative"),
+        (2, "12", "合格率", Decimal(100), Decimal(100), "quantitative"),
+    ]
+
+
+def test_fields_after_the_values_and_a_note_after_the_last_item() -> None:
+    cell = (
+        "1、1-产出指标：12-质量指标：投诉率；实施周期指标值:≤5%；年度指标值:≤5%；指标方向:反向。"
+        "2、1-产出指标：11-数量指标：培训人次；实施周期指标值:≥500人次；年度指标值:≥500人次；权重:10。"
+        "3、1-产出指标：11-数量指标：服务人次；实施周期指标值:≥500人次；年度指标值:≥500人次；备注：含线上。"
+        "4、1-产出指标：12-质量指标：差错率；实施周期指标值:≤5%；年度指标值:≤5%（反向指标）。"
+        "5、3-满意度指标：31-服务对象满意度：群众满意度；实施周期指标值:≥90%；年度指标值:≥90%。注：满意度以问卷调查为准"
+    )
+    got = list(parse_indicators(cell))
+    read = [(i.seq, i.annual.comparison, i.annual.number, i.weight, i.direction) for i in got[:5]]
+    assert read == [
+        (1, "<=", Decimal(5), None, "反向"),
+        (2, ">=", Decimal(500), Decimal(10), None),
+        (3, ">=", Decimal(500), None, None),
+        (4, "<=", Decimal(5), None, "反向"),
+        (5, ">=", Decimal(90), None, None),
+    ]
+    assert len(got) == 6 and "注：满意度以问卷调查为准" in got[5].text  # the note: a reject of its own
+
+
+def test_a_level2_codes_typo_gives_way_to_the_names_and_the_level1_code() -> None:
+    assert resolve_type("2", "效益指标", "11", "社会效益指标") == ("22", False)
+    assert resolve_type("3", "满意度指标", "13", "服务对象满意度") == ("31", False)
+    assert resolve_type("2", "效益指标", "31", "服务对象满意度") == ("31", True)  # the sample's: code and name agree
+
+
+def _sample_text() -> str:
+    return SAMPLE.read_text(encoding="utf-8")
+
+
+def _write(folder: Path, text: str, name: str = "t.txt") -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_comparison_sign_in_the_last_project_is_no_cut_tag(tmp_path: Path) -> None:
+    text = _sample_text().rstrip("\n")
+    assert text.endswith("年度指标值：≥85%。</p>")
+    edited = text[: -len("年度指标值：≥85%。</p>")] + "年度指标值：<3%。"  # an ASCII < and no closing tag
+    table = process_file(_write(tmp_path / "2024", edited))
+    last = table.projects[-1].indicators[-1]
+    assert (last.annual.comparison, last.annual.number) == ("<", Decimal(3))
+
+
+def _count(warehouse: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_a_department_printed_with_its_own_body_is_the_department(tmp_path: Path) -> None:
+    text = _sample_text()
+    own = text.replace(f"部门名称：{DEPARTMENT}", f"部门名称：{DEPARTMENT}（本级）", 1)
+    assert own != text
+    _write(tmp_path / "raw" / "2023", text.replace("2024年", "2023年"), "a.txt")
+    _write(tmp_path / "raw" / "2024", own, "a.txt")
+    _write(tmp_path / "raw" / "2024", text, "b.txt")  # the same table under the plain name: not twice
+    warehouse = tmp_path / "w.duckdb"
+    run_load([tmp_path / "raw"], warehouse)
+    assert _count(warehouse, "SELECT DISTINCT department_name FROM fact_project_budget") == [(DEPARTMENT,)]
+    assert _count(warehouse, "SELECT count(*) FROM fact_project_budget WHERE budget_year = 2024") == [(22,)]
+    assert _count(warehouse, "SELECT count(*) > 0 FROM v_project_pair WHERE budget_year = 2024") == [(True,)]
+
+
+def test_a_moved_tree_takes_its_new_paths_and_prunes_what_it_lost(tmp_path: Path) -> None:
+    old, new = tmp_path / "old", tmp_path / "new"
+    _write(old / "2024", _sample_text(), "a.txt")
+    _write(old / "2024", _sample_text().replace(DEPARTMENT, "广州市天河区民政局"), "b.txt")
+    warehouse = tmp_path / "w.duckdb"
+    run_load([old], warehouse)
+    shutil.move(old, new)
+    run_load([new], warehouse)
+    assert run_load([new], warehouse).n_skipped == 2  # the next night parses nothing
+    (new / "2024" / "b.txt").unlink()
+    report = run_load([new], warehouse, prune_disappeared=True)
+    assert report.pruned == [str(new / "2024" / "b.txt")]
+    assert _count(warehouse, "SELECT source_path FROM load_log WHERE status = 'loaded'") == [
+        (str(new / "2024" / "a.txt"),)
+    ]
