@@ -226,3 +226,67 @@ def test_a_moved_tree_takes_its_new_paths_and_prunes_what_it_lost(tmp_path: Path
     assert _count(warehouse, "SELECT source_path FROM load_log WHERE status = 'loaded'") == [
         (str(new / "2024" / "a.txt"),)
     ]
+
+
+def test_a_department_printed_without_its_place_is_named(tmp_path: Path) -> None:
+    text = _sample_text()
+    _write(tmp_path / "raw" / "2023", text.replace("2024年", "2023年"), "a.txt")
+    _write(tmp_path / "raw" / "2024", text.replace(DEPARTMENT, "天河区司法局"), "a.txt")
+    report = run_load([tmp_path / "raw"], tmp_path / "w.duckdb")
+    assert report.lookalikes == [("天河区司法局", DEPARTMENT)]
+    assert "department(s) printed two ways, kept apart (no year pairs): 天河区司法局 and 广州市天河区司法局" in (
+        report.message()
+    )
+    assert report.as_json()["department_lookalikes"] == [["天河区司法局", DEPARTMENT]]
+
+
+def test_departments_of_other_places_are_no_lookalikes() -> None:
+    from etl.load.departments import lookalikes
+
+    assert lookalikes([DEPARTMENT], [DEPARTMENT, "广州市越秀区司法局", "越秀区司法局"]) == []
+
+
+def test_a_pipe_under_a_folder_is_named(tmp_path: Path) -> None:
+    import os
+
+    _write(tmp_path / "raw" / "2024", _sample_text(), "a.txt")
+    os.mkfifo(tmp_path / "raw" / "2024" / "pipe.txt")
+    report = run_load([tmp_path / "raw"], tmp_path / "w.duckdb")
+    assert report.by_status["loaded"] == 1
+    assert list(report.unreadable) == [str(tmp_path / "raw" / "2024" / "pipe.txt")]
+    assert "not a regular file" in report.message()
+
+
+def test_a_per_row_period_value_printing_its_unit_takes_the_rows_comparison(tmp_path: Path) -> None:
+    fixture = ROOT / "tests" / "fixtures" / "layouts" / "2024" / "tianhe-sfj-per-row.csv"
+    text = fixture.read_text(encoding="utf-8")
+    row = ",,,,,,,,对法律顾问考核评估合格率（%）,≥,95,,≥95,14.29,正向"
+    assert row in text
+    edited = text.replace(row, ",,,,,,,,对法律顾问考核评估合格率（%）,≥,95,%,95%,14.29,正向")
+    table = process_file(_write(tmp_path / "2024", edited, "t.csv"))
+    [target] = [i for p in table.projects for i in p.indicators if "\t95%\t" in i.raw_text]
+    assert (target.period.comparison, target.period.number, target.period.unit) == (">=", Decimal(95), "%")
+    assert (target.annual.comparison, target.annual.number, target.annual.unit) == (">=", Decimal(95), "%")
+
+
+def test_inline_tags_print_nothing_and_block_tags_part_items() -> None:
+    cell = "<p>1、1-产出指标：11-数量指标：培训<b>人次</b>；实施周期指标值：≥<b>500</b>人次；年度指标值：≥400人次。</p>"
+    cell += "<p>2、1-产出指标：12-质量指标：合格率；实施周期指标值：100%；年度指标值：100%。</p>"
+    got = _read(cell)
+    assert [(g[0], g[2], g[3], g[4]) for g in got] == [
+        (1, "培训人次", "≥500人次", Decimal(500)),
+        (2, "合格率", "100%", Decimal(100)),
+    ]
+
+
+def test_an_item_printed_without_its_types_is_read_alone() -> None:
+    cell = (
+        "1、1-产出指标：11-数量指标：培训人次；实施周期指标值：≥500人次；年度指标值：≥400人次。2、已完工程验收合格率100%。"
+        "3、1-产出指标：12-质量指标：合格率；实施周期指标值：100%；年度指标值：100%。"
+    )
+    got = _read(cell)
+    assert [(g[0], g[1], g[2], g[6]) for g in got] == [
+        (1, "11", "培训人次", Decimal(400)),
+        (2, "?-/-", "已完工程验收合格率", Decimal(100)),
+        (3, "12", "合格率", Decimal(100)),
+    ]

@@ -98,10 +98,20 @@ def _item_starts_by_regex(text: str) -> list[tuple[int, int, int]]:
         if (at == 0 or text[at - 1] in _BEFORE_ITEM) and int(m.group(1)) == seq:
             starts.append((seq, at, m.end()))
             continue
+        if starts and int(m.group(1)) == seq + 1 and text[at - 1] in _BEFORE_ITEM:  # item seq printed untyped
+            skipped = [u for u in UNTYPED.finditer(text[: at]) if u.start() >= starts[-1][2] and u[1] == str(seq)]
+            if skipped:
+                starts += [(seq, skipped[0].start(1), skipped[0].end()), (seq + 1, at, m.end())]
+                continue
         run = RUN_ON.search(text[: m.end(1)])
         if run and _ascii(run[1]).endswith(str(seq)) and TYPE.match(text[m.end() :]):
             starts.append((seq, m.end(1) - len(str(seq)), m.end()))
     return starts
+
+
+# an item number printed without its types after a boundary (…。2、已完工程验收合格率100%。): read when the next one
+# in sequence has them
+UNTYPED = re.compile(r"(?<=[。.;；> \t])(\d{1,2})\s*[、.．]\s*")
 
 
 # an item number run on from the text before it (no boundary): digits after something else, a type after it
@@ -120,6 +130,7 @@ PIECES += ["产出指标：数量指标：", "效益指标:"]  # types by name o
 PIECES += ["1-产出指标/11-数量指标/", "产出指标/", "=", "/"]  # types parted by /
 PIECES += ["—", "1－产出指标：", "1—产出指标—", "产出指标"]  # full-width and em dashes after a code or a type
 PIECES += ["2.5—3小时", "。2.5－3"]  # a range inside a value: a wide dash after a bare code starts no item
+PIECES += ["。2、合格率100%", "3、1-产出指标：11-数量指标："]  # an item printed without its types (round 31)
 
 
 @settings(max_examples=3000, deadline=None, database=None)

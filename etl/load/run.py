@@ -28,7 +28,7 @@ import duckdb
 
 from etl import progress
 from etl.extract.dispatch import SUPPORTED_SUFFIXES
-from etl.load import history, interrupt, names
+from etl.load import departments, history, interrupt, names
 from etl.load.batches import DEFAULT_BATCH, older_objects_frozen, parsed_batches, start_workers
 from etl.load.incremental import (
     KnownFile,
@@ -75,6 +75,7 @@ class RunReport:
     interrupted: bool = False  # Ctrl-C or SIGTERM ended it (etl.load.interrupt)
     interrupted_by: str = "Ctrl-C"
     damaged: bool = False  # DuckDB found the working file damaged: the analysts' copy is left as it was
+    lookalikes: list[tuple[str, str]] = field(default_factory=list)  # departments printed two ways (load.departments)
 
     @property
     def by_status(self) -> Counter[str]:
@@ -159,6 +160,10 @@ class RunReport:
         if self.unreadable:  # what is recorded under them is unseen, not gone (etl.load.incremental.gone_sources)
             unread = "; ".join(f"{path} ({why})" for path, why in self.unreadable.items())
             parts.append(f"{len(self.unreadable)} folder(s) or link(s) could not be read (files kept): {unread}")
+        if self.lookalikes:
+            more = " …" if len(self.lookalikes) > 5 else ""
+            pairs = "; ".join(f"{a} and {b}" for a, b in self.lookalikes[:5]) + more
+            parts.append(f"{len(self.lookalikes)} department(s) printed two ways, kept apart (no year pairs): {pairs}")
         if self.own_outputs:  # said, so that nothing under the sources goes unread unsaid
             named = "; ".join(self.own_outputs[:3]) + (" …" if len(self.own_outputs) > 3 else "")
             parts.append(f"{len(self.own_outputs)} jixiao report or audit file(s) under the sources not read: {named}")
@@ -177,6 +182,7 @@ class RunReport:
             "disappeared": self.disappeared,
             "unreadable": self.unreadable,
             "own_outputs": self.own_outputs,
+            "department_lookalikes": [list(pair) for pair in self.lookalikes],
             "files": [asdict(r) for r in self.results if r.status != "unchanged"],
         }
 
@@ -318,6 +324,7 @@ def _steps(
     if found.todo:
         _load(con, report, found, options, on_batch)
         _end_bulk_load(con)
+        report.lookalikes = _lookalikes(con, report)
     gone = [*found.gone, *overwritten(found.rewritten, report.results)]
     noted = {k.load_id for k in gone}
     gone += [k for k in moved_away(found, report.results) if k.load_id not in noted]  # a tree moved elsewhere
@@ -351,6 +358,15 @@ def _load(
             progress.current().advance(len(files), done)
             if on_batch:
                 on_batch(results)
+
+
+def _lookalikes(con: duckdb.DuckDBPyConnection, report: RunReport) -> list[tuple[str, str]]:
+    """The departments this run wrote a table of that another current department's name is, places left out."""
+    loaded = {r.department_name for r in report.results if r.status in WRITTEN and r.department_name}
+    if not loaded:
+        return []
+    known = con.execute("SELECT DISTINCT department_name FROM load_log WHERE status = 'loaded'").fetchall()
+    return departments.lookalikes(loaded, [name for (name,) in known])
 
 
 def _end_bulk_load(con: duckdb.DuckDBPyConnection) -> None:

@@ -129,6 +129,9 @@ def _item_starts(text: str) -> list[tuple[int, int, int]]:
             at -= 1
         if at < mark and (at == 0 or text[at - 1] in _BEFORE_ITEM) and int(text[at:mark]) == len(starts) + 1:
             starts.append((len(starts) + 1, at, m.end()))
+        elif at < mark and starts and int(text[at:mark]) == len(starts) + 2 and text[at - 1] in _BEFORE_ITEM:
+            if skipped := _untyped_start(text, starts[-1][2], at, len(starts) + 1):  # …。2、合格率100%。3、1-产出指标：
+                starts += [skipped, (len(starts) + 2, at, m.end())]
         elif at < mark and (run_on := _run_on_start(text, mark, len(starts) + 1, m.end())) is not None:
             starts.append((len(starts) + 1, run_on, m.end()))
     return starts
@@ -203,6 +206,18 @@ def plain_list_cut_short(text: str) -> bool:
     if len(marks) != len(_ANY_MARK.findall(text)) or any(int(m[1]) != k for k, m in enumerate(marks, 1)):
         return False
     return len(marks) < 2 or _plain_items(text[: marks[-1].start()]) is not None
+
+
+def _untyped_start(text: str, after: int, before: int, seq: int) -> tuple[int, int, int] | None:
+    """Item ``seq`` printed without its types between the item before it and the next one (…。2、已完工程验收合格率
+    100%。3、1-产出指标：…): its start, so that it is read (or rejected) alone. Round 31's hunt: it ran into the item
+    before, which was rejected with every item after it."""
+    number = str(seq)
+    found = (m for m in _UNTYPED_MARK.finditer(text, after, before) if m[1] == number)
+    return next(((seq, m.start(1), m.end()) for m in found), None)
+
+
+_UNTYPED_MARK = re.compile(r"(?<=[。.;；> \t])(\d{1,2})\s*[、.．]\s*")
 
 
 def _run_on_start(text: str, mark: int, seq: int, body: int) -> int | None:

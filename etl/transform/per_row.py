@@ -83,6 +83,16 @@ def _value_like(text: str) -> bool:
     return bool(plain) and _is_number(plain)
 
 
+def _without_unit(value: str, unit: str) -> str:
+    """A value without the row's unit printed after it (95% beside %, 1500人次 beside 人次: round 31's hunt read them
+    without the row's ≥, as = 95 and = 1500)."""
+    value = value.strip()
+    for printed in (unit, "%", "％"):
+        if printed and value.endswith(printed):
+            return value[: -len(printed)]
+    return value
+
+
 def _is_number(text: str) -> bool:
     return bool(re.fullmatch(r"[-+]?\d+(?:,\d{3})*(?:\.\d+)?", text.strip()))
 
@@ -128,7 +138,7 @@ def indicator_from_row(cursor: ProjectCursor, row: GridRow, positions: dict[str,
     # 指标性质 and 计量单位 belong to both values: ≥ | 300 | 100 | 人次 is ≥300人次 over the period, ≥100人次 this year
     # (a period value in words, 长期 beside ≥ | 95, takes neither)
     period_value = cell(cells, positions, "period_value")
-    period = target_text(comparison if _is_number(period_value) else "", period_value, unit)
+    period = target_text(comparison if _is_number(_without_unit(period_value, unit)) else "", period_value, unit)
     return Indicator(
         seq=cursor.seq,
         level1_code=l1c,
