@@ -451,7 +451,8 @@ def test_a_semicolon_csv_with_decimal_commas_and_quoted_line_breaks(tmp_path: Pa
         ("≥\u200b100个", ">=", 100, "个"),
         ("±5%", None, None, None),  # was = 5 %
         ("≈95%", None, None, None),
-        ("≥95%（含95%）", None, None, None),  # a remark with a number: kept as text
+        ("≥95%（含95%）", ">=", 95, "%"),  # round 31: a remark repeating the number says it is included
+        ("≥100个(含20个新建)", None, None, None),  # a remark with another number: kept as text
     ],
 )
 def test_target_values_printed_so(printed: str, comparison: str | None, number: int | None, unit: str | None) -> None:

@@ -7,6 +7,7 @@ spelling."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 # what a place's name ends with: 广东省, 广州市, 天河区, 从化县, 延边朝鲜族自治州, 锡林郭勒盟, 正蓝旗
@@ -14,8 +15,16 @@ _PLACE_ENDS = frozenset("省市区县州盟旗")
 
 
 def _shorter_forms(name: str) -> list[str]:
-    """The name without each of its leading place names (广州市天河区司法局 -> 天河区司法局, 司法局)."""
-    return [name[i + 1 :] for i, c in enumerate(name[:-2]) if c in _PLACE_ENDS]
+    """The name without each of its leading place names (广州市天河区司法局 -> 天河区司法局, 司法局), or without its
+    own body after it (广州市天河区司法局本级, …（本级）, …机关 -> 广州市天河区司法局: a department's own body publishes
+    a table of its own, which is no reason to merge them, but one printed each way in two years pairs with neither)."""
+    forms = [name[i + 1 :] for i, c in enumerate(name[:-2]) if c in _PLACE_ENDS]
+    if (own := _OWN_BODY.sub("", name)) != name and len(own) >= 2:
+        forms.append(own)
+    return forms
+
+
+_OWN_BODY = re.compile(r"(?:（本级）|\(本级\)|本级|(?<=[局委办厅院部署会])机关)$")
 
 
 def lookalikes(loaded: Iterable[str], known: Iterable[str]) -> list[tuple[str, str]]:

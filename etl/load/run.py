@@ -163,7 +163,7 @@ class RunReport:
         if self.lookalikes:
             more = " …" if len(self.lookalikes) > 5 else ""
             pairs = "; ".join(f"{a} and {b}" for a, b in self.lookalikes[:5]) + more
-            parts.append(f"{len(self.lookalikes)} department(s) printed two ways, kept apart (no year pairs): {pairs}")
+            parts.append(f"{len(self.lookalikes)} department(s) printed two ways, kept apart: {pairs}")
         if self.own_outputs:  # said, so that nothing under the sources goes unread unsaid
             named = "; ".join(self.own_outputs[:3]) + (" …" if len(self.own_outputs) > 3 else "")
             parts.append(f"{len(self.own_outputs)} jixiao report or audit file(s) under the sources not read: {named}")

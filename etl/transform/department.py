@@ -30,11 +30,4 @@ def clean_department(name: str) -> str:
     and the replacement unit (etl.load.writer.table_key) are what they were, for every spelling."""
     if not name.isascii() or not name.isprintable():  # Cf, and the controls (Cc: ESC, BEL) too
         name = "".join(c for c in name if unicodedata.category(c) not in ("Cf", "Cc"))
-    cleaned = _STAMP.sub("", fold_key(name)).translate(_PARENTHESES)
-    return own if len(own := _OWN_BODY.sub("", cleaned)) >= 2 else cleaned
-
-
-# the department's own body printed after its name (广州市天河区司法局（本级）, …本级, …机关): the department
-# (round 31's hunt: 部门名称：广州市天河区司法局（本级） one year was another department, none of its projects paired,
-# and the same table under both names loaded twice). 机关 only after an office's word: 直属机关 is a name of its own
-_OWN_BODY = re.compile(r"(?:（本级）|本级|(?<=[局委办厅院部署会])机关)$")
+    return _STAMP.sub("", fold_key(name)).translate(_PARENTHESES)

@@ -217,7 +217,7 @@ def _untyped_start(text: str, after: int, before: int, seq: int) -> tuple[int, i
     return next(((seq, m.start(1), m.end()) for m in found), None)
 
 
-_UNTYPED_MARK = re.compile(r"(?<=[。.;；> \t])(\d{1,2})\s*[、.．]\s*")
+_UNTYPED_MARK = re.compile(r"(?<=[。.;；> \t])(\d{1,2})\s*、\s*(?!\d)")  # 2、 (not 2.0版本, a sub-list's 2.)
 
 
 def _run_on_start(text: str, mark: int, seq: int, body: int) -> int | None:
@@ -322,7 +322,7 @@ def _glued(text: str) -> tuple[str, str] | None:
 # name): a colon look-alike (∶ U+2236, which Word documents use, ﹕, ︰), = or ＝, a space inside it (年度 指标值), or
 # the words 实施期 and 目标值 (实施期指标值:… before 年度指标值 was refused). The grammar reads the standard label.
 _ODD_LABEL = re.compile(
-    r"(实施周期|实施期|年度)\s*(指标值|目标值)\s*(?:[:：∶﹕︰]|(?<![<>＜＞!！])[=＝](?![=＝]))"
+    r"(?<![^;；,，。\s])(实施周期|实施期|年度)\s*(指标值|目标值)\s*(?:[:：∶﹕︰]|(?<![<>＜＞!！])[=＝](?![=＝]))"
 )
 _ODD_LABEL_SIGNS = ("∶", "﹕", "︰", "=", "＝", "实施期", "目标值", " ")
 
@@ -331,32 +331,41 @@ def _standard_labels(item: str) -> str:
     """实施期指标值∶… -> 实施周期指标值：…, 年度 指标值=… -> 年度指标值：… (only where a label is printed otherwise)."""
     if not any(sign in item for sign in _ODD_LABEL_SIGNS):  # (most items: the search costs more than these tests)
         return item
-    return _ODD_LABEL.sub(_standard_label, item)
+    printed = {m[1] == "年度" for m in _STANDARD_LABEL.finditer(item)}  # a label printed as the grammar reads it
+
+    def standard(m: re.Match[str]) -> str:
+        annual = m[1] == "年度"
+        return m[0] if annual in printed else ("年度指标值：" if annual else "实施周期指标值：")
+
+    return _ODD_LABEL.sub(standard, item)
 
 
-def _standard_label(m: re.Match[str]) -> str:
-    return "年度指标值：" if m[1] == "年度" else "实施周期指标值："
+_STANDARD_LABEL = re.compile(r"(?<![^;；,，。\s])(实施周期|年度)指标值\s*[:：]")
 
 
 # what an item may print after its values (round 31's hunt: each made the value text only, its number lost): its
-# direction (；指标方向:反向, （反向指标）), its weight or score (；权重:10, ；分值:10分) or a remark (；备注：含线上)
+# direction (；指标方向:反向 after either value, （反向指标）), its weight or score (；权重:10, ；分值:10分: the weight
+# first) or a remark (；备注：含线上)
+_DIRECTION_FIELD = re.compile(r"\s*[;；,，]\s*(?:指标方向|方向)\s*[:：]\s*(正向|反向)(?=\s*(?:[;；,，。]|$))")
 _TRAILING_FIELD = re.compile(
-    r"\s*[;；,，]\s*(?:(?:指标方向|方向)\s*[:：]\s*(?P<direction>正向|反向)"
-    r"|(?:权重|分值|权重分值)\s*[:：]\s*(?P<weight>\d{1,3}(?:\.\d{1,2})?)\s*(?:分|%|％)?"
+    r"\s*[;；,，]\s*(?:(?P<label>权重|分值|权重分值)\s*[:：]\s*(?P<weight>\d{1,3}(?:\.\d{1,2})?)\s*(?:分|%|％)?"
     r"|备注\s*[:：][^;；:：]*)\s*$"
-    r"|\s*[(（]\s*(?P<reverse>反向|反向指标)\s*[)）]\s*$"
+    r"|\s*[;；,，]?\s*[(（]\s*(?P<reverse>反向|反向指标)\s*[)）]\s*$"
 )
 
 
 def _trailing_fields(item: str) -> tuple[str, Decimal | None, str | None]:
     """The item without the fields it prints after its values, its weight and its direction."""
     weight = direction = None
-    while ("方向" in item or "权重" in item or "分值" in item or "备注" in item or "反向" in item) and (
+    if "方向" in item and (found := _DIRECTION_FIELD.findall(item)):
+        direction, item = found[-1], _DIRECTION_FIELD.sub("", item)
+    weighed_by = ""
+    while ("权重" in item or "分值" in item or "备注" in item or "反向" in item) and (
         m := _TRAILING_FIELD.search(item)
     ):
-        if m["weight"] is not None:
-            weight = Decimal(m["weight"])
-        direction = m["direction"] or ("反向" if m["reverse"] else direction)
+        if m["weight"] is not None and weighed_by != "权重":
+            weight, weighed_by = Decimal(m["weight"]), m["label"]
+        direction = "反向" if m["reverse"] else direction
         item = _without_end(item[: m.start()])
     return item, weight, direction
 
@@ -583,6 +592,6 @@ def _parsed_cell(cell: str) -> tuple[Indicator | ItemError, ...]:
 # of its value (it made the year's target the text 100%。（…）, its number lost). (2) alone is the next item's
 # number, cut.
 _NOTE_AFTER = re.compile(
-    r"。\s*([（(](?=[^（）()]*[^\W\d_])[^（）()]{1,200}[)）]|(?:注|备注|说明)\s*[:：].{1,200})\s*$"
+    r"。\s*([（(](?=[^（）()]*[^\W\d_])[^（）()]{1,200}[)）]|(?:注|备注|说明)\s*[:：](?:(?!指标值|目标值).){1,200})\s*$"
 )
 NOTE_AFTER = "a remark after the last item (in brackets, or 注：…), not a target: the indicators before it are read"

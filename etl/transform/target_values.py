@@ -94,14 +94,18 @@ REMARK_AFTER = re.compile(r"\s*\((?:含|不含|包含|包括|不包括)[^()\d]*\
 # such a remark anywhere, or after a comma at the end, dropped before reading: ≥100个(含) had the unit 个(含);
 # 90%（含）以上 and ≥77台，含备用 were text only
 _REMARK_WORDS = r"(?:含|不含|包含|包括|不包括)"
-_REMARK = re.compile(rf"\s*\({_REMARK_WORDS}[^()]*\)|\s*[,;；]\s*{_REMARK_WORDS}[^()\d,;；]*$")
+_REMARK = re.compile(rf"\s*\({_REMARK_WORDS}[^()\d]*\)|\s*[,;；]\s*{_REMARK_WORDS}[^()\d,;；]*$")
 # a period value printing its years first: 2022-2025年累计≥400个 (read only when a comparison follows: 2024年12月
 # stays text)
 _YEARS = re.compile(r"^\d{4}\s*(?:[-—–~～至到]\s*\d{4}\s*)?年度?")
 # a sign before the number that says no comparison the warehouse holds (±5%, ≈95%, ~95%): not read as = 5%
 _NO_COMPARISON_SIGN = re.compile(r"[±∓≈≒≃≅~～∼]")
-_LABEL_WORD = re.compile("|".join(sorted((re.escape(w) for w in _PREFIX_WORDS if len(w) > 1), key=len, reverse=True)))
-_NAME_UNIT = re.compile(r"\((%|[^()\d含及、,]{1,5})\)\s*$")
+# the words a comparison is read from among a value's leading words (每季度至少举行1场); not those ordinary words hold
+# (不足之处整改率100%, 最多跑一次事项覆盖率100%: round 31's review), read only right before the number
+_ONLY_BEFORE_THE_NUMBER = frozenset(("不足", "最多", "最少", "至多", "多于", "少于"))
+_IN_LABELS = (w for w in _PREFIX_WORDS if len(w) > 1 and w not in _ONLY_BEFORE_THE_NUMBER)
+_LABEL_WORD = re.compile("|".join(sorted(map(re.escape, _IN_LABELS), key=len, reverse=True)))
+_NAME_UNIT = re.compile(r"\((%|％|[^()\d含及、,]{1,6})\)\s*$")
 _UNIT_WORDS = {"％": "%", "次数": "次", "个数": "个", "场次": "场次", "人数": "人"}
 # the units a value or a name may print in brackets (etl/transform/units.csv): ≥12（次）, 培训时长（小时）
 UNITS = frozenset(
@@ -124,9 +128,31 @@ def fits_target_number(number: Decimal) -> bool:
 def name_unit(indicator_name: str) -> str | None:
     """A unit printed at the end of an indicator name: 时间（小时） -> 小时, 合格率（%） -> %."""
     m = _NAME_UNIT.search(fold(indicator_name))
-    if m is None or (m[1] not in UNITS and m[1] not in _UNIT_WORDS):
+    if m is None or not is_unit(m[1]):
         return None  # 培训人次（线上）, 覆盖率（全区）: a remark, not a unit (round 31: they were the units 线上, 全区)
     return _UNIT_WORDS.get(m.group(1), m.group(1))
+
+
+_SCALES = "万千亿百十"
+_SYMBOLS = re.compile(r"[A-Za-z²³/%‰.·]{1,8}")  # km², dB, kW·h, m3
+
+
+@lru_cache(maxsize=1 << 12)
+def is_unit(text: str) -> bool:
+    """Whether the text is a unit: one of etl/transform/units.csv, with a scale before it (万亩, 千瓦), 次 after it
+    (批次, 项次) or 个 before it (个月), one per another (次/年, 元/人), or a symbol (km², dB)."""
+    text = text.strip().replace("％", "%")
+    if not text:
+        return False
+    if text in UNITS or text in _UNIT_WORDS or _SYMBOLS.fullmatch(text):
+        return True
+    parts = text.split("/")
+    return len(parts) <= 2 and all(_one_unit(part) for part in parts)
+
+
+def _one_unit(part: str) -> bool:
+    part = part.lstrip(_SCALES).removeprefix("个") or part
+    return part in UNITS or (len(part) > 1 and part.endswith("次") and part[:-1] in UNITS)
 
 
 def _comparison_in_label(label: str) -> str:
@@ -157,13 +183,28 @@ def _read_value(text: str) -> TargetValue:
     """The value alone (cached: the same few hundred values recur across thousands of tables)."""
     folded = _unwrapped(without_invisible(fold_number(fold(text))))  # ≥<U+200B>100个, copied from a page: ≥100个
     if "含" in folded or "括" in folded:  # (a remark's words: 含, 包括; the search costs more than these tests)
-        folded = _REMARK.sub("", folded)
+        folded = _without_same_number(_REMARK.sub("", folded))
     read = _reading(folded, text)
     if read is None and folded.endswith(")") and (m := _CLOSING_BRACKETS.search(folded)):
-        # ≥90%(抽样), ≥12(次): a unit in brackets is the value's unit, other words a remark set aside
+        # ≥90%(抽样): a remark set aside; 30(天内): the unit and 内 as printed without the brackets
         inner = m[1].strip()
-        read = _reading(folded[: m.start()] + (inner if inner in UNITS else ""), text)
+        kept = inner if is_unit(inner.removesuffix("以内").removesuffix("内").removesuffix("以上")) else ""
+        read = _reading(folded[: m.start()] + kept, text)
     return read or TargetValue(text=text, status="qualitative")
+
+
+# ≥95%（含95%）: a remark repeating the value's number says the bound is included (one with another number, 100个(含20
+# 个新建), is kept as printed, as before)
+_SAME_NUMBER_REMARK = re.compile(r"\s*\((?:含|包含|包括)\s*(?P<n>\d+(?:\.\d+)?)\s*(?:%|本数)?\s*\)\s*[。.]?$")
+_LAST_NUMBER = re.compile(r"(\d+(?:\.\d+)?)\D*$")
+
+
+def _without_same_number(folded: str) -> str:
+    if (m := _SAME_NUMBER_REMARK.search(folded)) is None:
+        return folded
+    head = folded[: m.start()]
+    last = _LAST_NUMBER.search(head)
+    return head if last is not None and Decimal(last[1]) == Decimal(m["n"]) else folded
 
 
 def _reading(folded: str, text: str) -> TargetValue | None:
@@ -183,10 +224,12 @@ def _reading(folded: str, text: str) -> TargetValue | None:
         return None
     comparison = _PREFIX_WORDS.get(m.group("pre") or "") or _SUFFIX_WORDS.get(m.group("post") or "")
     comparison = comparison or _comparison_in_label(label)
-    if unit and unit[0] in _MORE_THAN and (comparison == "=" and not _LABEL_WORD.search(label)):
+    if unit and unit[0] in _MORE_THAN and comparison == "=" and not _LABEL_WORD.search(label):
+        if unit[1:] and not (_one_unit(unit[1:]) if unit[0] == "+" else is_unit(unit[1:])):
+            return None  # 1+X证书, 1+N: no count of anything
         comparison, unit = _MORE_THAN[unit[0]], unit[1:]  # 100余人次, 5000多人: more than; 3000+: that or more
     if unit and unit[0] == "(" and unit[-1] == ")":
-        if unit[1:-1] not in UNITS:
+        if not is_unit(unit[1:-1]):
             return None  # ≥12(抽样): a remark, read by _read_value without it
         unit = unit[1:-1]
     unit = _UNIT_WORDS.get(unit, unit) if unit else None
@@ -196,16 +239,19 @@ def _reading(folded: str, text: str) -> TargetValue | None:
 _MORE_THAN = {"余": ">", "多": ">", "+": ">="}
 _APPROXIMATELY = ("约", "大约", "约为", "近", "将近", "接近", "预计约")
 _DEADLINE = frozenset("底末前")
+_PERIODS = ("季度", "季", "月", "周", "年", "天", "日", "阶段", "期")
 
 
 def _no_quantity(label: str, number: Decimal, unit: str | None) -> bool:
     """Whether a number that reads is no quantity: a date or a deadline (2025年底, 2025年, 12月底前, 第4季度), or said
     to be approximate (约100家, 100家左右: text only, as ≈95% is)."""
     label = label.strip()
-    if label.endswith("第") or label in _APPROXIMATELY:
+    if label in _APPROXIMATELY:
         return True
     if not unit:
         return False
+    if label.endswith("第") and unit.startswith(_PERIODS):
+        return True  # 第4季度, 第2周: a time, not a count (排名第1名 is a rank: read)
     if unit[0] == "年" and 1900 <= number <= 2100 and number == number.to_integral_value():
         return True  # a year: 2025年, 2025年底, 2025年度
     return unit.endswith("左右") or not _DEADLINE.isdisjoint(unit)
@@ -237,7 +283,7 @@ COMPARISON_WORDS = "|".join(
 _COMPARISON_WORD = re.compile(COMPARISON_WORDS)
 _NUMBER_IN_TEXT = re.compile(r"[+-]?[0-9][0-9,]*(?:\.[0-9]+)?")
 # the remarks the parser sets aside (_REMARK, on the folded text): ≥95%（含） is ≥95%, as it reads
-FRAME_REMARK = r"\((含|不含|包含|包括|不包括)[^()]*\)|[,;](含|不含|包含|包括|不包括)[^()0-9,;]*$"
+FRAME_REMARK = r"\((含|不含|包含|包括|不包括)[^()0-9]*\)|[,;](含|不含|包含|包括|不包括)[^()0-9,;]*$"
 _FRAME_REMARK = re.compile(FRAME_REMARK)
 
 
