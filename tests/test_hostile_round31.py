@@ -32,6 +32,7 @@ import duckdb
 import pytest
 
 from etl.load.run import run_load
+from etl.model import TableRefused
 from etl.transform.indicator_types import resolve_type
 from etl.transform.indicators import parse_indicators
 from etl.transform.pipeline import process_file
@@ -349,3 +350,72 @@ def test_a_department_and_its_own_body_are_two_tables_named_by_the_run(tmp_path:
     report = run_load([tmp_path / "raw"], tmp_path / "w.duckdb")
     assert report.by_status["loaded"] == 2  # a department's table and its own body's (单位预算) are both published
     assert report.lookalikes == [(DEPARTMENT, f"{DEPARTMENT}本级")]
+
+
+# round 31's hunt of layouts as other portals publish them (GENERATED from the real 金寨 form and the real sample)
+FORM = (
+    "项目支出绩效目标申报表\t\t\t\t\t\n项目名称\t人民调解工作经费\t\t\t\t\n"
+    "预算部门\t金寨县司法局\t\t实施单位\t金寨县人民调解委员会\t\n项目期\t2022年--2024年\t\t\t\t\n"
+    "项目资金(万元)\t年度资金总额\t30.00\t\t\t\n\t其中:财政拨款\t28.00\t\t\t\n\t其他资金\t2.00\t\t\t\n"
+    "实施期目标\t人民调解组织全覆盖\t\t\t\t\n年度目标\t化解矛盾纠纷300件以上\t\t\t\t\n"
+    "一级指标\t二级指标\t三级指标\t\t指标值\t\n\t\t\t\t实施期\t年度\n"
+    "预期产出指标\t数量指标(或建筑规模指标)\t调解案件数\t\t≥1000件\t≥300件\n"
+    "\t时效指标(工期指标…)\t办结时限\t\t≤30天\t≤30天\n"
+    "社会公众或服务对象满意度指标\t社会公众或服务对象满意度指标\t当事人满意度\t\t≥90%\t≥95%\n"
+)
+
+
+@pytest.mark.parametrize(("period", "annual"), [("实施期", "年度"), ("中期", "年度"), ("实施期指标值", "年度指标值")])
+def test_a_forms_value_header_on_two_rows(tmp_path: Path, period: str, annual: str) -> None:
+    text = FORM.replace("\t\t\t\t实施期\t年度\n", f"\t\t\t\t{period}\t{annual}\n")
+    table = process_file(_write(tmp_path / "2024", text, "form.txt"))
+    [project] = table.projects
+    got = [(i.name, i.period.text, i.annual.text) for i in project.indicators]
+    assert got == [
+        ("调解案件数", "≥1000件", "≥300件"),
+        ("办结时限", "≤30天", "≤30天"),
+        ("当事人满意度", "≥90%", "≥95%"),
+    ]
+    assert not table.rejects
+
+
+def test_a_forms_value_header_printed_twice_is_refused(tmp_path: Path) -> None:
+    text = FORM.replace("\t指标值\t\n\t\t\t\t实施期\t年度\n", "\t指标值\t指标值\n")
+    with pytest.raises(TableRefused, match="names its value column twice"):
+        process_file(_write(tmp_path / "2024", text, "form.txt"))
+
+
+@pytest.mark.parametrize(("line", "label"), [("单位：元", "项目资金(万元)"), ("单位：万元", "项目资金(元)")])
+def test_a_forms_unit_line_and_money_label_that_disagree_are_refused(tmp_path: Path, line: str, label: str) -> None:
+    text = FORM.replace("项目资金(万元)", label).replace("项目名称\t", f"{line}\t\t\t\t\t\n项目名称\t", 1)
+    with pytest.raises(TableRefused, match="amount unit disagrees"):
+        process_file(_write(tmp_path / "2024", text, "form.txt"))
+
+
+def _with_unit_column(text: str, unit: str) -> str:
+    """The sample with a column headed 单位 after the name, printing ``unit`` on every row."""
+    lines = []
+    for line in text.split("\n"):
+        cells = line.split("\t")
+        if len(cells) >= 7:
+            cells.insert(1, "单位" if cells[1] == "总计" else unit)
+        lines.append("\t".join(cells))
+    return "\n".join(lines)
+
+
+def test_an_amount_unit_printed_in_a_column_of_its_own(tmp_path: Path) -> None:
+    text = _sample_text()
+    read = process_file(_write(tmp_path / "a" / "2024", _with_unit_column(text, "万元")))
+    assert read.source_unit == "万元" and read.projects[0].amounts["total"] == Decimal("826000.00")
+    no_line = _with_unit_column(text.replace("单位：万元", ""), "元")
+    assert process_file(_write(tmp_path / "b" / "2024", no_line)).projects[0].amounts["total"] == Decimal("82.60")
+    with pytest.raises(TableRefused, match="amount unit disagrees"):
+        process_file(_write(tmp_path / "c" / "2024", _with_unit_column(text, "元")))
+
+
+def test_a_per_row_unit_column_headed_only_units_with_their_comparison(tmp_path: Path) -> None:
+    fixture = ROOT / "tests" / "fixtures" / "layouts" / "2024" / "tianhe-sfj-per-row.csv"
+    text = fixture.read_text(encoding="utf-8").replace(",计量单位,", ",单位,", 1)
+    table = process_file(_write(tmp_path / "2024", text, "t.csv"))
+    [lost] = [i for p in table.projects for i in p.indicators if i.name == "区政府应诉案件败诉率"]
+    assert (lost.annual.comparison, lost.annual.number, lost.annual.unit) == ("<=", Decimal(15), "%")

@@ -290,12 +290,19 @@ def grid_rows(form: Form) -> tuple[list[Row], list[Row]]:
     blocks: list[Block] = []
     state: dict[int, tuple[str, str]] = {}
     mode, previous = "annual", []
+    parted: list[str] | None = None  # a header's row whose 指标值 is parted on the row below it (中期 | 年度)
     for row in form.rows[max((form.grid_at or 0) - 1, 0) :]:  # from the row above: 长期绩效指标 …
         cells = row.cells
         if header := indicator_header(cells):
             blocks, state = blocks_of(header, previous, _mode(cells, mode)), {}
-            previous = cells
+            previous, parted = cells, cells
             continue
+        if parted is not None and (both := _value_subheader(indicator_header(parted) or {}, parted, cells)):
+            blocks, state, parted = blocks_of(both, previous, _mode(parted, mode)), {}, None
+            continue  # (the header's period and annual columns read from the row below it)
+        if parted is not None and (doubled := _doubled_value(indicator_header(parted) or {})):
+            raise DoubledValueColumn(row.line_no - 1, doubled)
+        parted = None
         mode = _mode(cells, mode)
         previous = cells
         if _skip(cells):
@@ -308,6 +315,54 @@ def grid_rows(form: Form) -> tuple[list[Row], list[Row]]:
             if read.name or read.value or read.period:
                 (period if block.kind == "period" else annual).append(read)
     return annual, period
+
+
+# the row under a grid's header naming the two columns its 指标值 spans (round 31's hunt: 中期 | 年度 under one 指标值,
+# the period value was stored as the year's and the year's lost)
+_PERIOD_WORDS = frozenset(("中期", "实施期", "实施周期", "长期", "中长期", "全周期", "项目周期"))
+_ANNUAL_WORDS = frozenset(("年度", "本年度", "当年", "本年"))
+
+
+def _subheader_kind(cell: str) -> str | None:
+    key = fold_key(cell).removesuffix("指标值").removesuffix("目标值")
+    return "period_value" if key in _PERIOD_WORDS else "value" if key in _ANNUAL_WORDS else None
+
+
+def _value_subheader(header: dict[str, list[int]], above: list[str], cells: list[str]) -> dict[str, list[int]] | None:
+    """The header with its value columns as the row below names them (中期 | 年度, 实施期指标值 | 年度指标值), when
+    that row names only them (or repeats the header's cells, as merged cells print): else None."""
+    kinds: dict[int, str] = {}
+    for i, cell in enumerate(cells):
+        if not cell.strip() or (i < len(above) and cell.strip() == above[i].strip()):
+            continue
+        if (kind := _subheader_kind(cell)) is None:
+            return None
+        kinds[i] = kind
+    if set(kinds.values()) != {"period_value", "value"}:
+        return None
+    both = {k: v for k, v in header.items() if k not in ("value", "period_value")}
+    for i, kind in sorted(kinds.items()):
+        both.setdefault(kind, []).append(i)
+    return both
+
+
+class DoubledValueColumn(ValueError):
+    """A grid block whose header names its value column twice (指标值 | 指标值): which is the year's is not printed."""
+
+    def __init__(self, line_no: int, name: str) -> None:
+        super().__init__(name)
+        self.line_no, self.name = line_no, name
+
+
+def _doubled_value(header: dict[str, list[int]]) -> str | None:
+    """The value column a block of the header names twice (round 31's hunt: the second 指标值 was dropped unsaid)."""
+    l2s = sorted(header.get("level2", []))
+    for k, start in enumerate(l2s):
+        end = l2s[k + 1] if k + 1 < len(l2s) else 10**6
+        for column in ("value", "period_value"):
+            if sum(start <= p < end for p in header.get(column, [])) > 1:
+                return column
+    return None
 
 
 def _mode(cells: list[str], mode: str) -> str:
@@ -468,13 +523,29 @@ def parse_form_table(grid: Grid, year: int | None = None) -> SourceTable:
         raise TableRefused(grid.path, "no department: the form names no 主管部门 / 预算部门 / 预算单位")
     _refuse_several_departments(grid, forms)
     labels = [unit_of(form, grid.path) for form in forms]  # each form's own unit, read once
+    if header.source_unit and (other := {u for u in labels if u and u != header.source_unit}):
+        raise TableRefused(  # round 31's hunt: 单位：元 above 项目资金(万元) loaded in 万元 without a word
+            grid.path,
+            f"amount unit disagrees: the unit line says {header.source_unit}, the form's labels "
+            + "、".join(sorted(other)),
+            layout="single_project_form",
+        )
     printed = header.source_unit or next(filter(None, labels), None)
     unit = printed or "万元"
     table = new_table(grid, header, year, labels[0] or unit, department=dept)
     if printed is None:  # read in 万元, as the other layouts: normalise refuses it when its amounts say 元
         table.notes.append(UNIT_NOT_PRINTED)
-    for form, label in zip(forms, labels, strict=True):
-        _add_form(table, form, dept, label or header.source_unit or unit)
+    try:
+        for form, label in zip(forms, labels, strict=True):
+            _add_form(table, form, dept, label or header.source_unit or unit)
+    except DoubledValueColumn as doubled:
+        raise TableRefused(
+            grid.path,
+            f"the indicator grid names its {doubled.name} column twice (指标值 | 指标值): which is the year's target "
+            "is not printed",
+            doubled.line_no,
+            layout="single_project_form",
+        ) from None
     table.notes += _unpriced(table.projects)
     if not table.projects:
         reasons = "; ".join(dict.fromkeys(r.reason for r in table.rejects[:3]))

@@ -294,7 +294,7 @@ def parse_grid(grid: Grid, year: int | None = None) -> SourceTable:
             grid.rows[0].line_no,
             RefusalKind.UNSUPPORTED_LAYOUT,
         )
-    table = table_with_unit(grid, header, year, column_unit(grid.path, header_rows))
+    table = table_with_unit(grid, header, year, _columns_unit(grid, header_rows, rows, positions))
     cursor: ProjectCursor | None = None
     if is_per_row(positions):
         rows = right_align_short_rows(rows, len(grid.rows[0].cells), positions)
@@ -494,6 +494,30 @@ _UNIT_LIKE = re.compile(r"^(?:%|％|‰|[^\W\d_]{1,4})$")
 _NOT_UNITS = frozenset({"正向", "反向", "正", "反", "逆向", "定性", "定量", "无"})
 
 
+def _columns_unit(grid: Grid, header_rows: list[GridRow], rows: list[GridRow], positions: dict[str, int]) -> str | None:
+    """The amount unit the columns print: in a header (总计（元）), or in a column of its own headed 单位 that prints
+    元 (or 万元) on every row (round 31's hunt: it was not read, and under 单位：万元 every amount was loaded 10,000
+    times too large; with no unit line the table was refused as printing its unit nowhere). Two that disagree are a
+    refusal, as a header's and a line's are (header.amount_unit)."""
+    in_header = column_unit(grid.path, header_rows)
+    if is_per_row(positions):  # its 单位 is the targets' (人次, %)
+        return in_header
+    taken = set(positions.values())
+    for i, cell in enumerate(grid.rows[0].cells):
+        if i in taken or fold_key(cell) not in _UNIT_COLUMN_HEADERS:
+            continue
+        printed = {fold_key(r.cells[i]) for r in rows if i < len(r.cells) and r.cells[i].strip()}
+        if len(printed) == 1 and (unit := printed.pop()) in ("元", "万元"):
+            if in_header and in_header != unit:
+                said = f"the column headers say ({in_header}), the column {cell.strip()} says {unit}"
+                raise TableRefused(grid.path, f"amount unit disagrees: {said}", grid.rows[0].line_no)
+            return unit
+    return in_header
+
+
+_UNIT_COLUMN_HEADERS = frozenset(("单位", "金额单位", "资金单位", "货币单位"))
+
+
 def infer_target_columns(header: list[str], rows: list[GridRow], positions: dict[str, int]) -> dict[str, int]:
     """The per-row columns beside 指标值 that the column map does not name (指标值符号, 单位): the one before it
     holding only ≥ ≤ = is the comparison, the one after it holding only unit words (%, 公里, 万平方米) the unit.
@@ -513,7 +537,16 @@ def infer_target_columns(header: list[str], rows: list[GridRow], positions: dict
 
 
 def _is_unit_word(text: str) -> bool:
+    """A unit word, also with the comparison word a per-row export prints after it (%以下, 次以上: round 31's hunt,
+    a column headed 单位 holding them was dropped unsaid, every target's unit lost and 15%以下 read = 15)."""
+    for suffix in _UNIT_SUFFIXES:
+        if text.endswith(suffix) and len(text) > len(suffix):
+            text = text[: -len(suffix)]
+            break
     return bool(_UNIT_LIKE.match(text)) and text not in _NOT_UNITS and "指标" not in text
+
+
+_UNIT_SUFFIXES = ("及以上", "及以下", "以上", "以下", "以内", "内")
 
 
 def join_continued_indicators(rows: list[GridRow], positions: dict[str, int]) -> list[GridRow]:
