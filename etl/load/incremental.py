@@ -35,7 +35,13 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl.extract.discover import discover_tree, missing_message, not_regular_files, unreachable
+from etl.extract.discover import (
+    NOT_REGULAR_FOUND,
+    discover_tree,
+    missing_message,
+    not_regular_files,
+    unreachable,
+)
 from etl.extract.encoding import NOT_REGULAR, NOT_UTF8_NAME, file_sha256, shown_if_not_utf8
 from etl.load.writer import FileResult, registered
 from etl.model import RefusalKind
@@ -206,7 +212,8 @@ def plan_sources(
         else:
             plan.skipped.append(hit.as_result())
     current = plan.current = [k for ks in known.values() for k in ks if k.status == "loaded"]
-    plan.gone = gone_sources(current, _roots_with_files(paths, plan.files), set(plan.files), plan.unreadable)
+    unseen = [path for path, why in plan.unreadable.items() if why != NOT_REGULAR_FOUND]  # a pipe hides no file
+    plan.gone = gone_sources(current, _roots_with_files(paths, plan.files), set(plan.files), unseen)
     plan.rewritten = [k for k in current if (sha := plan.hashes.get(k.path)) and sha != k.sha256]
     return plan
 
@@ -230,7 +237,7 @@ def moved_away(plan: SourcePlan, results: Sequence[FileResult]) -> list[KnownFil
     them their new paths (round 31's hunt: they kept the old ones, so every file was parsed again every night, and
     --prune never took out a table deleted from the new tree: its load's path was under no folder of the run)."""
     elsewhere = {r.load_id: r.path for r in results if r.status == "unchanged" and r.load_id is not None}
-    unseen = tuple(u + os.sep for u in plan.unreadable)
+    unseen = tuple(u + os.sep for u, why in plan.unreadable.items() if why != NOT_REGULAR_FOUND)
     return [
         k
         for k in plan.current
