@@ -419,3 +419,47 @@ def test_a_per_row_unit_column_headed_only_units_with_their_comparison(tmp_path:
     table = process_file(_write(tmp_path / "2024", text, "t.csv"))
     [lost] = [i for p in table.projects for i in p.indicators if i.name == "区政府应诉案件败诉率"]
     assert (lost.annual.comparison, lost.annual.number, lost.annual.unit) == ("<=", Decimal(15), "%")
+
+
+# the review of the layout fixes (each failed on their commit)
+def test_block_labels_under_a_national_forms_header_are_no_value_columns(tmp_path: Path) -> None:
+    fixture = ROOT / "tests" / "fixtures" / "layouts_real" / "2024" / "jinzhai-national.txt"
+    header = "绩效指标\t一级指标\t二级指标\t三级指标\t指标值\t二级指标\t三级指标\t指标值\n"
+    text = fixture.read_text(encoding="utf-8")
+    assert header in text
+    labelled = text.replace(header, header + "\t\t中期\t\t\t年度\t\t\n")
+    [project] = process_file(_write(tmp_path / "2024", labelled, "n.txt")).projects
+    first = project.indicators[0]
+    assert (first.name, first.period.text, first.annual.text) == ("办理复议案件", "≥300件", "≥100件")
+
+
+def test_forms_each_printing_their_own_unit_are_read_in_it(tmp_path: Path) -> None:
+    second = FORM.replace("项目资金(万元)", "项目资金(元)").replace("人民调解工作经费", "法律援助经费")
+    for wan, yuan in (("\t30.00\t", "\t300000\t"), ("\t28.00\t", "\t280000\t"), ("\t2.00\t", "\t20000\t")):
+        second = second.replace(wan, yuan)
+    text = "单位：万元\n" + FORM + second
+    table = process_file(_write(tmp_path / "2024", text, "forms.txt"))
+    assert [p.amounts["total"] for p in table.projects] == [Decimal("300000.00"), Decimal("300000.00")]
+
+
+def test_a_merged_value_header_printed_in_both_columns_reads(tmp_path: Path) -> None:
+    lines = []
+    for line in FORM.replace("\t指标值\t\n\t\t\t\t实施期\t年度\n", "\t指标值\t指标值\n").split("\n"):
+        cells = line.split("\t")
+        if len(cells) == 6 and cells[4].startswith(("≥", "≤")):
+            cells[5] = cells[4]  # one merged cell, printed in both columns
+        lines.append("\t".join(cells))
+    [project] = process_file(_write(tmp_path / "2024", "\n".join(lines), "form.txt")).projects
+    assert [i.annual.text for i in project.indicators] == ["≥1000件", "≤30天", "≥90%"]
+
+
+def test_a_unit_column_beside_a_standard_is_no_amount_unit(tmp_path: Path) -> None:
+    lines = []
+    for line in _sample_text().split("\n"):
+        cells = line.split("\t")
+        if len(cells) >= 7:
+            named = cells[1] != "总计" and cells[0] not in ("合计", DEPARTMENT)
+            cells += ["补助标准", "单位"] if cells[1] == "总计" else (["500", "元"] if named else ["", ""])
+        lines.append("\t".join(cells))
+    table = process_file(_write(tmp_path / "2024", "\n".join(lines)))
+    assert table.source_unit == "万元" and table.projects[0].amounts["total"] == Decimal("826000.00")

@@ -291,7 +291,8 @@ def grid_rows(form: Form) -> tuple[list[Row], list[Row]]:
     state: dict[int, tuple[str, str]] = {}
     mode, previous = "annual", []
     parted: list[str] | None = None  # a header's row whose 指标值 is parted on the row below it (中期 | 年度)
-    for row in form.rows[max((form.grid_at or 0) - 1, 0) :]:  # from the row above: 长期绩效指标 …
+    grid = form.rows[max((form.grid_at or 0) - 1, 0) :]  # from the row above: 长期绩效指标 …
+    for at, row in enumerate(grid):
         cells = row.cells
         if header := indicator_header(cells):
             blocks, state = blocks_of(header, previous, _mode(cells, mode)), {}
@@ -300,7 +301,7 @@ def grid_rows(form: Form) -> tuple[list[Row], list[Row]]:
         if parted is not None and (both := _value_subheader(indicator_header(parted) or {}, parted, cells)):
             blocks, state, parted = blocks_of(both, previous, _mode(parted, mode)), {}, None
             continue  # (the header's period and annual columns read from the row below it)
-        if parted is not None and (doubled := _doubled_value(indicator_header(parted) or {})):
+        if parted is not None and (doubled := _doubled_value(indicator_header(parted) or {}, grid[at:])):
             raise DoubledValueColumn(row.line_no - 1, doubled)
         parted = None
         mode = _mode(cells, mode)
@@ -331,12 +332,14 @@ def _subheader_kind(cell: str) -> str | None:
 def _value_subheader(header: dict[str, list[int]], above: list[str], cells: list[str]) -> dict[str, list[int]] | None:
     """The header with its value columns as the row below names them (中期 | 年度, 实施期指标值 | 年度指标值), when
     that row names only them (or repeats the header's cells, as merged cells print): else None."""
+    values = [*header.get("value", []), *header.get("period_value", [])]
+    spans = {p + d for p in values for d in (0, 1)}  # a value column and the one its merged header spans
     kinds: dict[int, str] = {}
     for i, cell in enumerate(cells):
         if not cell.strip() or (i < len(above) and cell.strip() == above[i].strip()):
             continue
-        if (kind := _subheader_kind(cell)) is None:
-            return None
+        if i not in spans or (kind := _subheader_kind(cell)) is None:
+            return None  # (中期 | 年度 over the blocks of a national form: each block's label, read by _mode)
         kinds[i] = kind
     if set(kinds.values()) != {"period_value", "value"}:
         return None
@@ -354,15 +357,21 @@ class DoubledValueColumn(ValueError):
         self.line_no, self.name = line_no, name
 
 
-def _doubled_value(header: dict[str, list[int]]) -> str | None:
-    """The value column a block of the header names twice (round 31's hunt: the second 指标值 was dropped unsaid)."""
+def _doubled_value(header: dict[str, list[int]], rows: list[GridRow]) -> str | None:
+    """The value column a block of the header names twice and whose two columns differ on a row below it (round 31's
+    hunt: the second 指标值 was dropped unsaid); one merged cell a reader printed in both columns is no such column."""
     l2s = sorted(header.get("level2", []))
     for k, start in enumerate(l2s):
         end = l2s[k + 1] if k + 1 < len(l2s) else 10**6
         for column in ("value", "period_value"):
-            if sum(start <= p < end for p in header.get(column, [])) > 1:
+            named = [p for p in header.get(column, []) if start <= p < end]
+            if len(named) > 1 and any(len({_at(r.cells, p) for p in named}) > 1 for r in rows):
                 return column
     return None
+
+
+def _at(cells: list[str], i: int) -> str:
+    return cells[i].strip() if i < len(cells) else ""
 
 
 def _mode(cells: list[str], mode: str) -> str:
@@ -523,8 +532,10 @@ def parse_form_table(grid: Grid, year: int | None = None) -> SourceTable:
         raise TableRefused(grid.path, "no department: the form names no 主管部门 / 预算部门 / 预算单位")
     _refuse_several_departments(grid, forms)
     labels = [unit_of(form, grid.path) for form in forms]  # each form's own unit, read once
-    if header.source_unit and (other := {u for u in labels if u and u != header.source_unit}):
-        raise TableRefused(  # round 31's hunt: 单位：元 above 项目资金(万元) loaded in 万元 without a word
+    # round 31's hunt: 单位：元 above 项目资金(万元) loaded in 万元 without a word (several forms may print their own
+    # units: each is read in its label's when one of them agrees with the line)
+    if header.source_unit and (other := {u for u in labels if u}) and header.source_unit not in other:
+        raise TableRefused(
             grid.path,
             f"amount unit disagrees: the unit line says {header.source_unit}, the form's labels "
             + "、".join(sorted(other)),

@@ -294,7 +294,7 @@ def parse_grid(grid: Grid, year: int | None = None) -> SourceTable:
             grid.rows[0].line_no,
             RefusalKind.UNSUPPORTED_LAYOUT,
         )
-    table = table_with_unit(grid, header, year, _columns_unit(grid, header_rows, rows, positions))
+    table = table_with_unit(grid, header, year, _columns_unit(grid, header_rows, rows, positions, header.source_unit))
     cursor: ProjectCursor | None = None
     if is_per_row(positions):
         rows = right_align_short_rows(rows, len(grid.rows[0].cells), positions)
@@ -494,23 +494,29 @@ _UNIT_LIKE = re.compile(r"^(?:%|％|‰|[^\W\d_]{1,4})$")
 _NOT_UNITS = frozenset({"正向", "反向", "正", "反", "逆向", "定性", "定量", "无"})
 
 
-def _columns_unit(grid: Grid, header_rows: list[GridRow], rows: list[GridRow], positions: dict[str, int]) -> str | None:
+def _columns_unit(
+    grid: Grid, header_rows: list[GridRow], rows: list[GridRow], positions: dict[str, int], line: str | None
+) -> str | None:
     """The amount unit the columns print: in a header (总计（元）), or in a column of its own headed 单位 that prints
-    元 (or 万元) on every row (round 31's hunt: it was not read, and under 单位：万元 every amount was loaded 10,000
-    times too large; with no unit line the table was refused as printing its unit nowhere). Two that disagree are a
-    refusal, as a header's and a line's are (header.amount_unit)."""
+    元 (or 万元) on every row printing a total (round 31's hunt: it was not read, and under 单位：万元 every amount was
+    loaded 10,000 times too large; with no unit line the table was refused as printing its unit nowhere). One that
+    disagrees with a header or the unit line is a refusal, as a header's and a line's are (header.amount_unit)."""
     in_header = column_unit(grid.path, header_rows)
-    if is_per_row(positions):  # its 单位 is the targets' (人次, %)
+    total = positions.get("total")
+    if is_per_row(positions) or total is None:  # a per-row export's 单位 is the targets' (人次, %)
         return in_header
     taken = set(positions.values())
+    priced = [r for r in rows if total < len(r.cells) and r.cells[total].strip()]
     for i, cell in enumerate(grid.rows[0].cells):
-        if i in taken or fold_key(cell) not in _UNIT_COLUMN_HEADERS:
+        if i in taken or fold_key(cell) not in _UNIT_COLUMN_HEADERS or not priced:
             continue
-        printed = {fold_key(r.cells[i]) for r in rows if i < len(r.cells) and r.cells[i].strip()}
-        if len(printed) == 1 and (unit := printed.pop()) in ("元", "万元"):
-            if in_header and in_header != unit:
-                said = f"the column headers say ({in_header}), the column {cell.strip()} says {unit}"
-                raise TableRefused(grid.path, f"amount unit disagrees: {said}", grid.rows[0].line_no)
+        printed = {fold_key(r.cells[i]) if i < len(r.cells) else "" for r in priced}
+        if len(printed) == 1 and (unit := printed.pop()) in ("元", "万元"):  # every priced row, one unit
+            if (said := in_header or line) and said != unit:
+                where = f"the column headers say ({in_header})" if in_header else f"the unit line says 单位：{line}"
+                raise TableRefused(
+                    grid.path, f"amount unit disagrees: {where}, the column {cell.strip()} says {unit} on every row"
+                )
             return unit
     return in_header
 
