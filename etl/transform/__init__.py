@@ -64,5 +64,6 @@
 # 18 (round 31): comparison words (不得超过, 最多, 少于, 大于或等于 …), value labels printed otherwise
 # (∶, =, 年度 指标值, 实施期, 目标值), items in brackets, fields after the values (指标方向, 权重, 备注),
 # remarks in brackets, dates and approximations as text, units in brackets, a name's bracketed words a unit
-# only when they are one, a level-2 code's typo, a department's own body (（本级）) the department
+# only when they are one, a level-2 code's typo, an untyped item read alone, inline tags, a per-row period
+# value's comparison; forms' value headers on two rows, a 单位 column's amount unit
 PARSER_VERSION = 18
