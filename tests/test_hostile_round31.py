@@ -463,3 +463,27 @@ def test_a_unit_column_beside_a_standard_is_no_amount_unit(tmp_path: Path) -> No
         lines.append("\t".join(cells))
     table = process_file(_write(tmp_path / "2024", "\n".join(lines)))
     assert table.source_unit == "万元" and table.projects[0].amounts["total"] == Decimal("826000.00")
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("两次", ("=", 2, "次")),
+        ("≥十个", (">=", 10, "个")),
+        ("开展培训三次", ("=", 3, "次")),
+        ("二十五人", ("=", 25, "人")),
+        ("≥一百人次", (">=", 100, "人次")),
+        ("三次以上", (">=", 3, "次")),
+        ("一个月", ("=", 1, "个月")),
+        ("三个工作日内", ("<=", 3, "个工作日")),
+    ],
+)
+def test_a_number_in_chinese_numerals_before_its_unit(text: str, read: tuple) -> None:
+    value = parse_target_value(text)
+    assert (value.comparison, value.number, value.unit) == (read[0], Decimal(read[1]), read[2])
+    assert value.text == text
+
+
+@pytest.mark.parametrize("text", ["一次性", "三项制度", "一线人员", "第一次", "四季度", "三月", "十分重要", "一至两次"])
+def test_chinese_numerals_that_count_nothing_stay_text(text: str) -> None:
+    assert parse_target_value(text).status == "qualitative"
