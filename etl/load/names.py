@@ -58,6 +58,14 @@ def forget() -> None:
 
 # what a unit row adds to its department's name for the department's own body: 本级, （本级）, 机关, 机关本级
 _OWN_BODY = re.compile(r"\(?(?:机关)?本级\)?|机关")
+_OWN_BODY_AT_END = re.compile(rf"(?:{_OWN_BODY.pattern})$")
+_HALF_PARENTHESES = str.maketrans({"（": "(", "）": ")"})
+
+
+def without_own_body(name: str) -> str:
+    """The name without the department's own body printed after it (…本级, …（本级）, …机关), by unit_key's rule."""
+    m = _OWN_BODY_AT_END.search(name.translate(_HALF_PARENTHESES))
+    return name[: m.start()] if m else name
 
 
 @lru_cache(maxsize=1 << 12)

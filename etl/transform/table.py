@@ -37,6 +37,7 @@ from etl.transform.indicators import ItemError, parse_indicators, split_items
 from etl.transform.normalise import AmountError, to_yuan
 from etl.transform.page_totals import PAGE_KINDS, page_row_kind
 from etl.transform.per_row import ProjectCursor, RowError, add_indicator, has_indicator, is_per_row, split_code
+from etl.transform.target_values import without_comparison_word
 from etl.transform.truncation import refuse_if_truncated
 
 GRAND_TOTAL_NAMES = frozenset({"合计", "总计", "合 计", "总 计"})
@@ -545,14 +546,8 @@ def infer_target_columns(header: list[str], rows: list[GridRow], positions: dict
 def _is_unit_word(text: str) -> bool:
     """A unit word, also with the comparison word a per-row export prints after it (%以下, 次以上: round 31's hunt,
     a column headed 单位 holding them was dropped unsaid, every target's unit lost and 15%以下 read = 15)."""
-    for suffix in _UNIT_SUFFIXES:
-        if text.endswith(suffix) and len(text) > len(suffix):
-            text = text[: -len(suffix)]
-            break
+    text = without_comparison_word(text)
     return bool(_UNIT_LIKE.match(text)) and text not in _NOT_UNITS and "指标" not in text
-
-
-_UNIT_SUFFIXES = ("及以上", "及以下", "以上", "以下", "以内", "内")
 
 
 def join_continued_indicators(rows: list[GridRow], positions: dict[str, int]) -> list[GridRow]:

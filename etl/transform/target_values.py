@@ -108,9 +108,8 @@ _LABEL_WORD = re.compile("|".join(sorted(map(re.escape, _IN_LABELS), key=len, re
 _NAME_UNIT = re.compile(r"\((%|％|[^()\d含及、,]{1,6})\)\s*$")
 _UNIT_WORDS = {"％": "%", "次数": "次", "个数": "个", "场次": "场次", "人数": "人"}
 # the units a value or a name may print in brackets (etl/transform/units.csv): ≥12（次）, 培训时长（小时）
-UNITS = frozenset(
-    row["unit"] for row in csv.DictReader((Path(__file__).with_name("units.csv")).open(encoding="utf-8"))
-)
+_UNITS_CSV = Path(__file__).with_name("units.csv").read_text(encoding="utf-8").splitlines()
+UNITS = frozenset(row["unit"] for row in csv.DictReader(_UNITS_CSV))
 MAX_TARGET_NUMBER = Decimal(10) ** 14
 MISSING = TargetValue(text=None, status="missing")
 
@@ -188,7 +187,7 @@ def _read_value(text: str) -> TargetValue:
     if read is None and folded.endswith(")") and (m := _CLOSING_BRACKETS.search(folded)):
         # ≥90%(抽样): a remark set aside; 30(天内): the unit and 内 as printed without the brackets
         inner = m[1].strip()
-        kept = inner if is_unit(inner.removesuffix("以内").removesuffix("内").removesuffix("以上")) else ""
+        kept = inner if is_unit(without_comparison_word(inner)) else ""
         read = _reading(folded[: m.start()] + kept, text)
     if read is None and not _DIGIT.search(folded) and (arabic := _arabic_numerals(folded)) != folded:
         read = _reading(arabic, text)  # 两次, ≥十个, 开展培训三次: the number in Chinese numerals
@@ -203,7 +202,7 @@ _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六":
 _CN_NUMBER = re.compile(
     r"(?<![第一二两三四五六七八九十百千万亿])"  # not an ordinal (第一次), nor part of a longer number
     r"([一二两三四五六七八九]?十[一二三四五六七八九]?|[一二两三四五六七八九]百|[一二两三四五六七八九])"
-    r"(?=(\S{1,5}?)(?:及以上|及以下|以上|以下|以内|内)?[。.;,]?$)"
+    rf"(?=(\S{{1,5}}?)(?:{_SUFFIX_ALT})?[。.;,]?$)"
 )
 _NAMED_PERIODS = ("季度", "季", "月", "号")  # 四季度, 三月: a quarter's or a month's name, not a count (一个月 is)
 
@@ -268,6 +267,15 @@ def _reading(folded: str, text: str) -> TargetValue | None:
     return TargetValue(text, comparison, number, unit, "value" if unit else None, "quantitative")
 
 
+def without_comparison_word(text: str) -> str:
+    """The text without a comparison word after it (%以下, 次以上, 天内 -> %, 次, 天): a unit as a value prints it."""
+    for word in _SUFFIXES_LONGEST_FIRST:
+        if text.endswith(word) and len(text) > len(word):
+            return text[: -len(word)]
+    return text
+
+
+_SUFFIXES_LONGEST_FIRST = sorted(_SUFFIX_WORDS, key=len, reverse=True)
 _MORE_THAN = {"余": ">", "多": ">", "+": ">="}
 _APPROXIMATELY = ("约", "大约", "约为", "近", "将近", "接近", "预计约")
 _DEADLINE = frozenset("底末前")
