@@ -191,3 +191,46 @@ def test_budget_change_pct_and_the_quantitative_share(tmp_path: Path) -> None:
             "AND project_name = '机关业务用房和司法所维修维护费'"
         ).fetchone()
     assert got == Decimal("1.01")  # exactly 1.005 %: read 1.00 in DOUBLE
+
+
+def test_a_plain_number_of_complaints_or_cost_is_a_ceiling(tmp_path: Path) -> None:
+    """Round 32: with no 指标方向 printed, a plain (=) target read more demanding when its number grew: 有效投诉次数
+    0次 -> 2次 and a cost of 15 -> 12 万元 read raised and lowered. A name of the audit's low_is_good_rates.csv, or of
+    its cost_words.csv with a unit in 元, now makes the smaller number the more demanding; other names are as before."""
+    complaints = (
+        "设备购置完成率；实施周期指标值:100%；年度指标值:100%",
+        "有效投诉次数；实施周期指标值:{0}次；年度指标值:{0}次",
+    )
+    cost = (
+        "办公设备购置验收合格率；实施周期指标值:100%；年度指标值:100%",
+        "设备购置成本；实施周期指标值:{0}万元；年度指标值:{0}万元",
+    )
+    rate = ("工程量完成率；实施周期指标值:100%；年度指标值:100%", "工程量完成率；实施周期指标值:{0}%；年度指标值:{0}%")
+    warehouse = _pair(
+        tmp_path,
+        SAMPLE,
+        [(old, new.format(n)) for (old, new), n in ((complaints, 0), (cost, 15), (rate, 90))],
+        [(old, new.format(n)) for (old, new), n in ((complaints, 2), (cost, 12), (rate, 100))],
+    )
+    changes = _changes(warehouse)
+    assert changes["有效投诉次数"] == "lowered"  # 0 -> 2 complaints allowed
+    assert changes["设备购置成本"] == "raised"  # 15 -> 12 万元
+    assert changes["工程量完成率"] == "raised"  # 90% -> 100%: as before
+    warehouse = _pair(
+        tmp_path / "good",
+        SAMPLE,
+        [(complaints[0], "培训次数；实施周期指标值:2次；年度指标值:2次")],
+        [(complaints[0], "培训次数；实施周期指标值:3次；年度指标值:3次")],
+    )
+    assert _changes(warehouse)["培训次数"] == "raised"  # a count of something good: as before
+
+
+def test_a_printed_direction_wins_over_the_name(tmp_path: Path) -> None:
+    row = "时效指标\t完成时限\t≤\t12\t月\t10\t反向"
+    warehouse = _pair(
+        tmp_path,
+        PER_ROW,
+        [(row, "时效指标\t投诉次数\t=\t2\t次\t10\t正向")],
+        [(row, "时效指标\t投诉次数\t=\t3\t次\t10\t正向")],
+    )
+    assert _changes(warehouse)["投诉次数"] == "raised"  # the table says 正向: taken as printed
