@@ -66,4 +66,6 @@
 # remarks in brackets, dates and approximations as text, units in brackets, a name's bracketed words a unit
 # only when they are one, a level-2 code's typo, an untyped item read alone, inline tags, a per-row period
 # value's comparison; forms' value headers on two rows, a 单位 column's amount unit
-PARSER_VERSION = 18
+# 19 (round 32): comparison words (未超过, 低于等于, 控制在, 不超, 最高, 降至, 前N名 …), a unit followed by 内 or
+# words (30天内完成), dates (2023.12, 10月份, 次年3月) as text
+PARSER_VERSION = 19

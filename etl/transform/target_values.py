@@ -75,7 +75,42 @@ _PREFIX_WORDS = {
     "少于": "<",
     "不足": "<",
     **{f"不{modal}{verb}": sense for modal in "得应能宜可" for verb, sense in _NEGATED.items()},
+    # round 32's hunt: more words read the wrong way round or as =. 未超过5% was > 5 and 未低于95% < 95 (the label 未
+    # left before the verb); 低于等于, 高于等于, ≧= were =; and the bounds in words: 控制在5%, 不超5%, 不突破500万元,
+    # 最高5%, 降至3% are ceilings, 最低95%, 提高到95% floors, 超95% more than, 不到5% less than, 全省前10名 a rank of
+    # 10 or better (前 only before 名 or 位: _reading)
+    **{f"{negation}{verb}": sense for negation in ("未", "没有", "没") for verb, sense in _NEGATED.items()},
+    "低于等于": "<=",
+    "少于等于": "<=",
+    "高于等于": ">=",
+    "多于等于": ">=",
+    "≧=": ">=",
+    "≥=": ">=",
+    "≦=": "<=",
+    "≤=": "<=",
+    "不超": "<=",
+    "未超": "<=",
+    "不突破": "<=",
+    "未突破": "<=",
+    "控制在": "<=",
+    "控制到": "<=",
+    "最高": "<=",
+    "最高为": "<=",
+    "上限": "<=",
+    "上限为": "<=",
+    "最低": ">=",
+    "最低为": ">=",
+    "下限": ">=",
+    "下限为": ">=",
+    **{f"{verb}{to}": "<=" for verb in ("降", "降低", "下降", "压减", "压缩", "减少", "减") for to in "至到"},
+    **{f"{verb}{to}": ">=" for verb in ("提高", "提升", "增加", "增长", "升", "增") for to in "至到"},
+    "超": ">",
+    "不到": "<",
+    "前": "<=",
 }
+_RANK_UNITS = frozenset(("名", "位"))  # 全省前10名: a rank; 前3个月 is no bound (=, as before)
+# a comparison word before the number that gives way to one after it: 控制在95%以上 is >= 95, 达到90%以内 <= 90
+_GIVES_WAY = frozenset(w for w in _PREFIX_WORDS if w in ("达到", "达", "控制在", "控制到", "前") or w[-1] in "至到")
 _SUFFIX_WORDS = {"以上": ">=", "及以上": ">=", "以下": "<=", "及以下": "<=", "以内": "<=", "内": "<="}
 _PREFIX_ALT = "|".join(sorted(map(re.escape, _PREFIX_WORDS), key=len, reverse=True))
 _SUFFIX_ALT = "|".join(sorted(map(re.escape, _SUFFIX_WORDS), key=len, reverse=True))
@@ -102,7 +137,9 @@ _YEARS = re.compile(r"^\d{4}\s*(?:[-—–~～至到]\s*\d{4}\s*)?年度?")
 _NO_COMPARISON_SIGN = re.compile(r"[±∓≈≒≃≅~～∼]")
 # the words a comparison is read from among a value's leading words (每季度至少举行1场); not those ordinary words hold
 # (不足之处整改率100%, 最多跑一次事项覆盖率100%: round 31's review), read only right before the number
-_ONLY_BEFORE_THE_NUMBER = frozenset(("不足", "最多", "最少", "至多", "多于", "少于"))
+_ONLY_BEFORE_THE_NUMBER = frozenset(
+    ("不足", "最多", "最少", "至多", "多于", "少于", "最高", "最低", "上限", "下限", "超", "不超", "未超", "不到", "前")
+)
 _IN_LABELS = (w for w in _PREFIX_WORDS if len(w) > 1 and w not in _ONLY_BEFORE_THE_NUMBER)
 _LABEL_WORD = re.compile("|".join(sorted(map(re.escape, _IN_LABELS), key=len, reverse=True)))
 _NAME_UNIT = re.compile(r"\((%|％|[^()\d含及、,]{1,6})\)\s*$")
@@ -253,8 +290,7 @@ def _reading(folded: str, text: str) -> TargetValue | None:
     number = Decimal(digits.replace(" ", ""))
     if not fits_target_number(number) or _no_quantity(label, number, unit):  # fact_target holds DECIMAL(18, 4)
         return None
-    comparison = _PREFIX_WORDS.get(m.group("pre") or "") or _SUFFIX_WORDS.get(m.group("post") or "")
-    comparison = comparison or _comparison_in_label(label)
+    comparison = _comparison(m["pre"], m["post"], label, unit)
     if unit and unit[0] in _MORE_THAN and comparison == "=" and not _LABEL_WORD.search(label):
         if unit[1:] and not (_one_unit(unit[1:]) if unit[0] == "+" else is_unit(unit[1:])):
             return None  # 1+X证书, 1+N: no count of anything
@@ -263,8 +299,37 @@ def _reading(folded: str, text: str) -> TargetValue | None:
         if not is_unit(unit[1:-1]):
             return None  # ≥12(抽样): a remark, read by _read_value without it
         unit = unit[1:-1]
+    if unit and not is_unit(unit) and (split := _unit_and_words(unit)):
+        unit, within = split  # 30天内完成, 500万元之内: <= 30 天, 500 万元 (the unit was 天内完成); ≥100人受益: 人
+        comparison = "<=" if within and comparison == "=" else comparison
     unit = _UNIT_WORDS.get(unit, unit) if unit else None
     return TargetValue(text, comparison, number, unit, "value" if unit else None, "quantitative")
+
+
+def _comparison(pre: str | None, post: str | None, label: str, unit: str | None) -> str:
+    """The comparison a value prints: the word before its number, else the one after it (one after the number wins
+    over a word that gives way to it: 控制在95%以上), else a comparison word among the leading words, else =."""
+    if pre == "前" and unit not in _RANK_UNITS:
+        pre = None  # 前3个月: the first three months, no bound
+    if pre and post and pre in _GIVES_WAY:
+        return _SUFFIX_WORDS[post]
+    return _PREFIX_WORDS.get(pre or "") or _SUFFIX_WORDS.get(post or "") or _comparison_in_label(label)
+
+
+_WITHIN = ("以内", "之内", "内")
+
+
+def _unit_and_words(printed: str) -> tuple[str, bool] | None:
+    """(the unit, whether 内 follows it) of what the value prints after its number when that is no unit but begins
+    with one: 天内完成 -> (天, True), 万元之内 -> (万元, True), 人受益 -> (人, False); None when it begins with none.
+    The words after the unit stay in the target's frame (target_frame), so 30天内完成 compares with 20天内完成 only.
+    A unit with brackets (人(次), round 20) is kept as printed."""
+    if "(" in printed:
+        return None
+    for end in range(len(printed) - 1, 0, -1):
+        if is_unit(printed[:end]):
+            return printed[:end], printed[end:].startswith(_WITHIN)
+    return None
 
 
 def without_comparison_word(text: str) -> str:
@@ -282,14 +347,19 @@ _DEADLINE = frozenset("底末前")
 _PERIODS = ("季度", "季", "月", "周", "年", "天", "日", "阶段", "期")
 
 
+_YEAR_MONTH = re.compile(r"(?:19|20)\d\d\.(?:0?[1-9]|1[0-2])")
+
+
 def _no_quantity(label: str, number: Decimal, unit: str | None) -> bool:
-    """Whether a number that reads is no quantity: a date or a deadline (2025年底, 2025年, 12月底前, 第4季度), or said
-    to be approximate (约100家, 100家左右: text only, as ≈95% is)."""
+    """Whether a number that reads is no quantity: a date or a deadline (2025年底, 2025年, 12月底前, 第4季度, 2023.12,
+    10月份), or said to be approximate (约100家, 100家左右: text only, as ≈95% is)."""
     label = label.strip()
     if label in _APPROXIMATELY:
         return True
     if not unit:
-        return False
+        return _YEAR_MONTH.fullmatch(str(number)) is not None  # 2023.12: a month (round 32: read as the number)
+    if unit.startswith("月份") or (unit[0] == "月" and label.endswith("年")):
+        return True  # 10月份, 次年3月, 每年6月: a month, not a count (10月份 -> 11月份 read raised)
     if label.endswith("第") and unit.startswith(_PERIODS):
         return True  # 第4季度, 第2周: a time, not a count (排名第1名 is a rank: read)
     if unit[0] == "年" and 1900 <= number <= 2100 and number == number.to_integral_value():

@@ -1,0 +1,182 @@
+"""Round 32's hunts: target values as departments write them, and money (GENERATED edits of the real sample, each test
+its own).
+
+Found (each test below failed before its fix):
+- silent: negations and bounds in words read the wrong way round or as =: 未超过5% was > 5, 未低于95% < 95; 低于等于,
+  高于等于, ≧= were =; 控制在5%, 不超5%, 不突破500万元, 最高5%, 上限5%, 降至3% (ceilings), 最低95%, 下限95%, 提高到95%
+  (floors), 超95%, 不到5% and 全省前10名 were = N, so a tightened cap read lowered in v_target_yoy;
+- silent: 30天内完成 was = 30 with the unit 天内完成 (20天内完成 read lowered); 500万元之内 had the unit 万元之,
+  ≥100人受益 the unit 人受益;
+- silent: dates were quantities: 2023.12 (2024.12 read raised), 10月份, 次年3月, 每年6月;
+- silent: with no 指标方向 printed, a plain number of complaints (有效投诉次数 0次 -> 2次), a cost in 元 or a rank read
+  more demanding when it grew (tests/test_target_frame.py holds the first two);
+- silent: a place named 元… after a label (项目单位：元阳县司法局) was the amount unit: every amount of a table in 万元
+  stored in 元, and the 金额单位：万元 after it on the line not seen;
+- silent: the national fund-source columns 政府性基金预算 and 国有资本经营预算 were not read: their money was dropped.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl.load.run import run_load
+from etl.transform.target_values import parse_target_value
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "raw" / "2024" / "tianhe-sfj.txt"
+
+
+@pytest.mark.parametrize(
+    ("text", "comparison", "number", "unit"),
+    [
+        ("未超过5%", "<=", "5", "%"),
+        ("没有超过5%", "<=", "5", "%"),
+        ("未低于95%", ">=", "95", "%"),
+        ("低于等于5%", "<=", "5", "%"),
+        ("高于等于95%", ">=", "95", "%"),
+        ("≧=95%", ">=", "95", "%"),
+        ("≦=5%", "<=", "5", "%"),
+        ("控制在5%", "<=", "5", "%"),
+        ("控制在500万元", "<=", "500", "万元"),
+        ("控制在95%以上", ">=", "95", "%"),
+        ("不超5%", "<=", "5", "%"),
+        ("不突破500万元", "<=", "500", "万元"),
+        ("最高5%", "<=", "5", "%"),
+        ("上限5%", "<=", "5", "%"),
+        ("降至3%", "<=", "3", "%"),
+        ("降低到3%", "<=", "3", "%"),
+        ("压减至3%", "<=", "3", "%"),
+        ("最低95%", ">=", "95", "%"),
+        ("下限95%", ">=", "95", "%"),
+        ("提高到95%", ">=", "95", "%"),
+        ("超95%", ">", "95", "%"),
+        ("不到5%", "<", "5", "%"),
+        ("全省前10名", "<=", "10", "名"),
+        ("前3个月", "=", "3", "个月"),  # the first three months: no bound
+        ("30天内完成", "<=", "30", "天"),
+        ("3日内办结", "<=", "3", "日"),
+        ("1小时内到", "<=", "1", "小时"),
+        ("500万元之内", "<=", "500", "万元"),
+        ("≥100人受益", ">=", "100", "人"),
+        ("≥2次培训", ">=", "2", "次"),
+        ("≥500人(次)", ">=", "500", "人(次)"),  # a unit with brackets, as printed (round 20)
+        ("未超标率100%", "=", "100", "%"),  # 未超 counts only right before the number
+        ("降低至少5%", ">=", "5", "%"),
+        ("达到90%以上", ">=", "90", "%"),
+    ],
+)
+def test_a_value_reads_as_printed(text: str, comparison: str, number: str, unit: str) -> None:
+    value = parse_target_value(text)
+    assert (value.status, value.comparison, value.number, value.unit) == (
+        "quantitative",
+        comparison,
+        Decimal(number),
+        unit,
+    )
+
+
+@pytest.mark.parametrize("text", ["2023.12", "2024.1", "≤2023.12", "10月份", "次年3月", "每年6月"])
+def test_dates_are_text(text: str) -> None:
+    assert parse_target_value(text, "完成时间").status == "qualitative"
+
+
+@pytest.mark.parametrize("text", ["12月", "≤12月；", "99.5", "2023.5万元", "每年12次"])
+def test_numbers_that_are_no_dates_still_read(text: str) -> None:
+    assert parse_target_value(text).status == "quantitative"
+
+
+def _pair(tmp_path: Path, edits: list[tuple[str, str, str]]) -> Path:
+    """The sample as 2023 and 2024 with (printed, 2023's text, 2024's text) edits, loaded into one warehouse."""
+    text = SAMPLE.read_text(encoding="utf-8")
+    for year, side in (("2023", 1), ("2024", 2)):
+        (tmp_path / "raw" / year).mkdir(parents=True)
+        edited = text.replace("2024年", f"{year}年")
+        for edit in edits:
+            assert edit[0] in edited, edit[0]
+            edited = edited.replace(edit[0], edit[side])
+        (tmp_path / "raw" / year / SAMPLE.name).write_text(edited, encoding="utf-8")
+    warehouse = tmp_path / "w.duckdb"
+    run_load([tmp_path / "raw"], warehouse)
+    return warehouse
+
+
+def _values(name: str, value: str) -> str:
+    return f"{name}；实施周期指标值:{value}；年度指标值:{value}"
+
+
+def test_the_years_compare_as_the_words_say(tmp_path: Path) -> None:
+    warehouse = _pair(
+        tmp_path,
+        [
+            (_values("工程量完成率", "100%"), _values("办结时限", "30天内完成"), _values("办结时限", "20天内完成")),
+            (_values("设备购置完成率", "100%"), _values("差错率", "未超过5%"), _values("差错率", "未超过3%")),
+            (
+                _values("已完工程验收合格率", "100%"),
+                _values("成本控制率", "控制在5%"),
+                _values("成本控制率", "控制在3%"),
+            ),
+            (_values("办公设备购置验收合格率", "100%"), _values("完成时间", "2023.12"), _values("完成时间", "2024.12")),
+            (_values("一社区一法律顾问覆盖率", "100%"), _values("全省排名", "第3名"), _values("全省排名", "第1名")),
+        ],
+    )
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute("SELECT indicator_name, change FROM v_target_yoy WHERE budget_year = 2024").fetchall()
+    changes = dict(rows)
+    assert changes["办结时限"] == "raised"  # 30 -> 20 days (read lowered: = 30 天内完成)
+    assert changes["差错率"] == "raised"  # at most 5% -> at most 3% (read lowered: > 5)
+    assert changes["成本控制率"] == "raised"  # (read lowered: = 5)
+    assert changes["完成时间"] == "changed"  # a month, not a number (read raised)
+    assert changes["全省排名"] == "raised"  # 3rd -> 1st (read lowered)
+
+
+def _load(tmp_path: Path, text: str) -> Path:
+    (tmp_path / "raw" / "2024").mkdir(parents=True)
+    (tmp_path / "raw" / "2024" / SAMPLE.name).write_text(text, encoding="utf-8")
+    warehouse = tmp_path / "w.duckdb"
+    run_load([tmp_path / "raw"], warehouse)
+    return warehouse
+
+
+def _amounts(warehouse: Path) -> dict[int, tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute("SELECT source_line, total_yuan, fiscal_yuan FROM fact_project_budget").fetchall()
+    return {line: (total, fiscal) for line, total, fiscal in rows}
+
+
+@pytest.mark.parametrize(
+    "unit_line",
+    [
+        "项目单位：元阳县司法局\t单位：万元",
+        "牵头单位：元江县司法局    金额单位：万元",
+        "单位：万元\n责任单位：元谋县司法局",
+    ],
+)
+def test_a_place_named_yuan_after_a_label_is_no_amount_unit(tmp_path: Path, unit_line: str) -> None:
+    text = SAMPLE.read_text(encoding="utf-8").replace("\n单位：万元\n", f"\n{unit_line}\n", 1)
+    assert unit_line in text
+    amounts = _amounts(_load(tmp_path, text))
+    assert Decimal("826000.00") in {total for total, _ in amounts.values()}  # 82.60 万元 (was 82.60 元)
+
+
+def test_the_national_fund_source_columns_are_read(tmp_path: Path) -> None:
+    lines = SAMPLE.read_text(encoding="utf-8").split("\n")
+    header = next(i for i, line in enumerate(lines) if line.startswith("项目名称"))
+    cells = lines[header].split("\t")
+    fiscal = cells.index("财政拨款")
+    for i, line in enumerate(lines[header:], start=header):
+        row = line.split("\t")
+        if len(row) != len(cells):
+            continue
+        if i == header:
+            row[fiscal : fiscal + 1] = ["一般公共预算", "政府性基金预算", "国有资本经营预算"]
+        elif row[fiscal] and row[0].startswith("机关业务用房"):  # 82.60 = 60.00 + 20.00 + 2.60
+            row[fiscal : fiscal + 1] = ["60.00", "20.00", "2.60"]
+        else:
+            row[fiscal : fiscal + 1] = [row[fiscal], "", ""]
+        lines[i] = "\t".join(row)
+    amounts = _amounts(_load(tmp_path, "\n".join(lines)))
+    assert (Decimal("826000.00"), Decimal("826000.00")) in amounts.values()  # was fiscal 600,000.00
