@@ -12,7 +12,9 @@ Found (each test below failed before its fix):
   more demanding when it grew (tests/test_target_frame.py holds the first two);
 - silent: a place named 元… after a label (项目单位：元阳县司法局) was the amount unit: every amount of a table in 万元
   stored in 元, and the 金额单位：万元 after it on the line not seen;
-- silent: the national fund-source columns 政府性基金预算 and 国有资本经营预算 were not read: their money was dropped.
+- silent: the national fund-source columns 政府性基金预算 and 国有资本经营预算 were not read: their money was dropped;
+- silent: a header line ending in a tab took the 合计 row after it as more header cells: the 合计 was lost, unchecked;
+- silent: a file cut at an item's end in the last row (its <p> left open) loaded 3 items of 4.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ import duckdb
 import pytest
 
 from etl.load.run import run_load
+from etl.model import TableRefused
+from etl.transform.pipeline import process_file
 from etl.transform.target_values import parse_target_value
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -180,3 +184,42 @@ def test_the_national_fund_source_columns_are_read(tmp_path: Path) -> None:
         lines[i] = "\t".join(row)
     amounts = _amounts(_load(tmp_path, "\n".join(lines)))
     assert (Decimal("826000.00"), Decimal("826000.00")) in amounts.values()  # was fiscal 600,000.00
+
+
+# the third hunt: faults planted in the sample, every row accounted for
+
+
+def _write(folder: Path, text: str | bytes) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "t.txt"
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    return path
+
+
+@pytest.mark.parametrize("end", ["\t", "\t "])
+def test_a_header_ending_in_a_tab_keeps_the_grand_total_row(tmp_path: Path, end: str) -> None:
+    lines = SAMPLE.read_text(encoding="utf-8").split("\n")
+    header = next(i for i, line in enumerate(lines) if line.startswith("项目名称"))
+    lines[header] += end
+    table = process_file(_write(tmp_path / "2024", "\n".join(lines)))
+    grand = [a for a in table.aggregates if a.kind == "grand_total"]
+    assert [a.line_no for a in grand] == [header + 2]  # the 合计 under the header (it was glued onto it, and lost)
+    assert len(table.projects) == 22 and all(f.passed for f in table.findings)
+
+
+def test_a_file_cut_at_an_items_end_inside_an_open_paragraph_is_refused(tmp_path: Path) -> None:
+    data = SAMPLE.read_bytes()
+    path = _write(tmp_path / "2024", data[: data.rindex(" 4、".encode())])  # …≥80%。 then nothing: item 4 and </p> lost
+    with pytest.raises(TableRefused, match="truncated mid-row"):
+        process_file(path)
+    process_file(_write(tmp_path / "whole" / "2024", data))  # the whole file still reads
+
+
+def test_a_name_wrapped_before_its_bracketed_end_is_joined(tmp_path: Path) -> None:
+    text = SAMPLE.read_text(encoding="utf-8")
+    name = next(line.split("\t")[0] for line in text.split("\n") if "运维项目(2022" in line)
+    head, _, end = name.partition("(2022")
+    table = process_file(_write(tmp_path / "2024", text.replace(name, f"{head}\n(2022{end}", 1)))
+    assert name in {p.printed_name for p in table.projects}  # (it loaded as (2022-2025年), under a unit named head)
+    assert head not in {a.name for a in table.aggregates}
+    assert {p.unit_name for p in table.projects} == {p.unit_name for p in process_file(SAMPLE).projects}

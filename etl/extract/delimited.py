@@ -53,7 +53,9 @@ def rejoin_broken_header(rows: list[NumberedRow]) -> list[NumberedRow]:
     for i in range(min(len(rows) - 1, HEAD_RECORDS)):
         (line_no, first), (_, second) = rows[i], rows[i + 1]
         half, rest = first[-1].strip(), second[0].strip()
-        if rest and len(half) + len(rest) < 40 and canonical_column(half + rest)[0] and not canonical_column(half)[0]:
+        # (no empty half: a header ending in a tab took the 合计 row after it as its cells, the 合计 lost; round 32)
+        known = canonical_column(half + rest)[0] if half and rest and len(half + rest) < 40 else None
+        if known and not canonical_column(half)[0]:
             joined = [*first[:-1], half + rest, *second[1:]]
             if _known_columns(joined) > max(_known_columns(first), _known_columns(second)):
                 return [*rows[:i], (line_no, joined), *rows[i + 2 :]]

@@ -195,7 +195,25 @@ def _document_line(rows: list[GridRow], i: int, positions: dict[str, int]) -> st
         return ""
     if not _named(after, positions):  # the name on a line of its own, the rest of its row on the next (round 30)
         return text
+    if _wrapped_before(text, after.cells[at].strip()):
+        return text
     return text if is_document_only(text) and text not in after.cells[at] else ""  # (not printed there already)
+
+
+def _wrapped_before(text: str, name: str) -> bool:
+    """A name wrapped before its bracketed end: 天河区司法局政法网设备运维项目 on a line of its own, (2022-2025年)
+    and the rest of the row on the next. The project loaded as (2022-2025年) under a unit of that name (round 32's
+    hunt). A name is never only a bracket; a heading (其中：…, …类, …中心) or a transfer document is not the head of
+    one."""
+    from etl.transform.table import is_document_only  # (table imports this module)
+
+    return (
+        bool(_BRACKETED.fullmatch(name))
+        and not is_document_only(name)
+        and not _HEADING.search(text)
+        and not _WHOLE_HEADING.search(text)
+        and not is_document_only(text)
+    )
 
 
 def _lone_cell(row: GridRow, at: int) -> str:
