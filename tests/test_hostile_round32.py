@@ -27,8 +27,12 @@ import pytest
 
 from etl.load.run import run_load
 from etl.model import TableRefused
+from etl.text import fold
+from etl.transform.broken_lines import _wrapped_before
+from etl.transform.header import _unit_said
 from etl.transform.pipeline import process_file
-from etl.transform.target_values import parse_target_value
+from etl.transform.target_values import parse_target_value, target_frame
+from etl.transform.truncation import _paragraph_left_open
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "raw" / "2024" / "tianhe-sfj.txt"
@@ -166,6 +170,15 @@ def test_a_place_named_yuan_after_a_label_is_no_amount_unit(tmp_path: Path, unit
     assert Decimal("826000.00") in {total for total, _ in amounts.values()}  # 82.60 万元 (was 82.60 元)
 
 
+@pytest.mark.parametrize(
+    ("line", "unit"),
+    [("单位：元人民币", "元"), ("单位：万元人民币", "万元"), ("金额单位：万元或元", "万元"), ("单位：元阳县", None)],
+)
+def test_a_unit_followed_by_words(line: str, unit: str | None) -> None:
+    m = _unit_said(fold(line))
+    assert (m and m.group("unit")) == unit
+
+
 def test_the_national_fund_source_columns_are_read(tmp_path: Path) -> None:
     lines = SAMPLE.read_text(encoding="utf-8").split("\n")
     header = next(i for i, line in enumerate(lines) if line.startswith("项目名称"))
@@ -223,3 +236,89 @@ def test_a_name_wrapped_before_its_bracketed_end_is_joined(tmp_path: Path) -> No
     assert name in {p.printed_name for p in table.projects}  # (it loaded as (2022-2025年), under a unit named head)
     assert head not in {a.name for a in table.aggregates}
     assert {p.unit_name for p in table.projects} == {p.unit_name for p in process_file(SAMPLE).projects}
+
+
+# the review of the round's own rules: what they read wrong that was read right before
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "read"),
+    [
+        ("将发案率降至最低,破案率90%", "", ("=", "90", "%")),  # 降至 belongs to a clause of its own
+        ("控制在合理范围内,完成率100%", "", ("=", "100", "%")),
+        ("年底前10", "", None),  # 前 with no rank: text, as before
+        ("全省前10", "", None),
+        ("前3个月", "", ("=", "3", "个月")),
+        ("5分贝", "", ("=", "5", "分贝")),  # (the unit was 分)
+        ("5百分点", "", ("=", "5", "百分点")),
+        ("5个百分点", "", ("=", "5", "个百分点")),
+        ("5人/班", "", ("=", "5", "人/班")),
+        ("5台套", "", ("=", "5", "台套")),
+        ("500万元之内", "", ("<=", "500", "万元")),
+        ("2020.5", "项目总投资（万元）", ("=", "2020.5", "万元")),  # an amount, not a date
+        ("2015.6", "道路建设面积", ("=", "2015.6", None)),
+        ("≤2000.5", "项目成本（万元）", ("<=", "2000.5", "万元")),
+    ],
+)
+def test_the_reviews_values(text: str, name: str, read: tuple | None) -> None:
+    value = parse_target_value(text, name)
+    got = (value.comparison, str(value.number), value.unit) if value.status == "quantitative" else None
+    assert got == read
+
+
+def test_single_characters_stay_in_the_frame() -> None:
+    assert target_frame("前3个月完成", "个月") != target_frame("6个月完成", "个月")
+    assert target_frame("前三季度支出进度≥75%", "%") != target_frame("三季度支出进度≥75%", "%")
+
+
+@pytest.mark.parametrize(
+    ("line", "unit"),
+    [
+        ("单位：元填报日期：2024年1月", "元"),
+        ("金额单位：元整", "元"),
+        ("单位：元谋县司法局", None),
+        ("单位：元宝区", None),
+    ],
+)
+def test_the_reviews_unit_lines(line: str, unit: str | None) -> None:
+    m = _unit_said(fold(line))
+    assert (m and m.group("unit")) == unit
+
+
+@pytest.mark.parametrize("column", ["绩效指标", "绩效目标"])
+def test_a_header_cell_beginning_with_its_break_is_still_joined(tmp_path: Path, column: str) -> None:
+    text = SAMPLE.read_text(encoding="utf-8").replace(f"\t{column}", f"\t\n{column}", 1)
+    table = process_file(_write(tmp_path / "2024", text))
+    assert len(table.projects) == 22 and sum(len(p.indicators) for p in table.projects) == 110
+
+
+def test_a_heading_before_a_bracketed_name_stays_a_heading() -> None:
+    assert not _wrapped_before("天河区沙河街道", "【延续】律师管理业务经费（2024年）")
+    assert not _wrapped_before("其中：转移支付项目", "(2022-2025年)")
+    assert _wrapped_before("天河区司法局政法网设备运维项目", "(2022-2025年)")
+
+
+@pytest.mark.parametrize("end", ["</p><p><br>", "</ p>", "<p>stray</p></div>"])
+def test_a_cell_ending_in_a_tag_is_whole(end: str) -> None:
+    others = ["<p>1、…。</p>", "<p>1、…。</p>"]
+    assert not _paragraph_left_open(f"<p>1、…。{end}", others)
+    assert _paragraph_left_open("<p>1、…。2、…≥80%。", others)
+
+
+def test_high_is_good_names_with_a_low_word_read_as_before(tmp_path: Path) -> None:
+    warehouse = _pair(
+        tmp_path,
+        [
+            (_values("工程量完成率", "100%"), _values("有效投诉处理率", "95%"), _values("有效投诉处理率", "100%")),
+            (_values("设备购置完成率", "100%"), _values("节约成本", "5万元"), _values("节约成本", "10万元")),
+            (
+                _values("已完工程验收合格率", "100%"),
+                _values("全市排名提升位次", "2位"),
+                _values("全市排名提升位次", "5位"),
+            ),
+        ],
+    )
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute("SELECT indicator_name, change FROM v_target_yoy WHERE budget_year = 2024").fetchall()
+    changes = dict(rows)
+    assert [changes[n] for n in ("有效投诉处理率", "节约成本", "全市排名提升位次")] == ["raised"] * 3

@@ -53,15 +53,19 @@ def rejoin_broken_header(rows: list[NumberedRow]) -> list[NumberedRow]:
     for i in range(min(len(rows) - 1, HEAD_RECORDS)):
         (line_no, first), (_, second) = rows[i], rows[i + 1]
         half, rest = first[-1].strip(), second[0].strip()
-        # (no empty half: a header ending in a tab took the 合计 row after it as its cells, the 合计 lost; round 32)
-        known = canonical_column(half + rest)[0] if half and rest and len(half + rest) < 40 else None
-        if known and not canonical_column(half)[0]:
+        # (an empty half, a cell beginning with the break, only before a line of no amounts: a header ending in a tab
+        # took the 合计 row after it as its cells, the 合计 lost, round 32)
+        known = canonical_column(half + rest)[0] if rest and len(half + rest) < 40 else None
+        if known and not canonical_column(half)[0] and (half or not any(map(_AMOUNT.fullmatch, second[1:]))):
             joined = [*first[:-1], half + rest, *second[1:]]
             if _known_columns(joined) > max(_known_columns(first), _known_columns(second)):
                 return [*rows[:i], (line_no, joined), *rows[i + 2 :]]
         if is_header_row([c.strip() for c in first]):
             break
     return rows
+
+
+_AMOUNT = re.compile(r"\s*[-+]?[\d,，]+(?:\.\d+)?\s*")
 
 
 def _known_columns(cells: list[str]) -> int:

@@ -166,6 +166,7 @@ def _with_name(row: GridRow, at: int, rest: str, before: bool = False) -> GridRo
 
 
 _BRACKETED = re.compile(r"[(（\[【〔].*[)）\]】〕]")
+_ONE_BRACKET = re.compile(r"[(（][^()（）]*[)）]")
 
 
 def _after_document(out: list[GridRow], row: GridRow, positions: dict[str, int]) -> GridRow | None:
@@ -203,12 +204,14 @@ def _document_line(rows: list[GridRow], i: int, positions: dict[str, int]) -> st
 def _wrapped_before(text: str, name: str) -> bool:
     """A name wrapped before its bracketed end: 天河区司法局政法网设备运维项目 on a line of its own, (2022-2025年)
     and the rest of the row on the next. The project loaded as (2022-2025年) under a unit of that name (round 32's
-    hunt). A name is never only a bracket; a heading (其中：…, …类, …中心) or a transfer document is not the head of
-    one."""
+    hunt). A name is never one bracket alone; the head ends as a name does (…项目, …经费: not a unit's heading such as
+    天河区沙河街道 before 【延续】律师管理业务经费（2024年）, the review of round 32), and is no heading (其中：…, …类,
+    …中心) or transfer document."""
     from etl.transform.table import is_document_only  # (table imports this module)
 
     return (
-        bool(_BRACKETED.fullmatch(name))
+        bool(_ONE_BRACKET.fullmatch(name))
+        and bool(_NAME_END.search(text))
         and not is_document_only(name)
         and not _HEADING.search(text)
         and not _WHOLE_HEADING.search(text)

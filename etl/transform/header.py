@@ -32,10 +32,12 @@ _DEPARTMENT = re.compile(
 # and a 10 MB one (a 13 KB workbook) failed the load, every file of the run with it, with DuckDB out of memory
 MAX_DEPARTMENT_CHARS = 32767
 # 单位：万元, 金额单位:元, 单位：人民币元, 单位（元）; not 预算单位/填报单位/编制单位：元谋县… (a place named 元…)
-# (the unit not followed by another CJK character: 项目单位：元阳县司法局 is a place, round 32; it put every amount of a
-# table in 万元 in 元, and hid the 金额单位：万元 printed after it on the line)
+# (nor 项目单位/牵头单位/责任单位/所属单位/承办单位：元阳县司法局, nor 单位：元谋县…, round 32: it put every
+# amount of a table in 万元 in 元, and hid the 金额单位：万元 printed after it on the line; 单位：元填报日期,
+# 单位：元人民币 and 单位：万元或元 are units, the review of round 32)
 _UNIT = re.compile(
-    rf"(?<![算报制设施管用行])(?:金额|货币|计量)?单位\s*[:(]\s*(?:人民币\s*)?(?P<unit>{AMOUNT_UNITS})(?![\u4e00-\u9fff])"
+    rf"(?<![算报制设施管用行目头任属办])(?:金额|货币|计量)?单位\s*[:(]\s*(?:人民币\s*)?(?P<unit>{AMOUNT_UNITS})"
+    r"(?![\u4e00-\u9fff]{1,3}?(?:县|市|区|镇|乡|州|旗|盟|村|街道|司法局))"
 )
 # 单位为元, 单位/元, 单位 万元, 单位：万 (the unit not followed by another CJK character: 单位 元谋县 is no unit), and a
 # line that is only the unit: 万元, (元), 单位元. Without them the table was read in 万元, a table in 元 x 10,000

@@ -75,10 +75,13 @@ _PREFIX_WORDS = {
     "少于": "<",
     "不足": "<",
     **{f"不{modal}{verb}": sense for modal in "得应能宜可" for verb, sense in _NEGATED.items()},
-    # round 32's hunt: more words read the wrong way round or as =. 未超过5% was > 5 and 未低于95% < 95 (the label 未
-    # left before the verb); 低于等于, 高于等于, ≧= were =; and the bounds in words: 控制在5%, 不超5%, 不突破500万元,
-    # 最高5%, 降至3% are ceilings, 最低95%, 提高到95% floors, 超95% more than, 不到5% less than, 全省前10名 a rank of
-    # 10 or better (前 only before 名 or 位: _reading)
+}
+# round 32's hunt: more words read the wrong way round or as =. 未超过5% was > 5 and 未低于95% < 95 (the label 未 left
+# before the verb); 低于等于, 高于等于, ≧= were =; and the bounds in words: 控制在5%, 不超5%, 不突破500万元, 最高5%,
+# 降至3% are ceilings, 最低95%, 提高到95% floors, 超95% more than, 不到5% less than, 全省前10名 a rank of 10 or better
+# (前 only before 名 or 位: _reading). Each counts only right before the number (_ONLY_BEFORE_THE_NUMBER): among the
+# leading words they belong to a clause of their own (将发案率降至最低,破案率90% is = 90: the review of round 32)
+_BOUND_WORDS = {
     **{f"{negation}{verb}": sense for negation in ("未", "没有", "没") for verb, sense in _NEGATED.items()},
     "低于等于": "<=",
     "少于等于": "<=",
@@ -108,6 +111,7 @@ _PREFIX_WORDS = {
     "不到": "<",
     "前": "<=",
 }
+_PREFIX_WORDS |= _BOUND_WORDS
 _RANK_UNITS = frozenset(("名", "位"))  # 全省前10名: a rank; 前3个月 is no bound (=, as before)
 # a comparison word before the number that gives way to one after it: 控制在95%以上 is >= 95, 达到90%以内 <= 90
 _GIVES_WAY = frozenset(w for w in _PREFIX_WORDS if w in ("达到", "达", "控制在", "控制到", "前") or w[-1] in "至到")
@@ -137,9 +141,7 @@ _YEARS = re.compile(r"^\d{4}\s*(?:[-—–~～至到]\s*\d{4}\s*)?年度?")
 _NO_COMPARISON_SIGN = re.compile(r"[±∓≈≒≃≅~～∼]")
 # the words a comparison is read from among a value's leading words (每季度至少举行1场); not those ordinary words hold
 # (不足之处整改率100%, 最多跑一次事项覆盖率100%: round 31's review), read only right before the number
-_ONLY_BEFORE_THE_NUMBER = frozenset(
-    ("不足", "最多", "最少", "至多", "多于", "少于", "最高", "最低", "上限", "下限", "超", "不超", "未超", "不到", "前")
-)
+_ONLY_BEFORE_THE_NUMBER = frozenset(("不足", "最多", "最少", "至多", "多于", "少于", *_BOUND_WORDS))
 _IN_LABELS = (w for w in _PREFIX_WORDS if len(w) > 1 and w not in _ONLY_BEFORE_THE_NUMBER)
 _LABEL_WORD = re.compile("|".join(sorted(map(re.escape, _IN_LABELS), key=len, reverse=True)))
 _NAME_UNIT = re.compile(r"\((%|％|[^()\d含及、,]{1,6})\)\s*$")
@@ -206,7 +208,15 @@ def parse_target_value(text: str | None, indicator_name: str = "") -> TargetValu
         unit = name_unit(indicator_name)
         if unit:
             return TargetValue(value.text, value.comparison, value.number, unit, "name", value.status)
+        if _YEAR_MONTH.fullmatch(str(value.number)) and _TIME_NAME.search(indicator_name):
+            return TargetValue(text=value.text, status="qualitative")  # 完成时间 2023.12: a month (read as the number)
     return value
+
+
+# a year and a month as a number (2023.12, 2024.1) under a name of a time (完成时间, 截止日期): a date, not a quantity
+# (round 32); under 项目总投资（万元） or 道路面积 2020.5 is a number (the review of round 32)
+_YEAR_MONTH = re.compile(r"(?:19|20)\d\d\.(?:0?[1-9]|1[0-2])")
+_TIME_NAME = re.compile(r"时间|日期|时限|期限|节点|年月|截止|月份")
 
 
 def _compared(m: re.Match[str] | None) -> re.Match[str] | None:
@@ -280,8 +290,10 @@ def _reading(folded: str, text: str) -> TargetValue | None:
     m = _VALUE.match(folded)
     if m is None and (years := _YEARS.match(folded)):
         m = _compared(_VALUE.match(folded[years.end() :]))
-    label = m.group("label") if m else ""
-    if m is None or (label and not (m.group("pre") or m.group("unit"))) or _NO_COMPARISON_SIGN.search(label):
+    label, pre = (m["label"], m["pre"]) if m else ("", None)
+    if pre == "前" and m["unit"] not in _RANK_UNITS:
+        label, pre = label + pre, None  # 前3个月, 年底前10: no rank, 前 one of the leading words (as before)
+    if m is None or (label and not (pre or m["unit"])) or _NO_COMPARISON_SIGN.search(label):
         return None
     unit = m.group("unit")
     digits = m.group("num").replace(",", "")
@@ -290,7 +302,7 @@ def _reading(folded: str, text: str) -> TargetValue | None:
     number = Decimal(digits.replace(" ", ""))
     if not fits_target_number(number) or _no_quantity(label, number, unit):  # fact_target holds DECIMAL(18, 4)
         return None
-    comparison = _comparison(m["pre"], m["post"], label, unit)
+    comparison = _comparison(pre, m["post"], label)
     if unit and unit[0] in _MORE_THAN and comparison == "=" and not _LABEL_WORD.search(label):
         if unit[1:] and not (_one_unit(unit[1:]) if unit[0] == "+" else is_unit(unit[1:])):
             return None  # 1+X证书, 1+N: no count of anything
@@ -306,11 +318,9 @@ def _reading(folded: str, text: str) -> TargetValue | None:
     return TargetValue(text, comparison, number, unit, "value" if unit else None, "quantitative")
 
 
-def _comparison(pre: str | None, post: str | None, label: str, unit: str | None) -> str:
+def _comparison(pre: str | None, post: str | None, label: str) -> str:
     """The comparison a value prints: the word before its number, else the one after it (one after the number wins
     over a word that gives way to it: 控制在95%以上), else a comparison word among the leading words, else =."""
-    if pre == "前" and unit not in _RANK_UNITS:
-        pre = None  # 前3个月: the first three months, no bound
     if pre and post and pre in _GIVES_WAY:
         return _SUFFIX_WORDS[post]
     return _PREFIX_WORDS.get(pre or "") or _SUFFIX_WORDS.get(post or "") or _comparison_in_label(label)
@@ -323,13 +333,21 @@ def _unit_and_words(printed: str) -> tuple[str, bool] | None:
     """(the unit, whether 内 follows it) of what the value prints after its number when that is no unit but begins
     with one: 天内完成 -> (天, True), 万元之内 -> (万元, True), 人受益 -> (人, False); None when it begins with none.
     The words after the unit stay in the target's frame (target_frame), so 30天内完成 compares with 20天内完成 only.
-    A unit with brackets (人(次), round 20) is kept as printed."""
+    Split only before 内 (any unit), or before words of two or more CJK characters after a unit of units.csv itself:
+    分贝, 百分点, 人/班, 台套 stay whole (the review of round 32: 5分贝 had the unit 分). A unit with brackets (人(次),
+    round 20) is kept as printed."""
     if "(" in printed:
         return None
     for end in range(len(printed) - 1, 0, -1):
-        if is_unit(printed[:end]):
-            return printed[:end], printed[end:].startswith(_WITHIN)
+        head, rest = printed[:end], printed[end:]
+        if (rest == "之" or rest.startswith(_WITHIN)) and is_unit(head):  # (之 before the 内 read after the unit)
+            return head, True
+        if head in UNITS and len(rest) >= 2 and _CJK_WORDS.fullmatch(rest):
+            return head, False
     return None
+
+
+_CJK_WORDS = re.compile(r"[\u4e00-\u9fff]+")
 
 
 def without_comparison_word(text: str) -> str:
@@ -347,17 +365,14 @@ _DEADLINE = frozenset("底末前")
 _PERIODS = ("季度", "季", "月", "周", "年", "天", "日", "阶段", "期")
 
 
-_YEAR_MONTH = re.compile(r"(?:19|20)\d\d\.(?:0?[1-9]|1[0-2])")
-
-
 def _no_quantity(label: str, number: Decimal, unit: str | None) -> bool:
-    """Whether a number that reads is no quantity: a date or a deadline (2025年底, 2025年, 12月底前, 第4季度, 2023.12,
-    10月份), or said to be approximate (约100家, 100家左右: text only, as ≈95% is)."""
+    """Whether a number that reads is no quantity: a date or a deadline (2025年底, 2025年, 12月底前, 第4季度, 10月份,
+    次年3月), or said to be approximate (约100家, 100家左右: text only, as ≈95% is)."""
     label = label.strip()
     if label in _APPROXIMATELY:
         return True
     if not unit:
-        return _YEAR_MONTH.fullmatch(str(number)) is not None  # 2023.12: a month (round 32: read as the number)
+        return False
     if unit.startswith("月份") or (unit[0] == "月" and label.endswith("年")):
         return True  # 10月份, 次年3月, 每年6月: a month, not a count (10月份 -> 11月份 read raised)
     if label.endswith("第") and unit.startswith(_PERIODS):
@@ -383,12 +398,14 @@ def _unwrapped(folded: str) -> str:
 _CLOSING_BRACKETS = re.compile(r"\s*\(([^()\d]{1,12})\)\s*$")
 
 
+# single characters of ordinary words, kept in the frame: 前3个月完成 and 6个月完成, 前三季度 and 三季度 differ
+_NOT_IN_FRAMES = frozenset(("前", "超"))
 # The words a quantitative target prints besides its comparison, number and unit (增长5% against 下降5%,
 # 每季度至少举行1场 against 每月至少举行1场): two years' targets whose numbers compare are compared only when these
 # are the same. The same rule in SQL is the macro target_frame of sql/macros/ (tests/test_target_frame.py holds the two
 # equal and the word list below equal to the macro's).
 COMPARISON_WORDS = "|".join(
-    sorted({fold_key(w) for w in (*_PREFIX_WORDS, *_SUFFIX_WORDS)}, key=lambda w: (-len(w), w))
+    sorted({fold_key(w) for w in (*_PREFIX_WORDS, *_SUFFIX_WORDS)} - _NOT_IN_FRAMES, key=lambda w: (-len(w), w))
 )
 _COMPARISON_WORD = re.compile(COMPARISON_WORDS)
 _NUMBER_IN_TEXT = re.compile(r"[+-]?[0-9][0-9,]*(?:\.[0-9]+)?")

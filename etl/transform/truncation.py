@@ -127,11 +127,14 @@ _P_CLOSE = re.compile(r"</p\s*>", re.I)
 
 
 def _paragraph_left_open(last: str, others: list[str]) -> bool:
-    """The last row's packed cell opens more <p> than it closes, where every other row's cell that opens one closes
-    it: cut off, though at an item's end (…≥80%。 then nothing, 4、… lost: round 32's hunt; it loaded 3 items of 4)."""
+    """The last row's packed cell opens more <p> than it closes and ends in text, where every other row's cell that
+    opens one closes it: cut off, though at an item's end (…≥80%。 then nothing, 4、… lost: round 32's hunt; it loaded
+    3 items of 4). A cell ending in a tag (…</p><p><br>, </ p>, </div>: an editor's) is whole (the review of round
+    32)."""
     opened = [c for c in others if _P_OPEN.search(c)]
     return (
-        len(_P_OPEN.findall(last)) > len(_P_CLOSE.findall(last))
+        not last.rstrip().endswith(">")
+        and len(_P_OPEN.findall(last)) > len(_P_CLOSE.findall(last))
         and bool(opened)
         and all(len(_P_OPEN.findall(c)) <= len(_P_CLOSE.findall(c)) for c in opened)
     )

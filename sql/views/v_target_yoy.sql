@@ -30,9 +30,11 @@ with year_pairs as (
 lower_is_better as (
     -- the indicator names whose plain number (=, no comparison printed) is a ceiling where no 指标方向 is printed:
     -- a count or rate of something bad (the audit's vocabulary, sql/audit/low_is_good_rates.csv: 有效投诉次数,
-    -- 差错率 …) or, in 元, a cost (cost_words.csv: 成本, 费用 …). Without it 有效投诉次数 0次 -> 2次 read raised
-    -- (round 32). Matched over the distinct names of such targets (a few thousand), not over every target: a
-    -- department's read takes 0.03 -> 0.08 s (this scan is not filtered by the department), the whole view the same
+    -- 差错率, 全省排名 …) or, in 元, a cost (cost_words.csv: 成本, 费用 …). Without it 有效投诉次数 0次 -> 2次 read
+    -- raised (round 32). The word ends the name (or comes before its bracketed unit: 投诉次数（次）): 有效投诉处理率,
+    -- 差评整改率 and 排名提升位次 are high-is-good, and so is a cost saved (节约成本: the review of round 32). Matched
+    -- over the distinct names of such targets (a few thousand), not over every target: a department's read takes
+    -- 0.03 -> 0.08 s (this scan is not filtered by the department), the whole view the same
     select
         names.indicator_key,
         max(case when words.list_name = 'low_is_good_rates' then 1 else 0 end) = 1 as is_low_good,
@@ -43,7 +45,14 @@ lower_is_better as (
     ) as names
     inner join audit_vocabulary as words
         on words.list_name in ('low_is_good_rates', 'cost_words')
-        and names.indicator_key like '%' || words.term || '%'
+        and (names.indicator_key like '%' || words.term or names.indicator_key like '%' || words.term || '(%')
+    where
+        words.list_name = 'low_is_good_rates'
+        or not (
+            names.indicator_key like '%节约%' or names.indicator_key like '%节省%' or names.indicator_key like '%节支%'
+            or names.indicator_key like '%降低%' or names.indicator_key like '%压减%' or names.indicator_key like '%减少%'
+            or names.indicator_key like '%减免%'
+        )
     group by names.indicator_key
 ),
 
