@@ -100,7 +100,7 @@ class TargetValue:
     """A target as printed, plus what could be read from it.
 
     status is ``quantitative`` (comparison, number and unit read), ``qualitative`` (text only)
-    or ``missing`` (not printed at all).
+    or ``missing`` (not printed at all, or only a placeholder mark such as — or /: its text kept).
     """
 
     text: str | None

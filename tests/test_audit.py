@@ -380,7 +380,7 @@ def test_adding_a_rule_is_adding_a_file(sample_warehouse: Path, tmp_path: Path) 
     missing = (rules_dir / "missing_annual_value.sql").read_text(encoding="utf-8")
     (rules_dir / "long_name.sql").write_text(
         missing.replace("missing_annual_value", "long_name")
-        .replace("annual_value_status = 'missing'", "length(indicator_name) > 25")
+        .replace("annual_value_status = 'missing' and annual_target_text is null", "length(indicator_name) > 25")
         .replace("-- severity: error", "-- severity: info")
         .replace("'error' as severity", "'info' as severity"),
         encoding="utf-8",

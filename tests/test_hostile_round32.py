@@ -322,3 +322,28 @@ def test_high_is_good_names_with_a_low_word_read_as_before(tmp_path: Path) -> No
         rows = con.execute("SELECT indicator_name, change FROM v_target_yoy WHERE budget_year = 2024").fetchall()
     changes = dict(rows)
     assert [changes[n] for n in ("有效投诉处理率", "节约成本", "全市排名提升位次")] == ["raised"] * 3
+
+
+def test_a_placeholder_for_the_years_target_compares_the_periods(tmp_path: Path) -> None:
+    old = _values("工程量完成率", "100%")
+    warehouse = _pair(
+        tmp_path,
+        [
+            (old, "合格率；实施周期指标值:≥95%；年度指标值:—", "合格率；实施周期指标值:≥90%；年度指标值:—"),
+            (
+                _values("设备购置完成率", "100%"),
+                "覆盖率；实施周期指标值:≥90%；年度指标值:/",
+                "覆盖率；实施周期指标值:≥98%；年度指标值:/",
+            ),
+        ],
+    )
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute("SELECT indicator_name, change, target_basis FROM v_target_yoy WHERE budget_year = 2024")
+        changes = {name: (change, basis) for name, change, basis in rows.fetchall()}
+        audit = con.execute(
+            "SELECT rule_id, count(*) FROM v_target_audit WHERE indicator_name = '合格率' AND budget_year = 2024"
+            " GROUP BY ALL ORDER BY ALL"
+        ).fetchall()
+    assert changes["合格率"] == ("lowered", "period")  # (read unchanged: the year's — against —)
+    assert changes["覆盖率"] == ("raised", "period")
+    assert ("placeholder_value", 1) in audit and "missing_annual_value" not in dict(audit)  # one finding, as before

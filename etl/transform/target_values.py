@@ -203,6 +203,8 @@ def parse_target_value(text: str | None, indicator_name: str = "") -> TargetValu
     """Parse one printed target; always keep the text as printed."""
     if text is None or not text.strip():
         return MISSING
+    if _MARKS_ONLY.fullmatch(text):
+        return TargetValue(text=text, status="missing")  # —, /, ——: printed in place of a value (round 32, below)
     value = _read_value(text.strip())
     if value.status == "quantitative" and value.unit is None and indicator_name:
         unit = name_unit(indicator_name)
@@ -213,6 +215,11 @@ def parse_target_value(text: str | None, indicator_name: str = "") -> TargetValu
     return value
 
 
+# a value that is only marks (—, ——, /, －, …): no value, as none printed (status missing, the text kept). A year's
+# target — beside the period's ≥95% was compared as the text —, and its change (≥95% -> ≥90% for the period) read
+# unchanged in v_target_yoy, which compares the period's target where no annual one is given (round 32's hunt). 无 is
+# no mark: a target of none may be 0 (安全事故：无)
+_MARKS_ONLY = re.compile(r"[\s\-—－―–─/／\\…。.;；,，*＊]+")
 # a year and a month as a number (2023.12, 2024.1) under a name of a time (完成时间, 截止日期): a date, not a quantity
 # (round 32); under 项目总投资（万元） or 道路面积 2020.5 is a number (the review of round 32)
 _YEAR_MONTH = re.compile(r"(?:19|20)\d\d\.(?:0?[1-9]|1[0-2])")

@@ -20,4 +20,5 @@ select
     end as message,
     load_id
 from v_audit_base_target
-where annual_value_status = 'missing' and not is_duplicate
+-- (a mark printed in its place, — or /, is placeholder_value's: missing since round 32, its text kept)
+where annual_value_status = 'missing' and annual_target_text is null and not is_duplicate
