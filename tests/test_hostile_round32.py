@@ -347,3 +347,54 @@ def test_a_placeholder_for_the_years_target_compares_the_periods(tmp_path: Path)
     assert changes["合格率"] == ("lowered", "period")  # (read unchanged: the year's — against —)
     assert changes["覆盖率"] == ("raised", "period")
     assert ("placeholder_value", 1) in audit and "missing_annual_value" not in dict(audit)  # one finding, as before
+
+
+# the hunt of the year-over-year views, after the fixes above
+
+
+def test_cuts_times_and_ratings_compare_the_right_way(tmp_path: Path) -> None:
+    rows = [
+        ("差错率", "下降5%", "下降10%", "raised"),  # a cut: 10% cuts more (read lowered: a ceiling)
+        ("人均慰问成本", "较上年减少100元", "较上年减少200元", "raised"),
+        ("工程完成时限", "30天", "20天", "raised"),  # a time allowed, shorter (read lowered)
+        ("维修响应时间", "2小时", "1小时", "raised"),
+        ("及时处理有效投诉", "100%", "95%", "lowered"),  # a complaint handled: high-is-good (read raised)
+        ("政务服务好差评", "95%", "98%", "raised"),
+        ("培训时长", "40小时", "30小时", "lowered"),  # time spent training: more is more
+    ]
+    printed = [
+        _values("工程量完成率", "100%"),
+        _values("已完工程验收合格率", "100%"),
+        _values("设备购置完成率", "100%"),
+        _values("办公设备购置验收合格率", "100%"),
+        _values("一社区一法律顾问覆盖率", "100%"),
+        _values("办公设备投入使用率", "100%"),
+        _values("慰问完成率", "100%"),
+    ]
+    edits = [
+        (old, _values(name, before), _values(name, after))
+        for old, (name, before, after, _) in zip(printed, rows, strict=True)
+    ]
+    warehouse = _pair(tmp_path, edits)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        got = dict(con.execute("SELECT indicator_name, change FROM v_target_yoy WHERE budget_year = 2024").fetchall())
+    assert [got[name] for name, *_ in rows] == [change for *_, change in rows]
+
+
+def test_a_switch_of_basis_with_the_same_text_is_changed(tmp_path: Path) -> None:
+    old = "初始评估(例); 实施周期指标值:≥300; 年度指标值:≥300"
+    warehouse = _pair(
+        tmp_path,
+        [
+            (
+                old,
+                "初始评估(例); 实施周期指标值:≥900; 年度指标值:≥300",
+                "初始评估(例); 实施周期指标值:≥300; 年度指标值:—",
+            ),
+            (_values("工程量完成率", "100%"), _values("建档率", "—"), _values("建档率", "/")),
+        ],
+    )
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        got = dict(con.execute("SELECT indicator_name, change FROM v_target_yoy WHERE budget_year = 2024").fetchall())
+    assert got["初始评估(例)"] == "changed"  # (read unchanged: the annual ≥300 against the period's ≥300)
+    assert got["建档率"] == "unchanged"  # no target either year (read changed: — against /)
