@@ -14,7 +14,8 @@ Found (each test below failed before its fix):
   stored in 元, and the 金额单位：万元 after it on the line not seen;
 - silent: the national fund-source columns 政府性基金预算 and 国有资本经营预算 were not read: their money was dropped;
 - silent: a header line ending in a tab took the 合计 row after it as more header cells: the 合计 was lost, unchecked;
-- silent: a file cut at an item's end in the last row (its <p> left open) loaded 3 items of 4.
+- silent: a file cut at an item's end in the last row (its <p> left open) loaded 3 items of 4;
+- silent: a project printing 总计 over empty parts, where the other projects print theirs, was never checked.
 """
 
 from __future__ import annotations
@@ -398,3 +399,14 @@ def test_a_switch_of_basis_with_the_same_text_is_changed(tmp_path: Path) -> None
         got = dict(con.execute("SELECT indicator_name, change FROM v_target_yoy WHERE budget_year = 2024").fetchall())
     assert got["初始评估(例)"] == "changed"  # (read unchanged: the annual ≥300 against the period's ≥300)
     assert got["建档率"] == "unchanged"  # no target either year (read changed: — against /)
+
+
+def test_a_total_over_empty_parts_is_checked_where_other_rows_print_theirs(tmp_path: Path) -> None:
+    lines = SAMPLE.read_text(encoding="utf-8").split("\n")
+    header = next(i for i, line in enumerate(lines) if line.startswith("项目名称"))
+    del lines[header + 1 : header + 3]  # no 合计 and no unit row to catch it
+    project = header + 1
+    lines[project] = lines[project].replace("\t82.60\t82.60\t", "\t82.60\t\t", 1)
+    table = process_file(_write(tmp_path / "2024", "\n".join(lines)))
+    failed = [(f.check, f.line_no) for f in table.findings if not f.passed]
+    assert failed == [("row_total=sum(funding)", project + 1)]  # (it loaded, unchecked: fiscal 0 under a total 82.60)
