@@ -17,6 +17,7 @@ from pathlib import Path
 
 from etl.extract.invisible import without_invisible
 from etl.model import TargetValue
+from etl.settings import SQL_DIR
 from etl.text import fold, fold_key, fold_number
 
 # 不得低于, 不应超过 …: a modal word between 不 and the verb (不低于 with 得 inside)
@@ -203,7 +204,7 @@ def parse_target_value(text: str | None, indicator_name: str = "") -> TargetValu
     """Parse one printed target; always keep the text as printed."""
     if text is None or not text.strip():
         return MISSING
-    if _MARKS_ONLY.fullmatch(text):
+    if _MARKS_ONLY.fullmatch(fold(text)):
         return TargetValue(text=text, status="missing")  # —, /, ——: printed in place of a value (round 32, below)
     value = _read_value(text.strip())
     if value.status == "quantitative" and value.unit is None and indicator_name:
@@ -219,7 +220,10 @@ def parse_target_value(text: str | None, indicator_name: str = "") -> TargetValu
 # target — beside the period's ≥95% was compared as the text —, and its change (≥95% -> ≥90% for the period) read
 # unchanged in v_target_yoy, which compares the period's target where no annual one is given (round 32's hunt). 无 is
 # no mark: a target of none may be 0 (安全事故：无)
-_MARKS_ONLY = re.compile(r"[\s\-—－―–─/／\\…。.;；,，*＊]+")
+# The marks are the audit's (sql/audit/placeholder_values.csv, value mark), one list for both.
+_PLACEHOLDER_CSV = (SQL_DIR / "audit" / "placeholder_values.csv").read_text(encoding="utf-8").splitlines()
+_MARKS = "".join(row["term"] for row in csv.DictReader(_PLACEHOLDER_CSV) if row["value"] == "mark")
+_MARKS_ONLY = re.compile(rf"[\s。.;；,，{re.escape(_MARKS)}]+")
 # a year and a month as a number (2023.12, 2024.1) under a name of a time (完成时间, 截止日期): a date, not a quantity
 # (round 32); under 项目总投资（万元） or 道路面积 2020.5 is a number (the review of round 32)
 _YEAR_MONTH = re.compile(r"(?:19|20)\d\d\.(?:0?[1-9]|1[0-2])")
