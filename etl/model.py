@@ -224,6 +224,8 @@ class SourceTable:
     layout: str = ""
     layout_score: float | None = None
     notes: list[str] = field(default_factory=list)
+    # a closing 小计 (kind "subtotal") and the row whose amounts it must repeat: reconciled, subtotal=<that row's kind>
+    repeats: list[tuple[AggregateRow, AggregateRow]] = field(default_factory=list)
 
     @property
     def n_targets(self) -> int:

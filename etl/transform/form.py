@@ -21,12 +21,12 @@ from etl.transform.cut_rows import refuse_cut_form
 from etl.transform.form_labels import label_key, labels, match, unit_in_label
 from etl.transform.header import UNIT_NOT_PRINTED, new_table, parse_header
 from etl.transform.indicator_types import is_level2_name, resolve_type
+from etl.transform.money_grid import PART_KEYS, money_grid
 from etl.transform.normalise import AmountError, to_yuan
 from etl.transform.per_row import split_code, target_text
 from etl.transform.table import split_transfer_doc
 from etl.transform.target_values import parse_target_value
 
-PART_KEYS = ("fiscal", "fiscal_part", "special_account", "other")
 _SCORE_SUFFIX = re.compile(r"\s*[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]\s*$")
 _AMOUNT = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*(?:万元|千元|元|万)?")
 _DEPT_CODE = re.compile(r"^\s*(?:[\[【(（]\s*\d{2,}\s*[\]】)）]|\d{3,}\s*[-－—])\s*")
@@ -39,6 +39,7 @@ class Found:
     row: int
     col: int
     value: str
+    block: str | None = None  # a money grid's amount knows its block (etl.transform.money_grid)
 
 
 @dataclass(slots=True)
@@ -85,11 +86,20 @@ def split_forms(rows: list[GridRow]) -> list[Form]:
 
 
 def read_values(form: Form) -> None:
-    """Fill form.values (label key -> where and what) from the rows above the indicator grid."""
+    """Fill form.values (label key -> where and what) from the rows above the indicator grid; a money grid's
+    amounts (labels in a header row, amounts under them: etl.transform.money_grid) with their block."""
+    grid_end = -1
     for ri, row in enumerate(form.rows):
         if indicator_header(row.cells):
             form.grid_at = ri
             return
+        if ri <= grid_end:
+            continue
+        if grid := money_grid(form.rows, ri, match):
+            amounts, grid_end = grid
+            for a in amounts:
+                form.values.setdefault(a.key, []).append(Found(a.row, a.col, a.value, a.block))
+            continue
         for ci, cell in enumerate(row.cells):
             key, inline = match(cell)
             if key:
@@ -210,7 +220,10 @@ def _adds_to(printed: list[str], total: str) -> bool:
 
 
 def _block_of(f: Found, heads: list[tuple[str, Found]]) -> str:
-    """The money block a line belongs to: the nearest block head above it (column first, then row)."""
+    """The money block a line belongs to: its own (a money grid's), else the nearest block head above it (column
+    first, then row)."""
+    if f.block:
+        return f.block
     above = [(abs(f.col - h.col), f.row - h.row, kind) for kind, h in heads if h.row <= f.row]
     return min(above)[2] if above else "annual"
 

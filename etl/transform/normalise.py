@@ -131,8 +131,25 @@ def normalise_amounts(table: SourceTable) -> SourceTable:
     as_parts = second_columns_are_parts([reading for _, reading in readings])
     for row, (out, second) in readings:
         row.amounts = _with_second(out, second) if as_parts else out
+    table.repeats = _read_repeats(table, as_parts)
     refuse_yuan_read_as_wan(table)
     return table
+
+
+def _read_repeats(table: SourceTable, as_parts: bool) -> list[tuple[AggregateRow, AggregateRow]]:
+    """The closing 小计 rows' amounts, read as the table's other rows are (reconcile checks them against the rows they
+    repeat); one whose amounts cannot be read is a reject."""
+    kept = []
+    for row, above in table.repeats:
+        try:
+            out, second = _amounts(row.raw_amounts, table.source_unit)
+        except AmountError as exc:
+            raw_text = " | ".join(v or "-" for v in row.raw_amounts.values())
+            table.rejects.append(Reject(str(table.path), row.line_no, f"{row.name} {raw_text}", str(exc)))
+            continue
+        row.amounts = _with_second(out, second) if as_parts else out
+        kept.append((row, above))
+    return kept
 
 
 YUAN_LIKE_MEDIAN = Decimal(10) ** 8  # 1亿元: a department's median project is not that large; 元 read as 万元 is

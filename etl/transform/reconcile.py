@@ -145,6 +145,16 @@ def _page_findings(table: SourceTable) -> list[Finding]:
     return findings
 
 
+def _repeat_findings(table: SourceTable) -> list[Finding]:
+    """A closing 小计 (本级小计 …) against the unit, section or 合计 row whose amounts it repeats
+    (etl.transform.table._closing_subtotal): one that disagreed was a reject, and the load exited 0."""
+    return [
+        Finding(f"subtotal={above.kind}", row.name, c, row.line_no, row.amounts[c], above.amounts[c])
+        for row, above in table.repeats
+        for c in AMOUNT_COLUMNS
+    ]
+
+
 def reconcile(table: SourceTable) -> SourceTable:
     """Attach every reconciliation finding (passing ones too) to the table. Each amount is under MAX_YUAN, but a sum
     of them may not be: a table whose sums the warehouse cannot hold (DECIMAL(18, 2)) is refused, not loaded (it
@@ -156,6 +166,7 @@ def reconcile(table: SourceTable) -> SourceTable:
         + _grand_findings(table, nesting)
         + _category_findings(table)
         + _page_findings(table)
+        + _repeat_findings(table)
     )
     if too_large := next((f for f in table.findings if f.actual_yuan >= MAX_YUAN), None):  # so the difference is held
         raise TableRefused(

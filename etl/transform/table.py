@@ -1097,8 +1097,9 @@ def _closes_rows(table: SourceTable, raw: dict[str, str]) -> bool:
 def _closing_subtotal(table: SourceTable, row: GridRow, name: str, raw: dict[str, str]) -> None:
     """小计 (本级小计 …) after a unit's projects is that unit's subtotal, not a unit named 小计 (which took the projects
     after it, and counted twice in the 合计's sum of units): it gives its amounts to the unit row above when that
-    printed none (a heading), else it must repeat them (a reject when it does not). Without a unit row it closes
-    the projects of the whole table: the 合计 then, or the 合计 it must repeat (it was dropped unchecked)."""
+    printed none (a heading), else it must repeat them (table.repeats: reconciled, a failure where it does not; it
+    was a reject, and the load exited 0). Without a unit row it closes the projects of the whole table: the 合计
+    then, or the 合计 it must repeat (it was dropped unchecked)."""
     unit = next((a for a in reversed(table.aggregates) if a.kind in ("unit_subtotal", "category")), None)
     total = next((a for a in table.aggregates if a.kind == "grand_total"), None)
     if unit is None and total is None:
@@ -1107,10 +1108,8 @@ def _closing_subtotal(table: SourceTable, row: GridRow, name: str, raw: dict[str
     above = unit or total
     if not any(v.strip() for v in above.raw_amounts.values()):
         above.raw_amounts = raw
-    elif not _same_amounts(raw, above.raw_amounts):
-        kind = "section" if unit and unit.kind == "category" else "unit"
-        what = f"its {kind} row ({above.name})" if unit else f"the {above.name} row"
-        table.rejects.append(_reject(table, row, f"{name} differs from the amounts of {what}"))
+    else:
+        table.repeats.append((AggregateRow(row.line_no, "subtotal", name, raw), above))
 
 
 def _same_amounts(a: dict[str, str], b: dict[str, str]) -> bool:
