@@ -205,6 +205,17 @@ class Finding:
 
 
 @dataclass(slots=True)
+class Subtotal:
+    """A closing 小计 (本级小计 …; its row of kind ``subtotal``) and what it must equal: the unit, section or 合计 row
+    whose amounts it repeats (checked as subtotal=<that row's kind>), else the projects it closes, by line
+    (subtotal=sum(projects): a table whose 单位名称 column names each unit prints a 小计 under each)."""
+
+    row: AggregateRow
+    repeats: AggregateRow | None = None
+    closes: tuple[int, ...] = ()
+
+
+@dataclass(slots=True)
 class SourceTable:
     """One published table (one department, one budget year), parsed and normalised."""
 
@@ -224,8 +235,7 @@ class SourceTable:
     layout: str = ""
     layout_score: float | None = None
     notes: list[str] = field(default_factory=list)
-    # a closing 小计 (kind "subtotal") and the row whose amounts it must repeat: reconciled, subtotal=<that row's kind>
-    repeats: list[tuple[AggregateRow, AggregateRow]] = field(default_factory=list)
+    subtotals: list[Subtotal] = field(default_factory=list)  # closing 小计 rows, reconciled
 
     @property
     def n_targets(self) -> int:

@@ -7,9 +7,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from etl.load.run import run_load
 from etl.model import SourceTable
@@ -149,3 +151,100 @@ def test_a_forms_money_with_its_parts_as_columns_is_read(tmp_path: Path) -> None
     }
     one_row, findings = _money(tmp_path, PART_COLUMNS_ONE_ROW)
     assert one_row == {**grid, "period_total": None} and all(passed for _, passed in findings)
+
+
+# a department list whose 单位名称 column names each unit and a 小计 closes each (GENERATED, amounts of the sample's)
+ITEMS = "1、1-产出指标：11-数量指标：工程量完成率；实施周期指标值：100%；年度指标值：100%。"
+UNIT_COLUMN = f"""某区司法局2024年部门预算项目支出绩效目标表
+金额单位：万元
+单位名称\t项目名称\t总计\t财政拨款\t财政专户拨款\t其他资金\t绩效目标\t绩效指标
+TOP某区司法局机关\t机关业务用房维修维护费\t82.6000\t82.6000\t\t\t保障正常运转。\t{ITEMS}
+\t法律顾问工作经费\t289.2000\t289.2000\t\t\t保障法律顾问工作。\t{ITEMS}
+小计\t\t371.8000\t371.8000\t\t\t\t
+某区公证处\t退休干部节日慰问经费\t1.2000\t1.2000\t\t\t做好慰问工作。\t{ITEMS}
+\t调解员工作补贴\t41.4000\t41.4000\t\t\t保障调解员工作。\t{ITEMS}
+小计\t\t42.6000\t42.6000\t\t\t\t
+某区法律援助处\t法制业务经费\t14.5000\t14.5000\t\t\t推进依法治区。\t{ITEMS}
+小计\t\t14.5000\t14.5000\t\t\t\t
+BOTTOM"""
+TOTAL = "合计\t\t428.9000\t428.9000\t\t\t\t"
+
+
+def _unit_column(total_at: str) -> str:
+    top, bottom = (f"{TOTAL}\n", "") if total_at == "top" else ("", TOTAL)
+    return UNIT_COLUMN.replace("TOP", top).replace("BOTTOM", bottom)
+
+
+@pytest.mark.parametrize("total_at", ["top", "bottom", "none"])
+def test_a_subtotal_under_each_unit_of_a_unit_column_closes_that_unit(tmp_path: Path, total_at: str) -> None:
+    text = _unit_column(total_at)
+    if total_at == "none":
+        text = text.replace(TOTAL, "")
+    table = _table(tmp_path, text)
+    assert table.department_name == "某区司法局"  # from the title: no 部门名称 line, no unit row (it was refused)
+    assert [p.unit_name for p in table.projects] == ["某区司法局机关"] * 2 + ["某区公证处"] * 2 + ["某区法律援助处"]
+    checks = [(f.check, f.passed) for f in table.findings if f.check.startswith(("subtotal", "grand"))]
+    assert ("subtotal=sum(projects)", True) in checks and all(passed for _, passed in checks)
+    assert len([c for c in checks if c[0] == "subtotal=sum(projects)"]) == 3 * 4  # three 小计, four amounts each
+    grand = [a.amounts["total"] for a in table.aggregates if a.kind == "grand_total"]
+    assert grand == ([] if total_at == "none" else [Decimal("4289000.00")])  # the first 小计 was the 合计
+
+
+def test_a_subtotal_of_a_unit_column_that_differs_fails(tmp_path: Path) -> None:
+    table = _table(tmp_path, _unit_column("bottom").replace("小计\t\t42.6000\t42.6000", "小计\t\t40.6000\t40.6000"))
+    failed = {(f.check, f.column) for f in table.findings if not f.passed}
+    assert failed == {("subtotal=sum(projects)", "total"), ("subtotal=sum(projects)", "fiscal")}
+
+
+@pytest.mark.parametrize("label", ["编制单位", "部门"])
+def test_a_department_printed_as_its_preparer_is_read(tmp_path: Path, label: str) -> None:
+    text = _sample().replace("部门名称：广州市天河区司法局", f"{label}：广州市天河区司法局", 1)
+    table = _table(tmp_path, text.replace(UNIT_ROW, ""))
+    assert table.department_name == "广州市天河区司法局" and len(table.projects) == 22
+
+
+def _two_row_header_pdf(path: Path, rows_per_page: int = 5) -> Path:
+    """The sample as a PDF (GENERATED) whose header is two rows (资金情况 over 总计 | 财政拨款 | 财政专户拨款 |
+    其他资金), both printed again on every page, as the hunt's reportlab tables print them."""
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.pdfgen import canvas
+
+    from tests.fixtures.layouts_real.pdfs import FONT, _font
+    from tests.test_hostile_round19_formats import ROWS, START, WIDTHS, _cell_lines
+
+    _font()
+    first = ["项目名称（资金使用单位）", "资金情况", "", "", "", "绩效目标", "绩效指标"]
+    header = [first, ["", *ROWS[START][1:5], "", ""]]
+    pdf = canvas.Canvas(str(path), pagesize=landscape(A4))
+    body = ROWS[START + 1 :]
+    for n, start in enumerate(range(0, len(body), rows_per_page)):
+        y = landscape(A4)[1] - 30
+        pdf.setFont(FONT, 9)
+        for line in ROWS[:START] if n == 0 else []:
+            pdf.drawString(30, y, line[0])
+            y -= 14
+        for row in [*header, *body[start : start + rows_per_page]]:
+            lines = [_cell_lines(t, w, 5) for t, w in zip(row, WIDTHS, strict=False)]
+            tall = max(len(cell) for cell in lines) * 6.5 + 4
+            x = 30.0
+            for w, cell in zip(WIDTHS, lines, strict=False):
+                pdf.rect(x, y - tall, w, tall)
+                pdf.setFont(FONT, 5)
+                for k, text in enumerate(cell):
+                    pdf.drawString(x + 2, y - 7 - k * 6.5, text)
+                x += w
+            y -= tall
+        pdf.drawString(30, 20, "GENERATED")
+        pdf.showPage()
+    pdf.save()
+    return path
+
+
+def test_a_pdfs_two_row_header_printed_on_every_page_is_read_once(tmp_path: Path) -> None:
+    from tests.test_hostile_round19_formats import _loaded_whole
+
+    path = tmp_path / "2024" / "tianhe-sfj.pdf"
+    path.parent.mkdir(parents=True)
+    table = process_file(_two_row_header_pdf(path))  # each page's first project ran into 总计 | 财政拨款 …: 8 lost
+    _loaded_whole(table)
+    assert sum(len(p.indicators) for p in table.projects) == 110

@@ -119,15 +119,23 @@ def _document_rows(pages: list, work: _Work, settings: dict | None = None) -> li
 
 
 def _drop_repeated_headers(rows: list[NumberedRow]) -> list[NumberedRow]:
-    """The column header row printed again at the top of each page is read once."""
+    """The column header printed again at the top of each page is read once: its first row, and the row under it the
+    first time (a two-row header: 资金情况 over 总计 | 财政拨款 …) where a page prints that row again, cell for cell
+    (it was run into the page's first project, or stored as an indicator: round 33's hunt of layouts)."""
     seen: set[tuple[str, ...]] = set()
-    out = []
-    for line_no, cells in rows:
-        if line_no % PAGE_ROWS <= 2 and is_header_row(cells):
-            key = tuple(cells)
+    seconds: set[tuple[str, ...]] = set()
+    out: list[NumberedRow] = []
+    for i, (line_no, cells) in enumerate(rows):
+        key = tuple(cells)
+        top = line_no % PAGE_ROWS <= 3
+        if top and is_header_row(cells):
             if key in seen:
                 continue
             seen.add(key)
+            if i + 1 < len(rows) and any(c.strip() for c in rows[i + 1][1]):
+                seconds.add(tuple(rows[i + 1][1]))
+        elif top and key in seconds and out and out[-1][0] < line_no - line_no % PAGE_ROWS:
+            continue  # the page's own first rows: the header's second row printed again
         out.append((line_no, cells))
     return out
 

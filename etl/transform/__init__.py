@@ -68,4 +68,7 @@
 # value's comparison; forms' value headers on two rows, a 单位 column's amount unit
 # 19 (round 32): comparison words (未超过, 低于等于, 控制在, 不超, 最高, 降至, 前N名 …), a unit followed by 内 or
 # words (30天内完成), dates (2023.12, 10月份, 次年3月) as text
-PARSER_VERSION = 19
+# 20 (round 33): a closing 小计 reconciled (not a reject), a 小计 under each unit of a 单位名称 column closing that
+# unit, a form's money printed as a grid, a PDF's two-row header printed on every page read once, a department from
+# 编制单位：/部门： or from the title
+PARSER_VERSION = 20

@@ -18,6 +18,7 @@ import re
 from etl.model import AggregateRow, Grid, GridRow, Indicator, ProjectRow, Reject, SourceTable, TableRefused
 from etl.text import squash, strip_tags
 from etl.transform.cut_rows import refuse_cut_bracket
+from etl.transform.department import department_in_title
 from etl.transform.header import (
     clean_department,
     column_unit,
@@ -515,8 +516,8 @@ def parse_bracket_table(grid: Grid, year: int | None = None) -> SourceTable:
         unit = _row(table, row, positions, unit)
     refuse_cut_bracket(table, rows, positions)  # a text cut off inside its last row
     _kinds(table)
-    table.department_name = clean_department(table.department_name)  # a department row's name, as a title's
-    if not table.department_name:
+    table.department_name = clean_department(table.department_name or department_in_title(table.title) or "")
+    if not table.department_name:  # (a department row's name, else a title's that begins with it)
         raise TableRefused(grid.path, "no department: neither a 部门名称 line nor a department row")
     return table
 

@@ -31,3 +31,24 @@ def clean_department(name: str) -> str:
     if not name.isascii() or not name.isprintable():  # Cf, and the controls (Cc: ESC, BEL) too
         name = "".join(c for c in name if unicodedata.category(c) not in ("Cf", "Cc"))
     return _STAMP.sub("", fold_key(name)).translate(_PARENTHESES)
+
+
+# a title that begins with its department (某区司法局2024年部门预算项目支出绩效目标表, 附件3：某县财政局部门预算…): the
+# name before the year or the table's words, ending as a body's name ends
+_TITLE_DEPARTMENT = re.compile(
+    r"^(?:附件\s*\d*\s*[:：]?\s*)?(?P<name>[\u4e00-\u9fff（）()]{2,40}?)\s*"
+    r"(?:(?:19|20)\d{2}\s*年|二[〇零○]|部门预算|单位预算|部门项目|项目支出|预算项目|绩效目标)"
+)
+_BODY_ENDS = (
+    "局", "委", "委员会", "办", "办公室", "院", "厅", "中心", "处", "站", "所", "队", "会", "部", "室", "馆", "署",
+    "政府", "街道办事处", "街道", "镇", "乡", "馆", "学校", "幼儿园", "医院", "大学", "学院", "社", "团", "场", "园",
+)  # fmt: skip
+
+
+def department_in_title(title: str) -> str | None:
+    """The department a title begins with (某区司法局 of 某区司法局2024年部门预算项目支出绩效目标表), when it names a
+    body (ends in 局, 委, 中心 …); None otherwise (2024年项目支出绩效目标表). A table printing no 部门名称 line and no
+    unit row was refused for it (round 33's hunt of layouts)."""
+    m = _TITLE_DEPARTMENT.match(fold_key(title))
+    name = m["name"] if m else ""
+    return name if name.endswith(_BODY_ENDS) else None

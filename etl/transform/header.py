@@ -23,7 +23,7 @@ from etl.transform.department import clean_department
 
 GENERATED_MARK = "# jixiao-synth:"
 _DEPARTMENT = re.compile(
-    r"^\"?(?:部门名称|单位名称|(?:预算单位|主管部门|预算部门)(?:名称)?|填报单位)\s*(?:\(盖章\)\s*)?:\s*"
+    r"^\"?(?:部门名称|单位名称|(?:预算单位|主管部门|预算部门)(?:名称)?|填报单位|编制单位|部门)\s*(?:\(盖章\)\s*)?:\s*"
     r"(?:[\[【]\s*\d+\s*[\]】]\s*|\d{3,}\s*[-－—]\s*)?(?P<name>\S.*)$"
 )  # a code before the name ([017], 219-) is left out; the spaces after the name are trimmed after the match (a lazy
 # name before \s*$, or \s* on both sides of an optional part, tried each space of a run against the rest of it:

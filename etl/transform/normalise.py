@@ -17,6 +17,7 @@ from etl.model import (
     ProjectRow,
     Reject,
     SourceTable,
+    Subtotal,
     TableRefused,
 )
 from etl.text import fold, fold_number, prints_nothing
@@ -131,16 +132,17 @@ def normalise_amounts(table: SourceTable) -> SourceTable:
     as_parts = second_columns_are_parts([reading for _, reading in readings])
     for row, (out, second) in readings:
         row.amounts = _with_second(out, second) if as_parts else out
-    table.repeats = _read_repeats(table, as_parts)
+    table.subtotals = _read_subtotals(table, as_parts)
     refuse_yuan_read_as_wan(table)
     return table
 
 
-def _read_repeats(table: SourceTable, as_parts: bool) -> list[tuple[AggregateRow, AggregateRow]]:
+def _read_subtotals(table: SourceTable, as_parts: bool) -> list[Subtotal]:
     """The closing 小计 rows' amounts, read as the table's other rows are (reconcile checks them against the rows they
-    repeat); one whose amounts cannot be read is a reject."""
+    repeat or the projects they close); one whose amounts cannot be read is a reject."""
     kept = []
-    for row, above in table.repeats:
+    for subtotal in table.subtotals:
+        row = subtotal.row
         try:
             out, second = _amounts(row.raw_amounts, table.source_unit)
         except AmountError as exc:
@@ -148,7 +150,7 @@ def _read_repeats(table: SourceTable, as_parts: bool) -> list[tuple[AggregateRow
             table.rejects.append(Reject(str(table.path), row.line_no, f"{row.name} {raw_text}", str(exc)))
             continue
         row.amounts = _with_second(out, second) if as_parts else out
-        kept.append((row, above))
+        kept.append(subtotal)
     return kept
 
 

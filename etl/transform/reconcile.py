@@ -145,14 +145,20 @@ def _page_findings(table: SourceTable) -> list[Finding]:
     return findings
 
 
-def _repeat_findings(table: SourceTable) -> list[Finding]:
-    """A closing 小计 (本级小计 …) against the unit, section or 合计 row whose amounts it repeats
-    (etl.transform.table._closing_subtotal): one that disagreed was a reject, and the load exited 0."""
-    return [
-        Finding(f"subtotal={above.kind}", row.name, c, row.line_no, row.amounts[c], above.amounts[c])
-        for row, above in table.repeats
-        for c in AMOUNT_COLUMNS
-    ]
+def _subtotal_findings(table: SourceTable) -> list[Finding]:
+    """A closing 小计 (本级小计 …) against the unit, section or 合计 row whose amounts it repeats, else against the
+    projects it closes (etl.transform.table._closing_subtotal): one that disagreed was a reject, and the load exited
+    0."""
+    findings = []
+    for subtotal in table.subtotals:
+        row = subtotal.row
+        if subtotal.repeats is not None:
+            check, amounts = f"subtotal={subtotal.repeats.kind}", [subtotal.repeats.amounts]
+        else:
+            closed = set(subtotal.closes)
+            check, amounts = "subtotal=sum(projects)", [p.amounts for p in table.projects if p.line_no in closed]
+        findings += [Finding(check, row.name, c, row.line_no, row.amounts[c], _sum(amounts, c)) for c in AMOUNT_COLUMNS]
+    return findings
 
 
 def reconcile(table: SourceTable) -> SourceTable:
@@ -166,7 +172,7 @@ def reconcile(table: SourceTable) -> SourceTable:
         + _grand_findings(table, nesting)
         + _category_findings(table)
         + _page_findings(table)
-        + _repeat_findings(table)
+        + _subtotal_findings(table)
     )
     if too_large := next((f for f in table.findings if f.actual_yuan >= MAX_YUAN), None):  # so the difference is held
         raise TableRefused(

@@ -26,11 +26,12 @@ from etl.model import (
     RefusalKind,
     Reject,
     SourceTable,
+    Subtotal,
     TableRefused,
 )
 from etl.text import NOTE_LINE, fold, fold_key, header_key, prints_nothing, squash, strip_tags
 from etl.transform.broken_lines import join_broken_lines, join_wrapped_names
-from etl.transform.department import clean_department
+from etl.transform.department import clean_department, department_in_title
 from etl.transform.doubled_columns import refuse_doubled_columns
 from etl.transform.header import column_unit, department_in_row, parse_header, refuse_lines_inside, table_with_unit
 from etl.transform.indicators import ItemError, parse_indicators, split_items
@@ -322,7 +323,8 @@ def parse_grid(grid: Grid, year: int | None = None) -> SourceTable:
     refuse_unknown_parts(table, header_rows, rows, positions)
     refuse_unknown_targets(table, header_rows, rows, positions)
     if not table.department_name:
-        table.department_name = clean_department(_first_unit(table) or _refuse_no_department(grid.path))
+        named = _first_unit(table) or department_in_title(table.title)
+        table.department_name = clean_department(named or _refuse_no_department(grid.path))
     return table
 
 
@@ -1085,8 +1087,7 @@ def _closes_rows(table: SourceTable, raw: dict[str, str]) -> bool:
     """Whether a row named …小计 (公证处小计) closes the projects filed since the last group row: there are some, and
     it prints their sum. Printed before its projects (广州市天河区公证处小计 40.00 after another unit's 60.00), it heads
     them as a unit does."""
-    last = max((a.line_no for a in table.aggregates if a.kind not in PAGE_KINDS), default=0)
-    since = [p for p in table.projects if p.line_no > last]
+    since = _since_last_closing(table)
     totals = [_amount_text(p.raw_amounts.get("total", "")) for p in since]
     printed = _amount_text(raw.get("total", ""))
     if not since or not all(isinstance(t, Decimal) for t in [*totals, printed]):
@@ -1094,14 +1095,26 @@ def _closes_rows(table: SourceTable, raw: dict[str, str]) -> bool:
     return sum(totals, Decimal(0)) == printed
 
 
+def _since_last_closing(table: SourceTable) -> list[ProjectRow]:
+    """The projects printed since the last group row, total or closing 小计 (not a page break's total)."""
+    lines = [a.line_no for a in table.aggregates if a.kind not in PAGE_KINDS]
+    last = max([*lines, *(s.row.line_no for s in table.subtotals)], default=0)
+    return [p for p in table.projects if p.line_no > last]
+
+
 def _closing_subtotal(table: SourceTable, row: GridRow, name: str, raw: dict[str, str]) -> None:
     """小计 (本级小计 …) after a unit's projects is that unit's subtotal, not a unit named 小计 (which took the projects
     after it, and counted twice in the 合计's sum of units): it gives its amounts to the unit row above when that
-    printed none (a heading), else it must repeat them (table.repeats: reconciled, a failure where it does not; it
+    printed none (a heading), else it must repeat them (table.subtotals: reconciled, a failure where it does not; it
     was a reject, and the load exited 0). Without a unit row it closes the projects of the whole table: the 合计
-    then, or the 合计 it must repeat (it was dropped unchecked)."""
+    then, or the 合计 it must repeat (it was dropped unchecked); or, in a table whose 单位名称 column names the units,
+    the projects of its unit (_closes_a_unit)."""
     unit = next((a for a in reversed(table.aggregates) if a.kind in ("unit_subtotal", "category")), None)
     total = next((a for a in table.aggregates if a.kind == "grand_total"), None)
+    here = AggregateRow(row.line_no, "subtotal", name, raw)
+    if unit is None and _closes_a_unit(table, total, raw):
+        table.subtotals.append(Subtotal(here, closes=tuple(p.line_no for p in _since_last_closing(table))))
+        return
     if unit is None and total is None:
         table.aggregates.append(AggregateRow(row.line_no, "grand_total", name, raw))
         return
@@ -1109,7 +1122,27 @@ def _closing_subtotal(table: SourceTable, row: GridRow, name: str, raw: dict[str
     if not any(v.strip() for v in above.raw_amounts.values()):
         above.raw_amounts = raw
     else:
-        table.repeats.append((AggregateRow(row.line_no, "subtotal", name, raw), above))
+        table.subtotals.append(Subtotal(here, repeats=above))
+
+
+def _closes_a_unit(table: SourceTable, total: AggregateRow | None, raw: dict[str, str]) -> bool:
+    """Whether a 小计 of a table without unit rows closes the projects printed since the last one (a 单位名称 column
+    names each unit, and a 小计 closes each: the first was the table's 合计, and every later one a failure against
+    it, round 33's hunt of layouts): some 小计 before it did, or the first one closed the projects before it (it was
+    filed as the 合计, and is a unit's now), or it prints the sum of the projects since the 合计 printed above."""
+    if not _since_last_closing(table):
+        return False
+    if any(s.repeats is None for s in table.subtotals):
+        return True
+    if total is None:
+        return False
+    if fold(total.name).replace(" ", "").endswith("小计"):  # the first unit's 小计, filed as the 合计
+        table.aggregates.remove(total)
+        closed = tuple(p.line_no for p in table.projects if p.line_no < total.line_no)
+        first = AggregateRow(total.line_no, "subtotal", total.name, total.raw_amounts)
+        table.subtotals.append(Subtotal(first, closes=closed))
+        return True
+    return not _same_amounts(raw, total.raw_amounts) and _closes_rows(table, raw)
 
 
 def _same_amounts(a: dict[str, str], b: dict[str, str]) -> bool:
@@ -1173,4 +1206,4 @@ def _first_unit(table: SourceTable) -> str | None:
 
 
 def _refuse_no_department(path: Path) -> str:
-    raise TableRefused(path, "no department: neither a 部门名称 line nor a unit row")
+    raise TableRefused(path, "no department: neither a 部门名称 line, a unit row nor a title that begins with it")
