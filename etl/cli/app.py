@@ -550,7 +550,7 @@ def report(
         except (NoData, UnwritableFolder) as exc:
             files, reason = None, str(exc)
     if files is None:
-        err.print(reason, markup=False)
+        err.print(reason, markup=False, highlight=False, soft_wrap=True)  # (one line, as wide as it is)
         raise typer.Exit(2)
     _show_written(files.markdown_text, files)
 
@@ -581,7 +581,7 @@ def audit(
         except (NoAudit, UnwritableFolder) as exc:
             files, reason = None, str(exc)
     if files is None:
-        err.print(reason, markup=False)
+        err.print(reason, markup=False, highlight=False, soft_wrap=True)  # (one line, as wide as it is)
         raise typer.Exit(2)
     _show_written(files.markdown_text if department else files.summary_text, files)
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
@@ -19,6 +21,7 @@ from etl.report import UnwritableFolder
 from etl.report.charts import BarChart
 from etl.report.reading import ReportData
 from etl.report.tables import CHANGE_NAMES, STATUS_NAMES, Table
+from etl.warehouse.backend import storable
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -98,16 +101,67 @@ def save_whole(save: Callable[[Path], object], path: Path) -> None:
 @contextmanager
 def saved_together(*paths: Path) -> Iterator[tuple[Path, ...]]:
     """A temporary name beside each of ``paths`` for the body to write; when it returns, each renamed over its
-    path, one after another; when it raises, the temporaries removed and the files before left as they were (a
-    report whose workbook failed no longer leaves its page beside the last report's workbook)."""
-    temporaries = tuple(p.with_name(f".{p.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp") for p in paths)
+    path; when anything fails, the files before are left as they were (a report whose workbook failed no longer
+    leaves its page beside the last report's workbook). A path that is a folder is refused before the body runs
+    (UnwritableFolder: exit 2); it had failed the third rename after the first two had replaced the old files. Each
+    file replaced is kept under a backup name until every rename has succeeded, and put back if one fails."""
+    for path in paths:
+        if path.is_dir() and not path.is_symlink():  # (a link is replaced itself, never what it names)
+            raise UnwritableFolder(
+                f"{storable(str(path))} is a folder, not a file: move it away, or name another --out folder"
+            )
+    temporaries = tuple(_beside(p, "tmp") for p in paths)
     try:  # (made by the body: umask's mode)
         yield temporaries
-        for temporary, path in zip(temporaries, paths, strict=True):
-            os.replace(temporary, path)
+        _replace_all(temporaries, paths)
     finally:
         for temporary in temporaries:
             temporary.unlink(missing_ok=True)  # (none left once all are renamed)
+
+
+def _beside(path: Path, kind: str) -> Path:
+    return path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.{kind}")
+
+
+def _replace_all(temporaries: tuple[Path, ...], paths: tuple[Path, ...]) -> None:
+    """Each temporary renamed over its path, all or none: the files there are first kept under a second name (a hard
+    link, or a copy where links are not allowed), so that a rename that fails puts back those already replaced (and
+    takes away those that were new). A backup that cannot be made fails before anything is replaced."""
+    backups: dict[Path, Path | None] = {}
+    try:
+        for path in paths:
+            backups[path] = _backup(path)
+        done: list[Path] = []
+        try:
+            for temporary, path in zip(temporaries, paths, strict=True):
+                os.replace(temporary, path)
+                done.append(path)
+        except BaseException:
+            for path in reversed(done):
+                with contextlib.suppress(OSError):
+                    if (backup := backups[path]) is not None:
+                        os.replace(backup, path)
+                    else:
+                        path.unlink(missing_ok=True)
+            raise
+    finally:
+        for backup in backups.values():
+            if backup is not None:
+                with contextlib.suppress(OSError):
+                    backup.unlink(missing_ok=True)
+
+
+def _backup(path: Path) -> Path | None:
+    """A second name for the file at path (None: no file there)."""
+    if not os.path.lexists(path):
+        return None
+    backup = _beside(path, "old")
+    try:
+        os.link(path, backup, follow_symlinks=False)
+    except OSError:  # a file system without hard links (FAT, some shares)
+        backup.unlink(missing_ok=True)
+        shutil.copy2(path, backup, follow_symlinks=False)
+    return backup
 
 
 # (not _ or #: vague_value stays readable on a terminal; an underscore inside a word and a # inside a line do nothing)

@@ -1,0 +1,73 @@
+"""Round 33, the command line's hunt (each test failed before its fix).
+
+- report's and audit's three files: a folder named as one of them (an old ``audit-all-all.xlsx/``) failed the third
+  rename after the first two had replaced the old files (exit 1, a mixed set); it is now exit 2 before anything is
+  written, and a rename that fails puts back the files already replaced.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from etl.cli.app import app
+from etl.load.run import run_load
+from tests.paths import SAMPLE
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("loaded")
+    raw = folder / "raw" / "2024"
+    raw.mkdir(parents=True)
+    (raw / SAMPLE.name).write_bytes(SAMPLE.read_bytes())
+    warehouse = folder / "wh.duckdb"
+    assert run_load([folder / "raw"], warehouse).exit_code == 0
+    return warehouse
+
+
+def one_line(text: str) -> bool:
+    return len(text.strip().splitlines()) == 1 and "Traceback" not in text
+
+
+# ---- 1. the report's and the audit's files are replaced together, or not at all -----------------------------------
+
+
+def test_a_folder_named_as_an_output_is_a_wrong_out_and_the_old_set_stays(loaded: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (out / "audit-all-all.xlsx").mkdir(parents=True)
+    for suffix in ("html", "md"):
+        (out / f"audit-all-all.{suffix}").write_text("OLD", encoding="utf-8")
+    result = CliRunner().invoke(app, ["audit", "-w", str(loaded), "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert "audit-all-all.xlsx is a folder, not a file" in result.stderr and one_line(result.stderr)
+    assert [(out / f"audit-all-all.{s}").read_text(encoding="utf-8") for s in ("html", "md")] == ["OLD", "OLD"]
+    assert sorted(p.name for p in out.iterdir()) == ["audit-all-all.html", "audit-all-all.md", "audit-all-all.xlsx"]
+
+
+def test_a_rename_that_fails_half_way_puts_back_the_files_it_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from etl.report import render
+
+    old, new, last = tmp_path / "a.html", tmp_path / "a.xlsx", tmp_path / "a.md"
+    old.write_text("OLD html", encoding="utf-8")
+    last.write_text("OLD md", encoding="utf-8")
+    replace, calls = os.replace, []
+
+    def third_fails(source: str | Path, target: str | Path) -> None:
+        calls.append(target)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        replace(source, target)
+
+    monkeypatch.setattr(render.os, "replace", third_fails)
+    with pytest.raises(OSError, match="No space left"), render.saved_together(old, new, last) as parts:
+        for part in parts:
+            part.write_text("NEW", encoding="utf-8")
+    assert old.read_text(encoding="utf-8") == "OLD html" and last.read_text(encoding="utf-8") == "OLD md"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.html", "a.md"]  # the new one gone, no backup left
+
