@@ -3,11 +3,14 @@
 - report's and audit's three files: a folder named as one of them (an old ``audit-all-all.xlsx/``) failed the third
   rename after the first two had replaced the old files (exit 1, a mixed set); it is now exit 2 before anything is
   written, and a rename that fails puts back the files already replaced.
+- ``load --prefect`` and ``serve`` whose watchdog process could not start (a process limit, an interpreter this user
+  may not run) printed a traceback: one line, exit 1.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -71,3 +74,27 @@ def test_a_rename_that_fails_half_way_puts_back_the_files_it_replaced(
     assert old.read_text(encoding="utf-8") == "OLD html" and last.read_text(encoding="utf-8") == "OLD md"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.html", "a.md"]  # the new one gone, no backup left
 
+
+# ---- 2. a watchdog that cannot start -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", [["load", "--prefect", "-q"], ["serve"]], ids=["load-prefect", "serve"])
+def test_a_watchdog_that_cannot_start_is_one_line_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    from etl.load import children
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", sys.executable)
+
+    monkeypatch.setattr(children, "_started", {})
+    monkeypatch.delenv("JIXIAO_NO_WATCHDOG", raising=False)
+    monkeypatch.delenv(children.MARK, raising=False)
+    monkeypatch.setattr(children.subprocess, "Popen", refused)
+    raw = tmp_path / "raw" / "2024"
+    raw.mkdir(parents=True)
+    (raw / SAMPLE.name).write_bytes(SAMPLE.read_bytes())
+    result = CliRunner().invoke(app, [*command, str(tmp_path / "raw"), "-w", str(tmp_path / "wh.duckdb")])
+    assert (result.exit_code, type(result.exception)) == (1, SystemExit), result.exception
+    assert "the watchdog process could not start (Permission denied)" in result.stderr and one_line(result.stderr)
+    assert children.MARK not in os.environ and not (tmp_path / "wh.duckdb").exists()

@@ -251,12 +251,12 @@ def load(
     from etl.cli import run_output as cli_run
     from etl.load.children import ensure_watchdog
 
-    if use_prefect:  # Prefect's temporary server dies with this process, even on SIGKILL (pools see to their own)
-        ensure_watchdog()
     chosen = [str(p) for p in (paths or [DEFAULT_SOURCES])]
     target = warehouse_spec(warehouse)
     sink = cli_run.choose_sink(err, quiet, as_json)
     with _no_traceback("load"), interrupt.watching():
+        if use_prefect:  # Prefect's temporary server dies with this process, even on SIGKILL (pools: their own)
+            ensure_watchdog()  # (one that cannot start: one line, exit 1; it was a traceback)
         _writable(target, cli_run.wants_prefect(use_prefect))  # before a flow run, its server, or anything
         report = cli_run.run(
             use_prefect,
@@ -298,7 +298,8 @@ def serve(
     from flows import run as flow_run
     from flows.prefect_env import apply as apply_prefect_settings
 
-    ensure_watchdog()  # the server --with-server starts, and the served runs, die with this process
+    with _no_traceback("serve"):  # (a watchdog that cannot start: one line, exit 1; it was a traceback)
+        ensure_watchdog()  # the server --with-server starts, and the served runs, die with this process
     apply_prefect_settings()
     chosen = [str(p.resolve()) for p in (paths or [DEFAULT_SOURCES])]
     options = dict(

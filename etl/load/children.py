@@ -66,15 +66,27 @@ def ensure_watchdog() -> None:
         return
     started = psutil.Process(pid).create_time()
     os.environ[MARK] = f"{pid}:{started!r}"  # inherited by every process started from now on
-    _started[pid] = subprocess.Popen(
-        [sys.executable, "-m", "etl.load.children", str(pid), repr(started)],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,  # a signal to the loader's process group leaves the watchdog standing
-        close_fds=True,
-        env={**os.environ, **loader_code_env()},  # this etl.load.children, not one in the working directory
-    )
+    try:
+        _started[pid] = subprocess.Popen(
+            [sys.executable, "-m", "etl.load.children", str(pid), repr(started)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # a signal to the loader's process group leaves the watchdog standing
+            close_fds=True,
+            env={**os.environ, **loader_code_env()},  # this etl.load.children, not one in the working directory
+        )
+    except OSError as exc:  # a process limit (EAGAIN), no memory, an interpreter this user may not run
+        os.environ.pop(MARK, None)
+        raise WatchdogFailed(
+            exc.errno,
+            f"the watchdog process could not start ({exc.strerror or exc}): it ends this run's helpers "
+            "(Prefect's server, the parsing workers) should the run be killed, and nothing was started without it",
+        ) from exc
+
+
+class WatchdogFailed(OSError):
+    """The watchdog could not be started (the commands say so in one line, exit 1)."""
 
 
 def _alive(proc: psutil.Process, started: float) -> bool:
