@@ -5,6 +5,8 @@
   written, and a rename that fails puts back the files already replaced.
 - ``load --prefect`` and ``serve`` whose watchdog process could not start (a process limit, an interpreter this user
   may not run) printed a traceback: one line, exit 1.
+- a cache folder that exists but cannot be written (a read-only mount) failed every load of a new warehouse (DuckDB's
+  IO Error, exit 1): the new file is migrated where it is, as when the folder cannot be made.
 """
 
 from __future__ import annotations
@@ -98,3 +100,44 @@ def test_a_watchdog_that_cannot_start_is_one_line_not_a_traceback(
     assert (result.exit_code, type(result.exception)) == (1, SystemExit), result.exception
     assert "the watchdog process could not start (Permission denied)" in result.stderr and one_line(result.stderr)
     assert children.MARK not in os.environ and not (tmp_path / "wh.duckdb").exists()
+
+
+# ---- 3. a cache folder that cannot be written ----------------------------------------------------------------------
+
+
+def _read_only(path: Path) -> Exception:
+    import duckdb
+
+    return duckdb.IOException(f'IO Error: Cannot open file "{path}": Read-only file system')
+
+
+@pytest.mark.parametrize("wrapped", [True, False], ids=["sqlalchemy", "duckdb"])
+def test_a_cache_folder_that_cannot_be_written_migrates_the_new_warehouse_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, wrapped: bool
+) -> None:
+    """The tests run as root, whom a mode of 0o555 does not stop: the build in the cache fails as DuckDB fails on a
+    read-only mount (through SQLAlchemy's engine, as the migrations open it)."""
+    import sqlalchemy as sa
+
+    from etl.warehouse import connect
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    monkeypatch.setenv("JIXIAO_CACHE_DIR", str(cache))
+    migrate, built = connect._alembic_upgrade, []
+
+    def read_only_cache(path: Path) -> None:
+        built.append(path)
+        if path.parent == cache:
+            error = _read_only(path)
+            raise sa.exc.OperationalError("connect", {}, error) if wrapped else error
+        migrate(path)
+
+    monkeypatch.setattr(connect, "_alembic_upgrade", read_only_cache)
+    raw = tmp_path / "raw" / "2024"
+    raw.mkdir(parents=True)
+    (raw / SAMPLE.name).write_bytes(SAMPLE.read_bytes())
+    warehouse = tmp_path / "wh.duckdb"
+    result = CliRunner().invoke(app, ["load", str(tmp_path / "raw"), "-w", str(warehouse), "-q"])
+    assert result.exit_code == 0, result.output
+    assert [p.parent for p in built] == [cache, tmp_path] and list(cache.iterdir()) == []

@@ -9,7 +9,8 @@ migration files, this package's warehouse modules, and the files the views' buil
 change to any of them names another template, so a stale one is never copied. Each copy is opened before it is
 put in place: one that is no DuckDB database at head (a template cut short or changed in the cache) is thrown away
 with the template, which the next new warehouse builds again. Where no template can be had (the cache folder cannot
-be written, JIXIAO_CACHE_DIR is set empty, a damaged template) the new file is migrated in place, as before.
+be made or written, even one that exists on a read-only mount: DuckDB's IO Error; JIXIAO_CACHE_DIR is set empty; a
+damaged template) the new file is migrated in place, as before.
 """
 
 from __future__ import annotations
@@ -64,7 +65,9 @@ def copied_to(path: Path, migrate: Callable[[Path], None]) -> bool:
         return False
     try:
         template = _template(folder, migrate)
-    except OSError:
+    except Exception as exc:
+        if not _io_error(exc):
+            raise
         return False
     partial = path.with_name(f".{path.name}.{os.getpid()}.new")
     try:
@@ -77,6 +80,15 @@ def copied_to(path: Path, migrate: Callable[[Path], None]) -> bool:
         _remove(partial)
         return False
     return True
+
+
+def _io_error(exc: BaseException) -> bool:
+    """Whether the template could not be built for the cache folder's sake: an OSError, or DuckDB's IO Error, as
+    itself or wrapped by SQLAlchemy (the migrations' engine). A read-only cache folder that exists made DuckDB's
+    'Cannot open file …/.building-….duckdb: Read-only file system' fail every load of a new warehouse (exit 1)."""
+    return isinstance(exc, OSError | duckdb.IOException) or isinstance(
+        getattr(exc, "orig", None), OSError | duckdb.IOException
+    )
 
 
 def _at_head(copy: Path) -> bool:
