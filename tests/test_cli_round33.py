@@ -7,11 +7,13 @@
   may not run) printed a traceback: one line, exit 1.
 - a cache folder that exists but cannot be written (a read-only mount) failed every load of a new warehouse (DuckDB's
   IO Error, exit 1): the new file is migrated where it is, as when the folder cannot be made.
+- ``-w newfolder/`` (a folder not there yet) made a FILE named newfolder: exit 2, as for a folder that is there.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -32,6 +34,11 @@ def loaded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     warehouse = folder / "wh.duckdb"
     assert run_load([folder / "raw"], warehouse).exit_code == 0
     return warehouse
+
+
+def flat(text: str) -> str:
+    """stderr as one line (Typer's error box and its wrapping taken out)."""
+    return " ".join(re.sub(r"[│╭╮╰╯─]+", " ", text).split())
 
 
 def one_line(text: str) -> bool:
@@ -141,3 +148,24 @@ def test_a_cache_folder_that_cannot_be_written_migrates_the_new_warehouse_in_pla
     result = CliRunner().invoke(app, ["load", str(tmp_path / "raw"), "-w", str(warehouse), "-q"])
     assert result.exit_code == 0, result.output
     assert [p.parent for p in built] == [cache, tmp_path] and list(cache.iterdir()) == []
+
+
+# ---- 4. a warehouse named as a folder ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("ending", ["/", "/."])
+def test_a_warehouse_named_as_a_folder_not_there_yet_is_a_wrong_argument(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ending: str
+) -> None:
+    raw = tmp_path / "raw" / "2024"
+    raw.mkdir(parents=True)
+    (raw / SAMPLE.name).write_bytes(SAMPLE.read_bytes())
+    given = f"{tmp_path / 'wh'}{ending}"
+    result = CliRunner().invoke(app, ["load", str(tmp_path / "raw"), "-w", given, "-q"])
+    assert result.exit_code == 2 and "names a folder: name the warehouse file in it" in flat(result.stderr), (
+        result.output
+    )
+    monkeypatch.setenv("JIXIAO_WAREHOUSE", given)
+    result = CliRunner().invoke(app, ["runs"])
+    assert result.exit_code == 2 and "$JIXIAO_WAREHOUSE:" in flat(result.stderr), result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["raw"]

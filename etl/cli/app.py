@@ -110,9 +110,22 @@ def _warehouse_file(value: str | None) -> str | None:
         raise typer.BadParameter(f"{EMPTY_PATH}; name the warehouse file, or leave the option out for the default")
     if problem := home_problem(value) or spec_problem(spec := warehouse_spec(value)):
         raise typer.BadParameter(_warehouse_source(value) + mask(problem))
+    if "://" not in spec and (problem := _folder_meant(value or os.environ.get("JIXIAO_WAREHOUSE") or "", spec)):
+        raise typer.BadParameter(_warehouse_source(value) + problem)
     if "://" not in spec and (problem := _path_problem(spec, _warehouse_file_problem)):
         raise typer.BadParameter(_warehouse_source(value) + problem)
     return value
+
+
+def _folder_meant(given: str, spec: str) -> str | None:
+    """Why a warehouse given as a folder's name (ending in /, /. or /..) is refused even when no folder is there yet:
+    the path made of it lost the slash, and `-w newfolder/` made a FILE named newfolder (an existing folder was
+    refused as one)."""
+    last = given.replace(os.sep, "/").replace(os.altsep or "/", "/").rsplit("/", 1)
+    if len(last) == 2 and last[1] in ("", ".", ".."):
+        example = Path(spec) / "jixiao.duckdb"
+        return f"{storable(given)} names a folder: name the warehouse file in it, e.g. {storable(str(example))}"
+    return None
 
 
 def _path_problem(path: str, problem: Callable[[str], str | None]) -> str | None:
