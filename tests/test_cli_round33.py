@@ -8,10 +8,13 @@
 - a cache folder that exists but cannot be written (a read-only mount) failed every load of a new warehouse (DuckDB's
   IO Error, exit 1): the new file is migrated where it is, as when the folder cannot be made.
 - ``-w newfolder/`` (a folder not there yet) made a FILE named newfolder: exit 2, as for a folder that is there.
+- ``load --json`` that ended in an error (a source path not there, a file that is no warehouse, a busy warehouse, an
+  unexpected failure) wrote nothing on stdout: one JSON document now, its exit code, its line and the run's id.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sys
@@ -169,3 +172,52 @@ def test_a_warehouse_named_as_a_folder_not_there_yet_is_a_wrong_argument(
     result = CliRunner().invoke(app, ["runs"])
     assert result.exit_code == 2 and "$JIXIAO_WAREHOUSE:" in flat(result.stderr), result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["raw"]
+
+
+# ---- 5. load --json on an error exit -------------------------------------------------------------------------------
+
+
+def _raw(tmp_path: Path) -> Path:
+    raw = tmp_path / "raw" / "2024"
+    raw.mkdir(parents=True)
+    (raw / SAMPLE.name).write_bytes(SAMPLE.read_bytes())
+    return tmp_path / "raw"
+
+
+def test_load_json_that_fails_is_one_json_document_naming_its_run(loaded: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["load", str(tmp_path / "nowhere"), "-w", str(loaded), "--json"])
+    document = json.loads(result.stdout)
+    assert (result.exit_code, document["exit_code"]) == (2, 2)
+    assert document["message"] == "load: source path(s) not found: " + str(tmp_path / "nowhere")
+    assert one_line(result.stderr) and document["message"] in result.stderr
+    runs = CliRunner().invoke(app, ["runs", "-w", str(loaded), "--limit", "1"])
+    assert f"run {document['run_id']}" in runs.stdout and isinstance(document["run_id"], int), runs.stdout
+
+
+def test_load_json_refused_before_a_run_names_no_run(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.duckdb"
+    junk.write_bytes(b"not a database " * 400)
+    result = CliRunner().invoke(app, ["load", str(_raw(tmp_path)), "-w", str(junk), "--json"])
+    assert json.loads(result.stdout) == {
+        "exit_code": 2,
+        "message": f"load: {junk} is not a jixiao warehouse: not a DuckDB database file; pass --warehouse",
+        "run_id": None,
+    }
+    assert result.exit_code == 2 and one_line(result.stderr)
+
+
+@pytest.mark.parametrize(("error", "code"), [("busy", 7), ("unexpected", 1)])
+def test_load_json_busy_or_failed_unexpectedly_is_one_json_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: str, code: int
+) -> None:
+    from etl.cli import run_output
+    from etl.warehouse.locking import WarehouseBusy
+
+    def fails(*args: object, **kwargs: object) -> None:
+        raise WarehouseBusy("the warehouse is in use by another process") if error == "busy" else RuntimeError("boom")
+
+    monkeypatch.setattr(run_output, "run", fails)
+    result = CliRunner().invoke(app, ["load", str(_raw(tmp_path)), "-w", str(tmp_path / "wh.duckdb"), "--json"])
+    document = json.loads(result.stdout)
+    assert (result.exit_code, document["exit_code"], document["run_id"]) == (code, code, None)
+    assert document["message"] in result.stderr and one_line(result.stderr)

@@ -267,7 +267,7 @@ def load(
     chosen = [str(p) for p in (paths or [DEFAULT_SOURCES])]
     target = warehouse_spec(warehouse)
     sink = cli_run.choose_sink(err, quiet, as_json)
-    with _no_traceback("load"), interrupt.watching():
+    with _no_traceback("load", as_json), interrupt.watching():
         if use_prefect:  # Prefect's temporary server dies with this process, even on SIGKILL (pools: their own)
             ensure_watchdog()  # (one that cannot start: one line, exit 1; it was a traceback)
         _writable(target, cli_run.wants_prefect(use_prefect))  # before a flow run, its server, or anything
@@ -421,10 +421,20 @@ _UNREACHABLE_API = "Failed to reach API at"
 
 
 @contextmanager
-def _no_traceback(what: str) -> Iterator[None]:
-    """A busy warehouse or an unexpected failure ends in one clear line, not a traceback."""
+def _no_traceback(what: str, as_json: bool = False) -> Iterator[None]:
+    """A busy warehouse or an unexpected failure ends in one clear line, not a traceback; with ``as_json`` (load
+    --json) also one JSON document on stdout: the exit code, that line, and the id of the run recorded (else null)."""
     from etl.warehouse.backend import NamesMisread
     from etl.warehouse.connect import NoWarehouse, WarehouseBusy, WarehouseUnwritable
+
+    def failed(code: int, line: str, exc: BaseException) -> typer.Exit:
+        err.print(line, markup=False, highlight=False, soft_wrap=True)
+        if as_json:
+            from etl.cli.run_output import failure_json
+
+            with _printing():
+                failure_json(console, code, line, getattr(exc, "run_id", None))
+        return typer.Exit(code)
 
     # a signal noted by an earlier command of this process (tests, a library's caller) is forgotten: `runs` failing on
     # an unreachable server said 'interrupted', exit 130
@@ -434,24 +444,22 @@ def _no_traceback(what: str) -> Iterator[None]:
     except typer.Exit:  # a command's own exit code, said already (a RuntimeError: not an unexpected failure)
         raise
     except WarehouseBusy as exc:
-        err.print(f"{what}: {_said(exc)}", markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(EXIT_BUSY) from None
-    except KeyboardInterrupt:
-        raise _interrupted(what) from None
+        raise failed(EXIT_BUSY, f"{what}: {_said(exc)}", exc) from None
+    except KeyboardInterrupt as exc:
+        raise failed(*_interrupted(what), exc) from None
     except Exception as exc:
         if os.environ.get("JIXIAO_DEBUG"):
             raise
         if interrupt.was_interrupted(exc):  # Ctrl-C, passed on by DuckDB as its own error
-            raise _interrupted(what) from None
+            raise failed(*_interrupted(what), exc) from None
         usage = NoWarehouse | WarehouseUnwritable | WrongSetting | NamesMisread
         if isinstance(exc, usage) or type(exc).__name__ == "SourceMissing":
-            err.print(f"{what}: {_said(exc)}", markup=False, highlight=False, soft_wrap=True)
-            raise typer.Exit(2) from None  # (a load still records its run as failed: a share may be unmounted)
+            # (a load still records its run as failed: a share may be unmounted)
+            raise failed(2, f"{what}: {_said(exc)}", exc) from None
         text = " ".join(f"{type(exc).__name__}: {_said(exc)}".split())
         if _UNREACHABLE_API in text:  # PREFECT_API_URL names no server that answers
             text += "; start the server PREFECT_API_URL names, or run without Prefect: unset it, or --no-prefect"
-        err.print(f"{what} failed: {text} (JIXIAO_DEBUG=1 shows the traceback)", markup=False, soft_wrap=True)
-        raise typer.Exit(1) from None
+        raise failed(1, f"{what} failed: {text} (JIXIAO_DEBUG=1 shows the traceback)", exc) from None
 
 
 @contextmanager
@@ -478,12 +486,11 @@ def _said(exc: BaseException) -> str:
     return storable(mask(str(exc)))
 
 
-def _interrupted(what: str) -> typer.Exit:
-    """One line for Ctrl-C (exit 130) or SIGTERM (exit 143)."""
+def _interrupted(what: str) -> tuple[int, str]:
+    """The exit code and the line for Ctrl-C (exit 130) or SIGTERM (exit 143)."""
     done = "; what was committed before it stays: run it again to finish" if what == "load" else ""
     by = interrupt.cause()
-    err.print(f"{what} interrupted ({by}){done}", markup=False, highlight=False, soft_wrap=True)
-    return typer.Exit(interrupt.exit_code(by))
+    return interrupt.exit_code(by), f"{what} interrupted ({by}){done}"
 
 
 @app.command()

@@ -77,6 +77,13 @@ def show(report: RunReport, target: str, out: Console, err: Console, quiet: bool
         _problems(report, err)
 
 
+def failure_json(out: Console, exit_code: int, message: str, run_id: int | None) -> None:
+    """load --json's document for a load that ended in an error instead of a report (its line is on stderr too):
+    the exit code, the line, and the id of the run it recorded as failed or interrupted (null: none was)."""
+    document = {"exit_code": exit_code, "message": message, "run_id": run_id}
+    out.file.write(json.dumps(_storable(document), ensure_ascii=not _utf8(out.file)) + "\n")
+
+
 def _utf8(stream: Any) -> bool:
     """Whether a text stream writes UTF-8 (a stream without an encoding, a test's buffer, is taken as UTF-8)."""
     try:

@@ -240,6 +240,7 @@ def run_load(
             if isinstance(target, DuckDBWarehouse):
                 seal.seal(target.path, report.run_id, left)  # only if the file is still as the run left it
     if failure is not None:
+        failure.run_id = report.run_id  # (load --json names the run it recorded as failed)
         raise failure
     return report
 
