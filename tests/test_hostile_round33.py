@@ -248,3 +248,65 @@ def test_a_pdfs_two_row_header_printed_on_every_page_is_read_once(tmp_path: Path
     table = process_file(_two_row_header_pdf(path))  # each page's first project ran into 总计 | 财政拨款 …: 8 lost
     _loaded_whole(table)
     assert sum(len(p.indicators) for p in table.projects) == 110
+
+
+OUTLINE = (
+    "一、产出指标\n（一）数量指标\n1.培训人次：≥500人次\n2.发放宣传资料：≥2000份\n（二）质量指标\n1.培训合格率：100%\n"
+    "二、效益指标\n（一）社会效益指标\n1.群众法治意识：明显提升\n三、满意度指标\n（一）服务对象满意度指标\n1.群众满意度：≥90%"
+)
+DASHED = (
+    "产出指标-数量指标-调解案件数：≥300件；产出指标-质量指标-调解成功率：≥95%；"
+    "效益指标-社会效益指标-矛盾纠纷化解率：≥90%；满意度指标-服务对象满意度指标-当事人满意度：≥90%"
+)
+LEVEL2_ONLY = "数量指标：法律援助案件≥800件；质量指标：案件质量合格率=100%；时效指标：受理审批时限≤7个工作日"
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        (
+            OUTLINE,
+            [
+                ("11", "培训人次", "≥500人次"),
+                ("11", "发放宣传资料", "≥2000份"),
+                ("12", "培训合格率", "100%"),
+                ("22", "群众法治意识", "明显提升"),
+                ("31", "群众满意度", "≥90%"),
+            ],
+        ),
+        (
+            DASHED,
+            [
+                ("11", "调解案件数", "≥300件"),
+                ("12", "调解成功率", "≥95%"),
+                ("22", "矛盾纠纷化解率", "≥90%"),
+                ("31", "当事人满意度", "≥90%"),
+            ],
+        ),
+        (
+            LEVEL2_ONLY,
+            [("11", "法律援助案件", "≥800件"), ("12", "案件质量合格率", "100%"), ("13", "受理审批时限", "≤7个工作日")],
+        ),
+    ],
+)
+def test_types_printed_as_an_outline_are_read(cell: str, expected: list[tuple[str, str, str]]) -> None:
+    from etl.transform.indicators import parse_indicators
+
+    for printed in (cell, cell.replace("\n", "")):  # (a PDF's text runs the lines together: …≥500人次2.发放…)
+        items = list(parse_indicators(printed))  # each item was a reject: no numbered indicator, or no 年度指标值
+        assert [(i.type_key, i.name, i.annual.text) for i in items] == expected
+        assert all(i.period.status == "missing" for i in items)
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "一、产出指标 （一）数量指标 培训人次：≥500人次",  # no item 1 under its heading
+        "一、规范化指标 （一）数量指标 1.培训人次：≥500人次",  # a level-1 type the tree does not know
+        "产出指标：数量指标：培训人次；年度指标值：≥500人次。",  # the grammar's own unnumbered items
+    ],
+)
+def test_an_outline_that_does_not_read_whole_is_left_as_it_was(cell: str) -> None:
+    from etl.transform.outline_items import outline_items
+
+    assert outline_items(cell) is None

@@ -110,3 +110,9 @@ def _under(known: IndicatorType, l1_code: str, l1_name: str) -> bool:
     if l1_code:
         return l1_code == known.level1_code
     return bool(l1_name.strip()) and canonical_name("1", l1_name) == known.level1_name
+
+
+def level1_of(level2_name: str) -> str | None:
+    """The level-1 name the tree files a level-2 name under (数量指标 -> 产出指标); None for a name it does not know."""
+    found = _by_level2_name().get(canonical_name("2", level2_name))
+    return found.level1_name if found else None

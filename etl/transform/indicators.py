@@ -34,6 +34,7 @@ from etl.extract.invisible import visible_name
 from etl.model import Indicator, TargetValue
 from etl.text import fold, read_references, squash, strip_tags
 from etl.transform.indicator_types import resolve_type
+from etl.transform.outline_items import outline_items
 from etl.transform.target_values import parse_target_value
 
 # an item starts at 1-3 digits, then 、 . or ．, then a type code or a level-1 type's name and a colon (1、1-产出指标：,
@@ -86,7 +87,10 @@ def split_cell(cell: str) -> tuple[str, list[tuple[int, str]]]:
     """(the text before item 1, the items): a label or a mark before the list (绩效指标：1、…, • 1、…, an item 0、)
     is set aside, and the items after it are read (the whole cell was rejected, its reject holding only that text)."""
     text = squash(read_references(strip_tags(cell)))
-    starts = _item_starts(text) or _other_starts(text)
+    starts = _item_starts(text)
+    if (not starts or text[:1] == "一") and (rewritten := outline_items(text)):
+        text, starts = rewritten, _item_starts(rewritten)  # types as an outline, joined by dashes, or level-2 only
+    starts = starts or _other_starts(text)
     if not starts and (plain := _plain_items(text)):
         return "", plain  # 1.完成率100%2.培训人数200人次: no type, label, bracket or colon (see _plain_items)
     lead = text[: starts[0][1]].strip() if starts else ""
