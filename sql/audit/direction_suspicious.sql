@@ -1,12 +1,17 @@
 -- rule_id: direction_suspicious
 -- severity: error
 -- grain: target
--- rationale: a rate that should be high (满意度, 合格率 …, high_is_good_rates.csv; not one of low_is_good_rates.csv) is capped with ≤ < 以下, or a cost ceiling (cost_words.csv or a 成本 type, in 元) has ≥ > 以上.
+-- rationale: a rate that should be high (满意度, 合格率 …, high_is_good_rates.csv; not one of low_is_good_rates.csv) is capped with ≤ < 以下, or a cost ceiling (cost_words.csv or a 成本 type, in 元; not a cost saved, 节约 减免 降低 …: the cost_words exceptions of lower_is_better_exceptions.csv) has ≥ > 以上.
 -- source: 财预〔2021〕101号 (正向指标 set a floor, 反向指标 such as costs a ceiling)
 with words as (
     select list_name, term
     from audit_vocabulary
     where list_name in ('high_is_good_rates', 'low_is_good_rates', 'cost_words')
+    union all
+    -- a cost saved (节约运维成本, 减免…费用, 降低…费用 ≥ an amount) is a floor: the exceptions v_target_yoy reads
+    select 'cost_saved' as list_name, term
+    from audit_vocabulary
+    where list_name = 'lower_is_better_exceptions' and value = 'cost_words'
 ),
 
 -- which word lists the indicator's name meets: a left join grouped by the output columns (no
@@ -31,7 +36,8 @@ named as (
         targets.period_unit,
         max(case when words.list_name = 'high_is_good_rates' then 1 else 0 end) as has_high_word,
         max(case when words.list_name = 'low_is_good_rates' then 1 else 0 end) as has_low_word,
-        max(case when words.list_name = 'cost_words' then 1 else 0 end) as has_cost_word
+        max(case when words.list_name = 'cost_words' then 1 else 0 end) as has_cost_word,
+        max(case when words.list_name = 'cost_saved' then 1 else 0 end) as has_cost_saved
     from v_audit_base_target as targets
     left join words on targets.indicator_key like '%' || words.term || '%'
     where
@@ -67,7 +73,7 @@ classified as (
     select
         named.*,
         (level1_class = '满意度' or has_high_word = 1) and has_low_word = 0 as is_high_good,
-        level1_class = '成本' or has_cost_word = 1 as is_cost
+        (level1_class = '成本' or has_cost_word = 1) and has_cost_saved = 0 as is_cost
     from named
 ),
 
