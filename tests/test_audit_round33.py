@@ -92,3 +92,52 @@ COST_SAVED: list[Plant] = [
 
 def test_a_cost_saved_is_no_cost_floored(tmp_path: Path, sample_findings: set[tuple]) -> None:
     _check(tmp_path, sample_findings, COST_SAVED)
+
+
+# 2. a rate or count of something bad whose name holds a high-is-good word (办结率, a 满意度 type) capped is right:
+# a rate negated by 超期/未按期/逾期 … (low_is_good_prefixes.csv); 投诉件数, 被投诉, 信访量 (low_is_good_rates.csv)
+LOW_IS_GOOD: list[Plant] = [
+    ("行政复议应诉经费", "行政复议案件办结率；实施周期指标值:法定期限办结率100%；年度指标值:100%",
+     "行政复议案件超期办结率；实施周期指标值:≤5%；年度指标值:≤5%", []),
+    ("律师管理业务经费", None,
+     "6、1-产出指标：13-时效指标：行政复议案件未按期办结率；实施周期指标值:≤5%；年度指标值:≤5%。", []),
+    ("天河区一村（社区）法律顾问公益法律服务工作经费",
+     "村（居）委、群众等服务对象满意度；实施周期指标值:≥90%；年度指标值:≥90%",
+     "服务对象投诉件数；实施周期指标值:≤2件；年度指标值:≤2件", []),
+    ("专职人民调解服务项目经费", None,
+     "6、3-满意度指标：31-服务对象满意度指标：群众信访量；实施周期指标值:≤5件；年度指标值:≤5件。", []),
+    ("法律援助补贴和业务经费", None,
+     "12、3-满意度指标：31-服务对象满意度指标：律师被投诉情况；实施周期指标值:≤3宗；年度指标值:≤3宗。", []),
+    # neighbours: a rate done on time (按期, not 未按期) capped is still flagged, and so is a rate of complaints
+    # settled under a 满意度 type
+    ("律师管理业务经费", None,
+     "7、1-产出指标：13-时效指标：行政复议案件按期办结率；实施周期指标值:≤90%；年度指标值:≤90%。",
+     [("direction_suspicious", "error", 7)]),
+    ("穗财政【2023】79号专职人民调解服务项目经费", None,
+     "5、3-满意度指标：31-服务对象满意度指标：调解回访满意率；实施周期指标值:≤90%；年度指标值:≤90%。",
+     [("direction_suspicious", "error", 5)]),
+]  # fmt: skip
+
+
+def test_a_rate_or_count_of_something_bad_may_be_capped(tmp_path: Path, sample_findings: set[tuple]) -> None:
+    _check(tmp_path, sample_findings, LOW_IS_GOOD)
+
+
+def test_a_negated_rate_is_lower_is_better_year_on_year(tmp_path: Path) -> None:
+    """v_target_yoy reads the same list: 超期办结率 5% -> 3% (a plain number) is raised, though 办结 is one of the
+    exceptions that keep a complaint settled (投诉办结) high-is-good."""
+    text = SAMPLE.read_text(encoding="utf-8")
+    old = "行政复议案件办结率；实施周期指标值:法定期限办结率100%；年度指标值:100%"
+    for year, value in (("2023", "5%"), ("2024", "3%")):
+        folder = tmp_path / "raw" / year
+        folder.mkdir(parents=True)
+        edited = text.replace("2024年", f"{year}年").replace(
+            old, f"行政复议案件超期办结率；实施周期指标值:{value}；年度指标值:{value}"
+        )
+        (folder / SAMPLE.name).write_text(edited, encoding="utf-8")
+    run_load([tmp_path / "raw"], tmp_path / "w.duckdb")
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        changes = dict(
+            con.execute("select indicator_name, change from v_target_yoy where budget_year = 2024").fetchall()
+        )
+    assert changes["行政复议案件超期办结率"] == "raised"

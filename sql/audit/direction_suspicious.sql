@@ -1,7 +1,7 @@
 -- rule_id: direction_suspicious
 -- severity: error
 -- grain: target
--- rationale: a rate that should be high (满意度, 合格率 …, high_is_good_rates.csv; not one of low_is_good_rates.csv) is capped with ≤ < 以下, or a cost ceiling (cost_words.csv or a 成本 type, in 元; not a cost saved, 节约 减免 降低 …: the cost_words exceptions of lower_is_better_exceptions.csv) has ≥ > 以上.
+-- rationale: a rate that should be high (满意度, 合格率 …, high_is_good_rates.csv; not one of low_is_good_rates.csv, nor a rate negated by low_is_good_prefixes.csv: 超期办结率) is capped with ≤ < 以下, or a cost ceiling (cost_words.csv or a 成本 type, in 元; not a cost saved, 节约 减免 降低 …: the cost_words exceptions of lower_is_better_exceptions.csv) has ≥ > 以上.
 -- source: 财预〔2021〕101号 (正向指标 set a floor, 反向指标 such as costs a ceiling)
 with words as (
     select list_name, term
@@ -12,6 +12,16 @@ with words as (
     select 'cost_saved' as list_name, term
     from audit_vocabulary
     where list_name = 'lower_is_better_exceptions' and value = 'cost_words'
+    union all
+    -- a high-is-good rate negated by a prefix of low_is_good_prefixes.csv is low-is-good: the prefix right before
+    -- 率 or before two characters and 率, the form of the rates of high_is_good_rates.csv (超期办结率, 未按期完成率)
+    select 'low_is_good_rates' as list_name, term || '率' as term
+    from audit_vocabulary
+    where list_name = 'low_is_good_prefixes'
+    union all
+    select 'low_is_good_rates' as list_name, term || '__率' as term
+    from audit_vocabulary
+    where list_name = 'low_is_good_prefixes'
 ),
 
 -- which word lists the indicator's name meets: a left join grouped by the output columns (no

@@ -31,7 +31,7 @@ lower_is_better as (
     -- the indicator names whose plain number (=, no comparison printed) is a ceiling where no 指标方向 is printed:
     -- a count or rate of something bad (the audit's vocabulary, sql/audit/low_is_good_rates.csv: 有效投诉次数,
     -- 差错率, 全省排名 …), a time allowed in a unit of time (low_is_good_times.csv: 办结时限, 响应时间), or a cost in
-    -- 元 (cost_words.csv: 成本, 费用 …). Without it 有效投诉次数 0次 -> 2次 read raised (round 32). The word ends the
+    -- 元 (cost_words.csv: 成本, 费用 …); a rate negated by a prefix (low_is_good_prefixes.csv: 超期办结率). Without it 有效投诉次数 0次 -> 2次 read raised (round 32). The word ends the
     -- name (or comes before its bracketed unit: 投诉次数（次）): 有效投诉处理率, 差评整改率 and 排名提升位次 are
     -- high-is-good, and so are a complaint handled (及时处理有效投诉), a rating (政务服务好差评) and a cost saved
     -- (节约成本: the reviews of round 32; lower_is_better_exceptions.csv). Only a plain number is a ceiling (its frame # or 第#: see paired): 下降10%
@@ -47,10 +47,25 @@ lower_is_better as (
     from (
         select distinct indicator_key from fact_target
     ) as names
-    inner join audit_vocabulary as words
-        on words.list_name in ('low_is_good_rates', 'low_is_good_times', 'cost_words')
-        and (names.indicator_key like '%' || words.term or names.indicator_key like '%' || words.term || '(%')
-    where not exists (  -- the list's exceptions (lower_is_better_exceptions.csv: 处理, 好差评, 节约 …)
+    inner join (
+        select list_name, term, false as is_negated
+        from audit_vocabulary
+        where list_name in ('low_is_good_rates', 'low_is_good_times', 'cost_words')
+        union all
+        -- a rate negated by a prefix (low_is_good_prefixes.csv: 超期办结率, 未按期完成率, 逾期率), as the audit's
+        -- direction_suspicious reads it: the prefix right before 率 or before two characters and 率
+        select 'low_is_good_rates' as list_name, term || '率' as term, true as is_negated
+        from audit_vocabulary
+        where list_name = 'low_is_good_prefixes'
+        union all
+        select 'low_is_good_rates' as list_name, term || '__率' as term, true as is_negated
+        from audit_vocabulary
+        where list_name = 'low_is_good_prefixes'
+    ) as words
+        on names.indicator_key like '%' || words.term or names.indicator_key like '%' || words.term || '(%'
+    -- the list's exceptions (lower_is_better_exceptions.csv: 处理, 好差评, 节约 …), which do not undo a prefix's
+    -- negation (超期办结率 holds 办结)
+    where words.is_negated or not exists (
         select 1
         from audit_vocabulary as exceptions
         where
