@@ -141,3 +141,23 @@ def test_a_negated_rate_is_lower_is_better_year_on_year(tmp_path: Path) -> None:
             con.execute("select indicator_name, change from v_target_yoy where budget_year = 2024").fetchall()
         )
     assert changes["行政复议案件超期办结率"] == "raised"
+
+
+# 3. an indicator named per quarter (per_period_words.csv in the name: 每季度举办法治讲座) states its period value per
+# quarter: ≥4场次 a year is no more than ≥1场次 a quarter
+PER_PERIOD_NAME: list[Plant] = [
+    ("天河区一村（社区）法律顾问公益法律服务工作经费",
+     "法律顾问每季度举办法治讲座（含线上）、法治宣传数（场次）；实施周期指标值:≥1；年度指标值:≥1",
+     "法律顾问每季度举办法治讲座（含线上）、法治宣传数（场次）；实施周期指标值:≥1场次；年度指标值:≥4场次", []),
+    # neighbours: the same numbers under a name with no period word, and a name per quarter whose annual text is
+    # per quarter too (每季度 on both sides compares), are still errors
+    ("律师管理业务经费", None, "6、1-产出指标：11-数量指标：举办法治讲座；实施周期指标值:≥1场次；年度指标值:≥4场次。",
+     [("annual_exceeds_period", "error", 6)]),
+    ("普法宣传业务经费", None,
+     "8、1-产出指标：11-数量指标：每季度举办法治讲座；实施周期指标值:每季度≥1场次；年度指标值:每季度≥2场次。",
+     [("annual_exceeds_period", "error", 8)]),
+]  # fmt: skip
+
+
+def test_a_name_per_quarter_states_the_period_value_per_quarter(tmp_path: Path, sample_findings: set[tuple]) -> None:
+    _check(tmp_path, sample_findings, PER_PERIOD_NAME)
