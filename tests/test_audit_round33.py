@@ -161,3 +161,28 @@ PER_PERIOD_NAME: list[Plant] = [
 
 def test_a_name_per_quarter_states_the_period_value_per_quarter(tmp_path: Path, sample_findings: set[tuple]) -> None:
     _check(tmp_path, sample_findings, PER_PERIOD_NAME)
+
+
+# 4. a grade (优秀, 优良, 良好: the grade words of vague_words.csv) on a graded assessment (a name with 等级, 等次 …:
+# graded_names.csv) is measurable, as 良好以上 is; under any other name it is still vague
+GRADES: list[Plant] = [
+    ("法制业务经费", "法治广州建设考评（等级）；实施周期指标值:良好以上；年度指标值:良好以上",
+     "法治广州建设考评（等级）；实施周期指标值:优秀；年度指标值:优秀", []),
+    ("普法宣传业务经费", "普法工作年度考核(等级); 实施周期指标值:良好以上; 年度指标值:良好以上",
+     "普法工作年度考核(等级); 实施周期指标值:优良; 年度指标值:优良", []),
+    ("律师管理业务经费", None,
+     "6、2-效益指标：22-社会效益指标：律师行业年度考核等次；实施周期指标值:良好；年度指标值:良好。", []),
+    ("律师行业政策支持资金", None,
+     "5、2-效益指标：22-社会效益指标：法律服务质量评定等级；实施周期指标值:优秀；年度指标值:优秀。", []),
+    # neighbours: the same words with no grade in the name are vague
+    ("基层工作和司法所经费", None,
+     "6、2-效益指标：22-社会效益指标：法律服务质量；实施周期指标值:优秀；年度指标值:优秀。",
+     [("vague_value", "warning", 6)]),
+    ("社区矫正和安置帮教经费", None,
+     "6、2-效益指标：22-社会效益指标：帮教工作成效；实施周期指标值:优良；年度指标值:优良。",
+     [("vague_value", "warning", 6)]),
+]  # fmt: skip
+
+
+def test_a_grade_on_a_graded_assessment_is_not_vague(tmp_path: Path, sample_findings: set[tuple]) -> None:
+    _check(tmp_path, sample_findings, GRADES)
