@@ -186,3 +186,26 @@ GRADES: list[Plant] = [
 
 def test_a_grade_on_a_graded_assessment_is_not_vague(tmp_path: Path, sample_findings: set[tuple]) -> None:
     _check(tmp_path, sample_findings, GRADES)
+
+
+# 5. a name printed again with other widths or spaces is a repeat: the audit keys names as the loader does
+# (fact_target.indicator_key, etl.text.fold_key: every full-width ASCII form, every whitespace character)
+REPEATS: list[Plant] = [
+    ("基层工作和司法所经费", None,
+     "6、1-产出指标：11-数量指标：１２３４８广东法网任务工单处理率；实施周期指标值:100%；年度指标值:100%。",
+     [("duplicate_indicator", "warning", 6)]),
+    ("人民调解案件补贴", None, "4、1-产出指标：12-质量指标：补贴合规性(％)；实施周期指标值:100%；年度指标值:100%。",
+     [("duplicate_indicator", "warning", 4)]),
+    ("购买行政复议应诉辅助服务经费", None,
+     "5、1-产出指标：11-数量指标：配置行政复议应诉辅助人员\u00a0数量；实施周期指标值:5人；年度指标值:5人。",
+     [("duplicate_indicator", "warning", 5)]),
+    # a neighbour: another number is another name
+    ("居委调委会调解员工作补贴", None,
+     "4、1-产出指标：11-数量指标：１２３４９广东法网任务工单处理率；实施周期指标值:100%；年度指标值:100%。", []),
+]  # fmt: skip
+
+
+def test_a_name_in_other_widths_is_a_repeat(tmp_path: Path, sample_findings: set[tuple]) -> None:
+    rows = _check(tmp_path, sample_findings, REPEATS)
+    assert {m for r, *_, m in rows if r == "duplicate_indicator"} == {"指标名称与第 1 条重复", "指标名称与第 2 条重复",
+                                                                    "指标名称与第 3 条重复"}  # fmt: skip

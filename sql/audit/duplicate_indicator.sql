@@ -1,7 +1,7 @@
 -- rule_id: duplicate_indicator
 -- severity: warning
 -- grain: target
--- rationale: the same indicator name (widths folded, spaces dropped) is printed twice in one project-year; each later occurrence is a finding. Two empty names are not a repeat (missing_indicator_name reports each).
+-- rationale: the same indicator name (the loader's key: full-width forms folded, whitespace dropped) is printed twice in one project-year; each later occurrence is a finding. Two empty names are not a repeat (missing_indicator_name reports each).
 -- source: 财预〔2021〕101号 (each indicator measures one thing once)
 -- an aggregate and a join rather than a window over every target (a third of the cost over a whole
 -- warehouse); the department, year and load in the keys let a filter on them reach both scans
