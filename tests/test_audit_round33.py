@@ -209,3 +209,53 @@ def test_a_name_in_other_widths_is_a_repeat(tmp_path: Path, sample_findings: set
     rows = _check(tmp_path, sample_findings, REPEATS)
     assert {m for r, *_, m in rows if r == "duplicate_indicator"} == {"指标名称与第 1 条重复", "指标名称与第 2 条重复",
                                                                     "指标名称与第 3 条重复"}  # fmt: skip
+
+
+# 6. a vague rise after a subject, a comparison or a hedge (群众法治意识明显提升, 较上年有所提升, 同比提高, 力争提升: a
+# text ending in a word of vague_words.csv of value trend), and a vague phrase in brackets or with a tilde, is vague;
+# a number after the rise, or a rise that is not vague (正增长), is not
+VAGUE: list[Plant] = [
+    ("律师行业政策支持资金", None,
+     "5、2-效益指标：22-社会效益指标：群众法治意识；实施周期指标值:明显提升；年度指标值:群众法治意识明显提升。",
+     [("vague_value", "warning", 5)]),
+    ("律师行业政策支持资金", None,
+     "6、2-效益指标：22-社会效益指标：群众满意情况；实施周期指标值:提升；年度指标值:群众满意度显著提升。",
+     [("vague_value", "warning", 6)]),
+    ("专职人民调解服务项目经费", None,
+     "6、2-效益指标：22-社会效益指标：调解工作公信力；实施周期指标值:提升；年度指标值:较上年有所提升。",
+     [("vague_value", "warning", 6)]),
+    ("专职人民调解服务项目经费", None,
+     "7、2-效益指标：22-社会效益指标：调解协议质量；实施周期指标值:提高；年度指标值:同比提高。",
+     [("vague_value", "warning", 7)]),
+    ("行政复议应诉经费", None,
+     "5、2-效益指标：22-社会效益指标：行政复议公信力；实施周期指标值:提升；年度指标值:力争提升。",
+     [("vague_value", "warning", 5)]),
+    ("行政复议应诉经费", None,
+     "6、2-效益指标：22-社会效益指标：依法行政水平；实施周期指标值:提高；年度指标值:尽量提高。",
+     [("vague_value", "warning", 6)]),
+    ("人民调解案件补贴", None,
+     "4、2-效益指标：22-社会效益指标：调解工作水平；实施周期指标值:提升；年度指标值:【有效提升】。",
+     [("vague_value", "warning", 4)]),
+    ("人民调解案件补贴", None,
+     "5、2-效益指标：22-社会效益指标：调解员业务能力；实施周期指标值:提升；年度指标值:有效提升~。",
+     [("vague_value", "warning", 5)]),
+    # neighbours: a number after the rise, a measurable rise, a standard met: silent
+    ("基层工作和司法所经费", None,
+     "6、2-效益指标：22-社会效益指标：群众法治意识；实施周期指标值:提升；年度指标值:较上年提升两个百分点。", []),
+    ("基层工作和司法所经费", None,
+     "7、2-效益指标：22-社会效益指标：群众知晓率；实施周期指标值:提升；年度指标值:较上年提高5%。", []),
+    ("法制业务经费", None,
+     "6、2-效益指标：22-社会效益指标：法治宣传覆盖；实施周期指标值:全覆盖；年度指标值:全覆盖。", []),
+]  # fmt: skip
+
+
+def test_a_vague_rise_after_a_subject_or_comparison_is_vague(tmp_path: Path, sample_findings: set[tuple]) -> None:
+    _check(tmp_path, sample_findings, VAGUE)
+
+
+def test_the_trend_words_fit_the_lookup() -> None:
+    """vague_value looks a trend word up by the text's last 2 to 6 characters."""
+    from etl.warehouse.audit_views import vocabulary
+
+    trends = [term for name, term, value in vocabulary() if name == "vague_words" and value == "trend"]
+    assert trends and all(2 <= len(term) <= 6 for term in trends), trends

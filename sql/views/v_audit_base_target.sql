@@ -92,14 +92,17 @@ select
     targets.annual_value,
     targets.annual_unit,
     targets.annual_value_status,
-    -- the annual text without whitespace and punctuation (either width), to compare with phrases
+    -- the annual text without whitespace and punctuation (either width; brackets 【】 [] and a tilde too:
+    -- 【有效提升】, 有效提升~), to compare with phrases
     replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(
     replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(
+    replace(replace(replace(replace(replace(replace(replace(
         targets.annual_target_text,
         ' ', ''), '　', ''), '，', ''), ',', ''), '。', ''), '.', ''),
         '、', ''), '；', ''), ';', ''), '：', ''), ':', ''), '！', ''),
         '!', ''), '“', ''), '”', ''), '"', ''), '（', ''), '）', ''),
-        '(', ''), ')', '') as annual_text_key
+        '(', ''), ')', ''), '【', ''), '】', ''), '[', ''), ']', ''),
+        '~', ''), '～', ''), '〜', '') as annual_text_key
 from targets
 inner join types on targets.indicator_type_id = types.indicator_type_id
 inner join budgets
