@@ -31,7 +31,8 @@ lower_is_better as (
     -- the indicator names whose plain number (=, no comparison printed) is a ceiling where no 指标方向 is printed:
     -- a count or rate of something bad (the audit's vocabulary, sql/audit/low_is_good_rates.csv: 有效投诉次数,
     -- 差错率, 全省排名 …), a time allowed in a unit of time (low_is_good_times.csv: 办结时限, 响应时间), or a cost in
-    -- 元 (cost_words.csv: 成本, 费用 …); a rate negated by a prefix (low_is_good_prefixes.csv: 超期办结率). Without it 有效投诉次数 0次 -> 2次 read raised (round 32). The word ends the
+    -- 元 (cost_words.csv: 成本, 费用 …); a rate negated by a prefix (low_is_good_prefixes.csv: 超期办结率). Without
+    -- it 有效投诉次数 0次 -> 2次 read raised (round 32). The word ends the
     -- name (or comes before its bracketed unit: 投诉次数（次）): 有效投诉处理率, 差评整改率 and 排名提升位次 are
     -- high-is-good, and so are a complaint handled (及时处理有效投诉), a rating (政务服务好差评) and a cost saved
     -- (节约成本: the reviews of round 32; lower_is_better_exceptions.csv). Only a plain number is a ceiling (its frame # or 第#: see paired): 下降10%
