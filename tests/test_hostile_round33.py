@@ -310,3 +310,66 @@ def test_an_outline_that_does_not_read_whole_is_left_as_it_was(cell: str) -> Non
     from etl.transform.outline_items import outline_items
 
     assert outline_items(cell) is None
+
+
+# the review of round 33's own rules: what its first versions got wrong
+
+
+def test_a_period_total_column_of_a_money_grid_stays_the_periods(tmp_path: Path) -> None:
+    investment = "项目资金（万元）\t项目总投资\t年度资金总额\n\t60.00\t20.00"  # 项目总投资 was read as the year's total
+    amounts, _ = _money(tmp_path, investment)
+    assert (amounts["total"], amounts["period_total"]) == ("200000.00", "600000.00")
+    parts = "项目资金（万元）\t项目总投资\t年度资金总额\t财政拨款\t其他资金\n\t60.00\t20.00\t20.00\t0"
+    amounts, findings = _money(tmp_path, parts)
+    assert (amounts["total"], amounts["fiscal"], amounts["period_total"]) == ("200000.00", "200000.00", "600000.00")
+    assert all(passed for _, passed in findings)
+    blocks = "项目资金（万元）\t中期资金总额\t年度资金总额\n\t60.00\t20.00"  # blocks as columns, no row labels
+    amounts, _ = _money(tmp_path, blocks)
+    assert (amounts["total"], amounts["period_total"]) == ("200000.00", "600000.00")  # it was 0
+
+
+def test_a_subtotal_closing_two_sections_repeats_their_unit_or_the_total(tmp_path: Path) -> None:
+    lines = _sample().replace(UNIT_ROW, "").rstrip("\n").split("\n")
+    first = next(i for i, line in enumerate(lines) if line.startswith("机关业务用房"))
+    second = next(i for i, line in enumerate(lines) if line.startswith("居委调委会"))
+    rows = [line.split("\t") for line in lines]
+    end = next(i for i in range(len(rows) - 1, 0, -1) if len(rows[i]) > 2 and rows[i][1][:1].isdigit()) + 1
+
+    def section(name: str, start: int, stop: int) -> str:
+        total = sum(Decimal(r[1].replace(",", "")) for r in rows[start:stop] if len(r) > 2 and r[1][:1].isdigit())
+        return f"{name}\t{total:.2f}\t{total:.2f}\t\t\t\t"
+
+    lines.insert(second, section("二、转移支付项目", second, end))
+    lines.insert(first, section("一、一般性项目", first, second))
+    table = _table(tmp_path, "\n".join([*lines, "小计\t1,485.34\t1,485.34\t\t\t\t"]))
+    checks = [(f.check, f.passed) for f in table.findings if f.check.startswith("subtotal")]
+    assert checks and all(passed for _, passed in checks)  # it failed against the last section
+    assert {c for c, _ in checks} == {"subtotal=grand_total"}
+
+
+@pytest.mark.parametrize(
+    ("above", "department"),
+    [
+        ("部门名称：广州市天河区司法局\n编制单位：广州市天河区司法局办公室", "广州市天河区司法局"),  # was 办公室
+        ("编制单位：广州市天河区财政局", "广州市天河区司法局"),  # the unit row's, as before (was 财政局)
+    ],
+)
+def test_a_preparer_names_the_department_only_where_nothing_else_does(
+    tmp_path: Path, above: str, department: str
+) -> None:
+    table = _table(tmp_path, _sample().replace("部门名称：广州市天河区司法局", above, 1))
+    assert table.department_name == department
+
+
+@pytest.mark.parametrize(
+    ("title", "department"),
+    [
+        ("关于广州市天河区司法局2024年项目支出绩效目标表的说明", "广州市天河区司法局"),  # was 关于广州市…
+        ("附件3：某某县教育局所属学校2024年项目支出绩效目标表", None),  # several bodies: refused as before
+        ("2024年项目支出绩效目标表", None),
+    ],
+)
+def test_a_title_gives_one_bodys_name(title: str, department: str | None) -> None:
+    from etl.transform.department import department_in_title
+
+    assert department_in_title(title) == department

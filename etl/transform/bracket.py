@@ -516,7 +516,8 @@ def parse_bracket_table(grid: Grid, year: int | None = None) -> SourceTable:
         unit = _row(table, row, positions, unit)
     refuse_cut_bracket(table, rows, positions)  # a text cut off inside its last row
     _kinds(table)
-    table.department_name = clean_department(table.department_name or department_in_title(table.title) or "")
+    named = table.department_name or header.preparer or department_in_title(table.title)
+    table.department_name = clean_department(named or "")
     if not table.department_name:  # (a department row's name, else a title's that begins with it)
         raise TableRefused(grid.path, "no department: neither a 部门名称 line nor a department row")
     return table

@@ -36,7 +36,7 @@ def clean_department(name: str) -> str:
 # a title that begins with its department (某区司法局2024年部门预算项目支出绩效目标表, 附件3：某县财政局部门预算…): the
 # name before the year or the table's words, ending as a body's name ends
 _TITLE_DEPARTMENT = re.compile(
-    r"^(?:附件\s*\d*\s*[:：]?\s*)?(?P<name>[\u4e00-\u9fff（）()]{2,40}?)\s*"
+    r"^(?:附件\s*\d*\s*[:：]?\s*)?(?:关于)?(?P<name>[\u4e00-\u9fff（）()]{2,40}?)\s*"
     r"(?:(?:19|20)\d{2}\s*年|二[〇零○]|部门预算|单位预算|部门项目|项目支出|预算项目|绩效目标)"
 )
 _BODY_ENDS = (
@@ -48,7 +48,8 @@ _BODY_ENDS = (
 def department_in_title(title: str) -> str | None:
     """The department a title begins with (某区司法局 of 某区司法局2024年部门预算项目支出绩效目标表), when it names a
     body (ends in 局, 委, 中心 …); None otherwise (2024年项目支出绩效目标表). A table printing no 部门名称 line and no
-    unit row was refused for it (round 33's hunt of layouts)."""
+    unit row was refused for it (round 33's hunt of layouts). Not a name of several bodies (…局所属学校, …局及所属单位:
+    the review of round 33), and not the 关于 of 关于…的说明."""
     m = _TITLE_DEPARTMENT.match(fold_key(title))
     name = m["name"] if m else ""
-    return name if name.endswith(_BODY_ENDS) else None
+    return name if name.endswith(_BODY_ENDS) and "所属" not in name else None

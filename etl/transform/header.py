@@ -23,7 +23,7 @@ from etl.transform.department import clean_department
 
 GENERATED_MARK = "# jixiao-synth:"
 _DEPARTMENT = re.compile(
-    r"^\"?(?:部门名称|单位名称|(?:预算单位|主管部门|预算部门)(?:名称)?|填报单位|编制单位|部门)\s*(?:\(盖章\)\s*)?:\s*"
+    r"^\"?(?:部门名称|单位名称|(?:预算单位|主管部门|预算部门)(?:名称)?|填报单位|(?P<weak>编制单位|部门))\s*(?:\(盖章\)\s*)?:\s*"
     r"(?:[\[【]\s*\d+\s*[\]】]\s*|\d{3,}\s*[-－—]\s*)?(?P<name>\S.*)$"
 )  # a code before the name ([017], 219-) is left out; the spaces after the name are trimmed after the match (a lazy
 # name before \s*$, or \s* on both sides of an optional part, tried each space of a run against the rest of it:
@@ -76,6 +76,7 @@ class Header:
     other_unit: str | None = None  # a second 单位 line above the table naming another unit (a stale title line)
     other_department: str | None = None  # a second 部门名称 (same label) naming another department
     year_line: str | None = None  # the line year_in_text was read from (the title, or a line of its own)
+    preparer: str | None = None  # 编制单位：/部门：, the department where no other label and no unit row names one
 
 
 def _title_line(preamble: list[tuple[int, str]]) -> str:
@@ -129,6 +130,7 @@ def parse_header(preamble: list[tuple[int, str]]) -> Header:
     other: str | None = None
     named: dict[str, str] = {}  # label (部门名称, 预算单位 …) -> the name it printed, to tell two departments apart
     other_department: str | None = None
+    preparer: str | None = None
     for i, (_, line) in enumerate(preamble):
         if line.startswith(GENERATED_MARK):
             generated = True
@@ -139,7 +141,10 @@ def parse_header(preamble: list[tuple[int, str]]) -> Header:
             label = fold_key(folded[: m.start("name")]).lstrip('"').rstrip(":")
             if printed and fold_key(named.setdefault(label, printed)) != fold_key(printed):
                 other_department = other_department or f"{label}：{named[label]} and {label}：{printed}"
-            department = printed or department
+            if m["weak"]:  # 编制单位：, 部门：: the department only where nothing else names one (round 33's review)
+                preparer = preparer or printed
+            else:
+                department = printed or department
         if (m := _unit_said(folded)) or (line == title and (m := _TITLE_UNIT.search(folded))):
             said = AMOUNT_UNIT_SHORT.get(m.group("unit"), m.group("unit"))
             other = other or (said if unit and said != unit else None) or _second_unit(folded, m.end(), said)
@@ -150,7 +155,7 @@ def parse_header(preamble: list[tuple[int, str]]) -> Header:
                 year, year_line = int(m.group(1)), line
         elif year is None and (m := _YEAR_LINE.match(_year_digits(folded))) and is_budget_year(int(m[1] or m[2])):
             year, year_line = int(m.group(1) or m.group(2)), line  # a title's year on its own line: ( 2024 年度)
-    return Header(title, department, unit, year, generated, other, other_department, year_line)
+    return Header(title, department, unit, year, generated, other, other_department, year_line, preparer)
 
 
 def _until_label(text: str) -> tuple[str, bool]:

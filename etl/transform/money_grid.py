@@ -62,8 +62,8 @@ def money_grid(rows: list[GridRow], at: int, match: Match) -> tuple[list[GridAmo
     if any(is_amount(c) for c in cells if c):
         return None  # a row of labels only
     blocks = {i: b for i, c in enumerate(cells) if c and (b := block_word(c)) and match(c)[0] in (*TOTAL_KEYS, None)}
-    if len(set(blocks.values())) == 2:
-        return _blocks_as_columns(rows, at, blocks, match)
+    if len(set(blocks.values())) == 2 and (found := _blocks_as_columns(rows, at, blocks, match)):
+        return found
     parts = {i: k for i, c in enumerate(cells) if c and (k := match(c)[0]) in MONEY_KEYS}
     if len(parts) >= 2:
         return _parts_as_columns(rows, at, parts)
@@ -103,12 +103,12 @@ def _parts_as_columns(rows: list[GridRow], at: int, parts: dict[int, str]) -> tu
         amounts = _under(cells, list(parts), min(parts) - 1)
         if amounts is None:
             break
-        block = block_word(left[0]) if left else "annual"
+        block = (block_word(left[0]) if left else None) or "annual"
         for col, value in amounts.items():
-            key = parts[col]
-            if key in TOTAL_KEYS:
-                key = "period_total" if block == "period" else "annual_total"
-            found.append(GridAmount(key, ri, col, value, block or "annual"))
+            key = parts[col]  # a period total's column (项目总投资, 中期资金总额) is the period's on any row
+            if key == "annual_total" and block == "period":
+                key = "period_total"
+            found.append(GridAmount(key, ri, col, value, "period" if key == "period_total" else block))
         last = ri
     return (found, last) if found else None
 

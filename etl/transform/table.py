@@ -323,7 +323,7 @@ def parse_grid(grid: Grid, year: int | None = None) -> SourceTable:
     refuse_unknown_parts(table, header_rows, rows, positions)
     refuse_unknown_targets(table, header_rows, rows, positions)
     if not table.department_name:
-        named = _first_unit(table) or department_in_title(table.title)
+        named = _first_unit(table) or header.preparer or department_in_title(table.title)
         table.department_name = clean_department(named or _refuse_no_department(grid.path))
     return table
 
@@ -1122,7 +1122,19 @@ def _closing_subtotal(table: SourceTable, row: GridRow, name: str, raw: dict[str
     if not any(v.strip() for v in above.raw_amounts.values()):
         above.raw_amounts = raw
     else:
-        table.subtotals.append(Subtotal(here, repeats=above))
+        table.subtotals.append(Subtotal(here, repeats=_repeated(table, above, total, raw)))
+
+
+def _repeated(
+    table: SourceTable, nearest: AggregateRow, total: AggregateRow | None, raw: dict[str, str]
+) -> AggregateRow:
+    """The row a closing 小计 repeats: the nearest unit or section row, else the unit row above the sections
+    (一、一般性项目 … 二、转移支付项目 … 小计) or the 合计, whichever it prints the amounts of; the nearest when none
+    does (its check fails). Checked against the last section only, a 小计 closing two sections failed a table that
+    adds up (the review of round 33)."""
+    units = [a for a in table.aggregates if a.line_no < nearest.line_no and a.kind == "unit_subtotal"]
+    candidates = [nearest, *(units[-1:] if nearest.kind == "category" else []), *([total] if total else [])]
+    return next((a for a in candidates if _same_amounts(raw, a.raw_amounts)), nearest)
 
 
 def _closes_a_unit(table: SourceTable, total: AggregateRow | None, raw: dict[str, str]) -> bool:
