@@ -373,3 +373,19 @@ def test_a_title_gives_one_bodys_name(title: str, department: str | None) -> Non
     from etl.transform.department import department_in_title
 
     assert department_in_title(title) == department
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "一、产出指标（一）数量指标1.培训人次：实施期≥1500人次，年度≥500人次",
+        "数量指标：培训人次：中期≥1500人次；年度≥500人次",
+        "产出指标-数量指标-培训人次：实施周期指标值≥1500人次，年度指标值≥500人次",
+    ],
+)
+def test_an_outline_item_printing_both_values_reads_both(cell: str) -> None:
+    from etl.transform.indicators import parse_indicators
+
+    [item] = parse_indicators(cell)  # the whole text was the year's (qualitative) target
+    assert (item.name, item.period.text, item.annual.text) == ("培训人次", "≥1500人次", "≥500人次")
+    assert item.annual.number == Decimal("500")

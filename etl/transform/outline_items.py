@@ -36,7 +36,21 @@ def outline_items(text: str) -> str | None:
 def _numbered(items: list[tuple[str, str, str]]) -> str | None:
     if not items or any(not body for *_, body in items):
         return None
-    return "".join(f"{k}、{l1}：{l2}：{body}。" for k, (l1, l2, body) in enumerate(items, 1))
+    return "".join(f"{k}、{l1}：{l2}：{_labelled(body)}。" for k, (l1, l2, body) in enumerate(items, 1))
+
+
+# an item printing both values after its name: 培训人次：实施期≥1500人次，年度≥500人次 (the review of round 33: the
+# whole text was the year's target)
+_TWO_VALUES = re.compile(
+    r"^(?P<name>[^:：]+?)\s*[:：]\s*(?:实施期|实施周期|中期|项目期|全周期)(?:指标值|目标值)?\s*[:：]?\s*(?P<period>[^，,；;]+?)"
+    r"\s*[，,；;]\s*(?:年度|本年度|当年)(?:指标值|目标值)?\s*[:：]?\s*(?P<annual>.+)$"
+)
+
+
+def _labelled(body: str) -> str:
+    """An item's two values labelled as the grammar reads them (name；实施周期指标值：…；年度指标值：…)."""
+    m = _TWO_VALUES.match(body)
+    return f"{m['name']}；实施周期指标值：{m['period']}；年度指标值：{m['annual']}" if m else body
 
 
 def _outline(text: str) -> str | None:
