@@ -259,3 +259,28 @@ def test_the_trend_words_fit_the_lookup() -> None:
 
     trends = [term for name, term, value in vocabulary() if name == "vague_words" and value == "trend"]
     assert trends and all(2 <= len(term) <= 6 for term in trends), trends
+
+
+# 7. a share that cannot pass 100% set above it (rate_over_100, bounded_rates.csv): 满意度 ≥105%, 合格率 120%; a
+# ceiling above 100% (≤120%) and a rate a year may pass (完成率 120%, 增长率 ≥150%) are not its findings
+OVER_100: list[Plant] = [
+    ("律师管理业务经费", None,
+     "6、3-满意度指标：31-服务对象满意度指标：律师服务对象满意度；实施周期指标值:≥105%；年度指标值:≥105%。",
+     [("rate_over_100", "error", 6), ("-missing_level1", "warning", None)]),  # (it had no 满意度 target)
+    ("行政复议应诉经费", None,
+     "5、1-产出指标：12-质量指标：文书合格率（%）；实施周期指标值:120；年度指标值:100。",
+     [("rate_over_100", "error", 5)]),  # the period's value (its unit from the name's brackets)
+    ("法律援助补贴和业务经费", None,
+     "12、1-产出指标：11-数量指标：案件办理完成率；实施周期指标值:120%；年度指标值:120%。", []),
+    ("专职人民调解服务项目经费", None,
+     "6、2-效益指标：21-经济效益指标：调解案件增长率；实施周期指标值:≥150%；年度指标值:≥150%。", []),
+]  # fmt: skip
+
+
+def test_a_share_above_100_percent_is_unattainable(tmp_path: Path, sample_findings: set[tuple]) -> None:
+    added = _check(tmp_path, sample_findings, OVER_100)
+    messages = {row[5] for row in added if row[0] == "rate_over_100"}
+    assert messages == {
+        "比率类指标的年度指标值超过100%：≥105%，无法实现",
+        "比率类指标的实施周期指标值超过100%：120，无法实现",
+    }
