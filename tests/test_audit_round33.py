@@ -284,3 +284,24 @@ def test_a_share_above_100_percent_is_unattainable(tmp_path: Path, sample_findin
         "比率类指标的年度指标值超过100%：≥105%，无法实现",
         "比率类指标的实施周期指标值超过100%：120，无法实现",
     }
+
+
+def test_an_audit_on_views_built_from_other_rules_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rule added (or removed) since the last load: its findings come from the warehouse's views, the rules table
+    and the score card's columns from the files, so the rule was listed with 0 findings (or counted with no column).
+    Exit 2, saying a load builds them again."""
+    from typer.testing import CliRunner
+
+    from etl.cli.app import app
+    from etl.warehouse import views
+
+    (tmp_path / "raw" / "2024").mkdir(parents=True)
+    shutil.copy(SAMPLE, tmp_path / "raw" / "2024" / SAMPLE.name)
+    warehouse = tmp_path / "wh.duckdb"
+    run_load([tmp_path / "raw"], warehouse)
+    command = ["audit", "-w", str(warehouse), "--out", str(tmp_path / "out")]
+    assert CliRunner().invoke(app, command).exit_code == 0
+    monkeypatch.setattr(views, "fingerprint", lambda: "0" * 64)  # as if sql/audit/ held another rule
+    result = CliRunner().invoke(app, command)
+    assert result.exit_code == 2, result.output
+    assert "built from other rules than sql/audit/" in result.stderr and "jixiao load" in result.stderr
