@@ -389,3 +389,14 @@ def test_an_outline_item_printing_both_values_reads_both(cell: str) -> None:
     [item] = parse_indicators(cell)  # the whole text was the year's (qualitative) target
     assert (item.name, item.period.text, item.annual.text) == ("培训人次", "≥1500人次", "≥500人次")
     assert item.annual.number == Decimal("500")
+
+
+def test_a_forms_score_column_is_each_targets_weight(tmp_path: Path) -> None:
+    """分值 beside each indicator of a form (columns.csv: weight) was not stored: fact_target.weight was NULL."""
+    header = "绩效指标\t一级指标\t二级指标\t三级指标\t\t\t中期指标值\t年度指标值"
+    scored = FORM.replace("MONEY_ROWS", BLOCK_COLUMNS).replace(header, header.replace("\t\t\t中期", "\t分值\t\t中期"))
+    scored = scored.replace("补助医院数量\t\t\t3家", "补助医院数量\t40\t\t3家")
+    scored = scored.replace("患者满意度\t\t\t≥90%", "患者满意度\t20分\t\t≥90%")
+    table = _table(tmp_path, scored)
+    [project] = table.projects
+    assert [(i.name, i.weight) for i in project.indicators] == [("补助医院数量", 40), ("患者满意度", 20)]

@@ -14,7 +14,7 @@ from etl.load.run import run_load
 from etl.model import RefusalKind
 from etl.transform import frames
 from etl.transform.normalise import AmountError, to_yuan
-from etl.transform.per_row import _weight
+from etl.transform.per_row import weight_of as _weight
 from etl.transform.pipeline import process_file, run_file
 from etl.transform.target_values import parse_target_value
 from etl.warehouse.connect import duckdb_upgrade, open_for_load

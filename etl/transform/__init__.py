@@ -70,5 +70,6 @@
 # words (30天内完成), dates (2023.12, 10月份, 次年3月) as text
 # 20 (round 33): a closing 小计 reconciled (not a reject), a 小计 under each unit of a 单位名称 column closing that
 # unit, a form's money printed as a grid, a PDF's two-row header printed on every page read once, a department from
-# 编制单位：/部门： or from the title, packed types printed as an outline, joined by dashes or as level-2 types only
+# 编制单位：/部门： or from the title, packed types printed as an outline, joined by dashes or as level-2 types only,
+# a form's 分值 column as the weight
 PARSER_VERSION = 20

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from etl.extract.columns import canonical_column
@@ -23,7 +24,7 @@ from etl.transform.header import UNIT_NOT_PRINTED, new_table, parse_header
 from etl.transform.indicator_types import is_level2_name, resolve_type
 from etl.transform.money_grid import PART_KEYS, money_grid
 from etl.transform.normalise import AmountError, to_yuan
-from etl.transform.per_row import split_code, target_text
+from etl.transform.per_row import RowError, split_code, target_text, weight_of
 from etl.transform.table import split_transfer_doc
 from etl.transform.target_values import parse_target_value
 
@@ -289,6 +290,7 @@ class Row:
     value: str | None
     period: str | None
     raw: str
+    weight: str = ""  # a 分值 / 权重 column's cell (it was not read: round 33's hunt of layouts)
 
 
 def _cell(cells: list[str], cols: dict[str, int], name: str) -> str:
@@ -415,7 +417,7 @@ def _read(row: GridRow, block: Block, inherited: tuple[str, str]) -> Row | None:
     if block.kind == "period" and "value" in cols:
         value, period = None, value
     raw = "\t".join(c for c in (cells[p] if p < len(cells) else "" for p in sorted(set(cols.values()))) if c)
-    return Row(row.line_no, level1, level2, name, value, period, raw)
+    return Row(row.line_no, level1, level2, name, value, period, raw, _cell(cells, cols, "weight"))
 
 
 def _types_one_column_left(cells: list[str], cols: dict[str, int], inherited: tuple[str, str]) -> bool:
@@ -478,7 +480,16 @@ def _indicator(seq: int, r: Row, period: str | None, annual: str | None) -> Indi
         raw_text=r.raw[:2000],
         type_key=key,
         is_misparented=misparented,
+        weight=_weight(r.weight),
     )
+
+
+def _weight(text: str) -> Decimal | None:
+    """A 分值 or 权重 as per_row reads it (20, 20%, 20分); one that is no number is left out (it stays in raw_text)."""
+    try:
+        return weight_of(text)
+    except RowError:
+        return None
 
 
 def project(form: Form, path: str, department_name: str, unit: str) -> tuple[ProjectRow, list[Reject]]:

@@ -100,7 +100,7 @@ def _is_number(text: str) -> bool:
 _WEIGHT = re.compile(r"\d+(?:\.\d+)?")  # 20, 20.00 (after 20%, 20分 lose their sign): no NaN, 1e30 or -5
 
 
-def _weight(text: str) -> Decimal | None:
+def weight_of(text: str) -> Decimal | None:
     """A weight (权重) as printed, 20, 20%, 20分 (full-width digits too): a plain number fact_target's DECIMAL(18, 4)
     holds."""
     if not text:
@@ -151,7 +151,7 @@ def indicator_from_row(cursor: ProjectCursor, row: GridRow, positions: dict[str,
         raw_text="\t".join(c for c in cells if c)[:2000],
         type_key=key,
         is_misparented=misparented,
-        weight=_weight(cell(cells, positions, "weight")),
+        weight=weight_of(cell(cells, positions, "weight")),
         direction=DIRECTIONS.get(direction),
     )
 
