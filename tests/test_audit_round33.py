@@ -12,6 +12,7 @@ import pytest
 
 from etl.load.run import run_load
 from tests.paths import SAMPLE
+from tests.test_audit import _plant
 
 # a planted case: (project line, printed text to replace, or None to append `new` as the line's last indicator,
 # the replacement, the findings it adds as (rule_id, severity, seq); a rule id starting with - is one it takes away)
@@ -24,19 +25,6 @@ def _findings(warehouse: Path) -> set[tuple]:
             con.execute("select rule_id, severity, project_name, seq, indicator_name, message from v_target_audit")
             .fetchall()
         )  # fmt: skip
-
-
-def _plant(text: str, project: str, old: str | None, new: str) -> str:
-    lines = text.split("\n")
-    [at] = [i for i, line in enumerate(lines) if line.startswith(project + "\t")]
-    line = lines[at]
-    if old is None:
-        body, tail = (line[:-4], "</p>") if line.endswith("</p>") else (line, "")
-        lines[at] = body + new + tail
-    else:
-        assert line.count(old) == 1, (project, old)
-        lines[at] = line.replace(old, new)
-    return "\n".join(lines)
 
 
 def _load(root: Path, plants: list[Plant]) -> Path:

@@ -256,9 +256,15 @@ def _cell_lines(text: str, width: float, size: float) -> list[str]:
     return [text[i : i + per] for i in range(0, len(text), per)] or [""]
 
 
-def _pdf(path: Path, draw: object = None, size: float = 5, rows_per_page: int = 12) -> Path:
-    """The sample as a PDF ruled a cell at a time (each cell's four sides), its header on each page; draw(canvas,
-    text, x, y) may draw a cell's line of text itself (True when it did)."""
+def _pdf(
+    path: Path,
+    draw: object = None,
+    size: float = 5,
+    rows_per_page: int = 12,
+    header: list[list[str]] | None = None,
+) -> Path:
+    """The sample as a PDF ruled a cell at a time (each cell's four sides), its header (the sample's, or these rows)
+    on each page; draw(canvas, text, x, y) may draw a cell's line of text itself (True when it did)."""
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.pdfgen import canvas
 
@@ -274,7 +280,7 @@ def _pdf(path: Path, draw: object = None, size: float = 5, rows_per_page: int = 
         for line in ROWS[:START] if n == 0 else []:
             pdf.drawString(30, y, line[0])
             y -= 14
-        for row in [ROWS[START], *body[start : start + rows_per_page]]:
+        for row in [*(header or [ROWS[START]]), *body[start : start + rows_per_page]]:
             lines = [_cell_lines(t, w, size) for t, w in zip(row, WIDTHS, strict=False)]
             tall = max(len(cell) for cell in lines) * (size + 1.5) + 4
             x = 30.0

@@ -203,49 +203,15 @@ def test_a_department_printed_as_its_preparer_is_read(tmp_path: Path, label: str
     assert table.department_name == "广州市天河区司法局" and len(table.projects) == 22
 
 
-def _two_row_header_pdf(path: Path, rows_per_page: int = 5) -> Path:
-    """The sample as a PDF (GENERATED) whose header is two rows (资金情况 over 总计 | 财政拨款 | 财政专户拨款 |
-    其他资金), both printed again on every page, as the hunt's reportlab tables print them."""
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.pdfgen import canvas
-
-    from tests.fixtures.layouts_real.pdfs import FONT, _font
-    from tests.test_hostile_round19_formats import ROWS, START, WIDTHS, _cell_lines
-
-    _font()
-    first = ["项目名称（资金使用单位）", "资金情况", "", "", "", "绩效目标", "绩效指标"]
-    header = [first, ["", *ROWS[START][1:5], "", ""]]
-    pdf = canvas.Canvas(str(path), pagesize=landscape(A4))
-    body = ROWS[START + 1 :]
-    for n, start in enumerate(range(0, len(body), rows_per_page)):
-        y = landscape(A4)[1] - 30
-        pdf.setFont(FONT, 9)
-        for line in ROWS[:START] if n == 0 else []:
-            pdf.drawString(30, y, line[0])
-            y -= 14
-        for row in [*header, *body[start : start + rows_per_page]]:
-            lines = [_cell_lines(t, w, 5) for t, w in zip(row, WIDTHS, strict=False)]
-            tall = max(len(cell) for cell in lines) * 6.5 + 4
-            x = 30.0
-            for w, cell in zip(WIDTHS, lines, strict=False):
-                pdf.rect(x, y - tall, w, tall)
-                pdf.setFont(FONT, 5)
-                for k, text in enumerate(cell):
-                    pdf.drawString(x + 2, y - 7 - k * 6.5, text)
-                x += w
-            y -= tall
-        pdf.drawString(30, 20, "GENERATED")
-        pdf.showPage()
-    pdf.save()
-    return path
-
-
 def test_a_pdfs_two_row_header_printed_on_every_page_is_read_once(tmp_path: Path) -> None:
-    from tests.test_hostile_round19_formats import _loaded_whole
+    from tests.test_hostile_round19_formats import ROWS, START, _loaded_whole, _pdf
 
     path = tmp_path / "2024" / "tianhe-sfj.pdf"
     path.parent.mkdir(parents=True)
-    table = process_file(_two_row_header_pdf(path))  # each page's first project ran into 总计 | 财政拨款 …: 8 lost
+    # (GENERATED) a header of two rows, 资金情况 over 总计 | 财政拨款 | 财政专户拨款 | 其他资金, both on every page
+    first = ["项目名称（资金使用单位）", "资金情况", "", "", "", "绩效目标", "绩效指标"]
+    header = [first, ["", *ROWS[START][1:5], "", ""]]
+    table = process_file(_pdf(path, rows_per_page=5, header=header))  # a page's first project ran into 总计 …
     _loaded_whole(table)
     assert sum(len(p.indicators) for p in table.projects) == 110
 
